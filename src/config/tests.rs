@@ -1,0 +1,101 @@
+//! Tests of [`Config`]'s defaults (in code and in the shipped `config.toml`), its helper methods and
+//! the token lookup. Loading, the environment overlay and error messages are tested in `load`.
+
+use secrecy::ExposeSecret;
+
+use super::*;
+
+#[test]
+fn an_empty_file_gives_the_defaults() {
+    let config = Config::from_toml_str("", "config.toml").unwrap();
+    assert_eq!(config, Config::default());
+    assert_eq!(config.github.api_url.as_str(), "https://api.github.com/");
+    assert_eq!(config.github.graphql_url(), "https://api.github.com/graphql");
+    assert_eq!(config.github.timeout(), Duration::from_secs(30));
+    assert_eq!(config.github.user_agent, format!("upkeep/{}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(config.database.path, PathBuf::from("upkeep.db"));
+    assert_eq!(config.server.bind.to_string(), "127.0.0.1:8080");
+    assert!(config.sources.repos.is_empty() && config.sources.orgs.is_empty());
+    assert!(!config.sources.include_forks && !config.sources.include_archived);
+    assert!(!config.sources.include_private);
+    assert_eq!(config.collector.schedule().source(), "0 0 * * * *");
+    let c = &config.collector;
+    assert_eq!((c.reserve, c.max_retries, c.backoff_base_ms), (200, 6, 500));
+    assert_eq!((c.backoff_max_secs, c.sync_on_start, c.run_timeout_mins), (60, true, 120));
+    assert_eq!(config.people.bot_patterns, ["*[bot]", "*-bot", "*_bot"]);
+    assert!(config.people.bots.is_empty() && config.people.maintainers.is_empty());
+}
+
+#[test]
+fn missing_keys_keep_their_defaults() {
+    let config = Config::from_toml_str("[collector]\nreserve = 50\n", "c.toml").unwrap();
+    assert_eq!(config.collector.reserve, 50);
+    assert_eq!(config.collector.max_retries, 6);
+    assert_eq!(config.github, GithubConfig::default());
+}
+
+#[test]
+fn the_shipped_config_toml_gives_the_defaults_plus_the_sci_python_repos() {
+    let mut config = Config::from_toml_str(include_str!("../../config.toml"), "config.toml").unwrap();
+    let repos: Vec<String> = config.sources.repos.iter().map(RepoName::to_string).collect();
+    assert_eq!(repos.len(), 9);
+    assert_eq!(repos[0], "numpy/numpy");
+    assert!(repos.contains(&"pandas-dev/pandas".to_owned()));
+    config.sources.repos.clear();
+    assert_eq!(config, Config::default());
+}
+
+#[test]
+fn graphql_url_is_derived_from_the_api_url() {
+    let derived = |api: &str| {
+        let github = GithubConfig { api_url: http_url::parse(api).unwrap(), ..Default::default() };
+        github.graphql_url()
+    };
+    assert_eq!(derived("https://api.github.com"), "https://api.github.com/graphql");
+    assert_eq!(derived("https://ghe.corp/api/v3"), "https://ghe.corp/api/graphql");
+    assert_eq!(derived("https://ghe.corp/api/v3/"), "https://ghe.corp/api/graphql");
+    assert_eq!(derived("http://127.0.0.1:4321"), "http://127.0.0.1:4321/graphql");
+    assert_eq!(derived("http://127.0.0.1:4321/gh"), "http://127.0.0.1:4321/gh/graphql");
+    let file = "[github]\napi_url = \"https://ghe.corp/api/v3\"\ngraphql_url = \"https://g.corp/q\"";
+    let config = Config::from_toml_str(file, "c.toml").unwrap();
+    assert_eq!(config.github.graphql_url(), "https://g.corp/q");
+}
+
+#[test]
+fn bots_are_known_by_type_list_or_pattern_ignoring_case() {
+    let people = PeopleConfig { bots: vec!["Mergify".into()], ..Default::default() };
+    assert!(people.is_bot("anyone", "Bot"));
+    assert!(people.is_bot("mergify", "User"));
+    assert!(people.is_bot("dependabot[bot]", "User"));
+    assert!(people.is_bot("Pre-Commit-CI[BOT]", "User"));
+    assert!(people.is_bot("meeseeks-bot", "User"));
+    assert!(people.is_bot("numpy_BOT", "User"));
+    assert!(!people.is_bot("robot", "User"));
+    assert!(!people.is_bot("seberg", "User"));
+    assert!(!people.is_bot("bot-maker", "Organization"));
+}
+
+#[test]
+fn globs_match_stars_anywhere() {
+    assert!(glob_matches("*", ""));
+    assert!(glob_matches("a*b*c", "aXXbYbc"));
+    assert!(glob_matches("*-bot", "my-bot-bot"));
+    assert!(!glob_matches("a*b", "aXXbc"));
+    assert!(!glob_matches("abc", "ab"));
+    assert!(glob_matches("ci-*", "CI-runner"));
+}
+
+#[test]
+fn the_token_comes_from_github_token_then_gh_token_ignoring_empty_values() {
+    let token = |github: Option<&str>, gh: Option<&str>| {
+        let found = token_from(|name| match name {
+            "GITHUB_TOKEN" => github.map(String::from),
+            _ => gh.map(String::from),
+        });
+        found.map(|secret| secret.expose_secret().to_owned())
+    };
+    assert_eq!(token(Some("a"), Some("b")).as_deref(), Some("a"));
+    assert_eq!(token(Some(""), Some("b")).as_deref(), Some("b"));
+    assert_eq!(token(None, Some(" b\n")).as_deref(), Some("b"));
+    assert_eq!(token(Some(" "), None), None);
+}

@@ -1,0 +1,43 @@
+//! Accounts (users, bots, organizations) and their bot flag.
+
+use sqlx::{FromRow, SqliteExecutor};
+
+/// A row of `accounts`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, FromRow)]
+pub struct AccountRow {
+    pub id: i64,
+    pub login: String,
+    /// `User`, `Bot`, `Organization` or `Mannequin`.
+    pub kind: String,
+    pub name: Option<String>,
+    pub is_bot: bool,
+}
+
+/// Inserts or refreshes an account. A missing display name never erases a known one.
+pub async fn upsert_account<'e>(ex: impl SqliteExecutor<'e>, a: &AccountRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO accounts (id, login, kind, name, is_bot) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET login = excluded.login, kind = excluded.kind,
+             name = COALESCE(excluded.name, accounts.name), is_bot = excluded.is_bot
+         WHERE accounts.login IS NOT excluded.login OR accounts.kind IS NOT excluded.kind
+            OR accounts.is_bot IS NOT excluded.is_bot
+            OR (excluded.name IS NOT NULL AND accounts.name IS NOT excluded.name)",
+    )
+    .bind(a.id)
+    .bind(&a.login)
+    .bind(&a.kind)
+    .bind(&a.name)
+    .bind(a.is_bot)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn list_accounts<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<AccountRow>> {
+    sqlx::query_as("SELECT * FROM accounts ORDER BY id").fetch_all(ex).await
+}
+
+pub async fn set_bot_flag<'e>(ex: impl SqliteExecutor<'e>, id: i64, is_bot: bool) -> sqlx::Result<()> {
+    sqlx::query("UPDATE accounts SET is_bot = ? WHERE id = ?").bind(is_bot).bind(id).execute(ex).await?;
+    Ok(())
+}

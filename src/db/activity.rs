@@ -1,0 +1,162 @@
+//! Activity under issues and pull requests: conversation comments, reviews, review comments,
+//! plus releases and weekly commit statistics. All upserts are keyed by GitHub ids.
+
+use sqlx::SqliteExecutor;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommentRow {
+    pub id: i64,
+    pub repo_id: i64,
+    pub issue_number: i64,
+    pub author_id: Option<i64>,
+    pub author_association: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+pub async fn upsert_comment<'e>(ex: impl SqliteExecutor<'e>, c: &CommentRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO comments (id, repo_id, issue_number, author_id, author_association, created_at, updated_at)
+         VALUES (?,?,?,?,?,?,?)
+         ON CONFLICT (id) DO UPDATE SET repo_id = excluded.repo_id, issue_number = excluded.issue_number,
+             author_id = excluded.author_id, author_association = excluded.author_association,
+             created_at = excluded.created_at, updated_at = excluded.updated_at",
+    )
+    .bind(c.id)
+    .bind(c.repo_id)
+    .bind(c.issue_number)
+    .bind(c.author_id)
+    .bind(&c.author_association)
+    .bind(c.created_at)
+    .bind(c.updated_at)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewCommentRow {
+    pub id: i64,
+    pub repo_id: i64,
+    pub pr_number: i64,
+    pub review_id: Option<i64>,
+    pub author_id: Option<i64>,
+    pub author_association: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+pub async fn upsert_review_comment<'e>(ex: impl SqliteExecutor<'e>, c: &ReviewCommentRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO review_comments (id, repo_id, pr_number, review_id, author_id, author_association, created_at, updated_at)
+         VALUES (?,?,?,?,?,?,?,?)
+         ON CONFLICT (id) DO UPDATE SET repo_id = excluded.repo_id, pr_number = excluded.pr_number,
+             review_id = excluded.review_id, author_id = excluded.author_id,
+             author_association = excluded.author_association, created_at = excluded.created_at,
+             updated_at = excluded.updated_at",
+    )
+    .bind(c.id)
+    .bind(c.repo_id)
+    .bind(c.pr_number)
+    .bind(c.review_id)
+    .bind(c.author_id)
+    .bind(&c.author_association)
+    .bind(c.created_at)
+    .bind(c.updated_at)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewRow {
+    pub id: i64,
+    pub repo_id: i64,
+    pub pr_number: i64,
+    pub author_id: Option<i64>,
+    pub author_association: String,
+    pub state: String,
+    pub submitted_at: Option<i64>,
+}
+
+pub async fn upsert_review<'e>(ex: impl SqliteExecutor<'e>, r: &ReviewRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO reviews (id, repo_id, pr_number, author_id, author_association, state, submitted_at)
+         VALUES (?,?,?,?,?,?,?)
+         ON CONFLICT (id) DO UPDATE SET repo_id = excluded.repo_id, pr_number = excluded.pr_number,
+             author_id = excluded.author_id, author_association = excluded.author_association,
+             state = excluded.state, submitted_at = excluded.submitted_at",
+    )
+    .bind(r.id)
+    .bind(r.repo_id)
+    .bind(r.pr_number)
+    .bind(r.author_id)
+    .bind(&r.author_association)
+    .bind(&r.state)
+    .bind(r.submitted_at)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReleaseRow {
+    pub id: i64,
+    pub repo_id: i64,
+    pub tag_name: String,
+    pub name: Option<String>,
+    pub draft: bool,
+    pub prerelease: bool,
+    pub author_id: Option<i64>,
+    pub created_at: i64,
+    pub published_at: Option<i64>,
+}
+
+pub async fn upsert_release<'e>(ex: impl SqliteExecutor<'e>, r: &ReleaseRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO releases (id, repo_id, tag_name, name, draft, prerelease, author_id, created_at, published_at)
+         VALUES (?,?,?,?,?,?,?,?,?)
+         ON CONFLICT (id) DO UPDATE SET repo_id = excluded.repo_id, tag_name = excluded.tag_name,
+             name = excluded.name, draft = excluded.draft, prerelease = excluded.prerelease,
+             author_id = excluded.author_id, created_at = excluded.created_at, published_at = excluded.published_at",
+    )
+    .bind(r.id)
+    .bind(r.repo_id)
+    .bind(&r.tag_name)
+    .bind(&r.name)
+    .bind(r.draft)
+    .bind(r.prerelease)
+    .bind(r.author_id)
+    .bind(r.created_at)
+    .bind(r.published_at)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContributorWeekRow {
+    pub repo_id: i64,
+    pub account_id: i64,
+    pub week: i64,
+    pub commits: i64,
+    pub additions: i64,
+    pub deletions: i64,
+}
+
+pub async fn upsert_contributor_week<'e>(ex: impl SqliteExecutor<'e>, w: &ContributorWeekRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO contributor_weeks (repo_id, account_id, week, commits, additions, deletions) VALUES (?,?,?,?,?,?)
+         ON CONFLICT (repo_id, account_id, week) DO UPDATE SET commits = excluded.commits,
+             additions = excluded.additions, deletions = excluded.deletions",
+    )
+    .bind(w.repo_id)
+    .bind(w.account_id)
+    .bind(w.week)
+    .bind(w.commits)
+    .bind(w.additions)
+    .bind(w.deletions)
+    .execute(ex)
+    .await?;
+    Ok(())
+}

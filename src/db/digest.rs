@@ -1,0 +1,60 @@
+//! A content digest of every data table, for checking that two syncs stored the same thing
+//! (incremental vs. full, faulty vs. fault-free, killed-and-rerun vs. clean).
+//!
+//! Sync bookkeeping (`sync_*`, `tracked_repos`) is excluded: it records how data arrived, not what
+//! it is. Rows are read in primary-key order, so the digest is independent of insertion order.
+
+use sha2::{Digest, Sha256};
+use sqlx::{Column, Row, SqliteExecutor, ValueRef, sqlite::SqliteRow};
+
+/// The tables that hold GitHub data, with the order that makes their rows canonical.
+pub const DATA_TABLES: &[(&str, &str)] = &[
+    ("repositories", "id"),
+    ("accounts", "id"),
+    ("issues", "id"),
+    ("comments", "id"),
+    ("reviews", "id"),
+    ("review_comments", "id"),
+    ("releases", "id"),
+    ("contributor_weeks", "repo_id, account_id, week"),
+];
+
+/// One hex digest per data table, plus its row count.
+pub async fn table_digests(pool: &sqlx::SqlitePool) -> sqlx::Result<Vec<(String, u64, String)>> {
+    let mut out = Vec::new();
+    for (table, order) in DATA_TABLES {
+        let (rows, hex) = digest_table(pool, table, order).await?;
+        out.push(((*table).to_owned(), rows, hex));
+    }
+    Ok(out)
+}
+
+async fn digest_table<'e>(ex: impl SqliteExecutor<'e>, table: &str, order: &str) -> sqlx::Result<(u64, String)> {
+    let sql = format!("SELECT * FROM {table} ORDER BY {order}");
+    let rows: Vec<SqliteRow> = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(ex).await?;
+    let mut hasher = Sha256::new();
+    for row in &rows {
+        for (i, column) in row.columns().iter().enumerate() {
+            hasher.update(column.name().as_bytes());
+            hasher.update(b"=");
+            hasher.update(cell_text(row, i).as_bytes());
+            hasher.update(b"\x1f");
+        }
+        hasher.update(b"\x1e");
+    }
+    let hex = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Ok((rows.len() as u64, hex))
+}
+
+fn cell_text(row: &SqliteRow, i: usize) -> String {
+    if row.try_get_raw(i).map(|v| v.is_null()).unwrap_or(true) {
+        return "NULL".to_owned();
+    }
+    if let Ok(v) = row.try_get::<i64, _>(i) {
+        return v.to_string();
+    }
+    if let Ok(v) = row.try_get::<String, _>(i) {
+        return v;
+    }
+    row.try_get::<f64, _>(i).map(|v| v.to_string()).unwrap_or_default()
+}

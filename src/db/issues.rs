@@ -1,0 +1,178 @@
+//! Issues and pull requests: upserts from the listings, PR details, and the derived
+//! "first human non-author response" that the dashboards read instead of scanning comments.
+
+use sqlx::{FromRow, SqliteExecutor};
+
+/// The fields of `issues` that the `/issues` listing provides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IssueRow {
+    pub id: i64,
+    pub repo_id: i64,
+    pub number: i64,
+    pub node_id: String,
+    pub is_pull_request: bool,
+    pub title: String,
+    pub state: String,
+    pub state_reason: Option<String>,
+    pub author_id: Option<i64>,
+    pub author_association: String,
+    /// JSON array of label names.
+    pub labels: String,
+    /// JSON array of assignee logins.
+    pub assignees: String,
+    pub milestone: Option<String>,
+    pub comments: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub closed_at: Option<i64>,
+    pub draft: bool,
+    pub merged_at: Option<i64>,
+}
+
+/// Inserts or updates an issue from the listing; PR details and derived columns are kept.
+pub async fn upsert_issue<'e>(ex: impl SqliteExecutor<'e>, i: &IssueRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO issues (id, repo_id, number, node_id, is_pull_request, title, state, state_reason,
+             author_id, author_association, labels, assignees, milestone, comments,
+             created_at, updated_at, closed_at, draft, merged_at)
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+         ON CONFLICT (id) DO UPDATE SET repo_id = excluded.repo_id, number = excluded.number,
+             node_id = excluded.node_id, is_pull_request = excluded.is_pull_request, title = excluded.title,
+             state = excluded.state, state_reason = excluded.state_reason, author_id = excluded.author_id,
+             author_association = excluded.author_association, labels = excluded.labels,
+             assignees = excluded.assignees, milestone = excluded.milestone, comments = excluded.comments,
+             created_at = excluded.created_at, updated_at = excluded.updated_at, closed_at = excluded.closed_at,
+             draft = excluded.draft, merged_at = excluded.merged_at",
+    )
+    .bind(i.id)
+    .bind(i.repo_id)
+    .bind(i.number)
+    .bind(&i.node_id)
+    .bind(i.is_pull_request)
+    .bind(&i.title)
+    .bind(&i.state)
+    .bind(&i.state_reason)
+    .bind(i.author_id)
+    .bind(&i.author_association)
+    .bind(&i.labels)
+    .bind(&i.assignees)
+    .bind(&i.milestone)
+    .bind(i.comments)
+    .bind(i.created_at)
+    .bind(i.updated_at)
+    .bind(i.closed_at)
+    .bind(i.draft)
+    .bind(i.merged_at)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Applies `/pulls` details (draft, merged_at) to a pull request already known from `/issues`.
+/// Returns false when the issue row is not there yet (the next sync's `/issues` pass brings it).
+pub async fn update_pull_listing<'e>(
+    ex: impl SqliteExecutor<'e>,
+    repo_id: i64,
+    number: i64,
+    draft: bool,
+    merged_at: Option<i64>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE issues SET draft = ?, merged_at = ? WHERE repo_id = ? AND number = ?")
+        .bind(draft)
+        .bind(merged_at)
+        .bind(repo_id)
+        .bind(number)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Pull request details that only GraphQL gives cheaply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PullDetails {
+    pub repo_id: i64,
+    pub number: i64,
+    pub draft: bool,
+    pub merged_at: Option<i64>,
+    pub merged_by_id: Option<i64>,
+    pub ready_for_review_at: Option<i64>,
+}
+
+pub async fn update_pull_details<'e>(ex: impl SqliteExecutor<'e>, d: &PullDetails) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE issues SET draft = ?, merged_at = ?, merged_by_id = ?, ready_for_review_at = ?
+         WHERE repo_id = ? AND number = ?",
+    )
+    .bind(d.draft)
+    .bind(d.merged_at)
+    .bind(d.merged_by_id)
+    .bind(d.ready_for_review_at)
+    .bind(d.repo_id)
+    .bind(d.number)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// A pull request whose reviews need fetching.
+#[derive(Debug, Clone, FromRow)]
+pub struct ChangedPull {
+    pub number: i64,
+    pub node_id: String,
+    pub updated_at: i64,
+}
+
+/// Pull requests of a repository updated at or after `since`, oldest change first.
+pub async fn list_pulls_updated_since<'e>(
+    ex: impl SqliteExecutor<'e>,
+    repo_id: i64,
+    since: i64,
+) -> sqlx::Result<Vec<ChangedPull>> {
+    sqlx::query_as(
+        "SELECT number, node_id, updated_at FROM issues
+         WHERE repo_id = ? AND is_pull_request = 1 AND updated_at >= ?
+         ORDER BY updated_at, number",
+    )
+    .bind(repo_id)
+    .bind(since)
+    .fetch_all(ex)
+    .await
+}
+
+/// The newest `updated_at` stored for a repository's issues (the `derived` watermark target).
+pub async fn max_updated_at<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT MAX(updated_at) FROM issues WHERE repo_id = ?").bind(repo_id).fetch_one(ex).await
+}
+
+/// Recomputes `first_response_*` for the repository's issues updated at or after `since`.
+///
+/// A response is a conversation comment, review or review comment by a human (not a bot
+/// account) who is not the author, at or after the item's clock start: creation, or for a pull
+/// request opened as a draft, the first time it was marked ready for review. GitHub bumps an
+/// item's `updated_at` whenever one of these is added, so `since` finds every item to revisit.
+pub async fn recompute_first_responses<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64, since: i64) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE issues AS i SET (first_response_at, first_response_by, first_response_association) = (
+             SELECT resp.at, resp.by, resp.assoc FROM (
+                 SELECT c.created_at AS at, c.author_id AS by, c.author_association AS assoc FROM comments c
+                  WHERE c.repo_id = i.repo_id AND c.issue_number = i.number
+                 UNION ALL
+                 SELECT r.submitted_at, r.author_id, r.author_association FROM reviews r
+                  WHERE r.repo_id = i.repo_id AND r.pr_number = i.number AND r.submitted_at IS NOT NULL
+                    AND r.state <> 'PENDING'
+                 UNION ALL
+                 SELECT rc.created_at, rc.author_id, rc.author_association FROM review_comments rc
+                  WHERE rc.repo_id = i.repo_id AND rc.pr_number = i.number
+             ) AS resp
+             JOIN accounts a ON a.id = resp.by
+             WHERE a.is_bot = 0 AND resp.by IS NOT i.author_id
+               AND resp.at >= COALESCE(i.ready_for_review_at, i.created_at)
+             ORDER BY resp.at, resp.by LIMIT 1)
+         WHERE i.repo_id = ? AND i.updated_at >= ?",
+    )
+    .bind(repo_id)
+    .bind(since)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected())
+}

@@ -1,0 +1,67 @@
+//! The SQLite store: pool, pragmas, migrations, and (in the submodules) every SQL statement.
+//!
+//! One file per table or concern; functions are generic over the executor so they run on the
+//! pool or inside a transaction. Nothing outside `db/` writes SQL. Timestamps are unix seconds.
+//! Writers use `BEGIN IMMEDIATE` transactions (see [`Db::begin_write`]) so concurrent readers
+//! (the web server) never make a writer fail on a lock upgrade.
+
+pub mod accounts;
+pub mod activity;
+pub mod digest;
+pub mod issues;
+pub mod repos;
+pub mod runs;
+pub mod sync_state;
+
+use std::{path::Path, str::FromStr, time::Duration};
+
+use anyhow::Context;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+pub use sqlx::SqlitePool as Pool;
+
+/// A write transaction on the store.
+pub type WriteTx = sqlx::Transaction<'static, sqlx::Sqlite>;
+
+/// The database handle shared by the collector and the web server (cheap to clone).
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: SqlitePool,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database file and runs pending migrations.
+    pub async fn open(path: &Path) -> anyhow::Result<Db> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating the database folder {}", dir.display()))?;
+        }
+        let options = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(path)
+            .create_if_missing(true)
+            // WAL: readers (web pages) never block the writer (collector) and vice versa.
+            .journal_mode(SqliteJournalMode::Wal)
+            // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose
+            // the last transactions, which the next sync re-fetches anyway.
+            .synchronous(SqliteSynchronous::Normal)
+            // The collector holds short write transactions (one page); readers wait that long.
+            .busy_timeout(Duration::from_secs(30))
+            .foreign_keys(false)
+            .pragma("temp_store", "memory")
+            .pragma("cache_size", "-16000");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .with_context(|| format!("opening the database {}", path.display()))?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .with_context(|| format!("migrating the database {}", path.display()))?;
+        Ok(Db { pool })
+    }
+
+    /// Starts a write transaction that takes the write lock up front.
+    pub async fn begin_write(&self) -> sqlx::Result<WriteTx> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+}

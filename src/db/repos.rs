@@ -1,0 +1,154 @@
+//! Repositories and the tracked-repository list (what the status page shows per repo).
+
+use sqlx::{FromRow, SqliteExecutor};
+
+/// A row of `repositories`.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct RepositoryRow {
+    pub id: i64,
+    pub owner: String,
+    pub name: String,
+    pub full_name: String,
+    pub description: Option<String>,
+    pub html_url: String,
+    pub language: Option<String>,
+    pub default_branch: Option<String>,
+    pub is_private: bool,
+    pub is_fork: bool,
+    pub is_archived: bool,
+    pub stargazers: i64,
+    pub forks: i64,
+    pub open_issues: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub pushed_at: Option<i64>,
+}
+
+pub async fn upsert_repository<'e>(ex: impl SqliteExecutor<'e>, r: &RepositoryRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO repositories (id, owner, name, full_name, description, html_url, language, default_branch,
+             is_private, is_fork, is_archived, stargazers, forks, open_issues, created_at, updated_at, pushed_at)
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+         ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, name = excluded.name,
+             full_name = excluded.full_name, description = excluded.description, html_url = excluded.html_url,
+             language = excluded.language, default_branch = excluded.default_branch,
+             is_private = excluded.is_private, is_fork = excluded.is_fork, is_archived = excluded.is_archived,
+             stargazers = excluded.stargazers, forks = excluded.forks, open_issues = excluded.open_issues,
+             created_at = excluded.created_at, updated_at = excluded.updated_at, pushed_at = excluded.pushed_at",
+    )
+    .bind(r.id)
+    .bind(&r.owner)
+    .bind(&r.name)
+    .bind(&r.full_name)
+    .bind(&r.description)
+    .bind(&r.html_url)
+    .bind(&r.language)
+    .bind(&r.default_branch)
+    .bind(r.is_private)
+    .bind(r.is_fork)
+    .bind(r.is_archived)
+    .bind(r.stargazers)
+    .bind(r.forks)
+    .bind(r.open_issues)
+    .bind(r.created_at)
+    .bind(r.updated_at)
+    .bind(r.pushed_at)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn find_repository_by_name<'e>(
+    ex: impl SqliteExecutor<'e>,
+    full_name: &str,
+) -> sqlx::Result<Option<RepositoryRow>> {
+    sqlx::query_as("SELECT * FROM repositories WHERE full_name = ? COLLATE NOCASE")
+        .bind(full_name)
+        .fetch_optional(ex)
+        .await
+}
+
+pub async fn list_repositories<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<RepositoryRow>> {
+    sqlx::query_as("SELECT * FROM repositories ORDER BY full_name COLLATE NOCASE").fetch_all(ex).await
+}
+
+/// The repositories an org listing produced last time (used when that listing answers 304).
+pub async fn list_repositories_of_source<'e>(ex: impl SqliteExecutor<'e>, source: &str) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT full_name FROM tracked_repos WHERE source = ? ORDER BY full_name")
+        .bind(source)
+        .fetch_all(ex)
+        .await
+}
+
+/// A row of `tracked_repos`: a repository the configuration asks for, and how its syncs go.
+#[derive(Debug, Clone, PartialEq, FromRow, serde::Serialize)]
+pub struct TrackedRepoRow {
+    pub full_name: String,
+    pub repo_id: Option<i64>,
+    pub source: String,
+    pub condition: String,
+    pub message: Option<String>,
+    pub last_attempt_at: Option<i64>,
+    pub last_success_at: Option<i64>,
+}
+
+/// Records that `full_name` is tracked because of `source`, keeping its history if known.
+pub async fn track_repository<'e>(ex: impl SqliteExecutor<'e>, full_name: &str, source: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO tracked_repos (full_name, source) VALUES (?, ?)
+         ON CONFLICT (full_name) DO UPDATE SET source = excluded.source",
+    )
+    .bind(full_name)
+    .bind(source)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Replaces the membership of an org source with `names` (repos that left the org stop being tracked).
+pub async fn untrack_missing<'e>(ex: impl SqliteExecutor<'e>, source: &str, names: &[String]) -> sqlx::Result<u64> {
+    let keep = serde_json::to_string(names).unwrap_or_else(|_| "[]".to_owned());
+    let done = sqlx::query(
+        "DELETE FROM tracked_repos WHERE source = ?
+           AND full_name NOT IN (SELECT value FROM json_each(?))",
+    )
+    .bind(source)
+    .bind(keep)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// The outcome of one sync attempt for a tracked repository.
+pub struct RepoOutcome<'a> {
+    pub condition: &'a str,
+    pub message: Option<&'a str>,
+    pub repo_id: Option<i64>,
+    pub at: i64,
+}
+
+pub async fn record_repo_outcome<'e>(
+    ex: impl SqliteExecutor<'e>,
+    full_name: &str,
+    o: &RepoOutcome<'_>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE tracked_repos SET condition = ?, message = ?, repo_id = COALESCE(?, repo_id), last_attempt_at = ?,
+             last_success_at = CASE WHEN ? IN ('ok', 'moved') THEN ? ELSE last_success_at END
+         WHERE full_name = ?",
+    )
+    .bind(o.condition)
+    .bind(o.message)
+    .bind(o.repo_id)
+    .bind(o.at)
+    .bind(o.condition)
+    .bind(o.at)
+    .bind(full_name)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn list_tracked<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<TrackedRepoRow>> {
+    sqlx::query_as("SELECT * FROM tracked_repos ORDER BY full_name COLLATE NOCASE").fetch_all(ex).await
+}

@@ -1,0 +1,116 @@
+//! The collector's own record: one row per run, one per (run, scope, resource).
+
+use sqlx::{FromRow, SqliteExecutor};
+
+#[derive(Debug, Clone, PartialEq, FromRow, serde::Serialize)]
+pub struct RunRow {
+    pub id: i64,
+    pub started_at: i64,
+    pub finished_at: Option<i64>,
+    pub status: String,
+    pub trigger: String,
+    pub repos: i64,
+    pub requests: i64,
+    pub not_modified: i64,
+    pub items_written: i64,
+    pub error: Option<String>,
+}
+
+/// Opens a run. Runs left `running` by a killed process are closed as `interrupted` first.
+pub async fn start_run<'e>(ex: impl SqliteExecutor<'e>, trigger: &str, now: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar("INSERT INTO sync_runs (started_at, status, trigger) VALUES (?, 'running', ?) RETURNING id")
+        .bind(now)
+        .bind(trigger)
+        .fetch_one(ex)
+        .await
+}
+
+pub async fn close_interrupted_runs<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE sync_runs SET status = 'interrupted', error = 'the process stopped before the run finished'
+         WHERE status = 'running'",
+    )
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub struct RunTotals<'a> {
+    pub status: &'a str,
+    pub repos: i64,
+    pub requests: i64,
+    pub not_modified: i64,
+    pub items_written: i64,
+    pub error: Option<&'a str>,
+}
+
+pub async fn finish_run<'e>(ex: impl SqliteExecutor<'e>, id: i64, t: &RunTotals<'_>, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE sync_runs SET finished_at = ?, status = ?, repos = ?, requests = ?, not_modified = ?,
+             items_written = ?, error = ? WHERE id = ?",
+    )
+    .bind(now)
+    .bind(t.status)
+    .bind(t.repos)
+    .bind(t.requests)
+    .bind(t.not_modified)
+    .bind(t.items_written)
+    .bind(t.error)
+    .bind(id)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, FromRow, serde::Serialize)]
+pub struct RunResourceRow {
+    pub run_id: i64,
+    pub scope: String,
+    pub resource: String,
+    pub started_at: i64,
+    pub finished_at: Option<i64>,
+    pub status: String,
+    pub requests: i64,
+    pub not_modified: i64,
+    pub items_written: i64,
+    pub error: Option<String>,
+}
+
+pub async fn record_run_resource<'e>(ex: impl SqliteExecutor<'e>, r: &RunResourceRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO sync_run_resources (run_id, scope, resource, started_at, finished_at, status, requests,
+             not_modified, items_written, error) VALUES (?,?,?,?,?,?,?,?,?,?)
+         ON CONFLICT (run_id, scope, resource) DO UPDATE SET finished_at = excluded.finished_at,
+             status = excluded.status, requests = excluded.requests, not_modified = excluded.not_modified,
+             items_written = excluded.items_written, error = excluded.error",
+    )
+    .bind(r.run_id)
+    .bind(&r.scope)
+    .bind(&r.resource)
+    .bind(r.started_at)
+    .bind(r.finished_at)
+    .bind(&r.status)
+    .bind(r.requests)
+    .bind(r.not_modified)
+    .bind(r.items_written)
+    .bind(&r.error)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn list_recent_runs<'e>(ex: impl SqliteExecutor<'e>, limit: i64) -> sqlx::Result<Vec<RunRow>> {
+    sqlx::query_as("SELECT * FROM sync_runs ORDER BY id DESC LIMIT ?").bind(limit).fetch_all(ex).await
+}
+
+pub async fn list_run_resources<'e>(ex: impl SqliteExecutor<'e>, run_id: i64) -> sqlx::Result<Vec<RunResourceRow>> {
+    sqlx::query_as("SELECT * FROM sync_run_resources WHERE run_id = ? ORDER BY scope, started_at, resource")
+        .bind(run_id)
+        .fetch_all(ex)
+        .await
+}
+
+/// True once at least one run has finished (the overview then lists repositories).
+pub async fn has_finished_run<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sync_runs WHERE finished_at IS NOT NULL)").fetch_one(ex).await
+}

@@ -1,0 +1,55 @@
+//! Per-scope, per-resource sync state: the watermark, the probe ETag, the last success.
+//!
+//! The collector moves a watermark only after every page of that resource is stored, so a sync
+//! killed halfway restarts from the last complete position and upserts make re-seen items harmless.
+
+use sqlx::{FromRow, SqliteExecutor};
+
+#[derive(Debug, Clone, Default, PartialEq, FromRow)]
+pub struct SyncState {
+    pub watermark: Option<i64>,
+    pub etag: Option<String>,
+    pub last_success_at: Option<i64>,
+}
+
+pub async fn get_sync_state<'e>(ex: impl SqliteExecutor<'e>, scope: &str, resource: &str) -> sqlx::Result<SyncState> {
+    let row =
+        sqlx::query_as("SELECT watermark, etag, last_success_at FROM sync_state WHERE scope = ? AND resource = ?")
+            .bind(scope)
+            .bind(resource)
+            .fetch_optional(ex)
+            .await?;
+    Ok(row.unwrap_or_default())
+}
+
+/// Records a completed pass over a resource. `None` keeps the stored watermark or ETag.
+pub async fn save_sync_state<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    resource: &str,
+    watermark: Option<i64>,
+    etag: Option<&str>,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO sync_state (scope, resource, watermark, etag, last_success_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (scope, resource) DO UPDATE SET
+             watermark = COALESCE(excluded.watermark, sync_state.watermark),
+             etag = COALESCE(excluded.etag, sync_state.etag),
+             last_success_at = excluded.last_success_at",
+    )
+    .bind(scope)
+    .bind(resource)
+    .bind(watermark)
+    .bind(etag)
+    .bind(now)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Forces the next sync to recompute derived facts from scratch (e.g. after the bot list changed).
+pub async fn reset_resource_everywhere<'e>(ex: impl SqliteExecutor<'e>, resource: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE sync_state SET watermark = NULL WHERE resource = ?").bind(resource).execute(ex).await?;
+    Ok(())
+}

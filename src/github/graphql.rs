@@ -1,0 +1,119 @@
+//! GraphQL queries the collector sends, and their response types.
+//!
+//! GraphQL is used where REST would cost one request per item: reviews, `mergedBy` and
+//! ready-for-review events of changed pull requests, fetched 50 at a time by node id.
+//! Every query here is validated against GitHub's public schema in `tests/graphql_schema.rs`.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+/// How many pull requests one `UpkeepPullRequests` request covers.
+pub const PULL_BATCH: usize = 50;
+
+pub const PULL_REQUESTS_QUERY: &str = r#"query UpkeepPullRequests($ids: [ID!]!) {
+  rateLimit { cost remaining resetAt }
+  nodes(ids: $ids) {
+    __typename
+    ... on PullRequest {
+      id databaseId number isDraft mergedAt
+      mergedBy { __typename login ... on User { databaseId } ... on Bot { databaseId } }
+      reviews(first: 100) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        nodes { databaseId state submittedAt authorAssociation
+                author { __typename login ... on User { databaseId } ... on Bot { databaseId } } }
+      }
+      timelineItems(first: 100, itemTypes: [READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT]) {
+        nodes { __typename ... on ReadyForReviewEvent { createdAt } ... on ConvertToDraftEvent { createdAt } }
+      }
+    }
+  }
+}"#;
+
+/// Every query the collector can send, for the schema-validation test.
+pub const ALL_QUERIES: &[(&str, &str)] = &[("UpkeepPullRequests", PULL_REQUESTS_QUERY)];
+
+#[derive(Debug, Deserialize)]
+pub struct PullNodes {
+    pub nodes: Vec<Option<PullNode>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PullNode {
+    #[serde(rename = "__typename")]
+    pub typename: String,
+    pub number: Option<i64>,
+    pub is_draft: Option<bool>,
+    pub merged_at: Option<DateTime<Utc>>,
+    pub merged_by: Option<Actor>,
+    pub reviews: Option<ReviewConnection>,
+    pub timeline_items: Option<TimelineConnection>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Actor {
+    #[serde(rename = "__typename")]
+    pub typename: String,
+    pub login: String,
+    pub database_id: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewConnection {
+    pub total_count: i64,
+    pub page_info: PageInfo,
+    pub nodes: Vec<Option<ReviewNode>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageInfo {
+    pub has_next_page: bool,
+    pub end_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewNode {
+    pub database_id: Option<i64>,
+    pub state: String,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub author_association: String,
+    pub author: Option<Actor>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TimelineConnection {
+    pub nodes: Vec<Option<TimelineNode>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineNode {
+    #[serde(rename = "__typename")]
+    pub typename: String,
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+impl PullNode {
+    /// The first time the pull request was marked ready for review, if it ever was a draft.
+    pub fn first_ready_for_review(&self) -> Option<DateTime<Utc>> {
+        let items = self.timeline_items.as_ref()?;
+        items.nodes.iter().flatten().filter(|n| n.typename == "ReadyForReviewEvent").filter_map(|n| n.created_at).min()
+    }
+}
+
+impl Actor {
+    /// The account as a REST-shaped user, when GitHub gave its numeric id.
+    pub fn to_user(&self) -> Option<super::wire::User> {
+        Some(super::wire::User {
+            login: self.login.clone(),
+            id: self.database_id?,
+            kind: Some(self.typename.clone()),
+            name: None,
+        })
+    }
+}

@@ -1,0 +1,195 @@
+//! The conversation group: issues and PRs, their comments, review comments, PR details,
+//! reviews and the derived first-response facts, all behind one conditional probe.
+//!
+//! Listings with `since` are sorted by `updated` ascending, so an item updated while we page
+//! moves behind the cursor and is seen again rather than skipped. Each page is one write
+//! transaction; a resource's watermark moves only after its last page is stored.
+
+use super::{
+    Collector, OVERLAP_SECS, StepStatus, SyncError, now, progress::Progress, repo::RepoHandle, repo::Target, reviews,
+};
+use crate::db::{self, sync_state};
+use crate::github::{Fetched, convert, wire};
+
+/// Steps gated by the probe, in order.
+const GATED: &[&str] = &["issues", "issue_comments", "review_comments", "pulls", "reviews", "derived"];
+
+pub async fn sync_conversation(
+    c: &Collector,
+    run_id: i64,
+    target: &Target,
+    repo: &RepoHandle,
+    progress: &Progress,
+) -> Result<u64, SyncError> {
+    let scope = target.name.as_str();
+    let probe = sync_state::get_sync_state(&c.db.pool, scope, "probe").await?;
+    let path = format!("/repos/{}/issues?state=all&sort=updated&direction=desc&per_page=1", repo.api_name);
+    let mut new_etag = None;
+    progress.step("probe");
+    let (status, _) = c
+        .step(run_id, scope, "probe", async {
+            match c.client.get::<Vec<wire::Issue>>(&path, probe.etag.as_deref()).await? {
+                Fetched::NotModified => Ok((StepStatus::NotModified, 0)),
+                Fetched::Pending => Ok((StepStatus::Pending, 0)),
+                Fetched::Fresh { etag, .. } => {
+                    new_etag = etag;
+                    Ok((StepStatus::Ok, 0))
+                }
+            }
+        })
+        .await?;
+    if status == StepStatus::NotModified {
+        for resource in GATED {
+            c.skip_step(run_id, scope, resource, StepStatus::NotModified).await?;
+        }
+        return Ok(0);
+    }
+    let mut items = 0;
+    progress.step("issues");
+    items += c.step(run_id, scope, "issues", issues(c, scope, repo)).await?.1;
+    progress.step("comments");
+    items += c.step(run_id, scope, "issue_comments", issue_comments(c, scope, repo)).await?.1;
+    progress.step("review comments");
+    items += c.step(run_id, scope, "review_comments", review_comments(c, scope, repo)).await?.1;
+    progress.step("pulls");
+    items += c.step(run_id, scope, "pulls", pulls(c, scope, repo)).await?.1;
+    progress.step("reviews");
+    items += c.step(run_id, scope, "reviews", reviews::sync_reviews(c, scope, repo)).await?.1;
+    progress.step("derived");
+    c.step(run_id, scope, "derived", derived(c, scope, repo)).await?;
+    // Everything behind the probe is stored: only now may a 304 skip it next time.
+    sync_state::save_sync_state(&c.db.pool, scope, "probe", None, new_etag.as_deref(), now()).await?;
+    Ok(items)
+}
+
+/// The `since` parameter for a watermark, with the overlap.
+fn since_param(watermark: Option<i64>) -> String {
+    match watermark.and_then(|w| chrono::DateTime::from_timestamp(w - OVERLAP_SECS, 0)) {
+        Some(t) => format!("&since={}", t.format("%Y-%m-%dT%H:%M:%SZ")),
+        None => String::new(),
+    }
+}
+
+async fn issues(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
+    let state = sync_state::get_sync_state(&c.db.pool, scope, "issues").await?;
+    let path = format!(
+        "/repos/{}/issues?state=all&sort=updated&direction=asc&per_page=100{}",
+        repo.api_name,
+        since_param(state.watermark)
+    );
+    let (mut written, mut watermark) = (0u64, state.watermark);
+    let mut pages = c.pages::<wire::Issue>(&path, None);
+    while let Some(page) = pages.next().await? {
+        let mut tx = c.db.begin_write().await?;
+        let users = page.iter().flat_map(|i| i.user.iter().chain(i.assignees.iter().flatten()));
+        c.write_accounts(&mut tx, c.fresh_accounts(users)).await?;
+        for item in &page {
+            db::issues::upsert_issue(&mut *tx, &convert::issue(repo.repo_id, item)).await?;
+            watermark = watermark.max(Some(convert::ts(item.updated_at)));
+        }
+        tx.commit().await?;
+        written += page.len() as u64;
+    }
+    sync_state::save_sync_state(&c.db.pool, scope, "issues", watermark, None, now()).await?;
+    Ok((StepStatus::Ok, written))
+}
+
+async fn issue_comments(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
+    let state = sync_state::get_sync_state(&c.db.pool, scope, "issue_comments").await?;
+    let path = format!(
+        "/repos/{}/issues/comments?sort=updated&direction=asc&per_page=100{}",
+        repo.api_name,
+        since_param(state.watermark)
+    );
+    let (mut written, mut watermark) = (0u64, state.watermark);
+    let mut pages = c.pages::<wire::IssueComment>(&path, None);
+    while let Some(page) = pages.next().await? {
+        let mut tx = c.db.begin_write().await?;
+        c.write_accounts(&mut tx, c.fresh_accounts(page.iter().filter_map(|i| i.user.as_ref()))).await?;
+        for item in &page {
+            watermark = watermark.max(Some(convert::ts(item.updated_at)));
+            match convert::comment(repo.repo_id, item) {
+                Some(row) => db::activity::upsert_comment(&mut *tx, &row).await?,
+                None => {
+                    tracing::warn!(id = item.id, url = %item.issue_url, "comment without a readable issue number; skipped")
+                }
+            }
+        }
+        tx.commit().await?;
+        written += page.len() as u64;
+    }
+    sync_state::save_sync_state(&c.db.pool, scope, "issue_comments", watermark, None, now()).await?;
+    Ok((StepStatus::Ok, written))
+}
+
+async fn review_comments(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
+    let state = sync_state::get_sync_state(&c.db.pool, scope, "review_comments").await?;
+    let path = format!(
+        "/repos/{}/pulls/comments?sort=updated&direction=asc&per_page=100{}",
+        repo.api_name,
+        since_param(state.watermark)
+    );
+    let (mut written, mut watermark) = (0u64, state.watermark);
+    let mut pages = c.pages::<wire::ReviewComment>(&path, None);
+    while let Some(page) = pages.next().await? {
+        let mut tx = c.db.begin_write().await?;
+        c.write_accounts(&mut tx, c.fresh_accounts(page.iter().filter_map(|i| i.user.as_ref()))).await?;
+        for item in &page {
+            watermark = watermark.max(Some(convert::ts(item.updated_at)));
+            match convert::review_comment(repo.repo_id, item) {
+                Some(row) => db::activity::upsert_review_comment(&mut *tx, &row).await?,
+                None => tracing::warn!(id = item.id, "review comment without a readable PR number; skipped"),
+            }
+        }
+        tx.commit().await?;
+        written += page.len() as u64;
+    }
+    sync_state::save_sync_state(&c.db.pool, scope, "review_comments", watermark, None, now()).await?;
+    Ok((StepStatus::Ok, written))
+}
+
+/// `/pulls` has no `since`: read newest-updated first and stop below the watermark.
+async fn pulls(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
+    let state = sync_state::get_sync_state(&c.db.pool, scope, "pulls").await?;
+    let stop_below = state.watermark.map(|w| w - OVERLAP_SECS);
+    let path = format!("/repos/{}/pulls?state=all&sort=updated&direction=desc&per_page=100", repo.api_name);
+    let (mut written, mut watermark) = (0u64, state.watermark);
+    let mut pages = c.pages::<wire::PullRequest>(&path, None);
+    while let Some(page) = pages.next().await? {
+        let mut tx = c.db.begin_write().await?;
+        let mut reached_watermark = false;
+        for pr in &page {
+            let updated = convert::ts(pr.updated_at);
+            if stop_below.is_some_and(|w| updated < w) {
+                reached_watermark = true;
+                break;
+            }
+            watermark = watermark.max(Some(updated));
+            let merged_at = pr.merged_at.map(convert::ts);
+            if db::issues::update_pull_listing(&mut *tx, repo.repo_id, pr.number, pr.draft.unwrap_or(false), merged_at)
+                .await?
+            {
+                written += 1;
+            }
+        }
+        tx.commit().await?;
+        if reached_watermark {
+            break;
+        }
+    }
+    sync_state::save_sync_state(&c.db.pool, scope, "pulls", watermark, None, now()).await?;
+    Ok((StepStatus::Ok, written))
+}
+
+/// Recomputes first-response facts for items changed since the last pass.
+async fn derived(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
+    let state = sync_state::get_sync_state(&c.db.pool, scope, "derived").await?;
+    let since = state.watermark.map_or(i64::MIN, |w| w - OVERLAP_SECS);
+    let mut tx = c.db.begin_write().await?;
+    let touched = db::issues::recompute_first_responses(&mut *tx, repo.repo_id, since).await?;
+    let watermark = db::issues::max_updated_at(&mut *tx, repo.repo_id).await?;
+    sync_state::save_sync_state(&mut *tx, scope, "derived", watermark, None, now()).await?;
+    tx.commit().await?;
+    tracing::debug!(repo = scope, touched, "first responses recomputed");
+    Ok((StepStatus::Ok, 0))
+}

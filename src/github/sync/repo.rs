@@ -1,0 +1,210 @@
+//! Which repositories a run covers, and each repository's metadata step.
+//!
+//! Targets are `[sources] repos` plus every repository of `[sources] orgs` (an org, or a user
+//! when the org listing 404s), filtered by the fork/archived/private flags. The org listing is
+//! sorted by `updated` so that any change moves a repository onto page 1, whose ETag is the
+//! cheap "did anything change?" probe.
+
+use super::{Collector, StepStatus, SyncError, Walk, conversation, extras, now, progress::Progress};
+use crate::db::{self, repos::RepoOutcome, sync_state};
+use crate::github::{Fetched, GhError, convert, wire};
+
+/// A repository the run will sync.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// `owner/name` as configured or listed.
+    pub name: String,
+    /// `config`, `org:LOGIN` or `cli`.
+    pub source: String,
+}
+
+/// The repository as GitHub now knows it.
+pub struct RepoHandle {
+    pub repo_id: i64,
+    /// Canonical `owner/name` for API paths (differs from the target after a rename).
+    pub api_name: String,
+}
+
+/// The repositories to sync, and the owners whose listing failed (as `org:LOGIN` with the error).
+pub async fn resolve_targets(
+    c: &Collector,
+    run_id: i64,
+    only: Option<&str>,
+) -> Result<(Vec<Target>, Vec<(String, SyncError)>), SyncError> {
+    let mut failed = Vec::new();
+    let mut targets: Vec<Target> =
+        c.config.sources.repos.iter().map(|r| Target { name: r.to_string(), source: "config".to_owned() }).collect();
+    for org in &c.config.sources.orgs {
+        match expand_owner(c, run_id, org).await {
+            Ok(names) => {
+                targets.extend(names.into_iter().map(|name| Target { name, source: format!("org:{org}") }));
+            }
+            Err(e) => {
+                tracing::error!(org = %org, error = %e, "could not list the repositories of {org}");
+                failed.push((format!("org:{org}"), e));
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    targets.retain(|t| seen.insert(t.name.to_lowercase()));
+    if only.is_none() {
+        // Repositories removed from `[sources] repos` stop being tracked (their data stays).
+        let configured: Vec<String> = c.config.sources.repos.iter().map(ToString::to_string).collect();
+        db::repos::untrack_missing(&c.db.pool, "config", &configured).await?;
+    }
+    if let Some(only) = only {
+        targets.retain(|t| t.name.eq_ignore_ascii_case(only));
+        if targets.is_empty() {
+            targets.push(Target { name: only.to_owned(), source: "cli".to_owned() });
+        }
+    }
+    for t in &targets {
+        db::repos::track_repository(&c.db.pool, &t.name, &t.source).await?;
+    }
+    Ok((targets, failed))
+}
+
+/// Lists an org's (or user's) repositories that pass the source filters.
+async fn expand_owner(c: &Collector, run_id: i64, owner: &str) -> Result<Vec<String>, SyncError> {
+    let s = &c.config.sources;
+    let scope = format!("org:{owner}");
+    let resource =
+        format!("repos?forks={}&archived={}&private={}", s.include_forks, s.include_archived, s.include_private);
+    let state = sync_state::get_sync_state(&c.db.pool, &scope, &resource).await?;
+    let kind = if s.include_private { "all" } else { "public" };
+    let org_path = format!("/orgs/{owner}/repos?type={kind}&sort=updated&direction=desc&per_page=100");
+    let mut names = Vec::new();
+    let mut new_etag = None;
+    let walked = c
+        .step(run_id, &scope, "repos", async {
+            let mut walk = list_owner(c, &org_path, state.etag.as_deref(), &mut names).await;
+            if matches!(walk, Err(SyncError::GitHub(GhError::NotFound { .. }))) {
+                let user_path = format!("/users/{owner}/repos?type=owner&sort=updated&direction=desc&per_page=100");
+                walk = list_owner(c, &user_path, state.etag.as_deref(), &mut names).await;
+            }
+            match walk? {
+                Walk::NotModified => Ok((StepStatus::NotModified, 0)),
+                Walk::Done { etag } => {
+                    new_etag = etag;
+                    Ok((StepStatus::Ok, 0))
+                }
+                Walk::Pending => Ok((StepStatus::Pending, 0)),
+            }
+        })
+        .await?;
+    if walked.0 == StepStatus::NotModified {
+        return Ok(db::repos::list_repositories_of_source(&c.db.pool, &scope).await?);
+    }
+    db::repos::untrack_missing(&c.db.pool, &scope, &names).await?;
+    // Only now is the listing fully stored: keep its ETag for next time.
+    sync_state::save_sync_state(&c.db.pool, &scope, &resource, None, new_etag.as_deref(), now()).await?;
+    Ok(names)
+}
+
+async fn list_owner(c: &Collector, path: &str, etag: Option<&str>, names: &mut Vec<String>) -> Result<Walk, SyncError> {
+    names.clear();
+    let s = &c.config.sources;
+    let mut pages = c.pages::<wire::Repository>(path, etag);
+    while let Some(page) = pages.next().await? {
+        for r in page {
+            let wanted = (s.include_forks || !r.fork)
+                && (s.include_archived || !r.archived)
+                && (s.include_private || !r.private);
+            if wanted {
+                names.push(r.full_name);
+            }
+        }
+    }
+    Ok(pages.outcome)
+}
+
+/// Syncs one repository end to end; returns the number of items written.
+pub async fn sync_repository(
+    c: &Collector,
+    run_id: i64,
+    target: &Target,
+    progress: &Progress,
+) -> Result<u64, SyncError> {
+    progress.step("metadata");
+    let Some(handle) = metadata(c, run_id, target).await? else { return Ok(0) };
+    let mut items = conversation::sync_conversation(c, run_id, target, &handle, progress).await?;
+    items += extras::sync_extras(c, run_id, target, &handle, progress).await?;
+    let outcome = db::repos::record_repo_outcome(&c.db.pool, &target.name, &outcome_for(target, &handle)).await;
+    outcome?;
+    Ok(items)
+}
+
+fn outcome_for<'a>(target: &Target, handle: &'a RepoHandle) -> RepoOutcome<'a> {
+    let moved = !handle.api_name.eq_ignore_ascii_case(&target.name);
+    RepoOutcome {
+        condition: if moved { "moved" } else { "ok" },
+        message: moved.then_some(handle.api_name.as_str()),
+        repo_id: Some(handle.repo_id),
+        at: now(),
+    }
+}
+
+/// Fetches repository metadata (conditionally); `None` when the repository is skipped.
+async fn metadata(c: &Collector, run_id: i64, target: &Target) -> Result<Option<RepoHandle>, SyncError> {
+    let scope = &target.name;
+    let state = sync_state::get_sync_state(&c.db.pool, scope, "repo").await?;
+    let known = known_repository(c, scope).await?;
+    let etag = known.as_ref().and(state.etag.as_deref());
+    let path = format!("/repos/{scope}");
+    let mut handle = None;
+    c.step(run_id, scope, "repo", async {
+        match c.client.get::<wire::Repository>(&path, etag).await? {
+            Fetched::NotModified => {
+                handle = known.map(|(repo_id, api_name)| RepoHandle { repo_id, api_name });
+                Ok((StepStatus::NotModified, 0))
+            }
+            Fetched::Pending => Ok((StepStatus::Pending, 0)),
+            Fetched::Fresh { value, etag, .. } => {
+                if value.private && !c.config.sources.include_private {
+                    return Ok((StepStatus::Skipped, 0));
+                }
+                let mut tx = c.db.begin_write().await?;
+                c.write_accounts(&mut tx, c.fresh_accounts([&value.owner])).await?;
+                db::repos::upsert_repository(&mut *tx, &convert::repository(&value)).await?;
+                sync_state::save_sync_state(&mut *tx, scope, "repo", None, etag.as_deref(), now()).await?;
+                tx.commit().await?;
+                if !value.full_name.eq_ignore_ascii_case(scope) {
+                    tracing::warn!(repo = %scope, now = %value.full_name,
+                        "repository was renamed or transferred; syncing it under its new name (update [sources] repos)");
+                }
+                handle = Some(RepoHandle { repo_id: value.id, api_name: value.full_name });
+                Ok((StepStatus::Ok, 1))
+            }
+        }
+    })
+    .await?;
+    if handle.is_none() {
+        let message = "private repository skipped: set sources.include_private = true to collect it";
+        record_failure(c, scope, "skipped", message).await?;
+    }
+    Ok(handle)
+}
+
+/// The stored id and canonical name of a tracked repository, if a previous run fetched it.
+async fn known_repository(c: &Collector, scope: &str) -> sqlx::Result<Option<(i64, String)>> {
+    let tracked = db::repos::list_tracked(&c.db.pool).await?;
+    let Some(repo_id) = tracked.iter().find(|t| t.full_name.eq_ignore_ascii_case(scope)).and_then(|t| t.repo_id) else {
+        return Ok(None);
+    };
+    let repos = db::repos::list_repositories(&c.db.pool).await?;
+    Ok(repos.into_iter().find(|r| r.id == repo_id).map(|r| (r.id, r.full_name)))
+}
+
+/// The status-page condition for a failed repository.
+pub fn condition_of(e: &SyncError) -> &'static str {
+    match e {
+        SyncError::GitHub(GhError::Unauthorized) => "unauthorized",
+        SyncError::GitHub(GhError::NotFound { .. }) => "not_found",
+        _ => "failed",
+    }
+}
+
+pub async fn record_failure(c: &Collector, name: &str, condition: &str, message: &str) -> sqlx::Result<()> {
+    let outcome = RepoOutcome { condition, message: Some(message), repo_id: None, at: now() };
+    db::repos::record_repo_outcome(&c.db.pool, name, &outcome).await
+}

@@ -1,0 +1,88 @@
+//! Reviews, `mergedBy` and ready-for-review times of changed pull requests, via GraphQL.
+//!
+//! REST has reviews only per pull request, one request each; GraphQL returns 50 pull requests
+//! with up to 100 reviews each in one request. A pull request with more reviews than that falls
+//! back to the paginated REST listing for its reviews.
+
+use super::{Collector, OVERLAP_SECS, StepStatus, SyncError, now, repo::RepoHandle};
+use crate::db::{self, issues::PullDetails, sync_state};
+use crate::github::{
+    convert,
+    graphql::{self, PullNode, PullNodes},
+    wire,
+};
+
+pub async fn sync_reviews(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
+    let state = sync_state::get_sync_state(&c.db.pool, scope, "reviews").await?;
+    let since = state.watermark.map_or(i64::MIN, |w| w - OVERLAP_SECS);
+    let changed = db::issues::list_pulls_updated_since(&c.db.pool, repo.repo_id, since).await?;
+    let mut written = 0;
+    for batch in changed.chunks(graphql::PULL_BATCH) {
+        let ids: Vec<String> = batch.iter().map(|p| p.node_id.clone()).collect();
+        let data: PullNodes = c.client.graphql(graphql::PULL_REQUESTS_QUERY, serde_json::json!({ "ids": ids })).await?;
+        for node in data.nodes.iter().flatten().filter(|n| n.typename == "PullRequest") {
+            written += store_pull(c, repo, node).await?;
+        }
+        // The batch is stored: the watermark may move past it (the list is oldest-change first).
+        let high = batch.iter().map(|p| p.updated_at).max();
+        sync_state::save_sync_state(&c.db.pool, scope, "reviews", high, None, now()).await?;
+    }
+    Ok((StepStatus::Ok, written))
+}
+
+async fn store_pull(c: &Collector, repo: &RepoHandle, node: &PullNode) -> Result<u64, SyncError> {
+    let Some(number) = node.number else { return Ok(0) };
+    let reviews = node.reviews.as_ref();
+    let needs_rest = reviews.is_some_and(|r| r.page_info.has_next_page);
+    let rest_reviews = if needs_rest { rest_reviews(c, repo, number).await? } else { Vec::new() };
+
+    let mut tx = c.db.begin_write().await?;
+    let mut written = 0;
+    let merged_by = node.merged_by.as_ref().and_then(|a| a.to_user());
+    c.write_accounts(&mut tx, c.fresh_accounts(merged_by.iter())).await?;
+    if needs_rest {
+        c.write_accounts(&mut tx, c.fresh_accounts(rest_reviews.iter().filter_map(|r| r.user.as_ref()))).await?;
+        for r in &rest_reviews {
+            db::activity::upsert_review(&mut *tx, &convert::review(repo.repo_id, number, r)).await?;
+            written += 1;
+        }
+    } else {
+        for r in reviews.iter().flat_map(|r| r.nodes.iter().flatten()) {
+            let Some(id) = r.database_id else { continue };
+            let author = r.author.as_ref().and_then(|a| a.to_user());
+            c.write_accounts(&mut tx, c.fresh_accounts(author.iter())).await?;
+            let row = db::activity::ReviewRow {
+                id,
+                repo_id: repo.repo_id,
+                pr_number: number,
+                author_id: author.as_ref().map(|u| u.id),
+                author_association: r.author_association.clone(),
+                state: r.state.clone(),
+                submitted_at: r.submitted_at.map(convert::ts),
+            };
+            db::activity::upsert_review(&mut *tx, &row).await?;
+            written += 1;
+        }
+    }
+    let details = PullDetails {
+        repo_id: repo.repo_id,
+        number,
+        draft: node.is_draft.unwrap_or(false),
+        merged_at: node.merged_at.map(convert::ts),
+        merged_by_id: merged_by.map(|u| u.id),
+        ready_for_review_at: node.first_ready_for_review().map(convert::ts),
+    };
+    db::issues::update_pull_details(&mut *tx, &details).await?;
+    tx.commit().await?;
+    Ok(written)
+}
+
+async fn rest_reviews(c: &Collector, repo: &RepoHandle, number: i64) -> Result<Vec<wire::Review>, SyncError> {
+    let path = format!("/repos/{}/pulls/{number}/reviews?per_page=100", repo.api_name);
+    let mut all = Vec::new();
+    let mut pages = c.pages::<wire::Review>(&path, None);
+    while let Some(page) = pages.next().await? {
+        all.extend(page);
+    }
+    Ok(all)
+}

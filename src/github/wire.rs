@@ -1,0 +1,249 @@
+//! Wire types: the subset of GitHub's REST JSON the collector reads, as our own serde structs.
+//!
+//! Deliberately not octocrab's models (stack.md §2.7): those require every `*_url` field and fail a
+//! whole page when GitHub adds an enum variant. Here unknown fields are ignored, optional fields
+//! may be missing or null, and a test deserializes every example body in
+//! `shared/github/rest-examples` that the collector relies on. Conversion to database rows lives
+//! in `github::convert`; nothing outside `github/` sees these types.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+/// An account as embedded in other objects (`user`, `author`, `assignees`, `merged_by`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct User {
+    pub login: String,
+    pub id: i64,
+    /// `User`, `Bot` or `Organization`.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// Labels come as objects; GitHub's schema also allows bare strings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Label {
+    Object { name: String },
+    Name(String),
+}
+
+impl Label {
+    pub fn name(&self) -> &str {
+        match self {
+            Label::Object { name } | Label::Name(name) => name,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Milestone {
+    pub title: String,
+}
+
+/// The `pull_request` key that marks an item of `/issues` as a pull request.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PullRequestMarker {
+    #[serde(default)]
+    pub merged_at: Option<DateTime<Utc>>,
+}
+
+/// An item of `GET /repos/{o}/{r}/issues` (issues and pull requests).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Issue {
+    pub id: i64,
+    #[serde(default)]
+    pub node_id: String,
+    pub number: i64,
+    pub title: String,
+    pub state: String,
+    #[serde(default)]
+    pub state_reason: Option<String>,
+    #[serde(default)]
+    pub user: Option<User>,
+    #[serde(default = "none_association")]
+    pub author_association: String,
+    #[serde(default)]
+    pub labels: Vec<Label>,
+    #[serde(default)]
+    pub assignees: Option<Vec<User>>,
+    #[serde(default)]
+    pub milestone: Option<Milestone>,
+    #[serde(default)]
+    pub comments: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(default)]
+    pub closed_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub draft: Option<bool>,
+    #[serde(default)]
+    pub pull_request: Option<PullRequestMarker>,
+}
+
+/// An item of `GET /repos/{o}/{r}/issues/comments`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct IssueComment {
+    pub id: i64,
+    /// `…/repos/{o}/{r}/issues/{number}`: the only link to the parent.
+    pub issue_url: String,
+    #[serde(default)]
+    pub user: Option<User>,
+    #[serde(default = "none_association")]
+    pub author_association: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An item of `GET /repos/{o}/{r}/pulls/comments`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReviewComment {
+    pub id: i64,
+    /// `…/repos/{o}/{r}/pulls/{number}`.
+    pub pull_request_url: String,
+    #[serde(default)]
+    pub pull_request_review_id: Option<i64>,
+    #[serde(default)]
+    pub user: Option<User>,
+    #[serde(default = "none_association")]
+    pub author_association: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An item of `GET /repos/{o}/{r}/pulls` (the `pull-request-simple` shape).
+#[derive(Debug, Clone, Deserialize)]
+pub struct PullRequest {
+    pub id: i64,
+    pub number: i64,
+    pub state: String,
+    #[serde(default)]
+    pub draft: Option<bool>,
+    #[serde(default)]
+    pub merged_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An item of `GET /repos/{o}/{r}/pulls/{n}/reviews`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Review {
+    pub id: i64,
+    #[serde(default)]
+    pub user: Option<User>,
+    #[serde(default = "none_association")]
+    pub author_association: String,
+    pub state: String,
+    #[serde(default)]
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+/// An item of `GET /repos/{o}/{r}/releases`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Release {
+    pub id: i64,
+    pub tag_name: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub prerelease: bool,
+    #[serde(default)]
+    pub author: Option<User>,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// An item of `GET /repos/{o}/{r}/stats/contributors`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ContributorStats {
+    #[serde(default)]
+    pub author: Option<User>,
+    #[serde(default)]
+    pub weeks: Vec<ContributorWeek>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ContributorWeek {
+    /// Week start, unix seconds.
+    pub w: i64,
+    #[serde(default)]
+    pub a: i64,
+    #[serde(default)]
+    pub d: i64,
+    #[serde(default)]
+    pub c: i64,
+}
+
+/// `GET /repos/{o}/{r}` and the items of `GET /orgs/{org}/repos`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Repository {
+    pub id: i64,
+    pub name: String,
+    pub full_name: String,
+    pub owner: User,
+    #[serde(default)]
+    pub private: bool,
+    pub html_url: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub fork: bool,
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub default_branch: Option<String>,
+    #[serde(default)]
+    pub archived: bool,
+    #[serde(default)]
+    pub stargazers_count: i64,
+    #[serde(default)]
+    pub forks_count: i64,
+    #[serde(default)]
+    pub open_issues_count: i64,
+    #[serde(default)]
+    pub created_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub updated_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub pushed_at: Option<DateTime<Utc>>,
+}
+
+/// GitHub's error body (`basic-error`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ErrorBody {
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub documentation_url: Option<String>,
+}
+
+fn none_association() -> String {
+    "NONE".to_owned()
+}
+
+/// The trailing number of an API URL such as `…/issues/42` or `…/pulls/42`.
+pub fn trailing_number(url: &str) -> Option<i64> {
+    url.trim_end_matches('/').rsplit('/').next()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailing_number_reads_the_parent_number() {
+        assert_eq!(trailing_number("https://api.github.com/repos/o/r/issues/1347"), Some(1347));
+        assert_eq!(trailing_number("https://x/pulls/7/"), Some(7));
+        assert_eq!(trailing_number("https://x/pulls/abc"), None);
+    }
+
+    #[test]
+    fn labels_accept_objects_and_strings() {
+        let labels: Vec<Label> = serde_json::from_str(r#"[{"name":"bug","color":"f00"},"help wanted"]"#).unwrap();
+        let names: Vec<&str> = labels.iter().map(Label::name).collect();
+        assert_eq!(names, ["bug", "help wanted"]);
+    }
+}

@@ -1,0 +1,210 @@
+//! What happens to every request, in order: route, count, authenticate, check the budget, roll
+//! for a fault, answer, turn a matching `If-None-Match` into a free `304`, spend the budget,
+//! then deliver (normally, or through the fault).
+//!
+//! This is the one place that knows GitHub's rules around a request; handlers (`rest*.rs`,
+//! `graphql.rs`) only turn a request into an [`Answer`]. `/_sim/*` skips all of it.
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use actix_web::body::{BodySize, MessageBody};
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::web::{self, Bytes};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
+use sha2::{Digest, Sha256};
+
+use super::answer::Answer;
+use super::faults::{self, Delivery};
+use super::params::Query;
+use super::ratelimit::{Resource, Snapshot, wall_clock};
+use super::render::Ctx;
+use super::rest::{self, Request};
+use super::router::{self, Route};
+use super::state::Shared;
+use super::{control, graphql, rest_repo};
+
+pub async fn entry(req: HttpRequest, body: Bytes, shared: web::Data<Shared>) -> HttpResponse {
+    let parsed = router::parse(req.method(), req.path());
+    if let Route::Control(name) = &parsed.route {
+        return control::handle(&shared, req.method(), name, req.query_string());
+    }
+    shared.with_stats(|s| {
+        s.requests += 1;
+        s.graphql += u64::from(parsed.route == Route::Graphql);
+        *s.by_route.entry(parsed.label.clone()).or_default() += 1;
+    });
+    let resource = parsed.route.resource();
+    let now = wall_clock();
+    if !authorized(&shared, &req) {
+        let denied = Answer::error(StatusCode::UNAUTHORIZED, "Bad credentials");
+        return respond(denied, rate(&shared, resource, now), None);
+    }
+    if resource.is_some_and(|r| shared.limits().exhausted(r, now)) {
+        shared.with_stats(|s| s.rate_limited += 1);
+        return respond(primary_limited(), rate(&shared, resource, now), None);
+    }
+    let fault = shared.dice().roll(parsed.route.is_stats());
+    let answer = dispatch(&shared, &parsed.route, &req, &body, resource, now);
+    let etag = (answer.status == StatusCode::OK && req.method() == Method::GET).then(|| etag_of(&answer.body));
+    if etag.as_deref().is_some_and(|tag| matches_if_none_match(&req, tag)) {
+        shared.with_stats(|s| s.not_modified += 1);
+        let unchanged = Answer { status: StatusCode::NOT_MODIFIED, body: Vec::new(), ..answer };
+        return respond(unchanged, rate(&shared, resource, now), etag);
+    }
+    if let Some(r) = resource {
+        shared.limits().spend(r, now);
+    }
+    let limits = rate(&shared, resource, now);
+    let Some(fault) = fault else { return respond(answer, limits, etag) };
+    shared.with_stats(|s| s.faults += 1);
+    let (answer, delivery, keep) = faults::apply(fault, answer, shared.opts.retry_after_secs);
+    deliver(answer, delivery, limits, etag.filter(|_| keep), shared.opts.slow_ms).await
+}
+
+/// The handler's answer (world read-locked only while rendering).
+fn dispatch(
+    shared: &Shared,
+    route: &Route,
+    req: &HttpRequest,
+    body: &[u8],
+    resource: Option<Resource>,
+    now: u64,
+) -> Answer {
+    if *route == Route::RateLimit {
+        let mut limits = shared.limits();
+        return rest_repo::rate_limit(limits.snapshot(Resource::Core, now), limits.snapshot(Resource::Graphql, now));
+    }
+    let world = shared.world();
+    let ctx = Ctx { world: &world, api: &shared.base };
+    let request =
+        Request { ctx, query: Query::parse(req.query_string()), path: req.path(), raw_query: req.query_string() };
+    let handled = match route {
+        Route::Org(login) => rest_repo::org(&request, login),
+        Route::OrgRepos(login) | Route::UserRepos(login) => rest_repo::org_repos(&request, login),
+        Route::User(login) => rest_repo::user(&request, login),
+        Route::Repo(key, part) => rest::repo(&request, key, *part),
+        Route::Graphql => {
+            let budget = resource.map(|r| shared.limits().snapshot(r, now));
+            Ok(graphql::handle(&ctx, body, budget))
+        }
+        Route::RateLimit | Route::Control(_) | Route::Unknown => Err(Answer::not_found()),
+    };
+    handled.unwrap_or_else(|error| error)
+}
+
+fn authorized(shared: &Shared, req: &HttpRequest) -> bool {
+    let Some(expected) = &shared.opts.require_token else { return true };
+    let given = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let token = given.strip_prefix("Bearer ").or_else(|| given.strip_prefix("token ")).unwrap_or("");
+    token.trim() == expected
+}
+
+fn primary_limited() -> Answer {
+    #[derive(serde::Serialize)]
+    struct Limited<'a> {
+        message: &'a str,
+        documentation_url: &'a str,
+    }
+    let body = Limited {
+        message: "API rate limit exceeded for user ID 31337. If you reach out to GitHub Support for help, \
+                  please include the request ID 0000:0000:SIM.",
+        documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+    };
+    Answer::json(StatusCode::FORBIDDEN, &body)
+}
+
+/// The bucket's state for the headers; free requests report `core`.
+fn rate(shared: &Shared, resource: Option<Resource>, now: u64) -> (Resource, Snapshot) {
+    let resource = resource.unwrap_or(Resource::Core);
+    (resource, shared.limits().snapshot(resource, now))
+}
+
+/// A weak ETag over the body, as GitHub sends on listings.
+pub fn etag_of(body: &[u8]) -> String {
+    let digest = Sha256::digest(body);
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("W/\"{hex}\"")
+}
+
+/// `If-None-Match` lists the current ETag (weak comparison, `*` matches anything).
+fn matches_if_none_match(req: &HttpRequest, etag: &str) -> bool {
+    let strip = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+    let current = strip(etag);
+    req.headers().get_all(header::IF_NONE_MATCH).filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|t| {
+        let t = t.trim();
+        t == "*" || strip(t) == current
+    })
+}
+
+fn builder(answer: &Answer, (resource, snap): (Resource, Snapshot), etag: &Option<String>) -> HttpResponseBuilder {
+    let mut b = HttpResponse::build(answer.status);
+    b.insert_header((header::CONTENT_TYPE, answer.content_type));
+    b.insert_header(("x-ratelimit-limit", snap.limit.to_string()));
+    b.insert_header(("x-ratelimit-remaining", snap.remaining.to_string()));
+    b.insert_header(("x-ratelimit-used", snap.used.to_string()));
+    b.insert_header(("x-ratelimit-reset", snap.reset.to_string()));
+    b.insert_header(("x-ratelimit-resource", resource.as_str()));
+    if let Some(tag) = etag {
+        b.insert_header((header::ETAG, tag.as_str()));
+    }
+    for (name, value) in &answer.headers {
+        b.insert_header((*name, value.as_str()));
+    }
+    b
+}
+
+fn respond(answer: Answer, limits: (Resource, Snapshot), etag: Option<String>) -> HttpResponse {
+    if answer.status == StatusCode::NOT_MODIFIED {
+        return builder(&answer, limits, &etag).finish();
+    }
+    builder(&answer, limits, &etag).body(answer.body)
+}
+
+async fn deliver(
+    mut answer: Answer,
+    delivery: Delivery,
+    limits: (Resource, Snapshot),
+    etag: Option<String>,
+    slow_ms: u64,
+) -> HttpResponse {
+    match delivery {
+        Delivery::Normal => respond(answer, limits, etag),
+        Delivery::Slow => {
+            tokio::time::sleep(Duration::from_millis(slow_ms)).await;
+            respond(answer, limits, etag)
+        }
+        Delivery::Truncated => {
+            answer.body.truncate(answer.body.len() / 2);
+            respond(answer, limits, etag)
+        }
+        Delivery::Reset => {
+            let size = answer.body.len() as u64;
+            let head = Bytes::copy_from_slice(&answer.body[..answer.body.len().min(16)]);
+            builder(&answer, limits, &etag).body(CutOff { head: Some(head), size })
+        }
+    }
+}
+
+/// A body that announces its full size, sends a few bytes, then fails: the connection drops
+/// mid-body, which is what a client sees when a connection is reset.
+struct CutOff {
+    head: Option<Bytes>,
+    size: u64,
+}
+
+impl MessageBody for CutOff {
+    type Error = std::io::Error;
+
+    fn size(&self) -> BodySize {
+        BodySize::Sized(self.size)
+    }
+
+    fn poll_next(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Result<Bytes, Self::Error>>> {
+        match self.head.take() {
+            Some(head) => Poll::Ready(Some(Ok(head))),
+            None => Poll::Ready(Some(Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "simulated reset")))),
+        }
+    }
+}

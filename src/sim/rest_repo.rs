@@ -1,0 +1,96 @@
+//! REST handlers for the organisation, accounts, repositories' metadata, releases and
+//! contributors, and `/rate_limit`.
+//!
+//! Listings here are small (a dozen repositories, a few hundred releases), so sorting the
+//! repositories per request is fine; the big listings are in `rest.rs`.
+
+use super::answer::Answer;
+use super::contrib::{self, ContributorJson};
+use super::paging::Direction;
+use super::params;
+use super::ratelimit::Snapshot;
+use super::render_repo::{OrgJson, UserFullJson, release, repo_json};
+use super::rest::{Handled, Request};
+use super::world::{ORG, Repo};
+
+pub fn org(req: &Request, login: &str) -> Handled {
+    if !login.eq_ignore_ascii_case(ORG) {
+        return Err(Answer::not_found());
+    }
+    Ok(Answer::ok(&OrgJson(req.ctx)))
+}
+
+/// `GET /users/{u}`: people, bots and the organisation itself.
+pub fn user(req: &Request, login: &str) -> Handled {
+    let world = req.ctx.world;
+    let ix = world.user_by_login(login).or_else(|| login.eq_ignore_ascii_case(ORG).then_some(0));
+    let ix = ix.ok_or_else(Answer::not_found)?;
+    Ok(Answer::ok(&UserFullJson(req.ctx.user(ix))))
+}
+
+/// `GET /orgs/upkeep-sim/repos` (and `/users/upkeep-sim/repos`).
+pub fn org_repos(req: &Request, login: &str) -> Handled {
+    if !login.eq_ignore_ascii_case(ORG) {
+        return Err(Answer::not_found());
+    }
+    let q = &req.query;
+    let kind = q.get("type").unwrap_or("all");
+    if !["all", "public", "private", "forks", "sources", "member", "owner"].contains(&kind) {
+        return Err(Answer::invalid("Repository", "type"));
+    }
+    let sort = params::sort(q, "Repository", &["created", "updated", "pushed", "full_name"])?;
+    let default_dir = if sort == "full_name" { Direction::Asc } else { Direction::Desc };
+    let (dir, page) = (params::direction(q, "Repository", default_dir)?, params::page(q, "Repository")?);
+    let repos = &req.ctx.world.repos;
+    let listed = |r: &Repo| !r.deleted && !matches!(kind, "private" | "forks");
+    let mut order: Vec<u32> = (0..repos.len() as u32).filter(|i| listed(&repos[*i as usize])).collect();
+    order.sort_by(|a, b| {
+        let (a, b) = (&repos[*a as usize], &repos[*b as usize]);
+        match sort {
+            "full_name" => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+            "created" => (a.created, a.id).cmp(&(b.created, b.id)),
+            _ => (a.last_activity(), a.id).cmp(&(b.last_activity(), b.id)),
+        }
+    });
+    Ok(req.page(&order, None, dir, page, |i| repo_json(&req.ctx, &repos[i as usize], None)))
+}
+
+/// `GET /repos/{o}/{r}/releases`: newest first.
+pub fn releases(req: &Request, repo: &Repo) -> Handled {
+    let page = params::page(&req.query, "Release")?;
+    let order: Vec<u32> = (0..repo.releases.len() as u32).collect();
+    Ok(req.page(&order, None, Direction::Desc, page, |i| release(&req.ctx, repo, &repo.releases[i as usize])))
+}
+
+/// `GET /repos/{o}/{r}/stats/contributors`.
+pub fn stats(req: &Request, repo: &Repo) -> Answer {
+    Answer::ok(&contrib::stats(&req.ctx, repo))
+}
+
+/// `GET /repos/{o}/{r}/contributors`: most commits first.
+pub fn contributors(req: &Request, repo: &Repo) -> Handled {
+    let page = params::page(&req.query, "Contributor")?;
+    let all = contrib::contributions(req.ctx.world, repo);
+    let order: Vec<u32> = (0..all.len() as u32).collect();
+    Ok(req.page(&order, None, Direction::Asc, page, |i| {
+        let c = &all[i as usize];
+        ContributorJson { user: req.ctx.user(c.user), contributions: c.total }
+    }))
+}
+
+/// `GET /rate_limit` (free, as on GitHub).
+pub fn rate_limit(core: Snapshot, graphql: Snapshot) -> Answer {
+    #[derive(serde::Serialize)]
+    struct Resources {
+        core: Snapshot,
+        graphql: Snapshot,
+        search: Snapshot,
+    }
+    #[derive(serde::Serialize)]
+    struct RateLimitJson {
+        resources: Resources,
+        rate: Snapshot,
+    }
+    let search = Snapshot { limit: 30, remaining: 30, used: 0, reset: core.reset };
+    Answer::ok(&RateLimitJson { resources: Resources { core, graphql, search }, rate: core })
+}

@@ -1,0 +1,58 @@
+//! Display helpers for view structs: timestamps, ages and durations as people read them.
+
+use chrono::DateTime;
+
+/// `2026-11-24 09:30 UTC`, or an em dash for none.
+pub fn datetime(ts: Option<i64>) -> String {
+    ts.and_then(|t| DateTime::from_timestamp(t, 0))
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|| "—".to_owned())
+}
+
+/// `3 min ago`, `5 h ago`, `2 d ago` relative to `now`.
+pub fn ago(ts: Option<i64>, now: i64) -> String {
+    match ts {
+        None => "never".to_owned(),
+        Some(t) => format!("{} ago", duration((now - t).max(0))),
+    }
+}
+
+/// A duration in the largest sensible unit: `45 s`, `12 min`, `5.5 h`, `3.0 d`.
+pub fn duration(secs: i64) -> String {
+    match secs {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 => format!("{} min", s / 60),
+        s if s < 86_400 => format!("{:.1} h", s as f64 / 3600.0),
+        s => format!("{:.1} d", s as f64 / 86_400.0),
+    }
+}
+
+/// A link target from GitHub data, only if it is http(s): a hostile `javascript:` URL would run
+/// even though the text is escaped.
+pub fn safe_link(url: &str) -> Option<String> {
+    let lower = url.trim().to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://")).then(|| url.trim().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_http_links_are_kept() {
+        assert_eq!(safe_link("https://github.com/o/r").as_deref(), Some("https://github.com/o/r"));
+        assert_eq!(safe_link(" JavaScript:alert(1)"), None);
+        assert_eq!(safe_link("data:text/html,x"), None);
+    }
+
+    #[test]
+    fn durations_pick_a_readable_unit() {
+        assert_eq!(duration(42), "42 s");
+        assert_eq!(duration(600), "10 min");
+        assert_eq!(duration(5400), "1.5 h");
+        assert_eq!(duration(3 * 86_400), "3.0 d");
+        assert_eq!(datetime(Some(0)), "1970-01-01 00:00 UTC");
+        assert_eq!(datetime(None), "—");
+        assert_eq!(ago(Some(100), 160), "1 min ago");
+    }
+}

@@ -1,0 +1,87 @@
+//! The collector under failure: injected faults (5xx, secondary limits, slow and truncated
+//! answers, dropped connections) and a `collect` process killed at random points. Either way
+//! the database must end up equal to a clean sync of the same simulated state.
+
+use std::{process::Stdio, time::Duration};
+
+use rand::{Rng, SeedableRng};
+
+use crate::helpers::{Store, collect, sim_options, start_sim};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_through_twenty_percent_faults_stores_the_same_data_as_a_clean_one() {
+    let clean_sim = start_sim(sim_options()).await;
+    let clean = Store::new().await;
+    collect(&clean.collector(&clean_sim)).await;
+
+    let mut opts = sim_options();
+    opts.fault_rate = 0.2;
+    opts.fault_seed = 99;
+    let faulty_sim = start_sim(opts).await;
+    let faulty = Store::new().await;
+    let summary = collect(&faulty.collector(&faulty_sim)).await;
+
+    let faults = faulty_sim.stats().faults;
+    eprintln!("{faults} faults injected over {} requests", summary.requests);
+    assert!(faults > 20, "faults were injected ({faults})");
+    assert!(summary.failed_repos.is_empty(), "{summary:?}");
+    assert_eq!(faulty.digests().await, clean.digests().await);
+}
+
+/// Runs `upkeep collect` against `sim_url` into `db_path` as a separate process.
+fn collect_command(sim_url: &str, db_path: &std::path::Path, config: &std::path::Path) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_upkeep"));
+    cmd.args(["--config", config.to_str().unwrap(), "collect", "--json"])
+        .env("UPKEEP_GITHUB__API_URL", sim_url)
+        .env("UPKEEP_SOURCES__ORGS", "upkeep-sim")
+        .env("UPKEEP_SOURCES__REPOS", "")
+        .env("UPKEEP_SOURCES__INCLUDE_ARCHIVED", "true")
+        .env("UPKEEP_DATABASE__PATH", db_path)
+        .env("UPKEEP_COLLECTOR__RESERVE", "0")
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GH_TOKEN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true);
+    cmd
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killing_collect_at_random_points_and_running_it_again_converges_to_the_same_database() {
+    let sim = start_sim(sim_options()).await;
+    let clean = Store::new().await;
+    collect(&clean.collector(&sim)).await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("killed.db");
+    let config = dir.path().join("empty.toml");
+    std::fs::write(&config, "").unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+    let mut killed = 0;
+    for _ in 0..6 {
+        let mut child = collect_command(&sim.url(), &db_path, &config).spawn().expect("spawn upkeep collect");
+        let delay = Duration::from_millis(rng.gen_range(100..1500));
+        tokio::select! {
+            _ = child.wait() => {}
+            _ = tokio::time::sleep(delay) => {
+                child.kill().await.expect("kill");
+                killed += 1;
+            }
+        }
+    }
+    eprintln!("killed {killed} of 6 runs");
+    assert!(killed >= 3, "most runs were killed mid-way ({killed})");
+    let output = collect_command(&sim.url(), &db_path, &config).output().await.expect("final run");
+    assert!(output.status.success(), "the final run succeeds");
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).expect("--json output");
+    assert_eq!(summary["failed_repos"], serde_json::json!([]));
+
+    let resumed = upkeep::db::Db::open(&db_path).await.unwrap();
+    let digests = upkeep::db::digest::table_digests(&resumed.pool).await.unwrap();
+    assert_eq!(digests, clean.digests().await);
+    let interrupted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sync_runs WHERE status = 'interrupted'")
+        .fetch_one(&resumed.pool)
+        .await
+        .unwrap();
+    assert!(interrupted >= 3, "killed runs are recorded as interrupted ({interrupted})");
+}

@@ -1,0 +1,134 @@
+//! Shared test helpers: a simulated GitHub, a fresh database per test, a collector pointed at
+//! the simulator, the web app on port 0, and table digests for comparing databases.
+
+use std::sync::Arc;
+
+use upkeep::{
+    app::Application,
+    config::Config,
+    db::{Db, digest},
+    github::sync::{CollectSummary, Collector, RunOptions},
+    sim::{Scale, SimOptions, SimServer},
+};
+
+/// A simulated `upkeep-sim` organisation at small scale (deterministic: seed 7, fixed epoch).
+pub fn sim_options() -> SimOptions {
+    let mut opts = SimOptions::new(7, Scale::Small);
+    opts.retry_after_secs = 0;
+    opts.slow_ms = 20;
+    opts
+}
+
+pub async fn start_sim(opts: SimOptions) -> SimServer {
+    SimServer::start(opts, 0).await.expect("the simulated GitHub starts")
+}
+
+/// A configuration that collects the whole simulated org into `db_path`, with fast retries.
+pub fn config_for(sim_url: &str, db_path: &std::path::Path) -> Config {
+    let mut config = Config::default();
+    config.github.api_url = sim_url.parse().expect("sim URL");
+    config.sources.orgs = vec!["upkeep-sim".to_owned()];
+    config.sources.include_archived = true;
+    config.database.path = db_path.to_owned();
+    config.collector.reserve = 0;
+    config.collector.max_retries = 10;
+    config.collector.backoff_base_ms = 1;
+    config.collector.backoff_max_secs = 1;
+    config.github.timeout_secs = 5;
+    config
+}
+
+/// A fresh database in a temporary folder (kept alive by the returned guard).
+pub struct Store {
+    pub dir: tempfile::TempDir,
+    pub db: Db,
+}
+
+impl Store {
+    pub async fn new() -> Store {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = Db::open(&dir.path().join("upkeep.db")).await.expect("database opens");
+        Store { dir, db }
+    }
+
+    pub fn path(&self) -> std::path::PathBuf {
+        self.dir.path().join("upkeep.db")
+    }
+
+    pub fn collector(&self, sim: &SimServer) -> Collector {
+        self.collector_with(config_for(&sim.url(), &self.path()))
+    }
+
+    pub fn collector_with(&self, config: Config) -> Collector {
+        Collector::with_token(Arc::new(config), self.db.clone(), None).expect("collector")
+    }
+
+    pub async fn digests(&self) -> Vec<(String, u64, String)> {
+        digest::table_digests(&self.db.pool).await.expect("digest")
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(&self.db.pool).await.expect("count")
+    }
+}
+
+pub async fn collect(collector: &Collector) -> CollectSummary {
+    let opts = RunOptions { only_repo: None, trigger: "test".to_owned(), show_progress: false };
+    collector.run(&opts).await.expect("collect runs")
+}
+
+/// The web app on a free port; returns its base URL.
+pub async fn spawn_app(config: Config, db: Db) -> String {
+    let app = Application::build(Arc::new(config), db, "127.0.0.1:0".parse().unwrap()).await.expect("app builds");
+    let url = format!("http://{}", app.address());
+    tokio::spawn(app.run_until_stopped());
+    url
+}
+
+/// GET a URL on the loopback test server; returns status and body.
+pub async fn get(url: &str) -> (u16, String) {
+    let uri: http::Uri = url.parse().expect("uri");
+    let authority = uri.authority().expect("authority").as_str().to_owned();
+    let path = uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
+    let mut stream = tokio::net::TcpStream::connect(&authority).await.expect("connect");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n");
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream.write_all(request.as_bytes()).await.expect("send");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.expect("read");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let chunked = head.to_ascii_lowercase().contains("transfer-encoding: chunked");
+    (status, if chunked { dechunk(body) } else { body.to_owned() })
+}
+
+fn dechunk(body: &str) -> String {
+    let mut out = String::new();
+    let mut rest = body;
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let Ok(n) = usize::from_str_radix(size.trim(), 16) else { break };
+        if n == 0 || after.len() < n {
+            break;
+        }
+        out.push_str(&after[..n]);
+        rest = after[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+/// The page lower bound of a full sync: every listing's pages at 100 per page (an empty listing
+/// still costs one request), plus one request each for repo metadata and contributor stats.
+pub fn page_lower_bound(sim: &SimServer) -> (u64, u64) {
+    let pages = |n: u64| n.div_ceil(100).max(1);
+    let totals = sim.totals();
+    let mut bound = pages(totals.len() as u64); // the org listing
+    let mut reviews = 0;
+    for t in &totals {
+        bound += 1 + pages(t.issues_and_prs) + pages(t.issue_comments) + pages(t.review_comments) + pages(t.pulls);
+        bound += pages(t.releases) + 1;
+        reviews += t.pulls.div_ceil(50);
+    }
+    (bound, reviews)
+}

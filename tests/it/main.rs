@@ -1,0 +1,11 @@
+//! Upkeep's integration tests, one binary: the simulated GitHub on 127.0.0.1 → the collector →
+//! SQLite → the web server on port 0. Nothing here reaches the network.
+
+mod helpers;
+
+mod cli;
+mod collector;
+mod collector_faults;
+mod graphql_schema;
+mod web;
+mod wire_examples;
