@@ -25,11 +25,14 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e} (set server.bind or UPKEEP_SERVER__BIND)"))?;
         let address = listener.local_addr()?;
         let state = AppState { db, config };
+        let http_metrics = Data::new(web::telemetry::HttpMetrics::default());
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(Data::new(state.clone()))
+                .app_data(http_metrics.clone())
                 .app_data(web::query_config())
                 .app_data(web::path_config())
+                .wrap(middleware::from_fn(web::telemetry::record_latency))
                 .wrap(middleware::NormalizePath::trim())
                 .wrap(middleware::Logger::new("%r %s %Dms").log_target("upkeep::http"))
                 .configure(web::routes)

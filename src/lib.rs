@@ -16,6 +16,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod github;
+pub mod metrics;
 pub mod scheduler;
 pub mod sim;
 pub mod web;

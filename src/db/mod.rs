@@ -6,10 +6,12 @@
 //! (the web server) never make a writer fail on a lock upgrade.
 
 pub mod accounts;
+pub mod dashboard;
 pub mod activity;
 pub mod digest;
 pub mod issues;
 pub mod repos;
+pub mod rollups;
 pub mod runs;
 pub mod sync_state;
 
@@ -46,8 +48,11 @@ impl Db {
             // The collector holds short write transactions (one page); readers wait that long.
             .busy_timeout(Duration::from_secs(30))
             .foreign_keys(false)
-            .pragma("temp_store", "memory")
-            .pragma("cache_size", "-16000");
+            // Rollup rebuilds sort hundreds of thousands of rows: let SQLite spill those sorts to
+            // temporary files past the page cache rather than hold them in memory.
+            .pragma("temp_store", "file")
+            // 8 MB of page cache per connection (4 connections).
+            .pragma("cache_size", "-8000");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)

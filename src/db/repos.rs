@@ -152,3 +152,13 @@ pub async fn record_repo_outcome<'e>(
 pub async fn list_tracked<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<TrackedRepoRow>> {
     sqlx::query_as("SELECT * FROM tracked_repos ORDER BY full_name COLLATE NOCASE").fetch_all(ex).await
 }
+
+/// The tracked repositories that exist in the store (what the overview lists).
+pub async fn list_tracked_repositories<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<RepositoryRow>> {
+    sqlx::query_as(
+        "SELECT r.* FROM repositories r JOIN tracked_repos t ON t.repo_id = r.id
+         GROUP BY r.id ORDER BY r.full_name COLLATE NOCASE",
+    )
+    .fetch_all(ex)
+    .await
+}

@@ -114,3 +114,27 @@ pub async fn list_run_resources<'e>(ex: impl SqliteExecutor<'e>, run_id: i64) ->
 pub async fn has_finished_run<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<bool> {
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sync_runs WHERE finished_at IS NOT NULL)").fetch_one(ex).await
 }
+
+/// Per final status: how many runs, and their summed requests, 304s and items.
+#[derive(Debug, Clone, FromRow)]
+pub struct RunStatusTotals {
+    pub status: String,
+    pub runs: i64,
+    pub requests: i64,
+    pub not_modified: i64,
+    pub items_written: i64,
+}
+
+pub async fn run_totals<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<RunStatusTotals>> {
+    sqlx::query_as(
+        "SELECT status, COUNT(*) AS runs, SUM(requests) AS requests, SUM(not_modified) AS not_modified,
+                SUM(items_written) AS items_written
+         FROM sync_runs GROUP BY status ORDER BY status",
+    )
+    .fetch_all(ex)
+    .await
+}
+
+pub async fn count_failed_steps<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM sync_run_resources WHERE status = 'failed'").fetch_one(ex).await
+}

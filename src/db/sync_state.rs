@@ -48,8 +48,9 @@ pub async fn save_sync_state<'e>(
     Ok(())
 }
 
-/// Forces the next sync to recompute derived facts from scratch (e.g. after the bot list changed).
+/// Forgets a resource's state everywhere, so the next sync rebuilds it from scratch (e.g. derived
+/// facts and rollups after the bot rules changed).
 pub async fn reset_resource_everywhere<'e>(ex: impl SqliteExecutor<'e>, resource: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE sync_state SET watermark = NULL WHERE resource = ?").bind(resource).execute(ex).await?;
+    sqlx::query("DELETE FROM sync_state WHERE resource = ?").bind(resource).execute(ex).await?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //!
 //! GraphQL is used where REST would cost one request per item: reviews, `mergedBy` and
 //! ready-for-review events of changed pull requests, fetched 50 at a time by node id.
-//! Every query here is validated against GitHub's public schema in `tests/graphql_schema.rs`.
+//! Every query here is validated against GitHub's public schema in `tests/it/graphql_schema.rs`.
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;

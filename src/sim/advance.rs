@@ -58,19 +58,22 @@ pub fn advance(world: &mut World, days: f64, fraction: f64) -> AdvanceSummary {
     let mut rng = StdRng::seed_from_u64(mix(world.seed ^ 0xadd, world.advances));
     let plan = if to > from { plan(world, &mut rng, from, to, fraction) } else { Vec::new() };
     let mut edited = 0;
+    let mut changed = vec![false; world.repos.len()];
     for (n, (at, repo, change)) in plan.iter().enumerate() {
         let seed = mix(world.seed, world.advances << 32 | n as u64);
         let mut g = RepoGen::new(seed, &mut world.repos[*repo], &mut world.people, world.epoch, to);
         edited += u64::from(apply(&mut g, *change, *at));
+        changed[*repo] = true;
     }
     if to > from {
-        release_due(world, from, to);
+        release_due(world, from, to, &mut changed);
     }
-    for repo in &mut world.repos {
+    // Only changed repositories are re-sorted, so untouched ones keep their views (and ETags).
+    for (repo, _) in world.repos.iter_mut().zip(&changed).filter(|(_, c)| **c) {
         review::sort_children(repo);
     }
     assign_new_ids(world);
-    for repo in world.repos.iter_mut().filter(|r| !r.deleted) {
+    for (repo, _) in world.repos.iter_mut().zip(&changed).filter(|(_, c)| **c) {
         repo.views = Views::build(repo);
     }
     world.now = to;
@@ -242,8 +245,8 @@ fn reply(g: &mut RepoGen, at: Ts) {
 }
 
 /// Repositories that release on a cadence get their next release once it is due.
-fn release_due(world: &mut World, from: Ts, to: Ts) {
-    for r in 0..world.repos.len() {
+fn release_due(world: &mut World, from: Ts, to: Ts, changed: &mut [bool]) {
+    for (r, changed) in changed.iter_mut().enumerate() {
         let repo = &world.repos[r];
         let cadence = repo.spec.release_days * DAY;
         if repo.deleted || repo.archived || repo.spec.quiet_days > 0 || cadence == 0 {
@@ -258,6 +261,7 @@ fn release_due(world: &mut World, from: Ts, to: Ts) {
         let mut g = RepoGen::new(seed, &mut world.repos[r], &mut world.people, world.epoch, to);
         let version = releases::bump(&mut g, last.1);
         releases::push_release(&mut g, due, version);
+        *changed = true;
     }
 }
 

@@ -67,7 +67,7 @@ fn skeleton(ix: usize, spec: &'static RepoSpec, people: &People, epoch: Ts) -> R
     let maintainers = (0..spec.maintainers)
         .map(|k| {
             let role = match k {
-                0 if ix % 4 == 0 => Assoc::Owner,
+                0 if ix.is_multiple_of(4) => Assoc::Owner,
                 k if k + 1 == spec.maintainers && k >= 2 => Assoc::Collaborator,
                 _ => Assoc::Member,
             };

@@ -5,7 +5,7 @@
 //! `discussion.rs` write the comments and `review.rs` the reviews, then settles the outcome
 //! (closed, reopened, merged, left open). Every child bumps its parent's `updated_at` through
 //! [`RepoGen::touch`], which is what keeps the collector's invariants true by construction.
-//! Ids are not assigned here: `generate.rs` numbers everything org-wide in chronological order.
+//! Ids are not assigned here: `ids.rs` numbers everything org-wide in chronological order.
 
 use rand::{Rng, SeedableRng, rngs::StdRng};
 

@@ -10,6 +10,20 @@
 //!
 //! Start one with [`SimServer::start`] (port 0 picks a free port) or, from the command line,
 //! `upkeep sim` ([`run`]).
+//!
+//! What a client can rely on (as on GitHub unless noted):
+//! - `since` keeps `updated_at >= since` (inclusive); it is a binary search with
+//!   `sort=updated`, a scan with other sorts. Times are whole seconds.
+//! - A pull request's `node_id` is the same in `/issues` and `/pulls`; its `id` is not (the
+//!   issue id vs the pull request id). GraphQL `databaseId` is the pull request id, and a
+//!   review's `databaseId` is its REST `id`.
+//! - Default directions: `/issues` desc; `/pulls` desc by `created`, else asc; repository-wide
+//!   comment listings asc.
+//! - API URLs in bodies and `Link` headers point at this server; `html_url`s at github.com.
+//!   Bodies are byte-identical for the same seed, scale, epoch and port.
+//! - `304`s, `/rate_limit` and `/_sim/*` are free; every other request spends one from its
+//!   bucket (`core`, or `graphql` for `/graphql`), faulted ones included.
+//! - `/stats/contributors` answers `202` only as an injected fault.
 
 mod advance;
 mod answer;
@@ -62,7 +76,7 @@ use state::Shared;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Scale {
-    /// About 2,600 issues and pull requests and 9,000 comments: for tests.
+    /// About 2,600 issues and pull requests and 8,000 issue comments: for tests.
     Small,
     /// About ten times small.
     Medium,
@@ -117,10 +131,15 @@ pub const DEFAULT_EPOCH: i64 = 1_793_491_200;
 /// Request counters since start or the last reset; `/_sim/*` is not counted.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct SimStats {
+    /// Every other request: answered, `304`, faulted, `401` or rate-limited alike.
     pub requests: u64,
+    /// `304`s (free of budget).
     pub not_modified: u64,
+    /// Requests that got an injected fault.
     pub faults: u64,
+    /// Requests refused with `403` because the primary budget was spent.
     pub rate_limited: u64,
+    /// `POST /graphql` requests (also counted in `requests`).
     pub graphql: u64,
     /// e.g. `"GET /repos/{o}/{r}/issues" -> n`.
     pub by_route: BTreeMap<String, u64>,
@@ -142,10 +161,14 @@ pub struct RepoTotals {
 /// What one [`SimServer::advance`] changed.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AdvanceSummary {
+    /// The sim clock after the advance.
     pub now: i64,
+    /// New issues and pull requests.
     pub new_issues: u64,
     pub new_comments: u64,
+    /// Edits of titles, labels and comments.
     pub edited: u64,
+    /// Items closed (merges included) and pull requests merged within the interval.
     pub closed: u64,
     pub merged: u64,
     pub new_reviews: u64,
@@ -153,12 +176,12 @@ pub struct AdvanceSummary {
     pub new_releases: u64,
 }
 
-/// A running simulator.
+/// A running simulator. Dropping it stops the server too (without waiting).
 pub struct SimServer {
     addr: SocketAddr,
     shared: Arc<Shared>,
     handle: ServerHandle,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
 impl SimServer {
@@ -179,7 +202,7 @@ impl SimServer {
                 .listen(listener)?
                 .run();
         let handle = server.handle();
-        let task = tokio::spawn(server);
+        let task = Some(tokio::spawn(server));
         Ok(SimServer { addr, shared, handle, task })
     }
 
@@ -228,9 +251,19 @@ impl SimServer {
         self.shared.now()
     }
 
-    pub async fn stop(self) {
+    /// Stops gracefully: in-flight requests finish, then the port is free.
+    pub async fn stop(mut self) {
         self.handle.stop(true).await;
-        let _ = self.task.await;
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for SimServer {
+    fn drop(&mut self) {
+        // The stop command is sent at once; the returned future only waits for completion.
+        drop(self.handle.stop(false));
     }
 }
 

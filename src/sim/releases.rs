@@ -18,11 +18,13 @@ pub fn milestones(g: &mut RepoGen) {
     let span = g.spec.release_days * 4 * DAY;
     let mut start = g.repo.created + 7 * DAY;
     let mut minor = 1;
-    while start < g.epoch && g.repo.milestones.len() < 40 {
+    while start < g.end && g.repo.milestones.len() < 40 {
         let creator = g.maintainer();
         let number = g.repo.milestones.len() as u8 + 1;
         let title = format!("v{}.{}", minor / 10, minor % 10);
-        g.repo.milestones.push(Milestone { id: 0, number, title, creator, created: start, due: start + span });
+        let (due, end) = (start + span, g.end);
+        let closed = Some(due + 3 * DAY).filter(|at| *at <= end);
+        g.repo.milestones.push(Milestone { id: 0, number, title, creator, created: start, due, closed });
         start += span;
         minor += 1;
     }

@@ -180,7 +180,7 @@ pub struct MilestoneJson<'a> {
 pub fn milestone<'a>(ctx: &Ctx<'a>, repo: &'a Repo, number: u8) -> MilestoneJson<'a> {
     let m = &repo.milestones[number as usize - 1];
     let (open, closed) = repo.views.milestone_counts.get(number as usize - 1).copied().unwrap_or_default();
-    let closed_at = Some(m.due + 3 * 86_400).filter(|at| *at <= ctx.world.now);
+    let closed_at = m.closed;
     let url = format!("{}/milestones/{number}", ctx.repo_api(repo));
     MilestoneJson {
         html_url: format!("{}/milestone/{number}", ctx.repo_web(repo)),
@@ -282,7 +282,7 @@ pub fn issue<'a>(ctx: &Ctx<'a>, repo: &'a Repo, item: &'a Item) -> IssueJson<'a>
         assignees: ctx.users(item.assignee),
         milestone: item.milestone.map(|m| milestone(ctx, repo, m)),
         locked: item.locked,
-        active_lock_reason: item.locked.then(|| if item.id % 3 == 0 { "too heated" } else { "resolved" }),
+        active_lock_reason: item.locked.then_some(if item.id.is_multiple_of(3) { "too heated" } else { "resolved" }),
         comments: item.comments,
         pull_request: item.pull.as_ref().map(|pull| PullMarker {
             url: format!("{api}/pulls/{}", item.number),

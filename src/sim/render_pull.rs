@@ -182,8 +182,8 @@ pub fn pull_full<'a>(ctx: &Ctx<'a>, repo: &'a Repo, item: &'a Item) -> PullFullJ
     PullFullJson {
         simple: self::pull(ctx, repo, item),
         merged: pull.merged.is_some(),
-        mergeable: item.is_open().then_some(h % 5 != 0),
-        rebaseable: item.is_open().then_some(h % 7 != 0),
+        mergeable: item.is_open().then_some(!h.is_multiple_of(5)),
+        rebaseable: item.is_open().then_some(!h.is_multiple_of(7)),
         mergeable_state: if item.is_open() { "clean" } else { "unknown" },
         merged_by: pull.merged.map(|(_, by)| ctx.user(by)),
         comments: item.comments,

@@ -10,7 +10,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use super::render::{Ctx, Time, UserJson, WEB, login_path};
 use super::text;
 use super::util::{DAY, mix, node_id};
-use super::world::{ORG, Release, Repo};
+use super::world::{ORG, Release, Repo, UserKind};
 
 const LINKS_A: [(&str, &str); 17] = [
     ("archive_url", "/{archive_format}{/ref}"),
@@ -259,12 +259,17 @@ pub struct UserFullJson<'a>(pub UserJson<'a>);
 impl Serialize for UserFullJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let user = self.0.user;
-        let (name, company, location, bio) = text::profile(&user.login, user.id);
-        let h = mix(user.id, 0xf0110);
+        // Bots and organisations have no personal profile.
+        let person = user.kind == UserKind::User;
+        let (name, company, location, bio) = match person.then(|| text::profile(&user.login, user.id)) {
+            Some((name, company, location, bio)) => (Some(name), Some(company), Some(location), Some(bio)),
+            None => (None, None, None, None),
+        };
+        let h = if person { mix(user.id, 0xf0110) } else { 0 };
         let mut m = s.serialize_map(None)?;
         self.0.entries(&mut m)?;
         m.serialize_entry("name", &name)?;
-        m.serialize_entry("company", &Some(company).filter(|c| !c.is_empty()))?;
+        m.serialize_entry("company", &company.filter(|c| !c.is_empty()))?;
         m.serialize_entry("blog", "")?;
         m.serialize_entry("location", &location)?;
         m.serialize_entry("email", &None::<()>)?;

@@ -2,7 +2,7 @@
 //!
 //! Each [`RepoSpec`] is a character sketch in numbers: size per scale, age, how busy and how
 //! healthy the project is. `history.rs` turns a spec into a history; nothing here is random.
-//! To add a repository, add a row; tests count rows only through [`REPOS`].
+//! To add a repository, add a row (the HTTP tests expect twelve).
 
 use super::Scale;
 

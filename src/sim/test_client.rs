@@ -78,10 +78,9 @@ fn parse(raw: &[u8]) -> io::Result<Reply> {
         .collect();
     let body = raw[split + 4..].to_vec();
     let reply = Reply { status, headers, body };
-    if let Some(len) = reply.header("content-length").and_then(|l| l.parse::<usize>().ok()) {
-        if reply.body.len() < len {
-            return Err(bad("connection closed before the body was complete"));
-        }
+    let announced = reply.header("content-length").and_then(|l| l.parse::<usize>().ok());
+    if announced.is_some_and(|len| reply.body.len() < len) {
+        return Err(bad("connection closed before the body was complete"));
     }
     Ok(reply)
 }

@@ -245,3 +245,34 @@ async fn advancing_shows_new_activity_and_keeps_quiet_repos_unchanged() {
     assert_eq!(get(&halo).await.unwrap().header("etag").map(str::to_owned), halo_tag, "inert repositories stay still");
     sim.stop().await;
 }
+
+/// Response times at `large` (run with `--release`): a deep page, a `since` page, comments.
+#[tokio::test]
+#[ignore = "large: run with --release"]
+async fn large_pages_answer_quickly() {
+    let sim = SimServer::start(SimOptions::new(42, Scale::Large), 0).await.unwrap();
+    let base = format!("{}/repos/upkeep-sim/atlas", sim.url());
+    let since = super::util::rfc3339(super::DEFAULT_EPOCH - 200 * 86_400);
+    for path in [
+        "issues?state=all&per_page=100".to_owned(),
+        "issues?state=all&per_page=100&page=900".to_owned(),
+        format!("issues?state=all&sort=updated&direction=asc&since={since}&per_page=100"),
+        format!("issues/comments?sort=updated&direction=asc&since={since}&per_page=100&page=50"),
+        "pulls?state=all&per_page=100".to_owned(),
+    ] {
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let start = std::time::Instant::now();
+            let reply = get(&format!("{base}/{path}")).await.unwrap();
+            times.push(start.elapsed());
+            assert_eq!(reply.status, 200);
+        }
+        times.sort();
+        eprintln!(
+            "large {path}: median {:?} ({} bytes)",
+            times[2],
+            get(&format!("{base}/{path}")).await.unwrap().body.len()
+        );
+    }
+    sim.stop().await;
+}

@@ -32,6 +32,17 @@ async fn starts_inside_an_actix_test_too() {
     sim.stop().await;
 }
 
+#[test]
+fn starts_inside_a_plain_multi_threaded_runtime() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let sim = small().await;
+        assert_eq!(get(&format!("{}/rate_limit", sim.url())).await.unwrap().status, 200);
+        assert_eq!(sim.stats().requests, 1);
+        sim.stop().await;
+    });
+}
+
 #[tokio::test]
 async fn pages_link_to_next_and_last_until_the_last_page() {
     let sim = small().await;
@@ -168,5 +179,77 @@ async fn controls_work_over_http_and_are_not_counted() {
     assert_eq!(post(&format!("{}/_sim/faults?rate=2", sim.url()), "").await.unwrap().status, 422);
     let stats = json(&format!("{}/_sim/stats", sim.url())).await;
     assert_eq!(stats["requests"], 0);
+    sim.stop().await;
+}
+
+/// What the simulator side of a full sync costs in a debug build: every listing of every
+/// repository at 100 per page, plus GraphQL for every pull request in batches of 50.
+#[tokio::test]
+#[ignore = "measurement"]
+async fn measure_a_full_sweep() {
+    let sim = small().await;
+    let start = std::time::Instant::now();
+    let mut node_ids = Vec::new();
+    for repo in sim.totals() {
+        let base = format!("{}/repos/upkeep-sim/{}", sim.url(), repo.name);
+        for list in ["issues?state=all&", "issues/comments?", "pulls?state=all&", "pulls/comments?", "releases?"] {
+            let mut next = Some(format!("{base}/{list}per_page=100"));
+            while let Some(url) = next {
+                let page = get(&url).await.unwrap();
+                if list.starts_with("pulls?") {
+                    node_ids.extend(page.json().as_array().unwrap().iter().map(|p| p["node_id"].clone()));
+                }
+                next = page.link("next");
+            }
+        }
+    }
+    for batch in node_ids.chunks(50) {
+        let body = serde_json::json!({ "query": "query UpkeepPullRequests { }", "variables": { "ids": batch } });
+        post(&format!("{}/graphql", sim.url()), &body.to_string()).await.unwrap();
+    }
+    let stats = sim.stats();
+    eprintln!("full sweep: {} requests ({} GraphQL) in {:?}", stats.requests, stats.graphql, start.elapsed());
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn odd_requests_get_github_errors_and_never_break_the_server() {
+    let sim = small().await;
+    let repo = format!("{}/repos/upkeep-sim/atlas", sim.url());
+    let odd = [
+        format!("{repo}/issues?page=0&per_page=0"),
+        format!("{repo}/issues?page=18446744073709551615&per_page=100"),
+        format!("{repo}/issues?page=-1"),
+        format!("{repo}/issues?since=9999-99-99"),
+        format!("{repo}/issues?labels=,,,&state=all"),
+        format!("{repo}/issues?labels=no%20such%20label"),
+        format!("{repo}/issues?sort=comments&direction=asc&state=closed&labels=bug,help%20wanted&since=2020-01-01"),
+        format!("{repo}/pulls?sort=long-running&state=all"),
+        format!("{repo}/issues/0"),
+        format!("{repo}/issues/4294967296"),
+        format!("{repo}/pulls/99999/reviews"),
+        format!("{}/repositories/abc/issues", sim.url()),
+        format!("{}/users/%ZZ%E2%82", sim.url()),
+        format!("{}/repos/%E2%82%AC/%00", sim.url()),
+        format!("{}/users/dependabot%5Bbot%5D", sim.url()),
+    ];
+    for url in &odd {
+        let reply = get(url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
+        assert!(reply.status < 500, "{url}: {}", reply.status);
+        serde_json::from_slice::<serde_json::Value>(&reply.body).unwrap_or_else(|e| panic!("{url}: {e}"));
+    }
+    let graphql = format!("{}/graphql", sim.url());
+    let ids: Vec<String> = (0..101).map(|i| i.to_string()).collect();
+    let bodies = [
+        "not json".to_owned(),
+        r#"{"query": 5}"#.to_owned(),
+        r#"{"query": "query UpkeepPullRequests { x }", "variables": {"ids": [1, null, "MDQ6VXNlcjE="]}}"#.to_owned(),
+        serde_json::json!({ "query": "query UpkeepPullRequests { x }", "variables": { "ids": ids } }).to_string(),
+    ];
+    for body in &bodies {
+        let reply = post(&graphql, body).await.unwrap();
+        assert!(reply.status == 200 || reply.status == 400, "{body}: {}", reply.status);
+    }
+    assert_eq!(get(&format!("{repo}/issues/1")).await.unwrap().status, 200, "still serving");
     sim.stop().await;
 }

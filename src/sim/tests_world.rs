@@ -219,21 +219,31 @@ fn large_scale_is_big_fast_and_lean() {
     assert_eq!(broken_invariants(&w), Vec::<String>::new());
 }
 
-#[test]
-#[ignore = "measurement: prints sizes and timings per scale"]
-fn measure_scales() {
-    for scale in [Scale::Small, Scale::Medium] {
-        let (start, rss) = (std::time::Instant::now(), rss_mb());
-        let w = generate(42, scale, DEFAULT_EPOCH);
-        eprintln!("{scale:?}: generated in {:?}, RSS +{:.0} MB", start.elapsed(), rss_mb() - rss);
-        for r in &w.repos {
-            let pulls = r.items.iter().filter(|i| i.pull.is_some()).count();
-            let (items, comments, reviews, rcs, rels) =
-                (r.items.len(), r.comments.len(), r.reviews.len(), r.review_comments.len(), r.releases.len());
-            eprintln!(
-                "  {:13} items {items:6} (PRs {pulls:5}) comments {comments:6} reviews {reviews:5} review comments {rcs:5} releases {rels:3}",
-                r.name
-            );
-        }
+/// Generation time, RSS growth and per-repository counts; run one scale per process for an
+/// honest RSS: `cargo test --release --lib sim::tests_world::measure_small -- --ignored --nocapture`.
+fn measure(scale: Scale) {
+    let (start, rss) = (std::time::Instant::now(), rss_mb());
+    let w = generate(42, scale, DEFAULT_EPOCH);
+    eprintln!("{scale:?}: generated in {:?}, RSS +{:.1} MB", start.elapsed(), rss_mb() - rss);
+    for r in &w.repos {
+        let pulls = r.items.iter().filter(|i| i.pull.is_some()).count();
+        let (items, comments, reviews) = (r.items.len(), r.comments.len(), r.reviews.len());
+        let (rcs, rels) = (r.review_comments.len(), r.releases.len());
+        eprintln!(
+            "  {:13} {items:6} items ({pulls:5} PRs) {comments:6} comments {rcs:5} review comments {reviews:5} reviews {rels:3} releases",
+            r.name
+        );
     }
+}
+
+#[test]
+#[ignore = "measurement"]
+fn measure_small() {
+    measure(Scale::Small);
+}
+
+#[test]
+#[ignore = "measurement"]
+fn measure_medium() {
+    measure(Scale::Medium);
 }

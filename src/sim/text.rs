@@ -81,6 +81,14 @@ pub fn title(repo_id: u64, number: u32, rev: u8, labels: u16, is_pull: bool, by_
     }
 }
 
+/// Two different entries of `options`.
+fn pick_two<'a>(options: &[&'a str], h: u64) -> (&'a str, &'a str) {
+    let n = options.len() as u64;
+    let first = h % n;
+    let second = (first + 1 + (h >> 16) % (n - 1)) % n;
+    (options[first as usize], options[second as usize])
+}
+
 const OPENERS: [&str; 8] = [
     "Steps to reproduce are below.",
     "I ran into this while upgrading.",
@@ -105,7 +113,8 @@ const DETAILS: [&str; 8] = [
 /// The body of an issue or pull request.
 pub fn body(repo_id: u64, number: u32, rev: u8) -> String {
     let h = mix(repo_id ^ 0xb0d1, u64::from(number) << 8 | u64::from(rev));
-    format!("{}\n\n{}\n\n{}", pick(&OPENERS, h), pick(&DETAILS, h >> 8), pick(&DETAILS, h >> 16))
+    let (first, second) = pick_two(&DETAILS, h >> 8);
+    format!("{}\n\n{first}\n\n{second}", pick(&OPENERS, h))
 }
 
 const REMARKS: [&str; 14] = [
@@ -128,7 +137,7 @@ const REMARKS: [&str; 14] = [
 /// The body of an issue comment written by a human.
 pub fn comment(id: u64, updated: i64) -> String {
     let h = mix(id, updated as u64);
-    let edited = if (h >> 32) % 5 == 0 { "\n\n_Edited for clarity._" } else { "" };
+    let edited = if (h >> 32).is_multiple_of(5) { "\n\n_Edited for clarity._" } else { "" };
     format!("{}{edited}", pick(&REMARKS, h))
 }
 
@@ -193,7 +202,8 @@ const RELEASE_NOTES: [&str; 6] = [
 
 pub fn release_body(id: u64) -> String {
     let h = mix(id, 0x5e1);
-    format!("## What's changed\n\n{}\n\n{}", pick(&RELEASE_NOTES, h), pick(&RELEASE_NOTES, h >> 8))
+    let (first, second) = pick_two(&RELEASE_NOTES, h);
+    format!("## What's changed\n\n{first}\n\n{second}")
 }
 
 const CITIES: [&str; 10] =

@@ -59,6 +59,8 @@ pub struct Views {
     /// `(open, closed)` items per milestone, by milestone index.
     pub milestone_counts: Vec<(u32, u32)>,
     pub open_items: u32,
+    /// The latest item update or release.
+    pub last_activity: i64,
 }
 
 impl Views {
@@ -91,6 +93,7 @@ impl Views {
             reviews_by_item: sorted(repo.reviews.len(), |i| (i64::from(repo.reviews[i].item), repo.reviews[i].id)),
             milestone_counts: milestone_counts(repo),
             open_items: items.iter().filter(|i| i.is_open()).count() as u32,
+            last_activity: last_activity(repo),
         }
     }
 }
@@ -110,4 +113,10 @@ fn milestone_counts(repo: &Repo) -> Vec<(u32, u32)> {
         if item.is_open() { slot.0 += 1 } else { slot.1 += 1 }
     }
     counts
+}
+
+fn last_activity(repo: &Repo) -> i64 {
+    let items = repo.items.iter().map(|i| i.updated).max();
+    let releases = repo.releases.last().map(|r| r.created);
+    items.into_iter().chain(releases).max().unwrap_or(repo.created)
 }

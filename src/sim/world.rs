@@ -210,6 +210,8 @@ pub struct Milestone {
     pub creator: u32,
     pub created: Ts,
     pub due: Ts,
+    /// Closed a few days after its due date, if that came before the repository went quiet.
+    pub closed: Option<Ts>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -256,11 +258,9 @@ impl Repo {
         self.maintainers.iter().any(|(u, _)| *u == user)
     }
 
-    /// The latest thing that happened here (for `pushed_at`/`updated_at`).
+    /// The latest thing that happened here (for `pushed_at`/`updated_at`), from the views.
     pub fn last_activity(&self) -> Ts {
-        let items = self.items.iter().map(|i| i.updated).max();
-        let releases = self.releases.last().map(|r| r.created);
-        items.into_iter().chain(releases).max().unwrap_or(self.created)
+        self.views.last_activity.max(self.created)
     }
 }
 

@@ -3,10 +3,14 @@
 //! Handlers load rows through `db`, compute through pure functions, fill a template struct and
 //! render. They never call GitHub. All text from GitHub reaches HTML through askama's escaping.
 
+pub mod badges;
+pub mod charts;
 pub mod error;
 pub mod format;
 pub mod home;
+pub mod maintainers;
 pub mod status;
+pub mod telemetry;
 
 use actix_web::web;
 
@@ -14,11 +18,19 @@ pub use error::WebError;
 
 /// Every route, in one place.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home::overview))
+    use maintainers::{badges as badge_routes, overview, pages};
+    cfg.route("/", web::get().to(overview::overview))
+        .route("/repos/{owner}/{name}", web::get().to(pages::repo))
+        .route("/orgs/{org}", web::get().to(pages::org))
+        .route("/badges/{owner}/{name}/{badge}", web::get().to(badge_routes::badge))
+        .route("/api/v1/overview", web::get().to(overview::api))
+        .route("/api/v1/repos/{owner}/{name}", web::get().to(pages::api_repo))
+        .route("/api/v1/orgs/{org}", web::get().to(pages::api_org))
         .route("/healthz", web::get().to(home::healthz))
         .route("/static/style.css", web::get().to(home::stylesheet))
         .route("/status", web::get().to(status::page))
         .route("/api/v1/status", web::get().to(status::json))
+        .route("/metrics", web::get().to(telemetry::prometheus))
         .default_service(web::to(home::not_found));
 }
 

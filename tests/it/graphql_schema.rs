@@ -2,8 +2,9 @@
 //!
 //! The queries come from `upkeep::github::graphql::ALL_QUERIES`; the schema is
 //! `shared/github/schema.graphql` (`@octokit/graphql-schema`, see `shared/github/README.md`).
-//! `apollo-compiler` parses the schema once and validates each query as GitHub would: unknown
-//! fields, wrong argument types, fragments on impossible types, undeclared variables.
+//! `apollo-compiler` parses the schema once and validates each query by the GraphQL spec's
+//! rules: unknown fields, wrong argument types, fragments on impossible types, undeclared
+//! variables.
 //!
 //! GitHub's published schema is not itself valid: `EnterpriseOwnerInfo` defines two fields twice.
 //! The schema is checked to have exactly those defects (keeping each first definition), then

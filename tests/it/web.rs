@@ -119,6 +119,9 @@ async fn hostile_text_from_github_is_escaped() {
         pushed_at: None,
     };
     db::repos::upsert_repository(&store.db.pool, &row).await.unwrap();
+    db::repos::track_repository(&store.db.pool, &row.full_name, "config").await.unwrap();
+    let outcome = db::repos::RepoOutcome { condition: "ok", message: None, repo_id: Some(1), at: 0 };
+    db::repos::record_repo_outcome(&store.db.pool, &row.full_name, &outcome).await.unwrap();
     db::runs::start_run(&store.db.pool, "test", 0).await.unwrap();
     db::runs::close_interrupted_runs(&store.db.pool).await.unwrap();
     sqlx::query("UPDATE sync_runs SET finished_at = 1").execute(&store.db.pool).await.unwrap();
@@ -132,5 +135,5 @@ async fn hostile_text_from_github_is_escaped() {
     assert!(select(&doc, "main b, main i").is_empty());
     assert!(select(&doc, "main a[href^='javascript']").is_empty(), "a javascript: URL is never a link");
     let row = &select(&doc, "#repos tbody tr")[0];
-    assert!(text(row).contains(hostile), "the text is shown literally: {}", text(row));
+    assert!(text(row).contains("evil/<b>repo</b>"), "the name is shown literally: {}", text(row));
 }

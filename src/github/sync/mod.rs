@@ -220,8 +220,19 @@ impl Collector {
         if changed > 0 {
             tracing::info!(changed, "bot rules changed; first responses will be recomputed");
             db::sync_state::reset_resource_everywhere(&self.db.pool, "derived").await?;
+            db::sync_state::reset_resource_everywhere(&self.db.pool, "rollups").await?;
         }
         Ok(())
+    }
+
+    /// `[people] maintainers` for a repository (under its configured or current name), as the
+    /// JSON array the rollup queries take; `None` means "infer from author_association".
+    pub(crate) fn configured_maintainers(&self, name: &str, api_name: &str) -> Option<String> {
+        let logins = self.config.people.maintainers.iter().find_map(|(repo, logins)| {
+            let key = repo.to_string();
+            (key.eq_ignore_ascii_case(name) || key.eq_ignore_ascii_case(api_name)).then_some(logins)
+        })?;
+        serde_json::to_string(logins).ok()
     }
 
     /// The accounts among `users` not yet written during this run (a plain function, so no

@@ -129,9 +129,26 @@ pub async fn sync_repository(
     let Some(handle) = metadata(c, run_id, target).await? else { return Ok(0) };
     let mut items = conversation::sync_conversation(c, run_id, target, &handle, progress).await?;
     items += extras::sync_extras(c, run_id, target, &handle, progress).await?;
+    progress.step("rollups");
+    let built = sync_state::get_sync_state(&c.db.pool, &target.name, "rollups").await?;
+    if items > 0 || built.last_success_at.is_none() {
+        c.step(run_id, &target.name, "rollups", rollups(c, &target.name, &handle)).await?;
+    } else {
+        c.skip_step(run_id, &target.name, "rollups", StepStatus::NotModified).await?;
+    }
     let outcome = db::repos::record_repo_outcome(&c.db.pool, &target.name, &outcome_for(target, &handle)).await;
     outcome?;
     Ok(items)
+}
+
+/// Rebuilds the repository's weekly and per-person rollups (one transaction).
+async fn rollups(c: &Collector, scope: &str, handle: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
+    let maintainers = c.configured_maintainers(scope, &handle.api_name);
+    let mut tx = c.db.begin_write().await?;
+    db::rollups::rebuild_rollups(&mut tx, handle.repo_id, maintainers.as_deref()).await?;
+    sync_state::save_sync_state(&mut *tx, scope, "rollups", None, None, now()).await?;
+    tx.commit().await?;
+    Ok((StepStatus::Ok, 0))
 }
 
 fn outcome_for<'a>(target: &Target, handle: &'a RepoHandle) -> RepoOutcome<'a> {

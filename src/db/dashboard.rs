@@ -1,0 +1,293 @@
+//! Queries behind the maintainer dashboards. Every query is bounded by an index or a rollup:
+//! items created or closed in the window, open items, and the weekly rollups. None scans a
+//! repository's whole history.
+//!
+//! A dashboard's scope is a set of repository ids (one repository, or an org's), passed as a
+//! JSON array so one statement serves both.
+
+use sqlx::{FromRow, SqliteExecutor};
+
+/// The JSON form of a scope, for `repo_id IN (SELECT value FROM json_each(?))`.
+pub fn scope_json(repo_ids: &[i64]) -> String {
+    serde_json::to_string(repo_ids).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// An issue or pull request opened in the window, with what response-time metrics need.
+#[derive(Debug, Clone, FromRow)]
+pub struct ResponseItemRow {
+    pub is_pull_request: bool,
+    pub created_at: i64,
+    /// Creation, or for a PR opened as a draft, when it was first marked ready for review.
+    pub clock_start: i64,
+    pub first_response_at: Option<i64>,
+    pub first_maintainer_response_at: Option<i64>,
+    pub first_community_response_at: Option<i64>,
+    pub first_bot_response_at: Option<i64>,
+    pub author_association: String,
+    /// The author's first contribution to this repository (from `repo_people`).
+    pub author_first_at: Option<i64>,
+    pub author_is_maintainer: bool,
+    pub author_is_bot: bool,
+}
+
+/// Items opened in `[from, to)`, except pull requests still in draft (their clock has not started).
+pub async fn list_response_items<'e>(ex: impl SqliteExecutor<'e>, scope: &str, from: i64, to: i64) -> sqlx::Result<Vec<ResponseItemRow>> {
+    sqlx::query_as(
+        "SELECT i.is_pull_request, i.created_at, COALESCE(i.ready_for_review_at, i.created_at) AS clock_start,
+                i.first_response_at, i.first_maintainer_response_at, i.first_community_response_at,
+                i.first_bot_response_at, i.author_association, rp.first_at AS author_first_at,
+                COALESCE(rp.is_maintainer, 0) AS author_is_maintainer, COALESCE(a.is_bot, 0) AS author_is_bot
+         FROM issues i
+         LEFT JOIN accounts a ON a.id = i.author_id
+         LEFT JOIN repo_people rp ON rp.repo_id = i.repo_id AND rp.account_id = i.author_id
+         WHERE i.repo_id IN (SELECT value FROM json_each(?1)) AND i.created_at >= ?2 AND i.created_at < ?3
+           AND NOT (i.is_pull_request = 1 AND i.draft = 1 AND i.ready_for_review_at IS NULL)",
+    )
+    .bind(scope)
+    .bind(from)
+    .bind(to)
+    .fetch_all(ex)
+    .await
+}
+
+/// An item closed in the window (the last close, for reopened issues).
+#[derive(Debug, Clone, FromRow)]
+pub struct ClosedItemRow {
+    pub is_pull_request: bool,
+    pub created_at: i64,
+    pub closed_at: i64,
+    pub merged_at: Option<i64>,
+    pub author_is_bot: bool,
+}
+
+pub async fn list_closed_items<'e>(ex: impl SqliteExecutor<'e>, scope: &str, from: i64, to: i64) -> sqlx::Result<Vec<ClosedItemRow>> {
+    sqlx::query_as(
+        "SELECT i.is_pull_request, i.created_at, i.closed_at, i.merged_at, COALESCE(a.is_bot, 0) AS author_is_bot
+         FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
+         WHERE i.repo_id IN (SELECT value FROM json_each(?1)) AND i.closed_at IS NOT NULL
+           AND i.closed_at >= ?2 AND i.closed_at < ?3 AND i.state = 'closed'",
+    )
+    .bind(scope)
+    .bind(from)
+    .bind(to)
+    .fetch_all(ex)
+    .await
+}
+
+/// One week of backlog flow, summed over the scope; `bot_*` is the part authored by bots.
+#[derive(Debug, Clone, Default, FromRow)]
+pub struct RepoWeekRow {
+    pub week: i64,
+    pub opened_issues: i64,
+    pub closed_issues: i64,
+    pub opened_prs: i64,
+    pub closed_prs: i64,
+    pub merged_prs: i64,
+    pub bot_opened_issues: i64,
+    pub bot_closed_issues: i64,
+    pub bot_opened_prs: i64,
+    pub bot_closed_prs: i64,
+    pub bot_merged_prs: i64,
+    pub releases: i64,
+}
+
+/// Every week of the scope's history (a few hundred rows: the backlog is a running sum).
+pub async fn list_repo_weeks<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::Result<Vec<RepoWeekRow>> {
+    sqlx::query_as(
+        "SELECT week, SUM(opened_issues) AS opened_issues, SUM(closed_issues) AS closed_issues,
+                SUM(opened_prs) AS opened_prs, SUM(closed_prs) AS closed_prs, SUM(merged_prs) AS merged_prs,
+                SUM(bot_opened_issues) AS bot_opened_issues, SUM(bot_closed_issues) AS bot_closed_issues,
+                SUM(bot_opened_prs) AS bot_opened_prs, SUM(bot_closed_prs) AS bot_closed_prs,
+                SUM(bot_merged_prs) AS bot_merged_prs, SUM(releases) AS releases
+         FROM repo_weeks WHERE repo_id IN (SELECT value FROM json_each(?1))
+         GROUP BY week ORDER BY week",
+    )
+    .bind(scope)
+    .fetch_all(ex)
+    .await
+}
+
+/// One person's contributions in one week, summed over the scope.
+#[derive(Debug, Clone, FromRow)]
+pub struct PersonWeekRow {
+    pub week: i64,
+    pub login: String,
+    pub is_bot: bool,
+    pub is_maintainer: bool,
+    pub issues_opened: i64,
+    pub prs_opened: i64,
+    pub prs_merged: i64,
+    pub merges: i64,
+    pub comments: i64,
+    pub responses: i64,
+    pub reviews: i64,
+    pub review_comments: i64,
+    pub triage: i64,
+    pub commits: i64,
+}
+
+/// Weeks starting in `[from_week, to)`.
+pub async fn list_person_weeks<'e>(ex: impl SqliteExecutor<'e>, scope: &str, from_week: i64, to: i64) -> sqlx::Result<Vec<PersonWeekRow>> {
+    sqlx::query_as(
+        "SELECT pw.week, a.login, a.is_bot, MAX(COALESCE(rp.is_maintainer, 0)) AS is_maintainer,
+                SUM(pw.issues_opened) AS issues_opened, SUM(pw.prs_opened) AS prs_opened,
+                SUM(pw.prs_merged) AS prs_merged, SUM(pw.merges) AS merges, SUM(pw.comments) AS comments,
+                SUM(pw.responses) AS responses, SUM(pw.reviews) AS reviews,
+                SUM(pw.review_comments) AS review_comments, SUM(pw.triage) AS triage, SUM(pw.commits) AS commits
+         FROM person_weeks pw
+         JOIN accounts a ON a.id = pw.account_id
+         LEFT JOIN repo_people rp ON rp.repo_id = pw.repo_id AND rp.account_id = pw.account_id
+         WHERE pw.repo_id IN (SELECT value FROM json_each(?1)) AND pw.week >= ?2 AND pw.week < ?3
+         GROUP BY pw.week, pw.account_id ORDER BY pw.week, a.login",
+    )
+    .bind(scope)
+    .bind(from_week)
+    .bind(to)
+    .fetch_all(ex)
+    .await
+}
+
+/// A contributor of the scope with their first and last contribution.
+#[derive(Debug, Clone, FromRow)]
+pub struct PersonRow {
+    pub login: String,
+    pub is_bot: bool,
+    pub is_maintainer: bool,
+    pub first_at: i64,
+    pub last_at: i64,
+    pub contributions: i64,
+}
+
+pub async fn list_people<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::Result<Vec<PersonRow>> {
+    sqlx::query_as(
+        "SELECT a.login, a.is_bot, MAX(rp.is_maintainer) AS is_maintainer, MIN(rp.first_at) AS first_at,
+                MAX(rp.last_at) AS last_at, SUM(rp.contributions) AS contributions
+         FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
+         WHERE rp.repo_id IN (SELECT value FROM json_each(?1))
+         GROUP BY rp.account_id ORDER BY last_at DESC",
+    )
+    .bind(scope)
+    .fetch_all(ex)
+    .await
+}
+
+/// Creation times of the scope's open items (for ageing buckets), with the author's bot flag.
+#[derive(Debug, Clone, FromRow)]
+pub struct OpenItemRow {
+    pub is_pull_request: bool,
+    pub created_at: i64,
+    pub author_is_bot: bool,
+}
+
+pub async fn list_open_items<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::Result<Vec<OpenItemRow>> {
+    sqlx::query_as(
+        "SELECT i.is_pull_request, i.created_at, COALESCE(a.is_bot, 0) AS author_is_bot
+         FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
+         WHERE i.repo_id IN (SELECT value FROM json_each(?1)) AND i.state = 'open'",
+    )
+    .bind(scope)
+    .fetch_all(ex)
+    .await
+}
+
+/// An open item nobody but its author (or a bot) has answered: what a maintainer acts on.
+#[derive(Debug, Clone, PartialEq, FromRow, serde::Serialize)]
+pub struct UnansweredRow {
+    pub repo: String,
+    pub repo_html_url: String,
+    pub number: i64,
+    pub title: String,
+    pub is_pull_request: bool,
+    pub created_at: i64,
+    pub author: Option<String>,
+    pub author_is_bot: bool,
+    pub labels: String,
+}
+
+/// Oldest first. Draft pull requests are not waiting on anyone and are left out.
+pub async fn list_unanswered<'e>(ex: impl SqliteExecutor<'e>, scope: &str, include_bots: bool, limit: i64) -> sqlx::Result<Vec<UnansweredRow>> {
+    sqlx::query_as(
+        "SELECT r.full_name AS repo, r.html_url AS repo_html_url, i.number, i.title, i.is_pull_request,
+                i.created_at, a.login AS author, COALESCE(a.is_bot, 0) AS author_is_bot, i.labels
+         FROM issues i JOIN repositories r ON r.id = i.repo_id LEFT JOIN accounts a ON a.id = i.author_id
+         WHERE i.repo_id IN (SELECT value FROM json_each(?1)) AND i.state = 'open' AND i.first_response_at IS NULL
+           AND i.draft = 0 AND (?2 OR COALESCE(a.is_bot, 0) = 0)
+         ORDER BY i.created_at, i.id LIMIT ?3",
+    )
+    .bind(scope)
+    .bind(include_bots)
+    .bind(limit)
+    .fetch_all(ex)
+    .await
+}
+
+pub async fn count_unanswered<'e>(ex: impl SqliteExecutor<'e>, scope: &str, include_bots: bool) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
+         WHERE i.repo_id IN (SELECT value FROM json_each(?1)) AND i.state = 'open' AND i.first_response_at IS NULL
+           AND i.draft = 0 AND (?2 OR COALESCE(a.is_bot, 0) = 0)",
+    )
+    .bind(scope)
+    .bind(include_bots)
+    .fetch_one(ex)
+    .await
+}
+
+/// Publication times of the scope's releases (drafts excluded), oldest first.
+pub async fn list_release_times<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "SELECT COALESCE(published_at, created_at) FROM releases
+         WHERE repo_id IN (SELECT value FROM json_each(?1)) AND draft = 0 ORDER BY 1",
+    )
+    .bind(scope)
+    .fetch_all(ex)
+    .await
+}
+
+/// A pull request opened or closed in the window (drafts included: opening one is a change request).
+#[derive(Debug, Clone, FromRow)]
+pub struct ChangeRequestRow {
+    pub created_at: i64,
+    pub closed_at: Option<i64>,
+    pub merged_at: Option<i64>,
+    pub author_is_bot: bool,
+}
+
+pub async fn list_change_requests<'e>(ex: impl SqliteExecutor<'e>, scope: &str, from: i64, to: i64) -> sqlx::Result<Vec<ChangeRequestRow>> {
+    sqlx::query_as(
+        "SELECT i.created_at, CASE WHEN i.state = 'closed' THEN i.closed_at END AS closed_at, i.merged_at,
+                COALESCE(a.is_bot, 0) AS author_is_bot
+         FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
+         WHERE i.id IN (
+             SELECT id FROM issues WHERE repo_id IN (SELECT value FROM json_each(?1)) AND created_at >= ?2 AND created_at < ?3
+             UNION
+             SELECT id FROM issues WHERE repo_id IN (SELECT value FROM json_each(?1)) AND closed_at >= ?2 AND closed_at < ?3
+         ) AND i.is_pull_request = 1",
+    )
+    .bind(scope)
+    .bind(from)
+    .bind(to)
+    .fetch_all(ex)
+    .await
+}
+
+/// Human contributions per week over the scope, from `since` on (for the lifecycle rule).
+#[derive(Debug, Clone, FromRow)]
+pub struct WeekTotalRow {
+    pub week: i64,
+    pub contributions: i64,
+}
+
+pub async fn list_week_totals<'e>(ex: impl SqliteExecutor<'e>, scope: &str, since: i64) -> sqlx::Result<Vec<WeekTotalRow>> {
+    sqlx::query_as(
+        "SELECT pw.week, SUM(pw.issues_opened + pw.prs_opened + pw.comments + pw.reviews + pw.review_comments
+                             + pw.merges + pw.commits) AS contributions
+         FROM person_weeks pw JOIN accounts a ON a.id = pw.account_id
+         WHERE pw.repo_id IN (SELECT value FROM json_each(?1)) AND pw.week >= ?2 AND a.is_bot = 0
+         GROUP BY pw.week ORDER BY pw.week",
+    )
+    .bind(scope)
+    .bind(since)
+    .fetch_all(ex)
+    .await
+}

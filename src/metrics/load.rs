@@ -1,0 +1,238 @@
+//! Maintainer load: how the human work of answering, reviewing, merging and triaging is spread,
+//! week by week and over a window.
+//!
+//! Input rows are per (week, login) counts of four kinds of activity, **humans only** (the caller
+//! removes bots), plus the maintainer roster. For each maintainer and week the share of each kind
+//! is that maintainer's count ÷ all humans' count of that kind that week (`None` when nobody did
+//! any). Over the window: the **active maintainers** (roster members with any activity of these
+//! kinds) and the **top-1 share**, the largest single person's share of all human responses,
+//! maintainer or not, with who it is (ties go to the alphabetically first login).
+//!
+//! Rows count in the window when their week start does; rows for the same (week, login) are added;
+//! logins compare case-insensitively, as on GitHub. Not a CHAOSS metric: it quantifies the
+//! "Maintainer Scale" and concentration concerns of CHAOSS Burnout Risk; [`super::burnout`] reads
+//! the same rows for its concentration signal.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::{Definition, Explain, Window, fmt_opt, fmt_window, ratio, week_start};
+
+pub const MAINTAINER_LOAD: Definition = Definition {
+    name: "Maintainer load",
+    formula: "per maintainer and week: their responses, reviews, merges and triage actions ÷ all human ones of the \
+              same kind that week. Over the window: active maintainers = maintainers with any such activity; top-1 \
+              share = the largest single person's share of all human responses.",
+    source: "https://chaoss.community/kb/metric-project-burnout/",
+};
+
+/// One person's human activity in one week.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActivityWeek {
+    pub week: i64,
+    pub login: String,
+    /// First responses and other replies to issues and pull requests.
+    pub responses: u64,
+    pub reviews: u64,
+    pub merges: u64,
+    /// Labelling, assigning, closing others' items.
+    pub triage: u64,
+}
+
+impl ActivityWeek {
+    fn kinds(&self) -> [u64; 4] {
+        [self.responses, self.reviews, self.merges, self.triage]
+    }
+}
+
+/// A count and its share of all human activity of that kind in the same period.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct KindShare {
+    pub count: u64,
+    pub of: u64,
+    /// `None` when `of` is zero.
+    pub share: Option<f64>,
+}
+
+impl KindShare {
+    fn new(count: u64, of: u64) -> Self {
+        Self { count, of, share: ratio(count, of) }
+    }
+}
+
+/// One maintainer's shares in one week.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MaintainerWeek {
+    pub week: i64,
+    pub login: String,
+    pub responses: KindShare,
+    pub reviews: KindShare,
+    pub merges: KindShare,
+    pub triage: KindShare,
+}
+
+/// The largest single person's share of human responses in the window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TopShare {
+    pub login: String,
+    pub responses: u64,
+    pub total: u64,
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MaintainerLoad {
+    pub window: Window,
+    /// Size of the roster.
+    pub maintainers: usize,
+    /// Maintainers with any activity in the window, alphabetically.
+    pub active_maintainers: Vec<String>,
+    pub active_maintainer_count: usize,
+    /// Per maintainer and week with any activity, by week then login.
+    pub weeks: Vec<MaintainerWeek>,
+    /// `None` when nobody responded in the window.
+    pub top_responder: Option<TopShare>,
+}
+
+impl MaintainerLoad {
+    pub fn explain(&self) -> Explain {
+        MAINTAINER_LOAD.explain(vec![
+            ("window", fmt_window(self.window)),
+            ("maintainers on the roster", self.maintainers.to_string()),
+            ("active maintainers", self.active_maintainer_count.to_string()),
+            (
+                "top-1 share of human responses",
+                fmt_opt(self.top_responder.as_ref(), |t| {
+                    format!("{} with {} of {} ({:.0}%)", t.login, t.responses, t.total, t.share * 100.0)
+                }),
+            ),
+        ])
+    }
+}
+
+pub fn maintainer_load(rows: &[ActivityWeek], maintainers: &[String], window: Window) -> MaintainerLoad {
+    let roster: BTreeSet<String> = maintainers.iter().map(|m| m.to_ascii_lowercase()).collect();
+    // Keyed by lowercase login; the first spelling seen is kept for display.
+    let mut per_person: BTreeMap<(i64, String), (String, [u64; 4])> = BTreeMap::new();
+    for r in rows.iter().filter(|r| window.contains(week_start(r.week))) {
+        let key = (week_start(r.week), r.login.to_ascii_lowercase());
+        let e = per_person.entry(key).or_insert_with(|| (r.login.clone(), [0; 4]));
+        e.1.iter_mut().zip(r.kinds()).for_each(|(a, b)| *a += b);
+    }
+    let mut week_totals: BTreeMap<i64, [u64; 4]> = BTreeMap::new();
+    let mut window_responses: BTreeMap<&str, (&str, u64)> = BTreeMap::new();
+    for ((week, key), (login, kinds)) in &per_person {
+        let t = week_totals.entry(*week).or_default();
+        t.iter_mut().zip(kinds).for_each(|(a, b)| *a += b);
+        window_responses.entry(key).or_insert((login, 0)).1 += kinds[0];
+    }
+
+    let mut active = BTreeSet::new();
+    let mut weeks = Vec::new();
+    for ((week, key), (login, kinds)) in &per_person {
+        if !roster.contains(key) || kinds.iter().all(|&k| k == 0) {
+            continue;
+        }
+        active.insert(login.clone());
+        let t = week_totals[week];
+        weeks.push(MaintainerWeek {
+            week: *week,
+            login: login.clone(),
+            responses: KindShare::new(kinds[0], t[0]),
+            reviews: KindShare::new(kinds[1], t[1]),
+            merges: KindShare::new(kinds[2], t[2]),
+            triage: KindShare::new(kinds[3], t[3]),
+        });
+    }
+
+    let total: u64 = window_responses.values().map(|(_, n)| n).sum();
+    // Iterating in login order and keeping only strictly larger counts breaks ties alphabetically.
+    let top_responder = window_responses.values().fold(None::<(&str, u64)>, |best, &(login, n)| match best {
+        Some((_, b)) if b >= n => best,
+        _ if n > 0 => Some((login, n)),
+        _ => best,
+    });
+    let top_responder = top_responder.map(|(login, responses)| TopShare {
+        login: login.to_owned(),
+        responses,
+        total,
+        share: responses as f64 / total as f64,
+    });
+    let active_maintainers: Vec<String> = active.into_iter().collect();
+    MaintainerLoad {
+        window,
+        maintainers: roster.len(),
+        active_maintainer_count: active_maintainers.len(),
+        active_maintainers,
+        weeks,
+        top_responder,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::WEEK;
+
+    const SUNDAY: i64 = 1_704_585_600; // 2024-01-07
+    const W: Window = Window { from: SUNDAY, to: SUNDAY + 4 * WEEK };
+
+    fn act(week: i64, login: &str, responses: u64, reviews: u64, merges: u64, triage: u64) -> ActivityWeek {
+        ActivityWeek { week: SUNDAY + week * WEEK, login: login.to_owned(), responses, reviews, merges, triage }
+    }
+
+    fn roster(names: &[&str]) -> Vec<String> {
+        names.iter().map(|n| n.to_string()).collect()
+    }
+
+    #[test]
+    fn a_maintainers_weekly_share_is_of_all_human_activity_of_that_kind() {
+        let rows = [act(0, "ann", 3, 1, 2, 0), act(0, "ben", 1, 1, 0, 0), act(0, "visitor", 4, 0, 0, 0)];
+        let load = maintainer_load(&rows, &roster(&["ann", "ben"]), W);
+        let ann = &load.weeks[0];
+        assert_eq!((ann.login.as_str(), ann.responses), ("ann", KindShare { count: 3, of: 8, share: Some(0.375) }));
+        assert_eq!(ann.reviews.share, Some(0.5));
+        assert_eq!(ann.merges.share, Some(1.0));
+        assert_eq!(ann.triage, KindShare { count: 0, of: 0, share: None });
+        assert_eq!(load.weeks.len(), 2);
+    }
+
+    #[test]
+    fn active_maintainers_are_those_with_any_activity_in_the_window() {
+        let rows = [act(0, "ann", 0, 0, 0, 1), act(5, "ben", 9, 0, 0, 0), act(1, "cat", 0, 0, 0, 0)];
+        let load = maintainer_load(&rows, &roster(&["ann", "ben", "cat", "dan"]), W);
+        assert_eq!(load.active_maintainers, ["ann"]);
+        assert_eq!((load.maintainers, load.active_maintainer_count), (4, 1));
+    }
+
+    #[test]
+    fn the_top_share_counts_every_human_and_names_them() {
+        let rows = [act(0, "ann", 2, 0, 0, 0), act(1, "visitor", 3, 0, 0, 0), act(2, "Visitor", 3, 0, 0, 0)];
+        let load = maintainer_load(&rows, &roster(&["ann"]), W);
+        let top = load.top_responder.unwrap();
+        assert_eq!((top.login.as_str(), top.responses, top.total), ("visitor", 6, 8));
+        assert_eq!(top.share, 0.75);
+    }
+
+    #[test]
+    fn a_tie_for_the_top_share_goes_to_the_first_login_alphabetically() {
+        let rows = [act(0, "zed", 2, 0, 0, 0), act(0, "amy", 2, 0, 0, 0)];
+        assert_eq!(maintainer_load(&rows, &[], W).top_responder.unwrap().login, "amy");
+    }
+
+    #[test]
+    fn a_one_person_repo_has_one_active_maintainer_with_the_whole_share() {
+        let load = maintainer_load(&[act(0, "Solo", 5, 2, 2, 1)], &roster(&["solo"]), W);
+        assert_eq!(load.active_maintainers, ["Solo"]);
+        assert_eq!(load.top_responder.unwrap().share, 1.0);
+        assert_eq!(load.weeks[0].responses.share, Some(1.0));
+    }
+
+    #[test]
+    fn an_empty_window_has_no_load_and_no_top_share() {
+        let load = maintainer_load(&[], &roster(&["ann"]), W);
+        assert_eq!((load.active_maintainer_count, load.weeks.len(), &load.top_responder), (0, 0, &None));
+        assert!(load.explain().inputs.contains(&("top-1 share of human responses", "none".to_owned())));
+    }
+}

@@ -1,0 +1,58 @@
+//! Shields-style SVG badges for READMEs: `/badges/{owner}/{name}/first-response.svg`,
+//! `…/bus-factor.svg` and `…/backlog.svg`, over the default 90-day window without bots.
+
+use actix_web::{
+    HttpResponse,
+    web::{Data, Path},
+};
+
+use super::{pages::dashboard_for, params::DashboardQuery};
+use crate::{
+    app::AppState,
+    db,
+    metrics::Quantile,
+    web::{
+        WebError,
+        badges::{self, BadgeColor},
+    },
+};
+
+pub async fn badge(state: Data<AppState>, path: Path<(String, String, String)>) -> Result<HttpResponse, WebError> {
+    let (owner, name, file) = path.into_inner();
+    let full = format!("{owner}/{name}");
+    let Some(repo) = db::repos::find_repository_by_name(&state.db.pool, &full).await? else {
+        return Ok(svg(HttpResponse::NotFound(), badges::badge("upkeep", "repo not tracked", BadgeColor::Grey)));
+    };
+    let now = chrono::Utc::now().timestamp();
+    let scope = DashboardQuery::default().scope(now, &[])?;
+    let d = dashboard_for(&state, &[repo.id], &scope, repo.is_archived).await?;
+    let body = match file.as_str() {
+        "first-response.svg" => badges::first_response_badge(d.all_items.median.map(Quantile::secs)),
+        "bus-factor.svg" => {
+            let caf = d.absence.merged_prs.factor.or(d.absence.commits.factor);
+            badges::bus_factor_badge(caf.map(|v| v as u32))
+        }
+        "backlog.svg" => {
+            let weeks = &d.backlog.weeks;
+            let open = |w: &crate::metrics::backlog::BacklogWeek| (w.open_issues + w.open_prs) as i64;
+            let trend = match (weeks.iter().rev().nth(11.min(weeks.len().saturating_sub(1))), weeks.last()) {
+                (Some(first), Some(last)) => Some(open(last) - open(first)),
+                _ => None,
+            };
+            badges::backlog_badge((d.open_issues + d.open_prs) as u64, trend)
+        }
+        other => {
+            return Err(WebError::NotFound(format!(
+                "no badge named {other}; try first-response.svg, bus-factor.svg or backlog.svg"
+            )));
+        }
+    };
+    Ok(svg(HttpResponse::Ok(), body))
+}
+
+fn svg(mut builder: actix_web::HttpResponseBuilder, body: String) -> HttpResponse {
+    builder
+        .content_type("image/svg+xml; charset=utf-8")
+        .insert_header(("cache-control", "public, max-age=300"))
+        .body(body)
+}

@@ -1,0 +1,232 @@
+//! The maintainer dashboard of one scope (a repository or an org), computed from its rows by the
+//! pure functions in `metrics`. The same [`Dashboard`] value feeds the HTML page, the JSON API
+//! and the CSV exports, so every number on the page is also in `/api/v1`.
+
+use serde::Serialize;
+
+use super::rows::ScopeRows;
+use crate::db::dashboard::{PersonWeekRow, ResponseItemRow, UnansweredRow};
+use crate::metrics::{
+    DAY, Window,
+    absence::{AbsenceFactors, ContributionsByType, absence_factors},
+    backlog::{BacklogAgeing, BacklogSeries, WeekRollup, backlog_ageing, backlog_series},
+    burnout::{BurnoutInput, BurnoutSignal, ContributionWeek, burnout_signals},
+    closing::{
+        AcceptanceRatio, ChangeRequest, Closable, ClosureRatio, DurationSummary, change_request_acceptance_ratio,
+        change_request_closure_ratio, time_to_close, time_to_merge,
+    },
+    inactive::{InactiveContributors, InactivityThresholds, inactive_contributors},
+    load::{ActivityWeek, MaintainerLoad, maintainer_load},
+    release::{Lifecycle, LifecycleInput, ReleaseFrequency, WeekActivity, lifecycle_state, release_frequency},
+    response::{
+        AuthorClass, AuthorClassSplit, ResponderSplit, ResponderTimes, ResponseItem, ResponseSummary,
+        issue_response_time, response_by_author_class, response_by_responder, time_to_first_response,
+    },
+    week_start,
+};
+
+/// Response times of one kind of item (issues, or pull requests).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Responsiveness {
+    pub by_responder: ResponderSplit,
+    pub by_author: AuthorClassSplit,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dashboard {
+    pub window: Window,
+    pub include_bots: bool,
+    pub generated_at: i64,
+    pub lifecycle: Lifecycle,
+    pub releases: ReleaseFrequency,
+    pub issues: Responsiveness,
+    pub pulls: Responsiveness,
+    pub issue_response_time: ResponseSummary,
+    /// Time to First Response over issues and pull requests together (the overview's column).
+    pub all_items: ResponseSummary,
+    pub time_to_close: DurationSummary,
+    pub time_to_merge: DurationSummary,
+    pub closure: ClosureRatio,
+    pub acceptance: AcceptanceRatio,
+    pub backlog: BacklogSeries,
+    pub open_issues: usize,
+    pub open_prs: usize,
+    pub issue_ageing: BacklogAgeing,
+    pub pr_ageing: BacklogAgeing,
+    pub absence: AbsenceFactors,
+    pub load: MaintainerLoad,
+    pub burnout: Vec<BurnoutSignal>,
+    pub inactive: InactiveContributors,
+    pub unanswered_count: i64,
+    pub unanswered: Vec<UnansweredRow>,
+}
+
+/// Computes the dashboard. `archived` is true when every repository of the scope is archived.
+pub fn compute(rows: &ScopeRows, window: Window, include_bots: bool, archived: bool, now: i64) -> Dashboard {
+    let keep = |is_bot: bool| include_bots || !is_bot;
+    let items: Vec<&ResponseItemRow> = rows.response_items.iter().filter(|r| keep(r.author_is_bot)).collect();
+    let (issue_rows, pr_rows): (Vec<&ResponseItemRow>, Vec<&ResponseItemRow>) =
+        items.iter().partition(|r| !r.is_pull_request);
+    let issue_items: Vec<ResponseItem> = issue_rows.iter().map(|r| responder_times(r).overall()).collect();
+
+    let closed: Vec<Closable> = rows
+        .closed_items
+        .iter()
+        .filter(|r| keep(r.author_is_bot) && !r.is_pull_request)
+        .map(|r| Closable { created_at: r.created_at, closed_at: Some(r.closed_at) })
+        .collect();
+    let prs: Vec<ChangeRequest> = rows
+        .change_requests
+        .iter()
+        .filter(|r| keep(r.author_is_bot))
+        .map(|r| ChangeRequest { created_at: r.created_at, closed_at: r.closed_at, merged_at: r.merged_at })
+        .collect();
+
+    let open = |pr: bool| -> Vec<i64> {
+        rows.open_items.iter().filter(|o| o.is_pull_request == pr && keep(o.author_is_bot)).map(|o| o.created_at).collect()
+    };
+    let (open_issues, open_prs) = (open(false), open(true));
+    let humans = |w: &&PersonWeekRow| !w.is_bot;
+    let maintainers: Vec<String> = rows.people.iter().filter(|p| p.is_maintainer && !p.is_bot).map(|p| p.login.clone()).collect();
+
+    Dashboard {
+        window,
+        include_bots,
+        generated_at: now,
+        lifecycle: lifecycle(rows, archived, now),
+        releases: release_frequency(&rows.releases, now),
+        issues: responsiveness(&issue_rows, now),
+        pulls: responsiveness(&pr_rows, now),
+        issue_response_time: issue_response_time(&issue_items, now),
+        all_items: time_to_first_response(&items.iter().map(|r| responder_times(r).overall()).collect::<Vec<_>>(), now),
+        time_to_close: time_to_close(&closed, window),
+        time_to_merge: time_to_merge(&prs, window),
+        closure: change_request_closure_ratio(&prs, window),
+        acceptance: change_request_acceptance_ratio(&prs, window),
+        backlog: backlog(rows, window, include_bots),
+        open_issues: open_issues.len(),
+        open_prs: open_prs.len(),
+        issue_ageing: backlog_ageing(&open_issues, now),
+        pr_ageing: backlog_ageing(&open_prs, now),
+        absence: absence_factors(&contributions_by_type(rows.person_weeks.iter().filter(humans))),
+        load: maintainer_load(&activity(rows.person_weeks.iter().filter(humans)), &maintainers, window),
+        burnout: burnout(rows, include_bots, now),
+        inactive: inactive(rows, now),
+        unanswered_count: rows.unanswered_count,
+        unanswered: rows.unanswered.clone(),
+    }
+}
+
+fn responder_times(r: &ResponseItemRow) -> ResponderTimes {
+    ResponderTimes {
+        clock_start: r.clock_start,
+        first_maintainer_response_at: r.first_maintainer_response_at,
+        first_community_response_at: r.first_community_response_at,
+        first_bot_response_at: r.first_bot_response_at,
+    }
+}
+
+/// Maintainer: inferred or configured maintainer of the repository, or GitHub's OWNER/MEMBER/
+/// COLLABORATOR association. First-timer: the item is the author's first contribution there.
+pub fn author_class(r: &ResponseItemRow) -> AuthorClass {
+    let association_maintainer = matches!(r.author_association.as_str(), "OWNER" | "MEMBER" | "COLLABORATOR");
+    if r.author_is_maintainer || association_maintainer {
+        AuthorClass::Maintainer
+    } else if r.author_first_at.is_none_or(|first| r.created_at <= first) {
+        AuthorClass::FirstTimer
+    } else {
+        AuthorClass::Returning
+    }
+}
+
+fn responsiveness(rows: &[&ResponseItemRow], now: i64) -> Responsiveness {
+    let times: Vec<ResponderTimes> = rows.iter().map(|r| responder_times(r)).collect();
+    let classed: Vec<(AuthorClass, ResponseItem)> =
+        rows.iter().map(|r| (author_class(r), responder_times(r).overall())).collect();
+    Responsiveness { by_responder: response_by_responder(&times, now), by_author: response_by_author_class(&classed, now) }
+}
+
+/// Weekly open backlog over the window; the open counts before it are the running sum before.
+fn backlog(rows: &ScopeRows, window: Window, include_bots: bool) -> BacklogSeries {
+    let first_week = week_start(window.from);
+    let flows = |r: &crate::db::dashboard::RepoWeekRow| -> [i64; 4] {
+        let all = [r.opened_issues, r.closed_issues, r.opened_prs, r.closed_prs];
+        let bots = [r.bot_opened_issues, r.bot_closed_issues, r.bot_opened_prs, r.bot_closed_prs];
+        if include_bots { all } else { std::array::from_fn(|i| all[i] - bots[i]) }
+    };
+    let (mut open_issues, mut open_prs) = (0i64, 0i64);
+    let mut in_window = Vec::new();
+    for r in &rows.repo_weeks {
+        let [oi, ci, op, cp] = flows(r);
+        if r.week < first_week {
+            open_issues += oi - ci;
+            open_prs += op - cp;
+        } else if r.week < window.to {
+            let u = |v: i64| v.max(0) as u64;
+            in_window.push(WeekRollup { week: r.week, opened_issues: u(oi), closed_issues: u(ci), opened_prs: u(op), closed_prs: u(cp) });
+        }
+    }
+    backlog_series(&in_window, open_issues.max(0) as u64, open_prs.max(0) as u64)
+}
+
+fn contributions_by_type<'a>(weeks: impl Iterator<Item = &'a PersonWeekRow>) -> ContributionsByType {
+    let mut sums: std::collections::BTreeMap<&str, [u64; 4]> = Default::default();
+    for w in weeks {
+        let e = sums.entry(w.login.as_str()).or_default();
+        for (slot, v) in e.iter_mut().zip([w.commits, w.prs_merged, w.reviews, w.comments]) {
+            *slot += v.max(0) as u64;
+        }
+    }
+    let column = |i: usize| sums.iter().map(|(login, v)| ((*login).to_owned(), v[i])).filter(|(_, n)| *n > 0).collect();
+    ContributionsByType { commits: column(0), merged_prs: column(1), reviews: column(2), issue_comments: column(3) }
+}
+
+fn activity<'a>(weeks: impl Iterator<Item = &'a PersonWeekRow>) -> Vec<ActivityWeek> {
+    let u = |v: i64| v.max(0) as u64;
+    weeks
+        .map(|w| ActivityWeek {
+            week: w.week,
+            login: w.login.clone(),
+            responses: u(w.responses),
+            reviews: u(w.reviews),
+            merges: u(w.merges),
+            triage: u(w.triage),
+        })
+        .collect()
+}
+
+fn burnout(rows: &ScopeRows, include_bots: bool, now: i64) -> Vec<BurnoutSignal> {
+    let humans: Vec<&PersonWeekRow> = rows.recent_person_weeks.iter().filter(|w| !w.is_bot).collect();
+    let contributions: Vec<ContributionWeek> = humans
+        .iter()
+        .map(|w| ContributionWeek {
+            week: w.week,
+            login: w.login.clone(),
+            contributions: (w.issues_opened + w.prs_opened + w.comments + w.reviews + w.review_comments + w.merges + w.commits)
+                .max(0) as u64,
+        })
+        .collect();
+    let activity = activity(humans.iter().copied());
+    let items: Vec<ResponseItem> = rows
+        .recent_response_items
+        .iter()
+        .filter(|r| include_bots || !r.author_is_bot)
+        .map(|r| responder_times(r).overall())
+        .collect();
+    burnout_signals(&BurnoutInput { contributions: &contributions, activity: &activity, response_items: &items }, now)
+}
+
+fn inactive(rows: &ScopeRows, now: i64) -> InactiveContributors {
+    let last: Vec<(String, i64)> = rows.people.iter().filter(|p| !p.is_bot).map(|p| (p.login.clone(), p.last_at)).collect();
+    inactive_contributors(&last, now, InactivityThresholds::default())
+}
+
+fn lifecycle(rows: &ScopeRows, archived: bool, now: i64) -> Lifecycle {
+    let weekly: Vec<WeekActivity> = rows
+        .week_totals
+        .iter()
+        .filter(|w| w.week >= now - 2 * 365 * DAY)
+        .map(|w| WeekActivity { week: w.week, contributions: w.contributions.max(0) as u64 })
+        .collect();
+    lifecycle_state(&LifecycleInput { archived, weekly_activity: &weekly, releases: &rows.releases }, now)
+}

@@ -1,0 +1,167 @@
+//! `/` (and `/api/v1/overview`): every tracked repository in one sortable table, with the
+//! rollup of all of them above it.
+
+use actix_web::{
+    HttpResponse,
+    web::{Data, Query},
+};
+use askama::Template;
+use serde::Serialize;
+
+use super::{
+    dashboard::Dashboard,
+    export::Csv,
+    pages::dashboard_for,
+    params::{DashboardQuery, Format, Scope},
+    views,
+};
+use crate::{app::AppState, db, metrics::Quantile, web::WebError};
+
+pub const SORTS: [&str; 7] = ["name", "lifecycle", "backlog", "first-response", "bus-factor", "maintainers", "unanswered"];
+
+/// One row of the overview (also its JSON and CSV).
+#[derive(Debug, Clone, Serialize)]
+pub struct RepoSummary {
+    pub repo: String,
+    pub archived: bool,
+    pub lifecycle: String,
+    pub lifecycle_rule: String,
+    pub open_backlog: usize,
+    /// Change of the open backlog over the last 12 weeks of the window.
+    pub backlog_change: Option<i64>,
+    pub first_response_median: Option<Quantile>,
+    pub absence_factor: Option<usize>,
+    pub active_maintainers: usize,
+    pub unanswered: i64,
+    #[serde(skip)]
+    pub sparkline: String,
+}
+
+impl RepoSummary {
+    fn of(repo: &db::repos::RepositoryRow, d: &Dashboard) -> RepoSummary {
+        let weeks = &d.backlog.weeks;
+        let open = |w: &crate::metrics::backlog::BacklogWeek| (w.open_issues + w.open_prs) as i64;
+        let change = match (weeks.iter().rev().nth(11.min(weeks.len().saturating_sub(1))), weeks.last()) {
+            (Some(first), Some(last)) => Some(open(last) - open(first)),
+            _ => None,
+        };
+        RepoSummary {
+            repo: repo.full_name.clone(),
+            archived: repo.is_archived,
+            lifecycle: d.lifecycle.state.to_string(),
+            lifecycle_rule: d.lifecycle.rule.clone(),
+            open_backlog: d.open_issues + d.open_prs,
+            backlog_change: change,
+            first_response_median: d.all_items.median,
+            absence_factor: d.absence.merged_prs.factor,
+            active_maintainers: d.load.active_maintainer_count,
+            unanswered: d.unanswered_count,
+            sparkline: views::backlog_sparkline(d),
+        }
+    }
+
+    pub fn first_response(&self) -> String {
+        views::quantile(self.first_response_median)
+    }
+
+    pub fn change(&self) -> String {
+        match self.backlog_change {
+            Some(c) if c > 0 => format!("↑{c}"),
+            Some(c) if c < 0 => format!("↓{}", -c),
+            Some(_) => "±0".to_owned(),
+            None => String::new(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "maintainers/overview.html")]
+pub struct OverviewPage {
+    pub synced: bool,
+    pub scope: Scope,
+    pub rows: Vec<RepoSummary>,
+    pub orgs: Vec<String>,
+    pub rollup: Option<Vec<views::Card>>,
+    pub windows: Vec<super::pages::WindowLink>,
+}
+
+impl OverviewPage {
+    pub fn sort_href(&self, key: &str) -> String {
+        let current = self.scope.sort.as_deref().unwrap_or("name");
+        let dir = if current == key && !self.scope.descending { "desc" } else { "asc" };
+        format!("/?{}&sort={key}&dir={dir}", self.scope.query())
+    }
+}
+
+pub async fn overview(state: Data<AppState>, query: Query<DashboardQuery>) -> Result<HttpResponse, WebError> {
+    let now = chrono::Utc::now().timestamp();
+    let scope = query.scope(now, &SORTS)?;
+    let repos = db::repos::list_tracked_repositories(&state.db.pool).await?;
+    let mut rows = Vec::with_capacity(repos.len());
+    for repo in &repos {
+        rows.push(RepoSummary::of(repo, &dashboard_for(&state, &[repo.id], &scope, repo.is_archived).await?));
+    }
+    sort(&mut rows, &scope);
+    match scope.format {
+        Format::Json => return Ok(HttpResponse::Ok().json(&rows)),
+        Format::Csv => return Ok(csv(&rows)),
+        Format::Html => {}
+    }
+    let ids: Vec<i64> = repos.iter().map(|r| r.id).collect();
+    let rollup = if ids.len() > 1 { Some(views::cards(&dashboard_for(&state, &ids, &scope, false).await?)) } else { None };
+    let mut orgs: Vec<String> = repos.iter().map(|r| r.owner.clone()).collect();
+    orgs.dedup();
+    let windows = super::params::WINDOWS
+        .iter()
+        .map(|days| super::pages::WindowLink {
+            label: format!("{days} days"),
+            href: format!("/?{}", scope.with_window(*days)),
+            current: scope.preset == Some(*days),
+        })
+        .collect();
+    let synced = db::runs::has_finished_run(&state.db.pool).await?;
+    let page = OverviewPage { synced, scope, rows, orgs, rollup, windows };
+    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page.render()?))
+}
+
+/// `/api/v1/overview`: the overview table as JSON.
+pub async fn api(state: Data<AppState>, query: Query<DashboardQuery>) -> Result<HttpResponse, WebError> {
+    let mut query = query.into_inner();
+    query.format = Some("json".to_owned());
+    overview(state, Query(query)).await
+}
+
+fn sort(rows: &mut [RepoSummary], scope: &Scope) {
+    let secs = |r: &RepoSummary| r.first_response_median.map_or(i64::MAX, Quantile::secs);
+    match scope.sort.as_deref().unwrap_or("name") {
+        "lifecycle" => rows.sort_by(|a, b| a.lifecycle.cmp(&b.lifecycle)),
+        "backlog" => rows.sort_by_key(|r| r.open_backlog),
+        "first-response" => rows.sort_by_key(secs),
+        "bus-factor" => rows.sort_by_key(|r| r.absence_factor.unwrap_or(0)),
+        "maintainers" => rows.sort_by_key(|r| r.active_maintainers),
+        "unanswered" => rows.sort_by_key(|r| r.unanswered),
+        _ => rows.sort_by_key(|r| r.repo.to_lowercase()),
+    }
+    if scope.sort.is_some() && scope.descending {
+        rows.reverse();
+    }
+}
+
+fn csv(rows: &[RepoSummary]) -> HttpResponse {
+    let mut csv = Csv::default();
+    csv.row(["repo", "lifecycle", "open_backlog", "backlog_change_12w", "first_response_median_seconds", "absence_factor", "active_maintainers", "unanswered"]);
+    for r in rows {
+        let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+        csv.row([
+            r.repo.clone(),
+            r.lifecycle.clone(),
+            r.open_backlog.to_string(),
+            opt(r.backlog_change),
+            opt(r.first_response_median.map(Quantile::secs)),
+            opt(r.absence_factor.map(|v| v as i64)),
+            r.active_maintainers.to_string(),
+            r.unanswered.to_string(),
+        ]);
+    }
+    csv.response("upkeep-overview.csv")
+}

@@ -1,0 +1,191 @@
+//! Handlers of the maintainer pages: `/repos/{owner}/{name}` and `/orgs/{org}` (the dashboard of
+//! one scope), and their `/api/v1/` mirrors. Each is load → compute → render.
+
+use actix_web::{
+    HttpResponse,
+    web::{Data, Path, Query},
+};
+use askama::Template;
+
+use super::{
+    dashboard::{self, Dashboard},
+    export,
+    params::{DashboardQuery, Format, Scope, WINDOWS},
+    rows, views,
+};
+use crate::{app::AppState, db, metrics::Window, web::WebError};
+
+/// Sort keys of the unanswered queue.
+pub const QUEUE_SORTS: [&str; 3] = ["age", "repo", "author"];
+
+/// A window switcher entry.
+pub struct WindowLink {
+    pub label: String,
+    pub href: String,
+    pub current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "maintainers/dashboard.html")]
+pub struct DashboardPage {
+    pub heading: String,
+    pub kind: &'static str,
+    pub github_url: Option<String>,
+    pub path: String,
+    pub api_path: String,
+    pub scope: Scope,
+    pub windows: Vec<WindowLink>,
+    pub repos: Vec<String>,
+    pub d: Dashboard,
+    pub cards: Vec<views::Card>,
+    pub responses: Vec<views::ResponseRow>,
+    pub load: Vec<views::LoadRow>,
+    pub unanswered: Vec<views::UnansweredView>,
+    pub backlog_chart: String,
+    pub flow_chart: String,
+    pub load_chart: String,
+    pub tables: [&'static str; 6],
+    pub absence: Vec<crate::metrics::absence::AbsenceFactor>,
+}
+
+impl DashboardPage {
+    /// The link that sorts the unanswered queue by `key` (toggling direction if already sorted).
+    pub fn sort_href(&self, key: &str) -> String {
+        let current = self.scope.sort.as_deref().unwrap_or("age");
+        let dir = if current == key && self.scope.descending { "asc" } else { "desc" };
+        format!("{}?{}&sort={key}&dir={dir}#unanswered", self.path, self.scope.query())
+    }
+
+    pub fn days_ago(&self, ts: &i64) -> String {
+        views::days_ago(*ts, self.d.generated_at)
+    }
+}
+
+/// A scope resolved from the URL: its repositories, title and links.
+struct Resolved {
+    repo_ids: Vec<i64>,
+    names: Vec<String>,
+    heading: String,
+    kind: &'static str,
+    github_url: Option<String>,
+    path: String,
+    api_path: String,
+    archived: bool,
+}
+
+pub async fn repo(state: Data<AppState>, path: Path<(String, String)>, query: Query<DashboardQuery>) -> Result<HttpResponse, WebError> {
+    let (owner, name) = path.into_inner();
+    let resolved = resolve_repo(&state, &owner, &name).await?;
+    respond(&state, resolved, &query, None).await
+}
+
+pub async fn org(state: Data<AppState>, path: Path<String>, query: Query<DashboardQuery>) -> Result<HttpResponse, WebError> {
+    let resolved = resolve_org(&state, &path.into_inner()).await?;
+    respond(&state, resolved, &query, None).await
+}
+
+pub async fn api_repo(state: Data<AppState>, path: Path<(String, String)>, query: Query<DashboardQuery>) -> Result<HttpResponse, WebError> {
+    let (owner, name) = path.into_inner();
+    let resolved = resolve_repo(&state, &owner, &name).await?;
+    respond(&state, resolved, &query, Some(Format::Json)).await
+}
+
+pub async fn api_org(state: Data<AppState>, path: Path<String>, query: Query<DashboardQuery>) -> Result<HttpResponse, WebError> {
+    let resolved = resolve_org(&state, &path.into_inner()).await?;
+    respond(&state, resolved, &query, Some(Format::Json)).await
+}
+
+/// Loads and computes the dashboard of a scope for the request's window.
+pub async fn dashboard_for(state: &AppState, repo_ids: &[i64], scope: &Scope, archived: bool) -> Result<Dashboard, WebError> {
+    let now = chrono::Utc::now().timestamp();
+    let rows = rows::load_rows(&state.db.pool, repo_ids, scope.from, scope.to, scope.include_bots, now).await?;
+    Ok(dashboard::compute(&rows, Window::new(scope.from, scope.to), scope.include_bots, archived, now))
+}
+
+async fn respond(state: &AppState, r: Resolved, query: &DashboardQuery, force: Option<Format>) -> Result<HttpResponse, WebError> {
+    let now = chrono::Utc::now().timestamp();
+    let scope = query.scope(now, &QUEUE_SORTS)?;
+    let d = dashboard_for(state, &r.repo_ids, &scope, r.archived).await?;
+    match force.unwrap_or(scope.format) {
+        Format::Json => Ok(HttpResponse::Ok().json(&d)),
+        Format::Csv => {
+            let slug = r.names.first().filter(|_| r.names.len() == 1).cloned().unwrap_or_else(|| r.heading.clone());
+            export::table(&d, query.table.as_deref().unwrap_or("unanswered"), &slug.replace('/', "-"), now)
+        }
+        Format::Html => {
+            if let Some(t) = &query.table {
+                return Err(WebError::BadRequest(format!("table={t} only applies with format=csv")));
+            }
+            let page = page(r, scope, d);
+            Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page.render()?))
+        }
+    }
+}
+
+fn page(r: Resolved, scope: Scope, d: Dashboard) -> DashboardPage {
+    let windows = WINDOWS
+        .iter()
+        .map(|days| WindowLink {
+            label: format!("{days} days"),
+            href: format!("{}?{}", r.path, scope.with_window(*days)),
+            current: scope.preset == Some(*days),
+        })
+        .collect();
+    DashboardPage {
+        cards: views::cards(&d),
+        responses: views::response_rows(&d),
+        load: views::load_rows(&d),
+        unanswered: views::unanswered(&d, d.generated_at, scope.sort.as_deref(), scope.sort.is_some() && scope.descending),
+        backlog_chart: views::backlog_chart(&d),
+        flow_chart: views::flow_chart(&d),
+        load_chart: views::load_chart(&d),
+        heading: r.heading,
+        kind: r.kind,
+        github_url: r.github_url,
+        path: r.path,
+        api_path: r.api_path,
+        windows,
+        repos: r.names,
+        scope,
+        tables: export::TABLES,
+        absence: vec![d.absence.commits.clone(), d.absence.merged_prs.clone(), d.absence.reviews.clone(), d.absence.issue_comments.clone()],
+        d,
+    }
+}
+
+async fn resolve_repo(state: &AppState, owner: &str, name: &str) -> Result<Resolved, WebError> {
+    let full = format!("{owner}/{name}");
+    let repo = db::repos::find_repository_by_name(&state.db.pool, &full)
+        .await?
+        .ok_or_else(|| WebError::NotFound(format!("Upkeep does not track a repository named {full}.")))?;
+    Ok(Resolved {
+        repo_ids: vec![repo.id],
+        heading: repo.full_name.clone(),
+        kind: "repository",
+        github_url: crate::web::format::safe_link(&repo.html_url),
+        path: format!("/repos/{}", repo.full_name),
+        api_path: format!("/api/v1/repos/{}", repo.full_name),
+        archived: repo.is_archived,
+        names: vec![repo.full_name],
+    })
+}
+
+async fn resolve_org(state: &AppState, org: &str) -> Result<Resolved, WebError> {
+    let repos: Vec<db::repos::RepositoryRow> = db::repos::list_tracked_repositories(&state.db.pool)
+        .await?
+        .into_iter()
+        .filter(|r| r.owner.eq_ignore_ascii_case(org))
+        .collect();
+    let first = repos.first().ok_or_else(|| WebError::NotFound(format!("Upkeep tracks no repository of {org}.")))?;
+    let owner = first.owner.clone();
+    Ok(Resolved {
+        repo_ids: repos.iter().map(|r| r.id).collect(),
+        names: repos.iter().map(|r| r.full_name.clone()).collect(),
+        archived: repos.iter().all(|r| r.is_archived),
+        github_url: first.html_url.rsplit_once('/').and_then(|(base, _)| crate::web::format::safe_link(base)),
+        heading: owner.clone(),
+        kind: "organisation",
+        path: format!("/orgs/{owner}"),
+        api_path: format!("/api/v1/orgs/{owner}"),
+    })
+}
