@@ -116,7 +116,7 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
 
 async fn collect(config: Config, repo: Option<RepoName>, json: bool) -> anyhow::Result<ExitCode> {
     let config = Arc::new(config);
-    let db = Db::open(&config.database.path).await?;
+    let db = Db::open_with(&config.database.path, 2).await?;
     let collector = Collector::from_config(config, db)?;
     let show_progress = !json && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let opts = RunOptions { only_repo: repo.map(|r| r.to_string()), trigger: "cli".to_owned(), show_progress };

@@ -59,6 +59,10 @@ fn demo_config(config: &mut Config, sim_url: &str, db_path: &std::path::Path, po
     config.sources.repos.clear();
     config.sources.orgs = vec!["upkeep-sim".to_owned()];
     config.sources.include_archived = true;
+    // The simulated org's CI account has no `[bot]` suffix: only configuration can say it's a bot.
+    if !config.people.bots.iter().any(|b| b.eq_ignore_ascii_case("upkeep-ci")) {
+        config.people.bots.push("upkeep-ci".to_owned());
+    }
     config.database.path = db_path.to_owned();
     config.server.bind = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     config.collector.backoff_base_ms = 50;

@@ -32,8 +32,15 @@ pub struct Db {
 }
 
 impl Db {
-    /// Opens (creating if needed) the database file and runs pending migrations.
+    /// Opens (creating if needed) the database file and runs pending migrations, with a pool
+    /// sized for the web server (concurrent readers) plus the scheduled collector.
     pub async fn open(path: &Path) -> anyhow::Result<Db> {
+        Self::open_with(path, 4).await
+    }
+
+    /// As [`Db::open`] with `max_connections` connections. `upkeep collect` uses 2: it reads and
+    /// writes serially, and every extra connection costs a page cache and a worker thread.
+    pub async fn open_with(path: &Path, max_connections: u32) -> anyhow::Result<Db> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).with_context(|| format!("creating the database folder {}", dir.display()))?;
         }
@@ -54,7 +61,7 @@ impl Db {
             // 8 MB of page cache per connection (4 connections).
             .pragma("cache_size", "-8000");
         let pool = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(max_connections)
             .connect_with(options)
             .await
             .with_context(|| format!("opening the database {}", path.display()))?;

@@ -17,13 +17,14 @@ pub fn ago(ts: Option<i64>, now: i64) -> String {
     }
 }
 
-/// A duration in the largest sensible unit: `45 s`, `12 min`, `5.5 h`, `3.0 d`.
+/// A duration in the largest sensible unit: `45 s`, `12 min`, `5.5 h`, `3.0 d`, `2.1 y`.
 pub fn duration(secs: i64) -> String {
     match secs {
         s if s < 60 => format!("{s} s"),
         s if s < 3600 => format!("{} min", s / 60),
         s if s < 86_400 => format!("{:.1} h", s as f64 / 3600.0),
-        s => format!("{:.1} d", s as f64 / 86_400.0),
+        s if s < 365 * 86_400 => format!("{:.1} d", s as f64 / 86_400.0),
+        s => format!("{:.1} y", s as f64 / (365.25 * 86_400.0)),
     }
 }
 
@@ -51,6 +52,7 @@ mod tests {
         assert_eq!(duration(600), "10 min");
         assert_eq!(duration(5400), "1.5 h");
         assert_eq!(duration(3 * 86_400), "3.0 d");
+        assert_eq!(duration(800 * 86_400), "2.2 y");
         assert_eq!(datetime(Some(0)), "1970-01-01 00:00 UTC");
         assert_eq!(datetime(None), "—");
         assert_eq!(ago(Some(100), 160), "1 min ago");

@@ -166,6 +166,15 @@ fn backlog(rows: &ScopeRows, window: Window, include_bots: bool) -> BacklogSerie
             in_window.push(WeekRollup { week: r.week, opened_issues: u(oi), closed_issues: u(ci), opened_prs: u(op), closed_prs: u(cp) });
         }
     }
+    // Quiet weeks have no rollup row; the series still covers every week of the window.
+    let mut week = first_week;
+    while week < window.to {
+        if !in_window.iter().any(|r| r.week == week) {
+            in_window.push(WeekRollup { week, opened_issues: 0, closed_issues: 0, opened_prs: 0, closed_prs: 0 });
+        }
+        week += crate::metrics::WEEK;
+    }
+    in_window.sort_by_key(|r| r.week);
     backlog_series(&in_window, open_issues.max(0) as u64, open_prs.max(0) as u64)
 }
 
