@@ -6,6 +6,8 @@ mod helpers;
 mod cli;
 mod collector;
 mod collector_faults;
+mod dashboards;
 mod graphql_schema;
+mod seed;
 mod web;
 mod wire_examples;

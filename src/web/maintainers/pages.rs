@@ -49,15 +49,25 @@ pub struct DashboardPage {
 }
 
 impl DashboardPage {
-    /// The link that sorts the unanswered queue by `key` (toggling direction if already sorted).
+    /// The link that sorts the unanswered queue by `key`: the other direction if it is already
+    /// sorted by `key`, else oldest first for `age` and A–Z for the others.
     pub fn sort_href(&self, key: &str) -> String {
-        let current = self.scope.sort.as_deref().unwrap_or("age");
-        let dir = if current == key && self.scope.descending { "asc" } else { "desc" };
+        let (current, descending) = queue_order(&self.scope);
+        let descending = if current == key { !descending } else { key == "age" };
+        let dir = if descending { "desc" } else { "asc" };
         format!("{}?{}&sort={key}&dir={dir}#unanswered", self.path, self.scope.query())
     }
 
     pub fn days_ago(&self, ts: &i64) -> String {
         views::days_ago(*ts, self.d.generated_at)
+    }
+}
+
+/// The unanswered queue's order: the requested one, or oldest first.
+fn queue_order(scope: &Scope) -> (&str, bool) {
+    match scope.sort.as_deref() {
+        Some(key) => (key, scope.descending),
+        None => ("age", true),
     }
 }
 
@@ -135,7 +145,10 @@ fn page(r: Resolved, scope: Scope, d: Dashboard) -> DashboardPage {
         cards: views::cards(&d),
         responses: views::response_rows(&d),
         load: views::load_rows(&d),
-        unanswered: views::unanswered(&d, d.generated_at, scope.sort.as_deref(), scope.sort.is_some() && scope.descending),
+        unanswered: {
+            let (key, descending) = queue_order(&scope);
+            views::unanswered(&d, d.generated_at, Some(key), descending)
+        },
         backlog_chart: views::backlog_chart(&d),
         flow_chart: views::flow_chart(&d),
         load_chart: views::load_chart(&d),

@@ -190,7 +190,10 @@ pub fn load_rows(d: &Dashboard) -> Vec<LoadRow> {
             *slot += v;
         }
     }
-    let all: u64 = totals.values().map(|v| v[0]).sum();
+    // The share is of all human responses, maintainers or not: each maintainer's weekly row
+    // carries that week's total (`of`).
+    let weekly_totals: std::collections::BTreeMap<i64, u64> = d.load.weeks.iter().map(|w| (w.week, w.responses.of)).collect();
+    let all: u64 = weekly_totals.values().sum();
     let mut rows: Vec<LoadRow> = totals
         .into_iter()
         .map(|(login, v)| LoadRow {
@@ -221,10 +224,11 @@ pub fn unanswered(d: &Dashboard, now: i64, sort: Option<&str>, descending: bool)
             age_secs: now - u.created_at,
         })
         .collect();
+    // Ascending by the key, then flipped: `age` descending (the default) is oldest first.
     match sort {
         Some("repo") => rows.sort_by(|a, b| a.repo.cmp(&b.repo).then(a.number.cmp(&b.number))),
         Some("author") => rows.sort_by(|a, b| a.author.to_lowercase().cmp(&b.author.to_lowercase())),
-        _ => rows.sort_by_key(|r| r.age_secs),
+        _ => rows.sort_by_key(|r| (r.age_secs, std::cmp::Reverse(r.number))),
     }
     if descending {
         rows.reverse();
