@@ -6,7 +6,8 @@
 #
 # Reports: items written per second and peak RSS of the full sync (targets at `large`: >= 10k
 # items/s, <= 200 MB), its request count against the page lower bound (sum over listings of
-# ceil(items/100), plus the GraphQL review batches), and the re-sync costs.
+# ceil(items/100), plus one request each for metadata, stats and the community profile, plus the
+# GraphQL batches), and the re-sync costs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${1:-large}
@@ -34,7 +35,7 @@ work, scale = sys.argv[1], sys.argv[2]
 totals = json.load(open(f"{work}/totals.json"))
 pages = lambda n: max(1, math.ceil(n / 100))
 bound = pages(len(totals)) + sum(1 + pages(t["issues_and_prs"]) + pages(t["issue_comments"]) + pages(t["review_comments"])
-                                 + pages(t["pulls"]) + pages(t["releases"]) + 1 for t in totals)
+                                 + pages(t["pulls"]) + pages(t["releases"]) + 2 for t in totals)
 reviews = sum(math.ceil(t["pulls"] / 50) for t in totals)
 items = sum(t["issues_and_prs"] + t["issue_comments"] + t["review_comments"] + t["reviews"] + t["releases"] for t in totals)
 biggest = max(totals, key=lambda t: t["issues_and_prs"])

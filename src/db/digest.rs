@@ -17,6 +17,8 @@ pub const DATA_TABLES: &[(&str, &str)] = &[
     ("review_comments", "id"),
     ("releases", "id"),
     ("contributor_weeks", "repo_id, account_id, week"),
+    ("community_profiles", "repo_id"),
+    ("issue_timeline", "issue_id, seq"),
 ];
 
 /// One hex digest per data table, plus its row count.

@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod activity;
 pub mod digest;
 pub mod issues;
+pub mod newcomers;
 pub mod repos;
 pub mod rollups;
 pub mod runs;

@@ -73,6 +73,7 @@ pub async fn rebuild_rollups(tx: &mut sqlx::SqliteConnection, repo_id: i64, main
     rebuild_repo_weeks(&mut *tx, repo_id).await?;
     rebuild_person_weeks(&mut *tx, repo_id).await?;
     rebuild_repo_people(&mut *tx, repo_id, maintainers).await?;
+    fill_second_engagements(&mut *tx, repo_id).await?;
     Ok(())
 }
 
@@ -147,6 +148,30 @@ async fn rebuild_person_weeks<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> 
          ) GROUP BY week, who"
     );
     sqlx::query(SQL).bind(repo_id).execute(ex).await?;
+    Ok(())
+}
+
+/// Fills `repo_people.second_at`: a person's second engagement (an item they opened, or a comment
+/// or review on someone else's item), so replies in their own first thread don't count.
+async fn fill_second_engagements<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "WITH engagements AS (
+             SELECT author_id AS who, created_at AS at FROM issues WHERE repo_id = ?1 AND author_id IS NOT NULL
+             UNION ALL
+             SELECT c.author_id, c.created_at FROM comments c JOIN issues i ON i.repo_id = c.repo_id AND i.number = c.issue_number
+              WHERE c.repo_id = ?1 AND c.author_id IS NOT NULL AND c.author_id IS NOT i.author_id
+             UNION ALL
+             SELECT r.author_id, r.submitted_at FROM reviews r JOIN issues i ON i.repo_id = r.repo_id AND i.number = r.pr_number
+              WHERE r.repo_id = ?1 AND r.author_id IS NOT NULL AND r.submitted_at IS NOT NULL AND r.author_id IS NOT i.author_id
+         ), ranked AS (
+             SELECT who, at, ROW_NUMBER() OVER (PARTITION BY who ORDER BY at) AS n FROM engagements
+         )
+         UPDATE repo_people SET second_at = ranked.at FROM ranked
+         WHERE repo_people.repo_id = ?1 AND repo_people.account_id = ranked.who AND ranked.n = 2",
+    )
+    .bind(repo_id)
+    .execute(ex)
+    .await?;
     Ok(())
 }
 

@@ -139,6 +139,59 @@ pub fn contributor_weeks(repo_id: i64, s: &wire::ContributorStats) -> Vec<Contri
         .collect()
 }
 
+/// A community profile as a row (the caller sets `repo_id`).
+pub fn community_profile(p: &wire::CommunityProfile) -> crate::db::newcomers::CommunityProfileRow {
+    let f = &p.files;
+    crate::db::newcomers::CommunityProfileRow {
+        repo_id: 0,
+        health_percentage: p.health_percentage,
+        has_readme: f.readme.is_some(),
+        has_contributing: f.contributing.is_some(),
+        has_code_of_conduct: f.code_of_conduct.is_some() || f.code_of_conduct_file.is_some(),
+        has_license: f.license.is_some(),
+        has_issue_template: f.issue_template.is_some(),
+        has_pull_request_template: f.pull_request_template.is_some(),
+        contributing_url: f.contributing.as_ref().and_then(|c| c.html_url.clone()),
+        updated_at: p.updated_at.map(ts),
+    }
+}
+
+/// Longest comment body kept for claim and help-offer detection.
+const BODY_LIMIT: usize = 2000;
+
+/// The timeline of a newcomer issue as rows, in GitHub's order.
+pub fn timeline(issue_id: i64, node: &super::graphql::IssueNode) -> Vec<crate::db::newcomers::TimelineRow> {
+    let items = node.timeline_items.iter().flat_map(|t| t.nodes.iter().flatten());
+    items
+        .filter_map(|item| {
+            let at = ts(item.created_at?);
+            let pr = item.source.as_ref().or(item.subject.as_ref()).filter(|p| p.typename == "PullRequest");
+            let (kind, login) = match item.typename.as_str() {
+                "IssueComment" => ("comment", item.author.as_ref().and_then(|a| a.login.clone())),
+                "AssignedEvent" => ("assigned", item.assignee.as_ref().and_then(|a| a.login.clone())),
+                "UnassignedEvent" => ("unassigned", item.assignee.as_ref().and_then(|a| a.login.clone())),
+                "CrossReferencedEvent" if pr.is_some() => ("cross_reference", pr?.author.as_ref().and_then(|a| a.login.clone())),
+                "ConnectedEvent" if pr.is_some() => ("connected", None),
+                _ => return None,
+            };
+            Some((kind, login, at, item, pr))
+        })
+        .enumerate()
+        .map(|(seq, (kind, login, at, item, pr))| crate::db::newcomers::TimelineRow {
+            issue_id,
+            seq: seq as i64,
+            kind: kind.to_owned(),
+            at,
+            login,
+            association: item.author_association.clone(),
+            body: item.body.as_ref().map(|b| b.chars().take(BODY_LIMIT).collect()),
+            pr_number: pr.and_then(|p| p.number),
+            pr_state: pr.and_then(|p| p.state.clone()),
+            will_close: item.will_close_target.unwrap_or(kind == "connected"),
+        })
+        .collect()
+}
+
 fn json_list(items: &[&str]) -> String {
     serde_json::to_string(items).unwrap_or_else(|_| "[]".to_owned())
 }

@@ -30,8 +30,92 @@ pub const PULL_REQUESTS_QUERY: &str = r#"query UpkeepPullRequests($ids: [ID!]!) 
   }
 }"#;
 
+/// Timelines of open newcomer-labelled issues: assignments, linked pull requests and comments
+/// (claims, help offers), 50 issues at a time. Only issues that changed are asked for.
+pub const NEWCOMER_ISSUES_QUERY: &str = r#"query UpkeepNewcomerIssues($ids: [ID!]!) {
+  rateLimit { cost remaining resetAt }
+  nodes(ids: $ids) {
+    __typename
+    ... on Issue {
+      databaseId number state updatedAt
+      assignees(first: 10) { nodes { login } }
+      labels(first: 30) { nodes { name } }
+      timelineItems(first: 100, itemTypes: [CROSS_REFERENCED_EVENT, CONNECTED_EVENT, ASSIGNED_EVENT, UNASSIGNED_EVENT, ISSUE_COMMENT]) {
+        totalCount
+        nodes {
+          __typename
+          ... on CrossReferencedEvent { createdAt willCloseTarget source { __typename ... on PullRequest { number state author { login } repository { nameWithOwner } } } }
+          ... on ConnectedEvent { createdAt subject { __typename ... on PullRequest { number state } } }
+          ... on AssignedEvent { createdAt assignee { __typename ... on User { login } } }
+          ... on UnassignedEvent { createdAt assignee { __typename ... on User { login } } }
+          ... on IssueComment { databaseId createdAt body authorAssociation author { login } }
+        }
+      }
+    }
+  }
+}"#;
+
 /// Every query the collector can send, for the schema-validation test.
-pub const ALL_QUERIES: &[(&str, &str)] = &[("UpkeepPullRequests", PULL_REQUESTS_QUERY)];
+pub const ALL_QUERIES: &[(&str, &str)] =
+    &[("UpkeepPullRequests", PULL_REQUESTS_QUERY), ("UpkeepNewcomerIssues", NEWCOMER_ISSUES_QUERY)];
+
+#[derive(Debug, Deserialize)]
+pub struct IssueNodes {
+    pub nodes: Vec<Option<IssueNode>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssueNode {
+    #[serde(rename = "__typename")]
+    pub typename: String,
+    pub database_id: Option<i64>,
+    pub number: Option<i64>,
+    pub timeline_items: Option<IssueTimeline>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct IssueTimeline {
+    pub nodes: Vec<Option<IssueTimelineItem>>,
+}
+
+/// One timeline item; which fields are set depends on `__typename`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssueTimelineItem {
+    #[serde(rename = "__typename")]
+    pub typename: String,
+    pub created_at: Option<DateTime<Utc>>,
+    pub will_close_target: Option<bool>,
+    pub source: Option<LinkedPullRequest>,
+    pub subject: Option<LinkedPullRequest>,
+    pub assignee: Option<Login>,
+    pub body: Option<String>,
+    pub author_association: Option<String>,
+    pub author: Option<Login>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkedPullRequest {
+    #[serde(rename = "__typename")]
+    pub typename: String,
+    pub number: Option<i64>,
+    pub state: Option<String>,
+    pub author: Option<Login>,
+    pub repository: Option<RepositoryName>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Login {
+    pub login: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RepositoryName {
+    pub name_with_owner: String,
+}
 
 #[derive(Debug, Deserialize)]
 pub struct PullNodes {

@@ -211,6 +211,42 @@ pub struct Repository {
     pub pushed_at: Option<DateTime<Utc>>,
 }
 
+/// `GET /repos/{o}/{r}/community/profile`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CommunityProfile {
+    #[serde(default)]
+    pub health_percentage: i64,
+    #[serde(default)]
+    pub files: CommunityFiles,
+    #[serde(default)]
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// Each recommended file, `null` when missing.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CommunityFiles {
+    #[serde(default)]
+    pub code_of_conduct: Option<serde_json::Value>,
+    #[serde(default)]
+    pub code_of_conduct_file: Option<serde_json::Value>,
+    #[serde(default)]
+    pub contributing: Option<CommunityFile>,
+    #[serde(default)]
+    pub issue_template: Option<serde_json::Value>,
+    #[serde(default)]
+    pub pull_request_template: Option<serde_json::Value>,
+    #[serde(default)]
+    pub license: Option<serde_json::Value>,
+    #[serde(default)]
+    pub readme: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CommunityFile {
+    #[serde(default)]
+    pub html_url: Option<String>,
+}
+
 /// GitHub's error body (`basic-error`).
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ErrorBody {

@@ -29,6 +29,7 @@ pub mod burnout;
 pub mod closing;
 pub mod inactive;
 pub mod load;
+pub mod newcomers;
 pub mod quantile;
 pub mod release;
 pub mod response;

@@ -4,8 +4,9 @@
 //! (archived, deleted and inert repositories stay still), spreads them over the interval, and
 //! applies them in time order through the same helpers the initial history uses (`history.rs`,
 //! `discussion.rs`, `review.rs`), so parents' `updated_at` and `comments` stay right by
-//! construction. Then new things get ids (`ids.rs`) and views are rebuilt. Deterministic given
-//! the seed and the sequence of calls.
+//! construction. Releases fall due, newcomer issues move on (`onboarding.rs`), then new things
+//! get ids (`ids.rs`) and views are rebuilt. Deterministic given the seed and the sequence of
+//! calls.
 
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
@@ -13,6 +14,7 @@ use super::AdvanceSummary;
 use super::discussion::push_comment;
 use super::history::RepoGen;
 use super::ids::assign_new_ids;
+use super::onboarding;
 use super::releases;
 use super::review::{self, push_review, push_review_comment, review_round};
 use super::spec;
@@ -67,6 +69,7 @@ pub fn advance(world: &mut World, days: f64, fraction: f64) -> AdvanceSummary {
     }
     if to > from {
         release_due(world, from, to, &mut changed);
+        onboarding::advance(world, from, to, fraction, &mut changed);
     }
     // Only changed repositories are re-sorted, so untouched ones keep their views (and ETags).
     for (repo, _) in world.repos.iter_mut().zip(&changed).filter(|(_, c)| **c) {

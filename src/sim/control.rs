@@ -4,6 +4,8 @@
 //! - `GET /_sim/stats`, `GET /_sim/totals`, `GET /_sim/now`
 //! - `POST /_sim/advance?days=1&fraction=0.01`, `POST /_sim/reset` (stats),
 //!   `POST /_sim/faults?rate=0.2`, `POST /_sim/rename?from=a&to=b`, `POST /_sim/delete?name=a`
+//! - `POST /_sim/claim?repo=comet&number=12&login=new-person` (`{"ok": true}`, or `422`),
+//!   `GET /_sim/newcomers?repo=comet` (unclaimed newcomer issue numbers)
 //!
 //! Control requests are not counted, not rate-limited and never faulted.
 
@@ -40,6 +42,8 @@ pub fn handle(shared: &Shared, method: &Method, name: &str, query: &str) -> Http
             }
             _ => Answer::invalid("Simulator", "to"),
         },
+        ("POST", "claim") => claim(shared, &q),
+        ("GET", "newcomers") => Answer::ok(&shared.newcomer_issues(q.get("repo").unwrap_or_default())),
         ("POST", "delete") => {
             shared.delete_repo(q.get("name").unwrap_or_default());
             Answer::ok(&Done { ok: true })
@@ -61,6 +65,19 @@ struct Done {
 
 fn number(q: &Query, key: &str) -> Option<f64> {
     q.get(key)?.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+fn claim(shared: &Shared, q: &Query) -> Answer {
+    let number = q.get("number").and_then(|n| n.parse::<u64>().ok());
+    match (q.get("repo"), number, q.get("login")) {
+        (Some(repo), Some(number), Some(login)) if shared.claim_issue(repo, number, login) => {
+            Answer::ok(&Done { ok: true })
+        }
+        (Some(_), Some(_), Some(_)) => Answer::invalid("Simulator", "number"),
+        (_, None, _) => Answer::invalid("Simulator", "number"),
+        (None, ..) => Answer::invalid("Simulator", "repo"),
+        _ => Answer::invalid("Simulator", "login"),
+    }
 }
 
 fn advance(shared: &Shared, q: &Query) -> Answer {

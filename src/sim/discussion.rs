@@ -3,15 +3,15 @@
 //! Shapes what the collector's metrics look for: some issues are never answered by anyone but
 //! their author, first responses come after a repository-specific delay (slower, and rarer, in
 //! a burnt-out project), CI accounts comment on pull requests within minutes, and newcomers
-//! claim `good first issue`s. Every comment goes through [`push_comment`], which keeps the
-//! parent's `comments` count and `updated_at` right.
+//! claim `good first issue`s. Every comment goes through [`push_comment_as`], which keeps the
+//! parent's `comments` count and `updated_at` right; assignments go through [`assign`].
 
 use rand::Rng;
 
 use super::history::RepoGen;
 use super::spec;
 use super::util::{Ts, delay, heavy_count};
-use super::world::Comment;
+use super::world::{Assignment, Comment, Role};
 
 /// Writes the comments of item `ix`.
 pub fn discuss(g: &mut RepoGen, ix: u32, is_pull: bool, by_bot: bool) {
@@ -31,20 +31,22 @@ pub fn discuss(g: &mut RepoGen, ix: u32, is_pull: bool, by_bot: bool) {
         }
         return;
     }
-    conversation(g, ix, created, author);
+    let first = conversation(g, ix, created, author);
     if labels & spec::GOOD_FIRST_ISSUE != 0 && g.rng.gen_bool(0.35) {
         claim(g, ix, created);
     } else if !is_pull && g.rng.gen_bool(0.12) {
         let who = g.maintainer();
-        g.repo.items[ix as usize].assignee = Some(who);
+        assign(g, ix, who, first.unwrap_or(created), true);
     }
 }
 
-/// The answered case: a first response, then a heavy-tailed number of follow-ups.
-fn conversation(g: &mut RepoGen, ix: u32, created: Ts, author: u32) {
+/// The answered case: a first response, then a heavy-tailed number of follow-ups. Returns when
+/// the first response came, if it came before the end.
+fn conversation(g: &mut RepoGen, ix: u32, created: Ts, author: u32) -> Option<Ts> {
     let n = 1 + heavy_count(&mut g.rng, g.spec.comments_mean - 1.0);
     let slow = if g.collapsed(created) { 5.0 } else { 1.0 };
     let mut at = created + delay(&mut g.rng, g.spec.response_hours * slow);
+    let first = (at <= g.end).then_some(at);
     for k in 0..n {
         if at > g.end {
             break;
@@ -53,6 +55,7 @@ fn conversation(g: &mut RepoGen, ix: u32, created: Ts, author: u32) {
         push_comment(g, ix, who, at);
         at += delay(&mut g.rng, 18.0);
     }
+    first
 }
 
 fn first_responder(g: &mut RepoGen, at: Ts, author: u32) -> u32 {
@@ -94,22 +97,35 @@ fn claim(g: &mut RepoGen, ix: u32, created: Ts) {
         return;
     }
     let who = g.people.newcomer(&mut g.rng, at);
-    push_comment(g, ix, who, at);
-    g.repo.items[ix as usize].assignee = Some(who);
+    push_comment_as(g, ix, who, at, Role::Claim((ix % 6) as u8));
+    assign(g, ix, who, at, true);
     if g.rng.gen_bool(0.3) {
         g.returning.push(who);
     }
 }
 
-/// Adds a comment (sometimes edited later) unless it falls past the end.
+/// Adds a comment of everyday chatter (see [`push_comment_as`]).
 pub fn push_comment(g: &mut RepoGen, ix: u32, who: u32, at: Ts) {
+    push_comment_as(g, ix, who, at, Role::Plain);
+}
+
+/// Adds a comment saying `role` (sometimes edited later) unless it falls past the end.
+pub fn push_comment_as(g: &mut RepoGen, ix: u32, who: u32, at: Ts, role: Role) {
     if at > g.end {
         return;
     }
     let edited = at + delay(&mut g.rng, 3.0);
     let updated = if g.rng.gen_bool(0.08) && edited <= g.end { edited } else { at };
     let assoc = g.assoc(who, at);
-    g.repo.comments.push(Comment { id: 0, item: ix, author: who, assoc, created: at, updated });
+    g.repo.comments.push(Comment { id: 0, item: ix, author: who, assoc, created: at, updated, role });
     g.repo.items[ix as usize].comments += 1;
     g.touch(ix, updated);
+}
+
+/// Assigns `who` to item `ix` at `at` (or unassigns them), recording the event. Does not touch
+/// the item: callers pass a time it was already updated at, or touch it themselves.
+pub fn assign(g: &mut RepoGen, ix: u32, who: u32, at: Ts, assigned: bool) {
+    let item = &mut g.repo.items[ix as usize];
+    item.assignee = if assigned { Some(who) } else { item.assignee.filter(|u| *u != who) };
+    g.repo.assignments.push(Assignment { item: ix, user: who, at, assigned });
 }

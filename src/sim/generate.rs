@@ -2,14 +2,16 @@
 //! up to the epoch.
 //!
 //! Deterministic: the same seed, scale and epoch give an identical [`World`]. Repositories are
-//! generated one after another from their own seeded RNG (`history.rs`), then everything is
-//! numbered org-wide (`ids.rs`) and the sorted views are built (`views.rs`).
+//! generated one after another from their own seeded RNG (`history.rs`) and given their
+//! onboarding threads (`newcomers.rs`), then everything is numbered org-wide (`ids.rs`) and the
+//! sorted views are built (`views.rs`).
 
 use std::collections::HashMap;
 
 use super::Scale;
 use super::history::RepoGen;
 use super::ids::assign_new_ids;
+use super::newcomers;
 use super::people::People;
 use super::spec::{REPOS, RepoSpec};
 use super::util::{DAY, Ts, mix};
@@ -30,6 +32,7 @@ pub fn generate(seed: u64, scale: Scale, epoch: Ts) -> World {
         let end = epoch - repo.spec.quiet_days * DAY;
         let items = repo.spec.items_at(scale);
         RepoGen::new(seed, repo, &mut people, epoch, end).generate(items);
+        newcomers::stage(repo, &people, seed, epoch);
     }
     let mut world = World {
         seed,
@@ -85,6 +88,7 @@ fn skeleton(ix: usize, spec: &'static RepoSpec, people: &People, epoch: Ts) -> R
         ci: spec.ci_bot.then_some(people.ci),
         first_merge: HashMap::new(),
         items: Vec::new(),
+        assignments: Vec::new(),
         comments: Vec::new(),
         reviews: Vec::new(),
         review_comments: Vec::new(),

@@ -2,7 +2,8 @@
 //!
 //! There is no GraphQL parser: each operation's answer shape is fixed by the one query text the
 //! collector sends for it. To add an operation, write a function with the [`Operation`]
-//! signature and add a row to [`OPERATIONS`]. Anything else gets GitHub's `200` with an
+//! signature and add a row to [`OPERATIONS`] (`graphql_newcomers.rs` holds the newcomer
+//! issues' operation). Anything else gets GitHub's `200` with an
 //! `errors` array. Node ids are GitHub's legacy ids (`util::node_id`), the same the REST
 //! answers carry, and a review's `databaseId` is its REST `id`.
 
@@ -10,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::answer::Answer;
+use super::graphql_newcomers;
 use super::ratelimit::Snapshot;
 use super::render::{Ctx, Time};
 use super::util::{base64, node_id, parse_node_id};
@@ -18,7 +20,8 @@ use super::world::{DraftEvent, Repo, UserKind};
 /// An operation: variables in, the whole `{"data": …}` answer out.
 type Operation = fn(&Ctx, &Value, RateLimitJson) -> Answer;
 
-const OPERATIONS: &[(&str, Operation)] = &[("UpkeepPullRequests", pull_requests)];
+const OPERATIONS: &[(&str, Operation)] =
+    &[("UpkeepPullRequests", pull_requests), ("UpkeepNewcomerIssues", graphql_newcomers::newcomer_issues)];
 
 #[derive(Deserialize)]
 struct GraphqlRequest {
@@ -58,7 +61,7 @@ fn operation_name(query: &str) -> Option<String> {
     words.next().map(str::to_owned)
 }
 
-fn error(kind: &str, message: &str) -> Answer {
+pub fn error(kind: &str, message: &str) -> Answer {
     #[derive(Serialize)]
     struct Errors<'a> {
         errors: [ErrorJson<'a>; 1],

@@ -89,6 +89,7 @@ impl<'p> RepoGen<'p> {
             reason: None,
             labels: self.labels(is_pull, by_bot),
             assignee: None,
+            mentor: None,
             milestone: releases::milestone_for(self, at),
             comments: 0,
             rev: 0,
@@ -263,6 +264,7 @@ impl<'p> RepoGen<'p> {
             requested_reviewer: None,
             review_comments: 0,
             commits: self.rng.gen_range(1..12),
+            link: None,
         };
         let ready = self.draft_history(&mut pull, created);
         self.repo.items[ix as usize].pull = Some(Box::new(pull));

@@ -27,14 +27,19 @@
 
 mod advance;
 mod answer;
+mod community;
 mod contrib;
 mod control;
 mod discussion;
 mod faults;
 mod generate;
 mod graphql;
+mod graphql_newcomers;
 mod history;
 mod ids;
+mod labels;
+mod newcomers;
+mod onboarding;
 mod paging;
 mod params;
 mod people;
@@ -61,6 +66,10 @@ mod test_client;
 mod tests_api;
 #[cfg(test)]
 mod tests_http;
+#[cfg(test)]
+mod tests_newcomers;
+#[cfg(test)]
+mod tests_newcomers_http;
 #[cfg(test)]
 mod tests_world;
 
@@ -244,6 +253,20 @@ impl SimServer {
     /// Deletes a repository; it then answers `404` and leaves the org's listing.
     pub fn delete_repo(&self, name: &str) {
         self.shared.delete_repo(name);
+    }
+
+    /// `login` claims open issue `number` of `repo` now: a comment "I'd like to work on this!"
+    /// that bumps the issue's `updated_at` and `comments`. `login` must not be a maintainer
+    /// (the account is created if needed). False if there is no such open issue, or `login`
+    /// may not claim it.
+    pub fn claim_issue(&self, repo: &str, number: u64, login: &str) -> bool {
+        self.shared.claim_issue(repo, number, login)
+    }
+
+    /// Open newcomer-labelled issues of `repo` nobody has claimed (no claim comment, no
+    /// assignee, no linked pull request), by number.
+    pub fn newcomer_issues(&self, repo: &str) -> Vec<u64> {
+        self.shared.newcomer_issues(repo)
     }
 
     /// The simulated clock, unix seconds.

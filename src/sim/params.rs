@@ -6,7 +6,6 @@
 
 use super::answer::Answer;
 use super::paging::{Direction, PageReq};
-use super::spec::label_bit;
 use super::util::{Ts, parse_time};
 use super::views::StateFilter;
 
@@ -67,12 +66,9 @@ pub fn since(q: &Query, resource: &str) -> Result<Option<Ts>, Answer> {
     }
 }
 
-/// `labels`: comma-separated names, all required. `Some(None)` = a label that does not exist
-/// here, so nothing matches.
-pub fn labels(q: &Query) -> Option<Option<u16>> {
-    let text = q.get("labels").filter(|t| !t.trim().is_empty())?;
-    let bits = text.split(',').map(|name| label_bit(name.trim())).try_fold(0u16, |acc, bit| Some(acc | bit?));
-    Some(bits)
+/// `labels`: comma-separated names, all required (resolved per repository by `labels.rs`).
+pub fn labels(q: &Query) -> Option<&str> {
+    q.get("labels").filter(|t| !t.trim().is_empty())
 }
 
 /// `page` (1-based, default 1) and `per_page` (default 30, at most 100).

@@ -115,6 +115,15 @@ impl People {
         ix
     }
 
+    /// The human account `login`, created at `created` with the next id if it does not exist.
+    pub fn named(&mut self, login: &str, created: Ts) -> u32 {
+        if let Some(ix) = self.logins.get(login) {
+            return *ix;
+        }
+        self.next_id += 1 + mix(self.seed ^ 0x55, self.users.len() as u64) % 40;
+        self.add_fixed(login, self.next_id, UserKind::User, created)
+    }
+
     /// A new human account with a fresh login and the next id.
     pub fn add_person(&mut self, created: Ts) -> u32 {
         let n = self.users.len() as u64;

@@ -5,13 +5,13 @@
 //! response body; texts come from `text.rs`. API URLs point at this simulator (so a client that
 //! follows one stays on the machine); `html_url`s point at github.com as on the real API.
 //! Pull requests, reviews and repositories have their own files (`render_pull.rs`,
-//! `render_repo.rs`).
+//! `render_repo.rs`), labels theirs (`labels.rs`).
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use super::spec::LABELS;
+use super::labels::{LabelJson, labels};
 use super::text;
-use super::util::{Ts, mix, node_id, rfc3339};
+use super::util::{Ts, node_id, rfc3339};
 use super::world::{Comment, Item, ORG, Repo, User, UserKind, World};
 
 pub const WEB: &str = "https://github.com";
@@ -129,35 +129,6 @@ impl Serialize for UserJson<'_> {
 }
 
 #[derive(serde::Serialize)]
-pub struct LabelJson {
-    id: u64,
-    node_id: String,
-    url: String,
-    name: &'static str,
-    description: &'static str,
-    color: &'static str,
-    default: bool,
-}
-
-/// The labels in bit set `bits`, in catalogue order.
-pub fn labels(ctx: &Ctx, repo: &Repo, bits: u16) -> Vec<LabelJson> {
-    let set = LABELS.iter().enumerate().filter(|(i, _)| bits & (1 << i) != 0);
-    set.map(|(i, (name, color, description, default))| {
-        let id = 1_000_000_000 + mix(repo.id, i as u64) % 8_000_000_000;
-        LabelJson {
-            id,
-            node_id: node_id("Label", id),
-            url: format!("{}/labels/{}", ctx.repo_api(repo), name.replace(' ', "%20")),
-            name,
-            description,
-            color,
-            default: *default,
-        }
-    })
-    .collect()
-}
-
-#[derive(serde::Serialize)]
 pub struct MilestoneJson<'a> {
     url: String,
     html_url: String,
@@ -229,7 +200,7 @@ pub struct IssueJson<'a> {
     body: String,
     user: UserJson<'a>,
     pinned_comment: Option<()>,
-    labels: Vec<LabelJson>,
+    labels: Vec<LabelJson<'a>>,
     assignee: Option<UserJson<'a>>,
     assignees: Vec<UserJson<'a>>,
     milestone: Option<MilestoneJson<'a>>,
@@ -274,10 +245,10 @@ pub fn issue<'a>(ctx: &Ctx<'a>, repo: &'a Repo, item: &'a Item) -> IssueJson<'a>
         number: item.number,
         state: if item.is_open() { "open" } else { "closed" },
         title: text::title(repo.id, item.number, item.rev, item.labels, item.pull.is_some(), by_bot),
-        body: text::body(repo.id, item.number, item.rev),
+        body: text::item_body(repo.id, item),
         user: ctx.user(item.author),
         pinned_comment: None,
-        labels: labels(ctx, repo, item.labels),
+        labels: labels(ctx, repo, item),
         assignee: item.assignee.map(|u| ctx.user(u)),
         assignees: ctx.users(item.assignee),
         milestone: item.milestone.map(|m| milestone(ctx, repo, m)),
@@ -320,24 +291,28 @@ pub fn comment<'a>(ctx: &Ctx<'a>, repo: &'a Repo, c: &'a Comment) -> CommentJson
     let api = ctx.repo_api(repo);
     let number = repo.items[c.item as usize].number;
     let kind = if repo.items[c.item as usize].pull.is_some() { "pull" } else { "issues" };
-    let author = ctx.world.user(c.author);
-    let body = match author.kind {
-        UserKind::Bot => text::bot_comment(c.id, &author.login),
-        _ if repo.ci == Some(c.author) => text::bot_comment(c.id, &author.login),
-        _ => text::comment(c.id, c.updated),
-    };
     CommentJson {
         id: c.id,
         node_id: node_id("IssueComment", c.id),
         url: format!("{api}/issues/comments/{}", c.id),
         html_url: format!("{}/{kind}/{number}#issuecomment-{}", ctx.repo_web(repo), c.id),
-        body,
+        body: comment_body(ctx.world, repo, c),
         user: ctx.user(c.author),
         created_at: Time(c.created),
         updated_at: Time(c.updated),
         issue_url: format!("{api}/issues/{number}"),
         author_association: c.assoc.as_str(),
         minimized: None,
+    }
+}
+
+/// The body of an issue comment (REST and GraphQL alike).
+pub fn comment_body(world: &World, repo: &Repo, c: &Comment) -> String {
+    let author = world.user(c.author);
+    match author.kind {
+        UserKind::Bot => text::bot_comment(c.id, &author.login),
+        _ if repo.ci == Some(c.author) => text::bot_comment(c.id, &author.login),
+        _ => text::human_comment(c.id, c.updated, c.role),
     }
 }
 

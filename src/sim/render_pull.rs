@@ -7,7 +7,8 @@
 
 use serde::Serialize;
 
-use super::render::{Ctx, LabelJson, MilestoneJson, Time, UserJson, labels, milestone, time};
+use super::labels::{LabelJson, labels};
+use super::render::{Ctx, MilestoneJson, Time, UserJson, milestone, time};
 use super::render_repo::{RepoJson, repo_json};
 use super::text;
 use super::util::{mix, node_id};
@@ -65,7 +66,7 @@ pub struct PullJson<'a> {
     title: String,
     user: UserJson<'a>,
     body: String,
-    labels: Vec<LabelJson>,
+    labels: Vec<LabelJson<'a>>,
     milestone: Option<MilestoneJson<'a>>,
     active_lock_reason: Option<&'static str>,
     created_at: Time,
@@ -143,8 +144,8 @@ pub fn pull<'a>(ctx: &Ctx<'a>, repo: &'a Repo, item: &'a Item) -> PullJson<'a> {
         locked: item.locked,
         title: text::title(repo.id, item.number, item.rev, item.labels, true, by_bot),
         user: ctx.user(item.author),
-        body: text::body(repo.id, item.number, item.rev),
-        labels: labels(ctx, repo, item.labels),
+        body: text::item_body(repo.id, item),
+        labels: labels(ctx, repo, item),
         milestone: item.milestone.map(|m| milestone(ctx, repo, m)),
         active_lock_reason: item.locked.then_some("resolved"),
         created_at: Time(item.created),

@@ -87,6 +87,15 @@ struct License {
     html_url: String,
 }
 
+/// `(key, name, spdx_id, node number)` of a repository's licence.
+pub fn license_of(repo: &Repo) -> (&'static str, &'static str, &'static str, u64) {
+    match repo.id % 3 {
+        0 => ("mit", "MIT License", "MIT", 13),
+        1 => ("apache-2.0", "Apache License 2.0", "Apache-2.0", 2),
+        _ => ("bsd-3-clause", "BSD 3-Clause \"New\" or \"Revised\" License", "BSD-3-Clause", 5),
+    }
+}
+
 impl RepoJson<'_> {
     fn id(&self) -> u64 {
         match self.fork_owner {
@@ -100,11 +109,7 @@ impl RepoJson<'_> {
     }
 
     fn license(&self) -> License {
-        let (key, name, spdx_id, n) = match self.repo.id % 3 {
-            0 => ("mit", "MIT License", "MIT", 13),
-            1 => ("apache-2.0", "Apache License 2.0", "Apache-2.0", 2),
-            _ => ("bsd-3-clause", "BSD 3-Clause \"New\" or \"Revised\" License", "BSD-3-Clause", 5),
-        };
+        let (key, name, spdx_id, n) = license_of(self.repo);
         let url = format!("{}/licenses/{key}", self.ctx.api);
         License { key, name, spdx_id, url, node_id: node_id("License", n), html_url: format!("{WEB}/licenses/{key}") }
     }

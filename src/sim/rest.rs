@@ -3,11 +3,13 @@
 //! Each handler reads its parameters (`params.rs`), picks a sorted view (`views.rs`), narrows
 //! and pages it (`paging.rs`) and renders the page (`render*.rs`). Errors come back as the
 //! `Err` side of the same [`Answer`] type. Repository metadata, releases, contributors and the
-//! org-level routes live in `rest_repo.rs`.
+//! org-level routes live in `rest_repo.rs`, the community profile in `community.rs`.
 
 use serde::Serialize;
 
 use super::answer::Answer;
+use super::community;
+use super::labels;
 use super::paging::{self, Direction, PageReq};
 use super::params::{self, Query};
 use super::render::{self, Ctx};
@@ -65,6 +67,7 @@ pub fn repo(req: &Request, key: &RepoKey, part: RepoPart) -> Handled {
         RepoPart::Releases => rest_repo::releases(req, repo),
         RepoPart::StatsContributors => Ok(rest_repo::stats(req, repo)),
         RepoPart::Contributors => rest_repo::contributors(req, repo),
+        RepoPart::CommunityProfile => Ok(Answer::ok(&community::profile(&req.ctx, repo))),
     }
 }
 
@@ -105,7 +108,8 @@ fn issues(req: &Request, repo: &Repo) -> Handled {
     let state = params::state(q, "Issue")?;
     let sort = params::sort(q, "Issue", &["created", "updated", "comments"])?;
     let dir = params::direction(q, "Issue", Direction::Desc)?;
-    let (since, labels, page) = (params::since(q, "Issue")?, params::labels(q), params::page(q, "Issue")?);
+    let (since, page) = (params::since(q, "Issue")?, params::page(q, "Issue")?);
+    let labels = params::labels(q).map(|text| labels::resolve(req.ctx.world, repo, text));
     let views = &repo.views;
     let items = &repo.items;
     let list = match sort {
@@ -116,8 +120,7 @@ fn issues(req: &Request, repo: &Repo) -> Handled {
     let (list, since) = narrow(list, since, sort == "updated", |i| items[i as usize].updated);
     let keep = |i: u32| {
         let item = &items[i as usize];
-        since.is_none_or(|s| item.updated >= s)
-            && labels.is_none_or(|l| l.is_some_and(|bits| item.labels & bits == bits))
+        since.is_none_or(|s| item.updated >= s) && labels.is_none_or(|l| l.is_some_and(|filter| filter.matches(item)))
     };
     let filtered = since.is_some() || labels.is_some();
     Ok(req.page(list, filtered.then_some(&keep as _), dir, page, |i| render::issue(&req.ctx, repo, &items[i as usize])))

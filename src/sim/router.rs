@@ -31,6 +31,7 @@ pub enum RepoPart {
     Releases,
     StatsContributors,
     Contributors,
+    CommunityProfile,
 }
 
 impl RepoPart {
@@ -49,6 +50,7 @@ impl RepoPart {
             ["releases"] => RepoPart::Releases,
             ["stats", "contributors"] => RepoPart::StatsContributors,
             ["contributors"] => RepoPart::Contributors,
+            ["community", "profile"] => RepoPart::CommunityProfile,
             _ => return None,
         })
     }
@@ -67,6 +69,7 @@ impl RepoPart {
             RepoPart::Releases => "/releases",
             RepoPart::StatsContributors => "/stats/contributors",
             RepoPart::Contributors => "/contributors",
+            RepoPart::CommunityProfile => "/community/profile",
         }
     }
 }

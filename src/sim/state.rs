@@ -10,7 +10,7 @@ use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use super::faults::FaultDice;
 use super::ratelimit::RateLimits;
 use super::world::World;
-use super::{AdvanceSummary, RepoTotals, SimOptions, SimStats, advance};
+use super::{AdvanceSummary, RepoTotals, SimOptions, SimStats, advance, onboarding};
 
 pub struct Shared {
     world: RwLock<World>,
@@ -94,6 +94,14 @@ impl Shared {
 
     pub fn advance(&self, days: f64, change_fraction: f64) -> AdvanceSummary {
         advance::advance(&mut self.world_mut(), days, change_fraction)
+    }
+
+    pub fn claim_issue(&self, repo: &str, number: u64, login: &str) -> bool {
+        onboarding::claim_issue(&mut self.world_mut(), repo, number, login)
+    }
+
+    pub fn newcomer_issues(&self, repo: &str) -> Vec<u64> {
+        onboarding::newcomer_issues(&self.world(), repo)
     }
 
     /// Renames `from` to `to`; the old name keeps answering with a `301` to the id.

@@ -18,7 +18,7 @@ fn small() -> World {
 }
 
 /// Every broken invariant, described.
-fn broken_invariants(w: &World) -> Vec<String> {
+pub fn broken_invariants(w: &World) -> Vec<String> {
     let mut out = Vec::new();
     let mut check = |ok: bool, what: String| {
         if !ok {
@@ -57,6 +57,19 @@ fn broken_invariants(w: &World) -> Vec<String> {
                 events.clone().all(|at| at >= item.created && at <= item.updated),
                 format!("{} #{id} drafts", r.name),
             );
+        }
+        let mut assignee = vec![None; r.items.len()];
+        for a in &r.assignments {
+            let item = &r.items[a.item as usize];
+            check(a.at >= item.created && a.at <= item.updated, format!("{} #{} assigned at", r.name, item.number));
+            let now = &mut assignee[a.item as usize];
+            *now = if a.assigned { Some(a.user) } else { now.filter(|u| *u != a.user) };
+        }
+        for (ix, item) in r.items.iter().enumerate() {
+            check(assignee[ix] == item.assignee, format!("{} #{} assignee vs events", r.name, item.number));
+            let Some(link) = item.pull.as_ref().and_then(|p| p.link) else { continue };
+            let issue = r.items.get(link.issue as usize - 1);
+            check(issue.is_some_and(|i| i.pull.is_none()), format!("{} #{} links an issue", r.name, item.number));
         }
         for rv in &r.reviews {
             check(r.items[rv.item as usize].updated >= rv.submitted, format!("{} review {}", r.name, rv.id));

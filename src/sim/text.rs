@@ -6,6 +6,7 @@
 
 use super::spec;
 use super::util::{mix, pick};
+use super::world::{Item, LinkKind, Role};
 
 const COMPONENTS: [&str; 16] = [
     "parser",
@@ -123,7 +124,7 @@ const REMARKS: [&str; 14] = [
     "+1, same here.",
     "Would a PR for this be welcome?",
     "Fixed in the latest release, please retry.",
-    "I'd like to work on this one, if nobody else is.",
+    "I can confirm this on the latest release.",
     "Any update on this?",
     "Looks good to me, one nit inline.",
     "Could you add a test?",
@@ -134,7 +135,68 @@ const REMARKS: [&str; 14] = [
     "Let's discuss in the next community call.",
 ];
 
+/// The body of an issue or pull request, with the issue a pull request links to.
+pub fn item_body(repo_id: u64, item: &Item) -> String {
+    let body = body(repo_id, item.number, item.rev);
+    let Some(link) = item.pull.as_ref().and_then(|p| p.link) else { return body };
+    let keyword = match link.kind {
+        LinkKind::Closes => "Closes",
+        LinkKind::Fixes => "Fixes",
+        LinkKind::Resolves => "Resolves",
+        LinkKind::Manual => "Related to",
+    };
+    format!("{body}\n\n{keyword} #{}", link.issue)
+}
+
+/// How newcomers claim an issue, in the words people use.
+pub const CLAIMS: [&str; 6] = [
+    "I'd like to work on this!",
+    "Can I take this issue?",
+    "/assign",
+    "Hi, is this still available? I would love to work on it",
+    "I will work on this",
+    "Could you assign this to me?",
+];
+const OFFERS: [&str; 3] = [
+    "Happy to mentor anyone who picks this up.",
+    "Feel free to ask questions here, I can help.",
+    "I can guide you through it: the change is small and the tests cover it well.",
+];
+const QUESTIONS: [&str; 3] = [
+    "Quick question: where does this logic live? I could not find it under src/.",
+    "Is there a test I can run locally to check a fix?",
+    "Should the new behaviour also be described in the README?",
+];
+const ANSWERS: [&str; 3] = [
+    "Good question! It is in src/lib.rs, start with the `run` function.",
+    "Yes: `make test` runs everything, and `make test-one NAME=…` runs a single test.",
+    "Yes please, a short paragraph in the README would be great.",
+];
+const ACKS: [&str; 3] = [
+    "Thanks! Assigned to you, have fun 🎉",
+    "Sure, it's yours. Ping us if you get stuck.",
+    "Assigned, looking forward to your PR!",
+];
+const RELEASES: [&str; 2] = [
+    "Unassigning since there has been no activity for a while; anyone is welcome to pick this up.",
+    "Freeing this up again as it seems stalled. Thanks for the interest!",
+];
+
 /// The body of an issue comment written by a human.
+pub fn human_comment(id: u64, updated: i64, role: Role) -> String {
+    let phrase = |list: &[&str], k: u8| list[k as usize % list.len()].to_owned();
+    match role {
+        Role::Plain => comment(id, updated),
+        Role::Claim(k) => phrase(&CLAIMS, k),
+        Role::Offer(k) => phrase(&OFFERS, k),
+        Role::Question(k) => phrase(&QUESTIONS, k),
+        Role::Answer(k) => phrase(&ANSWERS, k),
+        Role::Ack(k) => phrase(&ACKS, k),
+        Role::Release(k) => phrase(&RELEASES, k),
+    }
+}
+
+/// The body of an issue comment of everyday chatter.
 pub fn comment(id: u64, updated: i64) -> String {
     let h = mix(id, updated as u64);
     let edited = if (h >> 32).is_multiple_of(5) { "\n\n_Edited for clarity._" } else { "" };

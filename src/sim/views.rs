@@ -56,6 +56,8 @@ pub struct Views {
     pub review_comments_updated: Vec<u32>,
     /// Reviews by `(item, submitted, id)`, for one pull request's reviews.
     pub reviews_by_item: Vec<u32>,
+    /// `(issue number, pull request index)` of every pull request linking an issue, sorted.
+    pub links: Vec<(u32, u32)>,
     /// `(open, closed)` items per milestone, by milestone index.
     pub milestone_counts: Vec<(u32, u32)>,
     pub open_items: u32,
@@ -91,6 +93,7 @@ impl Views {
                 (review_comments[i].updated, review_comments[i].id)
             }),
             reviews_by_item: sorted(repo.reviews.len(), |i| (i64::from(repo.reviews[i].item), repo.reviews[i].id)),
+            links: links(repo),
             milestone_counts: milestone_counts(repo),
             open_items: items.iter().filter(|i| i.is_open()).count() as u32,
             last_activity: last_activity(repo),
@@ -103,6 +106,30 @@ fn sorted(n: usize, key: impl Fn(usize) -> (i64, u64)) -> Vec<u32> {
     let mut v: Vec<u32> = (0..n as u32).collect();
     v.sort_by_key(|i| key(*i as usize));
     v
+}
+
+fn links(repo: &Repo) -> Vec<(u32, u32)> {
+    let linking = repo.items.iter().enumerate();
+    let mut links: Vec<(u32, u32)> =
+        linking.filter_map(|(ix, i)| Some((i.pull.as_ref()?.link?.issue, ix as u32))).collect();
+    links.sort_unstable();
+    links
+}
+
+/// The pull requests (indexes) linking issue `number`, oldest first.
+pub fn linking(repo: &Repo, number: u32) -> &[(u32, u32)] {
+    let links = &repo.views.links;
+    let start = links.partition_point(|(n, _)| *n < number);
+    let end = links.partition_point(|(n, _)| *n <= number);
+    &links[start..end]
+}
+
+/// The comments (indexes) of item `ix`, oldest first.
+pub fn comments_of(repo: &Repo, ix: u32) -> &[u32] {
+    let (comments, by_item) = (&repo.comments, &repo.views.comments_by_item);
+    let start = by_item.partition_point(|c| comments[*c as usize].item < ix);
+    let end = by_item.partition_point(|c| comments[*c as usize].item <= ix);
+    &by_item[start..end]
 }
 
 fn milestone_counts(repo: &Repo) -> Vec<(u32, u32)> {

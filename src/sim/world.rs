@@ -91,6 +91,8 @@ pub struct Item {
     /// Bit `i` set = label `i` of [`super::spec::LABELS`].
     pub labels: u16,
     pub assignee: Option<u32>,
+    /// The `mentor: @login` label: an index into [`Repo::maintainers`].
+    pub mentor: Option<u8>,
     pub milestone: Option<u8>,
     /// Number of issue comments; always equals the comments pointing here.
     pub comments: u32,
@@ -128,6 +130,26 @@ pub struct Pull {
     pub requested_reviewer: Option<u32>,
     pub review_comments: u32,
     pub commits: u16,
+    /// The issue this pull request says it resolves (rendered into its body).
+    pub link: Option<Link>,
+}
+
+/// A pull request's link to an issue of its repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Link {
+    /// The issue's number.
+    pub issue: u32,
+    pub kind: LinkKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// A closing keyword in the body (`Closes #N`): a cross-reference that will close the issue.
+    Closes,
+    Fixes,
+    Resolves,
+    /// Linked by hand in the sidebar (a `ConnectedEvent`); the body only says `Related to #N`.
+    Manual,
 }
 
 impl Pull {
@@ -147,6 +169,37 @@ pub struct Comment {
     pub assoc: Assoc,
     pub created: Ts,
     pub updated: Ts,
+    pub role: Role,
+}
+
+/// What a human comment says where the words matter (newcomer threads); the number picks one
+/// of the role's phrasings in `text.rs`. Everything else is [`Role::Plain`] chatter, which
+/// never claims an issue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Role {
+    #[default]
+    Plain,
+    /// "I'd like to work on this!"
+    Claim(u8),
+    /// A maintainer offers to mentor.
+    Offer(u8),
+    /// A newcomer asks, a maintainer answers.
+    Question(u8),
+    Answer(u8),
+    /// A maintainer assigns the claimant.
+    Ack(u8),
+    /// A maintainer unassigns a stale claim.
+    Release(u8),
+}
+
+/// An assignment (or unassignment) of an issue, for GraphQL's timeline; replaying a
+/// repository's events gives each item's `assignee`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Assignment {
+    pub item: u32,
+    pub user: u32,
+    pub at: Ts,
+    pub assigned: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,6 +282,8 @@ pub struct Repo {
     /// When each contributor's first pull request was merged (for `author_association`).
     pub first_merge: HashMap<u32, Ts>,
     pub items: Vec<Item>,
+    /// Every assignment event, by `(item, at)`.
+    pub assignments: Vec<Assignment>,
     pub comments: Vec<Comment>,
     pub reviews: Vec<Review>,
     pub review_comments: Vec<ReviewComment>,

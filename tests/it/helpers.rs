@@ -119,7 +119,8 @@ fn dechunk(body: &str) -> String {
 }
 
 /// The page lower bound of a full sync: every listing's pages at 100 per page (an empty listing
-/// still costs one request), plus one request each for repo metadata and contributor stats.
+/// still costs one request), plus one request each for repo metadata, contributor stats and the
+/// community profile. The second number is the GraphQL review batches (50 PRs each).
 pub fn page_lower_bound(sim: &SimServer) -> (u64, u64) {
     let pages = |n: u64| n.div_ceil(100).max(1);
     let totals = sim.totals();
@@ -127,7 +128,7 @@ pub fn page_lower_bound(sim: &SimServer) -> (u64, u64) {
     let mut reviews = 0;
     for t in &totals {
         bound += 1 + pages(t.issues_and_prs) + pages(t.issue_comments) + pages(t.review_comments) + pages(t.pulls);
-        bound += pages(t.releases) + 1;
+        bound += pages(t.releases) + 2;
         reviews += t.pulls.div_ceil(50);
     }
     (bound, reviews)

@@ -12,7 +12,7 @@ use crate::db::{self, sync_state};
 use crate::github::{Fetched, convert, wire};
 
 /// Steps gated by the probe, in order.
-const GATED: &[&str] = &["issues", "issue_comments", "review_comments", "pulls", "reviews", "derived"];
+const GATED: &[&str] = &["issues", "issue_comments", "review_comments", "pulls", "reviews", "newcomers", "derived"];
 
 pub async fn sync_conversation(
     c: &Collector,
@@ -55,6 +55,8 @@ pub async fn sync_conversation(
     items += c.step(run_id, scope, "pulls", pulls(c, scope, repo)).await?.1;
     progress.step("reviews");
     items += c.step(run_id, scope, "reviews", reviews::sync_reviews(c, scope, repo)).await?.1;
+    progress.step("newcomer issues");
+    items += c.step(run_id, scope, "newcomers", super::newcomers::issue_timelines(c, scope, repo)).await?.1;
     progress.step("derived");
     c.step(run_id, scope, "derived", derived(c, scope, repo)).await?;
     // Everything behind the probe is stored: only now may a 304 skip it next time.

@@ -16,6 +16,8 @@ pub async fn sync_extras(
     let mut items = c.step(run_id, scope, "releases", releases(c, scope, repo)).await?.1;
     progress.step("stats");
     items += c.step(run_id, scope, "stats", stats(c, scope, repo)).await?.1;
+    progress.step("community profile");
+    items += c.step(run_id, scope, "community", super::newcomers::community_profile(c, scope, repo)).await?.1;
     Ok(items)
 }
 

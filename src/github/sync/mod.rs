@@ -16,6 +16,7 @@
 
 pub mod conversation;
 pub mod extras;
+pub mod newcomers;
 pub mod progress;
 pub mod repo;
 pub mod reviews;

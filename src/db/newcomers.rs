@@ -1,0 +1,240 @@
+//! Newcomer onboarding data: community profiles, timelines of open newcomer-labelled issues,
+//! and the queries behind the finder and the per-project newcomer page.
+
+use sqlx::{FromRow, SqliteExecutor};
+
+#[derive(Debug, Clone, Default, PartialEq, FromRow, serde::Serialize)]
+pub struct CommunityProfileRow {
+    pub repo_id: i64,
+    pub health_percentage: i64,
+    pub has_readme: bool,
+    pub has_contributing: bool,
+    pub has_code_of_conduct: bool,
+    pub has_license: bool,
+    pub has_issue_template: bool,
+    pub has_pull_request_template: bool,
+    pub contributing_url: Option<String>,
+    pub updated_at: Option<i64>,
+}
+
+pub async fn upsert_community_profile<'e>(ex: impl SqliteExecutor<'e>, p: &CommunityProfileRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO community_profiles (repo_id, health_percentage, has_readme, has_contributing, has_code_of_conduct,
+             has_license, has_issue_template, has_pull_request_template, contributing_url, updated_at)
+         VALUES (?,?,?,?,?,?,?,?,?,?)
+         ON CONFLICT (repo_id) DO UPDATE SET health_percentage = excluded.health_percentage,
+             has_readme = excluded.has_readme, has_contributing = excluded.has_contributing,
+             has_code_of_conduct = excluded.has_code_of_conduct, has_license = excluded.has_license,
+             has_issue_template = excluded.has_issue_template,
+             has_pull_request_template = excluded.has_pull_request_template,
+             contributing_url = excluded.contributing_url, updated_at = excluded.updated_at",
+    )
+    .bind(p.repo_id)
+    .bind(p.health_percentage)
+    .bind(p.has_readme)
+    .bind(p.has_contributing)
+    .bind(p.has_code_of_conduct)
+    .bind(p.has_license)
+    .bind(p.has_issue_template)
+    .bind(p.has_pull_request_template)
+    .bind(&p.contributing_url)
+    .bind(p.updated_at)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn list_community_profiles<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<CommunityProfileRow>> {
+    sqlx::query_as("SELECT * FROM community_profiles ORDER BY repo_id").fetch_all(ex).await
+}
+
+/// One timeline item of a newcomer-labelled issue.
+#[derive(Debug, Clone, PartialEq, FromRow, serde::Serialize)]
+pub struct TimelineRow {
+    pub issue_id: i64,
+    pub seq: i64,
+    /// `comment`, `assigned`, `unassigned`, `cross_reference` or `connected`.
+    pub kind: String,
+    pub at: i64,
+    pub login: Option<String>,
+    pub association: Option<String>,
+    pub body: Option<String>,
+    pub pr_number: Option<i64>,
+    pub pr_state: Option<String>,
+    pub will_close: bool,
+}
+
+/// Replaces an issue's stored timeline.
+pub async fn replace_timeline(tx: &mut sqlx::SqliteConnection, issue_id: i64, rows: &[TimelineRow]) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM issue_timeline WHERE issue_id = ?").bind(issue_id).execute(&mut *tx).await?;
+    for r in rows {
+        sqlx::query(
+            "INSERT INTO issue_timeline (issue_id, seq, kind, at, login, association, body, pr_number, pr_state, will_close)
+             VALUES (?,?,?,?,?,?,?,?,?,?)",
+        )
+        .bind(r.issue_id)
+        .bind(r.seq)
+        .bind(&r.kind)
+        .bind(r.at)
+        .bind(&r.login)
+        .bind(&r.association)
+        .bind(&r.body)
+        .bind(r.pr_number)
+        .bind(&r.pr_state)
+        .bind(r.will_close)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// An open issue (not a pull request) that changed since the newcomer pass last looked.
+#[derive(Debug, Clone, FromRow)]
+pub struct LabelledIssueRow {
+    pub id: i64,
+    pub node_id: String,
+    pub labels: String,
+    pub updated_at: i64,
+}
+
+pub async fn list_open_issues_updated_since<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64, since: i64) -> sqlx::Result<Vec<LabelledIssueRow>> {
+    sqlx::query_as(
+        "SELECT id, node_id, labels, updated_at FROM issues
+         WHERE repo_id = ? AND is_pull_request = 0 AND state = 'open' AND updated_at >= ? AND labels <> '[]'
+         ORDER BY updated_at, id",
+    )
+    .bind(repo_id)
+    .bind(since)
+    .fetch_all(ex)
+    .await
+}
+
+/// An open, labelled issue of a tracked, non-archived repository: a finder candidate (the
+/// caller keeps those whose labels are newcomer labels).
+#[derive(Debug, Clone, PartialEq, FromRow, serde::Serialize)]
+pub struct CandidateRow {
+    pub id: i64,
+    pub repo_id: i64,
+    pub repo: String,
+    pub repo_html_url: String,
+    pub language: Option<String>,
+    pub number: i64,
+    pub title: String,
+    pub labels: String,
+    pub assignees: String,
+    pub author: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub comments: i64,
+    pub first_response_at: Option<i64>,
+}
+
+/// Candidates across all tracked repositories, or one (`repo_id`), newest first.
+pub async fn list_candidates<'e>(ex: impl SqliteExecutor<'e>, repo_id: Option<i64>) -> sqlx::Result<Vec<CandidateRow>> {
+    sqlx::query_as(
+        "SELECT i.id, i.repo_id, r.full_name AS repo, r.html_url AS repo_html_url, r.language, i.number, i.title,
+                i.labels, i.assignees, a.login AS author, i.created_at, i.updated_at, i.comments, i.first_response_at
+         FROM issues i
+         JOIN repositories r ON r.id = i.repo_id
+         LEFT JOIN accounts a ON a.id = i.author_id
+         WHERE i.state = 'open' AND i.is_pull_request = 0 AND i.labels <> '[]' AND r.is_archived = 0
+           AND r.id IN (SELECT repo_id FROM tracked_repos WHERE repo_id IS NOT NULL)
+           AND (?1 IS NULL OR i.repo_id = ?1)
+         ORDER BY i.created_at DESC, i.id DESC",
+    )
+    .bind(repo_id)
+    .fetch_all(ex)
+    .await
+}
+
+/// Stored timelines of the given issues, in order.
+pub async fn list_timelines<'e>(ex: impl SqliteExecutor<'e>, issue_ids: &[i64]) -> sqlx::Result<Vec<TimelineRow>> {
+    let ids = serde_json::to_string(issue_ids).unwrap_or_else(|_| "[]".to_owned());
+    sqlx::query_as("SELECT * FROM issue_timeline WHERE issue_id IN (SELECT value FROM json_each(?)) ORDER BY issue_id, seq")
+        .bind(ids)
+        .fetch_all(ex)
+        .await
+}
+
+/// A pull request opened by someone whose first contribution to the repository it was.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct FirstTimerPrRow {
+    pub repo_id: i64,
+    pub created_at: i64,
+    pub clock_start: i64,
+    pub first_response_at: Option<i64>,
+    pub merged_at: Option<i64>,
+    pub closed_at: Option<i64>,
+}
+
+pub async fn list_first_timer_prs<'e>(ex: impl SqliteExecutor<'e>, scope: &str, since: i64) -> sqlx::Result<Vec<FirstTimerPrRow>> {
+    sqlx::query_as(
+        "SELECT i.repo_id, i.created_at, COALESCE(i.ready_for_review_at, i.created_at) AS clock_start,
+                i.first_response_at, i.merged_at, CASE WHEN i.state = 'closed' THEN i.closed_at END AS closed_at
+         FROM issues i
+         JOIN repo_people rp ON rp.repo_id = i.repo_id AND rp.account_id = i.author_id
+         JOIN accounts a ON a.id = i.author_id
+         WHERE i.repo_id IN (SELECT value FROM json_each(?1)) AND i.is_pull_request = 1 AND i.created_at >= ?2
+           AND i.created_at <= rp.first_at AND rp.is_maintainer = 0 AND a.is_bot = 0
+           AND NOT (i.draft = 1 AND i.ready_for_review_at IS NULL)",
+    )
+    .bind(scope)
+    .bind(since)
+    .fetch_all(ex)
+    .await
+}
+
+/// Per repository: the last time a (human) maintainer contributed.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct MaintainerActivityRow {
+    pub repo_id: i64,
+    pub last_at: Option<i64>,
+}
+
+pub async fn list_last_maintainer_activity<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<MaintainerActivityRow>> {
+    sqlx::query_as(
+        "SELECT rp.repo_id, MAX(rp.last_at) AS last_at FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
+         WHERE rp.is_maintainer = 1 AND a.is_bot = 0 GROUP BY rp.repo_id",
+    )
+    .fetch_all(ex)
+    .await
+}
+
+/// First and second engagement of every human non-maintainer contributor of a repository.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct NewcomerRow {
+    pub login: String,
+    pub first_at: i64,
+    pub second_at: Option<i64>,
+}
+
+pub async fn list_contributors_first_second<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Vec<NewcomerRow>> {
+    sqlx::query_as(
+        "SELECT a.login, rp.first_at, rp.second_at FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
+         WHERE rp.repo_id = ? AND rp.is_maintainer = 0 AND a.is_bot = 0 ORDER BY rp.first_at",
+    )
+    .bind(repo_id)
+    .fetch_all(ex)
+    .await
+}
+
+/// Newcomer-labelled issues (open or closed) of a repository created since `since`, for outcomes.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct LabelledOutcomeRow {
+    pub id: i64,
+    pub labels: String,
+    pub created_at: i64,
+    pub closed_at: Option<i64>,
+    pub first_response_at: Option<i64>,
+}
+
+pub async fn list_labelled_issues<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64, since: i64) -> sqlx::Result<Vec<LabelledOutcomeRow>> {
+    sqlx::query_as(
+        "SELECT id, labels, created_at, CASE WHEN state = 'closed' THEN closed_at END AS closed_at, first_response_at
+         FROM issues WHERE repo_id = ? AND is_pull_request = 0 AND labels <> '[]' AND created_at >= ?",
+    )
+    .bind(repo_id)
+    .bind(since)
+    .fetch_all(ex)
+    .await
+}

@@ -1,0 +1,445 @@
+//! Claimed-issue hygiene: is somebody already working on this newcomer issue?
+//!
+//! Finders that only check "unassigned" send two newcomers to the same issue (the "double pickup"
+//! reported in several trackers, research anchors §2.3). [`claim_status`] applies three rules, in
+//! order, and says which one fired:
+//! 1. assigned to anyone who is not the issue's mentor (assigning the mentor is how some projects
+//!    mark who will help, not who will do the work);
+//! 2. a linked pull request is open;
+//! 3. someone who is not a maintainer left a claim comment ("I'd like to work on this") within the
+//!    last `claim_days` days (exactly `claim_days` ago still counts).
+//!
+//! An older claim comment is an **abandoned claim**: the issue is offered again, and
+//! [`stale_claims`] lists them so the page can say "claimed 45 days ago, no activity since".
+//!
+//! [`is_claim_comment`] recognises claims by phrase patterns over normalised text
+//! ([`super::phrases`]); the caller runs it over comments and passes the hits with their authors.
+//! Logins compare case-insensitively, as on GitHub.
+
+use serde::Serialize;
+
+use super::phrases::{self, Clause};
+use crate::metrics::{DAY, Definition, Explain, fmt_ts};
+
+pub const CLAIM_STATUS: Definition = Definition {
+    name: "Claimed issue",
+    formula: "claimed if assigned to someone other than its mentor; else if a linked pull request is open; else if \
+              someone other than a maintainer commented a claim (\"I'd like to work on this\", /assign, …) within the \
+              claim period. An older claim comment is abandoned: the issue counts as unclaimed.",
+    source: "Upkeep (metrics::newcomers::claims)",
+};
+
+/// "I would like to …", "Can I …": the speaker offering to do the work. Followed by [`ACTIONS`].
+const INTENTS: &[&str] = &[
+    "i would|d really|also|very|definitely? like|love to",
+    "i really|also|still? want|wish|hope|plan|intend to",
+    "i am really|also|very|still? keen|eager|willing|happy|glad|ready|going|planning|hoping|trying|interested to",
+    "i would be really|very? happy|glad|keen|willing|interested to",
+    "i will|can|could|shall|might|may also|happily|gladly?",
+    "can|could|may|might|shall i please|also|maybe?",
+    "let me",
+    "ok|okay|alright|fine|mind if i",
+    "possible for me to",
+];
+
+/// Words allowed between an intent and its action: "I'll *try to* fix this".
+const FILLER: &str = "try_to|try_and|please|also|gladly|happily|definitely|first|go_ahead_and|now?";
+
+/// What a claimer offers to do, in the base form.
+const ACTIONS: &[&str] = &[
+    "work on",
+    "take this|it|that|one|on|over|up|a_stab|a_crack|a_shot|ownership",
+    "pick this|it|that|one up",
+    "pick up",
+    "tackle|claim|grab",
+    "fix|solve|resolve|address|handle|implement|attempt this|it|that|the|one",
+    "contribute to|on this|it|that",
+    "give this|it|that a try|shot|go",
+    "have a go|crack|stab",
+    "submit|open|send|raise|create|make a|the pr|pull|patch|fix",
+    "be|get assigned",
+];
+
+/// "I am interested in …". Followed by [`GERUNDS`].
+const GERUND_INTENTS: &[&str] = &["i am|would_be really|also|very? interested in"];
+
+const GERUNDS: &[&str] = &[
+    "working on",
+    "taking this|it|that|on|over|up",
+    "picking this|it|that up",
+    "picking up",
+    "tackling|fixing|solving|resolving|implementing|handling|addressing this|it|that|the",
+    "contributing to|on",
+    "giving this|it|that a try|shot|go",
+];
+
+/// Whole claims that need no intent.
+const STANDALONE: &[&str] = &[
+    // Bot commands: Prow's /assign, pandas' "take", rustbot's "claim", /take and /claim elsewhere.
+    "^ /assign|/take|/claim|/assign-me|/attempt",
+    "^ take|claim $",
+    "^ claiming this|it|one? $",
+    "assign me",
+    "assign this|it|that? issue|one|task|ticket? to me",
+    "leave this|it|that to me",
+    // "Working on it" as a status update, not "Thanks for working on this" or "Who is working on this?".
+    "^ still|already|currently|now? working on this|it|that \
+     !project|repo|repository|codebase|library|crate|package|app|would|will|is|should|could|might|may|requires|needs",
+    "i am still|already|currently|actively|now? working on this|it|that|a_fix|the_fix|a_pr|the_pr \
+     !project|repo|repository|codebase|library|crate|package|app|at|for|in",
+    "i am taking|picking this|it|that",
+    "^ i_am? on it|this $",
+    "^ i_have? got this|it one? $",
+    "i will|can|could do it|this|that $",
+    "^ can|could|may i do it|this|that $",
+];
+
+/// Whether a comment says its author wants to work on the issue. Case and punctuation do not
+/// matter; quoted lines and code are ignored; past-tense reports ("I assigned it to myself by
+/// mistake") and questions about others ("Is anyone working on this?") are not claims.
+pub fn is_claim_comment(body: &str) -> bool {
+    phrases::clauses(body).iter().any(is_claim_clause)
+}
+
+fn is_claim_clause(clause: &Clause) -> bool {
+    let w = &clause.words;
+    let paired = |intents: &[&str], actions: &[&str], filler: &str| {
+        intents.iter().any(|i| actions.iter().any(|a| phrases::matches(&[i, filler, a], w)))
+    };
+    paired(INTENTS, ACTIONS, FILLER)
+        || paired(GERUND_INTENTS, GERUNDS, "")
+        || STANDALONE.iter().any(|p| phrases::matches(&[p], w))
+}
+
+/// Everything known about one issue that decides whether it is claimed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimInputs<'a> {
+    pub assignees: &'a [String],
+    /// The issue's mentors (label, configuration or offer); assigning one of them is not a claim.
+    pub mentors: &'a [String],
+    /// Numbers of open pull requests linked to the issue.
+    pub linked_open_prs: &'a [i64],
+    /// `(login, at)` of comments that [`is_claim_comment`] recognised.
+    pub claim_comments: &'a [(String, i64)],
+    pub maintainers: &'a [String],
+}
+
+/// Why an issue counts as claimed: the first rule that fired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum ClaimReason {
+    Assigned { login: String },
+    LinkedPullRequest { number: i64 },
+    ClaimComment { login: String, at: i64 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ClaimStatus {
+    Unclaimed,
+    Claimed(ClaimReason),
+}
+
+impl ClaimStatus {
+    pub fn is_claimed(&self) -> bool {
+        matches!(self, Self::Claimed(_))
+    }
+
+    pub fn explain(&self) -> Explain {
+        let status = match self {
+            Self::Unclaimed => "unclaimed".to_owned(),
+            Self::Claimed(ClaimReason::Assigned { login }) => format!("claimed: assigned to @{login}"),
+            Self::Claimed(ClaimReason::LinkedPullRequest { number }) => {
+                format!("claimed: pull request #{number} is open")
+            }
+            Self::Claimed(ClaimReason::ClaimComment { login, at }) => {
+                format!("claimed: @{login} asked to work on it on {}", fmt_ts(*at))
+            }
+        };
+        CLAIM_STATUS.explain(vec![("status", status)])
+    }
+}
+
+/// A claim comment older than the claim period: the issue is open to others again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaleClaim {
+    pub login: String,
+    pub at: i64,
+    /// Whole days between the claim and `now`.
+    pub age_days: i64,
+}
+
+fn contains_login(list: &[String], login: &str) -> bool {
+    list.iter().any(|l| l.eq_ignore_ascii_case(login))
+}
+
+/// Whether a claim comment at `at` is recent as of `now`: not in the future, at most `claim_days` old.
+fn is_recent(at: i64, now: i64, claim_days: i64) -> bool {
+    at <= now && now - at <= claim_days * DAY
+}
+
+/// The claim comments that count: by non-maintainers and not after `now`.
+fn countable<'a>(inputs: &ClaimInputs<'a>, now: i64) -> impl Iterator<Item = &'a (String, i64)> {
+    let maintainers = inputs.maintainers;
+    inputs.claim_comments.iter().filter(move |(login, at)| *at <= now && !contains_login(maintainers, login))
+}
+
+/// Whether the issue is claimed as of `now`, by the first rule that fires (module doc). Among
+/// recent claim comments the earliest wins: first come, first served.
+pub fn claim_status(inputs: &ClaimInputs<'_>, now: i64, claim_days: i64) -> ClaimStatus {
+    if let Some(login) = inputs.assignees.iter().find(|a| !contains_login(inputs.mentors, a)) {
+        return ClaimStatus::Claimed(ClaimReason::Assigned { login: login.clone() });
+    }
+    if let Some(&number) = inputs.linked_open_prs.first() {
+        return ClaimStatus::Claimed(ClaimReason::LinkedPullRequest { number });
+    }
+    countable(inputs, now)
+        .filter(|(_, at)| is_recent(*at, now, claim_days))
+        .min_by_key(|(_, at)| *at)
+        .map_or(ClaimStatus::Unclaimed, |(login, at)| {
+            ClaimStatus::Claimed(ClaimReason::ClaimComment { login: login.clone(), at: *at })
+        })
+}
+
+/// Abandoned claims: per person, their latest claim comment when it is older than `claim_days`
+/// days and they have no recent claim and are not assigned. Oldest first.
+pub fn stale_claims(inputs: &ClaimInputs<'_>, now: i64, claim_days: i64) -> Vec<StaleClaim> {
+    let mut latest: Vec<(&str, i64)> = Vec::new();
+    for (login, at) in countable(inputs, now) {
+        match latest.iter_mut().find(|(l, _)| l.eq_ignore_ascii_case(login)) {
+            Some(entry) => entry.1 = entry.1.max(*at),
+            None => latest.push((login, *at)),
+        }
+    }
+    let mut stale: Vec<StaleClaim> = latest
+        .into_iter()
+        .filter(|(login, at)| !is_recent(*at, now, claim_days) && !contains_login(inputs.assignees, login))
+        .map(|(login, at)| StaleClaim { login: login.to_owned(), at, age_days: (now - at).div_euclid(DAY) })
+        .collect();
+    stale.sort_by_key(|s| s.at);
+    stale
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn real_world_claims_are_recognised() {
+        let claims = [
+            "I'd like to work on this",
+            "I would like to work on this issue",
+            "Can I take this?",
+            "can i work on this",
+            "I'll take this one",
+            "I will work on this",
+            "Could you assign this to me?",
+            "please assign me",
+            "assign me please",
+            "/assign",
+            "/take",
+            "Is this still available? I would love to work on it",
+            "I want to work on this",
+            "May I work on this issue?",
+            "I am interested in working on this",
+            "Hi! I'd love to pick this up",
+            "Working on it",
+            "I'm working on this",
+            "I’M WORKING ON THIS!!!",
+            "Hey @maintainer, can I work on this?",
+            "/assign @me",
+            "take",
+            "@rustbot claim",
+            "Claiming this!",
+            "I'd be happy to work on this",
+            "I would really like to take a stab at this.",
+            "Is it ok if I work on this?",
+            "Can I be assigned to this issue?",
+            "I wanna work on this",
+            "I'll try to fix this over the weekend",
+            "I'll open a PR shortly",
+            "I would like to contribute to this issue",
+            "Let me take this",
+            "I can take it if nobody else wants to",
+            "Mind if I give it a shot?",
+            "I'm on it",
+            "I've got this one",
+            "Please assign this issue to me.",
+            "Still working on this, PR coming soon",
+            "Hello, I am a first-time contributor. I'd like to pick up this issue.",
+            "I would be interested in tackling this",
+            "I'll do it",
+        ];
+        for body in claims {
+            assert!(is_claim_comment(body), "should be a claim: {body:?}");
+        }
+    }
+
+    #[test]
+    fn questions_thanks_requests_and_reports_are_not_claims() {
+        let not_claims = [
+            "Can someone take a look at this?",
+            "I would like this feature too",
+            "Who is working on this?",
+            "Is anyone working on this?",
+            "Thanks for working on this!",
+            "I assigned it to myself by mistake",
+            "I can take a look tomorrow",
+            "Would anyone like to work on this?",
+            "Anyone want to take this?",
+            "Feel free to work on this",
+            "I worked on this last year",
+            "I'm not working on this anymore",
+            "I can't work on this right now",
+            "Please assign someone to this",
+            "Could you assign this to @alice?",
+            "I'm working on this project at my company and hit the same bug",
+            "Is this still available?",
+            "/unassign",
+            "I'd like to see this fixed",
+            "Working on this would be a great first contribution",
+            "I can reproduce this on Linux",
+            "I'm happy to help",
+            "I'd be glad to review a PR",
+            "+1, same here",
+            "This was assigned to me by mistake",
+            "Unassigning since there has been no activity for a while; anyone is welcome to pick this up.",
+            "Freeing this up again as it seems stalled. Thanks for the interest!",
+            "Thanks! Assigned to you, have fun 🎉",
+            "Is there a test I can run locally to check a fix?",
+            "",
+        ];
+        for body in not_claims {
+            assert!(!is_claim_comment(body), "should not be a claim: {body:?}");
+        }
+    }
+
+    #[test]
+    fn quoted_and_fenced_claims_are_someone_elses_words() {
+        assert!(!is_claim_comment("> I'd like to work on this\n\nDid they ever open a PR?"));
+        assert!(!is_claim_comment("Steps:\n```\n/assign\nI will work on this\n```"));
+        assert!(!is_claim_comment("The bot command is `/take`, see docs."));
+        assert!(is_claim_comment("> Is this available?\nYes! I'd like to work on this"));
+    }
+
+    const NOW: i64 = 1_000 * DAY;
+
+    fn owned(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn comments(v: &[(&str, i64)]) -> Vec<(String, i64)> {
+        v.iter().map(|(l, at)| ((*l).to_owned(), *at)).collect()
+    }
+
+    fn inputs<'a>(
+        assignees: &'a [String],
+        prs: &'a [i64],
+        claims: &'a [(String, i64)],
+        people: &'a [String],
+    ) -> ClaimInputs<'a> {
+        // `people` doubles as mentors and maintainers: "mentor" and "maint".
+        ClaimInputs {
+            assignees,
+            mentors: &people[..1],
+            linked_open_prs: prs,
+            claim_comments: claims,
+            maintainers: people,
+        }
+    }
+
+    #[test]
+    fn an_assignee_claims_the_issue_unless_they_are_the_mentor() {
+        let people = owned(&["Mentor", "maint"]);
+        let a = owned(&["mentor", "newbie"]);
+        let s = claim_status(&inputs(&a, &[], &[], &people), NOW, 14);
+        assert_eq!(s, ClaimStatus::Claimed(ClaimReason::Assigned { login: "newbie".into() }));
+        let only_mentor = owned(&["MENTOR"]);
+        assert_eq!(claim_status(&inputs(&only_mentor, &[], &[], &people), NOW, 14), ClaimStatus::Unclaimed);
+    }
+
+    #[test]
+    fn a_linked_open_pull_request_claims_the_issue() {
+        let people = owned(&["mentor", "maint"]);
+        let s = claim_status(&inputs(&[], &[42, 43], &[], &people), NOW, 14);
+        assert_eq!(s, ClaimStatus::Claimed(ClaimReason::LinkedPullRequest { number: 42 }));
+    }
+
+    #[test]
+    fn assignment_wins_over_a_pull_request_which_wins_over_a_comment() {
+        let people = owned(&["mentor", "maint"]);
+        let (a, c) = (owned(&["bob"]), comments(&[("carol", NOW - DAY)]));
+        let both = claim_status(&inputs(&a, &[7], &c, &people), NOW, 14);
+        assert_eq!(both, ClaimStatus::Claimed(ClaimReason::Assigned { login: "bob".into() }));
+        let pr = claim_status(&inputs(&[], &[7], &c, &people), NOW, 14);
+        assert_eq!(pr, ClaimStatus::Claimed(ClaimReason::LinkedPullRequest { number: 7 }));
+    }
+
+    #[test]
+    fn a_claim_comment_exactly_claim_days_old_still_counts_and_one_second_older_does_not() {
+        let people = owned(&["mentor", "maint"]);
+        let edge = comments(&[("dave", NOW - 14 * DAY)]);
+        let s = claim_status(&inputs(&[], &[], &edge, &people), NOW, 14);
+        assert_eq!(s, ClaimStatus::Claimed(ClaimReason::ClaimComment { login: "dave".into(), at: NOW - 14 * DAY }));
+        let older = comments(&[("dave", NOW - 14 * DAY - 1)]);
+        assert_eq!(claim_status(&inputs(&[], &[], &older, &people), NOW, 14), ClaimStatus::Unclaimed);
+    }
+
+    #[test]
+    fn the_earliest_recent_claim_wins_and_maintainers_and_future_comments_do_not_claim() {
+        let people = owned(&["mentor", "maint"]);
+        let c =
+            comments(&[("Maint", NOW - 9 * DAY), ("erin", NOW - 3 * DAY), ("frank", NOW - 5 * DAY), ("gus", NOW + 1)]);
+        let s = claim_status(&inputs(&[], &[], &c, &people), NOW, 14);
+        assert_eq!(s, ClaimStatus::Claimed(ClaimReason::ClaimComment { login: "frank".into(), at: NOW - 5 * DAY }));
+        let only_maint = comments(&[("maint", NOW - DAY), ("gus", NOW + 1)]);
+        assert_eq!(claim_status(&inputs(&[], &[], &only_maint, &people), NOW, 14), ClaimStatus::Unclaimed);
+    }
+
+    #[test]
+    fn an_old_claim_is_abandoned_and_listed_with_its_age() {
+        let people = owned(&["mentor", "maint"]);
+        let c = comments(&[
+            ("hana", NOW - 50 * DAY),
+            ("hana", NOW - 45 * DAY - 3600),
+            ("ivan", NOW - 2 * DAY),
+            ("maint", NOW - 90 * DAY),
+        ]);
+        let i = inputs(&[], &[], &c, &people);
+        assert!(claim_status(&i, NOW, 14).is_claimed()); // ivan's recent claim
+        let stale = stale_claims(&i, NOW, 14);
+        assert_eq!(stale, [StaleClaim { login: "hana".into(), at: NOW - 45 * DAY - 3600, age_days: 45 }]);
+        let only_old = comments(&[("hana", NOW - 45 * DAY)]);
+        let i = inputs(&[], &[], &only_old, &people);
+        assert_eq!(claim_status(&i, NOW, 14), ClaimStatus::Unclaimed);
+        assert_eq!(stale_claims(&i, NOW, 14).len(), 1);
+    }
+
+    #[test]
+    fn someone_who_claimed_again_recently_or_got_assigned_is_not_stale() {
+        let people = owned(&["mentor", "maint"]);
+        let c = comments(&[("jo", NOW - 40 * DAY), ("JO", NOW - DAY), ("kim", NOW - 40 * DAY)]);
+        let stale = stale_claims(&inputs(&[], &[], &c, &people), NOW, 14);
+        assert_eq!(stale.iter().map(|s| s.login.as_str()).collect::<Vec<_>>(), ["kim"]);
+        let kim = owned(&["kim"]);
+        assert!(stale_claims(&inputs(&kim, &[], &c, &people), NOW, 14).is_empty());
+    }
+
+    #[test]
+    fn no_inputs_means_unclaimed_and_no_stale_claims() {
+        let i =
+            ClaimInputs { assignees: &[], mentors: &[], linked_open_prs: &[], claim_comments: &[], maintainers: &[] };
+        assert_eq!(claim_status(&i, NOW, 14), ClaimStatus::Unclaimed);
+        assert!(stale_claims(&i, NOW, 14).is_empty());
+    }
+
+    #[test]
+    fn a_status_serializes_with_its_reason() {
+        let s = ClaimStatus::Claimed(ClaimReason::ClaimComment { login: "lee".into(), at: 5 });
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(json, serde_json::json!({"status": "claimed", "reason": "claim_comment", "login": "lee", "at": 5}));
+        assert_eq!(serde_json::to_value(ClaimStatus::Unclaimed).unwrap(), serde_json::json!({"status": "unclaimed"}));
+        let e = ClaimStatus::Claimed(ClaimReason::LinkedPullRequest { number: 9 }).explain();
+        assert_eq!(e.inputs, [("status", "claimed: pull request #9 is open".to_owned())]);
+    }
+}
