@@ -26,12 +26,15 @@ impl Application {
         let address = listener.local_addr()?;
         let state = AppState { db, config };
         let http_metrics = Data::new(web::telemetry::HttpMetrics::default());
+        let page_cache = Data::new(web::cache::PageCache::default());
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(Data::new(state.clone()))
                 .app_data(http_metrics.clone())
+                .app_data(page_cache.clone())
                 .app_data(web::query_config())
                 .app_data(web::path_config())
+                .wrap(middleware::from_fn(web::cache::serve_cached))
                 .wrap(middleware::from_fn(web::telemetry::record_latency))
                 .wrap(middleware::NormalizePath::trim())
                 .wrap(middleware::Logger::new("%r %s %Dms").log_target("upkeep::http"))

@@ -37,10 +37,11 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stderr; `RUST_LOG` selects levels (default: info for upkeep, warn elsewhere).
+/// Logs go to stderr; `RUST_LOG` selects levels (default: info for upkeep, warn elsewhere; the
+/// per-request access log is `upkeep::http=info`).
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,upkeep=info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,upkeep=info,upkeep::http=warn"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).init();
 }

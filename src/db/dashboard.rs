@@ -147,45 +147,72 @@ pub async fn list_person_weeks<'e>(ex: impl SqliteExecutor<'e>, scope: &str, fro
     .await
 }
 
-/// A contributor of the scope with their first and last contribution.
-#[derive(Debug, Clone, FromRow)]
-pub struct PersonRow {
-    pub login: String,
-    pub is_bot: bool,
-    pub is_maintainer: bool,
-    pub first_at: i64,
-    pub last_at: i64,
-    pub contributions: i64,
-}
-
-pub async fn list_people<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::Result<Vec<PersonRow>> {
-    sqlx::query_as(
-        "SELECT a.login, a.is_bot, MAX(rp.is_maintainer) AS is_maintainer, MIN(rp.first_at) AS first_at,
-                MAX(rp.last_at) AS last_at, SUM(rp.contributions) AS contributions
-         FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
-         WHERE rp.repo_id IN (SELECT value FROM json_each(?1))
-         GROUP BY rp.account_id ORDER BY last_at DESC",
+/// The scope's human maintainers (inferred or configured), for the load roster.
+pub async fn list_maintainers<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT a.login FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
+         WHERE rp.repo_id IN (SELECT value FROM json_each(?1)) AND rp.is_maintainer = 1 AND a.is_bot = 0
+         ORDER BY a.login",
     )
     .bind(scope)
     .fetch_all(ex)
     .await
 }
 
-/// Creation times of the scope's open items (for ageing buckets), with the author's bot flag.
-#[derive(Debug, Clone, FromRow)]
-pub struct OpenItemRow {
-    pub is_pull_request: bool,
-    pub created_at: i64,
-    pub author_is_bot: bool,
+/// How many human contributors last contributed in `[from, to)`, and the most recent `limit` of
+/// them (login, last contribution). Counting in SQL keeps a page from reading every contributor a
+/// large project ever had.
+pub async fn last_contributions_between<'e>(
+    ex: &mut sqlx::SqliteConnection,
+    scope: &str,
+    from: i64,
+    to: i64,
+    limit: i64,
+) -> sqlx::Result<(i64, Vec<(String, i64)>)> {
+    const PEOPLE: &str = "SELECT a.login AS login, MAX(rp.last_at) AS last_at
+         FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
+         WHERE rp.repo_id IN (SELECT value FROM json_each(?1)) AND a.is_bot = 0
+         GROUP BY rp.account_id HAVING MAX(rp.last_at) >= ?2 AND MAX(rp.last_at) < ?3";
+    let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM ({PEOPLE})")))
+        .bind(scope)
+        .bind(from)
+        .bind(to)
+        .fetch_one(&mut *ex)
+        .await?;
+    let recent: Vec<(String, i64)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{PEOPLE} ORDER BY last_at DESC, login LIMIT ?4")))
+            .bind(scope)
+            .bind(from)
+            .bind(to)
+            .bind(limit)
+            .fetch_all(&mut *ex)
+            .await?;
+    Ok((count, recent))
 }
 
-pub async fn list_open_items<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::Result<Vec<OpenItemRow>> {
+/// Open items by age bucket (new < 7 days, staling 7–30 days, stale > 30 days), for issues and
+/// pull requests, counted in SQL.
+#[derive(Debug, Clone, Default, FromRow)]
+pub struct AgeingRow {
+    pub is_pull_request: bool,
+    pub new: i64,
+    pub staling: i64,
+    pub stale: i64,
+}
+
+pub async fn count_open_by_age<'e>(ex: impl SqliteExecutor<'e>, scope: &str, now: i64, include_bots: bool) -> sqlx::Result<Vec<AgeingRow>> {
     sqlx::query_as(
-        "SELECT i.is_pull_request, i.created_at, COALESCE(a.is_bot, 0) AS author_is_bot
+        "SELECT i.is_pull_request,
+                SUM(?2 - i.created_at < 7 * 86400) AS new,
+                SUM(?2 - i.created_at >= 7 * 86400 AND ?2 - i.created_at <= 30 * 86400) AS staling,
+                SUM(?2 - i.created_at > 30 * 86400) AS stale
          FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
-         WHERE i.repo_id IN (SELECT value FROM json_each(?1)) AND i.state = 'open'",
+         WHERE i.repo_id IN (SELECT value FROM json_each(?1)) AND i.state = 'open' AND (?3 OR COALESCE(a.is_bot, 0) = 0)
+         GROUP BY i.is_pull_request",
     )
     .bind(scope)
+    .bind(now)
+    .bind(include_bots)
     .fetch_all(ex)
     .await
 }
@@ -280,11 +307,9 @@ pub struct WeekTotalRow {
 
 pub async fn list_week_totals<'e>(ex: impl SqliteExecutor<'e>, scope: &str, since: i64) -> sqlx::Result<Vec<WeekTotalRow>> {
     sqlx::query_as(
-        "SELECT pw.week, SUM(pw.issues_opened + pw.prs_opened + pw.comments + pw.reviews + pw.review_comments
-                             + pw.merges + pw.commits) AS contributions
-         FROM person_weeks pw JOIN accounts a ON a.id = pw.account_id
-         WHERE pw.repo_id IN (SELECT value FROM json_each(?1)) AND pw.week >= ?2 AND a.is_bot = 0
-         GROUP BY pw.week ORDER BY pw.week",
+        "SELECT week, SUM(contributions) AS contributions FROM repo_weeks
+         WHERE repo_id IN (SELECT value FROM json_each(?1)) AND week >= ?2
+         GROUP BY week ORDER BY week",
     )
     .bind(scope)
     .bind(since)

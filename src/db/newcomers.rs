@@ -95,12 +95,25 @@ pub struct LabelledIssueRow {
     pub node_id: String,
     pub labels: String,
     pub updated_at: i64,
+    pub open: bool,
 }
 
-pub async fn list_open_issues_updated_since<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64, since: i64) -> sqlx::Result<Vec<LabelledIssueRow>> {
+/// Forgets the timelines of issues that closed or lost their newcomer labels.
+pub async fn delete_timelines(tx: &mut sqlx::SqliteConnection, issue_ids: &[i64]) -> sqlx::Result<()> {
+    let ids = serde_json::to_string(issue_ids).unwrap_or_else(|_| "[]".to_owned());
+    sqlx::query("DELETE FROM issue_timeline WHERE issue_id IN (SELECT value FROM json_each(?))")
+        .bind(ids)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// Issues (not pull requests) updated at or after `since`, open or closed: the newcomer pass
+/// fetches the open newcomer-labelled ones and forgets the timelines of the rest.
+pub async fn list_issues_updated_since<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64, since: i64) -> sqlx::Result<Vec<LabelledIssueRow>> {
     sqlx::query_as(
-        "SELECT id, node_id, labels, updated_at FROM issues
-         WHERE repo_id = ? AND is_pull_request = 0 AND state = 'open' AND updated_at >= ? AND labels <> '[]'
+        "SELECT id, node_id, labels, updated_at, state = 'open' AS open FROM issues
+         WHERE repo_id = ? AND is_pull_request = 0 AND updated_at >= ?
          ORDER BY updated_at, id",
     )
     .bind(repo_id)
@@ -232,6 +245,61 @@ pub async fn list_labelled_issues<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64,
     sqlx::query_as(
         "SELECT id, labels, created_at, CASE WHEN state = 'closed' THEN closed_at END AS closed_at, first_response_at
          FROM issues WHERE repo_id = ? AND is_pull_request = 0 AND labels <> '[]' AND created_at >= ?",
+    )
+    .bind(repo_id)
+    .bind(since)
+    .fetch_all(ex)
+    .await
+}
+
+/// A (human) maintainer of a repository, by `repo_people.is_maintainer`.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct RepoMaintainerRow {
+    pub repo_id: i64,
+    pub login: String,
+}
+
+/// The maintainers of the repositories in `scope` (a JSON array of ids, see `dashboard::scope_json`).
+pub async fn list_maintainer_logins<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::Result<Vec<RepoMaintainerRow>> {
+    sqlx::query_as(
+        "SELECT rp.repo_id, a.login FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
+         WHERE rp.repo_id IN (SELECT value FROM json_each(?1)) AND rp.is_maintainer = 1 AND a.is_bot = 0
+         ORDER BY rp.repo_id, a.login",
+    )
+    .bind(scope)
+    .fetch_all(ex)
+    .await
+}
+
+/// A merged pull request that a stored timeline says closes a newcomer-labelled issue, with
+/// whether its author was a first-time contributor when they opened it.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct ClosingPrRow {
+    pub issue_id: i64,
+    pub pr_number: i64,
+    pub merged_at: i64,
+    /// The author had no earlier contribution, is no maintainer and no bot.
+    pub by_first_timer: bool,
+    pub author_first_at: Option<i64>,
+    pub author_second_at: Option<i64>,
+}
+
+/// Merged closing pull requests of the repository's labelled issues created since `since`.
+/// Only issues whose timeline was stored (fetched while they were open) can have any.
+pub async fn list_closing_prs<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64, since: i64) -> sqlx::Result<Vec<ClosingPrRow>> {
+    sqlx::query_as(
+        "SELECT DISTINCT t.issue_id, p.number AS pr_number, p.merged_at,
+                (rp.first_at IS NOT NULL AND p.created_at <= rp.first_at AND rp.is_maintainer = 0
+                 AND COALESCE(a.is_bot, 0) = 0) AS by_first_timer,
+                rp.first_at AS author_first_at, rp.second_at AS author_second_at
+         FROM issue_timeline t
+         JOIN issues i ON i.id = t.issue_id
+         JOIN issues p ON p.repo_id = i.repo_id AND p.number = t.pr_number AND p.is_pull_request = 1
+         LEFT JOIN repo_people rp ON rp.repo_id = p.repo_id AND rp.account_id = p.author_id
+         LEFT JOIN accounts a ON a.id = p.author_id
+         WHERE i.repo_id = ?1 AND i.created_at >= ?2 AND p.merged_at IS NOT NULL
+           AND (t.kind = 'connected' OR (t.kind = 'cross_reference' AND t.will_close = 1))
+         ORDER BY t.issue_id, p.number",
     )
     .bind(repo_id)
     .bind(since)

@@ -74,6 +74,7 @@ pub async fn rebuild_rollups(tx: &mut sqlx::SqliteConnection, repo_id: i64, main
     rebuild_person_weeks(&mut *tx, repo_id).await?;
     rebuild_repo_people(&mut *tx, repo_id, maintainers).await?;
     fill_second_engagements(&mut *tx, repo_id).await?;
+    fill_week_contributions(&mut *tx, repo_id).await?;
     Ok(())
 }
 
@@ -148,6 +149,23 @@ async fn rebuild_person_weeks<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> 
          ) GROUP BY week, who"
     );
     sqlx::query(SQL).bind(repo_id).execute(ex).await?;
+    Ok(())
+}
+
+/// Fills `repo_weeks.contributions` from `person_weeks` (humans only), adding weeks that had
+/// contributions but no backlog flow.
+async fn fill_week_contributions<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO repo_weeks (repo_id, week, contributions)
+         SELECT pw.repo_id, pw.week, SUM(pw.issues_opened + pw.prs_opened + pw.comments + pw.reviews
+                                         + pw.review_comments + pw.merges + pw.commits)
+         FROM person_weeks pw JOIN accounts a ON a.id = pw.account_id
+         WHERE pw.repo_id = ?1 AND a.is_bot = 0 GROUP BY pw.week
+         ON CONFLICT (repo_id, week) DO UPDATE SET contributions = excluded.contributions",
+    )
+    .bind(repo_id)
+    .execute(ex)
+    .await?;
     Ok(())
 }
 

@@ -138,3 +138,8 @@ pub async fn run_totals<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<Run
 pub async fn count_failed_steps<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM sync_run_resources WHERE status = 'failed'").fetch_one(ex).await
 }
+
+/// Changes whenever a sync run starts or finishes: pages cached under an older value are stale.
+pub async fn data_version<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) + COUNT(finished_at) FROM sync_runs").fetch_one(ex).await
+}

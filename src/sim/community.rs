@@ -107,5 +107,5 @@ pub fn profile(ctx: &Ctx, repo: &Repo) -> ProfileJson {
 fn files_updated(ctx: &Ctx, repo: &Repo) -> i64 {
     let end = ctx.world.epoch - repo.spec.quiet_days * DAY;
     let half = ((end - repo.created) / 2).max(DAY);
-    repo.created + DAY + (mix(repo.id, 0xc0de_c0c) % half as u64) as i64
+    repo.created + DAY + (mix(repo.id, 0xc0de_c0c0) % half as u64) as i64
 }

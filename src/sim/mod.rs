@@ -24,6 +24,13 @@
 //! - `304`s, `/rate_limit` and `/_sim/*` are free; every other request spends one from its
 //!   bucket (`core`, or `graphql` for `/graphql`), faulted ones included.
 //! - `/stats/contributors` answers `202` only as an injected fault.
+//!
+//! Newcomer onboarding: each repository has a community profile (`community.rs`); the
+//! newcomer-friendly ones have issues in every onboarding situation (unclaimed, claimed,
+//! abandoned, mentored, linked to a pull request…, staged by `newcomers.rs` on existing items
+//! so listings keep their sizes), which `advance` moves along (`onboarding.rs`) and GraphQL's
+//! `UpkeepNewcomerIssues` tells as a timeline (`graphql_newcomers.rs`).
+//! [`SimServer::claim_issue`] and [`SimServer::newcomer_issues`] drive them from a test.
 
 mod advance;
 mod answer;
@@ -295,7 +302,8 @@ pub async fn run(opts: SimOptions, port: u16) -> anyhow::Result<()> {
     let scale = opts.scale;
     let server = SimServer::start(opts, port).await?;
     println!("simulated GitHub (organisation upkeep-sim, scale {scale:?}) at {}", server.url());
-    println!("controls: GET /_sim/stats, GET /_sim/totals, POST /_sim/advance?days=1&fraction=0.01");
+    println!("controls: GET /_sim/stats, GET /_sim/totals, POST /_sim/advance?days=1&fraction=0.01,");
+    println!("          GET /_sim/newcomers?repo=comet, POST /_sim/claim?repo=comet&number=N&login=someone");
     tokio::signal::ctrl_c().await?;
     server.stop().await;
     Ok(())

@@ -82,7 +82,7 @@ pub fn stage(repo: &mut Repo, people: &People, seed: u64, epoch: Ts) -> Vec<(Cas
     if quota == 0 {
         return Vec::new();
     }
-    let mut rng = StdRng::seed_from_u64(mix(seed ^ 0x0b0a_4d, repo.id));
+    let mut rng = StdRng::seed_from_u64(mix(seed ^ 0x000b_0a4d, repo.id));
     let mut threads = vec![Vec::new(); repo.items.len()];
     for (c, comment) in repo.comments.iter().enumerate() {
         threads[comment.item as usize].push(c as u32);

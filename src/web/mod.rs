@@ -4,11 +4,13 @@
 //! render. They never call GitHub. All text from GitHub reaches HTML through askama's escaping.
 
 pub mod badges;
+pub mod cache;
 pub mod charts;
 pub mod error;
 pub mod format;
 pub mod home;
 pub mod maintainers;
+pub mod newcomers;
 pub mod status;
 pub mod telemetry;
 
@@ -26,6 +28,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/overview", web::get().to(overview::api))
         .route("/api/v1/repos/{owner}/{name}", web::get().to(pages::api_repo))
         .route("/api/v1/orgs/{org}", web::get().to(pages::api_org))
+        // Newcomers. The `.atom` route comes before the project page, whose `{name}` would
+        // otherwise swallow `name.atom`; `widget.svg` has one segment more and cannot clash.
+        .route("/newcomers", web::get().to(newcomers::pages::finder))
+        .route("/newcomers.atom", web::get().to(newcomers::feed::atom))
+        .route("/newcomers/{owner}/{name}.atom", web::get().to(newcomers::feed::repo_atom))
+        .route("/newcomers/{owner}/{name}/widget.svg", web::get().to(newcomers::feed::widget))
+        .route("/newcomers/{owner}/{name}", web::get().to(newcomers::pages::project))
+        .route("/api/v1/newcomers", web::get().to(newcomers::pages::api_finder))
+        .route("/api/v1/newcomers/{owner}/{name}", web::get().to(newcomers::pages::api_project))
         .route("/healthz", web::get().to(home::healthz))
         .route("/static/style.css", web::get().to(home::stylesheet))
         .route("/status", web::get().to(status::page))

@@ -8,6 +8,7 @@ mod collector;
 mod collector_faults;
 mod dashboards;
 mod graphql_schema;
+mod newcomers;
 mod seed;
 mod web;
 mod wire_examples;

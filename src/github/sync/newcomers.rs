@@ -36,14 +36,17 @@ pub async fn issue_timelines(c: &Collector, scope: &str, repo: &RepoHandle) -> R
     let state = sync_state::get_sync_state(&c.db.pool, scope, "newcomers").await?;
     let since = state.watermark.map_or(i64::MIN, |w| w - OVERLAP_SECS);
     let labels = crate::metrics::newcomers::labels::NewcomerLabels::new(&c.config.newcomers.labels);
-    let candidates: Vec<_> = db::newcomers::list_open_issues_updated_since(&c.db.pool, repo.repo_id, since)
-        .await?
-        .into_iter()
-        .filter(|i| {
+    let (candidates, others): (Vec<_>, Vec<_>) =
+        db::newcomers::list_issues_updated_since(&c.db.pool, repo.repo_id, since).await?.into_iter().partition(|i| {
             let names: Vec<String> = serde_json::from_str(&i.labels).unwrap_or_default();
-            names.iter().any(|l| labels.matches(l).is_some())
-        })
-        .collect();
+            i.open && names.iter().any(|l| labels.matches(l).is_some())
+        });
+    let gone: Vec<i64> = others.iter().map(|i| i.id).collect();
+    if !gone.is_empty() {
+        let mut tx = c.db.begin_write().await?;
+        db::newcomers::delete_timelines(&mut tx, &gone).await?;
+        tx.commit().await?;
+    }
     let mut written = 0;
     for batch in candidates.chunks(BATCH) {
         let ids: Vec<String> = batch.iter().map(|i| i.node_id.clone()).collect();

@@ -9,7 +9,7 @@ use crate::db::dashboard::{PersonWeekRow, ResponseItemRow, UnansweredRow};
 use crate::metrics::{
     DAY, Window,
     absence::{AbsenceFactors, ContributionsByType, absence_factors},
-    backlog::{BacklogAgeing, BacklogSeries, WeekRollup, backlog_ageing, backlog_series},
+    backlog::{BacklogAgeing, BacklogSeries, WeekRollup, backlog_series},
     burnout::{BurnoutInput, BurnoutSignal, ContributionWeek, burnout_signals},
     closing::{
         AcceptanceRatio, ChangeRequest, Closable, ClosureRatio, DurationSummary, change_request_acceptance_ratio,
@@ -82,12 +82,14 @@ pub fn compute(rows: &ScopeRows, window: Window, include_bots: bool, archived: b
         .map(|r| ChangeRequest { created_at: r.created_at, closed_at: r.closed_at, merged_at: r.merged_at })
         .collect();
 
-    let open = |pr: bool| -> Vec<i64> {
-        rows.open_items.iter().filter(|o| o.is_pull_request == pr && keep(o.author_is_bot)).map(|o| o.created_at).collect()
+    let ageing = |pr: bool| -> BacklogAgeing {
+        let row = rows.ageing.iter().find(|a| a.is_pull_request == pr).cloned().unwrap_or_default();
+        let (new, staling, stale) = (row.new as usize, row.staling as usize, row.stale as usize);
+        BacklogAgeing { new, staling, stale, total: new + staling + stale }
     };
-    let (open_issues, open_prs) = (open(false), open(true));
+    let (issue_ageing, pr_ageing) = (ageing(false), ageing(true));
     let humans = |w: &&PersonWeekRow| !w.is_bot;
-    let maintainers: Vec<String> = rows.people.iter().filter(|p| p.is_maintainer && !p.is_bot).map(|p| p.login.clone()).collect();
+    let maintainers = &rows.maintainers;
 
     Dashboard {
         window,
@@ -104,12 +106,12 @@ pub fn compute(rows: &ScopeRows, window: Window, include_bots: bool, archived: b
         closure: change_request_closure_ratio(&prs, window),
         acceptance: change_request_acceptance_ratio(&prs, window),
         backlog: backlog(rows, window, include_bots),
-        open_issues: open_issues.len(),
-        open_prs: open_prs.len(),
-        issue_ageing: backlog_ageing(&open_issues, now),
-        pr_ageing: backlog_ageing(&open_prs, now),
+        open_issues: issue_ageing.total,
+        open_prs: pr_ageing.total,
+        issue_ageing,
+        pr_ageing,
         absence: absence_factors(&contributions_by_type(rows.person_weeks.iter().filter(humans))),
-        load: maintainer_load(&activity(rows.person_weeks.iter().filter(humans)), &maintainers, window),
+        load: maintainer_load(&activity(rows.person_weeks.iter().filter(humans)), maintainers, window),
         burnout: burnout(rows, include_bots, now),
         inactive: inactive(rows, now),
         unanswered_count: rows.unanswered_count,
@@ -225,9 +227,16 @@ fn burnout(rows: &ScopeRows, include_bots: bool, now: i64) -> Vec<BurnoutSignal>
     burnout_signals(&BurnoutInput { contributions: &contributions, activity: &activity, response_items: &items }, now)
 }
 
+/// Inactive Contributors from the counts and most recent names SQL gave per group: the same rule
+/// as `metrics::inactive` (which classifies the shown names), without reading every contributor.
 fn inactive(rows: &ScopeRows, now: i64) -> InactiveContributors {
-    let last: Vec<(String, i64)> = rows.people.iter().filter(|p| !p.is_bot).map(|p| (p.login.clone(), p.last_at)).collect();
-    inactive_contributors(&last, now, InactivityThresholds::default())
+    let shown: Vec<(String, i64)> = rows.inactive.iter().flat_map(|(_, names)| names.iter().cloned()).collect();
+    let mut result = inactive_contributors(&shown, now, InactivityThresholds::default());
+    let [active, drifting, away] = &rows.inactive;
+    result.active_count = active.0 as usize;
+    result.drifting_count = drifting.0 as usize;
+    result.away_count = away.0 as usize;
+    result
 }
 
 fn lifecycle(rows: &ScopeRows, archived: bool, now: i64) -> Lifecycle {

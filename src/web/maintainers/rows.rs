@@ -2,9 +2,10 @@
 //! scope (repositories) and window. Nothing here computes; see [`super::dashboard`].
 
 use crate::db::dashboard::{
-    self as q, ChangeRequestRow, ClosedItemRow, OpenItemRow, PersonRow, PersonWeekRow, RepoWeekRow, ResponseItemRow,
-    UnansweredRow, WeekTotalRow,
+    self as q, AgeingRow, ChangeRequestRow, ClosedItemRow, PersonWeekRow, RepoWeekRow, ResponseItemRow, UnansweredRow,
+    WeekTotalRow,
 };
+use crate::metrics::inactive::InactivityThresholds;
 use crate::metrics::{DAY, WEEK, week_start};
 
 /// How many unanswered items a page lists (the count is always exact).
@@ -22,13 +23,18 @@ pub struct ScopeRows {
     pub person_weeks: Vec<PersonWeekRow>,
     pub recent_person_weeks: Vec<PersonWeekRow>,
     pub recent_response_items: Vec<ResponseItemRow>,
-    pub people: Vec<PersonRow>,
-    pub open_items: Vec<OpenItemRow>,
+    pub maintainers: Vec<String>,
+    /// Human contributors by last contribution: active, drifting, away (count, most recent).
+    pub inactive: [(i64, Vec<(String, i64)>); 3],
+    pub ageing: Vec<AgeingRow>,
     pub unanswered: Vec<UnansweredRow>,
     pub unanswered_count: i64,
     pub releases: Vec<i64>,
     pub week_totals: Vec<WeekTotalRow>,
 }
+
+/// How many names per inactivity group a page shows (the counts are exact).
+pub const INACTIVE_SHOWN: i64 = 20;
 
 /// Reads the rows for `repo_ids` over `[from, to)` as of `now`.
 pub async fn load_rows(
@@ -49,11 +55,22 @@ pub async fn load_rows(
         person_weeks: q::list_person_weeks(pool, &scope, week_start(from), to).await?,
         recent_person_weeks: q::list_person_weeks(pool, &scope, recent_from, now + 1).await?,
         recent_response_items: q::list_response_items(pool, &scope, recent_from, now + 1).await?,
-        people: q::list_people(pool, &scope).await?,
-        open_items: q::list_open_items(pool, &scope).await?,
+        maintainers: q::list_maintainers(pool, &scope).await?,
+        inactive: inactive_groups(pool, &scope, now).await?,
+        ageing: q::count_open_by_age(pool, &scope, now, include_bots).await?,
         unanswered: q::list_unanswered(pool, &scope, include_bots, UNANSWERED_LIMIT).await?,
         unanswered_count: q::count_unanswered(pool, &scope, include_bots).await?,
         releases: q::list_release_times(pool, &scope).await?,
         week_totals: q::list_week_totals(pool, &scope, now - 2 * 365 * DAY).await?,
     })
+}
+
+/// Active (last contribution within the drift threshold), drifting and away contributors.
+async fn inactive_groups(pool: &sqlx::SqlitePool, scope: &str, now: i64) -> sqlx::Result<[(i64, Vec<(String, i64)>); 3]> {
+    let t = InactivityThresholds::default();
+    let mut conn = pool.acquire().await?;
+    let active = q::last_contributions_between(&mut conn, scope, now - t.drift, i64::MAX, INACTIVE_SHOWN).await?;
+    let drifting = q::last_contributions_between(&mut conn, scope, now - t.away, now - t.drift, INACTIVE_SHOWN).await?;
+    let away = q::last_contributions_between(&mut conn, scope, i64::MIN, now - t.away, INACTIVE_SHOWN).await?;
+    Ok([active, drifting, away])
 }

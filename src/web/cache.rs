@@ -1,0 +1,103 @@
+//! An in-memory cache of rendered dashboard responses.
+//!
+//! Dashboards change only when the collector writes, so a rendered page stays valid until a sync
+//! run starts or finishes ([`db::runs::data_version`]), and at most [`TTL`] so that relative ages
+//! ("waiting 3 d") and day-aligned windows stay fresh. Only successful GETs of the dashboard,
+//! API and badge routes are cached, keyed by path and query; every request still costs one tiny
+//! indexed query to learn the data version, so a `collect` run in another process is seen too.
+
+use std::{
+    collections::HashMap,
+    sync::Mutex,
+    time::{Duration, Instant},
+};
+
+use actix_web::{
+    HttpResponse,
+    body::{BoxBody, MessageBody},
+    dev::{ServiceRequest, ServiceResponse},
+    http::{Method, StatusCode, header},
+    middleware::Next,
+    web::{Bytes, Data},
+};
+
+use crate::{app::AppState, db};
+
+/// How long a cached page may be served while the data is unchanged.
+pub const TTL: Duration = Duration::from_secs(300);
+/// Entries kept at most; the cache is cleared when full (pages are cheap to recompute).
+const MAX_ENTRIES: usize = 2_000;
+/// Route prefixes whose GET responses are cached.
+const CACHED: [&str; 6] = ["/repos/", "/orgs/", "/api/v1/repos/", "/api/v1/orgs/", "/api/v1/overview", "/badges/"];
+
+struct Entry {
+    version: i64,
+    stored: Instant,
+    content_type: header::HeaderValue,
+    body: Bytes,
+}
+
+#[derive(Default)]
+pub struct PageCache {
+    entries: Mutex<HashMap<String, Entry>>,
+}
+
+impl PageCache {
+    fn get(&self, key: &str, version: i64) -> Option<(header::HeaderValue, Bytes)> {
+        let entries = self.entries.lock().expect("cache lock");
+        let e = entries.get(key)?;
+        (e.version == version && e.stored.elapsed() < TTL).then(|| (e.content_type.clone(), e.body.clone()))
+    }
+
+    fn put(&self, key: String, version: i64, content_type: header::HeaderValue, body: Bytes) {
+        let mut entries = self.entries.lock().expect("cache lock");
+        if entries.len() >= MAX_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(key, Entry { version, stored: Instant::now(), content_type, body });
+    }
+}
+
+fn cacheable(req: &ServiceRequest) -> bool {
+    req.method() == Method::GET && (req.path() == "/" || CACHED.iter().any(|p| req.path().starts_with(p)))
+}
+
+/// Middleware: answer from the cache when the data has not changed, else render and remember.
+pub async fn serve_cached(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let (Some(cache), Some(state)) = (req.app_data::<Data<PageCache>>().cloned(), req.app_data::<Data<AppState>>().cloned())
+    else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    if !cacheable(&req) {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    let Ok(version) = db::runs::data_version(&state.db.pool).await else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let key = req.uri().to_string();
+    if let Some((content_type, body)) = cache.get(&key, version) {
+        let response = HttpResponse::Ok().insert_header((header::CONTENT_TYPE, content_type)).body(body);
+        return Ok(req.into_response(response));
+    }
+    let response = next.call(req).await?;
+    if response.status() != StatusCode::OK {
+        return Ok(response.map_into_boxed_body());
+    }
+    let (req, res) = response.into_parts();
+    let content_type = res.headers().get(header::CONTENT_TYPE).cloned();
+    let headers = res.headers().clone();
+    let body = actix_web::body::to_bytes(res.into_body()).await.map_err(|_| {
+        actix_web::error::ErrorInternalServerError("could not read a rendered page")
+    })?;
+    if let Some(content_type) = content_type {
+        cache.put(key, version, content_type, body.clone());
+    }
+    let mut rebuilt = HttpResponse::Ok();
+    for (name, value) in headers.iter() {
+        rebuilt.insert_header((name.clone(), value.clone()));
+    }
+    Ok(ServiceResponse::new(req, rebuilt.body(body)))
+}

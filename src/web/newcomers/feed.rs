@@ -1,0 +1,153 @@
+//! Feeds and embeds of the finder: `/newcomers.atom` and `/newcomers/{owner}/{name}.atom`
+//! (Atom 1.0, the newest unclaimed newcomer issues) and `/newcomers/{owner}/{name}/widget.svg`
+//! (a badge: "good first issues | 5 open · replies in 6 h").
+//!
+//! The XML is an askama template (`.xml`, so every value is escaped); text is also stripped of
+//! the control characters XML 1.0 forbids, which escaping cannot express. Entry ids are the
+//! issue's GitHub URL, or a `tag:` URI when the stored URL is not http(s).
+
+use actix_web::{
+    HttpRequest, HttpResponse,
+    web::{Data, Path},
+};
+use askama::Template;
+use chrono::{DateTime, SecondsFormat};
+
+use super::finder::{self, Finder, NewcomerIssue};
+use super::pages::{base_url, compute_with};
+use super::params::FinderQuery;
+use super::{load, views};
+use crate::app::AppState;
+use crate::web::{
+    WebError,
+    badges::{self, BadgeColor},
+    format,
+};
+
+/// Most entries in a feed.
+pub const FEED_LIMIT: usize = 50;
+
+#[derive(Template)]
+#[template(path = "newcomers/feed.xml")]
+pub struct FeedTemplate {
+    pub id: String,
+    pub title: String,
+    pub updated: String,
+    pub self_href: String,
+    pub alternate_href: String,
+    pub entries: Vec<Entry>,
+}
+
+pub struct Entry {
+    pub id: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub published: String,
+    pub updated: String,
+    pub labels: Vec<String>,
+    pub summary: String,
+}
+
+/// `/newcomers.atom`: the finder's filters apply; claimed issues never appear.
+pub async fn atom(state: Data<AppState>, req: HttpRequest) -> Result<HttpResponse, WebError> {
+    let query = FinderQuery::parse(req.query_string())?;
+    let (finder, filters, _) = compute_with(&state, &query, None, FinderQuery::feed_filters).await?;
+    let issues = finder::select(&finder, &filters);
+    let base = base_url(&req);
+    let alternate = format!("{base}/newcomers");
+    Ok(feed(&finder, &issues, "Newcomer issues", "tag:upkeep,2026:newcomers".into(), &req, alternate))
+}
+
+/// `/newcomers/{owner}/{name}.atom`: one project's unclaimed newcomer issues.
+pub async fn repo_atom(state: Data<AppState>, path: Path<(String, String)>, req: HttpRequest) -> Result<HttpResponse, WebError> {
+    let (owner, name) = path.into_inner();
+    let repo = load::tracked_repo(&state.db.pool, &owner, &name).await?;
+    let mut query = FinderQuery::parse(req.query_string())?;
+    query.repo = Some(repo.full_name.clone());
+    let (finder, filters, _) = compute_with(&state, &query, Some(repo.id), FinderQuery::feed_filters).await?;
+    let issues = finder::select(&finder, &filters);
+    let title = format!("Newcomer issues of {}", repo.full_name);
+    let alternate = format!("{}/newcomers/{}", base_url(&req), repo.full_name);
+    Ok(feed(&finder, &issues, &title, format!("tag:upkeep,2026:newcomers:{}", repo.full_name), &req, alternate))
+}
+
+fn feed(finder: &Finder, issues: &[&NewcomerIssue], title: &str, id: String, req: &HttpRequest, alternate: String) -> HttpResponse {
+    let entries: Vec<Entry> = issues.iter().take(FEED_LIMIT).map(|i| entry(i)).collect();
+    let newest = issues.iter().take(FEED_LIMIT).map(|i| i.updated_at).max().unwrap_or(finder.now);
+    let page = FeedTemplate {
+        id: xml_text(&id),
+        title: xml_text(title),
+        updated: rfc3339(newest),
+        self_href: xml_text(&format!("{}{}", base_url(req), req.uri())),
+        alternate_href: xml_text(&alternate),
+        entries,
+    };
+    match page.render() {
+        Ok(body) => HttpResponse::Ok().content_type("application/atom+xml; charset=utf-8").body(body),
+        Err(e) => actix_web::ResponseError::error_response(&WebError::from(e)),
+    }
+}
+
+fn entry(i: &NewcomerIssue) -> Entry {
+    let url = format::safe_link(&format!("{}/issues/{}", i.repo_html_url.trim_end_matches('/'), i.number));
+    let mentor = i.mentor.as_ref().map(|m| format!(" · mentor @{} ({})", m.mentor.login, views::mentor_source(m.mentor.source)));
+    let notes: Vec<String> = i.abandoned_claims.iter().map(|s| format!(" · @{} claimed it {} days ago, nothing since", s.login, s.age_days)).collect();
+    Entry {
+        id: xml_text(&url.clone().unwrap_or_else(|| format!("tag:upkeep,2026:issue:{}", i.id))),
+        title: xml_text(&format!("{}#{}: {}", i.repo, i.number, i.title)),
+        url: url.as_deref().map(xml_text),
+        published: rfc3339(i.created_at),
+        updated: rfc3339(i.updated_at.max(i.created_at)),
+        labels: i.labels.iter().map(|l| xml_text(l)).collect(),
+        summary: xml_text(&format!("{}: {}{}{}", i.repo, i.labels.join(", "), mentor.unwrap_or_default(), notes.concat())),
+    }
+}
+
+/// `/newcomers/{owner}/{name}/widget.svg`.
+pub async fn widget(state: Data<AppState>, path: Path<(String, String)>) -> Result<HttpResponse, WebError> {
+    let (owner, name) = path.into_inner();
+    let repo = match load::tracked_repo(&state.db.pool, &owner, &name).await {
+        Ok(repo) => repo,
+        Err(WebError::NotFound(_)) => {
+            let body = badges::badge("good first issues", "repo not tracked", BadgeColor::Grey);
+            return Ok(svg(HttpResponse::NotFound(), body));
+        }
+        Err(e) => return Err(e),
+    };
+    let query = FinderQuery { repo: Some(repo.full_name.clone()), ..Default::default() };
+    let (finder, filters, _) = compute_with(&state, &query, Some(repo.id), FinderQuery::filters).await?;
+    let open = finder::select(&finder, &filters).len();
+    let median = finder.projects.get(&repo.id).and_then(|p| p.first_timer_pr_response.median);
+    let color = if open == 0 { BadgeColor::Grey } else { BadgeColor::Green };
+    Ok(svg(HttpResponse::Ok(), badges::badge("good first issues", &views::widget_message(open, median), color)))
+}
+
+fn svg(mut builder: actix_web::HttpResponseBuilder, body: String) -> HttpResponse {
+    builder
+        .content_type("image/svg+xml; charset=utf-8")
+        .insert_header(("cache-control", "public, max-age=300"))
+        .body(body)
+}
+
+fn rfc3339(ts: i64) -> String {
+    DateTime::from_timestamp(ts, 0).unwrap_or_default().to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Text without the characters XML 1.0 cannot carry at all (C0 controls other than tab and line
+/// ends, U+FFFE, U+FFFF); askama escapes the rest.
+pub fn xml_text(s: &str) -> String {
+    s.chars()
+        .filter(|&c| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}'))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_text_drops_what_xml_cannot_carry() {
+        assert_eq!(xml_text("a\u{0}b\u{1b}c\td\u{FFFF}"), "abc\td");
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+    }
+}

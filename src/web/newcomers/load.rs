@@ -1,0 +1,113 @@
+//! Loading for the newcomer pages: every row the finder or a project page needs, in one struct,
+//! through `db` (no SQL here). What the rows mean is `finder`'s and `project`'s business.
+
+use sqlx::SqlitePool;
+
+use crate::db::{
+    self,
+    dashboard::{ResponseItemRow, scope_json},
+    newcomers::{
+        CandidateRow, ClosingPrRow, CommunityProfileRow, FirstTimerPrRow, LabelledOutcomeRow, MaintainerActivityRow,
+        NewcomerRow, RepoMaintainerRow, TimelineRow,
+    },
+    repos::RepositoryRow,
+};
+use crate::metrics::{DAY, Window, newcomers::NewcomerLabels};
+use crate::web::WebError;
+
+/// How far back the finder looks at first-timers' pull requests.
+pub const PROJECT_SIGNAL_DAYS: i64 = 365;
+
+/// Everything the finder computes from.
+#[derive(Debug, Clone, Default)]
+pub struct FinderRows {
+    /// Tracked repositories (archived ones too: they are valid filter values that list nothing).
+    pub repos: Vec<RepositoryRow>,
+    pub candidates: Vec<CandidateRow>,
+    /// Timelines of the candidates that carry a newcomer label.
+    pub timelines: Vec<TimelineRow>,
+    pub maintainers: Vec<RepoMaintainerRow>,
+    /// First-timers' pull requests of the last [`PROJECT_SIGNAL_DAYS`] days.
+    pub first_timer_prs: Vec<FirstTimerPrRow>,
+    pub maintainer_activity: Vec<MaintainerActivityRow>,
+    pub profiles: Vec<CommunityProfileRow>,
+}
+
+/// The finder's rows, for every tracked repository or one (`repo_id`).
+pub async fn finder_rows(
+    pool: &SqlitePool,
+    repo_id: Option<i64>,
+    labels: &NewcomerLabels,
+    now: i64,
+) -> Result<FinderRows, WebError> {
+    let repos = db::repos::list_tracked_repositories(pool).await?;
+    let candidates = db::newcomers::list_candidates(pool, repo_id).await?;
+    let labelled: Vec<i64> = candidates
+        .iter()
+        .filter(|c| parse_list(&c.labels).iter().any(|l| labels.matches(l).is_some()))
+        .map(|c| c.id)
+        .collect();
+    let scope_ids: Vec<i64> = repos.iter().map(|r| r.id).filter(|id| repo_id.is_none_or(|one| one == *id)).collect();
+    let scope = scope_json(&scope_ids);
+    let since = now - PROJECT_SIGNAL_DAYS * DAY;
+    Ok(FinderRows {
+        timelines: db::newcomers::list_timelines(pool, &labelled).await?,
+        maintainers: db::newcomers::list_maintainer_logins(pool, &scope).await?,
+        first_timer_prs: db::newcomers::list_first_timer_prs(pool, &scope, since).await?,
+        maintainer_activity: db::newcomers::list_last_maintainer_activity(pool).await?,
+        profiles: db::newcomers::list_community_profiles(pool).await?,
+        repos,
+        candidates,
+    })
+}
+
+/// Everything a project page computes from.
+#[derive(Debug, Clone)]
+pub struct ProjectRows {
+    pub repo: RepositoryRow,
+    pub profile: Option<CommunityProfileRow>,
+    pub contributors: Vec<NewcomerRow>,
+    /// First-timers' pull requests opened up to a year before the window (so the merge rate
+    /// sees those closed in it).
+    pub first_timer_prs: Vec<FirstTimerPrRow>,
+    /// Issues and pull requests opened in the window.
+    pub response_items: Vec<ResponseItemRow>,
+    /// Labelled issues opened in the window (the caller keeps the newcomer-labelled ones).
+    pub labelled: Vec<LabelledOutcomeRow>,
+    pub timelines: Vec<TimelineRow>,
+    pub closing_prs: Vec<ClosingPrRow>,
+    pub maintainers: Vec<String>,
+}
+
+/// A tracked repository by `owner/name` (any case), or a 404.
+pub async fn tracked_repo(pool: &SqlitePool, owner: &str, name: &str) -> Result<RepositoryRow, WebError> {
+    let full = format!("{owner}/{name}");
+    db::repos::list_tracked_repositories(pool)
+        .await?
+        .into_iter()
+        .find(|r| r.full_name.eq_ignore_ascii_case(&full))
+        .ok_or_else(|| WebError::NotFound(format!("Upkeep does not track a repository named {full}.")))
+}
+
+pub async fn project_rows(pool: &SqlitePool, repo: RepositoryRow, window: Window) -> Result<ProjectRows, WebError> {
+    let scope = scope_json(&[repo.id]);
+    let labelled = db::newcomers::list_labelled_issues(pool, repo.id, window.from).await?;
+    let ids: Vec<i64> = labelled.iter().map(|l| l.id).collect();
+    let profile = db::newcomers::list_community_profiles(pool).await?.into_iter().find(|p| p.repo_id == repo.id);
+    Ok(ProjectRows {
+        profile,
+        contributors: db::newcomers::list_contributors_first_second(pool, repo.id).await?,
+        first_timer_prs: db::newcomers::list_first_timer_prs(pool, &scope, window.from - 365 * DAY).await?,
+        response_items: db::dashboard::list_response_items(pool, &scope, window.from, window.to).await?,
+        timelines: db::newcomers::list_timelines(pool, &ids).await?,
+        closing_prs: db::newcomers::list_closing_prs(pool, repo.id, window.from).await?,
+        maintainers: db::newcomers::list_maintainer_logins(pool, &scope).await?.into_iter().map(|m| m.login).collect(),
+        labelled,
+        repo,
+    })
+}
+
+/// A JSON array of strings (labels, assignees); anything else reads as empty.
+pub fn parse_list(json: &str) -> Vec<String> {
+    serde_json::from_str(json).unwrap_or_default()
+}

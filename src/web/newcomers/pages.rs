@@ -1,0 +1,230 @@
+//! Handlers of the newcomer pages: `/newcomers` (the finder) with its `/api/v1/newcomers`
+//! mirror, and `/newcomers/{owner}/{name}` (one project). Each is load → compute → render.
+
+use actix_web::{
+    HttpRequest, HttpResponse,
+    web::{Data, Path},
+};
+use askama::Template;
+use serde::Serialize;
+
+use super::finder::{self, Finder, NewcomerIssue, ProjectSignals, Settings};
+use super::params::{FinderQuery, Filters, Format, Known, ProjectQuery, ProjectScope, Sort};
+use super::project::{self, COMMUNITY_DOCS, Project};
+use super::{load, views};
+use crate::app::AppState;
+use crate::metrics::{Explain, Window, newcomers::NewcomerLabels};
+use crate::web::maintainers::{pages::WindowLink, params::WINDOWS, views::Card};
+use crate::web::{WebError, error::json_error, format};
+
+#[derive(Template)]
+#[template(path = "newcomers/finder.html")]
+pub struct FinderPage {
+    pub filters: Filters,
+    pub issues: Vec<views::IssueView>,
+    /// Claimed issues the filters would otherwise show.
+    pub hidden_claimed: usize,
+    pub repos: Vec<String>,
+    pub languages: Vec<String>,
+    pub labels: Vec<String>,
+    pub definitions: Vec<Explain>,
+}
+
+impl FinderPage {
+    pub fn responsive(&self) -> bool {
+        self.filters.sort == Sort::Responsive
+    }
+
+    /// This list as JSON.
+    pub fn json_href(&self) -> String {
+        let claimed = if self.filters.show_claimed { "claimed=show" } else { "" };
+        let sort = if self.responsive() { "sort=responsive" } else { "" };
+        link("/api/v1/newcomers", &[&self.filters.query(), claimed, sort])
+    }
+
+    /// The feed of these filters (a feed is always unclaimed issues, newest first).
+    pub fn atom_href(&self) -> String {
+        link("/newcomers.atom", &[&self.filters.query()])
+    }
+
+    /// This list with claimed issues shown.
+    pub fn claimed_href(&self) -> String {
+        let sort = if self.responsive() { "sort=responsive" } else { "" };
+        link("/newcomers", &[&self.filters.query(), "claimed=show", sort])
+    }
+}
+
+/// `path?a&b`, skipping empty parts.
+fn link(path: &str, parts: &[&str]) -> String {
+    let query: Vec<&str> = parts.iter().copied().filter(|p| !p.is_empty()).collect();
+    if query.is_empty() { path.to_owned() } else { format!("{path}?{}", query.join("&")) }
+}
+
+/// The finder's JSON: the listed issues and the signals of their projects.
+#[derive(Serialize)]
+struct FinderJson<'a> {
+    generated_at: i64,
+    filters: &'a Filters,
+    count: usize,
+    issues: Vec<&'a NewcomerIssue>,
+    projects: Vec<&'a ProjectSignals>,
+}
+
+pub async fn finder(state: Data<AppState>, req: HttpRequest) -> Result<HttpResponse, WebError> {
+    let query = FinderQuery::parse(req.query_string())?;
+    let (finder, filters, known) = compute_finder(&state, &query).await?;
+    let issues = finder::select(&finder, &filters);
+    if filters.format == Format::Json {
+        return Ok(finder_json(&finder, &filters, &issues));
+    }
+    let with_claimed = finder::select(&finder, &Filters { show_claimed: true, ..filters.clone() });
+    let page = FinderPage {
+        hidden_claimed: if filters.show_claimed { 0 } else { with_claimed.len() - issues.len() },
+        issues: views::issue_views(&finder, &issues),
+        repos: known.repos,
+        languages: known.languages,
+        labels: state_labels(&state).names().map(str::to_owned).collect(),
+        definitions: views::finder_definitions(),
+        filters,
+    };
+    Ok(html(page.render()?))
+}
+
+/// `/api/v1/newcomers`: the finder as JSON, errors too.
+pub async fn api_finder(state: Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let result = async {
+        let query = FinderQuery::parse(req.query_string())?;
+        let (finder, filters, _) = compute_finder(&state, &query).await?;
+        Ok::<_, WebError>(finder_json(&finder, &filters, &finder::select(&finder, &filters)))
+    };
+    result.await.unwrap_or_else(|e| json_error(&e))
+}
+
+/// Repositories and languages a filter may name.
+pub struct KnownLists {
+    pub repos: Vec<String>,
+    pub languages: Vec<String>,
+}
+
+/// Loads every candidate, validates the query against what exists and computes the finder.
+pub async fn compute_finder(state: &AppState, query: &FinderQuery) -> Result<(Finder, Filters, KnownLists), WebError> {
+    compute_with(state, query, None, FinderQuery::filters).await
+}
+
+pub(super) async fn compute_with(
+    state: &AppState,
+    query: &FinderQuery,
+    repo_id: Option<i64>,
+    validate: fn(&FinderQuery, &Known<'_>) -> Result<Filters, WebError>,
+) -> Result<(Finder, Filters, KnownLists), WebError> {
+    let now = chrono::Utc::now().timestamp();
+    let labels = state_labels(state);
+    let rows = load::finder_rows(&state.db.pool, repo_id, &labels, now).await?;
+    let repos: Vec<String> = rows.repos.iter().map(|r| r.full_name.clone()).collect();
+    let mut languages: Vec<String> = rows.repos.iter().filter_map(|r| r.language.clone()).collect();
+    languages.sort_by_key(|l| l.to_lowercase());
+    languages.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    let filters = validate(query, &Known { repos: &repos, languages: &languages, labels: &labels })?;
+    let settings = Settings {
+        labels: &labels,
+        claim_days: i64::try_from(state.config.newcomers.claim_days).unwrap_or(i64::MAX / crate::metrics::DAY),
+        mentors: &state.config.newcomers.mentors,
+    };
+    Ok((finder::compute(&rows, &settings, now), filters, KnownLists { repos, languages }))
+}
+
+fn state_labels(state: &AppState) -> NewcomerLabels {
+    NewcomerLabels::new(&state.config.newcomers.labels)
+}
+
+fn finder_json(finder: &Finder, filters: &Filters, issues: &[&NewcomerIssue]) -> HttpResponse {
+    let projects = finder.projects.values().filter(|p| issues.iter().any(|i| i.repo_id == p.repo_id)).collect();
+    let body = FinderJson { generated_at: finder.now, filters, count: issues.len(), issues: issues.to_vec(), projects };
+    HttpResponse::Ok().json(body)
+}
+
+#[derive(Template)]
+#[template(path = "newcomers/project.html")]
+pub struct ProjectPage {
+    pub p: Project,
+    pub scope: ProjectScope,
+    pub path: String,
+    pub github_url: Option<String>,
+    pub contributing_url: Option<String>,
+    pub windows: Vec<WindowLink>,
+    pub cards: Vec<Card>,
+    pub cohorts: Vec<views::CohortView>,
+    pub cohort_chart: String,
+    pub by_label: Vec<views::OutcomeView>,
+    pub by_mentor: Vec<views::OutcomeView>,
+    pub community_docs: &'static str,
+    pub base_url: String,
+}
+
+pub async fn project(state: Data<AppState>, path: Path<(String, String)>, req: HttpRequest) -> Result<HttpResponse, WebError> {
+    let (owner, name) = path.into_inner();
+    respond_project(&state, &owner, &name, &req, None).await
+}
+
+/// `/api/v1/newcomers/{owner}/{name}`: the project page as JSON.
+pub async fn api_project(state: Data<AppState>, path: Path<(String, String)>, req: HttpRequest) -> HttpResponse {
+    let (owner, name) = path.into_inner();
+    respond_project(&state, &owner, &name, &req, Some(Format::Json)).await.unwrap_or_else(|e| json_error(&e))
+}
+
+async fn respond_project(
+    state: &AppState,
+    owner: &str,
+    name: &str,
+    req: &HttpRequest,
+    force: Option<Format>,
+) -> Result<HttpResponse, WebError> {
+    let now = chrono::Utc::now().timestamp();
+    let repo = load::tracked_repo(&state.db.pool, owner, name).await?;
+    let scope = ProjectQuery::parse(req.query_string())?.scope(now)?;
+    let window = Window::new(scope.scope.from, scope.scope.to);
+    let configured = finder::configured_mentors(&state.config.newcomers.mentors, &repo.full_name).to_vec();
+    let rows = load::project_rows(&state.db.pool, repo, window).await?;
+    let p = project::compute(&rows, &state_labels(state), &configured, window, now);
+    match force.unwrap_or(scope.format) {
+        Format::Json => Ok(HttpResponse::Ok().json(&p)),
+        Format::Html => Ok(html(project_page(p, scope, base_url(req)).render()?)),
+    }
+}
+
+fn project_page(p: Project, scope: ProjectScope, base_url: String) -> ProjectPage {
+    let path = format!("/newcomers/{}", p.repo);
+    let windows = WINDOWS
+        .iter()
+        .map(|days| WindowLink {
+            label: format!("{days} days"),
+            href: format!("{path}?window={days}"),
+            current: scope.scope.preset == Some(*days),
+        })
+        .collect();
+    ProjectPage {
+        github_url: format::safe_link(&p.html_url),
+        contributing_url: p.checklist.as_ref().and_then(|c| c.contributing_url.as_deref()).and_then(format::safe_link),
+        cards: views::project_cards(&p),
+        cohorts: views::cohort_views(&p.experience.cohorts),
+        cohort_chart: views::cohort_chart(&p.experience.cohorts),
+        by_label: views::outcome_views(&p.outcomes.by_label),
+        by_mentor: views::outcome_views(&p.outcomes.by_mentor),
+        community_docs: COMMUNITY_DOCS,
+        base_url,
+        windows,
+        path,
+        scope,
+        p,
+    }
+}
+
+/// `http://host:port` of the request, for links that leave the site (feeds, embeds).
+pub fn base_url(req: &HttpRequest) -> String {
+    let info = req.connection_info();
+    format!("{}://{}", info.scheme(), info.host())
+}
+
+fn html(body: String) -> HttpResponse {
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(body)
+}
