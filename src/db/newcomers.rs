@@ -260,7 +260,10 @@ pub struct RepoMaintainerRow {
 }
 
 /// The maintainers of the repositories in `scope` (a JSON array of ids, see `dashboard::scope_json`).
-pub async fn list_maintainer_logins<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::Result<Vec<RepoMaintainerRow>> {
+pub async fn list_maintainer_logins<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+) -> sqlx::Result<Vec<RepoMaintainerRow>> {
     sqlx::query_as(
         "SELECT rp.repo_id, a.login FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
          WHERE rp.repo_id IN (SELECT value FROM json_each(?1)) AND rp.is_maintainer = 1 AND a.is_bot = 0
@@ -271,14 +274,15 @@ pub async fn list_maintainer_logins<'e>(ex: impl SqliteExecutor<'e>, scope: &str
     .await
 }
 
-/// A merged pull request that a stored timeline says closes a newcomer-labelled issue, with
-/// whether its author was a first-time contributor when they opened it.
+/// A merged pull request that closed a newcomer-labelled issue, with whether its author was a
+/// first-timer drawn in by the issue: no maintainer, no bot, and a first contribution to the
+/// repository after the issue was opened (often a claim comment, then the pull request).
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct ClosingPrRow {
     pub issue_id: i64,
     pub pr_number: i64,
     pub merged_at: i64,
-    /// The author had no earlier contribution, is no maintainer and no bot.
+    /// The author's first contribution came after the issue was opened; no maintainer, no bot.
     pub by_first_timer: bool,
     pub author_first_at: Option<i64>,
     pub author_second_at: Option<i64>,
@@ -286,10 +290,14 @@ pub struct ClosingPrRow {
 
 /// Merged closing pull requests of the repository's labelled issues created since `since`.
 /// Only issues whose timeline was stored (fetched while they were open) can have any.
-pub async fn list_closing_prs<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64, since: i64) -> sqlx::Result<Vec<ClosingPrRow>> {
+pub async fn list_closing_prs<'e>(
+    ex: impl SqliteExecutor<'e>,
+    repo_id: i64,
+    since: i64,
+) -> sqlx::Result<Vec<ClosingPrRow>> {
     sqlx::query_as(
         "SELECT DISTINCT t.issue_id, p.number AS pr_number, p.merged_at,
-                (rp.first_at IS NOT NULL AND p.created_at <= rp.first_at AND rp.is_maintainer = 0
+                (rp.first_at IS NOT NULL AND rp.first_at >= i.created_at AND rp.is_maintainer = 0
                  AND COALESCE(a.is_bot, 0) = 0) AS by_first_timer,
                 rp.first_at AS author_first_at, rp.second_at AS author_second_at
          FROM issue_timeline t
@@ -300,6 +308,35 @@ pub async fn list_closing_prs<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64, sin
          WHERE i.repo_id = ?1 AND i.created_at >= ?2 AND p.merged_at IS NOT NULL
            AND (t.kind = 'connected' OR (t.kind = 'cross_reference' AND t.will_close = 1))
          ORDER BY t.issue_id, p.number",
+    )
+    .bind(repo_id)
+    .bind(since)
+    .fetch_all(ex)
+    .await
+}
+
+/// Closed labelled issues of the repository created since `since` that are assigned to a
+/// first-timer (first contribution after the issue was opened; no maintainer, no bot) with a pull
+/// request opened after the issue and merged before its close: how a fix by a newcomer looks once
+/// the issue's timeline is gone (projects assign the issue to whoever fixes it). Same rows as
+/// [`list_closing_prs`].
+pub async fn list_assigned_first_timer_fixes<'e>(
+    ex: impl SqliteExecutor<'e>,
+    repo_id: i64,
+    since: i64,
+) -> sqlx::Result<Vec<ClosingPrRow>> {
+    sqlx::query_as(
+        "SELECT DISTINCT i.id AS issue_id, p.number AS pr_number, p.merged_at, 1 AS by_first_timer,
+                rp.first_at AS author_first_at, rp.second_at AS author_second_at
+         FROM issues i, json_each(i.assignees) j
+         JOIN accounts a ON a.login = j.value COLLATE NOCASE AND a.is_bot = 0
+         JOIN repo_people rp ON rp.repo_id = i.repo_id AND rp.account_id = a.id AND rp.is_maintainer = 0
+              AND rp.first_at >= i.created_at
+         JOIN issues p ON p.repo_id = i.repo_id AND p.author_id = a.id AND p.is_pull_request = 1
+              AND p.merged_at IS NOT NULL AND p.created_at >= i.created_at AND p.merged_at <= i.closed_at
+         WHERE i.repo_id = ?1 AND i.created_at >= ?2 AND i.is_pull_request = 0 AND i.state = 'closed'
+           AND i.labels <> '[]' AND i.assignees <> '[]'
+         ORDER BY i.id, p.number",
     )
     .bind(repo_id)
     .bind(since)

@@ -9,6 +9,7 @@ mod collector_faults;
 mod dashboards;
 mod graphql_schema;
 mod newcomers;
+mod newcomers_e2e;
 mod seed;
 mod web;
 mod wire_examples;

@@ -21,7 +21,7 @@
 //! | 8  | acme   | good first issue                | −7 d   | assigned to the hostile login                      | hidden / "assigned to @<img …>"           |
 //! | 9  | beta   | Good First Issue                | −8 d   | hostile title                                      | listed                                    |
 //! | 10 | beta   | beginner                        | −100 d | last activity −100 d                               | listed                                    |
-//! | 21 | acme   | good first issue                | −40 d  | closed −19 d by frank's merged PR #20              | (closed)                                  |
+//! | 21 | acme   | good first issue                | −40 d  | closed −19 d, assigned to frank (PR #20 fixed it)  | (closed)                                  |
 //!
 //! Default order (newest first): 1, 6, 9, 5, 10; with claimed=show: 1, 2, 3, 4, 6, 8, 9, 5, 10.
 //! Filters: `label=good-first-issue` → 1, 6, 9; `repo=beta/tool` and `language=python` → 9, 10;
@@ -39,13 +39,14 @@
 //! Non-maintainer contributors (first → second engagement): hana issue #30 −200 d → comment on
 //! ivan's #31 at −150 d (50 d: **returned**); ivan issue #31 −200 d + 1 h (none: did not); jo
 //! issue #32 −180 d (none: did not); kim PR #33 −150 d → issue #34 −10 d (140 d: did not);
-//! frank PR #20 −20 d (**pending**). Share 1 ÷ 4 = **25%**, `1 of 4 first-timers · 1 pending`;
+//! frank PR #20 −20 d → issue #35 −5 d (**pending**: his 90 days are not over). Share 1 ÷ 4 = **25%**, `1 of 4 first-timers · 1 pending`;
 //! median time to second **50.0 d**. Cohorts: those five by calendar month of their first contribution.
 //! First-timer TTFR: #20 2 h, #30 1 d (maint), #33 3 d, #31 50 d (hana), #32 censored 180 d:
 //! S = 4/5, 3/5, 2/5 → **3.0 d**. First-timer merge rate: #20 merged, #33 open: **100%**,
 //! `1 merged, 0 closed unmerged, 1 open`.
-//! Outcomes by label: good first issue (1, 2, 4, 6, 8, 21) 6 issues, 1 closed, 1 by a first-timer,
-//! 0 came back, time to close 21.0 d; easy 1; help wanted 1. By mentor: alice 1, (no mentor) 7.
+//! Outcomes by label: good first issue (1, 2, 4, 6, 8, 21) 6 issues, 1 closed, 1 by a first-timer
+//! (frank: assigned, first contribution a PR merged before the close), who came back (15 d
+//! later), time to close 21.0 d; easy 1; help wanted 1. By mentor: alice 1, (no mentor) 7.
 
 use std::collections::BTreeMap;
 
@@ -295,8 +296,10 @@ async fn newcomer_issues(store: &Store, now: i64) {
     let hostile = Item { labels: &["Good First Issue"], title: HOSTILE_TITLE, ..Item::new(BETA, 9, MAINT, ago(8)) };
     insert(store, hostile).await;
     insert(store, Item { labels: &["beginner"], ..Item::new(BETA, 10, MAINT, ago(100)) }).await;
-    insert(store, Item { labels: gfi, closed: Some(ago(19)), ..Item::new(ACME, 21, MAINT, ago(40)) }).await;
-    timeline(store, issue_id(ACME, 21), &[closing_pr(issue_id(ACME, 21), 20, "MERGED", ago(20))]).await;
+    // Fixed by frank's PR #20: assigned to him (the collector keeps no timeline of closed issues).
+    let fixed =
+        Item { labels: gfi, assignees: &["Frank"], closed: Some(ago(19)), ..Item::new(ACME, 21, MAINT, ago(40)) };
+    insert(store, fixed).await;
 }
 
 async fn contributors(store: &Store, now: i64) {
@@ -311,6 +314,7 @@ async fn contributors(store: &Store, now: i64) {
     insert(store, Item::new(ACME, 34, KIM, ago(10))).await;
     insert(store, Item { pr: true, merged: Some(ago(19)), ..Item::new(ACME, 20, FRANK, ago(20)) }).await;
     comment(store, 4, ACME, 20, MAINT, ago(20) + 2 * HOUR).await;
+    insert(store, Item::new(ACME, 35, FRANK, ago(5))).await;
     insert(store, Item { pr: true, closed: Some(ago(20)), ..Item::new(BETA, 5, GINA, ago(30)) }).await;
     comment(store, 5, BETA, 5, MAINT, ago(30) + 3 * DAY).await;
 }
@@ -412,7 +416,10 @@ async fn claimed_issues_are_shown_on_request_with_the_reason_they_are_claimed() 
             (8, vec![format!("assigned to @{HOSTILE_LOGIN}")]),
         ]
     );
-    let claimed: Vec<i64> = select(&doc, "#finder tr.claimed").iter().map(|r| r.value().attr("data-number").unwrap().parse().unwrap()).collect();
+    let claimed: Vec<i64> = select(&doc, "#finder tr.claimed")
+        .iter()
+        .map(|r| r.value().attr("data-number").unwrap().parse().unwrap())
+        .collect();
     assert_eq!(claimed, [2, 3, 4, 8]);
 }
 
@@ -497,7 +504,10 @@ async fn the_json_mirrors_the_html_list_with_the_same_filters() {
     }
     let api = json(&format!("{app}/api/v1/newcomers?claimed=show")).await;
     let by_number = |n: i64| api["issues"].as_array().unwrap().iter().find(|i| i["number"] == n).unwrap().clone();
-    assert_eq!(by_number(3)["claim"], serde_json::json!({"status": "claimed", "reason": "linked_pull_request", "number": 12}));
+    assert_eq!(
+        by_number(3)["claim"],
+        serde_json::json!({"status": "claimed", "reason": "linked_pull_request", "number": 12})
+    );
     assert_eq!(by_number(6)["mentor"]["login"], "alice");
     assert_eq!(by_number(6)["mentor"]["source"], "label");
     assert_eq!(by_number(5)["abandoned_claims"][0]["age_days"], 45);
@@ -522,7 +532,8 @@ async fn hostile_titles_and_logins_are_text_not_markup() {
 async fn the_nav_links_to_the_finder() {
     let (_store, app, _) = seeded_app().await;
     let doc = page(&format!("{app}/status")).await;
-    let links: Vec<String> = select(&doc, "header.site nav a").iter().filter_map(|a| a.value().attr("href").map(str::to_owned)).collect();
+    let links: Vec<String> =
+        select(&doc, "header.site nav a").iter().filter_map(|a| a.value().attr("href").map(str::to_owned)).collect();
     assert!(links.contains(&"/newcomers".to_owned()), "{links:?}");
 }
 
@@ -619,7 +630,10 @@ async fn the_atom_feed_is_well_formed_and_lists_unclaimed_issues_newest_first() 
     let (status, body) = get(&format!("{app}/newcomers.atom")).await;
     assert_eq!(status, 200, "{body}");
     let feed = parse_xml(&body);
-    assert_eq!((feed.name.as_str(), feed.attrs.get("xmlns").map(String::as_str)), ("feed", Some("http://www.w3.org/2005/Atom")));
+    assert_eq!(
+        (feed.name.as_str(), feed.attrs.get("xmlns").map(String::as_str)),
+        ("feed", Some("http://www.w3.org/2005/Atom"))
+    );
     for required in ["id", "title", "updated", "author"] {
         feed.one(required);
     }
@@ -637,7 +651,8 @@ async fn the_atom_feed_is_well_formed_and_lists_unclaimed_issues_newest_first() 
     );
     assert_eq!(entries[0].one("id").text, "https://github.com/acme/onboard/issues/1");
     assert_eq!(entries[0].one("link").attrs["href"], "https://github.com/acme/onboard/issues/1");
-    let expected_updated = DateTime::from_timestamp(now - DAY, 0).unwrap().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let expected_updated =
+        DateTime::from_timestamp(now - DAY, 0).unwrap().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     assert_eq!(entries[0].one("updated").text, expected_updated);
     let (status, _) = get(&format!("{app}/newcomers.atom?claimed=show")).await;
     assert_eq!(status, 400);
@@ -675,7 +690,13 @@ async fn the_widget_is_an_svg_badge_with_a_title() {
 fn expected_cohorts(now: i64) -> BTreeMap<String, [u64; 4]> {
     let month = |ts: i64| DateTime::from_timestamp(ts, 0).unwrap().format("%Y-%m").to_string();
     let mut out: BTreeMap<String, [u64; 4]> = BTreeMap::new();
-    for (first, outcome) in [(now - 200 * DAY, 1), (now - 200 * DAY + HOUR, 2), (now - 180 * DAY, 2), (now - 150 * DAY, 2), (now - 20 * DAY, 3)] {
+    for (first, outcome) in [
+        (now - 200 * DAY, 1),
+        (now - 200 * DAY + HOUR, 2),
+        (now - 180 * DAY, 2),
+        (now - 150 * DAY, 2),
+        (now - 20 * DAY, 3),
+    ] {
         let e = out.entry(month(first)).or_default();
         e[0] += 1;
         e[outcome] += 1;
@@ -687,8 +708,12 @@ fn expected_cohorts(now: i64) -> BTreeMap<String, [u64; 4]> {
 async fn the_project_page_shows_the_checklist_experience_cohorts_and_outcomes() {
     let (_store, app, now) = seeded_app().await;
     let doc = page(&format!("{app}/newcomers/acme/onboard")).await;
-    assert_eq!(texts(&doc, "#checklist li.missing .name"), ["CONTRIBUTING", "CODE_OF_CONDUCT", "Issue templates", "Pull request template"]);
-    let docs: Vec<&str> = select(&doc, "#check-contributing.missing a.docs").iter().filter_map(|a| a.value().attr("href")).collect();
+    assert_eq!(
+        texts(&doc, "#checklist li.missing .name"),
+        ["CONTRIBUTING", "CODE_OF_CONDUCT", "Issue templates", "Pull request template"]
+    );
+    let docs: Vec<&str> =
+        select(&doc, "#check-contributing.missing a.docs").iter().filter_map(|a| a.value().attr("href")).collect();
     assert_eq!(docs, [CONTRIBUTING_DOCS]);
     assert_eq!(texts(&doc, "#checklist li.present .name"), ["README", "Licence"]);
 
@@ -696,7 +721,10 @@ async fn the_project_page_shows_the_checklist_experience_cohorts_and_outcomes() 
     assert_eq!(card("second-contribution"), (vec!["25%".into()], vec!["1 of 4 first-timers · 1 pending".into()]));
     assert_eq!(card("time-to-second").0, ["50.0 d"]);
     assert_eq!(card("ttfr-first-timers").0, ["3.0 d"]);
-    assert_eq!(card("first-timer-merge-rate"), (vec!["100%".into()], vec!["1 merged, 0 closed unmerged, 1 open".into()]));
+    assert_eq!(
+        card("first-timer-merge-rate"),
+        (vec!["100%".into()], vec!["1 merged, 0 closed unmerged, 1 open".into()])
+    );
     assert_eq!(select(&doc, "section.card details.explain").len(), 5, "every card explains itself");
 
     let cohorts: BTreeMap<String, [u64; 4]> = select(&doc, "#cohort-table tbody tr")
@@ -714,12 +742,13 @@ async fn the_project_page_shows_the_checklist_experience_cohorts_and_outcomes() 
     assert_eq!(
         table("outcomes-by-label"),
         [
-            ["good first issue", "6", "1", "1", "0", "21.0 d"].map(String::from).to_vec(),
+            ["good first issue", "6", "1", "1", "1", "21.0 d"].map(String::from).to_vec(),
             ["easy", "1", "0", "0", "0", "—"].map(String::from).to_vec(),
             ["help wanted", "1", "0", "0", "0", "—"].map(String::from).to_vec(),
         ]
     );
-    let mentors: Vec<(String, String)> = table("outcomes-by-mentor").into_iter().map(|r| (r[0].clone(), r[1].clone())).collect();
+    let mentors: Vec<(String, String)> =
+        table("outcomes-by-mentor").into_iter().map(|r| (r[0].clone(), r[1].clone())).collect();
     assert_eq!(mentors, [("alice".to_owned(), "1".to_owned()), ("(no mentor)".to_owned(), "7".to_owned())]);
 }
 

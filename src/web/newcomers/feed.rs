@@ -59,7 +59,11 @@ pub async fn atom(state: Data<AppState>, req: HttpRequest) -> Result<HttpRespons
 }
 
 /// `/newcomers/{owner}/{name}.atom`: one project's unclaimed newcomer issues.
-pub async fn repo_atom(state: Data<AppState>, path: Path<(String, String)>, req: HttpRequest) -> Result<HttpResponse, WebError> {
+pub async fn repo_atom(
+    state: Data<AppState>,
+    path: Path<(String, String)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, WebError> {
     let (owner, name) = path.into_inner();
     let repo = load::tracked_repo(&state.db.pool, &owner, &name).await?;
     let mut query = FinderQuery::parse(req.query_string())?;
@@ -71,7 +75,14 @@ pub async fn repo_atom(state: Data<AppState>, path: Path<(String, String)>, req:
     Ok(feed(&finder, &issues, &title, format!("tag:upkeep,2026:newcomers:{}", repo.full_name), &req, alternate))
 }
 
-fn feed(finder: &Finder, issues: &[&NewcomerIssue], title: &str, id: String, req: &HttpRequest, alternate: String) -> HttpResponse {
+fn feed(
+    finder: &Finder,
+    issues: &[&NewcomerIssue],
+    title: &str,
+    id: String,
+    req: &HttpRequest,
+    alternate: String,
+) -> HttpResponse {
     let entries: Vec<Entry> = issues.iter().take(FEED_LIMIT).map(|i| entry(i)).collect();
     let newest = issues.iter().take(FEED_LIMIT).map(|i| i.updated_at).max().unwrap_or(finder.now);
     let page = FeedTemplate {
@@ -90,8 +101,13 @@ fn feed(finder: &Finder, issues: &[&NewcomerIssue], title: &str, id: String, req
 
 fn entry(i: &NewcomerIssue) -> Entry {
     let url = format::safe_link(&format!("{}/issues/{}", i.repo_html_url.trim_end_matches('/'), i.number));
-    let mentor = i.mentor.as_ref().map(|m| format!(" · mentor @{} ({})", m.mentor.login, views::mentor_source(m.mentor.source)));
-    let notes: Vec<String> = i.abandoned_claims.iter().map(|s| format!(" · @{} claimed it {} days ago, nothing since", s.login, s.age_days)).collect();
+    let mentor =
+        i.mentor.as_ref().map(|m| format!(" · mentor @{} ({})", m.mentor.login, views::mentor_source(m.mentor.source)));
+    let notes: Vec<String> = i
+        .abandoned_claims
+        .iter()
+        .map(|s| format!(" · @{} claimed it {} days ago, nothing since", s.login, s.age_days))
+        .collect();
     Entry {
         id: xml_text(&url.clone().unwrap_or_else(|| format!("tag:upkeep,2026:issue:{}", i.id))),
         title: xml_text(&format!("{}#{}: {}", i.repo, i.number, i.title)),
@@ -99,7 +115,13 @@ fn entry(i: &NewcomerIssue) -> Entry {
         published: rfc3339(i.created_at),
         updated: rfc3339(i.updated_at.max(i.created_at)),
         labels: i.labels.iter().map(|l| xml_text(l)).collect(),
-        summary: xml_text(&format!("{}: {}{}{}", i.repo, i.labels.join(", "), mentor.unwrap_or_default(), notes.concat())),
+        summary: xml_text(&format!(
+            "{}: {}{}{}",
+            i.repo,
+            i.labels.join(", "),
+            mentor.unwrap_or_default(),
+            notes.concat()
+        )),
     }
 }
 
@@ -136,9 +158,7 @@ fn rfc3339(ts: i64) -> String {
 /// Text without the characters XML 1.0 cannot carry at all (C0 controls other than tab and line
 /// ends, U+FFFE, U+FFFF); askama escapes the rest.
 pub fn xml_text(s: &str) -> String {
-    s.chars()
-        .filter(|&c| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}'))
-        .collect()
+    s.chars().filter(|&c| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')).collect()
 }
 
 #[cfg(test)]

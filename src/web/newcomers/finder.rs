@@ -4,44 +4,29 @@
 //! Pure (no IO, no clock). Per issue: the canonical newcomer labels (issues with none are not
 //! newcomer issues), the thread facts ([`super::thread`]), the claim status and abandoned claims
 //! ([`crate::metrics::newcomers::claims`]). Per mentor: Time to First Response over the newcomer
-//! threads they mentor. Per project: Time to First Response to first-timers' pull requests over
-//! the last year (unanswered ones censored at `now`), the first-timer merge rate, the last
-//! maintainer activity and whether a CONTRIBUTING file exists.
+//! threads they mentor. Per project: the [`super::signals`].
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::load::{FinderRows, PROJECT_SIGNAL_DAYS, parse_list};
+use super::load::{FinderRows, parse_list};
 use super::params::{Filters, Sort};
+use super::signals::{self, ProjectSignals};
 use super::thread::{self, Thread};
 use crate::config::RepoName;
 use crate::db::newcomers::{CandidateRow, TimelineRow};
+use crate::metrics::DAY;
 use crate::metrics::newcomers::{
-    ClaimInputs, ClaimStatus, FirstTimerMergeRate, FirstTimerPr, Mentor, NewcomerLabels, StaleClaim, claim_status,
-    first_timer_merge_rate, mentor_response_time, stale_claims,
+    ClaimInputs, ClaimStatus, Mentor, NewcomerLabels, StaleClaim, claim_status, mentor_response_time, stale_claims,
 };
-use crate::metrics::response::{ResponseItem, ResponseSummary, time_to_first_response};
-use crate::metrics::{DAY, Quantile, Window};
+use crate::metrics::response::ResponseSummary;
 
 /// What the finder needs from the configuration.
 pub struct Settings<'a> {
     pub labels: &'a NewcomerLabels,
     pub claim_days: i64,
     pub mentors: &'a BTreeMap<RepoName, Vec<String>>,
-}
-
-/// Per project, the signals shown next to each of its issues.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ProjectSignals {
-    pub repo_id: i64,
-    pub repo: String,
-    /// Time to First Response to first-time contributors' pull requests, last 365 days.
-    pub first_timer_pr_response: ResponseSummary,
-    pub first_timer_merge_rate: FirstTimerMergeRate,
-    pub last_maintainer_activity_at: Option<i64>,
-    /// `None` when no community profile was collected.
-    pub has_contributing: Option<bool>,
 }
 
 /// A mentor and how fast they answer newcomers.
@@ -104,13 +89,16 @@ pub fn compute(rows: &FinderRows, settings: &Settings<'_>, now: i64) -> Finder {
         .into_iter()
         .map(|(mut issue, thread)| {
             issue.mentor = thread.mentor.map(|mentor| {
-                let response = responses.get(&mentor.login.to_lowercase()).cloned().unwrap_or_else(|| mentor_response_time(&[], now));
+                let response = responses
+                    .get(&mentor.login.to_lowercase())
+                    .cloned()
+                    .unwrap_or_else(|| mentor_response_time(&[], now));
                 MentorSignal { mentor, response }
             });
             issue
         })
         .collect();
-    Finder { now, issues, projects: project_signals(rows, now) }
+    Finder { now, issues, projects: signals::project_signals(rows, now) }
 }
 
 /// The configured mentors of `repo` (`owner/name`, any case).
@@ -141,7 +129,8 @@ fn issue(
         maintainers: &thread.maintainers,
     };
     let claim = claim_status(&inputs, now, settings.claim_days);
-    let abandoned_claims = if claim.is_claimed() { Vec::new() } else { stale_claims(&inputs, now, settings.claim_days) };
+    let abandoned_claims =
+        if claim.is_claimed() { Vec::new() } else { stale_claims(&inputs, now, settings.claim_days) };
     let issue = NewcomerIssue {
         id: c.id,
         repo_id: c.repo_id,
@@ -177,46 +166,12 @@ fn mentor_responses(
     items.into_iter().map(|(login, pairs)| (login, mentor_response_time(&pairs, now))).collect()
 }
 
-fn project_signals(rows: &FinderRows, now: i64) -> BTreeMap<i64, ProjectSignals> {
-    let window = Window::trailing(now, PROJECT_SIGNAL_DAYS * DAY);
-    rows.repos
-        .iter()
-        .map(|repo| {
-            let prs: Vec<_> = rows.first_timer_prs.iter().filter(|p| p.repo_id == repo.id).collect();
-            let items: Vec<ResponseItem> = prs
-                .iter()
-                .map(|p| ResponseItem { clock_start: p.clock_start, first_response_at: p.first_response_at })
-                .collect();
-            let merges: Vec<FirstTimerPr> = prs
-                .iter()
-                .map(|p| FirstTimerPr { created_at: p.created_at, merged_at: p.merged_at, closed_at: p.closed_at })
-                .collect();
-            let signals = ProjectSignals {
-                repo_id: repo.id,
-                repo: repo.full_name.clone(),
-                first_timer_pr_response: ResponseSummary {
-                    scope: "pull requests by first-time contributors, last 365 days",
-                    ..time_to_first_response(&items, now)
-                },
-                first_timer_merge_rate: first_timer_merge_rate(&merges, window),
-                last_maintainer_activity_at: rows
-                    .maintainer_activity
-                    .iter()
-                    .find(|a| a.repo_id == repo.id)
-                    .and_then(|a| a.last_at),
-                has_contributing: rows.profiles.iter().find(|p| p.repo_id == repo.id).map(|p| p.has_contributing),
-            };
-            (repo.id, signals)
-        })
-        .collect()
-}
-
 /// The issues `filters` keep, in their order.
 pub fn select<'a>(finder: &'a Finder, filters: &Filters) -> Vec<&'a NewcomerIssue> {
     let mut kept: Vec<&NewcomerIssue> = finder.issues.iter().filter(|i| keeps(filters, i, finder.now)).collect();
     if filters.sort == Sort::Responsive {
         // Stable: within a project (and among projects without data) newest stays first.
-        kept.sort_by_key(|i| responsiveness(finder.projects.get(&i.repo_id)));
+        kept.sort_by_key(|i| signals::responsiveness(finder.projects.get(&i.repo_id)));
     }
     kept
 }
@@ -233,21 +188,12 @@ fn keeps(f: &Filters, i: &NewcomerIssue, now: i64) -> bool {
         && (f.show_claimed || !i.claim.is_claimed())
 }
 
-/// Sort key: projects with a median first, fastest first; a "more than" median after an exact
-/// one of the same length; projects without first-timer pull requests last.
-fn responsiveness(p: Option<&ProjectSignals>) -> (bool, i64, bool) {
-    match p.and_then(|p| p.first_timer_pr_response.median) {
-        Some(Quantile::Exactly(s)) => (false, s, false),
-        Some(Quantile::MoreThan(s)) => (false, s, true),
-        None => (true, 0, false),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::db::newcomers::{CommunityProfileRow, FirstTimerPrRow, RepoMaintainerRow};
     use crate::db::repos::RepositoryRow;
+    use crate::metrics::Quantile;
     use crate::metrics::newcomers::ClaimReason;
 
     const NOW: i64 = 1_000 * DAY;
@@ -375,7 +321,9 @@ mod tests {
         let all = select(&f, &Filters { show_claimed: true, ..filters() });
         assert_eq!(numbers(&all), [10, 11, 12, 14, 15]);
         assert_eq!(all[2].claim, ClaimStatus::Claimed(ClaimReason::Assigned { login: "bob".into() }));
-        assert!(matches!(&all[3].claim, ClaimStatus::Claimed(ClaimReason::ClaimComment { login, .. }) if login == "carol"));
+        assert!(
+            matches!(&all[3].claim, ClaimStatus::Claimed(ClaimReason::ClaimComment { login, .. }) if login == "carol")
+        );
         assert_eq!(all[4].abandoned_claims.iter().map(|s| s.age_days).collect::<Vec<_>>(), [45]);
     }
 

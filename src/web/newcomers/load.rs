@@ -75,6 +75,8 @@ pub struct ProjectRows {
     /// Labelled issues opened in the window (the caller keeps the newcomer-labelled ones).
     pub labelled: Vec<LabelledOutcomeRow>,
     pub timelines: Vec<TimelineRow>,
+    /// Merged pull requests that closed labelled issues: linked in a stored timeline, or by an
+    /// assigned first-timer (the collector forgets the timelines of closed issues).
     pub closing_prs: Vec<ClosingPrRow>,
     pub maintainers: Vec<String>,
 }
@@ -100,7 +102,11 @@ pub async fn project_rows(pool: &SqlitePool, repo: RepositoryRow, window: Window
         first_timer_prs: db::newcomers::list_first_timer_prs(pool, &scope, window.from - 365 * DAY).await?,
         response_items: db::dashboard::list_response_items(pool, &scope, window.from, window.to).await?,
         timelines: db::newcomers::list_timelines(pool, &ids).await?,
-        closing_prs: db::newcomers::list_closing_prs(pool, repo.id, window.from).await?,
+        closing_prs: [
+            db::newcomers::list_closing_prs(pool, repo.id, window.from).await?,
+            db::newcomers::list_assigned_first_timer_fixes(pool, repo.id, window.from).await?,
+        ]
+        .concat(),
         maintainers: db::newcomers::list_maintainer_logins(pool, &scope).await?.into_iter().map(|m| m.login).collect(),
         labelled,
         repo,

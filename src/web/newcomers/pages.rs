@@ -8,9 +8,10 @@ use actix_web::{
 use askama::Template;
 use serde::Serialize;
 
-use super::finder::{self, Finder, NewcomerIssue, ProjectSignals, Settings};
-use super::params::{FinderQuery, Filters, Format, Known, ProjectQuery, ProjectScope, Sort};
+use super::finder::{self, Finder, NewcomerIssue, Settings};
+use super::params::{Filters, FinderQuery, Format, Known, ProjectQuery, ProjectScope, Sort};
 use super::project::{self, COMMUNITY_DOCS, Project};
+use super::signals::ProjectSignals;
 use super::{load, views};
 use crate::app::AppState;
 use crate::metrics::{Explain, Window, newcomers::NewcomerLabels};
@@ -161,7 +162,11 @@ pub struct ProjectPage {
     pub base_url: String,
 }
 
-pub async fn project(state: Data<AppState>, path: Path<(String, String)>, req: HttpRequest) -> Result<HttpResponse, WebError> {
+pub async fn project(
+    state: Data<AppState>,
+    path: Path<(String, String)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, WebError> {
     let (owner, name) = path.into_inner();
     respond_project(&state, &owner, &name, &req, None).await
 }

@@ -5,11 +5,13 @@
 //! first-timer is decided in `db` (`repo_people`) and by the maintainer pages' `author_class`;
 //! the formulas are `metrics::newcomers`'.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::load::{ProjectRows, parse_list};
 use super::thread;
-use crate::db::newcomers::{CommunityProfileRow, TimelineRow};
+use crate::db::newcomers::{ClosingPrRow, CommunityProfileRow, TimelineRow};
 use crate::metrics::newcomers::experience::RETURN_WITHIN_DAYS;
 use crate::metrics::newcomers::{
     Contributor, FirstTimerPr, LabelledIssue, NewcomerExperience, NewcomerInput, NewcomerLabels, NewcomerOutcomes,
@@ -48,7 +50,13 @@ pub struct Project {
     pub outcomes: NewcomerOutcomes,
 }
 
-pub fn compute(rows: &ProjectRows, labels: &NewcomerLabels, configured: &[String], window: Window, now: i64) -> Project {
+pub fn compute(
+    rows: &ProjectRows,
+    labels: &NewcomerLabels,
+    configured: &[String],
+    window: Window,
+    now: i64,
+) -> Project {
     Project {
         repo: rows.repo.full_name.clone(),
         html_url: rows.repo.html_url.clone(),
@@ -107,8 +115,7 @@ pub fn checklist(p: &CommunityProfileRow) -> Checklist {
 }
 
 /// GitHub's overview of community health files, for when no profile was collected.
-pub const COMMUNITY_DOCS: &str =
-    "https://docs.github.com/en/communities/setting-up-your-project-for-healthy-contributions/about-community-profiles-for-public-repositories";
+pub const COMMUNITY_DOCS: &str = "https://docs.github.com/en/communities/setting-up-your-project-for-healthy-contributions/about-community-profiles-for-public-repositories";
 
 fn experience(rows: &ProjectRows, window: Window, now: i64) -> NewcomerExperience {
     let contributors: Vec<Contributor> = rows
@@ -140,6 +147,14 @@ fn experience(rows: &ProjectRows, window: Window, now: i64) -> NewcomerExperienc
 
 /// The newcomer-labelled issues of the rows, with their mentor and how they were closed.
 fn labelled_issues(rows: &ProjectRows, labels: &NewcomerLabels, configured: &[String], now: i64) -> Vec<LabelledIssue> {
+    let mut timelines: BTreeMap<i64, Vec<&TimelineRow>> = BTreeMap::new();
+    for t in &rows.timelines {
+        timelines.entry(t.issue_id).or_default().push(t);
+    }
+    let mut closing: BTreeMap<i64, Vec<&ClosingPrRow>> = BTreeMap::new();
+    for p in rows.closing_prs.iter().filter(|p| p.by_first_timer) {
+        closing.entry(p.issue_id).or_default().push(p);
+    }
     rows.labelled
         .iter()
         .filter_map(|issue| {
@@ -148,24 +163,26 @@ fn labelled_issues(rows: &ProjectRows, labels: &NewcomerLabels, configured: &[St
             if canonical.is_empty() {
                 return None;
             }
-            let timeline: Vec<&TimelineRow> = rows.timelines.iter().filter(|t| t.issue_id == issue.id).collect();
-            let mentor = thread::read(&timeline, &raw, &rows.maintainers, configured).mentor.map(|m| m.login);
-            let closing = rows.closing_prs.iter().filter(|p| p.issue_id == issue.id && p.by_first_timer);
-            let closed = issue.closed_at.is_some();
-            let returned = |first: Option<i64>, second: Option<i64>| match (first, second) {
-                (Some(f), Some(s)) => s <= now && (0..=RETURN_WITHIN_DAYS * DAY).contains(&(s - f)),
-                _ => false,
-            };
-            let by_first_timer: Vec<_> = closing.collect();
+            let timeline = timelines.get(&issue.id).map_or(&[][..], Vec::as_slice);
+            let mentor = thread::read(timeline, &raw, &rows.maintainers, configured).mentor.map(|m| m.login);
+            let by_first_timer = closing.get(&issue.id).map_or(&[][..], Vec::as_slice);
             Some(LabelledIssue {
                 labels: canonical,
                 mentor,
                 created_at: issue.created_at,
                 closed_at: issue.closed_at,
                 first_response_at: issue.first_response_at,
-                closed_by_first_timer_pr: closed && !by_first_timer.is_empty(),
-                first_timer_returned: by_first_timer.iter().any(|p| returned(p.author_first_at, p.author_second_at)),
+                closed_by_first_timer_pr: issue.closed_at.is_some() && !by_first_timer.is_empty(),
+                first_timer_returned: by_first_timer.iter().any(|p| came_back(p, now)),
             })
         })
         .collect()
+}
+
+/// Whether the first-timer behind a closing pull request contributed again within 90 days.
+fn came_back(pr: &ClosingPrRow, now: i64) -> bool {
+    match (pr.author_first_at, pr.author_second_at) {
+        (Some(first), Some(second)) => second <= now && (0..=RETURN_WITHIN_DAYS * DAY).contains(&(second - first)),
+        _ => false,
+    }
 }

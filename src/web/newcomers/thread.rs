@@ -30,9 +30,16 @@ pub struct Thread {
 
 /// Reads `timeline` (one issue's rows, in order) given the labels, the repository's
 /// maintainers and its configured mentors.
-pub fn read(timeline: &[&TimelineRow], labels: &[String], repo_maintainers: &[String], configured: &[String]) -> Thread {
+pub fn read(
+    timeline: &[&TimelineRow],
+    labels: &[String],
+    repo_maintainers: &[String],
+    configured: &[String],
+) -> Thread {
     let mut maintainers: Vec<String> = repo_maintainers.to_vec();
-    for row in timeline.iter().filter(|r| r.association.as_deref().is_some_and(|a| MAINTAINER_ASSOCIATIONS.contains(&a))) {
+    for row in
+        timeline.iter().filter(|r| r.association.as_deref().is_some_and(|a| MAINTAINER_ASSOCIATIONS.contains(&a)))
+    {
         if let Some(login) = &row.login
             && !contains(&maintainers, login)
         {
@@ -78,7 +85,9 @@ pub fn contains(list: &[String], login: &str) -> bool {
 pub fn mentor_reply(timeline: &[&TimelineRow], thread: &Thread, mentor: &str) -> Option<(i64, Option<i64>)> {
     let comments = || timeline.iter().filter(|r| r.kind == "comment");
     let asked = comments()
-        .filter(|r| r.login.as_deref().is_some_and(|l| !l.eq_ignore_ascii_case(mentor) && !contains(&thread.maintainers, l)))
+        .filter(|r| {
+            r.login.as_deref().is_some_and(|l| !l.eq_ignore_ascii_case(mentor) && !contains(&thread.maintainers, l))
+        })
         .map(|r| r.at)
         .min()?;
     let replied = comments()
@@ -109,7 +118,12 @@ mod tests {
     }
 
     fn pr(seq: i64, kind: &str, number: i64, state: &str, will_close: bool) -> TimelineRow {
-        TimelineRow { pr_number: Some(number), pr_state: Some(state.to_owned()), will_close, ..row(seq, kind, "x", "", "") }
+        TimelineRow {
+            pr_number: Some(number),
+            pr_state: Some(state.to_owned()),
+            will_close,
+            ..row(seq, kind, "x", "", "")
+        }
     }
 
     #[test]

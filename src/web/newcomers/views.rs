@@ -2,8 +2,9 @@
 //! and the widget's message. Formatting lives here so templates stay simple; every GitHub URL
 //! goes through [`format::safe_link`].
 
-use super::finder::{Finder, NewcomerIssue, ProjectSignals};
+use super::finder::{Finder, NewcomerIssue};
 use super::project::Project;
+use super::signals::ProjectSignals;
 use crate::metrics::newcomers::claims::CLAIM_STATUS;
 use crate::metrics::newcomers::experience::{FIRST_TIMER_MERGE_RATE, MonthlyCohort};
 use crate::metrics::newcomers::mentors::MENTOR;
@@ -27,7 +28,8 @@ pub struct IssueView {
     /// `@alice`.
     pub mentor: Option<String>,
     pub mentor_source: &'static str,
-    pub mentor_response: String,
+    /// The mentor's median reply time to newcomers; `None` when no newcomer has asked them yet.
+    pub mentor_response: Option<String>,
     /// Why it is claimed; `None` when it is available.
     pub claimed: Option<String>,
     /// Abandoned claims: "@dan claimed it 45 days ago, nothing since".
@@ -55,7 +57,7 @@ fn issue_view(i: &NewcomerIssue, p: Option<&ProjectSignals>, now: i64) -> IssueV
         labels: i.labels.clone(),
         mentor: i.mentor.as_ref().map(|m| format!("@{}", m.mentor.login)),
         mentor_source: i.mentor.as_ref().map_or("", |m| mentor_source(m.mentor.source)),
-        mentor_response: i.mentor.as_ref().map_or_else(String::new, |m| quantile(m.response.median)),
+        mentor_response: i.mentor.as_ref().filter(|m| m.response.total > 0).map(|m| quantile(m.response.median)),
         claimed: claim_reason(&i.claim, now),
         notes: i.abandoned_claims.iter().map(abandoned_note).collect(),
         opened: format::ago(Some(i.created_at), now),
@@ -108,9 +110,14 @@ fn days_ago(days: i64) -> String {
 pub fn finder_definitions() -> Vec<Explain> {
     vec![
         CLAIM_STATUS.explain(vec![]),
-        MENTOR.explain(vec![("mentor's reply time", "Time to First Response: a newcomer's first comment in the \
-            threads they mentor to the mentor's first reply; unanswered threads censored at now".to_owned())]),
-        TIME_TO_FIRST_RESPONSE.explain(vec![("scope", "pull requests by first-time contributors, last 365 days".to_owned())]),
+        MENTOR.explain(vec![(
+            "mentor's reply time",
+            "Time to First Response: a newcomer's first comment in the \
+            threads they mentor to the mentor's first reply; unanswered threads censored at now"
+                .to_owned(),
+        )]),
+        TIME_TO_FIRST_RESPONSE
+            .explain(vec![("scope", "pull requests by first-time contributors, last 365 days".to_owned())]),
         FIRST_TIMER_MERGE_RATE.explain(vec![("window", "last 365 days".to_owned())]),
     ]
 }
