@@ -15,6 +15,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod funding;
 pub mod github;
 pub mod metrics;
 pub mod scheduler;

@@ -31,7 +31,12 @@ pub struct ResponseItemRow {
 }
 
 /// Items opened in `[from, to)`, except pull requests still in draft (their clock has not started).
-pub async fn list_response_items<'e>(ex: impl SqliteExecutor<'e>, scope: &str, from: i64, to: i64) -> sqlx::Result<Vec<ResponseItemRow>> {
+pub async fn list_response_items<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<Vec<ResponseItemRow>> {
     sqlx::query_as(
         "SELECT i.is_pull_request, i.created_at, COALESCE(i.ready_for_review_at, i.created_at) AS clock_start,
                 i.first_response_at, i.first_maintainer_response_at, i.first_community_response_at,
@@ -60,7 +65,12 @@ pub struct ClosedItemRow {
     pub author_is_bot: bool,
 }
 
-pub async fn list_closed_items<'e>(ex: impl SqliteExecutor<'e>, scope: &str, from: i64, to: i64) -> sqlx::Result<Vec<ClosedItemRow>> {
+pub async fn list_closed_items<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<Vec<ClosedItemRow>> {
     sqlx::query_as(
         "SELECT i.is_pull_request, i.created_at, i.closed_at, i.merged_at, COALESCE(a.is_bot, 0) AS author_is_bot
          FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
@@ -127,7 +137,12 @@ pub struct PersonWeekRow {
 }
 
 /// Weeks starting in `[from_week, to)`.
-pub async fn list_person_weeks<'e>(ex: impl SqliteExecutor<'e>, scope: &str, from_week: i64, to: i64) -> sqlx::Result<Vec<PersonWeekRow>> {
+pub async fn list_person_weeks<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    from_week: i64,
+    to: i64,
+) -> sqlx::Result<Vec<PersonWeekRow>> {
     sqlx::query_as(
         "SELECT pw.week, a.login, a.is_bot, MAX(COALESCE(rp.is_maintainer, 0)) AS is_maintainer,
                 SUM(pw.issues_opened) AS issues_opened, SUM(pw.prs_opened) AS prs_opened,
@@ -159,35 +174,49 @@ pub async fn list_maintainers<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> s
     .await
 }
 
-/// How many human contributors last contributed in `[from, to)`, and the most recent `limit` of
-/// them (login, last contribution). Counting in SQL keeps a page from reading every contributor a
-/// large project ever had.
-pub async fn last_contributions_between<'e>(
-    ex: &mut sqlx::SqliteConnection,
+/// Human contributors whose last contribution is at or after `active_from` (active), in
+/// `[drift_from, active_from)` (drifting) and before `drift_from` (away): one aggregate pass.
+/// A person active in several repositories of the scope counts once, at their latest.
+pub async fn count_by_last_contribution<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    active_from: i64,
+    drift_from: i64,
+) -> sqlx::Result<(i64, i64, i64)> {
+    sqlx::query_as(
+        "SELECT COALESCE(SUM(last_at >= ?2), 0), COALESCE(SUM(last_at < ?2 AND last_at >= ?3), 0),
+                COALESCE(SUM(last_at < ?3), 0)
+         FROM (SELECT MAX(rp.last_at) AS last_at FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
+               WHERE rp.repo_id IN (SELECT value FROM json_each(?1)) AND a.is_bot = 0 GROUP BY rp.account_id)",
+    )
+    .bind(scope)
+    .bind(active_from)
+    .bind(drift_from)
+    .fetch_one(ex)
+    .await
+}
+
+/// The most recent human contributors whose last contribution falls in `[from, to)`, newest
+/// first (through the `(repo_id, last_at)` index; the caller de-duplicates across repositories).
+pub async fn list_recent_contributors<'e>(
+    ex: impl SqliteExecutor<'e>,
     scope: &str,
     from: i64,
     to: i64,
     limit: i64,
-) -> sqlx::Result<(i64, Vec<(String, i64)>)> {
-    const PEOPLE: &str = "SELECT a.login AS login, MAX(rp.last_at) AS last_at
-         FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
-         WHERE rp.repo_id IN (SELECT value FROM json_each(?1)) AND a.is_bot = 0
-         GROUP BY rp.account_id HAVING MAX(rp.last_at) >= ?2 AND MAX(rp.last_at) < ?3";
-    let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM ({PEOPLE})")))
-        .bind(scope)
-        .bind(from)
-        .bind(to)
-        .fetch_one(&mut *ex)
-        .await?;
-    let recent: Vec<(String, i64)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{PEOPLE} ORDER BY last_at DESC, login LIMIT ?4")))
-            .bind(scope)
-            .bind(from)
-            .bind(to)
-            .bind(limit)
-            .fetch_all(&mut *ex)
-            .await?;
-    Ok((count, recent))
+) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as(
+        "SELECT a.login, rp.last_at FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
+         WHERE rp.repo_id IN (SELECT value FROM json_each(?1)) AND rp.last_at >= ?2 AND rp.last_at < ?3
+           AND a.is_bot = 0
+         ORDER BY rp.last_at DESC, a.login LIMIT ?4",
+    )
+    .bind(scope)
+    .bind(from)
+    .bind(to)
+    .bind(limit)
+    .fetch_all(ex)
+    .await
 }
 
 /// Open items by age bucket (new < 7 days, staling 7–30 days, stale > 30 days), for issues and
@@ -200,7 +229,12 @@ pub struct AgeingRow {
     pub stale: i64,
 }
 
-pub async fn count_open_by_age<'e>(ex: impl SqliteExecutor<'e>, scope: &str, now: i64, include_bots: bool) -> sqlx::Result<Vec<AgeingRow>> {
+pub async fn count_open_by_age<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    now: i64,
+    include_bots: bool,
+) -> sqlx::Result<Vec<AgeingRow>> {
     sqlx::query_as(
         "SELECT i.is_pull_request,
                 SUM(?2 - i.created_at < 7 * 86400) AS new,
@@ -232,7 +266,12 @@ pub struct UnansweredRow {
 }
 
 /// Oldest first. Draft pull requests are not waiting on anyone and are left out.
-pub async fn list_unanswered<'e>(ex: impl SqliteExecutor<'e>, scope: &str, include_bots: bool, limit: i64) -> sqlx::Result<Vec<UnansweredRow>> {
+pub async fn list_unanswered<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    include_bots: bool,
+    limit: i64,
+) -> sqlx::Result<Vec<UnansweredRow>> {
     sqlx::query_as(
         "SELECT r.full_name AS repo, r.html_url AS repo_html_url, i.number, i.title, i.is_pull_request,
                 i.created_at, a.login AS author, COALESCE(a.is_bot, 0) AS author_is_bot, i.labels
@@ -280,7 +319,12 @@ pub struct ChangeRequestRow {
     pub author_is_bot: bool,
 }
 
-pub async fn list_change_requests<'e>(ex: impl SqliteExecutor<'e>, scope: &str, from: i64, to: i64) -> sqlx::Result<Vec<ChangeRequestRow>> {
+pub async fn list_change_requests<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<Vec<ChangeRequestRow>> {
     sqlx::query_as(
         "SELECT i.created_at, CASE WHEN i.state = 'closed' THEN i.closed_at END AS closed_at, i.merged_at,
                 COALESCE(a.is_bot, 0) AS author_is_bot
@@ -305,7 +349,11 @@ pub struct WeekTotalRow {
     pub contributions: i64,
 }
 
-pub async fn list_week_totals<'e>(ex: impl SqliteExecutor<'e>, scope: &str, since: i64) -> sqlx::Result<Vec<WeekTotalRow>> {
+pub async fn list_week_totals<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    since: i64,
+) -> sqlx::Result<Vec<WeekTotalRow>> {
     sqlx::query_as(
         "SELECT week, SUM(contributions) AS contributions FROM repo_weeks
          WHERE repo_id IN (SELECT value FROM json_each(?1)) AND week >= ?2

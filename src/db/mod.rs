@@ -6,8 +6,8 @@
 //! (the web server) never make a writer fail on a lock upgrade.
 
 pub mod accounts;
-pub mod dashboard;
 pub mod activity;
+pub mod dashboard;
 pub mod digest;
 pub mod issues;
 pub mod newcomers;

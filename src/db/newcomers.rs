@@ -65,7 +65,11 @@ pub struct TimelineRow {
 }
 
 /// Replaces an issue's stored timeline.
-pub async fn replace_timeline(tx: &mut sqlx::SqliteConnection, issue_id: i64, rows: &[TimelineRow]) -> sqlx::Result<()> {
+pub async fn replace_timeline(
+    tx: &mut sqlx::SqliteConnection,
+    issue_id: i64,
+    rows: &[TimelineRow],
+) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM issue_timeline WHERE issue_id = ?").bind(issue_id).execute(&mut *tx).await?;
     for r in rows {
         sqlx::query(
@@ -110,7 +114,11 @@ pub async fn delete_timelines(tx: &mut sqlx::SqliteConnection, issue_ids: &[i64]
 
 /// Issues (not pull requests) updated at or after `since`, open or closed: the newcomer pass
 /// fetches the open newcomer-labelled ones and forgets the timelines of the rest.
-pub async fn list_issues_updated_since<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64, since: i64) -> sqlx::Result<Vec<LabelledIssueRow>> {
+pub async fn list_issues_updated_since<'e>(
+    ex: impl SqliteExecutor<'e>,
+    repo_id: i64,
+    since: i64,
+) -> sqlx::Result<Vec<LabelledIssueRow>> {
     sqlx::query_as(
         "SELECT id, node_id, labels, updated_at, state = 'open' AS open FROM issues
          WHERE repo_id = ? AND is_pull_request = 0 AND updated_at >= ?
@@ -163,10 +171,12 @@ pub async fn list_candidates<'e>(ex: impl SqliteExecutor<'e>, repo_id: Option<i6
 /// Stored timelines of the given issues, in order.
 pub async fn list_timelines<'e>(ex: impl SqliteExecutor<'e>, issue_ids: &[i64]) -> sqlx::Result<Vec<TimelineRow>> {
     let ids = serde_json::to_string(issue_ids).unwrap_or_else(|_| "[]".to_owned());
-    sqlx::query_as("SELECT * FROM issue_timeline WHERE issue_id IN (SELECT value FROM json_each(?)) ORDER BY issue_id, seq")
-        .bind(ids)
-        .fetch_all(ex)
-        .await
+    sqlx::query_as(
+        "SELECT * FROM issue_timeline WHERE issue_id IN (SELECT value FROM json_each(?)) ORDER BY issue_id, seq",
+    )
+    .bind(ids)
+    .fetch_all(ex)
+    .await
 }
 
 /// A pull request opened by someone whose first contribution to the repository it was.
@@ -180,7 +190,11 @@ pub struct FirstTimerPrRow {
     pub closed_at: Option<i64>,
 }
 
-pub async fn list_first_timer_prs<'e>(ex: impl SqliteExecutor<'e>, scope: &str, since: i64) -> sqlx::Result<Vec<FirstTimerPrRow>> {
+pub async fn list_first_timer_prs<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    since: i64,
+) -> sqlx::Result<Vec<FirstTimerPrRow>> {
     sqlx::query_as(
         "SELECT i.repo_id, i.created_at, COALESCE(i.ready_for_review_at, i.created_at) AS clock_start,
                 i.first_response_at, i.merged_at, CASE WHEN i.state = 'closed' THEN i.closed_at END AS closed_at
@@ -204,7 +218,9 @@ pub struct MaintainerActivityRow {
     pub last_at: Option<i64>,
 }
 
-pub async fn list_last_maintainer_activity<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<MaintainerActivityRow>> {
+pub async fn list_last_maintainer_activity<'e>(
+    ex: impl SqliteExecutor<'e>,
+) -> sqlx::Result<Vec<MaintainerActivityRow>> {
     sqlx::query_as(
         "SELECT rp.repo_id, MAX(rp.last_at) AS last_at FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
          WHERE rp.is_maintainer = 1 AND a.is_bot = 0 GROUP BY rp.repo_id",
@@ -221,7 +237,10 @@ pub struct NewcomerRow {
     pub second_at: Option<i64>,
 }
 
-pub async fn list_contributors_first_second<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Vec<NewcomerRow>> {
+pub async fn list_contributors_first_second<'e>(
+    ex: impl SqliteExecutor<'e>,
+    repo_id: i64,
+) -> sqlx::Result<Vec<NewcomerRow>> {
     sqlx::query_as(
         "SELECT a.login, rp.first_at, rp.second_at FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
          WHERE rp.repo_id = ? AND rp.is_maintainer = 0 AND a.is_bot = 0 ORDER BY rp.first_at",
@@ -241,7 +260,11 @@ pub struct LabelledOutcomeRow {
     pub first_response_at: Option<i64>,
 }
 
-pub async fn list_labelled_issues<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64, since: i64) -> sqlx::Result<Vec<LabelledOutcomeRow>> {
+pub async fn list_labelled_issues<'e>(
+    ex: impl SqliteExecutor<'e>,
+    repo_id: i64,
+    since: i64,
+) -> sqlx::Result<Vec<LabelledOutcomeRow>> {
     sqlx::query_as(
         "SELECT id, labels, created_at, CASE WHEN state = 'closed' THEN closed_at END AS closed_at, first_response_at
          FROM issues WHERE repo_id = ? AND is_pull_request = 0 AND labels <> '[]' AND created_at >= ?",

@@ -65,7 +65,11 @@ pub async fn recompute_role_responses(
 }
 
 /// Rebuilds `repo_weeks`, `person_weeks` and `repo_people` for one repository.
-pub async fn rebuild_rollups(tx: &mut sqlx::SqliteConnection, repo_id: i64, maintainers: Option<&str>) -> sqlx::Result<()> {
+pub async fn rebuild_rollups(
+    tx: &mut sqlx::SqliteConnection,
+    repo_id: i64,
+    maintainers: Option<&str>,
+) -> sqlx::Result<()> {
     for table in ["repo_weeks", "person_weeks", "repo_people"] {
         let sql = format!("DELETE FROM {table} WHERE repo_id = ?");
         sqlx::query(sqlx::AssertSqlSafe(sql)).bind(repo_id).execute(&mut *tx).await?;
@@ -92,20 +96,28 @@ async fn rebuild_repo_weeks<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sq
          SELECT ?1, week, SUM(oi), SUM(ci), SUM(op), SUM(cp), SUM(mp),
                 SUM(oi * bot), SUM(ci * bot), SUM(op * bot), SUM(cp * bot), SUM(mp * bot), SUM(rel)
          FROM (
-             SELECT ", week!("i.created_at"), " AS week, i.is_pull_request = 0 AS oi, 0 AS ci,
+             SELECT ",
+        week!("i.created_at"),
+        " AS week, i.is_pull_request = 0 AS oi, 0 AS ci,
                     i.is_pull_request = 1 AS op, 0 AS cp, 0 AS mp, COALESCE(a.is_bot, 0) AS bot, 0 AS rel
                FROM issues i LEFT JOIN accounts a ON a.id = i.author_id WHERE i.repo_id = ?1
              UNION ALL
-             SELECT ", week!("i.closed_at"), ", 0, i.is_pull_request = 0, 0, i.is_pull_request = 1, 0,
+             SELECT ",
+        week!("i.closed_at"),
+        ", 0, i.is_pull_request = 0, 0, i.is_pull_request = 1, 0,
                     COALESCE(a.is_bot, 0), 0
                FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
               WHERE i.repo_id = ?1 AND i.state = 'closed' AND i.closed_at IS NOT NULL
              UNION ALL
-             SELECT ", week!("i.merged_at"), ", 0, 0, 0, 0, 1, COALESCE(a.is_bot, 0), 0
+             SELECT ",
+        week!("i.merged_at"),
+        ", 0, 0, 0, 0, 1, COALESCE(a.is_bot, 0), 0
                FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
               WHERE i.repo_id = ?1 AND i.merged_at IS NOT NULL
              UNION ALL
-             SELECT ", week!("COALESCE(published_at, created_at)"), ", 0, 0, 0, 0, 0, 0, 1
+             SELECT ",
+        week!("COALESCE(published_at, created_at)"),
+        ", 0, 0, 0, 0, 0, 0, 1
                FROM releases WHERE repo_id = ?1 AND draft = 0
          ) GROUP BY week"
     );
@@ -119,29 +131,43 @@ async fn rebuild_person_weeks<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> 
              comments, responses, reviews, review_comments, triage, commits)
          SELECT ?1, week, who, SUM(io), SUM(po), SUM(pm), SUM(mg), SUM(cm), SUM(rs), SUM(rv), SUM(rc), SUM(tr), SUM(ct)
          FROM (
-             SELECT ", week!("created_at"), " AS week, author_id AS who, is_pull_request = 0 AS io,
+             SELECT ",
+        week!("created_at"),
+        " AS week, author_id AS who, is_pull_request = 0 AS io,
                     is_pull_request = 1 AS po, 0 AS pm, 0 AS mg, 0 AS cm, 0 AS rs, 0 AS rv, 0 AS rc, 0 AS tr, 0 AS ct
                FROM issues WHERE repo_id = ?1 AND author_id IS NOT NULL
              UNION ALL
-             SELECT ", week!("merged_at"), ", author_id, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0
+             SELECT ",
+        week!("merged_at"),
+        ", author_id, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0
                FROM issues WHERE repo_id = ?1 AND merged_at IS NOT NULL AND author_id IS NOT NULL
              UNION ALL
-             SELECT ", week!("merged_at"), ", merged_by_id, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0
+             SELECT ",
+        week!("merged_at"),
+        ", merged_by_id, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0
                FROM issues WHERE repo_id = ?1 AND merged_at IS NOT NULL AND merged_by_id IS NOT NULL
              UNION ALL
-             SELECT ", week!("c.created_at"), ", c.author_id, 0, 0, 0, 0, 1, c.author_id IS NOT i.author_id, 0, 0, 0, 0
+             SELECT ",
+        week!("c.created_at"),
+        ", c.author_id, 0, 0, 0, 0, 1, c.author_id IS NOT i.author_id, 0, 0, 0, 0
                FROM comments c LEFT JOIN issues i ON i.repo_id = c.repo_id AND i.number = c.issue_number
               WHERE c.repo_id = ?1 AND c.author_id IS NOT NULL
              UNION ALL
-             SELECT ", week!("r.submitted_at"), ", r.author_id, 0, 0, 0, 0, 0, 0, r.author_id IS NOT i.author_id, 0, 0, 0
+             SELECT ",
+        week!("r.submitted_at"),
+        ", r.author_id, 0, 0, 0, 0, 0, 0, r.author_id IS NOT i.author_id, 0, 0, 0
                FROM reviews r LEFT JOIN issues i ON i.repo_id = r.repo_id AND i.number = r.pr_number
               WHERE r.repo_id = ?1 AND r.author_id IS NOT NULL AND r.submitted_at IS NOT NULL AND r.state <> 'PENDING'
              UNION ALL
-             SELECT ", week!("rc.created_at"), ", rc.author_id, 0, 0, 0, 0, 0, rc.author_id IS NOT i.author_id, 0, 1, 0, 0
+             SELECT ",
+        week!("rc.created_at"),
+        ", rc.author_id, 0, 0, 0, 0, 0, rc.author_id IS NOT i.author_id, 0, 1, 0, 0
                FROM review_comments rc LEFT JOIN issues i ON i.repo_id = rc.repo_id AND i.number = rc.pr_number
               WHERE rc.repo_id = ?1 AND rc.author_id IS NOT NULL
              UNION ALL
-             SELECT ", week!("first_response_at"), ", first_response_by, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0
+             SELECT ",
+        week!("first_response_at"),
+        ", first_response_by, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0
                FROM issues WHERE repo_id = ?1 AND first_response_by IS NOT NULL
              UNION ALL
              SELECT week, account_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, commits
@@ -193,7 +219,11 @@ async fn fill_second_engagements<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) 
     Ok(())
 }
 
-async fn rebuild_repo_people<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64, maintainers: Option<&str>) -> sqlx::Result<()> {
+async fn rebuild_repo_people<'e>(
+    ex: impl SqliteExecutor<'e>,
+    repo_id: i64,
+    maintainers: Option<&str>,
+) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO repo_people (repo_id, account_id, first_at, last_at, contributions, is_maintainer)
          SELECT ?1, who, MIN(at), MAX(at), SUM(n),

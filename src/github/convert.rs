@@ -170,7 +170,9 @@ pub fn timeline(issue_id: i64, node: &super::graphql::IssueNode) -> Vec<crate::d
                 "IssueComment" => ("comment", item.author.as_ref().and_then(|a| a.login.clone())),
                 "AssignedEvent" => ("assigned", item.assignee.as_ref().and_then(|a| a.login.clone())),
                 "UnassignedEvent" => ("unassigned", item.assignee.as_ref().and_then(|a| a.login.clone())),
-                "CrossReferencedEvent" if pr.is_some() => ("cross_reference", pr?.author.as_ref().and_then(|a| a.login.clone())),
+                "CrossReferencedEvent" if pr.is_some() => {
+                    ("cross_reference", pr?.author.as_ref().and_then(|a| a.login.clone()))
+                }
                 "ConnectedEvent" if pr.is_some() => ("connected", None),
                 _ => return None,
             };

@@ -3,7 +3,7 @@
 //! There is no GraphQL parser: each operation's answer shape is fixed by the one query text the
 //! collector sends for it. To add an operation, write a function with the [`Operation`]
 //! signature and add a row to [`OPERATIONS`] (`graphql_newcomers.rs` holds the newcomer
-//! issues' operation). Anything else gets GitHub's `200` with an
+//! issues' operation, `graphql_funding.rs` the sponsors' ones). Anything else gets GitHub's `200` with an
 //! `errors` array. Node ids are GitHub's legacy ids (`util::node_id`), the same the REST
 //! answers carry, and a review's `databaseId` is its REST `id`.
 
@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::answer::Answer;
+use super::graphql_funding;
 use super::graphql_newcomers;
 use super::ratelimit::Snapshot;
 use super::render::{Ctx, Time};
@@ -18,10 +19,22 @@ use super::util::{base64, node_id, parse_node_id};
 use super::world::{DraftEvent, Repo, UserKind};
 
 /// An operation: variables in, the whole `{"data": …}` answer out.
-type Operation = fn(&Ctx, &Value, RateLimitJson) -> Answer;
+type Operation = fn(&Ctx, &Value, RateLimitJson, Viewer) -> Answer;
 
-const OPERATIONS: &[(&str, Operation)] =
-    &[("UpkeepPullRequests", pull_requests), ("UpkeepNewcomerIssues", graphql_newcomers::newcomer_issues)];
+const OPERATIONS: &[(&str, Operation)] = &[
+    ("UpkeepPullRequests", pull_requests),
+    ("UpkeepNewcomerIssues", graphql_newcomers::newcomer_issues),
+    ("UpkeepFunding", graphql_funding::funding),
+    ("UpkeepSponsorable", graphql_funding::sponsorable),
+];
+
+/// Who asks. GitHub shows sponsorship amounts and private sponsors only to the sponsored
+/// account itself; here that is whoever carries [`super::SimOptions::sponsor_token`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    Anyone,
+    Maintainer,
+}
 
 #[derive(Deserialize)]
 struct GraphqlRequest {
@@ -40,7 +53,7 @@ pub struct RateLimitJson {
     reset_at: Time,
 }
 
-pub fn handle(ctx: &Ctx, body: &[u8], budget: Option<Snapshot>) -> Answer {
+pub fn handle(ctx: &Ctx, body: &[u8], budget: Option<Snapshot>, viewer: Viewer) -> Answer {
     let Ok(request) = serde_json::from_slice::<GraphqlRequest>(body) else {
         return Answer::bad_json();
     };
@@ -49,7 +62,7 @@ pub fn handle(ctx: &Ctx, body: &[u8], budget: Option<Snapshot>) -> Answer {
     let rate =
         RateLimitJson { cost: 1, remaining: budget.remaining.saturating_sub(1), reset_at: Time(budget.reset as i64) };
     match OPERATIONS.iter().find(|(op, _)| Some(*op) == name.as_deref()) {
-        Some((_, run)) => run(ctx, &request.variables, rate),
+        Some((_, run)) => run(ctx, &request.variables, rate, viewer),
         None => error("UNKNOWN_QUERY", &format!("The simulator does not know the operation {name:?}")),
     }
 }
@@ -144,7 +157,7 @@ struct PullNode<'a> {
 }
 
 /// `UpkeepPullRequests($ids)`: pull requests by node id, `null` for unknown ids.
-fn pull_requests(ctx: &Ctx, variables: &Value, rate: RateLimitJson) -> Answer {
+fn pull_requests(ctx: &Ctx, variables: &Value, rate: RateLimitJson, _: Viewer) -> Answer {
     let Some(ids) = variables.get("ids").and_then(Value::as_array) else {
         return error("INVALID_VARIABLES", "Variable $ids of type [ID!]! was provided invalid value");
     };

@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::answer::Answer;
-use super::graphql::{RateLimitJson, error};
+use super::graphql::{RateLimitJson, Viewer, error};
 use super::labels;
 use super::render::{Ctx, Time, comment_body};
 use super::util::{Ts, parse_node_id};
@@ -145,7 +145,7 @@ struct CommentNode<'a> {
 }
 
 /// The operation (see the module doc).
-pub fn newcomer_issues(ctx: &Ctx, variables: &Value, rate: RateLimitJson) -> Answer {
+pub fn newcomer_issues(ctx: &Ctx, variables: &Value, rate: RateLimitJson, _: Viewer) -> Answer {
     let Some(ids) = variables.get("ids").and_then(Value::as_array) else {
         return error("INVALID_VARIABLES", "Variable $ids of type [ID!]! was provided invalid value");
     };

@@ -31,6 +31,12 @@
 //! so listings keep their sizes), which `advance` moves along (`onboarding.rs`) and GraphQL's
 //! `UpkeepNewcomerIssues` tells as a timeline (`graphql_newcomers.rs`).
 //! [`SimServer::claim_issue`] and [`SimServer::newcomer_issues`] drive them from a test.
+//!
+//! Funding (`funding.rs`): the org and the quasar hero have GitHub Sponsors listings whose
+//! sponsors come and go with the sim clock; GraphQL's `UpkeepFunding` and `UpkeepSponsorable`
+//! answer them (`graphql_funding.rs`, amounts only for [`SimOptions::sponsor_token`]), some
+//! repositories serve a `funding.json` manifest (`funding_json.rs`), and a small Open Collective
+//! GraphQL v2 answers at `POST /opencollective/graphql/v2` (`opencollective.rs`).
 
 mod advance;
 mod answer;
@@ -39,14 +45,18 @@ mod contrib;
 mod control;
 mod discussion;
 mod faults;
+mod funding;
+mod funding_json;
 mod generate;
 mod graphql;
+mod graphql_funding;
 mod graphql_newcomers;
 mod history;
 mod ids;
 mod labels;
 mod newcomers;
 mod onboarding;
+mod opencollective;
 mod paging;
 mod params;
 mod people;
@@ -71,6 +81,8 @@ mod world;
 mod test_client;
 #[cfg(test)]
 mod tests_api;
+#[cfg(test)]
+mod tests_funding;
 #[cfg(test)]
 mod tests_http;
 #[cfg(test)]
@@ -121,6 +133,10 @@ pub struct SimOptions {
     pub slow_ms: u64,
     /// If set, requests must carry `Authorization: Bearer <token>` (or `token <token>`).
     pub require_token: Option<String>,
+    /// The sponsored accounts' own token: requests carrying it see sponsorship amounts
+    /// (`totalRecurringMonthlyPriceInCents`) and private sponsors, as a maintainer does on
+    /// GitHub; everyone else sees 0 and public sponsors only.
+    pub sponsor_token: Option<String>,
 }
 
 impl SimOptions {
@@ -137,6 +153,7 @@ impl SimOptions {
             retry_after_secs: 1,
             slow_ms: 300,
             require_token: None,
+            sponsor_token: None,
         }
     }
 }

@@ -3,7 +3,8 @@
 //! then deliver (normally, or through the fault).
 //!
 //! This is the one place that knows GitHub's rules around a request; handlers (`rest*.rs`,
-//! `graphql.rs`) only turn a request into an [`Answer`]. `/_sim/*` skips all of it.
+//! `graphql.rs`) only turn a request into an [`Answer`]. `/_sim/*` skips all of it; Open
+//! Collective (`opencollective.rs`) is counted and faulted but needs no GitHub token or budget.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -17,6 +18,7 @@ use std::hash::Hasher;
 
 use super::answer::Answer;
 use super::faults::{self, Delivery};
+use super::graphql::Viewer;
 use super::params::Query;
 use super::ratelimit::{Resource, Snapshot, wall_clock};
 use super::render::Ctx;
@@ -24,7 +26,7 @@ use super::rest::{self, Request};
 use super::router::{self, Route};
 use super::state::Shared;
 use super::util::mix;
-use super::{control, graphql, rest_repo};
+use super::{control, graphql, opencollective, rest_repo};
 
 pub async fn entry(req: HttpRequest, body: Bytes, shared: web::Data<Shared>) -> HttpResponse {
     let parsed = router::parse(req.method(), req.path());
@@ -38,7 +40,7 @@ pub async fn entry(req: HttpRequest, body: Bytes, shared: web::Data<Shared>) -> 
     });
     let resource = parsed.route.resource();
     let now = wall_clock();
-    if !authorized(&shared, &req) {
+    if parsed.route != Route::OpenCollective && !authorized(&shared, &req) {
         let denied = Answer::error(StatusCode::UNAUTHORIZED, "Bad credentials");
         return respond(denied, rate(&shared, resource, now), None);
     }
@@ -88,8 +90,10 @@ fn dispatch(
         Route::Repo(key, part) => rest::repo(&request, key, *part),
         Route::Graphql => {
             let budget = resource.map(|r| shared.limits().snapshot(r, now));
-            Ok(graphql::handle(&ctx, body, budget))
+            let sponsor = shared.opts.sponsor_token.as_deref().is_some_and(|t| token_of(req) == t);
+            Ok(graphql::handle(&ctx, body, budget, if sponsor { Viewer::Maintainer } else { Viewer::Anyone }))
         }
+        Route::OpenCollective => Ok(opencollective::handle(&world, body)),
         Route::RateLimit | Route::Control(_) | Route::Unknown => Err(Answer::not_found()),
     };
     handled.unwrap_or_else(|error| error)
@@ -97,9 +101,13 @@ fn dispatch(
 
 fn authorized(shared: &Shared, req: &HttpRequest) -> bool {
     let Some(expected) = &shared.opts.require_token else { return true };
+    token_of(req) == expected
+}
+
+/// The token of `Authorization: Bearer <token>` (or `token <token>`), `""` if none.
+fn token_of(req: &HttpRequest) -> &str {
     let given = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let token = given.strip_prefix("Bearer ").or_else(|| given.strip_prefix("token ")).unwrap_or("");
-    token.trim() == expected
+    given.strip_prefix("Bearer ").or_else(|| given.strip_prefix("token ")).unwrap_or("").trim()
 }
 
 fn primary_limited() -> Answer {

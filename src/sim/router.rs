@@ -32,6 +32,8 @@ pub enum RepoPart {
     StatsContributors,
     Contributors,
     CommunityProfile,
+    /// `contents/funding.json`, the one file the simulator serves (`funding_json.rs`).
+    FundingJson,
 }
 
 impl RepoPart {
@@ -51,6 +53,7 @@ impl RepoPart {
             ["stats", "contributors"] => RepoPart::StatsContributors,
             ["contributors"] => RepoPart::Contributors,
             ["community", "profile"] => RepoPart::CommunityProfile,
+            ["contents", "funding.json"] => RepoPart::FundingJson,
             _ => return None,
         })
     }
@@ -70,6 +73,7 @@ impl RepoPart {
             RepoPart::StatsContributors => "/stats/contributors",
             RepoPart::Contributors => "/contributors",
             RepoPart::CommunityProfile => "/community/profile",
+            RepoPart::FundingJson => "/contents/{path}",
         }
     }
 }
@@ -83,6 +87,8 @@ pub enum Route {
     Repo(RepoKey, RepoPart),
     RateLimit,
     Graphql,
+    /// `POST /opencollective/graphql/v2`: Open Collective, not GitHub (no GitHub budget or token).
+    OpenCollective,
     /// `/_sim/{name}`: the simulator's own controls.
     Control(String),
     Unknown,
@@ -92,7 +98,7 @@ impl Route {
     /// The rate-limit bucket a request spends from; `None` for free requests.
     pub fn resource(&self) -> Option<Resource> {
         match self {
-            Route::RateLimit | Route::Control(_) => None,
+            Route::RateLimit | Route::Control(_) | Route::OpenCollective => None,
             Route::Graphql => Some(Resource::Graphql),
             _ => Some(Resource::Core),
         }
@@ -116,6 +122,9 @@ pub fn parse(method: &Method, path: &str) -> Parsed {
     let (route, label) = match segs.as_slice() {
         ["_sim", name] => (Route::Control((*name).to_owned()), String::new()),
         ["graphql"] if method == Method::POST => (Route::Graphql, "POST /graphql".to_owned()),
+        ["opencollective", "graphql", "v2"] if method == Method::POST => {
+            (Route::OpenCollective, "POST /opencollective/graphql/v2".to_owned())
+        }
         ["rate_limit"] if get => (Route::RateLimit, "GET /rate_limit".to_owned()),
         ["orgs", org] if get => (Route::Org((*org).to_owned()), "GET /orgs/{org}".to_owned()),
         ["orgs", org, "repos"] if get => (Route::OrgRepos((*org).to_owned()), "GET /orgs/{org}/repos".to_owned()),
@@ -179,6 +188,16 @@ mod tests {
         assert_eq!(p.route, Route::Repo(RepoKey::Id(42), RepoPart::Reviews(7)));
         assert_eq!(parse(&Method::GET, "/repos/o/r/issues/x").route, Route::Unknown);
         assert_eq!(parse(&Method::POST, "/repos/o/r").route, Route::Unknown);
+        let p = parse(&Method::GET, "/repos/upkeep-sim/atlas/contents/funding.json");
+        assert_eq!(
+            (p.route, p.label.as_str()),
+            (
+                Route::Repo(RepoKey::Name { owner: "upkeep-sim".into(), name: "atlas".into() }, RepoPart::FundingJson),
+                "GET /repos/{o}/{r}/contents/{path}"
+            )
+        );
+        assert_eq!(parse(&Method::GET, "/repos/o/r/contents/README.md").route, Route::Unknown);
+        assert_eq!(parse(&Method::POST, "/opencollective/graphql/v2").route, Route::OpenCollective);
     }
 
     #[test]

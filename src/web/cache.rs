@@ -3,8 +3,9 @@
 //! Dashboards change only when the collector writes, so a rendered page stays valid until a sync
 //! run starts or finishes ([`db::runs::data_version`]), and at most [`TTL`] so that relative ages
 //! ("waiting 3 d") and day-aligned windows stay fresh. Only successful GETs of the dashboard,
-//! API and badge routes are cached, keyed by path and query; every request still costs one tiny
-//! indexed query to learn the data version, so a `collect` run in another process is seen too.
+//! API and badge routes are cached, keyed by path and query. The data version is read from the
+//! database at most once per [`VERSION_CHECK`], so a `collect` run in another process is seen
+//! within that second, and a cache hit touches no database at all.
 
 use std::{
     collections::HashMap,
@@ -25,6 +26,8 @@ use crate::{app::AppState, db};
 
 /// How long a cached page may be served while the data is unchanged.
 pub const TTL: Duration = Duration::from_secs(300);
+/// How often the data version is re-read from the database.
+pub const VERSION_CHECK: Duration = Duration::from_secs(1);
 /// Entries kept at most; the cache is cleared when full (pages are cheap to recompute).
 const MAX_ENTRIES: usize = 2_000;
 /// Route prefixes whose GET responses are cached.
@@ -40,9 +43,23 @@ struct Entry {
 #[derive(Default)]
 pub struct PageCache {
     entries: Mutex<HashMap<String, Entry>>,
+    /// The last data version read, and when.
+    version: Mutex<Option<(Instant, i64)>>,
 }
 
 impl PageCache {
+    /// The current data version, re-read from the database at most once per [`VERSION_CHECK`].
+    async fn version(&self, pool: &sqlx::SqlitePool) -> sqlx::Result<i64> {
+        if let Some((at, v)) = *self.version.lock().expect("cache lock") {
+            if at.elapsed() < VERSION_CHECK {
+                return Ok(v);
+            }
+        }
+        let v = db::runs::data_version(pool).await?;
+        *self.version.lock().expect("cache lock") = Some((Instant::now(), v));
+        Ok(v)
+    }
+
     fn get(&self, key: &str, version: i64) -> Option<(header::HeaderValue, Bytes)> {
         let entries = self.entries.lock().expect("cache lock");
         let e = entries.get(key)?;
@@ -67,14 +84,15 @@ pub async fn serve_cached(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let (Some(cache), Some(state)) = (req.app_data::<Data<PageCache>>().cloned(), req.app_data::<Data<AppState>>().cloned())
+    let (Some(cache), Some(state)) =
+        (req.app_data::<Data<PageCache>>().cloned(), req.app_data::<Data<AppState>>().cloned())
     else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     if !cacheable(&req) {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
-    let Ok(version) = db::runs::data_version(&state.db.pool).await else {
+    let Ok(version) = cache.version(&state.db.pool).await else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let key = req.uri().to_string();
@@ -89,9 +107,9 @@ pub async fn serve_cached(
     let (req, res) = response.into_parts();
     let content_type = res.headers().get(header::CONTENT_TYPE).cloned();
     let headers = res.headers().clone();
-    let body = actix_web::body::to_bytes(res.into_body()).await.map_err(|_| {
-        actix_web::error::ErrorInternalServerError("could not read a rendered page")
-    })?;
+    let body = actix_web::body::to_bytes(res.into_body())
+        .await
+        .map_err(|_| actix_web::error::ErrorInternalServerError("could not read a rendered page"))?;
     if let Some(content_type) = content_type {
         cache.put(key, version, content_type, body.clone());
     }

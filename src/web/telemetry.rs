@@ -46,13 +46,17 @@ impl HttpMetrics {
     }
 
     fn render(&self, out: &mut String) {
-        out.push_str("# HELP upkeep_http_request_duration_seconds Time to answer HTTP requests, by route and status.\n");
+        out.push_str(
+            "# HELP upkeep_http_request_duration_seconds Time to answer HTTP requests, by route and status.\n",
+        );
         out.push_str("# TYPE upkeep_http_request_duration_seconds histogram\n");
         let routes = self.routes.lock().expect("metrics lock").clone();
         for ((route, status), h) in routes {
             let labels = format!("route=\"{}\",status=\"{status}\"", label(&route));
             for (bound, count) in BUCKETS.iter().zip(h.counts) {
-                out.push_str(&format!("upkeep_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {count}\n"));
+                out.push_str(&format!(
+                    "upkeep_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {count}\n"
+                ));
             }
             out.push_str(&format!("upkeep_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}\n", h.count));
             out.push_str(&format!("upkeep_http_request_duration_seconds_sum{{{labels}}} {:.6}\n", h.sum));
@@ -86,7 +90,11 @@ pub async fn prometheus(state: Data<AppState>, http: Data<HttpMetrics>) -> Resul
     let sum = |f: fn(&db::runs::RunStatusTotals) -> i64| totals.iter().map(f).sum::<i64>();
     let counters: [(&str, &str, i64); 3] = [
         ("upkeep_sync_requests_total", "Requests sent to GitHub by the collector.", sum(|t| t.requests)),
-        ("upkeep_sync_not_modified_total", "Requests answered 304 Not Modified (free of quota).", sum(|t| t.not_modified)),
+        (
+            "upkeep_sync_not_modified_total",
+            "Requests answered 304 Not Modified (free of quota).",
+            sum(|t| t.not_modified),
+        ),
         ("upkeep_sync_items_written_total", "Rows written by the collector.", sum(|t| t.items_written)),
     ];
     for (name, help, value) in counters {
@@ -95,10 +103,18 @@ pub async fn prometheus(state: Data<AppState>, http: Data<HttpMetrics>) -> Resul
     }
     metric(&mut out, "upkeep_sync_errors_total", "counter", "Sync steps that failed.");
     out.push_str(&format!("upkeep_sync_errors_total {}\n", db::runs::count_failed_steps(&state.db.pool).await?));
-    metric(&mut out, "upkeep_repo_last_success_timestamp_seconds", "gauge", "Last successful sync per tracked repository.");
+    metric(
+        &mut out,
+        "upkeep_repo_last_success_timestamp_seconds",
+        "gauge",
+        "Last successful sync per tracked repository.",
+    );
     for t in db::repos::list_tracked(&state.db.pool).await? {
         let value = t.last_success_at.unwrap_or(0);
-        out.push_str(&format!("upkeep_repo_last_success_timestamp_seconds{{repo=\"{}\"}} {value}\n", label(&t.full_name)));
+        out.push_str(&format!(
+            "upkeep_repo_last_success_timestamp_seconds{{repo=\"{}\"}} {value}\n",
+            label(&t.full_name)
+        ));
     }
     http.render(&mut out);
     Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(out))

@@ -19,7 +19,8 @@ fn with_config(text: &str, env: &[(&str, &str)]) -> (i32, String) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.toml");
     std::fs::write(&path, text).unwrap();
-    let out = upkeep().args(["--config", path.to_str().unwrap(), "collect"]).envs(env.iter().copied()).output().unwrap();
+    let out =
+        upkeep().args(["--config", path.to_str().unwrap(), "collect"]).envs(env.iter().copied()).output().unwrap();
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
@@ -68,7 +69,8 @@ fn a_missing_explicit_config_file_is_an_error_naming_it() {
 
 #[test]
 fn every_command_has_help() {
-    for args in [&["--help"][..], &["serve", "--help"], &["collect", "--help"], &["sim", "--help"], &["demo", "--help"]] {
+    for args in [&["--help"][..], &["serve", "--help"], &["collect", "--help"], &["sim", "--help"], &["demo", "--help"]]
+    {
         let out = upkeep().args(args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");

@@ -76,7 +76,10 @@ async fn an_incremental_sync_after_one_percent_of_changes_equals_a_fresh_full_sy
     let run = upkeep::db::runs::list_recent_runs(&incremental.db.pool, 1).await.unwrap()[0].id;
     for r in upkeep::db::runs::list_run_resources(&incremental.db.pool, run).await.unwrap() {
         if r.items_written > 0 || r.requests > r.not_modified {
-            eprintln!("  {} {}: {} requests, {} x 304, {} items", r.scope, r.resource, r.requests, r.not_modified, r.items_written);
+            eprintln!(
+                "  {} {}: {} requests, {} x 304, {} items",
+                r.scope, r.resource, r.requests, r.not_modified, r.items_written
+            );
         }
     }
     assert!(delta.items_written * 20 < full.items_written, "only what changed is fetched: {delta:?} vs {full:?}");

@@ -145,7 +145,10 @@ fn responsiveness(rows: &[&ResponseItemRow], now: i64) -> Responsiveness {
     let times: Vec<ResponderTimes> = rows.iter().map(|r| responder_times(r)).collect();
     let classed: Vec<(AuthorClass, ResponseItem)> =
         rows.iter().map(|r| (author_class(r), responder_times(r).overall())).collect();
-    Responsiveness { by_responder: response_by_responder(&times, now), by_author: response_by_author_class(&classed, now) }
+    Responsiveness {
+        by_responder: response_by_responder(&times, now),
+        by_author: response_by_author_class(&classed, now),
+    }
 }
 
 /// Weekly open backlog over the window; the open counts before it are the running sum before.
@@ -165,7 +168,13 @@ fn backlog(rows: &ScopeRows, window: Window, include_bots: bool) -> BacklogSerie
             open_prs += op - cp;
         } else if r.week < window.to {
             let u = |v: i64| v.max(0) as u64;
-            in_window.push(WeekRollup { week: r.week, opened_issues: u(oi), closed_issues: u(ci), opened_prs: u(op), closed_prs: u(cp) });
+            in_window.push(WeekRollup {
+                week: r.week,
+                opened_issues: u(oi),
+                closed_issues: u(ci),
+                opened_prs: u(op),
+                closed_prs: u(cp),
+            });
         }
     }
     // Quiet weeks have no rollup row; the series still covers every week of the window.
@@ -213,7 +222,13 @@ fn burnout(rows: &ScopeRows, include_bots: bool, now: i64) -> Vec<BurnoutSignal>
         .map(|w| ContributionWeek {
             week: w.week,
             login: w.login.clone(),
-            contributions: (w.issues_opened + w.prs_opened + w.comments + w.reviews + w.review_comments + w.merges + w.commits)
+            contributions: (w.issues_opened
+                + w.prs_opened
+                + w.comments
+                + w.reviews
+                + w.review_comments
+                + w.merges
+                + w.commits)
                 .max(0) as u64,
         })
         .collect();

@@ -60,7 +60,14 @@ pub fn table(d: &Dashboard, name: &str, slug: &str, now: i64) -> Result<HttpResp
         "responses" => {
             csv.row(["kind", "split", "median", "p90", "answered", "unanswered"]);
             for r in views::response_rows(d) {
-                csv.row([r.kind.into(), r.split.into(), r.median, r.p90, r.answered.to_string(), r.unanswered.to_string()]);
+                csv.row([
+                    r.kind.into(),
+                    r.split.into(),
+                    r.median,
+                    r.p90,
+                    r.answered.to_string(),
+                    r.unanswered.to_string(),
+                ]);
             }
         }
         "load" => {
@@ -94,7 +101,11 @@ pub fn table(d: &Dashboard, name: &str, slug: &str, now: i64) -> Result<HttpResp
             let i = &d.inactive;
             for (status, list) in [("active", &i.active), ("drifting", &i.drifting), ("away", &i.away)] {
                 for p in list {
-                    csv.row([status.to_owned(), p.login.clone(), crate::web::format::datetime(Some(p.last_contribution_at))]);
+                    csv.row([
+                        status.to_owned(),
+                        p.login.clone(),
+                        crate::web::format::datetime(Some(p.last_contribution_at)),
+                    ]);
                 }
             }
         }

@@ -17,7 +17,8 @@ use super::{
 };
 use crate::{app::AppState, db, metrics::Quantile, web::WebError};
 
-pub const SORTS: [&str; 7] = ["name", "lifecycle", "backlog", "first-response", "bus-factor", "maintainers", "unanswered"];
+pub const SORTS: [&str; 7] =
+    ["name", "lifecycle", "backlog", "first-response", "bus-factor", "maintainers", "unanswered"];
 
 /// One row of the overview (also its JSON and CSV).
 #[derive(Debug, Clone, Serialize)]
@@ -108,7 +109,8 @@ pub async fn overview(state: Data<AppState>, query: Query<DashboardQuery>) -> Re
         Format::Html => {}
     }
     let ids: Vec<i64> = repos.iter().map(|r| r.id).collect();
-    let rollup = if ids.len() > 1 { Some(views::cards(&dashboard_for(&state, &ids, &scope, false).await?)) } else { None };
+    let rollup =
+        if ids.len() > 1 { Some(views::cards(&dashboard_for(&state, &ids, &scope, false).await?)) } else { None };
     let mut orgs: Vec<String> = repos.iter().map(|r| r.owner.clone()).collect();
     orgs.dedup();
     let windows = super::params::WINDOWS
@@ -149,7 +151,16 @@ fn sort(rows: &mut [RepoSummary], scope: &Scope) {
 
 fn csv(rows: &[RepoSummary]) -> HttpResponse {
     let mut csv = Csv::default();
-    csv.row(["repo", "lifecycle", "open_backlog", "backlog_change_12w", "first_response_median_seconds", "absence_factor", "active_maintainers", "unanswered"]);
+    csv.row([
+        "repo",
+        "lifecycle",
+        "open_backlog",
+        "backlog_change_12w",
+        "first_response_median_seconds",
+        "absence_factor",
+        "active_maintainers",
+        "unanswered",
+    ]);
     for r in rows {
         let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
         csv.row([

@@ -83,36 +83,62 @@ struct Resolved {
     archived: bool,
 }
 
-pub async fn repo(state: Data<AppState>, path: Path<(String, String)>, query: Query<DashboardQuery>) -> Result<HttpResponse, WebError> {
+pub async fn repo(
+    state: Data<AppState>,
+    path: Path<(String, String)>,
+    query: Query<DashboardQuery>,
+) -> Result<HttpResponse, WebError> {
     let (owner, name) = path.into_inner();
     let resolved = resolve_repo(&state, &owner, &name).await?;
     respond(&state, resolved, &query, None).await
 }
 
-pub async fn org(state: Data<AppState>, path: Path<String>, query: Query<DashboardQuery>) -> Result<HttpResponse, WebError> {
+pub async fn org(
+    state: Data<AppState>,
+    path: Path<String>,
+    query: Query<DashboardQuery>,
+) -> Result<HttpResponse, WebError> {
     let resolved = resolve_org(&state, &path.into_inner()).await?;
     respond(&state, resolved, &query, None).await
 }
 
-pub async fn api_repo(state: Data<AppState>, path: Path<(String, String)>, query: Query<DashboardQuery>) -> Result<HttpResponse, WebError> {
+pub async fn api_repo(
+    state: Data<AppState>,
+    path: Path<(String, String)>,
+    query: Query<DashboardQuery>,
+) -> Result<HttpResponse, WebError> {
     let (owner, name) = path.into_inner();
     let resolved = resolve_repo(&state, &owner, &name).await?;
     respond(&state, resolved, &query, Some(Format::Json)).await
 }
 
-pub async fn api_org(state: Data<AppState>, path: Path<String>, query: Query<DashboardQuery>) -> Result<HttpResponse, WebError> {
+pub async fn api_org(
+    state: Data<AppState>,
+    path: Path<String>,
+    query: Query<DashboardQuery>,
+) -> Result<HttpResponse, WebError> {
     let resolved = resolve_org(&state, &path.into_inner()).await?;
     respond(&state, resolved, &query, Some(Format::Json)).await
 }
 
 /// Loads and computes the dashboard of a scope for the request's window.
-pub async fn dashboard_for(state: &AppState, repo_ids: &[i64], scope: &Scope, archived: bool) -> Result<Dashboard, WebError> {
+pub async fn dashboard_for(
+    state: &AppState,
+    repo_ids: &[i64],
+    scope: &Scope,
+    archived: bool,
+) -> Result<Dashboard, WebError> {
     let now = chrono::Utc::now().timestamp();
     let rows = rows::load_rows(&state.db.pool, repo_ids, scope.from, scope.to, scope.include_bots, now).await?;
     Ok(dashboard::compute(&rows, Window::new(scope.from, scope.to), scope.include_bots, archived, now))
 }
 
-async fn respond(state: &AppState, r: Resolved, query: &DashboardQuery, force: Option<Format>) -> Result<HttpResponse, WebError> {
+async fn respond(
+    state: &AppState,
+    r: Resolved,
+    query: &DashboardQuery,
+    force: Option<Format>,
+) -> Result<HttpResponse, WebError> {
     let now = chrono::Utc::now().timestamp();
     let scope = query.scope(now, &QUEUE_SORTS)?;
     let d = dashboard_for(state, &r.repo_ids, &scope, r.archived).await?;
@@ -161,7 +187,12 @@ fn page(r: Resolved, scope: Scope, d: Dashboard) -> DashboardPage {
         repos: r.names,
         scope,
         tables: export::TABLES,
-        absence: vec![d.absence.commits.clone(), d.absence.merged_prs.clone(), d.absence.reviews.clone(), d.absence.issue_comments.clone()],
+        absence: vec![
+            d.absence.commits.clone(),
+            d.absence.merged_prs.clone(),
+            d.absence.reviews.clone(),
+            d.absence.issue_comments.clone(),
+        ],
         d,
     }
 }

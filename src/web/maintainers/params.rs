@@ -54,7 +54,8 @@ impl Scope {
 
     /// `2026-08-26 – 2026-11-24 (90 days)`.
     pub fn label(&self) -> String {
-        let day = |t: i64| Utc.timestamp_opt(t, 0).single().map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+        let day =
+            |t: i64| Utc.timestamp_opt(t, 0).single().map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
         format!("{} – {} ({} days)", day(self.from), day(self.to - 1), self.days())
     }
 
@@ -63,7 +64,9 @@ impl Scope {
         let window = match self.preset {
             Some(days) => format!("window={days}"),
             None => {
-                let day = |t: i64| Utc.timestamp_opt(t, 0).single().map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+                let day = |t: i64| {
+                    Utc.timestamp_opt(t, 0).single().map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+                };
                 format!("from={}&to={}", day(self.from), day(self.to - DAY))
             }
         };
@@ -117,7 +120,10 @@ impl DashboardQuery {
         match (&self.window, &self.from, &self.to) {
             (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(bad("give either window or from/to, not both".into())),
             (Some(w), None, None) => {
-                let days: i64 = w.trim_end_matches('d').parse().map_err(|_| bad(format!("window must be a number of days, not {w:?}")))?;
+                let days: i64 = w
+                    .trim_end_matches('d')
+                    .parse()
+                    .map_err(|_| bad(format!("window must be a number of days, not {w:?}")))?;
                 if !WINDOWS.contains(&days) {
                     return Err(bad(format!("window must be 30, 90 or 365 days (or use from/to dates), not {days}")));
                 }

@@ -65,12 +65,20 @@ pub async fn load_rows(
     })
 }
 
-/// Active (last contribution within the drift threshold), drifting and away contributors.
-async fn inactive_groups(pool: &sqlx::SqlitePool, scope: &str, now: i64) -> sqlx::Result<[(i64, Vec<(String, i64)>); 3]> {
+/// Active (last contribution within the drift threshold), drifting and away contributors: exact
+/// counts, and the most recent names of each group.
+async fn inactive_groups(
+    pool: &sqlx::SqlitePool,
+    scope: &str,
+    now: i64,
+) -> sqlx::Result<[(i64, Vec<(String, i64)>); 3]> {
     let t = InactivityThresholds::default();
-    let mut conn = pool.acquire().await?;
-    let active = q::last_contributions_between(&mut conn, scope, now - t.drift, i64::MAX, INACTIVE_SHOWN).await?;
-    let drifting = q::last_contributions_between(&mut conn, scope, now - t.away, now - t.drift, INACTIVE_SHOWN).await?;
-    let away = q::last_contributions_between(&mut conn, scope, i64::MIN, now - t.away, INACTIVE_SHOWN).await?;
-    Ok([active, drifting, away])
+    let (active_from, drift_from) = (now - t.drift, now - t.away);
+    let (active, drifting, away) = q::count_by_last_contribution(pool, scope, active_from, drift_from).await?;
+    let names = |from, to| q::list_recent_contributors(pool, scope, from, to, INACTIVE_SHOWN);
+    Ok([
+        (active, names(active_from, i64::MAX).await?),
+        (drifting, names(drift_from, active_from).await?),
+        (away, names(i64::MIN, drift_from).await?),
+    ])
 }

@@ -133,7 +133,12 @@ pub fn cards(d: &Dashboard) -> Vec<Card> {
             id: "backlog",
             label: "Open backlog",
             value: (d.open_issues + d.open_prs).to_string(),
-            detail: format!("{} issues · {} PRs · {} stale", d.open_issues, d.open_prs, d.issue_ageing.stale + d.pr_ageing.stale),
+            detail: format!(
+                "{} issues · {} PRs · {} stale",
+                d.open_issues,
+                d.open_prs,
+                d.issue_ageing.stale + d.pr_ageing.stale
+            ),
             explain: d.issue_ageing.explain(),
         },
         Card {
@@ -192,7 +197,8 @@ pub fn load_rows(d: &Dashboard) -> Vec<LoadRow> {
     }
     // The share is of all human responses, maintainers or not: each maintainer's weekly row
     // carries that week's total (`of`).
-    let weekly_totals: std::collections::BTreeMap<i64, u64> = d.load.weeks.iter().map(|w| (w.week, w.responses.of)).collect();
+    let weekly_totals: std::collections::BTreeMap<i64, u64> =
+        d.load.weeks.iter().map(|w| (w.week, w.responses.of)).collect();
     let all: u64 = weekly_totals.values().sum();
     let mut rows: Vec<LoadRow> = totals
         .into_iter()
