@@ -115,25 +115,8 @@ async fn answers_have_every_field_of_githubs_examples() {
     sim.stop().await;
 }
 
-const PULLS_QUERY: &str = r#"query UpkeepPullRequests($ids: [ID!]!) {
-  rateLimit { cost remaining resetAt }
-  nodes(ids: $ids) {
-    __typename
-    ... on PullRequest {
-      id databaseId number isDraft mergedAt
-      mergedBy { __typename login ... on User { databaseId } ... on Bot { databaseId } }
-      reviews(first: 100) {
-        totalCount
-        pageInfo { hasNextPage endCursor }
-        nodes { databaseId state submittedAt authorAssociation
-                author { __typename login ... on User { databaseId } ... on Bot { databaseId } } }
-      }
-      timelineItems(first: 100, itemTypes: [READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT]) {
-        nodes { __typename ... on ReadyForReviewEvent { createdAt } ... on ConvertToDraftEvent { createdAt } }
-      }
-    }
-  }
-}"#;
+/// The collector's own query.
+const PULLS_QUERY: &str = crate::github::graphql::PULL_REQUESTS_QUERY;
 
 #[tokio::test]
 async fn graphql_answers_pull_requests_by_node_id_in_order() {

@@ -71,28 +71,8 @@ async fn community_profiles_have_githubs_shape_and_differ_by_repository() {
     sim.stop().await;
 }
 
-const NEWCOMER_QUERY: &str = r#"query UpkeepNewcomerIssues($ids: [ID!]!) {
-  rateLimit { cost remaining resetAt }
-  nodes(ids: $ids) {
-    __typename
-    ... on Issue {
-      databaseId number state updatedAt
-      assignees(first: 10) { nodes { login } }
-      labels(first: 30) { nodes { name } }
-      timelineItems(first: 100, itemTypes: [CROSS_REFERENCED_EVENT, CONNECTED_EVENT, ASSIGNED_EVENT, UNASSIGNED_EVENT, ISSUE_COMMENT]) {
-        totalCount
-        nodes {
-          __typename
-          ... on CrossReferencedEvent { createdAt willCloseTarget source { __typename ... on PullRequest { number state author { login } repository { nameWithOwner } } } }
-          ... on ConnectedEvent { createdAt subject { __typename ... on PullRequest { number state } } }
-          ... on AssignedEvent { createdAt assignee { __typename ... on User { login } } }
-          ... on UnassignedEvent { createdAt assignee { __typename ... on User { login } } }
-          ... on IssueComment { databaseId createdAt body authorAssociation author { login } }
-        }
-      }
-    }
-  }
-}"#;
+/// The collector's own query, so the simulator is tested against exactly what is sent.
+const NEWCOMER_QUERY: &str = crate::github::graphql::NEWCOMER_ISSUES_QUERY;
 
 /// The first issue number of `repo` in `case`.
 fn issue_in(sim: &SimServer, repo: &str, case: Case) -> u32 {

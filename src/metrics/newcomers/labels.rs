@@ -12,23 +12,8 @@
 
 use serde::Serialize;
 
-/// Newcomer labels recognised when the configuration names none.
-pub const DEFAULT_NEWCOMER_LABELS: &[&str] = &[
-    "good first issue",
-    "good-first-issue",
-    "beginner",
-    "easy",
-    "first-timers-only",
-    "help wanted",
-    "up-for-grabs",
-    "mentored",
-    "starter",
-    "low-hanging-fruit",
-    "first issue",
-    "newcomer",
-    "beginner-friendly",
-    "good for beginners",
-];
+/// Newcomer labels recognised when the configuration names none (`[newcomers] labels`).
+pub const DEFAULT_NEWCOMER_LABELS: &[&str] = &crate::config::DEFAULT_NEWCOMER_LABELS;
 
 /// GitHub's limit on the length of a login.
 const MAX_LOGIN_LEN: usize = 39;
