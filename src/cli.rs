@@ -81,6 +81,10 @@ pub struct SimArgs {
     /// `retry-after` seconds sent with 403/429 faults
     #[arg(long, default_value_t = 1)]
     pub retry_after_secs: u64,
+    /// The simulated "now" (unix seconds) that the generated history ends at
+    /// [default: the current hour, so dashboards' recent windows are full]
+    #[arg(long)]
+    pub epoch: Option<i64>,
 }
 
 fn fraction(s: &str) -> Result<f64, String> {
@@ -141,6 +145,7 @@ async fn sim(args: SimArgs) -> anyhow::Result<ExitCode> {
     opts.rate_limit = args.rate_limit;
     opts.rate_window_secs = args.rate_window_secs;
     opts.retry_after_secs = args.retry_after_secs;
+    opts.epoch = args.epoch.unwrap_or_else(|| chrono::Utc::now().timestamp() / 3600 * 3600);
     crate::sim::run(opts, args.port).await?;
     Ok(ExitCode::SUCCESS)
 }
