@@ -45,10 +45,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .default_service(web::to(home::not_found));
 }
 
-/// Bad query strings become a 400 page saying what was wrong, not actix's bare text.
+/// Bad query strings become a 400 saying what was wrong, not actix's bare text: the error page,
+/// or `{"error": ...}` under `/api/`.
 pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default()
-        .error_handler(|err, _| WebError::BadRequest(format!("bad query parameter: {err}")).into())
+    web::QueryConfig::default().error_handler(|err, req| {
+        let error = WebError::BadRequest(format!("bad query parameter: {err}"));
+        if req.path().starts_with("/api/") {
+            actix_web::error::InternalError::from_response(err, error::json_error(&error)).into()
+        } else {
+            error.into()
+        }
+    })
 }
 
 pub fn path_config() -> web::PathConfig {

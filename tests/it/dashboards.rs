@@ -47,6 +47,16 @@ fn one(doc: &Html, css: &str) -> String {
     text(&found[0])
 }
 
+/// The message of an error answer: `{"error": ...}` under `/api/`, else the error page's text.
+fn error_message(path: &str, body: &str) -> String {
+    if path.starts_with("/api/") {
+        let json: serde_json::Value = serde_json::from_str(body).expect("API errors are JSON");
+        json["error"].as_str().expect("an error message").to_owned()
+    } else {
+        one(&Html::parse_document(body), ".error-message")
+    }
+}
+
 /// A card's `.value` and `.detail`.
 fn card(doc: &Html, id: &str) -> (String, String) {
     (one(doc, &format!("section.card#{id} .value")), one(doc, &format!("section.card#{id} .detail")))
@@ -475,9 +485,7 @@ async fn unknown_repos_and_orgs_get_a_404_page() {
     for path in ["/repos/acme/nope", "/orgs/nobody", "/api/v1/repos/acme/nope", "/api/v1/orgs/nobody"] {
         let (status, body) = get(&format!("{app}{path}")).await;
         assert_eq!(status, 404, "{path}");
-        let doc = Html::parse_document(&body);
-        let message = one(&doc, ".error-message");
-        assert!(!message.is_empty(), "{path} says why");
+        assert!(!error_message(path, &body).is_empty(), "{path} says why");
     }
     let (_, body) = get(&format!("{app}/repos/acme/nope")).await;
     assert_eq!(
@@ -511,7 +519,7 @@ async fn bad_query_parameters_get_a_400_with_a_message_never_a_500() {
     for (path, says) in cases {
         let (status, body) = get(&format!("{app}{path}")).await;
         assert_eq!(status, 400, "{path}: {body}");
-        let message = one(&Html::parse_document(&body), ".error-message");
+        let message = error_message(&path, &body);
         assert!(message.contains(says), "{path}: {message:?} should mention {says:?}");
     }
 }

@@ -126,11 +126,11 @@ pub async fn overview(state: Data<AppState>, query: Query<DashboardQuery>) -> Re
     Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page.render()?))
 }
 
-/// `/api/v1/overview`: the overview table as JSON.
-pub async fn api(state: Data<AppState>, query: Query<DashboardQuery>) -> Result<HttpResponse, WebError> {
+/// `/api/v1/overview`: the overview table as JSON; errors are JSON too.
+pub async fn api(state: Data<AppState>, query: Query<DashboardQuery>) -> HttpResponse {
     let mut query = query.into_inner();
     query.format = Some("json".to_owned());
-    overview(state, Query(query)).await
+    overview(state, Query(query)).await.unwrap_or_else(|e| crate::web::error::json_error(&e))
 }
 
 fn sort(rows: &mut [RepoSummary], scope: &Scope) {

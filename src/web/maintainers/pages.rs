@@ -13,7 +13,12 @@ use super::{
     params::{DashboardQuery, Format, Scope, WINDOWS},
     rows, views,
 };
-use crate::{app::AppState, db, metrics::Window, web::WebError};
+use crate::{
+    app::AppState,
+    db,
+    metrics::Window,
+    web::{WebError, error::json_error},
+};
 
 /// Sort keys of the unanswered queue.
 pub const QUEUE_SORTS: [&str; 3] = ["age", "repo", "author"];
@@ -102,23 +107,27 @@ pub async fn org(
     respond(&state, resolved, &query, None).await
 }
 
+/// `/api/v1/repos/{owner}/{name}`: the dashboard as JSON; errors are JSON too.
 pub async fn api_repo(
     state: Data<AppState>,
     path: Path<(String, String)>,
     query: Query<DashboardQuery>,
-) -> Result<HttpResponse, WebError> {
+) -> HttpResponse {
     let (owner, name) = path.into_inner();
-    let resolved = resolve_repo(&state, &owner, &name).await?;
-    respond(&state, resolved, &query, Some(Format::Json)).await
+    let result = async {
+        let resolved = resolve_repo(&state, &owner, &name).await?;
+        respond(&state, resolved, &query, Some(Format::Json)).await
+    };
+    result.await.unwrap_or_else(|e| json_error(&e))
 }
 
-pub async fn api_org(
-    state: Data<AppState>,
-    path: Path<String>,
-    query: Query<DashboardQuery>,
-) -> Result<HttpResponse, WebError> {
-    let resolved = resolve_org(&state, &path.into_inner()).await?;
-    respond(&state, resolved, &query, Some(Format::Json)).await
+/// `/api/v1/orgs/{org}`: the org dashboard as JSON; errors are JSON too.
+pub async fn api_org(state: Data<AppState>, path: Path<String>, query: Query<DashboardQuery>) -> HttpResponse {
+    let result = async {
+        let resolved = resolve_org(&state, &path.into_inner()).await?;
+        respond(&state, resolved, &query, Some(Format::Json)).await
+    };
+    result.await.unwrap_or_else(|e| json_error(&e))
 }
 
 /// Loads and computes the dashboard of a scope for the request's window.
