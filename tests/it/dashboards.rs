@@ -3,10 +3,9 @@
 //! bad input, hostile text, badges and `/metrics`. Expected values are the hand computations in
 //! `seed.rs`; HTML is read through CSS selectors.
 
-use scraper::{ElementRef, Html, Selector};
-use serde_json::Value;
+use scraper::{Html, Selector};
 
-use crate::helpers::{Store, config_for, get, spawn_app};
+use crate::helpers::{Store, config_for, get, json, page, select, spawn_app, text};
 use crate::seed::{self, DAY, HOSTILE_LABEL, HOSTILE_LOGIN, HOSTILE_TITLE};
 
 /// A fresh store with the seeded dataset and the app serving it; keep the store alive.
@@ -17,28 +16,8 @@ async fn seeded_app() -> (Store, String) {
     (store, app)
 }
 
-async fn page(url: &str) -> Html {
-    let (status, body) = get(url).await;
-    assert_eq!(status, 200, "{url}: {body}");
-    Html::parse_document(&body)
-}
-
-async fn json(url: &str) -> Value {
-    let (status, body) = get(url).await;
-    assert_eq!(status, 200, "{url}: {body}");
-    serde_json::from_str(&body).expect("JSON")
-}
-
 fn sel(css: &str) -> Selector {
     Selector::parse(css).expect("selector")
-}
-
-fn select<'a>(doc: &'a Html, css: &str) -> Vec<ElementRef<'a>> {
-    doc.select(&sel(css)).collect()
-}
-
-fn text(el: &ElementRef<'_>) -> String {
-    el.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn one(doc: &Html, css: &str) -> String {

@@ -133,3 +133,27 @@ pub fn page_lower_bound(sim: &SimServer) -> (u64, u64) {
     }
     (bound, reviews)
 }
+
+/// GET a page that must answer 200, parsed as HTML.
+pub async fn page(url: &str) -> scraper::Html {
+    let (status, body) = get(url).await;
+    assert_eq!(status, 200, "{url}: {body}");
+    scraper::Html::parse_document(&body)
+}
+
+/// GET a JSON answer that must be 200.
+pub async fn json(url: &str) -> serde_json::Value {
+    let (status, body) = get(url).await;
+    assert_eq!(status, 200, "{url}: {body}");
+    serde_json::from_str(&body).expect("JSON")
+}
+
+/// Elements of `doc` matching a CSS selector.
+pub fn select<'a>(doc: &'a scraper::Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    doc.select(&scraper::Selector::parse(css).expect("selector")).collect()
+}
+
+/// An element's text with whitespace collapsed.
+pub fn text(el: &scraper::ElementRef<'_>) -> String {
+    el.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -62,7 +62,7 @@ use upkeep::db::{
     repos::{RepoOutcome, RepositoryRow},
 };
 
-use crate::helpers::{Store, config_for, get, spawn_app};
+use crate::helpers::{Store, config_for, get, json, page, select, spawn_app, text};
 
 const HOUR: i64 = 3_600;
 const DAY: i64 = 86_400;
@@ -327,26 +327,6 @@ async fn seeded_app() -> (Store, String, i64) {
 }
 
 // ---- reading pages ----
-
-async fn page(url: &str) -> Html {
-    let (status, body) = get(url).await;
-    assert_eq!(status, 200, "{url}: {body}");
-    Html::parse_document(&body)
-}
-
-async fn json(url: &str) -> Value {
-    let (status, body) = get(url).await;
-    assert_eq!(status, 200, "{url}: {body}");
-    serde_json::from_str(&body).expect("JSON")
-}
-
-fn select<'a>(doc: &'a Html, css: &str) -> Vec<ElementRef<'a>> {
-    doc.select(&Selector::parse(css).expect("selector")).collect()
-}
-
-fn text(el: &ElementRef<'_>) -> String {
-    el.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 fn texts(doc: &Html, css: &str) -> Vec<String> {
     select(doc, css).iter().map(text).collect()

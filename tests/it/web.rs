@@ -5,15 +5,7 @@
 use scraper::{Html, Selector};
 use upkeep::db;
 
-use crate::helpers::{Store, collect, config_for, get, sim_options, spawn_app, start_sim};
-
-fn select<'a>(doc: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
-    doc.select(&Selector::parse(css).expect("selector")).collect()
-}
-
-fn text(el: &scraper::ElementRef<'_>) -> String {
-    el.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
-}
+use crate::helpers::{Store, collect, config_for, get, select, sim_options, spawn_app, start_sim, text};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_answers_before_any_sync_and_the_overview_lists_repos_after_the_first() {
