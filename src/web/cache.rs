@@ -28,8 +28,9 @@ use crate::{app::AppState, db};
 pub const TTL: Duration = Duration::from_secs(300);
 /// How often the data version is re-read from the database.
 pub const VERSION_CHECK: Duration = Duration::from_secs(1);
-/// Entries kept at most; the cache is cleared when full (pages are cheap to recompute).
-const MAX_ENTRIES: usize = 2_000;
+/// Bytes of rendered responses kept at most; the cache is cleared when a new entry would pass it,
+/// so clients asking for many distinct URLs cannot grow memory without bound.
+const MAX_BYTES: usize = 32 * 1024 * 1024;
 /// Route prefixes whose GET responses are cached.
 const CACHED: [&str; 6] = ["/repos/", "/orgs/", "/api/v1/repos/", "/api/v1/orgs/", "/api/v1/overview", "/badges/"];
 
@@ -43,6 +44,8 @@ struct Entry {
 #[derive(Default)]
 pub struct PageCache {
     entries: Mutex<HashMap<String, Entry>>,
+    /// Total body bytes held in `entries`.
+    bytes: Mutex<usize>,
     /// The last data version read, and when.
     version: Mutex<Option<(Instant, i64)>>,
 }
@@ -68,10 +71,16 @@ impl PageCache {
 
     fn put(&self, key: String, version: i64, content_type: header::HeaderValue, body: Bytes) {
         let mut entries = self.entries.lock().expect("cache lock");
-        if entries.len() >= MAX_ENTRIES {
+        let mut bytes = self.bytes.lock().expect("cache lock");
+        if *bytes + body.len() > MAX_BYTES {
             entries.clear();
+            *bytes = 0;
         }
-        entries.insert(key, Entry { version, stored: Instant::now(), content_type, body });
+        *bytes += body.len();
+        let entry = Entry { version, stored: Instant::now(), content_type, body };
+        if let Some(old) = entries.insert(key, entry) {
+            *bytes -= old.body.len();
+        }
     }
 }
 
@@ -118,4 +127,35 @@ pub async fn serve_cached(
         rebuilt.insert_header((name.clone(), value.clone()));
     }
     Ok(ServiceResponse::new(req, rebuilt.body(body)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html() -> header::HeaderValue {
+        header::HeaderValue::from_static("text/html")
+    }
+
+    #[test]
+    fn an_entry_is_served_only_for_the_data_version_it_was_rendered_at() {
+        let cache = PageCache::default();
+        cache.put("/repos/o/n".into(), 7, html(), Bytes::from_static(b"page"));
+        assert_eq!(cache.get("/repos/o/n", 7).map(|(_, b)| b), Some(Bytes::from_static(b"page")));
+        assert!(cache.get("/repos/o/n", 8).is_none(), "a sync run since then makes it stale");
+        assert!(cache.get("/repos/o/other", 7).is_none());
+    }
+
+    #[test]
+    fn the_cache_never_holds_more_than_its_byte_budget() {
+        let cache = PageCache::default();
+        let big = Bytes::from(vec![b'x'; MAX_BYTES / 3 + 1]);
+        for i in 0..10 {
+            cache.put(format!("/repos/o/{i}"), 1, html(), big.clone());
+            assert!(*cache.bytes.lock().unwrap() <= MAX_BYTES);
+        }
+        cache.put("/repos/o/9".into(), 1, html(), Bytes::from_static(b"small"));
+        let held: usize = cache.entries.lock().unwrap().values().map(|e| e.body.len()).sum();
+        assert_eq!(held, *cache.bytes.lock().unwrap(), "the byte count tracks replaced entries");
+    }
 }
