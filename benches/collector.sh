@@ -6,8 +6,9 @@
 #
 # Reports: items written per second and peak RSS of the full sync (targets at `large`: >= 10k
 # items/s, <= 200 MB), its request count against the page lower bound (sum over listings of
-# ceil(items/100), plus one request each for metadata, stats and the community profile, plus the
-# GraphQL batches), and the re-sync costs.
+# ceil(items/100), plus one request each for metadata, stats, the community profile and
+# contents/funding.json, plus the GraphQL batches: reviews, and one UpkeepFunding per repository;
+# UpkeepSponsorable adds one per personal GITHUB funding link), and the re-sync costs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${1:-large}
@@ -20,6 +21,7 @@ SIM=$!
 trap 'kill $SIM 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$PORT/_sim/totals" > "$WORK/totals.json" 2>/dev/null && break; sleep 0.5; done
 
+export UPKEEP_FUNDING__OPEN_COLLECTIVE_URL="http://127.0.0.1:$PORT/opencollective/graphql/v2"
 export UPKEEP_GITHUB__API_URL="http://127.0.0.1:$PORT" UPKEEP_SOURCES__ORGS=upkeep-sim UPKEEP_SOURCES__REPOS= \
        UPKEEP_SOURCES__INCLUDE_ARCHIVED=true UPKEEP_DATABASE__PATH="$WORK/bench.db" UPKEEP_COLLECTOR__RESERVE=0
 unset GITHUB_TOKEN GH_TOKEN
@@ -35,8 +37,8 @@ work, scale = sys.argv[1], sys.argv[2]
 totals = json.load(open(f"{work}/totals.json"))
 pages = lambda n: max(1, math.ceil(n / 100))
 bound = pages(len(totals)) + sum(1 + pages(t["issues_and_prs"]) + pages(t["issue_comments"]) + pages(t["review_comments"])
-                                 + pages(t["pulls"]) + pages(t["releases"]) + 2 for t in totals)
-reviews = sum(math.ceil(t["pulls"] / 50) for t in totals)
+                                 + pages(t["pulls"]) + pages(t["releases"]) + 2 + 1 for t in totals)
+reviews = sum(math.ceil(t["pulls"] / 50) for t in totals) + len(totals)
 items = sum(t["issues_and_prs"] + t["issue_comments"] + t["review_comments"] + t["reviews"] + t["releases"] for t in totals)
 biggest = max(totals, key=lambda t: t["issues_and_prs"])
 def rss(name):

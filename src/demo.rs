@@ -56,6 +56,7 @@ pub async fn run(mut config: Config, port: u16, scale: Scale, tick_secs: u64) ->
 fn demo_config(config: &mut Config, sim_url: &str, db_path: &std::path::Path, port: u16) -> anyhow::Result<()> {
     config.github.api_url = sim_url.parse()?;
     config.github.graphql_url = None;
+    config.funding.open_collective_url = format!("{sim_url}/opencollective/graphql/v2").parse()?;
     config.sources.repos.clear();
     config.sources.orgs = vec!["upkeep-sim".to_owned()];
     config.sources.include_archived = true;

@@ -53,6 +53,7 @@ pub struct Config {
     pub collector: CollectorConfig,
     pub people: PeopleConfig,
     pub newcomers: NewcomersConfig,
+    pub funding: FundingConfig,
 }
 
 /// `[github]`: how to reach the GitHub API. The token is not a setting: see [`token_from_env`].
@@ -172,6 +173,67 @@ pub struct NewcomersConfig {
     /// from `mentor: @login` labels and maintainers who offer help in the thread).
     #[serde(deserialize_with = "maintainer_map")]
     pub mentors: BTreeMap<RepoName, Vec<String>>,
+}
+
+/// `[funding]`: funding sources beyond GitHub, how often they are refreshed, and grants.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FundingConfig {
+    /// Open Collective's GraphQL v2 endpoint (default `https://api.opencollective.com/graphql/v2`;
+    /// the simulator serves one at `{sim}/opencollective/graphql/v2`). No token is sent there.
+    #[serde(with = "http_url")]
+    pub open_collective_url: Url,
+    /// Hours between two fetches of a repository's Sponsors data, Open Collective figures and a
+    /// missing funding.json (default 24; 0 fetches on every run). These requests are not
+    /// conditional, so an unchanged re-sync inside this window costs nothing.
+    pub refresh_hours: u64,
+    /// Open Collective slug per repository, `"owner/name" = "slug"`, overriding the slug of the
+    /// repository's `OPEN_COLLECTIVE` funding link (default none).
+    #[serde(deserialize_with = "collective_slugs")]
+    pub open_collective: BTreeMap<RepoName, String>,
+    /// Grants, as `[[funding.grants]]` tables with `funder`, `amount` (whole units), `currency`,
+    /// `start`, `end` (inclusive dates), `repos` and `purpose` (default none); see
+    /// [`crate::funding::grants`]. Not settable from the environment.
+    pub grants: Vec<crate::funding::Grant>,
+}
+
+impl Default for FundingConfig {
+    fn default() -> Self {
+        Self {
+            open_collective_url: Url::parse("https://api.opencollective.com/graphql/v2").expect("valid default URL"),
+            refresh_hours: 24,
+            open_collective: BTreeMap::new(),
+            grants: Vec::new(),
+        }
+    }
+}
+
+impl FundingConfig {
+    /// The configured Open Collective slug of a repository (under its configured or current name).
+    pub fn open_collective_slug(&self, name: &str, api_name: &str) -> Option<&str> {
+        self.open_collective.iter().find_map(|(repo, slug)| {
+            let key = repo.to_string();
+            (key.eq_ignore_ascii_case(name) || key.eq_ignore_ascii_case(api_name)).then_some(slug.as_str())
+        })
+    }
+}
+
+/// Open Collective slugs: letters, digits, `-` and `_`, lowercased as Open Collective does.
+fn collective_slugs<'de, D>(deserializer: D) -> Result<BTreeMap<RepoName, String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::de::Error as _;
+    let map = BTreeMap::<RepoName, String>::deserialize(deserializer)?;
+    map.into_iter()
+        .map(|(repo, slug)| {
+            let valid = !slug.is_empty() && slug.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            match valid {
+                true => Ok((repo, slug.to_ascii_lowercase())),
+                false => Err(D::Error::custom(format!("invalid Open Collective slug {slug:?} for {repo}"))),
+            }
+        })
+        .collect()
 }
 
 /// The newcomer labels recognised by default.

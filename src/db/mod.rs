@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod activity;
 pub mod dashboard;
 pub mod digest;
+pub mod funding;
 pub mod issues;
 pub mod newcomers;
 pub mod repos;

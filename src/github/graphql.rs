@@ -56,8 +56,12 @@ pub const NEWCOMER_ISSUES_QUERY: &str = r#"query UpkeepNewcomerIssues($ids: [ID!
 }"#;
 
 /// Every query the collector can send, for the schema-validation test.
-pub const ALL_QUERIES: &[(&str, &str)] =
-    &[("UpkeepPullRequests", PULL_REQUESTS_QUERY), ("UpkeepNewcomerIssues", NEWCOMER_ISSUES_QUERY)];
+pub const ALL_QUERIES: &[(&str, &str)] = &[
+    ("UpkeepPullRequests", PULL_REQUESTS_QUERY),
+    ("UpkeepNewcomerIssues", NEWCOMER_ISSUES_QUERY),
+    ("UpkeepFunding", FUNDING_QUERY),
+    ("UpkeepSponsorable", SPONSORABLE_QUERY),
+];
 
 #[derive(Debug, Deserialize)]
 pub struct IssueNodes {
@@ -200,4 +204,156 @@ impl Actor {
             name: None,
         })
     }
+}
+
+/// A repository's `fundingLinks` and its owner's GitHub Sponsors listing, goal, tiers, sponsors
+/// and totals. `totalRecurringMonthlyPriceInCents` is 0 for anyone but the sponsored account.
+pub const FUNDING_QUERY: &str = "query UpkeepFunding($owner: String!, $name: String!) { rateLimit { cost remaining resetAt } \
+  repository(owner: $owner, name: $name) { fundingLinks { platform url } owner { __typename login \
+  ... on Sponsorable { hasSponsorsListing sponsorsListing { name shortDescription activeGoal { kind targetValue \
+  percentComplete title } tiers(first: 20) { nodes { name monthlyPriceInCents isOneTime } } } \
+  sponsors(first: 100) { totalCount nodes { __typename ... on User { login } ... on Organization { login } } } \
+  sponsorshipsAsMaintainer(first: 1, includePrivate: false) { totalCount totalRecurringMonthlyPriceInCents } } } } }";
+
+/// A user's own Sponsors listing (a maintainer named in a `GITHUB` funding link).
+pub const SPONSORABLE_QUERY: &str = "query UpkeepSponsorable($login: String!) { rateLimit { cost remaining resetAt } \
+  user(login: $login) { login hasSponsorsListing sponsorsListing { name activeGoal { kind targetValue \
+  percentComplete title } tiers(first: 20) { nodes { name monthlyPriceInCents isOneTime } } } \
+  sponsors(first: 100) { totalCount nodes { __typename ... on User { login } ... on Organization { login } } } \
+  sponsorshipsAsMaintainer(first: 1, includePrivate: false) { totalCount totalRecurringMonthlyPriceInCents } } }";
+
+/// Open Collective's GraphQL v2 (not GitHub's, so not in [`ALL_QUERIES`]): an account's figures
+/// and its newest 100 credit transactions.
+pub const OPEN_COLLECTIVE_QUERY: &str = "query UpkeepOpenCollective($slug: String!) { account(slug: $slug) { slug name \
+  currency stats { balance { valueInCents currency } yearlyBudget { valueInCents currency } \
+  totalAmountReceived { valueInCents currency } } transactions(type: CREDIT, limit: 100) { totalCount \
+  nodes { createdAt amount { valueInCents currency } fromAccount { slug name } } } } }";
+
+/// `data` of `UpkeepFunding`; `repository` is `None` when GitHub answered NOT_FOUND.
+#[derive(Debug, Deserialize)]
+pub struct FundingData {
+    pub repository: Option<FundingRepository>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FundingRepository {
+    #[serde(default)]
+    pub funding_links: Vec<crate::funding::FundingLink>,
+    pub owner: SponsorableNode,
+}
+
+/// `data` of `UpkeepSponsorable`.
+#[derive(Debug, Deserialize)]
+pub struct SponsorableData {
+    pub user: Option<SponsorableNode>,
+}
+
+/// A `Sponsorable` account; fields are absent for an owner that is not sponsorable.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SponsorableNode {
+    pub login: String,
+    #[serde(default)]
+    pub has_sponsors_listing: bool,
+    pub sponsors_listing: Option<SponsorsListing>,
+    pub sponsors: Option<SponsorConnection>,
+    pub sponsorships_as_maintainer: Option<SponsorshipTotals>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SponsorsListing {
+    pub name: Option<String>,
+    pub active_goal: Option<SponsorsGoal>,
+    pub tiers: Option<TierConnection>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SponsorsGoal {
+    /// `TOTAL_SPONSORS_COUNT` or `MONTHLY_SPONSORSHIP_AMOUNT`.
+    pub kind: String,
+    pub target_value: i64,
+    pub percent_complete: i64,
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TierConnection {
+    pub nodes: Vec<Option<SponsorsTier>>,
+}
+
+#[derive(Debug, Deserialize, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SponsorsTier {
+    pub name: String,
+    pub monthly_price_in_cents: i64,
+    pub is_one_time: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SponsorConnection {
+    pub total_count: i64,
+    pub nodes: Vec<Option<Login>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SponsorshipTotals {
+    pub total_count: i64,
+    pub total_recurring_monthly_price_in_cents: i64,
+}
+
+/// `data` of `UpkeepOpenCollective`.
+#[derive(Debug, Deserialize)]
+pub struct OpenCollectiveData {
+    pub account: Option<OpenCollectiveAccount>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OpenCollectiveAccount {
+    pub slug: String,
+    pub name: Option<String>,
+    pub currency: String,
+    pub stats: OpenCollectiveStats,
+    pub transactions: OpenCollectiveTransactions,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenCollectiveStats {
+    pub balance: OpenCollectiveAmount,
+    pub yearly_budget: OpenCollectiveAmount,
+    pub total_amount_received: OpenCollectiveAmount,
+}
+
+/// Open Collective's `Amount`: `valueInCents` is a float in its schema.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenCollectiveAmount {
+    pub value_in_cents: Option<f64>,
+    pub currency: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenCollectiveTransactions {
+    pub total_count: i64,
+    pub nodes: Vec<OpenCollectiveTransaction>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenCollectiveTransaction {
+    pub created_at: DateTime<Utc>,
+    pub amount: OpenCollectiveAmount,
+    pub from_account: Option<OpenCollectiveAccountRef>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OpenCollectiveAccountRef {
+    pub slug: Option<String>,
+    pub name: Option<String>,
 }

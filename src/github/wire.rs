@@ -265,9 +265,63 @@ pub fn trailing_number(url: &str) -> Option<i64> {
     url.trim_end_matches('/').rsplit('/').next()?.parse().ok()
 }
 
+/// A file from `GET /repos/{o}/{r}/contents/{path}` (only what the collector reads).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ContentFile {
+    /// `file` here (a directory would be a list, a symlink `symlink`).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `base64` for files up to 1 MB; `none` above that (the content is then empty).
+    pub encoding: Option<String>,
+    #[serde(default)]
+    pub content: String,
+    pub html_url: Option<String>,
+}
+
+impl ContentFile {
+    /// The file's bytes: `content` is base64 wrapped at 60 characters; `None` when it is not
+    /// base64 (another encoding, or corrupt).
+    pub fn decoded(&self) -> Option<Vec<u8>> {
+        if self.encoding.as_deref() != Some("base64") {
+            return None;
+        }
+        let (mut out, mut acc, mut bits) = (Vec::new(), 0u32, 0u32);
+        for c in self.content.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=') {
+            let v = match c {
+                b'A'..=b'Z' => c - b'A',
+                b'a'..=b'z' => c - b'a' + 26,
+                b'0'..=b'9' => c - b'0' + 52,
+                b'+' => 62,
+                b'/' => 63,
+                _ => return None,
+            };
+            acc = (acc << 6) | u32::from(v);
+            bits += 6;
+            if bits >= 8 {
+                bits -= 8;
+                out.push((acc >> bits) as u8);
+                acc &= (1 << bits) - 1;
+            }
+        }
+        Some(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn content_files_decode_wrapped_base64() {
+        let file = ContentFile {
+            kind: "file".into(),
+            encoding: Some("base64".into()),
+            content: "eyJ2ZXJzaW9uIjog\nInYxLjAuMCJ9\n".into(),
+            html_url: None,
+        };
+        assert_eq!(file.decoded().as_deref(), Some(&br#"{"version": "v1.0.0"}"#[..]));
+        assert_eq!(ContentFile { encoding: None, ..file }.decoded(), None);
+    }
 
     #[test]
     fn trailing_number_reads_the_parent_number() {

@@ -8,23 +8,9 @@ use super::test_client::{get, get_with, post, request};
 use super::util::base64;
 use super::{Scale, SimOptions, SimServer};
 
-const FUNDING: &str = "query UpkeepFunding($owner: String!, $name: String!) { rateLimit { cost remaining resetAt } \
-  repository(owner: $owner, name: $name) { fundingLinks { platform url } owner { __typename login \
-  ... on Sponsorable { hasSponsorsListing sponsorsListing { name shortDescription activeGoal { kind targetValue \
-  percentComplete title } tiers(first: 20) { nodes { name monthlyPriceInCents isOneTime } } } \
-  sponsors(first: 100) { totalCount nodes { __typename ... on User { login } ... on Organization { login } } } \
-  sponsorshipsAsMaintainer(first: 1, includePrivate: false) { totalCount totalRecurringMonthlyPriceInCents } } } } }";
-
-const SPONSORABLE: &str = "query UpkeepSponsorable($login: String!) { rateLimit { cost remaining resetAt } \
-  user(login: $login) { login hasSponsorsListing sponsorsListing { name activeGoal { kind targetValue \
-  percentComplete title } tiers(first: 20) { nodes { name monthlyPriceInCents isOneTime } } } \
-  sponsors(first: 100) { totalCount nodes { __typename ... on User { login } ... on Organization { login } } } \
-  sponsorshipsAsMaintainer(first: 1, includePrivate: false) { totalCount totalRecurringMonthlyPriceInCents } } }";
-
-const OPEN_COLLECTIVE: &str = "query UpkeepOpenCollective($slug: String!) { account(slug: $slug) { slug name \
-  currency stats { balance { valueInCents currency } yearlyBudget { valueInCents currency } \
-  totalAmountReceived { valueInCents currency } } transactions(type: CREDIT, limit: 100) { totalCount \
-  nodes { createdAt amount { valueInCents currency } fromAccount { slug name } } } } }";
+const FUNDING: &str = crate::github::graphql::FUNDING_QUERY;
+const SPONSORABLE: &str = crate::github::graphql::SPONSORABLE_QUERY;
+const OPEN_COLLECTIVE: &str = crate::github::graphql::OPEN_COLLECTIVE_QUERY;
 
 async fn start(opts: SimOptions) -> SimServer {
     SimServer::start(opts, 0).await.expect("simulator starts")

@@ -88,6 +88,7 @@ async fn collect_json_prints_exactly_the_documented_summary() {
     let out = tokio::task::spawn_blocking(move || {
         upkeep()
             .args(["--config", config.to_str().unwrap(), "collect", "--json", "--repo", "upkeep-sim/comet"])
+            .env("UPKEEP_FUNDING__OPEN_COLLECTIVE_URL", format!("{url}/opencollective/graphql/v2"))
             .env("UPKEEP_GITHUB__API_URL", url)
             .env("UPKEEP_DATABASE__PATH", db)
             .output()

@@ -27,6 +27,7 @@ pub async fn start_sim(opts: SimOptions) -> SimServer {
 pub fn config_for(sim_url: &str, db_path: &std::path::Path) -> Config {
     let mut config = Config::default();
     config.github.api_url = sim_url.parse().expect("sim URL");
+    config.funding.open_collective_url = format!("{sim_url}/opencollective/graphql/v2").parse().expect("OC URL");
     config.sources.orgs = vec!["upkeep-sim".to_owned()];
     config.sources.include_archived = true;
     config.database.path = db_path.to_owned();
@@ -120,7 +121,9 @@ fn dechunk(body: &str) -> String {
 
 /// The page lower bound of a full sync: every listing's pages at 100 per page (an empty listing
 /// still costs one request), plus one request each for repo metadata, contributor stats and the
-/// community profile. The second number is the GraphQL review batches (50 PRs each).
+/// community profile, plus `contents/funding.json` (one request, a 404 where there is none). The
+/// second number is the GraphQL review batches (50 PRs each); the funding GraphQL requests
+/// (`UpkeepFunding`, `UpkeepSponsorable`) are in the simulator's GraphQL count, not here.
 pub fn page_lower_bound(sim: &SimServer) -> (u64, u64) {
     let pages = |n: u64| n.div_ceil(100).max(1);
     let totals = sim.totals();
@@ -128,7 +131,7 @@ pub fn page_lower_bound(sim: &SimServer) -> (u64, u64) {
     let mut reviews = 0;
     for t in &totals {
         bound += 1 + pages(t.issues_and_prs) + pages(t.issue_comments) + pages(t.review_comments) + pages(t.pulls);
-        bound += pages(t.releases) + 2;
+        bound += pages(t.releases) + 2 + 1;
         reviews += t.pulls.div_ceil(50);
     }
     (bound, reviews)

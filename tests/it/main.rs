@@ -7,6 +7,7 @@ mod cli;
 mod collector;
 mod collector_faults;
 mod dashboards;
+mod funding;
 mod graphql_schema;
 mod newcomers;
 mod newcomers_e2e;

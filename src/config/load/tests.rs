@@ -221,7 +221,9 @@ fn load_reads_the_file_and_names_it_in_errors() {
 #[test]
 fn the_schema_knows_every_key_including_optional_ones() {
     let schema = schema();
-    assert_eq!(keys_of(&schema).len(), 7);
+    assert_eq!(keys_of(&schema).len(), 8);
+    let funding = schema["funding"].as_table().unwrap();
+    assert_eq!(keys_of(funding), ["grants", "open_collective", "open_collective_url", "refresh_hours"]);
     assert_eq!(keys_of(schema["newcomers"].as_table().unwrap()), ["claim_days", "labels", "mentors"]);
     let github = schema["github"].as_table().unwrap();
     assert_eq!(keys_of(github), ["api_url", "graphql_url", "timeout_secs", "user_agent"]);

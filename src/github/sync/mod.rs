@@ -9,13 +9,16 @@
 //! 3–6. `issues`, `issue_comments`, `review_comments`, `pulls` ([`conversation`]);
 //! 7. `reviews`: GraphQL batches for pull requests changed since the last pass ([`reviews`]);
 //! 8. `derived`: first-response facts for changed items;
-//! 9. `releases` and `stats`, each conditional on its own ETag ([`extras`]).
+//! 9. `releases` and `stats`, each conditional on its own ETag ([`extras`]), then `community`;
+//! 10. `funding`, `sponsorable`, `manifest`, `open_collective` ([`funding`]); their failures do
+//!     not fail the repository.
 //!
 //! Failure policy: a repository that fails is recorded and the run goes on with the next one;
 //! a 401 stops the run (every repository would fail the same way).
 
 pub mod conversation;
 pub mod extras;
+pub mod funding;
 pub mod newcomers;
 pub mod progress;
 pub mod repo;

@@ -1,0 +1,332 @@
+//! Funding data: funding links and funding.json manifests per repository (current state), and the
+//! GitHub Sponsors and Open Collective snapshot series with Open Collective's transactions.
+//!
+//! Snapshot series hold change points: [`record_sponsors_snapshot`] and
+//! [`record_open_collective_snapshot`] write a new row only when a figure changed since the latest
+//! one, otherwise they move that row's `last_seen_at`. What the figures mean, and the money types
+//! they turn into, live in [`crate::funding`]; fetching them is `github::sync::funding`.
+
+use sqlx::{FromRow, SqliteConnection, SqliteExecutor};
+
+/// One entry of a repository's `fundingLinks`; `platform` is GitHub's code (`GITHUB`, `CUSTOM`, …).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+pub struct FundingLinkRow {
+    pub repo_id: i64,
+    pub seq: i64,
+    pub platform: String,
+    pub url: String,
+}
+
+/// Replaces a repository's funding links.
+pub async fn replace_funding_links(
+    tx: &mut SqliteConnection,
+    repo_id: i64,
+    rows: &[FundingLinkRow],
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM funding_links WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
+    for r in rows {
+        sqlx::query("INSERT INTO funding_links (repo_id, seq, platform, url) VALUES (?,?,?,?)")
+            .bind(r.repo_id)
+            .bind(r.seq)
+            .bind(&r.platform)
+            .bind(&r.url)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn list_funding_links<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Vec<FundingLinkRow>> {
+    sqlx::query_as("SELECT * FROM funding_links WHERE repo_id = ? ORDER BY seq").bind(repo_id).fetch_all(ex).await
+}
+
+/// One point of a sponsorable account's GitHub Sponsors series. Amounts are USD cents (GitHub
+/// Sponsors' currency); `recurring_monthly_cents` is only meaningful when `amounts_visible`.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+pub struct SponsorsSnapshotRow {
+    pub login: String,
+    pub fetched_at: i64,
+    pub last_seen_at: i64,
+    pub source: String,
+    pub has_listing: bool,
+    pub listing_name: Option<String>,
+    pub goal_kind: Option<String>,
+    pub goal_target: Option<i64>,
+    pub goal_percent: Option<i64>,
+    pub goal_title: Option<String>,
+    /// JSON array of `{"name", "monthly_cents", "one_time"}`.
+    pub tiers: String,
+    pub sponsor_count: i64,
+    /// JSON array of the sponsors' logins the token can see.
+    pub sponsor_logins: String,
+    pub active_sponsorships: i64,
+    pub recurring_monthly_cents: i64,
+    pub currency: String,
+    pub amounts_visible: bool,
+}
+
+impl SponsorsSnapshotRow {
+    /// Whether `other` carries the same figures (times aside).
+    fn same_figures(&self, other: &Self) -> bool {
+        let times = |r: &Self| Self { fetched_at: 0, last_seen_at: 0, ..r.clone() };
+        times(self) == times(other)
+    }
+}
+
+/// Records a fetch: a new point if any figure changed since the login's latest one (returns
+/// `true`), else moves the latest point's `last_seen_at`.
+pub async fn record_sponsors_snapshot(tx: &mut SqliteConnection, row: &SponsorsSnapshotRow) -> sqlx::Result<bool> {
+    let latest: Option<SponsorsSnapshotRow> =
+        sqlx::query_as("SELECT * FROM sponsors_snapshots WHERE login = ? ORDER BY fetched_at DESC LIMIT 1")
+            .bind(&row.login)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some(latest) = latest.filter(|l| l.same_figures(row) || l.fetched_at >= row.fetched_at) {
+        sqlx::query("UPDATE sponsors_snapshots SET last_seen_at = ? WHERE login = ? AND fetched_at = ?")
+            .bind(row.last_seen_at.max(latest.last_seen_at))
+            .bind(&latest.login)
+            .bind(latest.fetched_at)
+            .execute(&mut *tx)
+            .await?;
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO sponsors_snapshots (login, fetched_at, last_seen_at, source, has_listing, listing_name,
+             goal_kind, goal_target, goal_percent, goal_title, tiers, sponsor_count, sponsor_logins,
+             active_sponsorships, recurring_monthly_cents, currency, amounts_visible)
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    )
+    .bind(&row.login)
+    .bind(row.fetched_at)
+    .bind(row.last_seen_at)
+    .bind(&row.source)
+    .bind(row.has_listing)
+    .bind(&row.listing_name)
+    .bind(&row.goal_kind)
+    .bind(row.goal_target)
+    .bind(row.goal_percent)
+    .bind(&row.goal_title)
+    .bind(&row.tiers)
+    .bind(row.sponsor_count)
+    .bind(&row.sponsor_logins)
+    .bind(row.active_sponsorships)
+    .bind(row.recurring_monthly_cents)
+    .bind(&row.currency)
+    .bind(row.amounts_visible)
+    .execute(&mut *tx)
+    .await?;
+    Ok(true)
+}
+
+/// A login's Sponsors series, oldest first.
+pub async fn list_sponsors_snapshots<'e>(
+    ex: impl SqliteExecutor<'e>,
+    login: &str,
+) -> sqlx::Result<Vec<SponsorsSnapshotRow>> {
+    sqlx::query_as("SELECT * FROM sponsors_snapshots WHERE login = ? ORDER BY fetched_at")
+        .bind(login)
+        .fetch_all(ex)
+        .await
+}
+
+/// A repository's funding.json as fetched.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+pub struct ManifestRow {
+    pub repo_id: i64,
+    /// Where it was read (the contents API path's `html_url`, or the API path).
+    pub url: String,
+    pub raw: String,
+    /// The parsed document re-serialised, unknown fields kept; `None` when it did not parse.
+    pub parsed: Option<String>,
+    /// No error-level issue.
+    pub valid: bool,
+}
+
+/// One problem of a stored manifest (see [`crate::funding::ManifestIssue`]).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+pub struct ManifestIssueRow {
+    pub repo_id: i64,
+    pub seq: i64,
+    /// `error` or `warning`.
+    pub severity: String,
+    pub path: String,
+    pub message: String,
+    pub line: Option<i64>,
+    pub col: Option<i64>,
+}
+
+/// Replaces a repository's manifest and its issues.
+pub async fn replace_manifest(
+    tx: &mut SqliteConnection,
+    row: &ManifestRow,
+    issues: &[ManifestIssueRow],
+) -> sqlx::Result<()> {
+    delete_manifest(tx, row.repo_id).await?;
+    sqlx::query("INSERT INTO funding_manifests (repo_id, url, raw, parsed, valid) VALUES (?,?,?,?,?)")
+        .bind(row.repo_id)
+        .bind(&row.url)
+        .bind(&row.raw)
+        .bind(&row.parsed)
+        .bind(row.valid)
+        .execute(&mut *tx)
+        .await?;
+    for i in issues {
+        sqlx::query(
+            "INSERT INTO funding_manifest_issues (repo_id, seq, severity, path, message, line, col)
+             VALUES (?,?,?,?,?,?,?)",
+        )
+        .bind(i.repo_id)
+        .bind(i.seq)
+        .bind(&i.severity)
+        .bind(&i.path)
+        .bind(&i.message)
+        .bind(i.line)
+        .bind(i.col)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Forgets a repository's manifest (it was removed).
+pub async fn delete_manifest(tx: &mut SqliteConnection, repo_id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM funding_manifests WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM funding_manifest_issues WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
+    Ok(())
+}
+
+pub async fn get_manifest<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Option<ManifestRow>> {
+    sqlx::query_as("SELECT * FROM funding_manifests WHERE repo_id = ?").bind(repo_id).fetch_optional(ex).await
+}
+
+pub async fn list_manifest_issues<'e>(
+    ex: impl SqliteExecutor<'e>,
+    repo_id: i64,
+) -> sqlx::Result<Vec<ManifestIssueRow>> {
+    sqlx::query_as("SELECT * FROM funding_manifest_issues WHERE repo_id = ? ORDER BY seq")
+        .bind(repo_id)
+        .fetch_all(ex)
+        .await
+}
+
+/// One point of an Open Collective account's series; each amount in cents with its currency.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+pub struct OpenCollectiveSnapshotRow {
+    pub slug: String,
+    pub fetched_at: i64,
+    pub last_seen_at: i64,
+    pub source: String,
+    pub name: Option<String>,
+    pub currency: String,
+    pub balance_cents: i64,
+    pub balance_currency: String,
+    pub yearly_budget_cents: i64,
+    pub yearly_budget_currency: String,
+    pub total_received_cents: i64,
+    pub total_received_currency: String,
+    pub transactions_total: i64,
+}
+
+/// As [`record_sponsors_snapshot`], for an Open Collective account.
+pub async fn record_open_collective_snapshot(
+    tx: &mut SqliteConnection,
+    row: &OpenCollectiveSnapshotRow,
+) -> sqlx::Result<bool> {
+    let latest: Option<OpenCollectiveSnapshotRow> =
+        sqlx::query_as("SELECT * FROM open_collective_snapshots WHERE slug = ? ORDER BY fetched_at DESC LIMIT 1")
+            .bind(&row.slug)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let times =
+        |r: &OpenCollectiveSnapshotRow| OpenCollectiveSnapshotRow { fetched_at: 0, last_seen_at: 0, ..r.clone() };
+    if let Some(latest) = latest.filter(|l| times(l) == times(row) || l.fetched_at >= row.fetched_at) {
+        sqlx::query("UPDATE open_collective_snapshots SET last_seen_at = ? WHERE slug = ? AND fetched_at = ?")
+            .bind(row.last_seen_at.max(latest.last_seen_at))
+            .bind(&latest.slug)
+            .bind(latest.fetched_at)
+            .execute(&mut *tx)
+            .await?;
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO open_collective_snapshots (slug, fetched_at, last_seen_at, source, name, currency,
+             balance_cents, balance_currency, yearly_budget_cents, yearly_budget_currency,
+             total_received_cents, total_received_currency, transactions_total)
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    )
+    .bind(&row.slug)
+    .bind(row.fetched_at)
+    .bind(row.last_seen_at)
+    .bind(&row.source)
+    .bind(&row.name)
+    .bind(&row.currency)
+    .bind(row.balance_cents)
+    .bind(&row.balance_currency)
+    .bind(row.yearly_budget_cents)
+    .bind(&row.yearly_budget_currency)
+    .bind(row.total_received_cents)
+    .bind(&row.total_received_currency)
+    .bind(row.transactions_total)
+    .execute(&mut *tx)
+    .await?;
+    Ok(true)
+}
+
+/// A collective's series, oldest first.
+pub async fn list_open_collective_snapshots<'e>(
+    ex: impl SqliteExecutor<'e>,
+    slug: &str,
+) -> sqlx::Result<Vec<OpenCollectiveSnapshotRow>> {
+    sqlx::query_as("SELECT * FROM open_collective_snapshots WHERE slug = ? ORDER BY fetched_at")
+        .bind(slug)
+        .fetch_all(ex)
+        .await
+}
+
+/// One credit transaction (money received by the collective).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+pub struct OpenCollectiveTransactionRow {
+    pub slug: String,
+    /// A hash of (slug, created_at, amount, currency, from_slug): the query gives no stable id.
+    pub id: String,
+    pub created_at: i64,
+    pub amount_cents: i64,
+    pub currency: String,
+    pub from_slug: Option<String>,
+    pub from_name: Option<String>,
+    pub fetched_at: i64,
+}
+
+pub async fn upsert_open_collective_transaction<'e>(
+    ex: impl SqliteExecutor<'e>,
+    t: &OpenCollectiveTransactionRow,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO open_collective_transactions (slug, id, created_at, amount_cents, currency, from_slug,
+             from_name, fetched_at)
+         VALUES (?,?,?,?,?,?,?,?)
+         ON CONFLICT (slug, id) DO UPDATE SET from_name = excluded.from_name, fetched_at = excluded.fetched_at",
+    )
+    .bind(&t.slug)
+    .bind(&t.id)
+    .bind(t.created_at)
+    .bind(t.amount_cents)
+    .bind(&t.currency)
+    .bind(&t.from_slug)
+    .bind(&t.from_name)
+    .bind(t.fetched_at)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// A collective's transactions, newest first.
+pub async fn list_open_collective_transactions<'e>(
+    ex: impl SqliteExecutor<'e>,
+    slug: &str,
+) -> sqlx::Result<Vec<OpenCollectiveTransactionRow>> {
+    sqlx::query_as("SELECT * FROM open_collective_transactions WHERE slug = ? ORDER BY created_at DESC, id")
+        .bind(slug)
+        .fetch_all(ex)
+        .await
+}

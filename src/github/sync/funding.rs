@@ -1,0 +1,345 @@
+//! Funding data per repository, after the community profile: GitHub Sponsors (`funding`,
+//! `sponsorable`), the funding.json manifest (`manifest`) and Open Collective (`open_collective`).
+//!
+//! Quota: GraphQL and Open Collective requests cannot be conditional, so those steps (and the
+//! re-check of a funding.json that was missing) run at most once per `[funding] refresh_hours`
+//! per repository, tracked by each resource's `last_success_at` in `sync_state`; a manifest that
+//! exists is asked for with its ETag on every run (a `304` is free). An unchanged re-sync within
+//! the window is therefore all `304`s.
+//!
+//! Failure policy: funding is auxiliary, so a GitHub or Open Collective failure in these steps is
+//! recorded as the step's `failed` status and error in the run record, the last good data is kept,
+//! its refresh time is not moved (the next run tries again) and the repository is not failed.
+//! Only a `401` (every repository would fail) and database errors propagate.
+//!
+//! Open Collective is asked through a second [`GitHubClient`] (for its retries and timeouts)
+//! pointed at `[funding] open_collective_url`, without a token; its requests are therefore not in
+//! the run's GitHub request counts. Arbitrary manifest URLs are not fetched: only the repository's
+//! root `funding.json`. Sponsorable accounts are the repository owner and every login of a
+//! `GITHUB` funding link.
+
+use sha2::{Digest, Sha256};
+
+use super::{Collector, StepStatus, SyncError, now, progress::Progress, repo::RepoHandle, repo::Target};
+use crate::db::{self, funding as store, sync_state};
+use crate::funding::{self, Currency, Money, Platform, Severity};
+use crate::github::{ClientSettings, Fetched, GhError, GitHubClient, graphql, wire};
+
+/// The funding steps, each recorded in the run; see the module doc for the failure policy.
+pub async fn sync_funding(
+    c: &Collector,
+    run_id: i64,
+    target: &Target,
+    repo: &RepoHandle,
+    progress: &Progress,
+) -> Result<u64, SyncError> {
+    let scope = target.name.as_str();
+    progress.step("funding");
+    let mut items = tolerate(scope, c.step(run_id, scope, "funding", sponsors(c, scope, repo)).await)?;
+    items += tolerate(scope, c.step(run_id, scope, "sponsorable", sponsorables(c, scope, repo)).await)?;
+    progress.step("funding.json");
+    items += tolerate(scope, c.step(run_id, scope, "manifest", manifest(c, scope, repo)).await)?;
+    progress.step("open collective");
+    let slug = collective_slug(c, scope, repo).await?;
+    items += tolerate(scope, c.step(run_id, scope, "open_collective", open_collective(c, scope, slug)).await)?;
+    Ok(items)
+}
+
+/// A failed funding step costs the step, not the repository (already recorded by `step`).
+fn tolerate(scope: &str, result: Result<(StepStatus, u64), SyncError>) -> Result<u64, SyncError> {
+    match result {
+        Ok((_, items)) => Ok(items),
+        Err(SyncError::GitHub(e)) if !matches!(e, GhError::Unauthorized) => {
+            tracing::warn!(repo = scope, error = %e, "funding step failed; keeping the last good data");
+            Ok(0)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether `resource` succeeded within the refresh interval (so it need not run again).
+async fn fresh(c: &Collector, scope: &str, resource: &str) -> sqlx::Result<bool> {
+    let state = sync_state::get_sync_state(&c.db.pool, scope, resource).await?;
+    let window = c.config.funding.refresh_hours as i64 * 3_600;
+    Ok(state.last_success_at.is_some_and(|at| window > 0 && now() - at < window))
+}
+
+/// `UpkeepFunding`: the funding links and a Sponsors snapshot of the owner.
+async fn sponsors(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
+    if fresh(c, scope, "funding").await? {
+        return Ok((StepStatus::Skipped, 0));
+    }
+    let (owner, name) = repo.api_name.split_once('/').unwrap_or((&repo.api_name, ""));
+    let data: graphql::FundingData =
+        c.client.graphql(graphql::FUNDING_QUERY, serde_json::json!({ "owner": owner, "name": name })).await?;
+    let t = now();
+    let mut tx = c.db.begin_write().await?;
+    let mut written = 0;
+    if let Some(repository) = &data.repository {
+        let links: Vec<store::FundingLinkRow> = (repository.funding_links.iter().enumerate())
+            .map(|(i, l)| store::FundingLinkRow {
+                repo_id: repo.repo_id,
+                seq: i as i64,
+                platform: l.platform.code().to_owned(),
+                url: l.url.clone(),
+            })
+            .collect();
+        store::replace_funding_links(&mut tx, repo.repo_id, &links).await?;
+        written += links.len() as u64
+            + u64::from(store::record_sponsors_snapshot(&mut tx, &sponsors_row(&repository.owner, t)).await?);
+    }
+    sync_state::save_sync_state(&mut *tx, scope, "funding", None, None, t).await?;
+    tx.commit().await?;
+    Ok((StepStatus::Ok, written))
+}
+
+/// `UpkeepSponsorable` for every `GITHUB` funding link's login other than the owner.
+async fn sponsorables(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
+    if fresh(c, scope, "sponsorable").await? {
+        return Ok((StepStatus::Skipped, 0));
+    }
+    let owner = repo.api_name.split('/').next().unwrap_or_default();
+    let mut logins: Vec<String> = db::funding::list_funding_links(&c.db.pool, repo.repo_id)
+        .await?
+        .into_iter()
+        .filter(|l| Platform::parse(&l.platform) == Platform::GitHub)
+        .filter_map(|l| funding::github_sponsor_login(&l.url))
+        .filter(|login| !login.eq_ignore_ascii_case(owner))
+        .collect();
+    logins.sort_unstable_by_key(|l| l.to_ascii_lowercase());
+    logins.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    let mut written = 0;
+    for login in &logins {
+        let data: graphql::SponsorableData =
+            c.client.graphql(graphql::SPONSORABLE_QUERY, serde_json::json!({ "login": login })).await?;
+        let Some(user) = data.user else { continue };
+        let mut tx = c.db.begin_write().await?;
+        written += u64::from(store::record_sponsors_snapshot(&mut tx, &sponsors_row(&user, now())).await?);
+        tx.commit().await?;
+    }
+    sync_state::save_sync_state(&c.db.pool, scope, "sponsorable", None, None, now()).await?;
+    let status = if logins.is_empty() { StepStatus::Skipped } else { StepStatus::Ok };
+    Ok((status, written))
+}
+
+/// A Sponsors snapshot row. GitHub gives the recurring total only to the sponsored account, as 0
+/// to anyone else, so a 0 beside active sponsorships means "not visible", not "nothing".
+fn sponsors_row(node: &graphql::SponsorableNode, at: i64) -> store::SponsorsSnapshotRow {
+    let listing = node.sponsors_listing.as_ref();
+    let goal = listing.and_then(|l| l.active_goal.as_ref());
+    let tiers: Vec<serde_json::Value> = listing
+        .and_then(|l| l.tiers.as_ref())
+        .map(|t| t.nodes.iter().flatten().collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| serde_json::json!({ "name": t.name, "monthly_cents": t.monthly_price_in_cents, "one_time": t.is_one_time }))
+        .collect();
+    let sponsors = node.sponsors.as_ref();
+    let logins: Vec<&str> =
+        sponsors.map(|s| s.nodes.iter().flatten().filter_map(|n| n.login.as_deref()).collect()).unwrap_or_default();
+    let totals = node.sponsorships_as_maintainer.as_ref();
+    let active = totals.map_or(0, |t| t.total_count);
+    let recurring = totals.map_or(0, |t| t.total_recurring_monthly_price_in_cents);
+    store::SponsorsSnapshotRow {
+        login: node.login.clone(),
+        fetched_at: at,
+        last_seen_at: at,
+        source: "github_sponsors".to_owned(),
+        has_listing: node.has_sponsors_listing,
+        listing_name: listing.and_then(|l| l.name.clone()),
+        goal_kind: goal.map(|g| g.kind.clone()),
+        goal_target: goal.map(|g| g.target_value),
+        goal_percent: goal.map(|g| g.percent_complete),
+        goal_title: goal.and_then(|g| g.title.clone()),
+        tiers: serde_json::Value::from(tiers).to_string(),
+        sponsor_count: sponsors.map_or(0, |s| s.total_count),
+        sponsor_logins: serde_json::to_string(&logins).unwrap_or_else(|_| "[]".to_owned()),
+        active_sponsorships: active,
+        recurring_monthly_cents: recurring,
+        currency: Currency::USD.to_string(),
+        amounts_visible: recurring > 0 || active == 0,
+    }
+}
+
+/// `GET contents/funding.json`: with its ETag when one is stored; a missing file is re-checked
+/// once per refresh interval.
+async fn manifest(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
+    let stored = store::get_manifest(&c.db.pool, repo.repo_id).await?;
+    if stored.is_none() && fresh(c, scope, "manifest").await? {
+        return Ok((StepStatus::Skipped, 0));
+    }
+    let state = sync_state::get_sync_state(&c.db.pool, scope, "manifest").await?;
+    let etag = stored.as_ref().and(state.etag.as_deref());
+    let path = format!("/repos/{}/contents/funding.json", repo.api_name);
+    let fetched = match c.client.get::<wire::ContentFile>(&path, etag).await {
+        Err(GhError::NotFound { .. }) => {
+            let mut tx = c.db.begin_write().await?;
+            store::delete_manifest(&mut tx, repo.repo_id).await?;
+            sync_state::save_sync_state(&mut *tx, scope, "manifest", None, None, now()).await?;
+            tx.commit().await?;
+            return Ok((StepStatus::Ok, 0));
+        }
+        other => other?,
+    };
+    let (value, etag) = match fetched {
+        Fetched::NotModified => return Ok((StepStatus::NotModified, 0)),
+        Fetched::Pending => return Ok((StepStatus::Pending, 0)),
+        Fetched::Fresh { value, etag, .. } => (value, etag),
+    };
+    let Some(bytes) = value.decoded() else {
+        return Err(GhError::Status { url: path, status: 200, message: "funding.json is not base64".into() }.into());
+    };
+    let raw = String::from_utf8_lossy(&bytes).into_owned();
+    let (row, issues) = manifest_rows(repo.repo_id, value.html_url.unwrap_or(path), raw);
+    let mut tx = c.db.begin_write().await?;
+    store::replace_manifest(&mut tx, &row, &issues).await?;
+    sync_state::save_sync_state(&mut *tx, scope, "manifest", None, etag.as_deref(), now()).await?;
+    tx.commit().await?;
+    Ok((StepStatus::Ok, 1 + issues.len() as u64))
+}
+
+/// Parses and validates a manifest: the parsed document is kept even when it has errors (with
+/// every issue, warnings too); text that is not JSON keeps its line/column issue only.
+fn manifest_rows(repo_id: i64, url: String, raw: String) -> (store::ManifestRow, Vec<store::ManifestIssueRow>) {
+    let (parsed, issues) = match funding::parse_manifest(&raw) {
+        Ok(m) => {
+            let issues = funding::validate::validate(&m);
+            (Some(m), issues)
+        }
+        Err(issues) => match serde_json::from_str::<funding::Manifest>(&raw) {
+            Ok(m) => {
+                let all = funding::validate::validate(&m);
+                (Some(m), all)
+            }
+            Err(_) => (None, issues),
+        },
+    };
+    let valid = parsed.is_some() && !issues.iter().any(|i| i.severity == Severity::Error);
+    let rows = issues
+        .iter()
+        .enumerate()
+        .map(|(seq, i)| store::ManifestIssueRow {
+            repo_id,
+            seq: seq as i64,
+            severity: if i.severity == Severity::Error { "error" } else { "warning" }.to_owned(),
+            path: i.path.clone(),
+            message: i.message.clone(),
+            line: i.line.map(|l| l as i64),
+            col: i.column.map(|c| c as i64),
+        })
+        .collect();
+    let parsed = parsed.and_then(|m| serde_json::to_string(&m).ok());
+    (store::ManifestRow { repo_id, url, raw, parsed, valid }, rows)
+}
+
+/// The repository's collective: `[funding] open_collective`, else its `OPEN_COLLECTIVE` link.
+async fn collective_slug(c: &Collector, scope: &str, repo: &RepoHandle) -> sqlx::Result<Option<String>> {
+    if let Some(slug) = c.config.funding.open_collective_slug(scope, &repo.api_name) {
+        return Ok(Some(slug.to_owned()));
+    }
+    let links = store::list_funding_links(&c.db.pool, repo.repo_id).await?;
+    Ok(links
+        .iter()
+        .filter(|l| Platform::parse(&l.platform) == Platform::OpenCollective)
+        .find_map(|l| funding::open_collective_slug(&l.url)))
+}
+
+/// `UpkeepOpenCollective`: a snapshot of the collective's figures and its newest transactions.
+async fn open_collective(c: &Collector, scope: &str, slug: Option<String>) -> Result<(StepStatus, u64), SyncError> {
+    let Some(slug) = slug else { return Ok((StepStatus::Skipped, 0)) };
+    if fresh(c, scope, "open_collective").await? {
+        return Ok((StepStatus::Skipped, 0));
+    }
+    let client = open_collective_client(c)?;
+    let variables = serde_json::json!({ "slug": slug });
+    let data: graphql::OpenCollectiveData = match client.graphql(graphql::OPEN_COLLECTIVE_QUERY, variables).await {
+        // Open Collective's 401 is not GitHub's: it must not stop the run.
+        Err(GhError::Unauthorized) => return Err(GhError::Graphql("Open Collective answered 401".into()).into()),
+        other => other?,
+    };
+    let Some(account) = data.account else {
+        return Err(GhError::Graphql(format!("no Open Collective account {slug:?}")).into());
+    };
+    let t = now();
+    let (snapshot, transactions) = collective_rows(&slug, &account, t).map_err(GhError::Graphql)?;
+    let mut tx = c.db.begin_write().await?;
+    let mut written = u64::from(store::record_open_collective_snapshot(&mut tx, &snapshot).await?);
+    for row in &transactions {
+        store::upsert_open_collective_transaction(&mut *tx, row).await?;
+        written += 1;
+    }
+    sync_state::save_sync_state(&mut *tx, scope, "open_collective", None, None, t).await?;
+    tx.commit().await?;
+    Ok((StepStatus::Ok, written))
+}
+
+/// A client for Open Collective: the GitHub client's retries and timeouts, no token.
+fn open_collective_client(c: &Collector) -> Result<GitHubClient, GhError> {
+    let url = &c.config.funding.open_collective_url;
+    let settings = ClientSettings {
+        api_url: url.origin().ascii_serialization(),
+        graphql_url: url.to_string(),
+        user_agent: c.config.github.user_agent.clone(),
+        timeout: c.config.github.timeout(),
+        reserve: 0,
+        max_retries: c.config.collector.max_retries,
+        backoff_base: c.config.collector.backoff_base(),
+        backoff_max: c.config.collector.backoff_max(),
+    };
+    GitHubClient::new(settings, None)
+}
+
+/// An amount in cents with its currency (the account's when Open Collective leaves it out).
+fn money(amount: &graphql::OpenCollectiveAmount, fallback: &str) -> Result<Money, String> {
+    let code = amount.currency.as_deref().unwrap_or(fallback);
+    let currency = Currency::new(code).map_err(|e| format!("Open Collective currency {code:?}: {e}"))?;
+    Ok(Money::new(amount.value_in_cents.unwrap_or(0.0).round() as i64, currency))
+}
+
+type CollectiveRows = (store::OpenCollectiveSnapshotRow, Vec<store::OpenCollectiveTransactionRow>);
+
+fn collective_rows(slug: &str, a: &graphql::OpenCollectiveAccount, at: i64) -> Result<CollectiveRows, String> {
+    let stats = &a.stats;
+    let (balance, budget) = (money(&stats.balance, &a.currency)?, money(&stats.yearly_budget, &a.currency)?);
+    let received = money(&stats.total_amount_received, &a.currency)?;
+    let snapshot = store::OpenCollectiveSnapshotRow {
+        slug: slug.to_owned(),
+        fetched_at: at,
+        last_seen_at: at,
+        source: "open_collective".to_owned(),
+        name: a.name.clone(),
+        currency: a.currency.clone(),
+        balance_cents: balance.cents,
+        balance_currency: balance.currency.to_string(),
+        yearly_budget_cents: budget.cents,
+        yearly_budget_currency: budget.currency.to_string(),
+        total_received_cents: received.cents,
+        total_received_currency: received.currency.to_string(),
+        transactions_total: a.transactions.total_count,
+    };
+    let mut rows = Vec::new();
+    for t in &a.transactions.nodes {
+        let amount = money(&t.amount, &a.currency)?;
+        let from = t.from_account.as_ref();
+        let from_slug = from.and_then(|f| f.slug.clone());
+        let key = format!(
+            "{slug}|{}|{}|{}|{}",
+            t.created_at.to_rfc3339(),
+            amount.cents,
+            amount.currency,
+            from_slug.as_deref().unwrap_or("")
+        );
+        let id: String = Sha256::digest(key.as_bytes()).iter().take(16).map(|b| format!("{b:02x}")).collect();
+        rows.push(store::OpenCollectiveTransactionRow {
+            slug: slug.to_owned(),
+            id,
+            created_at: t.created_at.timestamp(),
+            amount_cents: amount.cents,
+            currency: amount.currency.to_string(),
+            from_slug,
+            from_name: from.and_then(|f| f.name.clone()),
+            fetched_at: at,
+        });
+    }
+    Ok((snapshot, rows))
+}
