@@ -265,6 +265,16 @@ pub struct UnansweredRow {
     pub labels: String,
 }
 
+/// The one definition of "unanswered" that the queue and its count share: open, no human
+/// non-author response, not a draft; bot-authored items only when `?2` (include bots) is true.
+/// Expects `issues i` and `accounts a` (left-joined on the author) and the scope as `?1`.
+macro_rules! unanswered_where {
+    () => {
+        "WHERE i.repo_id IN (SELECT value FROM json_each(?1)) AND i.state = 'open' AND i.first_response_at IS NULL
+           AND i.draft = 0 AND (?2 OR COALESCE(a.is_bot, 0) = 0)"
+    };
+}
+
 /// Oldest first. Draft pull requests are not waiting on anyone and are left out.
 pub async fn list_unanswered<'e>(
     ex: impl SqliteExecutor<'e>,
@@ -272,14 +282,13 @@ pub async fn list_unanswered<'e>(
     include_bots: bool,
     limit: i64,
 ) -> sqlx::Result<Vec<UnansweredRow>> {
-    sqlx::query_as(
+    sqlx::query_as(concat!(
         "SELECT r.full_name AS repo, r.html_url AS repo_html_url, i.number, i.title, i.is_pull_request,
-                i.created_at, a.login AS author, COALESCE(a.is_bot, 0) AS author_is_bot, i.labels
-         FROM issues i JOIN repositories r ON r.id = i.repo_id LEFT JOIN accounts a ON a.id = i.author_id
-         WHERE i.repo_id IN (SELECT value FROM json_each(?1)) AND i.state = 'open' AND i.first_response_at IS NULL
-           AND i.draft = 0 AND (?2 OR COALESCE(a.is_bot, 0) = 0)
-         ORDER BY i.created_at, i.id LIMIT ?3",
-    )
+                    i.created_at, a.login AS author, COALESCE(a.is_bot, 0) AS author_is_bot, i.labels
+             FROM issues i JOIN repositories r ON r.id = i.repo_id LEFT JOIN accounts a ON a.id = i.author_id ",
+        unanswered_where!(),
+        " ORDER BY i.created_at, i.id LIMIT ?3"
+    ))
     .bind(scope)
     .bind(include_bots)
     .bind(limit)
@@ -288,11 +297,10 @@ pub async fn list_unanswered<'e>(
 }
 
 pub async fn count_unanswered<'e>(ex: impl SqliteExecutor<'e>, scope: &str, include_bots: bool) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
-         WHERE i.repo_id IN (SELECT value FROM json_each(?1)) AND i.state = 'open' AND i.first_response_at IS NULL
-           AND i.draft = 0 AND (?2 OR COALESCE(a.is_bot, 0) = 0)",
-    )
+    sqlx::query_scalar(concat!(
+        "SELECT COUNT(*) FROM issues i LEFT JOIN accounts a ON a.id = i.author_id ",
+        unanswered_where!()
+    ))
     .bind(scope)
     .bind(include_bots)
     .fetch_one(ex)
