@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod digest;
 pub mod funding;
 pub mod issues;
+pub mod ledger;
 pub mod newcomers;
 pub mod repos;
 pub mod rollups;

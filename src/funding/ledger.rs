@@ -87,19 +87,38 @@ impl fmt::Display for Source {
     }
 }
 
-/// What an entry says about money. Only `Income` and `Grant` are money coming in; a `Plan` is an
-/// ask (a funding.json plan, a sponsor tier) and a `Goal` is a target.
+/// What an entry says about money. Only `Income` and `Grant` are money coming in; a `Budget` is
+/// a source's own projection of its recurring income (Open Collective's yearly budget), which
+/// counts in the monthly estimate but is never money received (the payments behind it are
+/// `Income`); a `Plan` is an ask (a funding.json plan, a sponsor tier) and a `Goal` is a target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum EntryKind {
     Income,
     Plan,
     Grant,
     Goal,
+    Budget,
 }
 
 impl EntryKind {
     fn is_money_in(self) -> bool {
         matches!(self, EntryKind::Income | EntryKind::Grant)
+    }
+
+    fn is_recurring_estimate(self) -> bool {
+        matches!(self, EntryKind::Income | EntryKind::Grant | EntryKind::Budget)
+    }
+}
+
+impl fmt::Display for EntryKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            EntryKind::Income => "income",
+            EntryKind::Plan => "plan",
+            EntryKind::Grant => "grant",
+            EntryKind::Goal => "goal",
+            EntryKind::Budget => "budget",
+        })
     }
 }
 
@@ -131,7 +150,8 @@ pub struct Entry {
 /// The monthly estimate's definition; the formula text lists every rule.
 pub const MONTHLY_ESTIMATE: Definition = Definition {
     name: "Estimated monthly funding",
-    formula: "Per currency, over income and grant entries with a visible amount that are running at `now` \
+    formula: "Per currency, over income, grant and budget entries (Open Collective's yearly budget, its own \
+              projection of recurring income) with a visible amount that are running at `now` \
               (a span with from <= now < to, or no end): a recurring amount counts at its monthly equivalent \
               (weekly x 52/12, fortnightly x 26/12, monthly x 1, yearly / 12); a lump over a span (a grant) \
               counts amount x (365/12 days) / span length, for the months its span covers. Single payments, \
@@ -160,12 +180,12 @@ fn monthly_equivalent(e: &Entry, now: i64) -> Option<Money> {
 
 /// Recurring money per month at `now`, per currency, by the rules in [`MONTHLY_ESTIMATE`].
 pub fn monthly_estimate(entries: &[Entry], now: i64) -> Totals {
-    entries.iter().filter(|e| e.kind.is_money_in()).filter_map(|e| monthly_equivalent(e, now)).collect()
+    entries.iter().filter(|e| e.kind.is_recurring_estimate()).filter_map(|e| monthly_equivalent(e, now)).collect()
 }
 
 /// The disclosure for [`monthly_estimate`]: how many entries counted, were hidden or were stale.
 pub fn explain_monthly_estimate(entries: &[Entry], now: i64) -> Explain {
-    let money_in: Vec<&Entry> = entries.iter().filter(|e| e.kind.is_money_in()).collect();
+    let money_in: Vec<&Entry> = entries.iter().filter(|e| e.kind.is_recurring_estimate()).collect();
     let counted: Vec<&&Entry> = money_in.iter().filter(|e| monthly_equivalent(e, now).is_some()).collect();
     MONTHLY_ESTIMATE.explain(vec![
         ("now", fmt_ts(now)),
@@ -303,6 +323,17 @@ mod tests {
         ];
         assert_eq!(monthly_estimate(&entries, JUL_2026), Totals::new());
         assert_eq!(usd(&monthly_ask(&entries, JUL_2026)), Some(10_000));
+    }
+
+    #[test]
+    fn a_budget_counts_in_the_estimate_but_is_never_money_received() {
+        let budget = Entry {
+            source: Source::OpenCollective,
+            ..entry(EntryKind::Budget, 1_200_000, ongoing(JAN_2026), Frequency::Yearly)
+        };
+        let entries = [budget];
+        assert_eq!(usd(&monthly_estimate(&entries, JUL_2026)), Some(100_000));
+        assert!(received_in(&entries, JAN_2026, JAN_2027).is_empty());
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod cache;
 pub mod charts;
 pub mod error;
 pub mod format;
+pub mod funding;
 pub mod home;
 pub mod maintainers;
 pub mod newcomers;

@@ -1,0 +1,102 @@
+//! Loading one project's funding rows: funding links, the Sponsors series of every sponsorable
+//! account behind it, the funding.json manifest and its issues, the Open Collective series and
+//! credits, the configured grants that cover it, and which funding steps last failed (their data
+//! is shown as stale). Nothing here computes; see [`super::entries`].
+
+use crate::config::Config;
+use crate::db::{
+    funding::{self as store, FundingLinkRow, ManifestIssueRow, ManifestRow, SponsorsSnapshotRow},
+    ledger::{self, StepOutcomeRow},
+    repos::RepositoryRow,
+};
+use crate::funding::{Grant, Platform, github_sponsor_login, open_collective_slug};
+
+/// A sponsorable account's Sponsors series (oldest first).
+#[derive(Debug, Clone)]
+pub struct SponsorAccount {
+    pub login: String,
+    /// Whether the account is the repository's owner (otherwise it came from a funding link).
+    pub is_owner: bool,
+    pub snapshots: Vec<SponsorsSnapshotRow>,
+}
+
+/// An Open Collective account: its figures over time (oldest first) and its recorded credits.
+#[derive(Debug, Clone)]
+pub struct Collective {
+    pub slug: String,
+    pub snapshots: Vec<store::OpenCollectiveSnapshotRow>,
+    pub transactions: Vec<store::OpenCollectiveTransactionRow>,
+}
+
+/// Everything the funding pages know about one repository.
+#[derive(Debug, Clone)]
+pub struct ProjectFunding {
+    pub repo: RepositoryRow,
+    pub links: Vec<FundingLinkRow>,
+    pub accounts: Vec<SponsorAccount>,
+    pub manifest: Option<ManifestRow>,
+    pub manifest_issues: Vec<ManifestIssueRow>,
+    pub collective: Option<Collective>,
+    pub grants: Vec<Grant>,
+    /// Each funding step's latest outcome that was not a skip.
+    pub outcomes: Vec<StepOutcomeRow>,
+}
+
+impl ProjectFunding {
+    /// The failed outcome of `resource`, if its latest attempt failed (its data is stale).
+    pub fn failure(&self, resource: &str) -> Option<&StepOutcomeRow> {
+        self.outcomes.iter().find(|o| o.resource == resource && o.status == "failed")
+    }
+
+    /// Whether any source is known at all (links, Sponsors listing, manifest, collective, grant).
+    pub fn has_any_source(&self) -> bool {
+        !self.links.is_empty()
+            || self.accounts.iter().any(|a| a.snapshots.last().is_some_and(|s| s.has_listing))
+            || self.manifest.is_some()
+            || self.collective.is_some()
+            || !self.grants.is_empty()
+    }
+}
+
+/// The sponsorable logins of a repository: its owner first, then every `GITHUB` funding link's
+/// account, without duplicates (as the collector asks for them).
+pub fn sponsor_logins(repo: &RepositoryRow, links: &[FundingLinkRow]) -> Vec<(String, bool)> {
+    let mut logins = vec![(repo.owner.clone(), true)];
+    for l in links.iter().filter(|l| Platform::parse(&l.platform) == Platform::GitHub) {
+        if let Some(login) = github_sponsor_login(&l.url)
+            && !logins.iter().any(|(known, _)| known.eq_ignore_ascii_case(&login))
+        {
+            logins.push((login, false));
+        }
+    }
+    logins
+}
+
+/// Loads one repository's funding rows.
+pub async fn project(pool: &sqlx::SqlitePool, config: &Config, repo: RepositoryRow) -> sqlx::Result<ProjectFunding> {
+    let links = store::list_funding_links(pool, repo.id).await?;
+    let mut accounts = Vec::new();
+    for (login, is_owner) in sponsor_logins(&repo, &links) {
+        let snapshots = store::list_sponsors_snapshots(pool, &login).await?;
+        accounts.push(SponsorAccount { login, is_owner, snapshots });
+    }
+    let manifest = store::get_manifest(pool, repo.id).await?;
+    let manifest_issues =
+        if manifest.is_some() { store::list_manifest_issues(pool, repo.id).await? } else { Vec::new() };
+    let slug = config
+        .funding
+        .open_collective_slug(&repo.full_name, &repo.full_name)
+        .map(str::to_owned)
+        .or_else(|| links.iter().find_map(|l| open_collective_slug(&l.url)));
+    let collective = match slug {
+        Some(slug) => {
+            let snapshots = store::list_open_collective_snapshots(pool, &slug).await?;
+            let transactions = store::list_open_collective_transactions(pool, &slug).await?;
+            (!snapshots.is_empty() || !transactions.is_empty()).then_some(Collective { slug, snapshots, transactions })
+        }
+        None => None,
+    };
+    let grants = config.funding.grants.iter().filter(|g| g.covers(&repo.full_name)).cloned().collect();
+    let outcomes = ledger::latest_funding_outcomes(pool, &repo.full_name).await?;
+    Ok(ProjectFunding { repo, links, accounts, manifest, manifest_issues, collective, grants, outcomes })
+}
