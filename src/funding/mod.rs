@@ -8,6 +8,7 @@
 //! - [`links`]: GitHub's `fundingLinks` platforms, Open Collective slugs and Sponsors logins;
 //! - [`ledger`]: entries from every source in one shape, the monthly estimate (a [`Definition`](crate::metrics::Definition)),
 //!   money received in a period by source, funding per active maintainer;
+//! - [`carriers`]: maintainers who carry load without visible funding;
 //! - [`goal`]: progress towards a monthly-amount or sponsor-count goal;
 //! - [`grants`]: configured grants ([`Grant`]) and their validation;
 //! - [`report`]: the impact report's default period, before/after windows and summary paragraph.
@@ -16,6 +17,7 @@
 //! stores, `config` embeds the grants, `web` renders. Amounts are integer cents; `now` and
 //! timestamps are unix seconds UTC, windows half-open as in [`crate::metrics`].
 
+pub mod carriers;
 pub mod goal;
 pub mod grants;
 pub mod ledger;

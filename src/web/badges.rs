@@ -24,6 +24,8 @@ pub enum BadgeColor {
     Orange,
     Red,
     Blue,
+    /// GitHub Sponsors' pink.
+    Pink,
     Grey,
 }
 
@@ -36,6 +38,7 @@ impl BadgeColor {
             BadgeColor::Orange => "#fe7d37",
             BadgeColor::Red => "#e05d44",
             BadgeColor::Blue => "#007ec6",
+            BadgeColor::Pink => "#bf3989",
             BadgeColor::Grey => "#9f9f9f",
         }
     }
@@ -98,6 +101,14 @@ pub fn badge(label: &str, message: &str, color: BadgeColor) -> String {
     shadowed_text(&mut out, lw, mw, message);
     out.push_str("</g></svg>");
     out
+}
+
+/// An SVG response for embedding: the right content type and five minutes of caching.
+pub fn svg_response(mut builder: actix_web::HttpResponseBuilder, body: String) -> actix_web::HttpResponse {
+    builder
+        .content_type("image/svg+xml; charset=utf-8")
+        .insert_header(("cache-control", "public, max-age=300"))
+        .body(body)
 }
 
 /// Centred text in the part starting at `left` and `width` wide, drawn at 10× scale (as shields

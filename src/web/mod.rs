@@ -38,6 +38,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/newcomers/{owner}/{name}", web::get().to(newcomers::pages::project))
         .route("/api/v1/newcomers", web::get().to(newcomers::pages::api_finder))
         .route("/api/v1/newcomers/{owner}/{name}", web::get().to(newcomers::pages::api_project))
+        // Funders. `goal.svg` has one segment more than the ledger page and cannot clash.
+        .route("/funding", web::get().to(funding::overview::page))
+        .route("/api/v1/funding", web::get().to(funding::overview::api))
+        .route("/funding/{owner}/{name}/goal.svg", web::get().to(funding::widgets::goal))
+        .route("/funding/{owner}/{name}", web::get().to(funding::ledger::page))
+        .route("/api/v1/funding/{owner}/{name}", web::get().to(funding::ledger::api))
         .route("/healthz", web::get().to(home::healthz))
         .route("/static/style.css", web::get().to(home::stylesheet))
         .route("/status", web::get().to(status::page))

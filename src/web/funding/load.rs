@@ -3,13 +3,17 @@
 //! credits, the configured grants that cover it, and which funding steps last failed (their data
 //! is shown as stale). Nothing here computes; see [`super::entries`].
 
+use std::collections::BTreeSet;
+
 use crate::config::Config;
 use crate::db::{
+    dashboard,
     funding::{self as store, FundingLinkRow, ManifestIssueRow, ManifestRow, SponsorsSnapshotRow},
     ledger::{self, StepOutcomeRow},
     repos::RepositoryRow,
 };
 use crate::funding::{Grant, Platform, github_sponsor_login, open_collective_slug};
+use crate::metrics::{DAY, Window, load::ActivityWeek, week_start};
 
 /// A sponsorable account's Sponsors series (oldest first).
 #[derive(Debug, Clone)]
@@ -99,4 +103,33 @@ pub async fn project(pool: &sqlx::SqlitePool, config: &Config, repo: RepositoryR
     let grants = config.funding.grants.iter().filter(|g| g.covers(&repo.full_name)).cloned().collect();
     let outcomes = ledger::latest_funding_outcomes(pool, &repo.full_name).await?;
     Ok(ProjectFunding { repo, links, accounts, manifest, manifest_issues, collective, grants, outcomes })
+}
+
+/// Maintenance activity of one repository over the window [`LOAD_DAYS`] days back from `now`
+/// (humans only), its maintainer roster, and which of those maintainers a public Sponsors
+/// listing shows with at least one sponsor (lower-cased logins).
+pub struct Workload {
+    pub window: Window,
+    pub activity: Vec<ActivityWeek>,
+    pub maintainers: Vec<String>,
+    pub funded: BTreeSet<String>,
+}
+
+/// The window over which `/funding` measures who carries the load (the dashboards' default).
+pub const LOAD_DAYS: i64 = 90;
+
+pub async fn workload(pool: &sqlx::SqlitePool, repo_id: i64, now: i64) -> sqlx::Result<Workload> {
+    let scope = dashboard::scope_json(&[repo_id]);
+    let window = Window::new(week_start(now - LOAD_DAYS * DAY), now + 1);
+    let weeks = dashboard::list_person_weeks(pool, &scope, window.from, window.to).await?;
+    let activity = crate::web::maintainers::dashboard::activity(weeks.iter().filter(|w| !w.is_bot));
+    let maintainers = dashboard::list_maintainers(pool, &scope).await?;
+    let logins = serde_json::to_string(&maintainers).unwrap_or_else(|_| "[]".to_owned());
+    let funded = ledger::latest_sponsors_snapshots(pool, &logins)
+        .await?
+        .into_iter()
+        .filter(|s| s.has_listing && s.sponsor_count > 0)
+        .map(|s| s.login.to_lowercase())
+        .collect();
+    Ok(Workload { window, activity, maintainers, funded })
 }

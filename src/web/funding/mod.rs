@@ -6,4 +6,8 @@
 //! [`crate::funding`], activity metrics in [`crate::metrics`].
 
 pub mod entries;
+pub mod ledger;
 pub mod load;
+pub mod overview;
+pub mod summary;
+pub mod widgets;

@@ -1,5 +1,6 @@
 //! Shields-style SVG badges for READMEs: `/badges/{owner}/{name}/first-response.svg`,
-//! `…/bus-factor.svg` and `…/backlog.svg`, over the default 90-day window without bots.
+//! `…/bus-factor.svg` and `…/backlog.svg`, over the default 90-day window without bots, and
+//! `…/sponsors.svg` (drawn by [`crate::web::funding::widgets`]).
 
 use actix_web::{
     HttpResponse,
@@ -21,8 +22,15 @@ pub async fn badge(state: Data<AppState>, path: Path<(String, String, String)>) 
     let (owner, name, file) = path.into_inner();
     let full = format!("{owner}/{name}");
     let Some(repo) = db::repos::find_repository_by_name(&state.db.pool, &full).await? else {
-        return Ok(svg(HttpResponse::NotFound(), badges::badge("upkeep", "repo not tracked", BadgeColor::Grey)));
+        return Ok(badges::svg_response(
+            HttpResponse::NotFound(),
+            badges::badge("upkeep", "repo not tracked", BadgeColor::Grey),
+        ));
     };
+    if file == "sponsors.svg" {
+        let body = crate::web::funding::widgets::sponsors(&state, repo).await?;
+        return Ok(badges::svg_response(HttpResponse::Ok(), body));
+    }
     let now = chrono::Utc::now().timestamp();
     let scope = DashboardQuery::default().scope(now, &[])?;
     let d = dashboard_for(&state, &[repo.id], &scope, repo.is_archived).await?;
@@ -43,16 +51,9 @@ pub async fn badge(state: Data<AppState>, path: Path<(String, String, String)>) 
         }
         other => {
             return Err(WebError::NotFound(format!(
-                "no badge named {other}; try first-response.svg, bus-factor.svg or backlog.svg"
+                "no badge named {other}; try first-response.svg, bus-factor.svg, backlog.svg or sponsors.svg"
             )));
         }
     };
-    Ok(svg(HttpResponse::Ok(), body))
-}
-
-fn svg(mut builder: actix_web::HttpResponseBuilder, body: String) -> HttpResponse {
-    builder
-        .content_type("image/svg+xml; charset=utf-8")
-        .insert_header(("cache-control", "public, max-age=300"))
-        .body(body)
+    Ok(badges::svg_response(HttpResponse::Ok(), body))
 }

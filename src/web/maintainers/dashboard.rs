@@ -201,7 +201,7 @@ fn contributions_by_type<'a>(weeks: impl Iterator<Item = &'a PersonWeekRow>) -> 
     ContributionsByType { commits: column(0), merged_prs: column(1), reviews: column(2), issue_comments: column(3) }
 }
 
-fn activity<'a>(weeks: impl Iterator<Item = &'a PersonWeekRow>) -> Vec<ActivityWeek> {
+pub(crate) fn activity<'a>(weeks: impl Iterator<Item = &'a PersonWeekRow>) -> Vec<ActivityWeek> {
     let u = |v: i64| v.max(0) as u64;
     weeks
         .map(|w| ActivityWeek {

@@ -132,7 +132,7 @@ pub async fn widget(state: Data<AppState>, path: Path<(String, String)>) -> Resu
         Ok(repo) => repo,
         Err(WebError::NotFound(_)) => {
             let body = badges::badge("good first issues", "repo not tracked", BadgeColor::Grey);
-            return Ok(svg(HttpResponse::NotFound(), body));
+            return Ok(badges::svg_response(HttpResponse::NotFound(), body));
         }
         Err(e) => return Err(e),
     };
@@ -141,14 +141,10 @@ pub async fn widget(state: Data<AppState>, path: Path<(String, String)>) -> Resu
     let open = finder::select(&finder, &filters).len();
     let median = finder.projects.get(&repo.id).and_then(|p| p.first_timer_pr_response.median);
     let color = if open == 0 { BadgeColor::Grey } else { BadgeColor::Green };
-    Ok(svg(HttpResponse::Ok(), badges::badge("good first issues", &views::widget_message(open, median), color)))
-}
-
-fn svg(mut builder: actix_web::HttpResponseBuilder, body: String) -> HttpResponse {
-    builder
-        .content_type("image/svg+xml; charset=utf-8")
-        .insert_header(("cache-control", "public, max-age=300"))
-        .body(body)
+    Ok(badges::svg_response(
+        HttpResponse::Ok(),
+        badges::badge("good first issues", &views::widget_message(open, median), color),
+    ))
 }
 
 fn rfc3339(ts: i64) -> String {

@@ -1,0 +1,117 @@
+//! `/funding` and `/api/v1/funding`: every tracked project's funding at a glance, funded
+//! projects first, and the maintainers who carry load without visible funding.
+
+use actix_web::{HttpResponse, web::Data};
+use askama::Template;
+
+use super::{
+    entries, load,
+    summary::{self, Summary},
+};
+use crate::{
+    app::AppState,
+    db,
+    funding::carriers::{self, Carrier},
+    metrics::Explain,
+    web::{WebError, charts, error::json_error},
+};
+
+/// One project's summary and its carriers' disclosure.
+pub struct Row {
+    pub summary: Summary,
+    pub carriers_explain: Explain,
+    pub sparkline: String,
+}
+
+impl Row {
+    pub fn monthly(&self) -> String {
+        summary::money_text(&self.summary.monthly_estimate)
+    }
+
+    pub fn per_maintainer(&self) -> String {
+        match &self.summary.funding_per_active_maintainer {
+            Some(m) if !m.is_empty() => summary::money_text(m),
+            Some(_) => "unknown".to_owned(),
+            None => "no active maintainer".to_owned(),
+        }
+    }
+
+    pub fn unfunded(&self) -> Vec<&Carrier> {
+        self.summary.unfunded_carriers()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "funding/overview.html")]
+pub struct OverviewPage {
+    pub rows: Vec<Row>,
+    pub funded: usize,
+    pub load_label: String,
+    pub synced: bool,
+}
+
+/// Every tracked repository's summary, funded projects first (largest sponsor count, then name).
+pub async fn summaries(state: &AppState, now: i64) -> Result<Vec<(Summary, Explain)>, WebError> {
+    let pool = &state.db.pool;
+    let mut out = Vec::new();
+    for repo in db::repos::list_tracked_repositories(pool).await? {
+        let repo_id = repo.id;
+        let project = load::project(pool, &state.config, repo).await?;
+        let work = load::workload(pool, repo_id, now).await?;
+        let entries = entries::entries(&project);
+        let carriers = carriers::load_carriers(&work.activity, &work.maintainers, work.window, |login| {
+            work.funded.contains(&login.to_lowercase())
+        });
+        let active = active_maintainers(&work);
+        let mut s = summary::summarize(&project, &entries, active, now);
+        let explain = carriers::explain_carriers(&carriers, work.window);
+        s.load_carriers = carriers;
+        out.push((s, explain));
+    }
+    out.sort_by(|(a, _), (b, _)| {
+        (b.is_funded(), b.sponsors.unwrap_or(0))
+            .cmp(&(a.is_funded(), a.sponsors.unwrap_or(0)))
+            .then(a.repo.cmp(&b.repo))
+    });
+    Ok(out)
+}
+
+/// Maintainers with any maintenance activity in the workload window (as the dashboards count them).
+fn active_maintainers(work: &load::Workload) -> usize {
+    let load = crate::metrics::load::maintainer_load(&work.activity, &work.maintainers, work.window);
+    load.active_maintainer_count
+}
+
+pub async fn page(state: Data<AppState>) -> Result<HttpResponse, WebError> {
+    let now = chrono::Utc::now().timestamp();
+    let synced = db::runs::has_finished_run(&state.db.pool).await?;
+    let rows: Vec<Row> = summaries(&state, now)
+        .await?
+        .into_iter()
+        .map(|(summary, carriers_explain)| {
+            let values: Vec<Option<f64>> = summary.sponsor_trend.iter().map(|p| Some(p.sponsors as f64)).collect();
+            let sparkline = if values.is_empty() {
+                String::new()
+            } else {
+                charts::sparkline(&values, &format!("Public sponsors of {}", summary.repo))
+            };
+            Row { summary, carriers_explain, sparkline }
+        })
+        .collect();
+    let page = OverviewPage {
+        funded: rows.iter().filter(|r| r.summary.is_funded()).count(),
+        rows,
+        load_label: format!("the last {} days", load::LOAD_DAYS),
+        synced,
+    };
+    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page.render()?))
+}
+
+pub async fn api(state: Data<AppState>) -> HttpResponse {
+    let result = async {
+        let now = chrono::Utc::now().timestamp();
+        let projects: Vec<Summary> = summaries(&state, now).await?.into_iter().map(|(s, _)| s).collect();
+        Ok::<_, WebError>(HttpResponse::Ok().json(serde_json::json!({ "generated_at": now, "projects": projects })))
+    };
+    result.await.unwrap_or_else(|e| json_error(&e))
+}

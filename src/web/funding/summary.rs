@@ -1,0 +1,164 @@
+//! One project's funding at a glance, as `/funding` lists it and the ledger page heads it: its
+//! sources, estimated monthly funding, sponsor-count trend, funding per active maintainer and
+//! the maintainers who carry load without visible funding. Pure: rows in, a [`Summary`] out.
+
+use serde::Serialize;
+
+use super::entries::{self, Note};
+use super::load::{ProjectFunding, SponsorAccount};
+use crate::db::funding::SponsorsSnapshotRow;
+use crate::funding::{
+    Entry, Money, Platform, Source, carriers::Carrier, explain_monthly_estimate, funding_per_active_maintainer,
+    monthly_ask, monthly_estimate,
+};
+use crate::metrics::Explain;
+
+/// A funding source a project has, for the sources column and the ledger's heading.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceInfo {
+    /// `github_sponsors`, `open_collective`, `funding_json`, `grant`, or a FUNDING.yml platform
+    /// code in lower case (`patreon`, `custom`, … unknown platforms as GitHub names them).
+    pub kind: String,
+    /// What the page shows (`GitHub Sponsors @login`, `Open Collective upkeep-atlas`, `Patreon`).
+    pub name: String,
+    /// A link to the source, when it is an http(s) URL.
+    pub url: Option<String>,
+}
+
+/// One point of a sponsor-count series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SponsorPoint {
+    pub at: i64,
+    pub sponsors: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub repo: String,
+    pub sources: Vec<SourceInfo>,
+    /// Per currency; empty when no source shows an amount.
+    pub monthly_estimate: Vec<Money>,
+    #[serde(skip)]
+    pub monthly_explain: Explain,
+    /// What funding.json plans ask for per month, per currency.
+    pub monthly_ask: Vec<Money>,
+    /// Public sponsors now, over the project's Sponsors listings; `None` without a listing.
+    pub sponsors: Option<i64>,
+    /// Public sponsors over time (every snapshot of any listing of the project), oldest first.
+    pub sponsor_trend: Vec<SponsorPoint>,
+    pub active_maintainers: usize,
+    /// The monthly estimate ÷ active maintainers, per currency; `None` without active maintainers.
+    pub funding_per_active_maintainer: Option<Vec<Money>>,
+    pub load_carriers: Vec<Carrier>,
+    /// Some sponsorship amounts are hidden from the token Upkeep uses.
+    pub amounts_hidden: bool,
+    /// Some source's latest fetch failed; its last good data is used.
+    pub stale: bool,
+    pub notes: Vec<Note>,
+}
+
+impl Summary {
+    /// Whether any source shows money or sponsors (the "funded" side of the demo's contrast).
+    pub fn is_funded(&self) -> bool {
+        !self.monthly_estimate.is_empty() || self.sponsors.is_some_and(|n| n > 0)
+    }
+
+    pub fn unfunded_carriers(&self) -> Vec<&Carrier> {
+        self.load_carriers.iter().filter(|c| !c.funded).collect()
+    }
+}
+
+/// The project's sources, in a stable order: Sponsors listings, funding links, funding.json, the
+/// collective, grants.
+pub fn sources(p: &ProjectFunding) -> Vec<SourceInfo> {
+    let mut out = Vec::new();
+    for a in p.accounts.iter().filter(|a| a.snapshots.last().is_some_and(|s| s.has_listing)) {
+        out.push(SourceInfo {
+            kind: "github_sponsors".to_owned(),
+            name: format!("GitHub Sponsors @{}", a.login),
+            url: Some(format!("https://github.com/sponsors/{}", a.login)),
+        });
+    }
+    for l in &p.links {
+        let platform = Platform::parse(&l.platform);
+        // GitHub and Open Collective links are shown through their own data above and below.
+        if platform == Platform::GitHub {
+            continue;
+        }
+        out.push(SourceInfo {
+            kind: platform.code().to_ascii_lowercase(),
+            name: platform.display_name().to_owned(),
+            url: crate::web::format::safe_link(&l.url),
+        });
+    }
+    if let Some(m) = &p.manifest {
+        out.push(SourceInfo {
+            kind: "funding_json".to_owned(),
+            name: if m.valid { "funding.json" } else { "funding.json (with errors)" }.to_owned(),
+            url: crate::web::format::safe_link(&m.url),
+        });
+    }
+    if let Some(c) = &p.collective
+        && !p.links.iter().any(|l| crate::funding::open_collective_slug(&l.url).as_deref() == Some(&c.slug))
+    {
+        out.push(SourceInfo {
+            kind: "open_collective".to_owned(),
+            name: format!("Open Collective {}", c.slug),
+            url: Some(format!("https://opencollective.com/{}", c.slug)),
+        });
+    }
+    for g in &p.grants {
+        out.push(SourceInfo { kind: "grant".to_owned(), name: format!("Grant: {}", g.funder), url: None });
+    }
+    out
+}
+
+/// Public sponsors over time: at each snapshot of any listing, the sum of every listing's latest
+/// count as of then.
+pub fn sponsor_trend(accounts: &[SponsorAccount]) -> Vec<SponsorPoint> {
+    let listed: Vec<&[SponsorsSnapshotRow]> =
+        accounts.iter().filter(|a| a.snapshots.iter().any(|s| s.has_listing)).map(|a| a.snapshots.as_slice()).collect();
+    let mut times: Vec<i64> = listed.iter().flat_map(|s| s.iter().map(|r| r.fetched_at)).collect();
+    times.sort_unstable();
+    times.dedup();
+    times
+        .into_iter()
+        .map(|at| {
+            let count = |series: &&[SponsorsSnapshotRow]| {
+                series.iter().take_while(|s| s.fetched_at <= at).last().map_or(0, |s| s.sponsor_count)
+            };
+            SponsorPoint { at, sponsors: listed.iter().map(count).sum() }
+        })
+        .collect()
+}
+
+/// Everything but the load carriers, which the caller joins in (they need activity rows).
+pub fn summarize(p: &ProjectFunding, entries: &[Entry], active_maintainers: usize, now: i64) -> Summary {
+    let monthly = monthly_estimate(entries, now);
+    let listed: Vec<&SponsorsSnapshotRow> =
+        p.accounts.iter().filter_map(|a| a.snapshots.last()).filter(|s| s.has_listing).collect();
+    Summary {
+        repo: p.repo.full_name.clone(),
+        sources: sources(p),
+        monthly_explain: explain_monthly_estimate(entries, now),
+        monthly_ask: monthly_ask(entries, now).iter().collect(),
+        sponsors: (!listed.is_empty()).then(|| listed.iter().map(|s| s.sponsor_count).sum()),
+        sponsor_trend: sponsor_trend(&p.accounts),
+        active_maintainers,
+        funding_per_active_maintainer: funding_per_active_maintainer(&monthly, active_maintainers)
+            .map(|t| t.iter().collect()),
+        monthly_estimate: monthly.iter().collect(),
+        load_carriers: Vec::new(),
+        amounts_hidden: entries.iter().any(|e| e.source == Source::GitHubSponsors && e.amount.is_none()),
+        stale: entries.iter().any(|e| e.stale) || !p.outcomes.iter().all(|o| o.status != "failed"),
+        notes: entries::notes(p),
+    }
+}
+
+/// `1,234.00 USD and 80.00 EUR`, or `unknown` for no amount.
+pub fn money_text(m: &[Money]) -> String {
+    match m {
+        [] => "unknown".to_owned(),
+        m => m.iter().copied().collect::<crate::funding::Totals>().to_string(),
+    }
+}
