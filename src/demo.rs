@@ -30,6 +30,7 @@ pub async fn run(mut config: Config, port: u16, scale: Scale, tick_secs: u64) ->
     let app = Application::build(config.clone(), db, config.server.bind).await?;
 
     println!("Upkeep demo: open http://{}/", app.address());
+    println!("  funders: http://{}/funding (atlas has a demo grant; pulsar has no funding)", app.address());
     println!("  simulated GitHub at {} (organisation upkeep-sim, scale {scale:?})", sim.url());
     println!("  database {} (fresh; removed on the next demo)", db_path.display());
     println!("  every {tick_secs} s one simulated day passes and Upkeep syncs again. Ctrl-C stops.");
@@ -68,5 +69,26 @@ fn demo_config(config: &mut Config, sim_url: &str, db_path: &std::path::Path, po
     config.server.bind = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     config.collector.backoff_base_ms = 50;
     config.collector.backoff_max_secs = 2;
+    // Each tick is a simulated day: refresh Sponsors and Open Collective every tick, so their
+    // series move while the demo runs.
+    config.funding.refresh_hours = 0;
+    if config.funding.grants.is_empty() {
+        config.funding.grants = vec![demo_grant(chrono::Utc::now().date_naive())];
+    }
     Ok(())
+}
+
+/// A year-long grant to atlas that started six months ago: the funded side of the demo, and the
+/// default period of its impact report.
+fn demo_grant(today: chrono::NaiveDate) -> crate::funding::Grant {
+    let start = today.checked_sub_months(chrono::Months::new(6)).unwrap_or(today);
+    let end = start.checked_add_months(chrono::Months::new(12)).unwrap_or(today) - chrono::Days::new(1);
+    crate::funding::Grant {
+        funder: "Demo Foundation".to_owned(),
+        amount: crate::funding::Money::new(6_000_000, crate::funding::Currency::USD),
+        start,
+        end,
+        repos: vec!["upkeep-sim/atlas".to_owned()],
+        purpose: "Maintenance and triage".to_owned(),
+    }
 }

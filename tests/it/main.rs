@@ -8,6 +8,7 @@ mod collector;
 mod collector_faults;
 mod dashboards;
 mod funding;
+mod funding_pages;
 mod graphql_schema;
 mod newcomers;
 mod newcomers_e2e;

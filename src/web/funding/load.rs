@@ -19,7 +19,7 @@ use crate::metrics::{DAY, Window, load::ActivityWeek, week_start};
 #[derive(Debug, Clone)]
 pub struct SponsorAccount {
     pub login: String,
-    /// Whether the account is the repository's owner (otherwise it came from a funding link).
+    /// Whether the account is the repository's owner.
     pub is_owner: bool,
     pub snapshots: Vec<SponsorsSnapshotRow>,
 }
@@ -62,15 +62,18 @@ impl ProjectFunding {
     }
 }
 
-/// The sponsorable logins of a repository: its owner first, then every `GITHUB` funding link's
-/// account, without duplicates (as the collector asks for them).
+/// The sponsorable logins a repository names in its `GITHUB` funding links, without duplicates,
+/// each with whether it is the repository's owner. The owner's own listing counts only when a
+/// link names it: an organisation's sponsors fund the organisation, and are shown for the
+/// repositories that point to them (in each of them).
 pub fn sponsor_logins(repo: &RepositoryRow, links: &[FundingLinkRow]) -> Vec<(String, bool)> {
-    let mut logins = vec![(repo.owner.clone(), true)];
+    let mut logins: Vec<(String, bool)> = Vec::new();
     for l in links.iter().filter(|l| Platform::parse(&l.platform) == Platform::GitHub) {
         if let Some(login) = github_sponsor_login(&l.url)
             && !logins.iter().any(|(known, _)| known.eq_ignore_ascii_case(&login))
         {
-            logins.push((login, false));
+            let is_owner = login.eq_ignore_ascii_case(&repo.owner);
+            logins.push((login, is_owner));
         }
     }
     logins
