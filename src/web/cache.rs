@@ -32,7 +32,18 @@ pub const VERSION_CHECK: Duration = Duration::from_secs(1);
 /// so clients asking for many distinct URLs cannot grow memory without bound.
 const MAX_BYTES: usize = 32 * 1024 * 1024;
 /// Route prefixes whose GET responses are cached.
-const CACHED: [&str; 6] = ["/repos/", "/orgs/", "/api/v1/repos/", "/api/v1/orgs/", "/api/v1/overview", "/badges/"];
+const CACHED: [&str; 10] = [
+    "/repos/",
+    "/orgs/",
+    "/api/v1/repos/",
+    "/api/v1/orgs/",
+    "/api/v1/overview",
+    "/badges/",
+    "/funding",
+    "/api/v1/funding",
+    "/reports/",
+    "/api/v1/reports/",
+];
 
 struct Entry {
     version: i64,

@@ -36,6 +36,10 @@ impl Row {
         }
     }
 
+    pub fn as_of(&self) -> String {
+        self.summary.as_of.map(|t| format!("as of {}", crate::web::format::datetime(Some(t)))).unwrap_or_default()
+    }
+
     pub fn unfunded(&self) -> Vec<&Carrier> {
         self.summary.unfunded_carriers()
     }

@@ -54,6 +54,8 @@ pub struct Summary {
     pub amounts_hidden: bool,
     /// Some source's latest fetch failed; its last good data is used.
     pub stale: bool,
+    /// When the newest Sponsors or Open Collective figure was last confirmed (unix seconds).
+    pub as_of: Option<i64>,
     pub notes: Vec<Note>,
 }
 
@@ -152,7 +154,14 @@ pub fn summarize(p: &ProjectFunding, entries: &[Entry], active_maintainers: usiz
         amounts_hidden: entries.iter().any(|e| e.source == Source::GitHubSponsors && e.amount.is_none()),
         stale: entries.iter().any(|e| e.stale) || !p.outcomes.iter().all(|o| o.status != "failed"),
         notes: entries::notes(p),
+        as_of: as_of(p),
     }
+}
+
+fn as_of(p: &ProjectFunding) -> Option<i64> {
+    let sponsors = p.accounts.iter().filter_map(|a| a.snapshots.last()).map(|s| s.last_seen_at);
+    let collective = p.collective.iter().filter_map(|c| c.snapshots.last()).map(|s| s.last_seen_at);
+    sponsors.chain(collective).max()
 }
 
 /// `1,234.00 USD and 80.00 EUR`, or `unknown` for no amount.
