@@ -123,12 +123,22 @@ impl GitHubClient {
     pub async fn get<T: DeserializeOwned>(&self, path: &str, etag: Option<&str>) -> Result<Fetched<T>, GhError> {
         let path = path_and_query(path);
         self.with_retries(&path, "core", || async {
-            let mut headers = HeaderMap::new();
-            if let Some(tag) = etag.and_then(|t| t.parse().ok()) {
-                headers.insert(header::IF_NONE_MATCH, tag);
-            }
-            let response = self.rest._get_with_headers(path.as_str(), Some(headers)).await;
-            self.classify_get(&path, response).await
+            let response = self.rest._get_with_headers(path.as_str(), Some(if_none_match(etag))).await;
+            self.classify_response(&path, response, |body| {
+                serde_json::from_str::<T>(body).map_err(|e| format!("malformed JSON from {path}: {e}"))
+            })
+            .await
+        })
+        .await
+    }
+
+    /// GET `path` as text rather than JSON (a file on another host, such as a funding.json
+    /// manifest, which may not parse), conditionally when `etag` is given.
+    pub async fn get_text(&self, path: &str, etag: Option<&str>) -> Result<Fetched<String>, GhError> {
+        let path = path_and_query(path);
+        self.with_retries(&path, "core", || async {
+            let response = self.rest._get_with_headers(path.as_str(), Some(if_none_match(etag))).await;
+            self.classify_response(&path, response, |body| Ok(body.to_owned())).await
         })
         .await
     }
@@ -169,10 +179,12 @@ impl GitHubClient {
         Err(GhError::GaveUp { url: url.to_owned(), attempts: self.settings.max_retries + 1, last })
     }
 
-    async fn classify_get<T: DeserializeOwned>(
+    /// Decides on a GET's answer; `parse` turns a 2xx body into `T` (its error is retried).
+    async fn classify_response<T>(
         &self,
         url: &str,
         response: octocrab::Result<RawResponse>,
+        parse: impl FnOnce(&str) -> Result<T, String>,
     ) -> Result<Attempt<Fetched<T>>, GhError> {
         let response = match self.timed(response) {
             Ok(r) => r,
@@ -196,9 +208,9 @@ impl GitHubClient {
             Err(e) => return Ok(retry(format!("the response body was cut short ({e})"), None)),
         };
         if status.is_success() {
-            return Ok(match serde_json::from_str::<T>(&body) {
+            return Ok(match parse(&body) {
                 Ok(value) => Attempt::Done(Fetched::Fresh { value, etag, next }),
-                Err(e) => retry(format!("malformed JSON from {url}: {e}"), None),
+                Err(reason) => retry(reason, None),
             });
         }
         classify_failure(url, status, &body, retry_after, rate_reset)
@@ -319,6 +331,15 @@ fn classify_failure<T>(
         500..=599 => Ok(retry(format!("server error {status}"), None)),
         _ => Err(GhError::Status { url: url.to_owned(), status: status.as_u16(), message }),
     }
+}
+
+/// `If-None-Match: <etag>` when there is one.
+fn if_none_match(etag: Option<&str>) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    if let Some(tag) = etag.and_then(|t| t.parse().ok()) {
+        headers.insert(header::IF_NONE_MATCH, tag);
+    }
+    headers
 }
 
 fn retry<T>(reason: String, wait: Option<Duration>) -> Attempt<T> {

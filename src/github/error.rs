@@ -18,6 +18,9 @@ pub enum GhError {
     Status { url: String, status: u16, message: String },
     #[error("gave up on {url} after {attempts} attempts; last failure: {last}")]
     GaveUp { url: String, attempts: u32, last: String },
+    /// A host other than GitHub (a configured funding.json URL) did not give what was asked for.
+    #[error("{url}: {problem}")]
+    Foreign { url: String, problem: String },
     #[error("GraphQL error: {0}")]
     Graphql(String),
     #[error("configuration: {0}")]
