@@ -183,7 +183,8 @@ pub struct FundingConfig {
     /// the simulator serves one at `{sim}/opencollective/graphql/v2`). No token is sent there.
     #[serde(with = "http_url")]
     pub open_collective_url: Url,
-    /// Hours between two fetches of a repository's Sponsors data, Open Collective figures and a
+    /// Hours between two fetches of a repository's Sponsors data (of its owner, maintainers and
+    /// linked accounts, each account once per window), Open Collective figures and a
     /// missing funding.json (default 24; 0 fetches on every run). These requests are not
     /// conditional, so an unchanged re-sync inside this window costs nothing.
     pub refresh_hours: u64,
@@ -191,6 +192,11 @@ pub struct FundingConfig {
     /// repository's `OPEN_COLLECTIVE` funding link (default none).
     #[serde(deserialize_with = "collective_slugs")]
     pub open_collective: BTreeMap<RepoName, String>,
+    /// funding.json URL per repository, `"owner/name" = "https://…/funding.json"`, fetched instead
+    /// of the repository's root `funding.json` (default none). http(s) without credentials, query
+    /// or fragment; asked without the GitHub token, with the manifest's ETag once it has one.
+    #[serde(with = "http_url::per_repo")]
+    pub manifests: BTreeMap<RepoName, Url>,
     /// Grants, as `[[funding.grants]]` tables with `funder`, `amount` (whole units), `currency`,
     /// `start`, `end` (inclusive dates), `repos` and `purpose` (default none); see
     /// [`crate::funding::grants`]. Not settable from the environment.
@@ -203,6 +209,7 @@ impl Default for FundingConfig {
             open_collective_url: Url::parse("https://api.opencollective.com/graphql/v2").expect("valid default URL"),
             refresh_hours: 24,
             open_collective: BTreeMap::new(),
+            manifests: BTreeMap::new(),
             grants: Vec::new(),
         }
     }
@@ -214,6 +221,14 @@ impl FundingConfig {
         self.open_collective.iter().find_map(|(repo, slug)| {
             let key = repo.to_string();
             (key.eq_ignore_ascii_case(name) || key.eq_ignore_ascii_case(api_name)).then_some(slug.as_str())
+        })
+    }
+
+    /// The configured funding.json URL of a repository (under its configured or current name).
+    pub fn manifest_url(&self, name: &str, api_name: &str) -> Option<&Url> {
+        self.manifests.iter().find_map(|(repo, url)| {
+            let key = repo.to_string();
+            (key.eq_ignore_ascii_case(name) || key.eq_ignore_ascii_case(api_name)).then_some(url)
         })
     }
 }

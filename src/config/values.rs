@@ -2,9 +2,9 @@
 //! `deserialize_with` and `with` attributes.
 //!
 //! Owns what counts as a valid value for one key (a positive number, a printable header, an
-//! `IP:PORT`, GitHub logins, an http(s) base URL, a six-field cron expression) and the wording of
-//! the message when it is not: `load` prefixes that message with the key and its origin. Does not
-//! know keys, files or variables.
+//! `IP:PORT`, GitHub logins, an http(s) URL, alone or per repository, a six-field cron expression)
+//! and the wording of the message when it is not: `load` prefixes that message with the key and
+//! its origin. Does not know keys, files or variables.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -118,6 +118,31 @@ pub(super) mod http_url {
             D: Deserializer<'de>,
         {
             super::deserialize(deserializer).map(Some)
+        }
+    }
+
+    /// A table of URLs per repository, `"owner/name" = "https://…"`, each checked as above.
+    pub mod per_repo {
+        use std::collections::BTreeMap;
+
+        use super::*;
+        use crate::config::RepoName;
+
+        pub fn serialize<S: Serializer>(map: &BTreeMap<RepoName, Url>, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_map(map.iter().map(|(repo, url)| (repo, url.as_str())))
+        }
+
+        pub fn deserialize<'de, D>(deserializer: D) -> Result<BTreeMap<RepoName, Url>, D::Error>
+        where
+            D: Deserializer<'de>,
+        {
+            let map = BTreeMap::<RepoName, String>::deserialize(deserializer)?;
+            map.into_iter()
+                .map(|(repo, text)| match parse(&text) {
+                    Ok(url) => Ok((repo, url)),
+                    Err(e) => Err(D::Error::custom(format!("{e} for {repo}"))),
+                })
+                .collect()
         }
     }
 }

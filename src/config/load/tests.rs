@@ -223,9 +223,30 @@ fn the_schema_knows_every_key_including_optional_ones() {
     let schema = schema();
     assert_eq!(keys_of(&schema).len(), 8);
     let funding = schema["funding"].as_table().unwrap();
-    assert_eq!(keys_of(funding), ["grants", "open_collective", "open_collective_url", "refresh_hours"]);
+    assert_eq!(keys_of(funding), ["grants", "manifests", "open_collective", "open_collective_url", "refresh_hours"]);
     assert_eq!(keys_of(schema["newcomers"].as_table().unwrap()), ["claim_days", "labels", "mentors"]);
     let github = schema["github"].as_table().unwrap();
     assert_eq!(keys_of(github), ["api_url", "graphql_url", "timeout_secs", "user_agent"]);
     assert_eq!(schema["collector"].as_table().unwrap().len(), 7);
+}
+
+#[test]
+fn manifest_urls_are_http_urls_per_repository_named_in_errors() {
+    let file = "[funding.manifests]\n\"numpy/numpy\" = \"https://numpy.org/funding.json\"\n";
+    let config = with_env(file, &[]);
+    let url = config.funding.manifest_url("NumPy/numpy", "numpy/numpy").expect("found ignoring case");
+    assert_eq!(url.as_str(), "https://numpy.org/funding.json");
+    assert_eq!(config.funding.manifest_url("dask/dask", "dask/dask"), None);
+    let printed = toml::to_string(&config).unwrap();
+    assert_eq!(Config::from_toml_str(&printed, "printed").unwrap(), config);
+    let env = with_env("", &[("UPKEEP_FUNDING__MANIFESTS", r#"{ "dask/dask" = "http://127.0.0.1:9/f.json" }"#)]);
+    assert_eq!(env.funding.manifests.len(), 1);
+
+    let message = error("[funding.manifests]\n\"numpy/numpy\" = \"ftp://numpy.org/funding.json\"\n", &[]);
+    assert!(message.starts_with("config.toml:2: funding.manifests"), "{message}");
+    assert!(message.contains("must start with http:// or https://") && message.contains("numpy/numpy"), "{message}");
+    let message = error("[funding.manifests]\n\"numpy/numpy\" = \"https://u:p@numpy.org/funding.json\"\n", &[]);
+    assert!(message.contains("must not contain credentials"), "{message}");
+    let message = error("[funding.manifests]\n\"numpy\" = \"https://numpy.org/funding.json\"\n", &[]);
+    assert!(message.contains("funding.manifests") && message.contains("\"numpy\""), "{message}");
 }
