@@ -218,6 +218,14 @@ impl Listing {
         all
     }
 
+    /// Every sponsorship started by `at`, ended or not, newest first (ties by sponsor): what
+    /// `sponsorshipsAsMaintainer(activeOnly: false, orderBy: CREATED_AT DESC)` lists.
+    pub fn history(&self, world: &World, at: Ts) -> Vec<Sponsorship> {
+        let mut all = self.started(world, at);
+        all.sort_by_key(|s| (std::cmp::Reverse(s.start), s.sponsor));
+        all
+    }
+
     /// Every sponsorship started by `at`, ended or not.
     fn started(&self, world: &World, at: Ts) -> Vec<Sponsorship> {
         let spec = self.spec;
@@ -329,6 +337,21 @@ mod tests {
         assert!((1..100).contains(&done), "{done}");
         assert_eq!(goal_title(kind, target), "$5,000 per month");
         assert_eq!(goal_title(GoalKind::SponsorCount, 40), "40 sponsors");
+    }
+
+    #[test]
+    fn history_is_every_started_sponsorship_newest_first() {
+        let world = generate(7, Scale::Small, DEFAULT_EPOCH);
+        let org = listing(&world, 0).unwrap();
+        let history = org.history(&world, world.epoch);
+        assert_eq!(history.len(), org.started(&world, world.epoch).len());
+        assert!(history.windows(2).all(|w| w[0].start >= w[1].start), "newest first");
+        assert!(history.iter().all(|s| s.start <= world.epoch));
+        let active = history.iter().filter(|s| s.active_at(world.epoch)).count();
+        assert_eq!(active, org.active(&world, world.epoch).len());
+        assert!(history.len() > active, "ended ones are kept");
+        let year_ago = org.history(&world, world.epoch - 365 * DAY);
+        assert!(year_ago.len() < history.len() && year_ago.iter().all(|s| history.contains(s)));
     }
 
     #[test]

@@ -12,14 +12,19 @@
 //!
 //! The files never change; history years are the three before the epoch's year. `sha` is a
 //! stable 40-hex digest of the text (not git's SHA-1 of the blob).
+//!
+//! The same texts are served as plain files at `GET /manifests/{name}/funding.json` ([`raw`]), as
+//! a project website would publish one, for `[funding] manifests`: not GitHub, so no token or
+//! budget; a name without a manifest is `404`.
 
+use actix_web::http::StatusCode;
 use chrono::{DateTime, Datelike};
 use serde::Serialize;
 
-use super::answer::Answer;
+use super::answer::{Answer, JSON};
 use super::render::{Ctx, WEB};
 use super::util::{base64, mix};
-use super::world::{ORG, Repo};
+use super::world::{ORG, Repo, World};
 
 const ATLAS: &str = r#"{
   "version": "v1.0.0",
@@ -230,6 +235,14 @@ pub fn manifest(repo: &Repo, epoch: i64) -> Option<String> {
     let year = DateTime::from_timestamp(epoch, 0).map_or(2026, |t| t.year());
     let text = text.replace("{Y1}", &(year - 3).to_string());
     Some(text.replace("{Y2}", &(year - 2).to_string()).replace("{Y3}", &(year - 1).to_string()))
+}
+
+/// The manifest of the repository named `name` (by its original or current name) as a plain
+/// file, `None` when it has none.
+pub fn raw(world: &World, name: &str) -> Option<Answer> {
+    let repo = world.repos.iter().find(|r| r.spec.name == name || r.name == name)?;
+    let text = manifest(repo, world.epoch)?;
+    Some(Answer { status: StatusCode::OK, body: text.into_bytes(), content_type: JSON, headers: Vec::new() })
 }
 
 #[derive(Serialize)]

@@ -7,6 +7,9 @@
 //! false)` counts public active sponsorships, and its `totalRecurringMonthlyPriceInCents` sums
 //! only "what you can view", 0 for anyone but the maintainer. An account without a listing
 //! answers `hasSponsorsListing: false`, `sponsorsListing: null` and empty connections.
+//! The aliased `history` (`sponsorshipsAsMaintainer(activeOnly: false, orderBy: CREATED_AT DESC)`)
+//! lists the newest 100 public sponsorships from the listing's model, ended and one-time ones
+//! included, with each `tier` visible to the maintainer only.
 //! Unknown repositories and users are `null` with GitHub's `NOT_FOUND` error beside the data.
 
 use serde::Serialize;
@@ -16,6 +19,7 @@ use super::answer::Answer;
 use super::funding::{self, Listing, goal_title, recurring_cents};
 use super::graphql::{RateLimitJson, Viewer, error};
 use super::render::Ctx;
+use super::util::rfc3339;
 use super::world::{ORG, UserKind, World};
 
 /// `owner` of `UpkeepFunding`, or the user of `UpkeepSponsorable` (without `__typename`).
@@ -29,6 +33,8 @@ struct Sponsorable {
     sponsors_listing: Option<ListingJson>,
     sponsors: Sponsors,
     sponsorships_as_maintainer: Totals,
+    /// The aliased `history: sponsorshipsAsMaintainer(activeOnly: false, …)`.
+    history: Nodes<SponsorshipJson>,
 }
 
 #[derive(Serialize)]
@@ -136,6 +142,7 @@ fn account(world: &World, user: u32, viewer: Viewer, short: bool) -> Sponsorable
             sponsors_listing: None,
             sponsors: Sponsors { total_count: 0, nodes: Vec::new() },
             sponsorships_as_maintainer: Totals { total_count: 0, total_recurring_monthly_price_in_cents: 0 },
+            history: Nodes { nodes: Vec::new() },
         };
     };
     let active = listing.active(world, world.now);
@@ -153,7 +160,38 @@ fn account(world: &World, user: u32, viewer: Viewer, short: bool) -> Sponsorable
             total_count: public.len(),
             total_recurring_monthly_price_in_cents: amount,
         },
+        history: history(world, &listing, viewer),
     }
+}
+
+/// One node of `history`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SponsorshipJson {
+    created_at: String,
+    is_active: bool,
+    is_one_time_payment: bool,
+    tier: Option<HistoryTierJson>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HistoryTierJson {
+    monthly_price_in_cents: u32,
+}
+
+/// The newest 100 public sponsorships, ended ones included (`includePrivate: false` hides private
+/// ones from everyone); each `tier` only for the maintainer, as GitHub hides tiers from others.
+fn history(world: &World, listing: &Listing, viewer: Viewer) -> Nodes<SponsorshipJson> {
+    let tiers = listing.spec.tiers;
+    let public = listing.history(world, world.now).into_iter().filter(|s| !s.private);
+    let nodes = public.take(100).map(|s| SponsorshipJson {
+        created_at: rfc3339(s.start),
+        is_active: s.active_at(world.now),
+        is_one_time_payment: tiers[s.tier].one_time,
+        tier: (viewer == Viewer::Maintainer).then(|| HistoryTierJson { monthly_price_in_cents: tiers[s.tier].cents }),
+    });
+    Nodes { nodes: nodes.collect() }
 }
 
 fn sponsor_node(world: &World, user: u32) -> Value {

@@ -35,7 +35,8 @@
 //! Funding (`funding.rs`): the org and the quasar hero have GitHub Sponsors listings whose
 //! sponsors come and go with the sim clock; GraphQL's `UpkeepFunding` and `UpkeepSponsorable`
 //! answer them (`graphql_funding.rs`, amounts only for [`SimOptions::sponsor_token`]), some
-//! repositories serve a `funding.json` manifest (`funding_json.rs`), and a small Open Collective
+//! repositories serve a `funding.json` manifest (`funding_json.rs`; also as a plain file at
+//! `GET /manifests/{name}/funding.json`, as a website would), and a small Open Collective
 //! GraphQL v2 answers at `POST /opencollective/graphql/v2` (`opencollective.rs`).
 
 mod advance;
@@ -174,6 +175,9 @@ pub struct SimStats {
     pub rate_limited: u64,
     /// `POST /graphql` requests (also counted in `requests`).
     pub graphql: u64,
+    /// Requests to the foreign hosts (Open Collective, `/manifests/…`) that carried an
+    /// `Authorization` header: a GitHub token must never go there.
+    pub foreign_tokens: u64,
     /// e.g. `"GET /repos/{o}/{r}/issues" -> n`.
     pub by_route: BTreeMap<String, u64>,
 }

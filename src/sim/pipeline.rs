@@ -3,8 +3,10 @@
 //! then deliver (normally, or through the fault).
 //!
 //! This is the one place that knows GitHub's rules around a request; handlers (`rest*.rs`,
-//! `graphql.rs`) only turn a request into an [`Answer`]. `/_sim/*` skips all of it; Open
-//! Collective (`opencollective.rs`) is counted and faulted but needs no GitHub token or budget.
+//! `graphql.rs`) only turn a request into an [`Answer`]. `/_sim/*` skips all of it; the foreign
+//! hosts, Open Collective (`opencollective.rs`) and the plain funding.json files
+//! (`/manifests/{name}/funding.json`), are counted and faulted but need no GitHub token or budget,
+//! and a GitHub token sent to them is counted in [`super::SimStats::foreign_tokens`].
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -26,21 +28,23 @@ use super::rest::{self, Request};
 use super::router::{self, Route};
 use super::state::Shared;
 use super::util::mix;
-use super::{control, graphql, opencollective, rest_repo};
+use super::{control, funding_json, graphql, opencollective, rest_repo};
 
 pub async fn entry(req: HttpRequest, body: Bytes, shared: web::Data<Shared>) -> HttpResponse {
     let parsed = router::parse(req.method(), req.path());
     if let Route::Control(name) = &parsed.route {
         return control::handle(&shared, req.method(), name, req.query_string());
     }
+    let foreign = matches!(parsed.route, Route::OpenCollective | Route::Manifest(_));
     shared.with_stats(|s| {
         s.requests += 1;
         s.graphql += u64::from(parsed.route == Route::Graphql);
+        s.foreign_tokens += u64::from(foreign && req.headers().contains_key(header::AUTHORIZATION));
         *s.by_route.entry(parsed.label.clone()).or_default() += 1;
     });
     let resource = parsed.route.resource();
     let now = wall_clock();
-    if parsed.route != Route::OpenCollective && !authorized(&shared, &req) {
+    if !foreign && !authorized(&shared, &req) {
         let denied = Answer::error(StatusCode::UNAUTHORIZED, "Bad credentials");
         return respond(denied, rate(&shared, resource, now), None);
     }
@@ -94,6 +98,7 @@ fn dispatch(
             Ok(graphql::handle(&ctx, body, budget, if sponsor { Viewer::Maintainer } else { Viewer::Anyone }))
         }
         Route::OpenCollective => Ok(opencollective::handle(&world, body)),
+        Route::Manifest(name) => funding_json::raw(&world, name).ok_or_else(Answer::not_found),
         Route::RateLimit | Route::Control(_) | Route::Unknown => Err(Answer::not_found()),
     };
     handled.unwrap_or_else(|error| error)

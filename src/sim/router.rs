@@ -89,6 +89,9 @@ pub enum Route {
     Graphql,
     /// `POST /opencollective/graphql/v2`: Open Collective, not GitHub (no GitHub budget or token).
     OpenCollective,
+    /// `GET /manifests/{name}/funding.json`: repository `name`'s funding.json as a plain file on a
+    /// website, not GitHub (no GitHub budget or token), for `[funding] manifests`.
+    Manifest(String),
     /// `/_sim/{name}`: the simulator's own controls.
     Control(String),
     Unknown,
@@ -98,7 +101,7 @@ impl Route {
     /// The rate-limit bucket a request spends from; `None` for free requests.
     pub fn resource(&self) -> Option<Resource> {
         match self {
-            Route::RateLimit | Route::Control(_) | Route::OpenCollective => None,
+            Route::RateLimit | Route::Control(_) | Route::OpenCollective | Route::Manifest(_) => None,
             Route::Graphql => Some(Resource::Graphql),
             _ => Some(Resource::Core),
         }
@@ -124,6 +127,9 @@ pub fn parse(method: &Method, path: &str) -> Parsed {
         ["graphql"] if method == Method::POST => (Route::Graphql, "POST /graphql".to_owned()),
         ["opencollective", "graphql", "v2"] if method == Method::POST => {
             (Route::OpenCollective, "POST /opencollective/graphql/v2".to_owned())
+        }
+        ["manifests", name, "funding.json"] if get => {
+            (Route::Manifest((*name).to_owned()), "GET /manifests/{name}/funding.json".to_owned())
         }
         ["rate_limit"] if get => (Route::RateLimit, "GET /rate_limit".to_owned()),
         ["orgs", org] if get => (Route::Org((*org).to_owned()), "GET /orgs/{org}".to_owned()),
@@ -198,6 +204,12 @@ mod tests {
         );
         assert_eq!(parse(&Method::GET, "/repos/o/r/contents/README.md").route, Route::Unknown);
         assert_eq!(parse(&Method::POST, "/opencollective/graphql/v2").route, Route::OpenCollective);
+        let p = parse(&Method::GET, "/manifests/atlas/funding.json");
+        assert_eq!(
+            (p.route, p.label.as_str()),
+            (Route::Manifest("atlas".into()), "GET /manifests/{name}/funding.json")
+        );
+        assert_eq!(Route::Manifest("atlas".into()).resource(), None, "not GitHub's budget");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! HTTP tests of the funding data: `UpkeepFunding` and `UpkeepSponsorable` (shapes, links per
-//! repository, visibility of amounts, counts moving with `advance`), `funding.json` contents
+//! repository, visibility of amounts, sponsorship history, counts moving with `advance`), `funding.json` contents
 //! (base64, ETags, the malformed manifests, `404`s) and the simulated Open Collective.
 
 use serde_json::{Value, json};
@@ -112,6 +112,49 @@ async fn amounts_and_private_sponsors_need_the_maintainer_token() {
 }
 
 #[tokio::test]
+async fn sponsorship_history_lists_ended_and_one_time_sponsorships_newest_first() {
+    let mut opts = SimOptions::new(7, Scale::Small);
+    opts.sponsor_token = Some("maintainer-token".into());
+    let sim = start(opts).await;
+    let owner = |v: &Value| v["data"]["repository"]["owner"].clone();
+    let anyone = owner(&funding(&sim, "atlas", None).await);
+    let nodes = anyone["history"]["nodes"].as_array().expect("history.nodes").clone();
+    let active = nodes.iter().filter(|n| n["isActive"] == true).count();
+    assert!(nodes.len() < 100, "the small org's whole history fits one page ({})", nodes.len());
+    assert_eq!(active as u64, anyone["sponsorshipsAsMaintainer"]["totalCount"].as_u64().unwrap(), "public only");
+    assert!(nodes.len() > active, "ended sponsorships are listed too");
+    assert!(nodes.iter().any(|n| n["isOneTimePayment"] == true && n["isActive"] == false));
+    assert!(nodes.iter().any(|n| n["isOneTimePayment"] == false && n["isActive"] == false), "churned");
+    let times: Vec<&str> = nodes.iter().map(|n| n["createdAt"].as_str().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]) && times[0].ends_with('Z'), "newest first: {times:?}");
+    assert!(nodes.iter().all(|n| n["tier"].is_null()), "tiers are hidden from third parties");
+
+    let maintainer = owner(&funding(&sim, "atlas", Some("maintainer-token")).await);
+    let theirs = maintainer["history"]["nodes"].as_array().unwrap();
+    assert_eq!(theirs.len(), nodes.len(), "includePrivate: false hides private ones from the maintainer too");
+    let prices: Vec<u64> = theirs.iter().map(|n| n["tier"]["monthlyPriceInCents"].as_u64().unwrap()).collect();
+    assert!(prices.iter().all(|p| [500, 1_500, 2_500, 10_000, 50_000].contains(p)), "{prices:?}");
+    assert_eq!(owner(&funding(&sim, "atlas", None).await)["history"], anyone["history"], "deterministic");
+
+    let quasar = platforms(&funding(&sim, "quasar", None).await);
+    let hero = quasar[0].1.trim_start_matches("https://github.com/").to_owned();
+    let user = graphql(&sim, SPONSORABLE, json!({ "login": hero }), None).await;
+    let hero_history = user["data"]["user"]["history"]["nodes"].as_array().unwrap().clone();
+    assert!(!hero_history.is_empty() && hero_history.len() != nodes.len());
+    let contributors = get(&format!("{}/repos/upkeep-sim/pulsar/contributors", sim.url())).await.unwrap().json();
+    let someone = contributors[0]["login"].as_str().unwrap().to_owned();
+    let plain = graphql(&sim, SPONSORABLE, json!({ "login": someone }), None).await;
+    assert_eq!(plain["data"]["user"]["history"], json!({ "nodes": [] }), "no listing, no history");
+
+    sim.advance(120.0, 0.0);
+    let later = owner(&funding(&sim, "atlas", None).await);
+    let later = later["history"]["nodes"].as_array().unwrap();
+    assert!(later.len() > nodes.len(), "new sponsorships arrive: {} -> {}", nodes.len(), later.len());
+    assert!(later.iter().any(|n| n["createdAt"] == nodes[0]["createdAt"]), "and the older ones stay");
+    sim.stop().await;
+}
+
+#[tokio::test]
 async fn sponsor_counts_move_with_the_clock() {
     let sim = start(SimOptions::new(7, Scale::Small)).await;
     let before = funding(&sim, "docs", None).await;
@@ -184,6 +227,31 @@ async fn funding_json_is_served_as_contents() {
     let stats = sim.stats();
     assert_eq!(stats.by_route["GET /repos/{o}/{r}/contents/{path}"], 6);
     assert_eq!(stats.not_modified, 1);
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn funding_json_is_also_served_as_a_plain_file_without_a_token() {
+    let mut opts = SimOptions::new(7, Scale::Small);
+    opts.require_token = Some("github-only".into());
+    let sim = start(opts).await;
+    let url = |name: &str| format!("{}/manifests/{name}/funding.json", sim.url());
+    let first = get(&url("atlas")).await.unwrap();
+    assert_eq!(first.status, 200, "no GitHub token needed");
+    let contents = format!("{}/repos/upkeep-sim/atlas/contents/funding.json", sim.url());
+    let auth = [("authorization", "Bearer github-only")];
+    let encoded = get_with(&contents, &auth).await.unwrap().json()["content"].as_str().unwrap().replace('\n', "");
+    assert_eq!(first.body, decode(&encoded), "the same text as the contents API's");
+    let etag = first.header("etag").unwrap().to_owned();
+    assert_eq!(get_with(&url("atlas"), &[("if-none-match", &etag)]).await.unwrap().status, 304);
+    assert!(serde_json::from_slice::<Value>(&get(&url("orbit")).await.unwrap().body).is_err(), "orbit's is broken");
+    assert_eq!(get(&url("pulsar")).await.unwrap().status, 404);
+    assert_eq!(get(&url("no-such-repo")).await.unwrap().status, 404);
+    assert_eq!(sim.stats().foreign_tokens, 0);
+    let _ = get_with(&url("atlas"), &auth).await.unwrap();
+    let stats = sim.stats();
+    assert_eq!(stats.foreign_tokens, 1, "a token sent to a foreign host is noticed");
+    assert_eq!(stats.by_route["GET /manifests/{name}/funding.json"], 6);
     sim.stop().await;
 }
 
