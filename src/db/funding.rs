@@ -1,5 +1,6 @@
-//! Funding data: funding links and funding.json manifests per repository (current state), and the
-//! GitHub Sponsors and Open Collective snapshot series with Open Collective's transactions.
+//! Funding data: funding links and funding.json manifests per repository (current state), the
+//! GitHub Sponsors and Open Collective snapshot series with Open Collective's transactions, and
+//! each sponsorable login's sponsorship history (current state: replaced on every fetch).
 //!
 //! Snapshot series hold change points: [`record_sponsors_snapshot`] and
 //! [`record_open_collective_snapshot`] write a new row only when a figure changed since the latest
@@ -127,6 +128,32 @@ pub async fn list_sponsors_snapshots<'e>(
         .bind(login)
         .fetch_all(ex)
         .await
+}
+
+/// When the login's latest Sponsors point was last confirmed, if it has one.
+pub async fn get_sponsors_last_seen<'e>(ex: impl SqliteExecutor<'e>, login: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT MAX(last_seen_at) FROM sponsors_snapshots WHERE login = ? COLLATE NOCASE")
+        .bind(login)
+        .fetch_one(ex)
+        .await
+}
+
+/// The repository's human maintainers (`repo_people.is_maintainer`, accounts of kind `User` that
+/// are not bots), at most `limit`, most contributions first: whose Sponsors data to fetch.
+pub async fn list_sponsorable_maintainers<'e>(
+    ex: impl SqliteExecutor<'e>,
+    repo_id: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT a.login FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
+         WHERE rp.repo_id = ? AND rp.is_maintainer = 1 AND a.is_bot = 0 AND a.kind = 'User'
+         ORDER BY rp.contributions DESC, a.login LIMIT ?",
+    )
+    .bind(repo_id)
+    .bind(limit)
+    .fetch_all(ex)
+    .await
 }
 
 /// A repository's funding.json as fetched.
@@ -327,6 +354,51 @@ pub async fn list_open_collective_transactions<'e>(
 ) -> sqlx::Result<Vec<OpenCollectiveTransactionRow>> {
     sqlx::query_as("SELECT * FROM open_collective_transactions WHERE slug = ? ORDER BY created_at DESC, id")
         .bind(slug)
+        .fetch_all(ex)
+        .await
+}
+
+/// One sponsorship of a sponsorable login's history, as a third party sees it (public ones only).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+pub struct SponsorshipRow {
+    pub login: String,
+    /// When the sponsorship started (unix seconds).
+    pub created_at: i64,
+    /// Position in GitHub's answer, newest first; breaks ties of `created_at`.
+    pub seq: i64,
+    pub is_active: bool,
+    pub one_time: bool,
+    /// The tier's price in USD cents (a one-time payment's amount); `None` when the token may not
+    /// see tiers, which is anyone's but the sponsored account's.
+    pub monthly_cents: Option<i64>,
+    pub fetched_at: i64,
+}
+
+/// Replaces `login`'s sponsorship history (GitHub gives no stable id to upsert by).
+pub async fn replace_sponsorships(tx: &mut SqliteConnection, login: &str, rows: &[SponsorshipRow]) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sponsorships WHERE login = ?").bind(login).execute(&mut *tx).await?;
+    for r in rows {
+        sqlx::query(
+            "INSERT INTO sponsorships (login, created_at, seq, is_active, one_time, monthly_cents, fetched_at)
+             VALUES (?,?,?,?,?,?,?)",
+        )
+        .bind(&r.login)
+        .bind(r.created_at)
+        .bind(r.seq)
+        .bind(r.is_active)
+        .bind(r.one_time)
+        .bind(r.monthly_cents)
+        .bind(r.fetched_at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A login's sponsorship history as last fetched, oldest first.
+pub async fn list_sponsorships<'e>(ex: impl SqliteExecutor<'e>, login: &str) -> sqlx::Result<Vec<SponsorshipRow>> {
+    sqlx::query_as("SELECT * FROM sponsorships WHERE login = ? ORDER BY created_at, seq DESC")
+        .bind(login)
         .fetch_all(ex)
         .await
 }

@@ -208,19 +208,28 @@ impl Actor {
 
 /// A repository's `fundingLinks` and its owner's GitHub Sponsors listing, goal, tiers, sponsors
 /// and totals. `totalRecurringMonthlyPriceInCents` is 0 for anyone but the sponsored account.
+/// `history` is the newest 100 public sponsorships (one page, GitHub's maximum; older ones are not
+/// fetched), ended and one-time ones included; their `tier` only for the sponsored account.
 pub const FUNDING_QUERY: &str = "query UpkeepFunding($owner: String!, $name: String!) { rateLimit { cost remaining resetAt } \
   repository(owner: $owner, name: $name) { fundingLinks { platform url } owner { __typename login \
   ... on Sponsorable { hasSponsorsListing sponsorsListing { name shortDescription activeGoal { kind targetValue \
   percentComplete title } tiers(first: 20) { nodes { name monthlyPriceInCents isOneTime } } } \
   sponsors(first: 100) { totalCount nodes { __typename ... on User { login } ... on Organization { login } } } \
-  sponsorshipsAsMaintainer(first: 1, includePrivate: false) { totalCount totalRecurringMonthlyPriceInCents } } } } }";
+  sponsorshipsAsMaintainer(first: 1, includePrivate: false) { totalCount totalRecurringMonthlyPriceInCents } \
+  history: sponsorshipsAsMaintainer(first: 100, activeOnly: false, includePrivate: false, \
+  orderBy: { field: CREATED_AT, direction: DESC }) { nodes { createdAt isActive isOneTimePayment \
+  tier { monthlyPriceInCents } } } } } } }";
 
-/// A user's own Sponsors listing (a maintainer named in a `GITHUB` funding link).
+/// A user's own Sponsors listing and sponsorship history (a maintainer of the repository, or an
+/// account named in a `GITHUB` funding link); the same selection as [`FUNDING_QUERY`]'s owner.
 pub const SPONSORABLE_QUERY: &str = "query UpkeepSponsorable($login: String!) { rateLimit { cost remaining resetAt } \
   user(login: $login) { login hasSponsorsListing sponsorsListing { name activeGoal { kind targetValue \
   percentComplete title } tiers(first: 20) { nodes { name monthlyPriceInCents isOneTime } } } \
   sponsors(first: 100) { totalCount nodes { __typename ... on User { login } ... on Organization { login } } } \
-  sponsorshipsAsMaintainer(first: 1, includePrivate: false) { totalCount totalRecurringMonthlyPriceInCents } } }";
+  sponsorshipsAsMaintainer(first: 1, includePrivate: false) { totalCount totalRecurringMonthlyPriceInCents } \
+  history: sponsorshipsAsMaintainer(first: 100, activeOnly: false, includePrivate: false, \
+  orderBy: { field: CREATED_AT, direction: DESC }) { nodes { createdAt isActive isOneTimePayment \
+  tier { monthlyPriceInCents } } } } }";
 
 /// Open Collective's GraphQL v2 (not GitHub's, so not in [`ALL_QUERIES`]): an account's figures
 /// and its newest 100 credit transactions.
@@ -259,6 +268,8 @@ pub struct SponsorableNode {
     pub sponsors_listing: Option<SponsorsListing>,
     pub sponsors: Option<SponsorConnection>,
     pub sponsorships_as_maintainer: Option<SponsorshipTotals>,
+    /// The aliased `history: sponsorshipsAsMaintainer(activeOnly: false, …)`, newest first.
+    pub history: Option<SponsorshipHistory>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -304,6 +315,28 @@ pub struct SponsorConnection {
 pub struct SponsorshipTotals {
     pub total_count: i64,
     pub total_recurring_monthly_price_in_cents: i64,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SponsorshipHistory {
+    pub nodes: Vec<Option<SponsorshipNode>>,
+}
+
+/// One sponsorship as a third party sees it: `tier` is `null` unless the token is the sponsored
+/// account's (GitHub hides tiers from others).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SponsorshipNode {
+    pub created_at: DateTime<Utc>,
+    pub is_active: bool,
+    pub is_one_time_payment: bool,
+    pub tier: Option<SponsorshipTier>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SponsorshipTier {
+    pub monthly_price_in_cents: i64,
 }
 
 /// `data` of `UpkeepOpenCollective`.

@@ -1,7 +1,8 @@
-//! The funding data path against the simulator: funding links and Sponsors snapshots
-//! (`UpkeepFunding`, `UpkeepSponsorable`), funding.json manifests with their issues, and Open
-//! Collective snapshots and transactions; refreshes bounded by `[funding] refresh_hours`, and
-//! funding failures that cost a step, never the repository.
+//! The funding data path against the simulator: funding links, Sponsors snapshots and sponsorship
+//! histories of owners and maintainers (`UpkeepFunding`, `UpkeepSponsorable`), funding.json
+//! manifests with their issues (from the repository or a configured URL), and Open Collective
+//! snapshots and transactions; refreshes bounded by `[funding] refresh_hours`, and funding
+//! failures that cost a step, never the repository.
 
 use upkeep::config::Config;
 use upkeep::db::funding as store;
@@ -27,6 +28,11 @@ async fn collect_one(collector: &Collector, name: &str) -> CollectSummary {
 
 /// The sponsor count the simulator reports for atlas's owner right now (asked without a token).
 async fn sim_sponsor_count(sim: &SimServer, config: &Config) -> i64 {
+    sim_atlas_owner(sim, config).await.sponsors.expect("sponsors").total_count
+}
+
+/// Atlas's owner as the simulator answers `UpkeepFunding` right now (asked without a token).
+async fn sim_atlas_owner(sim: &SimServer, config: &Config) -> graphql::SponsorableNode {
     let settings = ClientSettings {
         api_url: sim.url(),
         graphql_url: config.github.graphql_url(),
@@ -40,7 +46,7 @@ async fn sim_sponsor_count(sim: &SimServer, config: &Config) -> i64 {
     let client = GitHubClient::new(settings, None).expect("client");
     let variables = serde_json::json!({ "owner": "upkeep-sim", "name": "atlas" });
     let data: graphql::FundingData = client.graphql(graphql::FUNDING_QUERY, variables).await.expect("funding");
-    data.repository.expect("atlas").owner.sponsors.expect("sponsors").total_count
+    data.repository.expect("atlas").owner
 }
 
 /// `(status, error)` of a step in the latest run.
@@ -171,6 +177,123 @@ async fn an_open_collective_failure_fails_the_step_and_keeps_the_last_good_data(
     assert_eq!(store::list_funding_links(pool, atlas).await.unwrap().len(), 3);
     assert!(store::get_manifest(pool, atlas).await.unwrap().is_some());
     assert_eq!(latest_step(&store, "atlas", "funding").await.0, "ok");
+    sim.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_sync_stores_the_owners_sponsorship_history_ended_ones_included() {
+    let sim = start_sim(sim_options()).await;
+    let store = Store::new().await;
+    let config = config_for(&sim.url(), &store.path());
+    collect_one(&store.collector_with(config.clone()), "atlas").await;
+    let pool = &store.db.pool;
+
+    let listed = sim_atlas_owner(&sim, &config).await.history.expect("history").nodes;
+    let history = store::list_sponsorships(pool, "upkeep-sim").await.unwrap();
+    assert!(listed.len() > 20 && listed.len() < 100, "the whole simulated history: {}", listed.len());
+    assert_eq!(history.len(), listed.len(), "every sponsorship the simulator lists");
+    let times: Vec<i64> = history.iter().map(|r| r.created_at).collect();
+    assert!(times.is_sorted(), "oldest first");
+    assert_eq!(history.last().unwrap().created_at, listed[0].as_ref().unwrap().created_at.timestamp());
+    let point = &store::list_sponsors_snapshots(pool, "upkeep-sim").await.unwrap()[0];
+    let active = history.iter().filter(|r| r.is_active).count() as i64;
+    assert_eq!(active, point.active_sponsorships, "the active ones are the current public sponsorships");
+    assert!(history.iter().any(|r| !r.is_active && r.one_time) && history.iter().any(|r| !r.is_active && !r.one_time));
+    assert!(history.iter().all(|r| r.monthly_cents.is_none()), "tiers are hidden without the maintainer's token");
+    assert!(history.iter().all(|r| r.fetched_at == point.fetched_at), "stored with the snapshot");
+    let year_ago = history.last().unwrap().created_at - 365 * 86_400;
+    let then = history.iter().filter(|r| r.created_at <= year_ago).count();
+    assert!(then > 0 && then < history.len(), "a first sync already shows a trend: {then} of {}", history.len());
+    sim.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn maintainers_get_sponsors_snapshots_each_asked_once_per_refresh_interval() {
+    let sim = start_sim(sim_options()).await;
+    let store = Store::new().await;
+    let collector = store.collector(&sim);
+    let summary = collect(&collector).await;
+    assert!(summary.failed_repos.is_empty(), "{summary:?}");
+    let pool = &store.db.pool;
+
+    let pulsar = store::list_sponsorable_maintainers(pool, repo_id(&store, "pulsar").await, 10).await.unwrap();
+    assert!(!pulsar.is_empty(), "pulsar has maintainers");
+    for login in &pulsar {
+        let series = store::list_sponsors_snapshots(pool, login).await.unwrap();
+        assert!(series.len() == 1 && !series[0].has_listing, "{login}: {series:?}");
+        assert!(store::list_sponsorships(pool, login).await.unwrap().is_empty());
+    }
+    let quasar = store::list_sponsorable_maintainers(pool, repo_id(&store, "quasar").await, 10).await.unwrap();
+    let hero = store::list_sponsors_snapshots(pool, &quasar[0]).await.unwrap();
+    assert!(hero[0].has_listing && hero[0].sponsor_count > 0, "quasar's lead has a listing: {hero:?}");
+    assert!(!store::list_sponsorships(pool, &quasar[0]).await.unwrap().is_empty());
+
+    let mut named = 0;
+    for repo in upkeep::db::repos::list_repositories(pool).await.unwrap() {
+        named += store::list_sponsorable_maintainers(pool, repo.id, 10).await.unwrap().len();
+    }
+    let distinct: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT login) FROM sponsors_snapshots WHERE login <> ?")
+        .bind("upkeep-sim")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let asked: i64 = sqlx::query_scalar("SELECT SUM(requests) FROM sync_run_resources WHERE resource = 'sponsorable'")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(asked, distinct, "one UpkeepSponsorable per login, however many repositories it maintains");
+    assert!((named as i64) > distinct, "some maintain several repositories ({named} vs {distinct})");
+    let again = collect(&collector).await;
+    assert_eq!(again.requests, again.not_modified, "an unchanged re-sync inside refresh_hours is all 304s");
+    sim.stop().await;
+}
+
+/// A collector that carries a GitHub token, against a simulator that requires it.
+fn collector_with_token(store: &Store, config: Config) -> Collector {
+    let token = secrecy::SecretString::from("github-only".to_owned());
+    Collector::with_token(std::sync::Arc::new(config), store.db.clone(), Some(token)).expect("collector")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_configured_manifest_url_replaces_the_root_file_and_never_gets_the_token() {
+    let mut opts = sim_options();
+    opts.require_token = Some("github-only".into());
+    let sim = start_sim(opts).await;
+    let store = Store::new().await;
+    let mut config = config_for(&sim.url(), &store.path());
+    let url = |name: &str| format!("{}/manifests/{name}/funding.json", sim.url());
+    config.funding.manifests.insert("upkeep-sim/pulsar".parse().unwrap(), url("atlas").parse().unwrap());
+    config.funding.manifests.insert("upkeep-sim/halo".parse().unwrap(), url("orbit").parse().unwrap());
+    let collector = collector_with_token(&store, config.clone());
+    for repo in ["pulsar", "halo"] {
+        let summary = collect_one(&collector, repo).await;
+        assert!(summary.failed_repos.is_empty(), "{summary:?}");
+    }
+    let pool = &store.db.pool;
+    let pulsar = repo_id(&store, "pulsar").await;
+    let manifest = store::get_manifest(pool, pulsar).await.unwrap().expect("pulsar's configured manifest");
+    assert!(manifest.valid && manifest.url == url("atlas") && manifest.raw.contains("x-fiscal-host"));
+    let halo = repo_id(&store, "halo").await;
+    let broken = store::get_manifest(pool, halo).await.unwrap().expect("stored even though not JSON");
+    assert!(!broken.valid && broken.parsed.is_none());
+    let issues = store::list_manifest_issues(pool, halo).await.unwrap();
+    assert!(issues.len() == 1 && issues[0].line.is_some(), "{issues:?}");
+    let stats = sim.stats();
+    assert_eq!(stats.foreign_tokens, 0, "the GitHub token is never sent to another host");
+    assert_eq!(stats.by_route["GET /manifests/{name}/funding.json"], 2);
+    assert!(!stats.by_route.contains_key("GET /repos/{o}/{r}/contents/{path}"), "the root file is not asked for");
+
+    collect_one(&collector, "pulsar").await;
+    assert_eq!(latest_step(&store, "pulsar", "manifest").await, ("not_modified".to_owned(), None));
+    assert_eq!(sim.stats().foreign_tokens, 0);
+
+    config.funding.manifests.insert("upkeep-sim/pulsar".parse().unwrap(), url("no-such-repo").parse().unwrap());
+    let summary = collect_one(&collector_with_token(&store, config), "pulsar").await;
+    assert!(summary.failed_repos.is_empty(), "the repository is not failed: {summary:?}");
+    let (status, error) = latest_step(&store, "pulsar", "manifest").await;
+    assert_eq!(status, "failed");
+    assert!(error.as_deref().is_some_and(|e| e.contains("no-such-repo") && e.contains("404")), "{error:?}");
+    assert_eq!(store::get_manifest(pool, pulsar).await.unwrap(), Some(manifest), "the last good copy stays");
     sim.stop().await;
 }
 

@@ -1,5 +1,5 @@
 //! Releases and weekly contributor statistics, each behind its own conditional request, then the
-//! community profile and the funding steps.
+//! community profile. (The funding steps come after the rollups: see `repo::sync_repository`.)
 
 use super::{Collector, StepStatus, SyncError, Walk, now, progress::Progress, repo::RepoHandle, repo::Target};
 use crate::db::{self, sync_state};
@@ -19,7 +19,6 @@ pub async fn sync_extras(
     items += c.step(run_id, scope, "stats", stats(c, scope, repo)).await?.1;
     progress.step("community profile");
     items += c.step(run_id, scope, "community", super::newcomers::community_profile(c, scope, repo)).await?.1;
-    items += super::funding::sync_funding(c, run_id, target, repo, progress).await?;
     Ok(items)
 }
 

@@ -1,4 +1,4 @@
-//! Funding data per repository, after the community profile: GitHub Sponsors (`funding`,
+//! Funding data per repository, the last steps, after the rollups: GitHub Sponsors (`funding`,
 //! `sponsorable`), the funding.json manifest (`manifest`) and Open Collective (`open_collective`).
 //!
 //! Quota: GraphQL and Open Collective requests cannot be conditional, so those steps (and the
@@ -12,13 +12,25 @@
 //! its refresh time is not moved (the next run tries again) and the repository is not failed.
 //! Only a `401` (every repository would fail) and database errors propagate.
 //!
-//! Open Collective is asked through a second [`GitHubClient`] (for its retries and timeouts)
-//! pointed at `[funding] open_collective_url`, without a token; its requests are therefore not in
-//! the run's GitHub request counts. Arbitrary manifest URLs are not fetched: only the repository's
-//! root `funding.json`. Sponsorable accounts are the repository owner and every login of a
-//! `GITHUB` funding link.
+//! Hosts other than GitHub (Open Collective at `[funding] open_collective_url`, and a funding.json
+//! URL configured in `[funding] manifests`) are asked through a second [`GitHubClient`] (for its
+//! retries and timeouts) pointed at that host, never with the GitHub token; their requests are
+//! therefore not in the run's GitHub request counts. A configured manifest URL replaces the
+//! repository's root `funding.json`; it is asked with its ETag once stored, else at most once per
+//! refresh interval, and its `404` is a failure (the last good copy stays), not a removal.
+//!
+//! Sponsorable accounts are the repository owner (`funding`, with the links) and, in
+//! `sponsorable`, the repository's maintainers (the [`MAINTAINER_CAP`] with most contributions;
+//! `repo_people`, so the rollups must have been built) and every login of a `GITHUB` funding
+//! link. A login whose Sponsors snapshot was confirmed within the refresh interval is not asked
+//! again, so a maintainer of several repositories costs one request per interval; a login GitHub
+//! does not resolve as a user (gone, or an organisation) is skipped. Each fetch stores a snapshot
+//! and replaces the login's sponsorship history (the newest 100 public sponsorships, ended ones
+//! included), in one transaction.
 
 use sha2::{Digest, Sha256};
+use sqlx::SqliteConnection;
+use url::Url;
 
 use super::{Collector, StepStatus, SyncError, now, progress::Progress, repo::RepoHandle, repo::Target};
 use crate::db::{self, funding as store, sync_state};
@@ -57,14 +69,22 @@ fn tolerate(scope: &str, result: Result<(StepStatus, u64), SyncError>) -> Result
     }
 }
 
+/// How many maintainers of a repository have their Sponsors data fetched.
+pub const MAINTAINER_CAP: i64 = 10;
+
+/// Whether `at` is within `[funding] refresh_hours` of now (never, when that is 0).
+fn within_refresh(c: &Collector, at: Option<i64>) -> bool {
+    let window = c.config.funding.refresh_hours as i64 * 3_600;
+    at.is_some_and(|at| window > 0 && now() - at < window)
+}
+
 /// Whether `resource` succeeded within the refresh interval (so it need not run again).
 async fn fresh(c: &Collector, scope: &str, resource: &str) -> sqlx::Result<bool> {
     let state = sync_state::get_sync_state(&c.db.pool, scope, resource).await?;
-    let window = c.config.funding.refresh_hours as i64 * 3_600;
-    Ok(state.last_success_at.is_some_and(|at| window > 0 && now() - at < window))
+    Ok(within_refresh(c, state.last_success_at))
 }
 
-/// `UpkeepFunding`: the funding links and a Sponsors snapshot of the owner.
+/// `UpkeepFunding`: the funding links, and a Sponsors snapshot and history of the owner.
 async fn sponsors(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
     if fresh(c, scope, "funding").await? {
         return Ok((StepStatus::Skipped, 0));
@@ -85,41 +105,78 @@ async fn sponsors(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(Step
             })
             .collect();
         store::replace_funding_links(&mut tx, repo.repo_id, &links).await?;
-        written += links.len() as u64
-            + u64::from(store::record_sponsors_snapshot(&mut tx, &sponsors_row(&repository.owner, t)).await?);
+        written += links.len() as u64 + record_sponsorable(&mut tx, &repository.owner, t).await?;
     }
     sync_state::save_sync_state(&mut *tx, scope, "funding", None, None, t).await?;
     tx.commit().await?;
     Ok((StepStatus::Ok, written))
 }
 
-/// `UpkeepSponsorable` for every `GITHUB` funding link's login other than the owner.
+/// `UpkeepSponsorable` for the maintainers and `GITHUB` funding-link logins other than the owner,
+/// skipping those confirmed within the refresh interval (see the module doc).
 async fn sponsorables(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
     if fresh(c, scope, "sponsorable").await? {
         return Ok((StepStatus::Skipped, 0));
     }
-    let owner = repo.api_name.split('/').next().unwrap_or_default();
-    let mut logins: Vec<String> = db::funding::list_funding_links(&c.db.pool, repo.repo_id)
-        .await?
-        .into_iter()
-        .filter(|l| Platform::parse(&l.platform) == Platform::GitHub)
-        .filter_map(|l| funding::github_sponsor_login(&l.url))
-        .filter(|login| !login.eq_ignore_ascii_case(owner))
-        .collect();
-    logins.sort_unstable_by_key(|l| l.to_ascii_lowercase());
-    logins.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-    let mut written = 0;
-    for login in &logins {
+    let (mut asked, mut written) = (0, 0);
+    for login in &sponsorable_logins(c, repo).await? {
+        if within_refresh(c, store::get_sponsors_last_seen(&c.db.pool, login).await?) {
+            continue;
+        }
+        asked += 1;
         let data: graphql::SponsorableData =
             c.client.graphql(graphql::SPONSORABLE_QUERY, serde_json::json!({ "login": login })).await?;
+        // NOT_FOUND: no such user, or an organisation (`user(login:)` does not resolve those).
         let Some(user) = data.user else { continue };
         let mut tx = c.db.begin_write().await?;
-        written += u64::from(store::record_sponsors_snapshot(&mut tx, &sponsors_row(&user, now())).await?);
+        written += record_sponsorable(&mut tx, &user, now()).await?;
         tx.commit().await?;
     }
     sync_state::save_sync_state(&c.db.pool, scope, "sponsorable", None, None, now()).await?;
-    let status = if logins.is_empty() { StepStatus::Skipped } else { StepStatus::Ok };
+    let status = if asked == 0 { StepStatus::Skipped } else { StepStatus::Ok };
     Ok((status, written))
+}
+
+/// The repository's maintainers, most contributions first, then its `GITHUB` funding links'
+/// logins; without the owner (the `funding` step's) and without repeats, ignoring case.
+async fn sponsorable_logins(c: &Collector, repo: &RepoHandle) -> sqlx::Result<Vec<String>> {
+    let owner = repo.api_name.split('/').next().unwrap_or_default();
+    let maintainers = store::list_sponsorable_maintainers(&c.db.pool, repo.repo_id, MAINTAINER_CAP).await?;
+    let linked = (db::funding::list_funding_links(&c.db.pool, repo.repo_id).await?.into_iter())
+        .filter(|l| Platform::parse(&l.platform) == Platform::GitHub)
+        .filter_map(|l| funding::github_sponsor_login(&l.url));
+    let mut logins: Vec<String> = Vec::new();
+    for login in maintainers.into_iter().chain(linked) {
+        if !login.eq_ignore_ascii_case(owner) && !logins.iter().any(|l| l.eq_ignore_ascii_case(&login)) {
+            logins.push(login);
+        }
+    }
+    Ok(logins)
+}
+
+/// Stores a sponsorable account's snapshot and replaces its sponsorship history; returns the rows
+/// written (a new snapshot point, if any figure changed, and the history).
+async fn record_sponsorable(tx: &mut SqliteConnection, node: &graphql::SponsorableNode, at: i64) -> sqlx::Result<u64> {
+    let new_point = store::record_sponsors_snapshot(tx, &sponsors_row(node, at)).await?;
+    let history = sponsorship_rows(node, at);
+    store::replace_sponsorships(tx, &node.login, &history).await?;
+    Ok(u64::from(new_point) + history.len() as u64)
+}
+
+/// The `history` nodes as rows; `seq` keeps GitHub's order (newest first).
+fn sponsorship_rows(node: &graphql::SponsorableNode, at: i64) -> Vec<store::SponsorshipRow> {
+    let nodes = node.history.as_ref().map(|h| h.nodes.iter().flatten().collect::<Vec<_>>()).unwrap_or_default();
+    (nodes.into_iter().enumerate())
+        .map(|(seq, s)| store::SponsorshipRow {
+            login: node.login.clone(),
+            created_at: s.created_at.timestamp(),
+            seq: seq as i64,
+            is_active: s.is_active,
+            one_time: s.is_one_time_payment,
+            monthly_cents: s.tier.as_ref().map(|t| t.monthly_price_in_cents),
+            fetched_at: at,
+        })
+        .collect()
 }
 
 /// A Sponsors snapshot row. GitHub gives the recurring total only to the sponsored account, as 0
@@ -161,14 +218,25 @@ fn sponsors_row(node: &graphql::SponsorableNode, at: i64) -> store::SponsorsSnap
     }
 }
 
-/// `GET contents/funding.json`: with its ETag when one is stored; a missing file is re-checked
-/// once per refresh interval.
+/// The repository's funding.json: from its `[funding] manifests` URL if configured, else
+/// `GET contents/funding.json`. Asked with its ETag when a copy from the same place is stored; a
+/// missing root file is re-checked once per refresh interval.
 async fn manifest(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
     let stored = store::get_manifest(&c.db.pool, repo.repo_id).await?;
+    let state = sync_state::get_sync_state(&c.db.pool, scope, "manifest").await?;
+    if let Some(url) = c.config.funding.manifest_url(scope, &repo.api_name) {
+        // An ETag is only good for the address it came from; a copy from there without one is
+        // asked for again once per refresh interval.
+        let same_source = stored.as_ref().is_some_and(|m| m.url == url.as_str());
+        let etag = state.etag.as_deref().filter(|_| same_source);
+        if same_source && etag.is_none() && fresh(c, scope, "manifest").await? {
+            return Ok((StepStatus::Skipped, 0));
+        }
+        return configured_manifest(c, scope, repo, url, etag).await;
+    }
     if stored.is_none() && fresh(c, scope, "manifest").await? {
         return Ok((StepStatus::Skipped, 0));
     }
-    let state = sync_state::get_sync_state(&c.db.pool, scope, "manifest").await?;
     let etag = stored.as_ref().and(state.etag.as_deref());
     let path = format!("/repos/{}/contents/funding.json", repo.api_name);
     let fetched = match c.client.get::<wire::ContentFile>(&path, etag).await {
@@ -190,7 +258,48 @@ async fn manifest(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(Step
         return Err(GhError::Status { url: path, status: 200, message: "funding.json is not base64".into() }.into());
     };
     let raw = String::from_utf8_lossy(&bytes).into_owned();
-    let (row, issues) = manifest_rows(repo.repo_id, value.html_url.unwrap_or(path), raw);
+    store_manifest(c, scope, manifest_rows(repo.repo_id, value.html_url.unwrap_or(path), raw), etag).await
+}
+
+/// The largest configured manifest stored: a bigger answer is not a funding.json.
+const MAX_MANIFEST_BYTES: usize = 1 << 20;
+
+/// `GET` a configured funding.json URL, without the GitHub token. Any error status fails the step
+/// and keeps the last good copy: the configuration says a manifest is there.
+async fn configured_manifest(
+    c: &Collector,
+    scope: &str,
+    repo: &RepoHandle,
+    url: &Url,
+    etag: Option<&str>,
+) -> Result<(StepStatus, u64), SyncError> {
+    // The client words its errors for GitHub; this is another host.
+    let foreign = |problem: String| SyncError::from(GhError::Foreign { url: url.to_string(), problem });
+    let fetched = match foreign_client(c, url)?.get_text(url.as_str(), etag).await {
+        Err(GhError::Unauthorized) => return Err(foreign("answered 401".into())),
+        Err(GhError::NotFound { .. }) => return Err(foreign("answered 404: no funding.json there".into())),
+        Err(GhError::Forbidden { message, .. }) => return Err(foreign(format!("answered 403: {message}"))),
+        Err(GhError::Status { status, .. }) => return Err(foreign(format!("answered {status}"))),
+        other => other?,
+    };
+    let (raw, etag) = match fetched {
+        Fetched::NotModified => return Ok((StepStatus::NotModified, 0)),
+        Fetched::Pending => return Err(foreign("answered 202: not ready yet".into())),
+        Fetched::Fresh { value, etag, .. } => (value, etag),
+    };
+    if raw.len() > MAX_MANIFEST_BYTES {
+        return Err(foreign(format!("{} bytes is too large for a funding.json", raw.len())));
+    }
+    store_manifest(c, scope, manifest_rows(repo.repo_id, url.to_string(), raw), etag).await
+}
+
+/// Replaces the stored manifest and its issues, and records the fetch with its ETag.
+async fn store_manifest(
+    c: &Collector,
+    scope: &str,
+    (row, issues): (store::ManifestRow, Vec<store::ManifestIssueRow>),
+    etag: Option<String>,
+) -> Result<(StepStatus, u64), SyncError> {
     let mut tx = c.db.begin_write().await?;
     store::replace_manifest(&mut tx, &row, &issues).await?;
     sync_state::save_sync_state(&mut *tx, scope, "manifest", None, etag.as_deref(), now()).await?;
@@ -250,7 +359,7 @@ async fn open_collective(c: &Collector, scope: &str, slug: Option<String>) -> Re
     if fresh(c, scope, "open_collective").await? {
         return Ok((StepStatus::Skipped, 0));
     }
-    let client = open_collective_client(c)?;
+    let client = foreign_client(c, &c.config.funding.open_collective_url)?;
     let variables = serde_json::json!({ "slug": slug });
     let data: graphql::OpenCollectiveData = match client.graphql(graphql::OPEN_COLLECTIVE_QUERY, variables).await {
         // Open Collective's 401 is not GitHub's: it must not stop the run.
@@ -273,9 +382,9 @@ async fn open_collective(c: &Collector, scope: &str, slug: Option<String>) -> Re
     Ok((StepStatus::Ok, written))
 }
 
-/// A client for Open Collective: the GitHub client's retries and timeouts, no token.
-fn open_collective_client(c: &Collector) -> Result<GitHubClient, GhError> {
-    let url = &c.config.funding.open_collective_url;
+/// A client for a host other than GitHub (`url`'s origin): the GitHub client's retries and
+/// timeouts, no token. `url` also serves as its GraphQL endpoint (Open Collective's).
+fn foreign_client(c: &Collector, url: &Url) -> Result<GitHubClient, GhError> {
     let settings = ClientSettings {
         api_url: url.origin().ascii_serialization(),
         graphql_url: url.to_string(),

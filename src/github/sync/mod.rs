@@ -10,8 +10,10 @@
 //! 7. `reviews`: GraphQL batches for pull requests changed since the last pass ([`reviews`]);
 //! 8. `derived`: first-response facts for changed items;
 //! 9. `releases` and `stats`, each conditional on its own ETag ([`extras`]), then `community`;
-//! 10. `funding`, `sponsorable`, `manifest`, `open_collective` ([`funding`]); their failures do
-//!     not fail the repository.
+//! 10. `rollups`: weekly and per-person rollups, rebuilt when anything was written ([`repo`]);
+//! 11. `funding`, `sponsorable`, `manifest`, `open_collective` ([`funding`]), after the rollups
+//!     because `sponsorable` asks for the maintainers they infer; their failures do not fail the
+//!     repository.
 //!
 //! Failure policy: a repository that fails is recorded and the run goes on with the next one;
 //! a 401 stops the run (every repository would fail the same way).

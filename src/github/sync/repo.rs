@@ -5,7 +5,7 @@
 //! sorted by `updated` so that any change moves a repository onto page 1, whose ETag is the
 //! cheap "did anything change?" probe.
 
-use super::{Collector, StepStatus, SyncError, Walk, conversation, extras, now, progress::Progress};
+use super::{Collector, StepStatus, SyncError, Walk, conversation, extras, funding, now, progress::Progress};
 use crate::db::{self, repos::RepoOutcome, sync_state};
 use crate::github::{Fetched, GhError, convert, wire};
 
@@ -136,6 +136,8 @@ pub async fn sync_repository(
     } else {
         c.skip_step(run_id, &target.name, "rollups", StepStatus::NotModified).await?;
     }
+    // After the rollups: the maintainers whose Sponsors data it fetches come from `repo_people`.
+    items += funding::sync_funding(c, run_id, target, &handle, progress).await?;
     let outcome = db::repos::record_repo_outcome(&c.db.pool, &target.name, &outcome_for(target, &handle)).await;
     outcome?;
     Ok(items)
