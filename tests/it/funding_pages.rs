@@ -45,6 +45,8 @@ async fn funded_and_unfunded_projects_their_ledgers_widgets_and_notes() {
     // Open Collective's yearly budget adds a USD line: the currencies stay apart.
     assert!(atlas.contains("10,000.00 EUR"), "{atlas}");
     assert!(atlas.contains("USD"), "{atlas}");
+    let spark = select(&doc, "#projects tr[data-repo=\"upkeep-sim/atlas\"] td.spark svg");
+    assert_eq!(spark.len(), 1, "atlas has a sponsor trend");
     let pulsar = row_text(&doc, "pulsar");
     assert!(pulsar.contains("none found"), "{pulsar}");
     let unfunded = select(&doc, "#projects tr.unfunded");
@@ -58,6 +60,8 @@ async fn funded_and_unfunded_projects_their_ledgers_widgets_and_notes() {
     assert!(!select(&doc, "#goals li").is_empty(), "the org's Sponsors goal");
     assert!(!select(&doc, "#collective").is_empty());
     assert!(!select(&doc, "figure.received-chart svg").is_empty(), "money received per month");
+    // One sync already shows a trend: GitHub's sponsorship history, per month.
+    assert!(!select(&doc, "figure.sponsor-chart svg").is_empty(), "new sponsorships per month");
     let ledger = text(&select(&doc, "#ledger")[0]);
     assert!(ledger.contains("Sovereign Tech Fund: Security & <maintenance>"), "escaped, shown as text: {ledger}");
     assert!(ledger.contains("120,000.00 EUR"));

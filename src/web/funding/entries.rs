@@ -246,7 +246,7 @@ pub fn notes(p: &ProjectFunding) -> Vec<Note> {
     }
     for (resource, what) in [
         ("funding", "GitHub Sponsors and funding links"),
-        ("sponsorable", "the Sponsors data of linked accounts"),
+        ("sponsorable", "the Sponsors data of linked accounts and maintainers"),
         ("manifest", "funding.json"),
         ("open_collective", "Open Collective"),
     ] {

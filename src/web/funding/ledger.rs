@@ -10,13 +10,13 @@ use actix_web::{
     web::{Data, Path},
 };
 use askama::Template;
-use chrono::{Datelike, TimeZone, Utc};
+use chrono::{TimeZone, Utc};
 use serde::Serialize;
 
 use super::{
     entries::{self, Note},
     load::{self, ProjectFunding},
-    summary::{self, Summary},
+    summary::{self, Summary, month_bounds},
     widgets::{self, Goal},
 };
 use crate::{
@@ -85,22 +85,6 @@ pub struct Ledger {
     pub entries: Vec<Entry>,
     pub received_by_month: Vec<MonthReceived>,
     pub notes: Vec<Note>,
-}
-
-/// The start of each of the last `months` calendar months up to `now`'s, then `now`'s month end.
-fn month_bounds(now: i64, months: u32) -> Vec<i64> {
-    let Some(t) = Utc.timestamp_opt(now, 0).single() else { return Vec::new() };
-    let first_of = |y: i32, m: u32| Utc.with_ymd_and_hms(y, m, 1, 0, 0, 0).single().map(|d| d.timestamp());
-    let (mut y, mut m) = (t.year(), t.month());
-    let mut starts = Vec::new();
-    for _ in 0..months {
-        starts.push(first_of(y, m));
-        (y, m) = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
-    }
-    starts.reverse();
-    let (ny, nm) = if t.month() == 12 { (t.year() + 1, 1) } else { (t.year(), t.month() + 1) };
-    starts.push(first_of(ny, nm));
-    starts.into_iter().flatten().collect()
 }
 
 /// Money received per calendar month and source, over the last [`RECEIVED_MONTHS`] months.
@@ -225,7 +209,7 @@ pub struct LedgerPage {
     pub ledger: Ledger,
     pub carriers_explain: Explain,
     pub rows: Vec<EntryView>,
-    pub sponsor_chart: String,
+    pub sponsor_charts: Vec<String>,
     pub received_charts: Vec<String>,
 }
 
@@ -248,15 +232,32 @@ impl LedgerPage {
     }
 }
 
-fn sponsor_chart(s: &Summary) -> String {
-    if s.sponsor_trend.is_empty() {
-        return String::new();
+/// New public sponsorships per month (still active / ended), and the public sponsor count as
+/// fetched once there are two snapshots to draw a line between.
+fn sponsor_charts(s: &Summary) -> Vec<String> {
+    let mut out = Vec::new();
+    if !s.new_sponsorships.is_empty() {
+        let series = |name: &str, f: fn(&summary::MonthSponsorships) -> u32| {
+            Series::new(name, s.new_sponsorships.iter().map(|m| (m.start as f64, Some(f(m) as f64))).collect())
+        };
+        let mut chart = BarChart::new(
+            format!("New public sponsorships per month of {}", s.repo),
+            vec![series("still active", |m| m.active), series("since ended", |m| m.ended)],
+        );
+        chart.layout = BarLayout::Stacked;
+        chart.y_title = "sponsorships".to_owned();
+        out.push(charts::bar_chart(&chart));
     }
-    let points = s.sponsor_trend.iter().map(|p| (p.at as f64, Some(p.sponsors as f64))).collect();
-    let mut chart =
-        LineChart::new(format!("Public sponsors of {}", s.repo), vec![Series::new("public sponsors", points)]);
-    chart.y_title = "sponsors".to_owned();
-    charts::line_chart(&chart)
+    if s.sponsor_trend.len() >= 2 {
+        let points = s.sponsor_trend.iter().map(|p| (p.at as f64, Some(p.sponsors as f64))).collect();
+        let mut chart = LineChart::new(
+            format!("Public sponsors of {}, as fetched", s.repo),
+            vec![Series::new("public sponsors", points)],
+        );
+        chart.y_title = "sponsors".to_owned();
+        out.push(charts::line_chart(&chart));
+    }
+    out
 }
 
 /// One stacked bar chart per currency: money received per month by source.
@@ -313,7 +314,7 @@ pub async fn page(state: Data<AppState>, path: Path<(String, String)>) -> Result
         repo: ledger.summary.repo.clone(),
         github_url: format::safe_link(&html_url),
         rows: ledger.entries.iter().map(entry_view).collect(),
-        sponsor_chart: sponsor_chart(&ledger.summary),
+        sponsor_charts: sponsor_charts(&ledger.summary),
         received_charts: received_charts(&ledger.received_by_month, ledger.generated_at),
         carriers_explain,
         ledger,

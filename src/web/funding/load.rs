@@ -22,6 +22,8 @@ pub struct SponsorAccount {
     /// Whether the account is the repository's owner.
     pub is_owner: bool,
     pub snapshots: Vec<SponsorsSnapshotRow>,
+    /// Public sponsorships, active and ended, oldest first (GitHub's newest 100).
+    pub history: Vec<store::SponsorshipRow>,
 }
 
 /// An Open Collective account: its figures over time (oldest first) and its recorded credits.
@@ -85,7 +87,8 @@ pub async fn project(pool: &sqlx::SqlitePool, config: &Config, repo: RepositoryR
     let mut accounts = Vec::new();
     for (login, is_owner) in sponsor_logins(&repo, &links) {
         let snapshots = store::list_sponsors_snapshots(pool, &login).await?;
-        accounts.push(SponsorAccount { login, is_owner, snapshots });
+        let history = store::list_sponsorships(pool, &login).await?;
+        accounts.push(SponsorAccount { login, is_owner, snapshots, history });
     }
     let manifest = store::get_manifest(pool, repo.id).await?;
     let manifest_issues =

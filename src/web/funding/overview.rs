@@ -93,11 +93,12 @@ pub async fn page(state: Data<AppState>) -> Result<HttpResponse, WebError> {
         .await?
         .into_iter()
         .map(|(summary, carriers_explain)| {
-            let values: Vec<Option<f64>> = summary.sponsor_trend.iter().map(|p| Some(p.sponsors as f64)).collect();
+            let values: Vec<Option<f64>> =
+                summary.new_sponsorships.iter().map(|m| Some((m.active + m.ended) as f64)).collect();
             let sparkline = if values.is_empty() {
                 String::new()
             } else {
-                charts::sparkline(&values, &format!("Public sponsors of {}", summary.repo))
+                charts::sparkline(&values, &format!("New public sponsorships per month of {}", summary.repo))
             };
             Row { summary, carriers_explain, sparkline }
         })

@@ -2,6 +2,7 @@
 //! sources, estimated monthly funding, sponsor-count trend, funding per active maintainer and
 //! the maintainers who carry load without visible funding. Pure: rows in, a [`Summary`] out.
 
+use chrono::{Datelike, TimeZone, Utc};
 use serde::Serialize;
 
 use super::entries::{self, Note};
@@ -46,6 +47,8 @@ pub struct Summary {
     pub sponsors: Option<i64>,
     /// Public sponsors over time (every snapshot of any listing of the project), oldest first.
     pub sponsor_trend: Vec<SponsorPoint>,
+    /// New public sponsorships per month, still active or since ended.
+    pub new_sponsorships: Vec<MonthSponsorships>,
     pub active_maintainers: usize,
     /// The monthly estimate ÷ active maintainers, per currency; `None` without active maintainers.
     pub funding_per_active_maintainer: Option<Vec<Money>>,
@@ -115,6 +118,61 @@ pub fn sources(p: &ProjectFunding) -> Vec<SourceInfo> {
     out
 }
 
+/// How many months of new sponsorships the trend shows.
+pub const TREND_MONTHS: u32 = 12;
+
+/// New public sponsorships in one calendar month: those still active and those since ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonthSponsorships {
+    pub month: String,
+    pub start: i64,
+    pub active: u32,
+    pub ended: u32,
+}
+
+/// The start of each of the last `months` calendar months up to `now`'s, then `now`'s month end.
+pub(crate) fn month_bounds(now: i64, months: u32) -> Vec<i64> {
+    let Some(t) = Utc.timestamp_opt(now, 0).single() else { return Vec::new() };
+    let first_of = |y: i32, m: u32| Utc.with_ymd_and_hms(y, m, 1, 0, 0, 0).single().map(|d| d.timestamp());
+    let (mut y, mut m) = (t.year(), t.month());
+    let mut starts = Vec::new();
+    for _ in 0..months {
+        starts.push(first_of(y, m));
+        (y, m) = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
+    }
+    starts.reverse();
+    let (ny, nm) = if t.month() == 12 { (t.year() + 1, 1) } else { (t.year(), t.month() + 1) };
+    starts.push(first_of(ny, nm));
+    starts.into_iter().flatten().collect()
+}
+
+/// New public sponsorships per calendar month over the last [`TREND_MONTHS`] months, over every
+/// listing of the project. GitHub gives the newest 100 per listing: when a listing's history is
+/// that long, the month of its oldest row and those before may be incomplete and are left out.
+pub fn new_sponsorships(accounts: &[SponsorAccount], now: i64) -> Vec<MonthSponsorships> {
+    let bounds = month_bounds(now, TREND_MONTHS);
+    let complete_from = accounts
+        .iter()
+        .filter(|a| a.history.len() >= HISTORY_PAGE)
+        .filter_map(|a| a.history.iter().map(|h| h.created_at).min())
+        .max()
+        .unwrap_or(i64::MIN);
+    bounds
+        .windows(2)
+        .filter(|w| w[0] > complete_from || complete_from == i64::MIN)
+        .map(|w| {
+            let in_month =
+                accounts.iter().flat_map(|a| &a.history).filter(|h| h.created_at >= w[0] && h.created_at < w[1]);
+            let (active, ended) = in_month.fold((0, 0), |(a, e), h| if h.is_active { (a + 1, e) } else { (a, e + 1) });
+            let month = Utc.timestamp_opt(w[0], 0).single().map(|d| d.format("%Y-%m").to_string()).unwrap_or_default();
+            MonthSponsorships { month, start: w[0], active, ended }
+        })
+        .collect()
+}
+
+/// GitHub's page of sponsorship history.
+const HISTORY_PAGE: usize = 100;
+
 /// Public sponsors over time: at each snapshot of any listing, the sum of every listing's latest
 /// count as of then.
 pub fn sponsor_trend(accounts: &[SponsorAccount]) -> Vec<SponsorPoint> {
@@ -146,6 +204,7 @@ pub fn summarize(p: &ProjectFunding, entries: &[Entry], active_maintainers: usiz
         monthly_ask: monthly_ask(entries, now).iter().collect(),
         sponsors: (!listed.is_empty()).then(|| listed.iter().map(|s| s.sponsor_count).sum()),
         sponsor_trend: sponsor_trend(&p.accounts),
+        new_sponsorships: if listed.is_empty() { Vec::new() } else { new_sponsorships(&p.accounts, now) },
         active_maintainers,
         funding_per_active_maintainer: funding_per_active_maintainer(&monthly, active_maintainers)
             .map(|t| t.iter().collect()),
@@ -169,5 +228,47 @@ pub fn money_text(m: &[Money]) -> String {
     match m {
         [] => "unknown".to_owned(),
         m => m.iter().copied().collect::<crate::funding::Totals>().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::funding::SponsorshipRow;
+
+    const NOV_2026: i64 = 1_793_491_200; // 2026-11-01
+    const OCT_2026: i64 = 1_790_812_800;
+
+    fn row(created_at: i64, is_active: bool) -> SponsorshipRow {
+        SponsorshipRow {
+            login: "ada".to_owned(),
+            created_at,
+            seq: 0,
+            is_active,
+            one_time: false,
+            monthly_cents: None,
+            fetched_at: NOV_2026,
+        }
+    }
+
+    fn account(history: Vec<SponsorshipRow>) -> SponsorAccount {
+        SponsorAccount { login: "ada".to_owned(), is_owner: true, snapshots: Vec::new(), history }
+    }
+
+    #[test]
+    fn new_sponsorships_are_counted_per_month_active_and_ended() {
+        let history = vec![row(OCT_2026 + 5, true), row(OCT_2026 + 9, false), row(NOV_2026 + 1, true)];
+        let months = new_sponsorships(&[account(history)], NOV_2026 + 86_400);
+        assert_eq!(months.len(), 12);
+        let last: Vec<(&str, u32, u32)> = months[10..].iter().map(|m| (m.month.as_str(), m.active, m.ended)).collect();
+        assert_eq!(last, [("2026-10", 1, 1), ("2026-11", 1, 0)]);
+    }
+
+    #[test]
+    fn a_full_page_of_history_leaves_out_the_months_it_may_miss() {
+        let history: Vec<SponsorshipRow> = (0..100).map(|i| row(OCT_2026 + 10 + i, true)).collect();
+        let months = new_sponsorships(&[account(history)], NOV_2026 + 86_400);
+        // The oldest row is in October: October itself may be incomplete, so only November shows.
+        assert_eq!(months.iter().map(|m| m.month.as_str()).collect::<Vec<_>>(), ["2026-11"]);
     }
 }
