@@ -1,32 +1,90 @@
-//! Impact report maths: which period a report covers, the before/after windows around it, and
-//! the plain-language summary paragraph written from the numbers.
+//! Impact report maths: which period a report covers, the equal-length windows before and after
+//! its start, the numbers a report holds ([`ReportNumbers`]), the definitions behind each figure,
+//! and (in the submodules) the weekly series for the charts and the summary paragraph.
 //!
-//! The paragraph states only what the numbers say: counts with correct singular and plural, and
-//! a change called "improved", "worsened" or "held steady" only by these explicit thresholds:
-//! - median time to first response: a change counts when it is at least
-//!   [`RESPONSE_CHANGE_RATIO`] of the earlier median *and* at least [`RESPONSE_CHANGE_MIN`] seconds;
-//!   faster is improved, slower is worsened, anything smaller held steady;
-//! - open-issue backlog: a change counts when it is more than [`BACKLOG_CHANGE_RATIO`] of the
-//!   backlog at the start (any change counts from an empty backlog); shrinking is improved.
+//! - this file: [`default_period`], [`before_after`], [`BeforeAfter`], [`ReportNumbers`] and the
+//!   [`Definition`]s of the outputs (merged pull requests, closed issues, releases, new
+//!   contributors, first-timers who came back) and of the backlog at an instant;
+//! - [`measures`]: pure helpers over rows (open issues at an instant, weekly medians, weekly
+//!   pull request flow, weekly active maintainers) for both windows alike;
+//! - [`summary`]: the plain-language paragraph and its thresholds.
 //!
-//! Nothing is attributed to the funding: the paragraph says what happened during the period, not
-//! why. Not here: computing the numbers (`metrics`, the ledger) or rendering (`web`).
+//! Nothing is attributed to the funding: a report says what happened, not why. Not here: loading
+//! rows (`db::report`, `db::dashboard`), the money ledger ([`super::ledger`]) or rendering and
+//! exports (`web::reports`). Windows are half-open `[from, to)` in unix seconds, as in [`crate::metrics`].
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Months};
+use serde::Serialize;
 
 use super::grants::Grant;
 use super::ledger::Source;
 use super::money::Totals;
-use crate::metrics::{DAY, Window};
+use crate::metrics::{DAY, Definition, Quantile, Window};
 
-/// A first-response change smaller than this share of the earlier median is "held steady".
-pub const RESPONSE_CHANGE_RATIO: f64 = 0.10;
-/// A first-response change smaller than this (one hour) is "held steady".
-pub const RESPONSE_CHANGE_MIN: i64 = 3_600;
-/// A backlog change of at most this share of the starting backlog is "held steady".
-pub const BACKLOG_CHANGE_RATIO: f64 = 0.05;
+pub mod measures;
+pub mod summary;
+
+pub use summary::{BACKLOG_CHANGE_RATIO, RESPONSE_CHANGE_MIN, RESPONSE_CHANGE_RATIO, summary_paragraph};
+
+/// Pull requests merged in the period.
+pub const MERGED_PRS: Definition = Definition {
+    name: "Merged pull requests",
+    formula: "pull requests whose merge time falls in the period. Pull requests opened by bots are not counted.",
+    source: "https://chaoss.community/kb/metric-change-requests-accepted/",
+};
+
+/// Issues closed in the period.
+pub const CLOSED_ISSUES: Definition = Definition {
+    name: "Closed issues",
+    formula: "issues (not pull requests) that are closed and whose last close falls in the period; an issue \
+              reopened and still open is not counted. Issues opened by bots are not counted.",
+    source: "https://chaoss.community/kb/metric-issues-closed/",
+};
+
+/// Releases published in the period.
+pub const RELEASES: Definition = Definition {
+    name: "Releases",
+    formula: "releases published in the period; drafts are not counted. Releases count whoever published them \
+              (release automation often publishes as a bot).",
+    source: "https://chaoss.community/kb/metric-release-frequency/",
+};
+
+/// People whose first contribution falls in the period.
+pub const NEW_CONTRIBUTORS: Definition = Definition {
+    name: "New contributors",
+    formula: "people (bots excluded) whose first contribution to the repository (an issue or pull request opened, a \
+              comment, a review, a merge or a commit) falls in the period.",
+    source: "https://chaoss.community/kb/metric-new-contributors/",
+};
+
+/// New contributors who engaged a second time before the period ended.
+pub const RETURNING_FIRST_TIMERS: Definition = Definition {
+    name: "First-timers who came back",
+    formula: "of the new contributors, those whose second engagement (another issue or pull request opened, or a \
+              comment or review on someone else's item) happened before the end of the period.",
+    source: "https://chaoss.community/kb/metric-newcomer-experience/",
+};
+
+/// Open issues at an instant, as the before/after comparison reads the backlog.
+pub const OPEN_ISSUES_AT: Definition = Definition {
+    name: "Open-issue backlog",
+    formula: "open issues at an instant t = issues (not pull requests) opened before t and not closed before t, \
+              counted at the start and at the end of each window. Issues opened by bots are not counted; an issue \
+              reopened and still open counts as open since it was opened.",
+    source: "https://chaoss.community/?p=3629",
+};
+
+/// Money received in the period, as [`super::received_in`] counts it.
+pub const MONEY_RECEIVED: Definition = Definition {
+    name: "Money received",
+    formula: "per source and currency, over the period up to today: a single payment counts in full when its date \
+              falls in it; a grant or a year of income declared in funding.json counts prorated by overlap (amount \
+              x days in the period / days it spans); a recurring sponsorship counts amount x overlap / interval. \
+              Plans, goals, budgets and hidden amounts count nothing. Currencies are never added together.",
+    source: "",
+};
 
 /// The period a report covers by default: the latest grant's period (latest start, then latest
 /// end), else the twelve calendar months up to and including `now`.
@@ -50,164 +108,78 @@ pub fn before_after(period: Window, now: i64) -> (Window, Window) {
     (Window::new(start - len, start), Window::new(start, start + len))
 }
 
-/// The numbers a summary paragraph is written from. Counts are for the `period`; the medians are
-/// for the `before` and `after` windows of [`before_after`].
+/// One measure in the window before the period start and in the window after it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct BeforeAfter<T> {
+    pub before: T,
+    pub after: T,
+}
+
+impl<T> BeforeAfter<T> {
+    pub fn new(before: T, after: T) -> Self {
+        BeforeAfter { before, after }
+    }
+
+    /// Applies `f` to both sides.
+    pub fn map<U>(&self, mut f: impl FnMut(&T) -> U) -> BeforeAfter<U> {
+        BeforeAfter { before: f(&self.before), after: f(&self.after) }
+    }
+}
+
+/// Open issues at a window's start and at its end (see [`OPEN_ISSUES_AT`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct OpenIssues {
+    pub start: u64,
+    pub end: u64,
+}
+
+/// Everything a report states. Output counts are for the `period`; each before/after measure is
+/// `None` on a side where it cannot be computed (an empty window, nothing to divide by, no items),
+/// and the summary then says there is not enough data rather than guessing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportNumbers {
     pub period: Window,
+    /// The windows of [`before_after`].
+    pub before: Window,
+    pub after: Window,
     pub merged_prs: u64,
     pub closed_issues: u64,
     pub releases: u64,
     pub new_contributors: u64,
-    /// Of the new contributors, how many contributed again.
+    /// Of the new contributors, how many contributed again before the period ended.
     pub returning_first_timers: u64,
-    /// Median time to first response in seconds, before and after the period start.
-    pub first_response_before: Option<i64>,
-    pub first_response_after: Option<i64>,
-    /// Open issues at the start and at the end of the period.
-    pub backlog_start: Option<u64>,
-    pub backlog_end: Option<u64>,
-    /// Change request closure ratio (closed per opened) over the period.
-    pub closure_ratio: Option<f64>,
-    pub active_maintainers: u64,
+    /// Median Time to First Response (Kaplan–Meier) of items opened in each window.
+    pub first_response: BeforeAfter<Option<Quantile>>,
+    /// Open issues at each window's start and end.
+    pub open_issues: BeforeAfter<Option<OpenIssues>>,
+    /// Change Request Closure Ratio in each window (closed ÷ opened pull requests).
+    pub closure_ratio: BeforeAfter<Option<f64>>,
+    /// Maintainers with any response, review, merge or triage in each window.
+    pub active_maintainers: BeforeAfter<Option<u64>>,
+    /// Money received in the period, by source, per currency.
     pub received: BTreeMap<Source, Totals>,
 }
 
 impl ReportNumbers {
-    /// All counts zero and nothing else known, for `period`.
-    pub fn empty(period: Window) -> Self {
+    /// All counts zero and no before/after measure known, for `period` as of `now`.
+    pub fn empty(period: Window, now: i64) -> Self {
+        let (before, after) = before_after(period, now);
         ReportNumbers {
             period,
+            before,
+            after,
             merged_prs: 0,
             closed_issues: 0,
             releases: 0,
             new_contributors: 0,
             returning_first_timers: 0,
-            first_response_before: None,
-            first_response_after: None,
-            backlog_start: None,
-            backlog_end: None,
-            closure_ratio: None,
-            active_maintainers: 0,
+            first_response: BeforeAfter::default(),
+            open_issues: BeforeAfter::default(),
+            closure_ratio: BeforeAfter::default(),
+            active_maintainers: BeforeAfter::default(),
             received: BTreeMap::new(),
         }
     }
-}
-
-/// `1 release` / `3 releases`.
-fn count(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// `no pull requests were merged`, `1 pull request was merged`, `2 pull requests were merged`.
-fn happened(n: u64, one: &str, many: &str, verb: &str) -> String {
-    match n {
-        0 => format!("no {many} were {verb}"),
-        1 => format!("1 {one} was {verb}"),
-        n => format!("{n} {many} were {verb}"),
-    }
-}
-
-/// `45 minutes`, `5 hours`, `3.5 days`.
-fn duration(secs: i64) -> String {
-    match secs {
-        s if s < 30 => "under a minute".to_owned(),
-        s if s < 3_600 => count(((s + 30) / 60) as u64, "minute", "minutes"),
-        s if s < 48 * 3_600 => count(((s + 1_800) / 3_600) as u64, "hour", "hours"),
-        s => format!("{:.1} days", s as f64 / DAY as f64),
-    }
-}
-
-fn date(ts: i64) -> String {
-    DateTime::from_timestamp(ts, 0).map_or_else(|| ts.to_string(), |t| t.format("%Y-%m-%d").to_string())
-}
-
-fn output_sentence(n: &ReportNumbers) -> String {
-    format!(
-        "From {} to {}, {}, {} and {}.",
-        date(n.period.from),
-        date(n.period.to - 1),
-        happened(n.merged_prs, "pull request", "pull requests", "merged"),
-        happened(n.closed_issues, "issue", "issues", "closed"),
-        happened(n.releases, "release", "releases", "published"),
-    )
-}
-
-fn newcomer_sentence(n: &ReportNumbers) -> String {
-    match (n.new_contributors, n.returning_first_timers) {
-        (0, _) => "No one made a first contribution.".to_owned(),
-        (1, 0) => "1 person made a first contribution and has not contributed again.".to_owned(),
-        (1, _) => "1 person made a first contribution and contributed again.".to_owned(),
-        (new, 0) => format!("{new} people made a first contribution, and none of them has contributed again."),
-        (new, back) => format!("{new} people made a first contribution, and {back} of them contributed again."),
-    }
-}
-
-fn response_sentence(n: &ReportNumbers) -> String {
-    let (Some(before), Some(after)) = (n.first_response_before, n.first_response_after) else {
-        return "There is not enough data to compare the median time to first response before and during the period."
-            .to_owned();
-    };
-    let threshold = ((before as f64 * RESPONSE_CHANGE_RATIO).ceil() as i64).max(RESPONSE_CHANGE_MIN);
-    let (b, a) = (duration(before), duration(after));
-    if before - after >= threshold {
-        format!("The median time to first response improved from {b} before the period to {a} during it.")
-    } else if after - before >= threshold {
-        format!("The median time to first response worsened from {b} before the period to {a} during it.")
-    } else {
-        format!("The median time to first response held steady ({b} before the period, {a} during it).")
-    }
-}
-
-fn backlog_sentence(start: u64, end: u64) -> String {
-    let issues = |n| count(n, "open issue", "open issues");
-    let change = end.abs_diff(start);
-    if change == 0 {
-        format!("The open-issue backlog held steady at {}.", issues(end))
-    } else if change as f64 <= start as f64 * BACKLOG_CHANGE_RATIO {
-        format!("The open-issue backlog held steady, from {start} to {}.", issues(end))
-    } else if end < start {
-        format!("The open-issue backlog improved, shrinking from {start} to {}.", issues(end))
-    } else {
-        format!("The open-issue backlog worsened, growing from {start} to {}.", issues(end))
-    }
-}
-
-fn money_sentence(received: &BTreeMap<Source, Totals>) -> String {
-    let parts: Vec<String> = received
-        .iter()
-        .filter(|(_, totals)| !totals.is_empty())
-        .map(|(source, totals)| match source {
-            Source::FundingJson => format!("{totals} declared in funding.json"),
-            source => format!("{totals} from {source}"),
-        })
-        .collect();
-    if parts.is_empty() {
-        "No money received is recorded for this period.".to_owned()
-    } else {
-        format!("Money received in the period: {}.", parts.join("; "))
-    }
-}
-
-/// The paragraph, sentence by sentence: output, newcomers, responsiveness, backlog (when known),
-/// closure ratio (when known), active maintainers, money received.
-pub fn summary_paragraph(n: &ReportNumbers) -> String {
-    let mut sentences = vec![output_sentence(n), newcomer_sentence(n), response_sentence(n)];
-    if let (Some(start), Some(end)) = (n.backlog_start, n.backlog_end) {
-        sentences.push(backlog_sentence(start, end));
-    }
-    if let Some(ratio) = n.closure_ratio {
-        sentences.push(format!(
-            "The change request closure ratio was {ratio:.2} (pull requests closed per pull request opened)."
-        ));
-    }
-    sentences.push(match n.active_maintainers {
-        0 => "No maintainer was active.".to_owned(),
-        1 => "1 maintainer was active.".to_owned(),
-        m => format!("{m} maintainers were active."),
-    });
-    sentences.push(money_sentence(&n.received));
-    sentences.join(" ")
 }
 
 #[cfg(test)]
@@ -217,8 +189,8 @@ mod tests {
     use chrono::NaiveDate;
 
     /// 2026-01-01 00:00 UTC.
-    const JAN_2026: i64 = 1_767_225_600;
-    const YEAR: i64 = 365 * DAY;
+    pub(super) const JAN_2026: i64 = 1_767_225_600;
+    pub(super) const YEAR: i64 = 365 * DAY;
 
     fn grant(start: &str, end: &str) -> Grant {
         Grant {
@@ -265,102 +237,11 @@ mod tests {
         );
     }
 
-    fn numbers() -> ReportNumbers {
-        ReportNumbers::empty(Window::new(JAN_2026, JAN_2026 + YEAR))
-    }
-
     #[test]
-    fn an_improving_period_reads_as_improved() {
-        let usd = |cents| [Money::new(cents, Currency::USD)].into_iter().collect::<Totals>();
-        let eur_and_usd = [Money::new(20_000, Currency::EUR), Money::new(4_500, Currency::USD)].into_iter().collect();
-        let n = ReportNumbers {
-            merged_prs: 42,
-            closed_issues: 1,
-            releases: 3,
-            new_contributors: 5,
-            returning_first_timers: 2,
-            first_response_before: Some(4 * DAY),
-            first_response_after: Some(DAY + DAY / 2),
-            backlog_start: Some(120),
-            backlog_end: Some(95),
-            closure_ratio: Some(0.9),
-            active_maintainers: 3,
-            received: [(Source::OpenCollective, eur_and_usd), (Source::Grant, usd(1_200_000))].into_iter().collect(),
-            ..numbers()
-        };
-        assert_eq!(
-            summary_paragraph(&n),
-            "From 2026-01-01 to 2026-12-31, 42 pull requests were merged, 1 issue was closed and 3 releases were published. \
-             5 people made a first contribution, and 2 of them contributed again. \
-             The median time to first response improved from 4.0 days before the period to 36 hours during it. \
-             The open-issue backlog improved, shrinking from 120 to 95 open issues. \
-             The change request closure ratio was 0.90 (pull requests closed per pull request opened). \
-             3 maintainers were active. \
-             Money received in the period: 200.00 EUR and 45.00 USD from Open Collective; 12,000.00 USD from grants."
-        );
-    }
-
-    #[test]
-    fn a_worsening_period_reads_as_worsened() {
-        let n = ReportNumbers {
-            merged_prs: 1,
-            releases: 1,
-            new_contributors: 1,
-            first_response_before: Some(2 * 3_600),
-            first_response_after: Some(5 * 3_600),
-            backlog_start: Some(10),
-            backlog_end: Some(11),
-            active_maintainers: 1,
-            ..numbers()
-        };
-        assert_eq!(
-            summary_paragraph(&n),
-            "From 2026-01-01 to 2026-12-31, 1 pull request was merged, no issues were closed and 1 release was published. \
-             1 person made a first contribution and has not contributed again. \
-             The median time to first response worsened from 2 hours before the period to 5 hours during it. \
-             The open-issue backlog worsened, growing from 10 to 11 open issues. \
-             1 maintainer was active. \
-             No money received is recorded for this period."
-        );
-    }
-
-    #[test]
-    fn small_changes_below_the_thresholds_hold_steady() {
-        let n = ReportNumbers {
-            first_response_before: Some(10 * DAY),
-            first_response_after: Some(10 * DAY - 20 * 3_600),
-            backlog_start: Some(100),
-            backlog_end: Some(105),
-            ..numbers()
-        };
-        let text = summary_paragraph(&n);
-        assert!(
-            text.contains(
-                "The median time to first response held steady (10.0 days before the period, 9.2 days during it)."
-            ),
-            "{text}"
-        );
-        assert!(text.contains("The open-issue backlog held steady, from 100 to 105 open issues."), "{text}");
-    }
-
-    #[test]
-    fn a_period_without_data_says_so_and_claims_nothing() {
-        assert_eq!(
-            summary_paragraph(&numbers()),
-            "From 2026-01-01 to 2026-12-31, no pull requests were merged, no issues were closed and no releases were published. \
-             No one made a first contribution. \
-             There is not enough data to compare the median time to first response before and during the period. \
-             No maintainer was active. \
-             No money received is recorded for this period."
-        );
-    }
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration(10), "under a minute");
-        assert_eq!(duration(60), "1 minute");
-        assert_eq!(duration(3_600), "1 hour");
-        assert_eq!(duration(47 * 3_600), "47 hours");
-        assert_eq!(duration(3 * DAY + DAY / 2), "3.5 days");
+    fn empty_numbers_carry_the_windows_and_know_nothing_else() {
+        let n = ReportNumbers::empty(Window::new(JAN_2026, JAN_2026 + YEAR), JAN_2026 + 2 * YEAR);
+        assert_eq!(n.before, Window::new(JAN_2026 - YEAR, JAN_2026));
+        assert_eq!(n.first_response, BeforeAfter { before: None, after: None });
+        assert_eq!(BeforeAfter::new(2, 3).map(|v| v * 10), BeforeAfter::new(20, 30));
     }
 }
