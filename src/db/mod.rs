@@ -13,6 +13,7 @@ pub mod funding;
 pub mod issues;
 pub mod ledger;
 pub mod newcomers;
+pub mod report;
 pub mod repos;
 pub mod rollups;
 pub mod runs;

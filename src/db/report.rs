@@ -1,0 +1,112 @@
+//! Queries behind the impact report (`/reports/{owner}/{name}`): what a repository delivered in a
+//! period, its releases there, and the issue spans the before/after backlog is counted from.
+//!
+//! Bot-authored issues and pull requests are left out here, in SQL, as the report says; releases
+//! count whoever published them. The before/after response times, closure ratio and maintainer
+//! activity reuse the maintainer dashboard's queries (`db::dashboard`). Definitions of each count
+//! live beside the report maths (`funding::report`).
+
+use sqlx::{FromRow, SqliteExecutor};
+
+/// What a repository delivered in `[from, to)`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, FromRow)]
+pub struct OutputCountsRow {
+    /// Pull requests merged in the period, bot authors excluded.
+    pub merged_prs: i64,
+    /// Issues (not pull requests) whose last close is in the period and still closed, bot authors excluded.
+    pub closed_issues: i64,
+    /// Releases published in the period, drafts excluded.
+    pub releases: i64,
+    /// Humans whose first contribution is in the period.
+    pub new_contributors: i64,
+    /// Of those, the ones whose second engagement came before the period's end.
+    pub returning_first_timers: i64,
+}
+
+pub async fn count_outputs<'e>(
+    ex: impl SqliteExecutor<'e>,
+    repo_id: i64,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<OutputCountsRow> {
+    sqlx::query_as(
+        "SELECT
+           (SELECT COUNT(*) FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
+             WHERE i.repo_id = ?1 AND i.is_pull_request = 1 AND i.merged_at >= ?2 AND i.merged_at < ?3
+               AND COALESCE(a.is_bot, 0) = 0) AS merged_prs,
+           (SELECT COUNT(*) FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
+             WHERE i.repo_id = ?1 AND i.is_pull_request = 0 AND i.state = 'closed'
+               AND i.closed_at >= ?2 AND i.closed_at < ?3 AND COALESCE(a.is_bot, 0) = 0) AS closed_issues,
+           (SELECT COUNT(*) FROM releases
+             WHERE repo_id = ?1 AND draft = 0
+               AND COALESCE(published_at, created_at) >= ?2 AND COALESCE(published_at, created_at) < ?3) AS releases,
+           (SELECT COUNT(*) FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
+             WHERE rp.repo_id = ?1 AND a.is_bot = 0 AND rp.first_at >= ?2 AND rp.first_at < ?3) AS new_contributors,
+           (SELECT COUNT(*) FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
+             WHERE rp.repo_id = ?1 AND a.is_bot = 0 AND rp.first_at >= ?2 AND rp.first_at < ?3
+               AND rp.second_at IS NOT NULL AND rp.second_at < ?3) AS returning_first_timers",
+    )
+    .bind(repo_id)
+    .bind(from)
+    .bind(to)
+    .fetch_one(ex)
+    .await
+}
+
+/// A release published in the period.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct ReportReleaseRow {
+    pub tag_name: String,
+    pub name: Option<String>,
+    pub prerelease: bool,
+    pub published_at: i64,
+}
+
+/// Releases published in `[from, to)` (drafts excluded), oldest first.
+pub async fn list_releases_in<'e>(
+    ex: impl SqliteExecutor<'e>,
+    repo_id: i64,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<Vec<ReportReleaseRow>> {
+    sqlx::query_as(
+        "SELECT tag_name, name, prerelease, COALESCE(published_at, created_at) AS published_at FROM releases
+         WHERE repo_id = ?1 AND draft = 0
+           AND COALESCE(published_at, created_at) >= ?2 AND COALESCE(published_at, created_at) < ?3
+         ORDER BY 4, tag_name",
+    )
+    .bind(repo_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(ex)
+    .await
+}
+
+/// An issue's opening and last close (`None` while open, also after a reopen).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromRow)]
+pub struct IssueSpanRow {
+    pub created_at: i64,
+    pub closed_at: Option<i64>,
+}
+
+/// Human-authored issues (not pull requests) that were open at some instant of `[from, to]`:
+/// opened before `to` and not closed before `from`. Enough to count the open backlog at any
+/// instant in that range.
+pub async fn list_issue_spans<'e>(
+    ex: impl SqliteExecutor<'e>,
+    repo_id: i64,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<Vec<IssueSpanRow>> {
+    sqlx::query_as(
+        "SELECT i.created_at, CASE WHEN i.state = 'closed' THEN i.closed_at END AS closed_at
+         FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
+         WHERE i.repo_id = ?1 AND i.is_pull_request = 0 AND i.created_at < ?3 AND COALESCE(a.is_bot, 0) = 0
+           AND NOT (i.state = 'closed' AND i.closed_at IS NOT NULL AND i.closed_at < ?2)",
+    )
+    .bind(repo_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(ex)
+    .await
+}
