@@ -53,8 +53,8 @@ pub enum Command {
         /// Size of the simulated organisation
         #[arg(long, value_enum, default_value_t = Scale::Small)]
         scale: Scale,
-        /// Seconds between simulated days (new activity, then a sync)
-        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(5..))]
+        /// Seconds between simulated days (new activity, then a sync; the next day waits for the sync)
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
         tick_secs: u64,
     },
 }

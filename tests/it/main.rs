@@ -7,6 +7,7 @@ mod cli;
 mod collector;
 mod collector_faults;
 mod dashboards;
+mod demo;
 mod funding;
 mod funding_pages;
 mod graphql_schema;

@@ -1,0 +1,98 @@
+//! `upkeep demo` as a user runs it (the debug binary, on a free port, offline): after the first
+//! sync the funder pages show a funded project and an unfunded one with trends, and as simulated
+//! days pass the sponsor count moves.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::helpers::{get, json};
+
+/// Kills the demo when the test ends, pass or fail.
+struct Demo(Child);
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_demo() -> (Demo, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_upkeep"))
+        .args(["demo", "--port", "0", "--tick-secs", "1"])
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GH_TOKEN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("upkeep demo starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let demo = Demo(child);
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().expect("a first line").expect("utf-8");
+    let url = first.split("open ").nth(1).expect("the demo prints its URL").trim_end_matches('/').to_owned();
+    // Keep draining stdout so the demo never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (demo, url)
+}
+
+async fn wait_for<T>(what: &str, limit: Duration, mut probe: impl AsyncFnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = probe().await {
+            return v;
+        }
+        assert!(start.elapsed() < limit, "timed out after {limit:?} waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+fn project<'a>(v: &'a serde_json::Value, repo: &str) -> &'a serde_json::Value {
+    let projects = v["projects"].as_array().expect("projects");
+    projects.iter().find(|p| p["repo"] == repo).unwrap_or_else(|| panic!("{repo} listed"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_shows_a_funded_and_an_unfunded_project_whose_sponsor_count_moves() {
+    let (_demo, url) = start_demo();
+    let api = format!("{url}/api/v1/funding");
+    wait_for("the first finished sync", Duration::from_secs(180), async || {
+        let (status, body) = get(&format!("{url}/api/v1/status")).await;
+        let v: serde_json::Value = serde_json::from_str(&body).ok().filter(|_| status == 200)?;
+        let runs = v["runs"].as_array()?.clone();
+        runs.iter().any(|r| r["status"] == "ok").then_some(())
+    })
+    .await;
+    let first = json(&api).await;
+    assert_eq!(first["projects"].as_array().map(Vec::len), Some(12));
+
+    let atlas = project(&first, "upkeep-sim/atlas");
+    let estimate = atlas["monthly_estimate"].as_array().expect("estimate");
+    assert!(estimate.iter().any(|m| m["currency"] == "USD" && m["cents"].as_i64() > Some(0)), "{atlas}");
+    assert!(atlas["sources"].as_array().unwrap().iter().any(|s| s["kind"] == "grant"), "the demo grant");
+    let months: Vec<u64> = atlas["new_sponsorships"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(|m| m["active"].as_u64().unwrap() + m["ended"].as_u64().unwrap())
+        .collect();
+    assert!(months.iter().filter(|n| **n > 0).count() >= 3, "new sponsors in several months: {months:?}");
+    assert!(months.iter().min() != months.iter().max(), "the trend is not flat: {months:?}");
+
+    let pulsar = project(&first, "upkeep-sim/pulsar");
+    assert!(pulsar["sources"].as_array().unwrap().is_empty(), "{pulsar}");
+    assert!(pulsar["monthly_estimate"].as_array().unwrap().is_empty());
+    assert!(!pulsar["load_carriers"].as_array().unwrap().is_empty(), "someone carries pulsar unfunded");
+
+    // Every tick is a simulated day and refreshes Sponsors: the count moves within a few weeks.
+    wait_for("a second sponsor-count point", Duration::from_secs(240), async || {
+        let v = json(&api).await;
+        let trend = project(&v, "upkeep-sim/atlas")["sponsor_trend"].as_array()?.clone();
+        (trend.len() >= 2).then_some(())
+    })
+    .await;
+    let (status, page) = get(&format!("{url}/funding/upkeep-sim/atlas")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Public sponsors of upkeep-sim/atlas, as fetched"), "the count line is drawn");
+}
