@@ -49,6 +49,10 @@ pub struct Listing {
     pub login: String,
     pub name: Option<String>,
     pub tiers: Vec<Tier>,
+    /// `sponsorshipsAsMaintainer` totals: active public sponsorships, and their recurring monthly
+    /// total when the token may see it (the sponsored account's own token).
+    pub active_sponsorships: i64,
+    pub recurring_monthly: Option<Money>,
     pub fetched_at: i64,
 }
 
@@ -108,6 +112,10 @@ fn listings(p: &ProjectFunding) -> Vec<Listing> {
             login: a.login.clone(),
             name: s.listing_name.clone(),
             tiers: serde_json::from_str(&s.tiers).unwrap_or_default(),
+            active_sponsorships: s.active_sponsorships,
+            recurring_monthly: s
+                .amounts_visible
+                .then(|| Money::new(s.recurring_monthly_cents, Currency::new(&s.currency).unwrap_or(Currency::USD))),
             fetched_at: s.last_seen_at,
         })
         .collect()
