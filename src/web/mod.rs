@@ -12,6 +12,7 @@ pub mod funding;
 pub mod home;
 pub mod maintainers;
 pub mod newcomers;
+pub mod reports;
 pub mod status;
 pub mod telemetry;
 
@@ -38,6 +39,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/newcomers/{owner}/{name}", web::get().to(newcomers::pages::project))
         .route("/api/v1/newcomers", web::get().to(newcomers::pages::api_finder))
         .route("/api/v1/newcomers/{owner}/{name}", web::get().to(newcomers::pages::api_project))
+        // Funders: the impact report of one repository (`?format=csv|json|md`) and its JSON mirror.
+        .route("/reports/{owner}/{name}", web::get().to(reports::page))
+        .route("/api/v1/reports/{owner}/{name}", web::get().to(reports::api))
         // Funders. `goal.svg` has one segment more than the ledger page and cannot clash.
         .route("/funding", web::get().to(funding::overview::page))
         .route("/api/v1/funding", web::get().to(funding::overview::api))

@@ -1,0 +1,304 @@
+//! The impact report as CSV, JSON and Markdown, from the same [`Report`] as the page.
+//!
+//! - **CSV** (`?format=csv`): one row per figure under the header
+//!   `section,measure,unit,before,value`. `section` is `period`, `window`, `outputs`,
+//!   `before_after` or `money_received`; `value` is the figure for the period (for `before_after`
+//!   rows: the window from the period start, "during"), `before` the same measure over the
+//!   equal-length window before the period start (empty where it does not apply). Empty means
+//!   not enough data. A first-response median starting with `>` is a lower bound (more than
+//!   half of the items were still unanswered). Money rows name the source in `measure` and the
+//!   currency in `unit`, one row per currency, amounts as plain decimals (`12000.00`).
+//! - **JSON** (`?format=json`, `/api/v1/reports/{owner}/{name}`): [`ReportJson`], same names.
+//! - **Markdown** (`?format=md`): for pasting into a grant report; see [`markdown`].
+
+use serde::Serialize;
+
+use super::compute::Report;
+use super::params::{Basis, ReportScope};
+use super::view::{self, compare, day, outputs};
+use crate::funding::report::{BeforeAfter, OpenIssues};
+use crate::funding::{Source, Totals};
+use crate::metrics::{Quantile, Window};
+use crate::web::funding::entries::Note;
+use crate::web::maintainers::export::Csv;
+
+/// What every export says about bots.
+pub const EXCLUDED: &str = "Issues and pull requests opened by bots are not counted anywhere in this report; releases \
+                            count whoever published them.";
+
+/// A stable key per money source, for scripts.
+pub fn source_key(s: Source) -> &'static str {
+    match s {
+        Source::GitHubSponsors => "github_sponsors",
+        Source::OpenCollective => "open_collective",
+        Source::FundingJson => "funding_json",
+        Source::Grant => "grants",
+        Source::Other => "other",
+    }
+}
+
+/// `1234567` → `12345.67`: no grouping, so spreadsheets read it as a number.
+fn plain(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", cents.unsigned_abs() / 100, cents.unsigned_abs() % 100)
+}
+
+#[derive(Debug, Serialize)]
+pub struct WindowJson {
+    /// First day, inclusive.
+    pub from: String,
+    /// Last day, inclusive (`null` for an empty window).
+    pub to: Option<String>,
+}
+
+impl WindowJson {
+    fn new(w: Window) -> Self {
+        WindowJson { from: day(w.from), to: (w.duration() > 0).then(|| day(w.to - 1)) }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct MedianJson {
+    pub seconds: i64,
+    /// More than half of the items were still unanswered: the median is more than `seconds`.
+    pub lower_bound: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MoneyJson {
+    pub source: &'static str,
+    pub label: String,
+    pub currency: String,
+    pub cents: i64,
+    pub amount: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReportJson {
+    pub repo: String,
+    pub generated_at: String,
+    pub period: WindowJson,
+    /// `grant`, `last_12_months` or `requested`.
+    pub basis: &'static str,
+    pub grant: Option<crate::funding::Grant>,
+    /// The period is still running: measures and money run up to today.
+    pub running: bool,
+    pub windows: BeforeAfter<WindowJson>,
+    pub outputs: OutputsJson,
+    pub releases: Vec<ReleaseJson>,
+    pub before_after: BeforeAfterJson,
+    pub money_window: WindowJson,
+    pub money_received: Vec<MoneyJson>,
+    pub summary: String,
+    pub notes: Vec<Note>,
+    pub excluded: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OutputsJson {
+    pub merged_prs: u64,
+    pub closed_issues: u64,
+    pub releases: u64,
+    pub new_contributors: u64,
+    pub returning_first_timers: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReleaseJson {
+    pub tag: String,
+    pub name: Option<String>,
+    pub published_on: String,
+    pub prerelease: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BeforeAfterJson {
+    pub first_response_median: BeforeAfter<Option<MedianJson>>,
+    pub open_issues: BeforeAfter<Option<OpenIssues>>,
+    pub change_request_closure_ratio: BeforeAfter<Option<f64>>,
+    pub active_maintainers: BeforeAfter<Option<u64>>,
+}
+
+fn money(received: &std::collections::BTreeMap<Source, Totals>) -> Vec<MoneyJson> {
+    let rows = received.iter().flat_map(|(source, totals)| totals.iter().map(move |m| (*source, m)));
+    rows.map(|(source, m)| MoneyJson {
+        source: source_key(source),
+        label: source.to_string(),
+        currency: m.currency.to_string(),
+        cents: m.cents,
+        amount: plain(m.cents),
+    })
+    .collect()
+}
+
+pub fn json(r: &Report, scope: &ReportScope, repo: &str, notes: &[Note]) -> ReportJson {
+    let n = &r.numbers;
+    let median = |q: &Option<Quantile>| q.map(|q| MedianJson { seconds: q.secs(), lower_bound: !q.is_exact() });
+    ReportJson {
+        repo: repo.to_owned(),
+        generated_at: chrono::DateTime::from_timestamp(r.generated_at, 0).map(|t| t.to_rfc3339()).unwrap_or_default(),
+        period: WindowJson::new(n.period),
+        basis: scope.basis.as_str(),
+        grant: match &scope.basis {
+            Basis::Grant(g) => Some(g.clone()),
+            _ => None,
+        },
+        running: n.after.to < n.period.to,
+        windows: BeforeAfter::new(WindowJson::new(n.before), WindowJson::new(n.after)),
+        outputs: OutputsJson {
+            merged_prs: n.merged_prs,
+            closed_issues: n.closed_issues,
+            releases: n.releases,
+            new_contributors: n.new_contributors,
+            returning_first_timers: n.returning_first_timers,
+        },
+        releases: r
+            .releases
+            .iter()
+            .map(|rel| ReleaseJson {
+                tag: rel.tag_name.clone(),
+                name: rel.name.clone(),
+                published_on: day(rel.published_at),
+                prerelease: rel.prerelease,
+            })
+            .collect(),
+        before_after: BeforeAfterJson {
+            first_response_median: n.first_response.map(median),
+            open_issues: n.open_issues,
+            change_request_closure_ratio: n.closure_ratio,
+            active_maintainers: n.active_maintainers,
+        },
+        money_window: WindowJson::new(r.money_window),
+        money_received: money(&n.received),
+        summary: r.summary.clone(),
+        notes: notes.to_vec(),
+        excluded: EXCLUDED,
+    }
+}
+
+/// The CSV document (see the module doc for its columns).
+pub fn csv(r: &Report, scope: &ReportScope) -> Csv {
+    let n = &r.numbers;
+    let mut csv = Csv::default();
+    csv.row(["section", "measure", "unit", "before", "value"]);
+    let window_day = |w: Window, last: bool| match (w.duration() > 0, last) {
+        (false, _) => String::new(),
+        (true, false) => day(w.from),
+        (true, true) => day(w.to - 1),
+    };
+    csv.row(["period", "from", "date", "", &day(n.period.from)]);
+    csv.row(["period", "to", "date", "", &day(n.period.to - 1)]);
+    csv.row(["period", "basis", "text", "", scope.basis.as_str()]);
+    csv.row(["window", "from", "date", &window_day(n.before, false), &window_day(n.after, false)]);
+    csv.row(["window", "to", "date", &window_day(n.before, true), &window_day(n.after, true)]);
+    let o = [
+        ("merged_prs", n.merged_prs),
+        ("closed_issues", n.closed_issues),
+        ("releases", n.releases),
+        ("new_contributors", n.new_contributors),
+        ("returning_first_timers", n.returning_first_timers),
+    ];
+    for (measure, value) in o {
+        csv.row(["outputs", measure, "count", "", &value.to_string()]);
+    }
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    let secs = |q: Option<Quantile>| opt(q.map(|q| format!("{}{}", if q.is_exact() { "" } else { ">" }, q.secs())));
+    let both = |b: BeforeAfter<String>| [b.before, b.after];
+    let rows: [(&str, &str, [String; 2]); 5] = [
+        ("first_response_median", "seconds", both(n.first_response.map(|q| secs(*q)))),
+        ("open_issues_at_window_start", "count", both(n.open_issues.map(|o| opt(o.map(|o| o.start.to_string()))))),
+        ("open_issues_at_window_end", "count", both(n.open_issues.map(|o| opt(o.map(|o| o.end.to_string()))))),
+        ("change_request_closure_ratio", "ratio", both(n.closure_ratio.map(|r| opt(r.map(|r| format!("{r:.2}")))))),
+        ("active_maintainers", "count", both(n.active_maintainers.map(|m| opt(m.map(|m| m.to_string()))))),
+    ];
+    for (measure, unit, [before, after]) in rows {
+        csv.row(["before_after", measure, unit, &before, &after]);
+    }
+    for m in money(&n.received) {
+        csv.row(["money_received", m.source, &m.currency, "", &m.amount]);
+    }
+    csv
+}
+
+/// Escapes text for Markdown: punctuation that could start markup is backslash-escaped, and
+/// line breaks become spaces, so a name cannot open a link, an HTML tag or a table cell.
+pub fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' | '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The report as Markdown: title, period, summary, outputs, before/during, money by source,
+/// releases, data notes and where it came from (`source_url`, already checked by the caller).
+pub fn markdown(r: &Report, scope: &ReportScope, repo: &str, notes: &[Note], source_url: &str) -> String {
+    let n = &r.numbers;
+    let mut out = format!("# Impact report: {}\n\n", md(repo));
+    out += &format!("**Period:** {} ({}).\n\n", view::dates(n.period), md(&view::basis(scope)));
+    out += &format!(
+        "**Compared windows:** before {}; during {}.\n\n{}\n\n",
+        view::dates(n.before),
+        view::dates(n.after),
+        md(&r.summary)
+    );
+    out += "## Outputs in the period\n\n| Output | Count |\n|---|---:|\n";
+    for o in outputs(r) {
+        out += &format!("| {} | {} |\n", o.label, o.value);
+    }
+    out += "\n## Before and during the period\n\n| Measure | Before | During |\n|---|---:|---:|\n";
+    for c in compare(r) {
+        out += &format!("| {} | {} | {} |\n", c.label, md(&c.before), md(&c.after));
+    }
+    out += "\n## Money received\n\n";
+    if n.received.is_empty() {
+        out += "No money received is recorded for this period.\n";
+    } else {
+        out += "| Source | Received |\n|---|---|\n";
+        for (source, totals) in &n.received {
+            out += &format!("| {source} | {totals} |\n");
+        }
+    }
+    if !r.releases.is_empty() {
+        out += "\n## Releases in the period\n\n";
+        for rel in &r.releases {
+            let name = rel.name.as_deref().filter(|name| *name != rel.tag_name).map(md);
+            let name = name.map_or(String::new(), |name| format!(": {name}"));
+            out += &format!("- {} ({}){name}\n", md(&rel.tag_name), day(rel.published_at));
+        }
+    }
+    out += "\n## Data notes\n\n";
+    out += &format!("- {}\n", md(EXCLUDED));
+    for note in notes {
+        out += &format!("- {}\n", md(&note.text));
+    }
+    let generated = crate::web::format::datetime(Some(r.generated_at));
+    out += &format!(
+        "\n---\n\nSource: Upkeep impact report, {source_url}, generated {generated} from GitHub data and the funding sources above.\n"
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escaping_defuses_links_tags_and_cells() {
+        assert_eq!(md("[x](javascript:y) <b>|a|</b>\nnext"), r"\[x\](javascript:y) \<b\>\|a\|\</b\> next");
+        assert_eq!(md("plain text, 1.5 - ok"), "plain text, 1.5 - ok");
+    }
+
+    #[test]
+    fn amounts_are_plain_decimals() {
+        assert_eq!(plain(1_200_000), "12000.00");
+        assert_eq!(plain(-5), "-0.05");
+    }
+}
