@@ -186,18 +186,18 @@ async fn json_and_its_api_mirror_carry_the_same_numbers() {
         api["outputs"],
         json!({"merged_prs": 3, "closed_issues": 3, "releases": 2, "new_contributors": 3, "returning_first_timers": 1})
     );
-    assert_eq!(
-        api["before_after"],
-        json!({
-            "first_response_median": {
-                "before": {"seconds": 345_600, "lower_bound": false},
-                "after": {"seconds": 86_400, "lower_bound": false}
-            },
-            "open_issues": {"before": {"start": 2, "end": 4}, "after": {"start": 4, "end": 3}},
-            "change_request_closure_ratio": {"before": 1.5, "after": 0.75},
-            "active_maintainers": {"before": 3, "after": 2}
-        })
-    );
+    let expected = json!({
+        "first_response_median": {
+            "before": {"seconds": 345_600, "lower_bound": false},
+            "after": {"seconds": 86_400, "lower_bound": false}
+        },
+        "open_issues": {"before": {"start": 2, "end": 4}, "after": {"start": 4, "end": 3}},
+        "change_request_closure_ratio": {"before": 1.5, "after": 0.75},
+        "active_maintainers": {"before": 3, "after": 2}
+    });
+    for (key, value) in expected.as_object().unwrap() {
+        assert_eq!(&api["before_after"][key], value, "{key}");
+    }
     assert_eq!(
         api["money_received"],
         json!([
@@ -206,6 +206,27 @@ async fn json_and_its_api_mirror_carry_the_same_numbers() {
             {"source": "grants", "label": "grants", "currency": "USD", "cents": 1_200_000, "amount": "12000.00"}
         ])
     );
+    let both = |before: serde_json::Value, after: serde_json::Value| json!({"before": before, "after": after});
+    let details = &api["before_after"];
+    assert_eq!(
+        details["first_response_items"],
+        both(json!({"items": 5, "unanswered": 0}), json!({"items": 6, "unanswered": 2}))
+    );
+    assert_eq!(details["pull_requests"], both(json!({"opened": 2, "closed": 3}), json!({"opened": 4, "closed": 3})));
+    assert_eq!(details["active_maintainer_logins"], both(json!(["alice", "bob", "gina"]), json!(["alice", "bob"])));
+    // The charts' points: open issues at each window's ends, weekly pull requests adding up to the
+    // window's counts.
+    for (side, ends, opened, closed) in [("before", [(210, 2), (120, 4)], 2, 3), ("after", [(120, 4), (30, 3)], 4, 3)] {
+        let weekly = &api["weekly"][side];
+        let open = weekly["open_issues"].as_array().unwrap();
+        assert_eq!(open[0], json!({"at": day(ends[0].0), "open": ends[0].1}), "{side}");
+        assert_eq!(open[open.len() - 1], json!({"at": day(ends[1].0), "open": ends[1].1}), "{side}");
+        let prs = weekly["pull_requests"].as_array().unwrap();
+        let sum = |key: &str| prs.iter().map(|w| w[key].as_u64().unwrap()).sum::<u64>();
+        assert_eq!((sum("opened"), sum("closed")), (opened, closed), "{side}");
+        assert_eq!(weekly["first_response_median"].as_array().unwrap().len(), prs.len());
+    }
+    assert_eq!(api["grants"].as_array().map(Vec::len), Some(1));
     assert_eq!(api["money_window"], api["period"]);
     assert_eq!(api["summary"], expected_summary());
     assert_eq!(

@@ -8,16 +8,16 @@
 //!   not enough data. A first-response median starting with `>` is a lower bound (more than
 //!   half of the items were still unanswered). Money rows name the source in `measure` and the
 //!   currency in `unit`, one row per currency, amounts as plain decimals (`12000.00`).
-//! - **JSON** (`?format=json`, `/api/v1/reports/{owner}/{name}`): [`ReportJson`], same names.
+//! - **JSON** (`?format=json`, `/api/v1/reports/{owner}/{name}`): see [`super::json`]; its names are
+//!   the CSV's `measure` names.
 //! - **Markdown** (`?format=md`): for pasting into a grant report; see [`markdown`].
 
-use serde::Serialize;
-
 use super::compute::Report;
-use super::params::{Basis, ReportScope};
+use super::json::money;
+use super::params::ReportScope;
 use super::view::{self, compare, day, outputs};
-use crate::funding::report::{BeforeAfter, OpenIssues};
-use crate::funding::{Source, Totals};
+use crate::funding::Source;
+use crate::funding::report::BeforeAfter;
 use crate::metrics::{Quantile, Window};
 use crate::web::funding::entries::Note;
 use crate::web::maintainers::export::Csv;
@@ -38,142 +38,9 @@ pub fn source_key(s: Source) -> &'static str {
 }
 
 /// `1234567` → `12345.67`: no grouping, so spreadsheets read it as a number.
-fn plain(cents: i64) -> String {
+pub fn plain(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     format!("{sign}{}.{:02}", cents.unsigned_abs() / 100, cents.unsigned_abs() % 100)
-}
-
-#[derive(Debug, Serialize)]
-pub struct WindowJson {
-    /// First day, inclusive.
-    pub from: String,
-    /// Last day, inclusive (`null` for an empty window).
-    pub to: Option<String>,
-}
-
-impl WindowJson {
-    fn new(w: Window) -> Self {
-        WindowJson { from: day(w.from), to: (w.duration() > 0).then(|| day(w.to - 1)) }
-    }
-}
-
-#[derive(Debug, Serialize)]
-pub struct MedianJson {
-    pub seconds: i64,
-    /// More than half of the items were still unanswered: the median is more than `seconds`.
-    pub lower_bound: bool,
-}
-
-#[derive(Debug, Serialize)]
-pub struct MoneyJson {
-    pub source: &'static str,
-    pub label: String,
-    pub currency: String,
-    pub cents: i64,
-    pub amount: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ReportJson {
-    pub repo: String,
-    pub generated_at: String,
-    pub period: WindowJson,
-    /// `grant`, `last_12_months` or `requested`.
-    pub basis: &'static str,
-    pub grant: Option<crate::funding::Grant>,
-    /// The period is still running: measures and money run up to today.
-    pub running: bool,
-    pub windows: BeforeAfter<WindowJson>,
-    pub outputs: OutputsJson,
-    pub releases: Vec<ReleaseJson>,
-    pub before_after: BeforeAfterJson,
-    pub money_window: WindowJson,
-    pub money_received: Vec<MoneyJson>,
-    pub summary: String,
-    pub notes: Vec<Note>,
-    pub excluded: &'static str,
-}
-
-#[derive(Debug, Serialize)]
-pub struct OutputsJson {
-    pub merged_prs: u64,
-    pub closed_issues: u64,
-    pub releases: u64,
-    pub new_contributors: u64,
-    pub returning_first_timers: u64,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ReleaseJson {
-    pub tag: String,
-    pub name: Option<String>,
-    pub published_on: String,
-    pub prerelease: bool,
-}
-
-#[derive(Debug, Serialize)]
-pub struct BeforeAfterJson {
-    pub first_response_median: BeforeAfter<Option<MedianJson>>,
-    pub open_issues: BeforeAfter<Option<OpenIssues>>,
-    pub change_request_closure_ratio: BeforeAfter<Option<f64>>,
-    pub active_maintainers: BeforeAfter<Option<u64>>,
-}
-
-fn money(received: &std::collections::BTreeMap<Source, Totals>) -> Vec<MoneyJson> {
-    let rows = received.iter().flat_map(|(source, totals)| totals.iter().map(move |m| (*source, m)));
-    rows.map(|(source, m)| MoneyJson {
-        source: source_key(source),
-        label: source.to_string(),
-        currency: m.currency.to_string(),
-        cents: m.cents,
-        amount: plain(m.cents),
-    })
-    .collect()
-}
-
-pub fn json(r: &Report, scope: &ReportScope, repo: &str, notes: &[Note]) -> ReportJson {
-    let n = &r.numbers;
-    let median = |q: &Option<Quantile>| q.map(|q| MedianJson { seconds: q.secs(), lower_bound: !q.is_exact() });
-    ReportJson {
-        repo: repo.to_owned(),
-        generated_at: chrono::DateTime::from_timestamp(r.generated_at, 0).map(|t| t.to_rfc3339()).unwrap_or_default(),
-        period: WindowJson::new(n.period),
-        basis: scope.basis.as_str(),
-        grant: match &scope.basis {
-            Basis::Grant(g) => Some(g.clone()),
-            _ => None,
-        },
-        running: n.after.to < n.period.to,
-        windows: BeforeAfter::new(WindowJson::new(n.before), WindowJson::new(n.after)),
-        outputs: OutputsJson {
-            merged_prs: n.merged_prs,
-            closed_issues: n.closed_issues,
-            releases: n.releases,
-            new_contributors: n.new_contributors,
-            returning_first_timers: n.returning_first_timers,
-        },
-        releases: r
-            .releases
-            .iter()
-            .map(|rel| ReleaseJson {
-                tag: rel.tag_name.clone(),
-                name: rel.name.clone(),
-                published_on: day(rel.published_at),
-                prerelease: rel.prerelease,
-            })
-            .collect(),
-        before_after: BeforeAfterJson {
-            first_response_median: n.first_response.map(median),
-            open_issues: n.open_issues,
-            change_request_closure_ratio: n.closure_ratio,
-            active_maintainers: n.active_maintainers,
-        },
-        money_window: WindowJson::new(r.money_window),
-        money_received: money(&n.received),
-        summary: r.summary.clone(),
-        notes: notes.to_vec(),
-        excluded: EXCLUDED,
-    }
 }
 
 /// The CSV document (see the module doc for its columns).

@@ -3,13 +3,14 @@
 //!
 //! One request is load → compute → render: [`params`] validates the query and picks the period,
 //! [`compute`] loads the rows (`db::report`, `db::dashboard`) and computes with `metrics` and
-//! `funding::report`, [`view`] fills the page, [`export`] writes the other formats. Money comes
+//! `funding::report`, [`view`] fills the page, [`json`] and [`export`] write the other formats. Money comes
 //! from the funder pages' loading and ledger (`web::funding::{load, entries}`), so the report and
 //! the ledger never disagree. The page prints cleanly (the `/* Impact report */` rules of the
 //! stylesheet): no navigation, figures kept whole.
 
 pub mod compute;
 pub mod export;
+pub mod json;
 pub mod params;
 pub mod view;
 
@@ -107,7 +108,7 @@ fn answer(l: Loaded, format: Format, req: &HttpRequest) -> Result<HttpResponse, 
     let (from, to) = (view::day(l.scope.period.from), view::day(l.scope.period.to - 1));
     let file = format!("report-{}-{from}-{to}.{}", l.repo.replace('/', "-"), format.as_str());
     match format {
-        Format::Json => Ok(HttpResponse::Ok().json(export::json(&l.report, &l.scope, &l.repo, &l.notes))),
+        Format::Json => Ok(HttpResponse::Ok().json(json::json(&l.report, &l.scope, &l.repo, &l.grants, &l.notes))),
         Format::Csv => Ok(export::csv(&l.report, &l.scope).response(&file)),
         Format::Markdown => {
             let source = source_url(req, &l.repo, &l.scope);
