@@ -335,6 +335,20 @@ async fn without_a_grant_the_period_is_the_last_twelve_months_and_dates_override
     let href = |id: &str| select(&doc, id)[0].value().attr("href").unwrap_or_default().to_owned();
     assert_eq!(href("#export-csv"), format!("{REPORT}?from={from}&to={to}&format=csv"), "links keep the dates");
     assert_eq!(href("#export-json"), format!("{API}?from={from}&to={to}"));
+
+    // A period that has not started: every format answers, and says there is nothing to compare.
+    let future = json(&format!("{app}{API}?from=2099-01-01&to=2099-01-31")).await;
+    assert!(
+        future["summary"]
+            .as_str()
+            .unwrap()
+            .contains("The period starts on 2099-01-01, so there is nothing to compare yet.")
+    );
+    assert_eq!(future["windows"]["after"], json!({"from": "2099-01-01", "to": null}));
+    for format in ["html", "csv", "md"] {
+        let (status, body) = get(&format!("{app}{REPORT}?from=2099-01-01&to=2099-01-31&format={format}")).await;
+        assert_eq!(status, 200, "{format}: {body}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
