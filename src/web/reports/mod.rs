@@ -3,9 +3,9 @@
 //!
 //! One request is load → compute → render: [`params`] validates the query and picks the period,
 //! [`compute`] loads the rows (`db::report`, `db::dashboard`) and computes with `metrics` and
-//! `funding::report`, [`view`] fills the page, [`json`] and [`export`] write the other formats. Money comes
-//! from the funder pages' loading and ledger (`web::funding::{load, entries}`), so the report and
-//! the ledger never disagree. The page prints cleanly (the `/* Impact report */` rules of the
+//! `funding::report`, [`view`] fills the page, [`json`] and [`export`] write the other formats.
+//! Money comes from the funder pages' loading and ledger (`web::funding::{load, entries}`), so
+//! the report and the ledger never disagree. The page prints cleanly (the `/* Impact report */` rules of the
 //! stylesheet): no navigation, figures kept whole.
 
 pub mod compute;
