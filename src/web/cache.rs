@@ -48,7 +48,8 @@ const CACHED: [&str; 10] = [
 struct Entry {
     version: i64,
     stored: Instant,
-    content_type: header::HeaderValue,
+    /// Every header of the rendered response (content type, a download's file name, caching).
+    headers: header::HeaderMap,
     body: Bytes,
 }
 
@@ -74,13 +75,13 @@ impl PageCache {
         Ok(v)
     }
 
-    fn get(&self, key: &str, version: i64) -> Option<(header::HeaderValue, Bytes)> {
+    fn get(&self, key: &str, version: i64) -> Option<(header::HeaderMap, Bytes)> {
         let entries = self.entries.lock().expect("cache lock");
         let e = entries.get(key)?;
-        (e.version == version && e.stored.elapsed() < TTL).then(|| (e.content_type.clone(), e.body.clone()))
+        (e.version == version && e.stored.elapsed() < TTL).then(|| (e.headers.clone(), e.body.clone()))
     }
 
-    fn put(&self, key: String, version: i64, content_type: header::HeaderValue, body: Bytes) {
+    fn put(&self, key: String, version: i64, headers: header::HeaderMap, body: Bytes) {
         let mut entries = self.entries.lock().expect("cache lock");
         let mut bytes = self.bytes.lock().expect("cache lock");
         if *bytes + body.len() > MAX_BYTES {
@@ -88,7 +89,7 @@ impl PageCache {
             *bytes = 0;
         }
         *bytes += body.len();
-        let entry = Entry { version, stored: Instant::now(), content_type, body };
+        let entry = Entry { version, stored: Instant::now(), headers, body };
         if let Some(old) = entries.insert(key, entry) {
             *bytes -= old.body.len();
         }
@@ -116,36 +117,41 @@ pub async fn serve_cached(
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let key = req.uri().to_string();
-    if let Some((content_type, body)) = cache.get(&key, version) {
-        let response = HttpResponse::Ok().insert_header((header::CONTENT_TYPE, content_type)).body(body);
-        return Ok(req.into_response(response));
+    if let Some((headers, body)) = cache.get(&key, version) {
+        return Ok(req.into_response(with_headers(&headers, body)));
     }
     let response = next.call(req).await?;
     if response.status() != StatusCode::OK {
         return Ok(response.map_into_boxed_body());
     }
     let (req, res) = response.into_parts();
-    let content_type = res.headers().get(header::CONTENT_TYPE).cloned();
     let headers = res.headers().clone();
     let body = actix_web::body::to_bytes(res.into_body())
         .await
         .map_err(|_| actix_web::error::ErrorInternalServerError("could not read a rendered page"))?;
-    if let Some(content_type) = content_type {
-        cache.put(key, version, content_type, body.clone());
+    if headers.contains_key(header::CONTENT_TYPE) {
+        cache.put(key, version, headers.clone(), body.clone());
     }
-    let mut rebuilt = HttpResponse::Ok();
+    Ok(ServiceResponse::new(req, with_headers(&headers, body)))
+}
+
+/// A 200 response with exactly these headers and body.
+fn with_headers(headers: &header::HeaderMap, body: Bytes) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
     for (name, value) in headers.iter() {
-        rebuilt.insert_header((name.clone(), value.clone()));
+        response.append_header((name.clone(), value.clone()));
     }
-    Ok(ServiceResponse::new(req, rebuilt.body(body)))
+    response.body(body)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn html() -> header::HeaderValue {
-        header::HeaderValue::from_static("text/html")
+    fn html() -> header::HeaderMap {
+        let mut headers = header::HeaderMap::new();
+        headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_static("text/html"));
+        headers
     }
 
     #[test]

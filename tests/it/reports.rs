@@ -269,6 +269,10 @@ async fn csv_has_a_header_and_one_row_per_figure() {
         "money_received,grants,USD,,12000.00".to_owned(),
     ];
     assert_eq!(body.split("\r\n").filter(|l| !l.is_empty()).collect::<Vec<_>>(), expected);
+    // The second request is answered from the render cache with the same headers.
+    let (status, again, cached) = get_with_headers(&format!("{app}{REPORT}?format=csv")).await;
+    assert_eq!((status, cached), (200, body));
+    assert_eq!(header(&again, "content-disposition"), format!("attachment; filename=\"{file}\""));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
