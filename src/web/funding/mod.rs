@@ -1,6 +1,6 @@
 //! The funder pages: `/funding` (every project's sources and estimates), `/funding/{owner}/{name}`
-//! (the ledger), `/reports/{owner}/{name}` (the impact report), the goal widget and sponsors
-//! badge, and their `/api/v1/` mirrors.
+//! (the ledger), the goal widget and sponsors badge, and their `/api/v1/` mirrors. The impact
+//! report, which reads the same ledger entries, is [`crate::web::reports`].
 //!
 //! Loading is in [`load`], the row → ledger conversion in [`entries`]; money maths lives in
 //! [`crate::funding`], activity metrics in [`crate::metrics`].

@@ -14,9 +14,9 @@ use crate::funding::report::measures::{self, IssueSpan, OpenedItem};
 use crate::funding::report::{BeforeAfter, OpenIssues, ReportNumbers, before_after, summary_paragraph};
 use crate::funding::{Source, Totals};
 use crate::metrics::closing::{ChangeRequest, ClosureRatio, change_request_closure_ratio};
-use crate::metrics::load::{ActivityWeek, MaintainerLoad, maintainer_load};
+use crate::metrics::load::{MaintainerLoad, maintainer_load};
 use crate::metrics::response::{ResponseItem, ResponseSummary, time_to_first_response};
-use crate::metrics::{Quantile, Window, week_start};
+use crate::metrics::{Quantile, Window};
 use crate::web::funding::entries::{Note, NoteLevel};
 
 /// Everything a report reads from the database.
@@ -172,7 +172,8 @@ fn side(rows: &ReportRows, w: Window, now: i64) -> Side {
         .collect();
     let spans: Vec<IssueSpan> =
         rows.issue_spans.iter().map(|s| IssueSpan { created_at: s.created_at, closed_at: s.closed_at }).collect();
-    let load = maintainer_load(&activity(&rows.person_weeks), &rows.maintainers, w);
+    let humans = rows.person_weeks.iter().filter(|w| !w.is_bot);
+    let load = maintainer_load(&crate::web::maintainers::dashboard::activity(humans), &rows.maintainers, w);
     Side {
         window: w,
         first_response: time_to_first_response(&responses, now),
@@ -183,23 +184,6 @@ fn side(rows: &ReportRows, w: Window, now: i64) -> Side {
         weekly_active_maintainers: measures::weekly_active_maintainers(&load.weeks, w),
         load,
     }
-}
-
-/// Human activity rows for maintainer load (as the maintainer dashboard reads them).
-fn activity(weeks: &[PersonWeekRow]) -> Vec<ActivityWeek> {
-    let u = |v: i64| v.max(0) as u64;
-    weeks
-        .iter()
-        .filter(|w| !w.is_bot)
-        .map(|w| ActivityWeek {
-            week: week_start(w.week),
-            login: w.login.clone(),
-            responses: u(w.responses),
-            reviews: u(w.reviews),
-            merges: u(w.merges),
-            triage: u(w.triage),
-        })
-        .collect()
 }
 
 #[cfg(test)]
