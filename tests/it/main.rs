@@ -9,6 +9,7 @@ mod collector_faults;
 mod dashboards;
 mod demo;
 mod funding;
+mod funding_hostile;
 mod funding_pages;
 mod graphql_schema;
 mod newcomers;
