@@ -32,11 +32,12 @@ pub async fn latest_funding_outcomes<'e>(
                     ROW_NUMBER() OVER (PARTITION BY resource ORDER BY run_id DESC) AS rn
              FROM sync_run_resources
              WHERE scope = ?1 COLLATE NOCASE
-               AND resource IN ('funding', 'sponsorable', 'manifest', 'open_collective')
+               AND resource IN (SELECT value FROM json_each(?2))
                AND status <> 'skipped')
          WHERE rn = 1 ORDER BY resource",
     )
     .bind(scope)
+    .bind(serde_json::json!(FUNDING_RESOURCES).to_string())
     .fetch_all(ex)
     .await
 }

@@ -211,7 +211,7 @@ pub fn summarize(p: &ProjectFunding, entries: &[Entry], active_maintainers: usiz
         monthly_estimate: monthly.iter().collect(),
         load_carriers: Vec::new(),
         amounts_hidden: entries.iter().any(|e| e.source == Source::GitHubSponsors && e.amount.is_none()),
-        stale: entries.iter().any(|e| e.stale) || !p.outcomes.iter().all(|o| o.status != "failed"),
+        stale: entries.iter().any(|e| e.stale) || p.outcomes.iter().any(|o| o.status == "failed"),
         notes: entries::notes(p),
         as_of: as_of(p),
     }
