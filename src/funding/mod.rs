@@ -5,6 +5,8 @@
 //!   are never summed together) and explicit conversion with a [`Rates`] table;
 //! - [`manifest`] and [`validate`](mod@validate): funding.json v1 (fundingjson.org) as serde types that keep
 //!   unknown fields, [`parse_manifest`], and every problem named by its JSON path;
+//! - [`funding_yml`]: `.github/FUNDING.yml` checked against GitHub's documented keys
+//!   ([`validate_funding_yml`]), since GitHub silently drops what it cannot parse;
 //! - [`links`]: GitHub's `fundingLinks` platforms, Open Collective slugs and Sponsors logins;
 //! - [`ledger`]: entries from every source in one shape, the monthly estimate (a [`Definition`](crate::metrics::Definition)),
 //!   money received in a period by source, funding per active maintainer;
@@ -18,6 +20,7 @@
 //! timestamps are unix seconds UTC, windows half-open as in [`crate::metrics`].
 
 pub mod carriers;
+pub mod funding_yml;
 pub mod goal;
 pub mod grants;
 pub mod ledger;
@@ -27,6 +30,7 @@ pub mod money;
 pub mod report;
 pub mod validate;
 
+pub use funding_yml::{FundingYmlIssue, validate_funding_yml};
 pub use goal::{GoalKind, GoalProgress, monthly_goal_progress, sponsor_goal_progress};
 pub use grants::Grant;
 pub use ledger::{
