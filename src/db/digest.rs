@@ -19,13 +19,15 @@ pub const DATA_TABLES: &[(&str, &str)] = &[
     ("contributor_weeks", "repo_id, account_id, week"),
     ("community_profiles", "repo_id"),
     ("issue_timeline", "issue_id, seq"),
-    // Funding links and manifests are current state, identical however they arrived. The
-    // Sponsors and Open Collective series and the sponsorship histories (`sponsorships`) are left
-    // out: their rows carry fetch times and depend on when `[funding] refresh_hours` let a run
-    // ask, not only on GitHub's state.
+    // Funding links, manifests and FUNDING.yml files are current state, identical however they
+    // arrived. The Sponsors and Open Collective series and the sponsorship histories
+    // (`sponsorships`) are left out: their rows carry fetch times and depend on when
+    // `[funding] refresh_hours` let a run ask, not only on GitHub's state.
     ("funding_links", "repo_id, seq"),
     ("funding_manifests", "repo_id"),
     ("funding_manifest_issues", "repo_id, seq"),
+    ("funding_yml_files", "repo_id"),
+    ("funding_yml_issues", "repo_id, seq"),
 ];
 
 /// One hex digest per data table, plus its row count.

@@ -1,11 +1,13 @@
-//! Funding data: funding links and funding.json manifests per repository (current state), the
-//! GitHub Sponsors and Open Collective snapshot series with Open Collective's transactions, and
-//! each sponsorable login's sponsorship history (current state: replaced on every fetch).
+//! Funding data: funding links, funding.json manifests and FUNDING.yml files (with their issues)
+//! per repository (current state), the GitHub Sponsors and Open Collective snapshot series with
+//! Open Collective's transactions, and each sponsorable login's sponsorship history (current
+//! state: replaced on every fetch).
 //!
 //! Snapshot series hold change points: [`record_sponsors_snapshot`] and
 //! [`record_open_collective_snapshot`] write a new row only when a figure changed since the latest
 //! one, otherwise they move that row's `last_seen_at`. What the figures mean, and the money types
-//! they turn into, live in [`crate::funding`]; fetching them is `github::sync::funding`.
+//! they turn into, live in [`crate::funding`]; fetching them is `github::sync::funding` (and
+//! `github::sync::funding_yml`).
 
 use sqlx::{FromRow, SqliteConnection, SqliteExecutor};
 
@@ -401,4 +403,78 @@ pub async fn list_sponsorships<'e>(ex: impl SqliteExecutor<'e>, login: &str) -> 
         .bind(login)
         .fetch_all(ex)
         .await
+}
+
+/// A repository's `.github/FUNDING.yml` as fetched.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+pub struct FundingYmlRow {
+    pub repo_id: i64,
+    /// Where it was read (the contents API's `html_url`, or the API path).
+    pub path: String,
+    pub raw: String,
+    /// No error-level issue.
+    pub valid: bool,
+}
+
+/// One problem of a stored FUNDING.yml (see [`crate::funding::FundingYmlIssue`]).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+pub struct FundingYmlIssueRow {
+    pub repo_id: i64,
+    pub seq: i64,
+    /// `error` or `warning`.
+    pub severity: String,
+    /// The top-level key it concerns; empty for the whole file.
+    pub key: String,
+    pub message: String,
+    pub line: Option<i64>,
+    pub col: Option<i64>,
+}
+
+/// Replaces a repository's FUNDING.yml and its issues.
+pub async fn replace_funding_yml(
+    tx: &mut SqliteConnection,
+    row: &FundingYmlRow,
+    issues: &[FundingYmlIssueRow],
+) -> sqlx::Result<()> {
+    delete_funding_yml(tx, row.repo_id).await?;
+    sqlx::query("INSERT INTO funding_yml_files (repo_id, path, raw, valid) VALUES (?,?,?,?)")
+        .bind(row.repo_id)
+        .bind(&row.path)
+        .bind(&row.raw)
+        .bind(row.valid)
+        .execute(&mut *tx)
+        .await?;
+    for i in issues {
+        sqlx::query(
+            "INSERT INTO funding_yml_issues (repo_id, seq, severity, key, message, line, col) VALUES (?,?,?,?,?,?,?)",
+        )
+        .bind(i.repo_id)
+        .bind(i.seq)
+        .bind(&i.severity)
+        .bind(&i.key)
+        .bind(&i.message)
+        .bind(i.line)
+        .bind(i.col)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Forgets a repository's FUNDING.yml (it was removed).
+pub async fn delete_funding_yml(tx: &mut SqliteConnection, repo_id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM funding_yml_files WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM funding_yml_issues WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
+    Ok(())
+}
+
+pub async fn get_funding_yml<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Option<FundingYmlRow>> {
+    sqlx::query_as("SELECT * FROM funding_yml_files WHERE repo_id = ?").bind(repo_id).fetch_optional(ex).await
+}
+
+pub async fn list_funding_yml_issues<'e>(
+    ex: impl SqliteExecutor<'e>,
+    repo_id: i64,
+) -> sqlx::Result<Vec<FundingYmlIssueRow>> {
+    sqlx::query_as("SELECT * FROM funding_yml_issues WHERE repo_id = ? ORDER BY seq").bind(repo_id).fetch_all(ex).await
 }
