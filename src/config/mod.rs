@@ -184,8 +184,8 @@ pub struct FundingConfig {
     #[serde(with = "http_url")]
     pub open_collective_url: Url,
     /// Hours between two fetches of a repository's Sponsors data (of its owner, maintainers and
-    /// linked accounts, each account once per window), Open Collective figures and a
-    /// missing funding.json (default 24; 0 fetches on every run). These requests are not
+    /// linked accounts, each account once per window), Open Collective figures and a missing
+    /// funding.json or FUNDING.yml (default 24; 0 fetches on every run). These requests are not
     /// conditional, so an unchanged re-sync inside this window costs nothing.
     pub refresh_hours: u64,
     /// Open Collective slug per repository, `"owner/name" = "slug"`, overriding the slug of the

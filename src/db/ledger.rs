@@ -8,7 +8,7 @@ use sqlx::{FromRow, SqliteExecutor};
 use super::funding::SponsorsSnapshotRow;
 
 /// The collector's funding resources, as recorded in `sync_run_resources`.
-pub const FUNDING_RESOURCES: [&str; 4] = ["funding", "sponsorable", "manifest", "open_collective"];
+pub const FUNDING_RESOURCES: [&str; 5] = ["funding", "sponsorable", "manifest", "funding_yml", "open_collective"];
 
 /// The latest attempt of one funding step for one repository that did something (skipped
 /// attempts, inside the refresh interval, are not outcomes).

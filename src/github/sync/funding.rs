@@ -1,11 +1,12 @@
 //! Funding data per repository, the last steps, after the rollups: GitHub Sponsors (`funding`,
-//! `sponsorable`), the funding.json manifest (`manifest`) and Open Collective (`open_collective`).
+//! `sponsorable`), the funding.json manifest (`manifest`), the FUNDING.yml file (`funding_yml`,
+//! in [`super::funding_yml`]) and Open Collective (`open_collective`).
 //!
 //! Quota: GraphQL and Open Collective requests cannot be conditional, so those steps (and the
-//! re-check of a funding.json that was missing) run at most once per `[funding] refresh_hours`
-//! per repository, tracked by each resource's `last_success_at` in `sync_state`; a manifest that
-//! exists is asked for with its ETag on every run (a `304` is free). An unchanged re-sync within
-//! the window is therefore all `304`s.
+//! re-check of a funding.json or FUNDING.yml that was missing) run at most once per
+//! `[funding] refresh_hours` per repository, tracked by each resource's `last_success_at` in
+//! `sync_state`; a file that exists is asked for with its ETag on every run (a `304` is free;
+//! [`ask_repo_file`]). An unchanged re-sync within the window is therefore all `304`s.
 //!
 //! Failure policy: funding is auxiliary, so a GitHub or Open Collective failure in these steps is
 //! recorded as the step's `failed` status and error in the run record, the last good data is kept,
@@ -32,7 +33,7 @@ use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 use url::Url;
 
-use super::{Collector, StepStatus, SyncError, now, progress::Progress, repo::RepoHandle, repo::Target};
+use super::{Collector, StepStatus, SyncError, funding_yml, now, progress::Progress, repo::RepoHandle, repo::Target};
 use crate::db::{self, funding as store, sync_state};
 use crate::funding::{self, Currency, Money, Platform, Severity};
 use crate::github::{ClientSettings, Fetched, GhError, GitHubClient, graphql, wire};
@@ -51,6 +52,9 @@ pub async fn sync_funding(
     items += tolerate(scope, c.step(run_id, scope, "sponsorable", sponsorables(c, scope, repo)).await)?;
     progress.step("funding.json");
     items += tolerate(scope, c.step(run_id, scope, "manifest", manifest(c, scope, repo)).await)?;
+    progress.step("FUNDING.yml");
+    let step = funding_yml::funding_yml(c, scope, repo);
+    items += tolerate(scope, c.step(run_id, scope, funding_yml::RESOURCE, step).await)?;
     progress.step("open collective");
     let slug = collective_slug(c, scope, repo).await?;
     items += tolerate(scope, c.step(run_id, scope, "open_collective", open_collective(c, scope, slug)).await)?;
@@ -79,7 +83,7 @@ fn within_refresh(c: &Collector, at: Option<i64>) -> bool {
 }
 
 /// Whether `resource` succeeded within the refresh interval (so it need not run again).
-async fn fresh(c: &Collector, scope: &str, resource: &str) -> sqlx::Result<bool> {
+pub(super) async fn fresh(c: &Collector, scope: &str, resource: &str) -> sqlx::Result<bool> {
     let state = sync_state::get_sync_state(&c.db.pool, scope, resource).await?;
     Ok(within_refresh(c, state.last_success_at))
 }
@@ -223,8 +227,8 @@ fn sponsors_row(node: &graphql::SponsorableNode, at: i64) -> store::SponsorsSnap
 /// missing root file is re-checked once per refresh interval.
 async fn manifest(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
     let stored = store::get_manifest(&c.db.pool, repo.repo_id).await?;
-    let state = sync_state::get_sync_state(&c.db.pool, scope, "manifest").await?;
     if let Some(url) = c.config.funding.manifest_url(scope, &repo.api_name) {
+        let state = sync_state::get_sync_state(&c.db.pool, scope, "manifest").await?;
         // An ETag is only good for the address it came from; a copy from there without one is
         // asked for again once per refresh interval.
         let same_source = stored.as_ref().is_some_and(|m| m.url == url.as_str());
@@ -234,31 +238,64 @@ async fn manifest(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(Step
         }
         return configured_manifest(c, scope, repo, url, etag).await;
     }
-    if stored.is_none() && fresh(c, scope, "manifest").await? {
+    let Some(file) = ask_repo_file(c, scope, "manifest", repo, "funding.json", stored.is_some()).await? else {
         return Ok((StepStatus::Skipped, 0));
-    }
-    let etag = stored.as_ref().and(state.etag.as_deref());
-    let path = format!("/repos/{}/contents/funding.json", repo.api_name);
-    let fetched = match c.client.get::<wire::ContentFile>(&path, etag).await {
-        Err(GhError::NotFound { .. }) => {
+    };
+    match file {
+        RepoFile::Missing => {
             let mut tx = c.db.begin_write().await?;
             store::delete_manifest(&mut tx, repo.repo_id).await?;
             sync_state::save_sync_state(&mut *tx, scope, "manifest", None, None, now()).await?;
             tx.commit().await?;
-            return Ok((StepStatus::Ok, 0));
+            Ok((StepStatus::Ok, 0))
         }
-        other => other?,
-    };
-    let (value, etag) = match fetched {
-        Fetched::NotModified => return Ok((StepStatus::NotModified, 0)),
-        Fetched::Pending => return Ok((StepStatus::Pending, 0)),
-        Fetched::Fresh { value, etag, .. } => (value, etag),
+        RepoFile::Unchanged(status) => Ok((status, 0)),
+        RepoFile::Fresh { text, url, etag } => {
+            store_manifest(c, scope, manifest_rows(repo.repo_id, url, text), etag).await
+        }
+    }
+}
+
+/// A repository file as the contents API answered.
+pub(super) enum RepoFile {
+    /// `404`: the repository has no such file.
+    Missing,
+    /// `304` ([`StepStatus::NotModified`]) or `202` ([`StepStatus::Pending`]).
+    Unchanged(StepStatus),
+    /// The file's text (invalid UTF-8 replaced), where it was read (its `html_url`, else the API
+    /// path) and its ETag.
+    Fresh { text: String, url: String, etag: Option<String> },
+}
+
+/// `GET contents/{file}` of the repository for step `resource`, whose `sync_state` keeps the
+/// ETag: with that ETag while a copy is stored (`has_copy`), else (the file was missing or never
+/// asked for) at most once per refresh interval; `None` when it need not be asked now.
+pub(super) async fn ask_repo_file(
+    c: &Collector,
+    scope: &str,
+    resource: &str,
+    repo: &RepoHandle,
+    file: &str,
+    has_copy: bool,
+) -> Result<Option<RepoFile>, SyncError> {
+    if !has_copy && fresh(c, scope, resource).await? {
+        return Ok(None);
+    }
+    let state = sync_state::get_sync_state(&c.db.pool, scope, resource).await?;
+    let etag = state.etag.as_deref().filter(|_| has_copy);
+    let path = format!("/repos/{}/contents/{file}", repo.api_name);
+    let (value, etag) = match c.client.get::<wire::ContentFile>(&path, etag).await {
+        Err(GhError::NotFound { .. }) => return Ok(Some(RepoFile::Missing)),
+        Err(e) => return Err(e.into()),
+        Ok(Fetched::NotModified) => return Ok(Some(RepoFile::Unchanged(StepStatus::NotModified))),
+        Ok(Fetched::Pending) => return Ok(Some(RepoFile::Unchanged(StepStatus::Pending))),
+        Ok(Fetched::Fresh { value, etag, .. }) => (value, etag),
     };
     let Some(bytes) = value.decoded() else {
-        return Err(GhError::Status { url: path, status: 200, message: "funding.json is not base64".into() }.into());
+        return Err(GhError::Status { url: path, status: 200, message: format!("{file} is not base64") }.into());
     };
-    let raw = String::from_utf8_lossy(&bytes).into_owned();
-    store_manifest(c, scope, manifest_rows(repo.repo_id, value.html_url.unwrap_or(path), raw), etag).await
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    Ok(Some(RepoFile::Fresh { text, url: value.html_url.unwrap_or(path), etag }))
 }
 
 /// The largest configured manifest stored: a bigger answer is not a funding.json.

@@ -11,9 +11,9 @@
 //! 8. `derived`: first-response facts for changed items;
 //! 9. `releases` and `stats`, each conditional on its own ETag ([`extras`]), then `community`;
 //! 10. `rollups`: weekly and per-person rollups, rebuilt when anything was written ([`repo`]);
-//! 11. `funding`, `sponsorable`, `manifest`, `open_collective` ([`funding`]), after the rollups
-//!     because `sponsorable` asks for the maintainers they infer; their failures do not fail the
-//!     repository.
+//! 11. `funding`, `sponsorable`, `manifest`, `funding_yml`, `open_collective` ([`funding`],
+//!     [`funding_yml`]), after the rollups because `sponsorable` asks for the maintainers they
+//!     infer; their failures do not fail the repository.
 //!
 //! Failure policy: a repository that fails is recorded and the run goes on with the next one;
 //! a 401 stops the run (every repository would fail the same way).
@@ -21,6 +21,7 @@
 pub mod conversation;
 pub mod extras;
 pub mod funding;
+pub mod funding_yml;
 pub mod newcomers;
 pub mod progress;
 pub mod repo;
