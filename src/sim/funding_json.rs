@@ -1,6 +1,6 @@
 //! `GET /repos/{o}/{r}/contents/funding.json`: the repositories' funding manifests
-//! (fundingjson.org, `v1.0.0`) in the shape of GitHub's contents API (base64 `content` wrapped
-//! at 60 characters, `encoding: "base64"`, `sha`, `size`); `404` where there is none.
+//! (fundingjson.org, `v1.0.0`) in the shape of GitHub's contents API (`contents.rs`); `404`
+//! where there is none.
 //!
 //! - atlas: a valid manifest in USD (bank and payment-provider channels, monthly, yearly and
 //!   one-time plans, three years of history) plus an unknown top-level field, `x-fiscal-host`,
@@ -10,8 +10,7 @@
 //! - orbit: not JSON at all (a trailing comma, then cut short);
 //! - every other repository: none.
 //!
-//! The files never change; history years are the three before the epoch's year. `sha` is a
-//! stable 40-hex digest of the text (not git's SHA-1 of the blob).
+//! The files never change; history years are the three before the epoch's year.
 //!
 //! The same texts are served as plain files at `GET /manifests/{name}/funding.json` ([`raw`]), as
 //! a project website would publish one, for `[funding] manifests`: not GitHub, so no token or
@@ -19,12 +18,10 @@
 
 use actix_web::http::StatusCode;
 use chrono::{DateTime, Datelike};
-use serde::Serialize;
 
 use super::answer::{Answer, JSON};
-use super::render::{Ctx, WEB};
-use super::util::{base64, mix};
-use super::world::{ORG, Repo, World};
+use super::render::Ctx;
+use super::world::{Repo, World};
 
 const ATLAS: &str = r#"{
   "version": "v1.0.0",
@@ -245,68 +242,10 @@ pub fn raw(world: &World, name: &str) -> Option<Answer> {
     Some(Answer { status: StatusCode::OK, body: text.into_bytes(), content_type: JSON, headers: Vec::new() })
 }
 
-#[derive(Serialize)]
-struct ContentJson {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    encoding: &'static str,
-    size: usize,
-    name: &'static str,
-    path: &'static str,
-    content: String,
-    sha: String,
-    url: String,
-    git_url: String,
-    html_url: String,
-    download_url: String,
-    _links: Links,
-}
-
-#[derive(Serialize)]
-struct Links {
-    git: String,
-    #[serde(rename = "self")]
-    this: String,
-    html: String,
-}
-
 /// The contents answer for `funding.json`, `None` when `repo` has none.
 pub fn contents(ctx: &Ctx, repo: &Repo) -> Option<Answer> {
     let text = manifest(repo, ctx.world.epoch)?;
-    let sha = sha_of(text.as_bytes());
-    let api = ctx.repo_api(repo);
-    let url = format!("{api}/contents/funding.json");
-    let git_url = format!("{api}/git/blobs/{sha}");
-    let html_url = format!("{WEB}/{ORG}/{}/blob/main/funding.json", repo.name);
-    let encoded = base64(text.as_bytes());
-    let mut content = String::with_capacity(encoded.len() + encoded.len() / 60 + 1);
-    for line in encoded.as_bytes().chunks(60) {
-        content.push_str(std::str::from_utf8(line).unwrap_or_default());
-        content.push('\n');
-    }
-    Some(Answer::ok(&ContentJson {
-        kind: "file",
-        encoding: "base64",
-        size: text.len(),
-        name: "funding.json",
-        path: "funding.json",
-        content,
-        sha,
-        _links: Links { git: git_url.clone(), this: url.clone(), html: html_url.clone() },
-        url,
-        git_url,
-        download_url: format!("https://raw.githubusercontent.com/{ORG}/{}/main/funding.json", repo.name),
-        html_url,
-    }))
-}
-
-/// 40 hex digits that change with the text.
-fn sha_of(bytes: &[u8]) -> String {
-    let mut h = bytes.len() as u64;
-    for chunk in bytes.chunks(8) {
-        h = mix(h, chunk.iter().fold(0u64, |acc, b| acc << 8 | u64::from(*b)));
-    }
-    format!("{:016x}{:016x}{:08x}", h, mix(h, 1), mix(h, 2) >> 32)
+    Some(super::contents::file(ctx, repo, "funding.json", &text))
 }
 
 #[cfg(test)]
@@ -330,7 +269,5 @@ mod tests {
         assert!(nebula["funding"]["plans"][1].get("currency").is_none(), "a plan without a currency");
         assert!(serde_json::from_str::<Value>(&get("orbit").unwrap()).is_err(), "orbit's is not JSON");
         assert!(get("pulsar").is_none() && get("halo").is_none());
-        assert_ne!(sha_of(b"a"), sha_of(b"b"));
-        assert_eq!(sha_of(b"a").len(), 40);
     }
 }

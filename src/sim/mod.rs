@@ -36,18 +36,23 @@
 //! sponsors come and go with the sim clock; GraphQL's `UpkeepFunding` and `UpkeepSponsorable`
 //! answer them (`graphql_funding.rs`, amounts only for [`SimOptions::sponsor_token`]), some
 //! repositories serve a `funding.json` manifest (`funding_json.rs`; also as a plain file at
-//! `GET /manifests/{name}/funding.json`, as a website would), and a small Open Collective
-//! GraphQL v2 answers at `POST /opencollective/graphql/v2` (`opencollective.rs`).
+//! `GET /manifests/{name}/funding.json`, as a website would), those with funding links a
+//! `.github/FUNDING.yml` that says the same (`funding_yml.rs`; one with an unknown key, and halo's
+//! one that is not YAML, so GitHub shows no links for it), both through the contents API
+//! (`contents.rs`), and a small Open Collective GraphQL v2 answers at
+//! `POST /opencollective/graphql/v2` (`opencollective.rs`).
 
 mod advance;
 mod answer;
 mod community;
+mod contents;
 mod contrib;
 mod control;
 mod discussion;
 mod faults;
 mod funding;
 mod funding_json;
+mod funding_yml;
 mod generate;
 mod graphql;
 mod graphql_funding;

@@ -4,13 +4,14 @@
 //! and pages it (`paging.rs`) and renders the page (`render*.rs`). Errors come back as the
 //! `Err` side of the same [`Answer`] type. Repository metadata, releases, contributors and the
 //! org-level routes live in `rest_repo.rs`, the community profile in `community.rs`,
-//! `funding.json` in `funding_json.rs`.
+//! `funding.json` in `funding_json.rs`, `.github/FUNDING.yml` in `funding_yml.rs`.
 
 use serde::Serialize;
 
 use super::answer::Answer;
 use super::community;
 use super::funding_json;
+use super::funding_yml;
 use super::labels;
 use super::paging::{self, Direction, PageReq};
 use super::params::{self, Query};
@@ -71,6 +72,7 @@ pub fn repo(req: &Request, key: &RepoKey, part: RepoPart) -> Handled {
         RepoPart::Contributors => rest_repo::contributors(req, repo),
         RepoPart::CommunityProfile => Ok(Answer::ok(&community::profile(&req.ctx, repo))),
         RepoPart::FundingJson => funding_json::contents(&req.ctx, repo).ok_or_else(Answer::not_found),
+        RepoPart::FundingYml => funding_yml::contents(&req.ctx, repo).ok_or_else(Answer::not_found),
     }
 }
 

@@ -32,8 +32,10 @@ pub enum RepoPart {
     StatsContributors,
     Contributors,
     CommunityProfile,
-    /// `contents/funding.json`, the one file the simulator serves (`funding_json.rs`).
+    /// `contents/funding.json` (`funding_json.rs`).
     FundingJson,
+    /// `contents/.github/FUNDING.yml` (`funding_yml.rs`); no other file is served.
+    FundingYml,
 }
 
 impl RepoPart {
@@ -54,6 +56,7 @@ impl RepoPart {
             ["contributors"] => RepoPart::Contributors,
             ["community", "profile"] => RepoPart::CommunityProfile,
             ["contents", "funding.json"] => RepoPart::FundingJson,
+            ["contents", ".github", "FUNDING.yml"] => RepoPart::FundingYml,
             _ => return None,
         })
     }
@@ -73,7 +76,7 @@ impl RepoPart {
             RepoPart::StatsContributors => "/stats/contributors",
             RepoPart::Contributors => "/contributors",
             RepoPart::CommunityProfile => "/community/profile",
-            RepoPart::FundingJson => "/contents/{path}",
+            RepoPart::FundingJson | RepoPart::FundingYml => "/contents/{path}",
         }
     }
 }
@@ -202,6 +205,9 @@ mod tests {
                 "GET /repos/{o}/{r}/contents/{path}"
             )
         );
+        let p = parse(&Method::GET, "/repos/upkeep-sim/halo/contents/.github/FUNDING.yml");
+        assert_eq!(p.label, "GET /repos/{o}/{r}/contents/{path}");
+        assert!(matches!(p.route, Route::Repo(_, RepoPart::FundingYml)));
         assert_eq!(parse(&Method::GET, "/repos/o/r/contents/README.md").route, Route::Unknown);
         assert_eq!(parse(&Method::POST, "/opencollective/graphql/v2").route, Route::OpenCollective);
         let p = parse(&Method::GET, "/manifests/atlas/funding.json");

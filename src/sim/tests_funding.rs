@@ -1,6 +1,7 @@
 //! HTTP tests of the funding data: `UpkeepFunding` and `UpkeepSponsorable` (shapes, links per
-//! repository, visibility of amounts, sponsorship history, counts moving with `advance`), `funding.json` contents
-//! (base64, ETags, the malformed manifests, `404`s) and the simulated Open Collective.
+//! repository, visibility of amounts, sponsorship history, counts moving with `advance`), `funding.json`
+//! and `.github/FUNDING.yml` contents (base64, ETags, the malformed files, `404`s) and the simulated
+//! Open Collective.
 
 use serde_json::{Value, json};
 
@@ -227,6 +228,30 @@ async fn funding_json_is_served_as_contents() {
     let stats = sim.stats();
     assert_eq!(stats.by_route["GET /repos/{o}/{r}/contents/{path}"], 6);
     assert_eq!(stats.not_modified, 1);
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn funding_yml_is_served_as_contents_where_there_are_funding_links() {
+    let sim = start(SimOptions::new(7, Scale::Small)).await;
+    let url = |repo: &str| format!("{}/repos/upkeep-sim/{repo}/contents/.github/FUNDING.yml", sim.url());
+    let first = get(&url("atlas")).await.unwrap();
+    assert_eq!(first.status, 200);
+    let body = first.json();
+    assert_eq!((body["name"].as_str(), body["path"].as_str()), (Some("FUNDING.yml"), Some(".github/FUNDING.yml")));
+    assert!(body["html_url"].as_str().unwrap().ends_with("/upkeep-sim/atlas/blob/main/.github/FUNDING.yml"));
+    let text = String::from_utf8(decode(&content_of(&url("atlas")).await)).unwrap();
+    assert!(text.contains("\ngithub: upkeep-sim\nopen_collective: upkeep-atlas\n"), "{text}");
+    let etag = first.header("etag").unwrap().to_owned();
+    assert_eq!(get_with(&url("atlas"), &[("if-none-match", &etag)]).await.unwrap().status, 304);
+    let halo = String::from_utf8(decode(&content_of(&url("halo")).await)).unwrap();
+    assert!(halo.contains("custom: Donate to the lighting rig fund: https://"), "not YAML: {halo}");
+    assert!(platforms(&funding(&sim, "halo", None).await).is_empty(), "so GitHub shows no links");
+    for none in ["pulsar", "legacy-tools"] {
+        assert_eq!(get(&url(none)).await.unwrap().status, 404, "{none}");
+    }
+    let stats = sim.stats();
+    assert_eq!(stats.by_route["GET /repos/{o}/{r}/contents/{path}"], 6);
     sim.stop().await;
 }
 
