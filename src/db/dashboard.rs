@@ -143,6 +143,27 @@ pub async fn list_person_weeks<'e>(
     from_week: i64,
     to: i64,
 ) -> sqlx::Result<Vec<PersonWeekRow>> {
+    person_weeks(ex, scope, from_week, to, false).await
+}
+
+/// The maintainers' rows of [`list_person_weeks`] only (the roster of [`list_maintainers`]):
+/// enough for who was active, and far fewer rows to decode on a busy repository.
+pub async fn list_maintainer_weeks<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    from_week: i64,
+    to: i64,
+) -> sqlx::Result<Vec<PersonWeekRow>> {
+    person_weeks(ex, scope, from_week, to, true).await
+}
+
+async fn person_weeks<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    from_week: i64,
+    to: i64,
+    maintainers_only: bool,
+) -> sqlx::Result<Vec<PersonWeekRow>> {
     sqlx::query_as(
         "SELECT pw.week, a.login, a.is_bot, MAX(COALESCE(rp.is_maintainer, 0)) AS is_maintainer,
                 SUM(pw.issues_opened) AS issues_opened, SUM(pw.prs_opened) AS prs_opened,
@@ -153,11 +174,13 @@ pub async fn list_person_weeks<'e>(
          JOIN accounts a ON a.id = pw.account_id
          LEFT JOIN repo_people rp ON rp.repo_id = pw.repo_id AND rp.account_id = pw.account_id
          WHERE pw.repo_id IN (SELECT value FROM json_each(?1)) AND pw.week >= ?2 AND pw.week < ?3
+           AND (?4 = 0 OR (rp.is_maintainer = 1 AND a.is_bot = 0))
          GROUP BY pw.week, pw.account_id ORDER BY pw.week, a.login",
     )
     .bind(scope)
     .bind(from_week)
     .bind(to)
+    .bind(maintainers_only)
     .fetch_all(ex)
     .await
 }

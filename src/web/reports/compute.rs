@@ -28,7 +28,7 @@ pub struct ReportRows {
     pub response_items: Vec<ResponseItemRow>,
     /// Pull requests opened or closed in either window.
     pub change_requests: Vec<ChangeRequestRow>,
-    /// Weeks starting in either window.
+    /// Maintainers' weeks starting in either window (all the report's load measures need).
     pub person_weeks: Vec<PersonWeekRow>,
     pub maintainers: Vec<String>,
     /// Issues open at some instant of either window.
@@ -44,7 +44,7 @@ pub async fn load_rows(pool: &sqlx::SqlitePool, repo_id: i64, period: Window, no
         releases: store::list_releases_in(pool, repo_id, period.from, period.to).await?,
         response_items: q::list_response_items(pool, &scope, before.from, after.to).await?,
         change_requests: q::list_change_requests(pool, &scope, before.from, after.to).await?,
-        person_weeks: q::list_person_weeks(pool, &scope, before.from, after.to).await?,
+        person_weeks: q::list_maintainer_weeks(pool, &scope, before.from, after.to).await?,
         maintainers: q::list_maintainers(pool, &scope).await?,
         issue_spans: store::list_issue_spans(pool, repo_id, before.from, after.to).await?,
     })
