@@ -110,3 +110,34 @@ pub async fn list_issue_spans<'e>(
     .fetch_all(ex)
     .await
 }
+
+/// A human-authored issue or pull request for the report's response times: when it was opened,
+/// when its clock started (ready for review, for a PR opened as a draft) and its first response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromRow)]
+pub struct ReportItemRow {
+    pub created_at: i64,
+    pub clock_start: i64,
+    pub first_response_at: Option<i64>,
+}
+
+/// Items opened in `[from, to)` by humans, except pull requests still in draft: the rows of
+/// `dashboard::list_response_items` the report reads, with bots left out in SQL and only the three
+/// columns it uses (a busy repository has tens of thousands of these in two report windows).
+pub async fn list_human_items<'e>(
+    ex: impl SqliteExecutor<'e>,
+    repo_id: i64,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<Vec<ReportItemRow>> {
+    sqlx::query_as(
+        "SELECT i.created_at, COALESCE(i.ready_for_review_at, i.created_at) AS clock_start, i.first_response_at
+         FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
+         WHERE i.repo_id = ?1 AND i.created_at >= ?2 AND i.created_at < ?3 AND COALESCE(a.is_bot, 0) = 0
+           AND NOT (i.is_pull_request = 1 AND i.draft = 1 AND i.ready_for_review_at IS NULL)",
+    )
+    .bind(repo_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(ex)
+    .await
+}

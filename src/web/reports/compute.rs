@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::db::dashboard::{self as q, ChangeRequestRow, PersonWeekRow, ResponseItemRow};
+use crate::db::dashboard::{self as q, ChangeRequestRow, PersonWeekRow};
 use crate::db::report::{self as store, IssueSpanRow, OutputCountsRow, ReportReleaseRow};
 use crate::funding::report::measures::{self, IssueSpan, OpenedItem};
 use crate::funding::report::{BeforeAfter, OpenIssues, ReportNumbers, before_after, summary_paragraph};
@@ -25,7 +25,7 @@ pub struct ReportRows {
     pub outputs: OutputCountsRow,
     pub releases: Vec<ReportReleaseRow>,
     /// Items opened in either window.
-    pub response_items: Vec<ResponseItemRow>,
+    pub response_items: Vec<store::ReportItemRow>,
     /// Pull requests opened or closed in either window.
     pub change_requests: Vec<ChangeRequestRow>,
     /// Maintainers' weeks starting in either window (all the report's load measures need).
@@ -42,7 +42,7 @@ pub async fn load_rows(pool: &sqlx::SqlitePool, repo_id: i64, period: Window, no
     Ok(ReportRows {
         outputs: store::count_outputs(pool, repo_id, period.from, period.to).await?,
         releases: store::list_releases_in(pool, repo_id, period.from, period.to).await?,
-        response_items: q::list_response_items(pool, &scope, before.from, after.to).await?,
+        response_items: store::list_human_items(pool, repo_id, before.from, after.to).await?,
         change_requests: q::list_change_requests(pool, &scope, before.from, after.to).await?,
         person_weeks: q::list_maintainer_weeks(pool, &scope, before.from, after.to).await?,
         maintainers: q::list_maintainers(pool, &scope).await?,
@@ -157,7 +157,7 @@ fn side(rows: &ReportRows, w: Window, now: i64) -> Side {
     let items: Vec<OpenedItem> = rows
         .response_items
         .iter()
-        .filter(|r| !r.author_is_bot && w.contains(r.created_at))
+        .filter(|r| w.contains(r.created_at))
         .map(|r| OpenedItem {
             opened_at: r.created_at,
             response: ResponseItem { clock_start: r.clock_start, first_response_at: r.first_response_at },
