@@ -10,12 +10,15 @@
 //! - funding.json: plans are `Plan`s (asks, ongoing); each `history` year is income spread over that year.
 //! - Grants from config: one `Grant` spread over its period.
 //!
-//! Entries of a source whose latest fetch failed are `stale`; the note says since when.
+//! Entries of a source whose latest fetch failed are `stale`; the note says since when. FUNDING.yml
+//! gives no entries (its accounts arrive as GitHub's funding links), only notes: its problems, and
+//! a file that names accounts while GitHub lists no link.
 
 use serde::Serialize;
 
 use super::load::ProjectFunding;
 use crate::db::funding::{OpenCollectiveSnapshotRow, SponsorsSnapshotRow};
+use crate::funding::funding_yml::count_entries;
 use crate::funding::{Currency, Entry, EntryKind, Frequency, Manifest, Money, Source, Timing};
 use crate::metrics::fmt_ts;
 
@@ -223,31 +226,18 @@ fn year_start(year: i32) -> Option<i64> {
         .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc().timestamp())
 }
 
-/// What a reader must know before trusting the figures: manifest problems, sources whose latest
-/// fetch failed (their last good data is shown, marked stale), and amounts the token cannot see.
+/// What a reader must know before trusting the figures: manifest and FUNDING.yml problems,
+/// sources whose latest fetch failed (their last good data is shown, marked stale), and amounts
+/// the token cannot see.
 pub fn notes(p: &ProjectFunding) -> Vec<Note> {
     let mut out = Vec::new();
-    if let Some(m) = &p.manifest {
-        if m.parsed.is_none() {
-            out.push(note(
-                NoteLevel::Error,
-                format!("funding.json at {} could not be read, so its plans and history are left out.", m.url),
-            ));
-        }
-        for i in &p.manifest_issues {
-            let level = if i.severity == "error" { NoteLevel::Error } else { NoteLevel::Warning };
-            let at = match (i.path.is_empty(), i.line, i.col) {
-                (false, _, _) => format!(" at {}", i.path),
-                (true, Some(line), Some(col)) => format!(" at line {line}, column {col}"),
-                _ => String::new(),
-            };
-            out.push(note(level, format!("funding.json{at}: {}", i.message)));
-        }
-    }
+    manifest_notes(p, &mut out);
+    funding_yml_notes(p, &mut out);
     for (resource, what) in [
         ("funding", "GitHub Sponsors and funding links"),
         ("sponsorable", "the Sponsors data of linked accounts and maintainers"),
         ("manifest", "funding.json"),
+        ("funding_yml", "FUNDING.yml"),
         ("open_collective", "Open Collective"),
     ] {
         if let Some(f) = p.failure(resource) {
@@ -274,4 +264,54 @@ pub fn notes(p: &ProjectFunding) -> Vec<Note> {
         }
     }
     out
+}
+
+/// `" at funding.plans[1].currency"`, `" at line 3, column 5"`, or nothing.
+fn place(path: &str, line: Option<i64>, col: Option<i64>) -> String {
+    match (path.is_empty(), line, col) {
+        (false, _, _) => format!(" at {path}"),
+        (true, Some(line), Some(col)) => format!(" at line {line}, column {col}"),
+        _ => String::new(),
+    }
+}
+
+fn level_of(severity: &str) -> NoteLevel {
+    if severity == "error" { NoteLevel::Error } else { NoteLevel::Warning }
+}
+
+fn manifest_notes(p: &ProjectFunding, out: &mut Vec<Note>) {
+    if let Some(m) = &p.manifest {
+        if m.parsed.is_none() {
+            out.push(note(
+                NoteLevel::Error,
+                format!("funding.json at {} could not be read, so its plans and history are left out.", m.url),
+            ));
+        }
+        for i in &p.manifest_issues {
+            let at = place(&i.path, i.line, i.col);
+            out.push(note(level_of(&i.severity), format!("funding.json{at}: {}", i.message)));
+        }
+    }
+}
+
+/// The FUNDING.yml's issues, each named by its key (or by line and column for the whole file),
+/// and a warning when a file without errors names accounts while GitHub lists no link (unless the
+/// links could not be fetched: the stale note says that).
+fn funding_yml_notes(p: &ProjectFunding, out: &mut Vec<Note>) {
+    let Some(file) = &p.funding_yml else { return };
+    for i in &p.funding_yml_issues {
+        let at = if i.key.is_empty() { place("", i.line, i.col) } else { format!(" `{}`", i.key) };
+        out.push(note(level_of(&i.severity), format!("FUNDING.yml{at}: {}", i.message)));
+    }
+    let named = count_entries(&file.raw);
+    if file.valid && named > 0 && p.links.is_empty() && p.failure("funding").is_none() {
+        out.push(note(
+            NoteLevel::Warning,
+            format!(
+                "FUNDING.yml names {named} funding account{}, but GitHub lists no funding links for this \
+                 repository, so its sponsor button may not show them.",
+                if named == 1 { "" } else { "s" }
+            ),
+        ));
+    }
 }

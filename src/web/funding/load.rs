@@ -1,14 +1,17 @@
 //! Loading one project's funding rows: funding links, the Sponsors series of every sponsorable
-//! account behind it, the funding.json manifest and its issues, the Open Collective series and
-//! credits, the configured grants that cover it, and which funding steps last failed (their data
-//! is shown as stale). Nothing here computes; see [`super::entries`].
+//! account behind it, the funding.json manifest and the FUNDING.yml file with their issues, the
+//! Open Collective series and credits, the configured grants that cover it, and which funding
+//! steps last failed (their data is shown as stale). Nothing here computes; see [`super::entries`].
 
 use std::collections::BTreeSet;
 
 use crate::config::Config;
 use crate::db::{
     dashboard,
-    funding::{self as store, FundingLinkRow, ManifestIssueRow, ManifestRow, SponsorsSnapshotRow},
+    funding::{
+        self as store, FundingLinkRow, FundingYmlIssueRow, FundingYmlRow, ManifestIssueRow, ManifestRow,
+        SponsorsSnapshotRow,
+    },
     ledger::{self, StepOutcomeRow},
     repos::RepositoryRow,
 };
@@ -42,6 +45,10 @@ pub struct ProjectFunding {
     pub accounts: Vec<SponsorAccount>,
     pub manifest: Option<ManifestRow>,
     pub manifest_issues: Vec<ManifestIssueRow>,
+    /// The repository's own `.github/FUNDING.yml` as fetched (GitHub's `links` are what it made
+    /// of it), and its issues.
+    pub funding_yml: Option<FundingYmlRow>,
+    pub funding_yml_issues: Vec<FundingYmlIssueRow>,
     pub collective: Option<Collective>,
     pub grants: Vec<Grant>,
     /// Each funding step's latest outcome that was not a skip.
@@ -93,6 +100,9 @@ pub async fn project(pool: &sqlx::SqlitePool, config: &Config, repo: RepositoryR
     let manifest = store::get_manifest(pool, repo.id).await?;
     let manifest_issues =
         if manifest.is_some() { store::list_manifest_issues(pool, repo.id).await? } else { Vec::new() };
+    let funding_yml = store::get_funding_yml(pool, repo.id).await?;
+    let funding_yml_issues =
+        if funding_yml.is_some() { store::list_funding_yml_issues(pool, repo.id).await? } else { Vec::new() };
     let slug = config
         .funding
         .open_collective_slug(&repo.full_name, &repo.full_name)
@@ -108,7 +118,18 @@ pub async fn project(pool: &sqlx::SqlitePool, config: &Config, repo: RepositoryR
     };
     let grants = config.funding.grants.iter().filter(|g| g.covers(&repo.full_name)).cloned().collect();
     let outcomes = ledger::latest_funding_outcomes(pool, &repo.full_name).await?;
-    Ok(ProjectFunding { repo, links, accounts, manifest, manifest_issues, collective, grants, outcomes })
+    Ok(ProjectFunding {
+        repo,
+        links,
+        accounts,
+        manifest,
+        manifest_issues,
+        funding_yml,
+        funding_yml_issues,
+        collective,
+        grants,
+        outcomes,
+    })
 }
 
 /// Maintenance activity of one repository over the window [`LOAD_DAYS`] days back from `now`
