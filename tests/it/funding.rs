@@ -1,8 +1,8 @@
 //! The funding data path against the simulator: funding links, Sponsors snapshots and sponsorship
 //! histories of owners and maintainers (`UpkeepFunding`, `UpkeepSponsorable`), funding.json
-//! manifests with their issues (from the repository or a configured URL), and Open Collective
-//! snapshots and transactions; refreshes bounded by `[funding] refresh_hours`, and funding
-//! failures that cost a step, never the repository.
+//! manifests with their issues (from the repository or a configured URL), FUNDING.yml files with
+//! theirs, and Open Collective snapshots and transactions; refreshes bounded by
+//! `[funding] refresh_hours`, and funding failures that cost a step, never the repository.
 
 use upkeep::config::Config;
 use upkeep::db::funding as store;
@@ -248,6 +248,104 @@ async fn maintainers_get_sponsors_snapshots_each_asked_once_per_refresh_interval
     sim.stop().await;
 }
 
+/// `(status, requests)` of a step in the latest run.
+async fn latest_step_requests(store: &Store, scope: &str, resource: &str) -> (String, i64) {
+    sqlx::query_as(
+        "SELECT status, requests FROM sync_run_resources WHERE scope = ? AND resource = ?
+         ORDER BY run_id DESC LIMIT 1",
+    )
+    .bind(format!("upkeep-sim/{scope}"))
+    .bind(resource)
+    .fetch_one(&store.db.pool)
+    .await
+    .expect("step recorded")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn funding_yml_files_are_stored_with_their_issues_and_a_resync_is_all_304s() {
+    let sim = start_sim(sim_options()).await;
+    let store = Store::new().await;
+    let collector = store.collector(&sim);
+    let repos = ["atlas", "stardust", "halo", "pulsar"];
+    for repo in repos {
+        let summary = collect_one(&collector, repo).await;
+        assert!(summary.failed_repos.is_empty(), "{summary:?}");
+    }
+    let pool = &store.db.pool;
+
+    let atlas = repo_id(&store, "atlas").await;
+    let file = store::get_funding_yml(pool, atlas).await.unwrap().expect("atlas has a FUNDING.yml");
+    assert!(file.valid && file.raw.contains("\ngithub: upkeep-sim\n"), "{file:?}");
+    assert!(file.path.ends_with("/upkeep-sim/atlas/blob/main/.github/FUNDING.yml"), "{}", file.path);
+    assert_eq!(store::list_funding_yml_issues(pool, atlas).await.unwrap(), vec![]);
+    assert_eq!(latest_step_requests(&store, "atlas", "funding_yml").await, ("ok".to_owned(), 1));
+
+    let stardust = repo_id(&store, "stardust").await;
+    assert!(store::get_funding_yml(pool, stardust).await.unwrap().expect("stored").valid, "warnings only");
+    let issues = store::list_funding_yml_issues(pool, stardust).await.unwrap();
+    let found: Vec<(&str, &str)> = issues.iter().map(|i| (i.severity.as_str(), i.key.as_str())).collect();
+    assert_eq!(found, [("warning", "otechie")]);
+
+    let halo = repo_id(&store, "halo").await;
+    let broken = store::get_funding_yml(pool, halo).await.unwrap().expect("stored even though not YAML");
+    assert!(!broken.valid && broken.raw.contains("lighting rig fund: https://"), "{broken:?}");
+    let issues = store::list_funding_yml_issues(pool, halo).await.unwrap();
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    let issue = &issues[0];
+    assert_eq!((issue.severity.as_str(), issue.key.as_str()), ("error", ""));
+    assert_eq!((issue.line, issue.col), (Some(4), Some(40)), "the `: ` inside the custom value");
+    assert!(issue.message.starts_with("not valid YAML"), "{}", issue.message);
+    assert!(store::list_funding_links(pool, halo).await.unwrap().is_empty(), "GitHub shows no links for it");
+
+    let pulsar = repo_id(&store, "pulsar").await;
+    assert!(store::get_funding_yml(pool, pulsar).await.unwrap().is_none());
+    assert_eq!(latest_step_requests(&store, "pulsar", "funding_yml").await, ("ok".to_owned(), 1), "a 404");
+
+    for repo in repos {
+        let again = collect_one(&collector, repo).await;
+        assert_eq!(again.requests, again.not_modified, "{repo}: inside refresh_hours only 304s");
+        assert_eq!(again.items_written, 0, "{repo}");
+    }
+    assert_eq!(latest_step_requests(&store, "atlas", "funding_yml").await, ("not_modified".to_owned(), 1));
+    assert_eq!(latest_step_requests(&store, "halo", "funding_yml").await, ("not_modified".to_owned(), 1));
+    assert_eq!(latest_step_requests(&store, "pulsar", "funding_yml").await, ("skipped".to_owned(), 0));
+    assert_eq!(store::get_funding_yml(pool, halo).await.unwrap(), Some(broken));
+    sim.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_funding_yml_that_is_gone_is_forgotten_and_a_missing_one_is_asked_again_after_the_interval() {
+    let sim = start_sim(sim_options()).await;
+    let store = Store::new().await;
+    let mut config = config_for(&sim.url(), &store.path());
+    config.funding.refresh_hours = 0;
+    let collector = store.collector_with(config);
+    collect_one(&collector, "pulsar").await;
+    let pulsar = repo_id(&store, "pulsar").await;
+    // A copy from when pulsar had a file: GitHub now answers 404 for it.
+    let row = store::FundingYmlRow { repo_id: pulsar, path: "old".into(), raw: "github: [a\n".into(), valid: false };
+    let issue = store::FundingYmlIssueRow {
+        repo_id: pulsar,
+        seq: 0,
+        severity: "error".into(),
+        key: String::new(),
+        message: "not valid YAML".into(),
+        line: Some(1),
+        col: Some(11),
+    };
+    let mut tx = store.db.begin_write().await.unwrap();
+    store::replace_funding_yml(&mut tx, &row, &[issue]).await.unwrap();
+    tx.commit().await.unwrap();
+
+    collect_one(&collector, "pulsar").await;
+    assert_eq!(latest_step_requests(&store, "pulsar", "funding_yml").await, ("ok".to_owned(), 1));
+    assert!(store::get_funding_yml(&store.db.pool, pulsar).await.unwrap().is_none(), "the copy is deleted");
+    assert!(store::list_funding_yml_issues(&store.db.pool, pulsar).await.unwrap().is_empty());
+    collect_one(&collector, "pulsar").await;
+    assert_eq!(latest_step_requests(&store, "pulsar", "funding_yml").await, ("ok".to_owned(), 1), "asked again");
+    sim.stop().await;
+}
+
 /// A collector that carries a GitHub token, against a simulator that requires it.
 fn collector_with_token(store: &Store, config: Config) -> Collector {
     let token = secrecy::SecretString::from("github-only".to_owned());
@@ -281,7 +379,10 @@ async fn a_configured_manifest_url_replaces_the_root_file_and_never_gets_the_tok
     let stats = sim.stats();
     assert_eq!(stats.foreign_tokens, 0, "the GitHub token is never sent to another host");
     assert_eq!(stats.by_route["GET /manifests/{name}/funding.json"], 2);
-    assert!(!stats.by_route.contains_key("GET /repos/{o}/{r}/contents/{path}"), "the root file is not asked for");
+    // The contents API is asked for .github/FUNDING.yml alone (once per repository), never for
+    // the root funding.json.
+    let contents = stats.by_route.get("GET /repos/{o}/{r}/contents/{path}").copied();
+    assert_eq!(contents, Some(2), "the root funding.json is not asked for");
 
     collect_one(&collector, "pulsar").await;
     assert_eq!(latest_step(&store, "pulsar", "manifest").await, ("not_modified".to_owned(), None));

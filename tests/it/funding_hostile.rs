@@ -1,6 +1,7 @@
 //! Hostile funding data: every text that reaches the funder pages from GitHub, Open Collective
-//! or a funding.json (listing and tier names, goal titles, link URLs, collective and contributor
-//! names, manifest messages) is escaped, and no link can carry a `javascript:` URL.
+//! or a funding.json or FUNDING.yml (listing and tier names, goal titles, link URLs, collective and
+//! contributor names, manifest and FUNDING.yml messages and keys) is escaped, and no link can carry
+//! a `javascript:` URL.
 
 use crate::helpers::{Store, get, page, select, spawn_app};
 use crate::report_seed;
@@ -80,6 +81,14 @@ async fn hostile_funding_text_is_escaped_everywhere_and_links_stay_safe() {
     exec(
         &store,
         "INSERT INTO funding_manifest_issues (repo_id, seq, severity, path, message) VALUES (?, 0, 'error', ?, ?)",
+        &[&id, EVIL, EVIL],
+    )
+    .await;
+    exec(&store, "INSERT INTO funding_yml_files (repo_id, path, raw, valid) VALUES (?, ?, ?, 1)", &[&id, EVIL, EVIL])
+        .await;
+    exec(
+        &store,
+        "INSERT INTO funding_yml_issues (repo_id, seq, severity, key, message) VALUES (?, 0, 'warning', ?, ?)",
         &[&id, EVIL, EVIL],
     )
     .await;

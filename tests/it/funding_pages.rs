@@ -1,6 +1,6 @@
 //! The funder pages end to end: the simulated org synced, then `/funding`, the ledger, the goal
-//! widget, the sponsors badge and their `/api/v1/` mirrors; a broken manifest and a failing Open
-//! Collective become notes while everything else still shows.
+//! widget, the sponsors badge and their `/api/v1/` mirrors; a broken manifest or FUNDING.yml and a
+//! failing Open Collective become notes while everything else still shows.
 
 use upkeep::config::Config;
 use upkeep::funding::Grant;
@@ -31,6 +31,16 @@ async fn funded_and_unfunded_projects_their_ledgers_widgets_and_notes() {
     let store = Store::new().await;
     let config = config(&sim.url(), &store);
     collect(&store.collector_with(config.clone())).await;
+    // A FUNDING.yml that names an account while GitHub lists no link for pulsar.
+    let pulsar_id: i64 = sqlx::query_scalar("SELECT id FROM repositories WHERE full_name = 'upkeep-sim/pulsar'")
+        .fetch_one(&store.db.pool)
+        .await
+        .unwrap();
+    let raw = "github: upkeep-sim\n".to_owned();
+    let file = upkeep::db::funding::FundingYmlRow { repo_id: pulsar_id, path: "p".into(), raw, valid: true };
+    let mut tx = store.db.begin_write().await.unwrap();
+    upkeep::db::funding::replace_funding_yml(&mut tx, &file, &[]).await.unwrap();
+    tx.commit().await.unwrap();
     let app = crate::helpers::spawn_app(config, store.db.clone()).await;
 
     // The overview: every tracked repository, funded ones first.
@@ -76,6 +86,34 @@ async fn funded_and_unfunded_projects_their_ledgers_widgets_and_notes() {
     let doc = page(&format!("{app}/funding/upkeep-sim/nebula")).await;
     let notes = text(&select(&doc, "#notes")[0]);
     assert!(notes.contains("currency"), "{notes}");
+
+    // A FUNDING.yml that is not YAML is an error note with its place; the rest of the page shows.
+    let doc = page(&format!("{app}/funding/upkeep-sim/halo")).await;
+    let errors: Vec<String> = select(&doc, "#notes li.note-error").iter().map(text).collect();
+    assert!(
+        errors.iter().any(|n| n.starts_with("FUNDING.yml at line 4, column 40: not valid YAML")
+            && n.contains("GitHub shows no funding links")),
+        "{errors:?}"
+    );
+    for section in ["#monthly", "#sponsors", "#ask", "#no-sources"] {
+        assert_eq!(select(&doc, section).len(), 1, "halo's ledger still shows {section}");
+    }
+    let body = text(&select(&doc, "main")[0]);
+    assert!(body.contains("Who carries the load") && body.contains("Ledger"), "{body}");
+    let v = json(&format!("{app}/api/v1/funding/upkeep-sim/halo")).await;
+    assert!(v.to_string().contains("FUNDING.yml at line 4, column 40"), "in the JSON too: {v}");
+    // An unknown key is a warning named by its key; stardust's sources still show.
+    let doc = page(&format!("{app}/funding/upkeep-sim/stardust")).await;
+    let warnings: Vec<String> = select(&doc, "#notes li.note-warning").iter().map(text).collect();
+    assert!(warnings.iter().any(|n| n.starts_with("FUNDING.yml `otechie`: not a platform")), "{warnings:?}");
+    assert!(text(&select(&doc, "#source-list")[0]).contains("Polar"));
+    // A file that names accounts while GitHub lists no link.
+    let doc = page(&format!("{app}/funding/upkeep-sim/pulsar")).await;
+    let notes = text(&select(&doc, "#notes")[0]);
+    assert!(notes.contains("FUNDING.yml names 1 funding account, but GitHub lists no funding links"), "{notes}");
+    // Files without problems add no note.
+    let doc = page(&format!("{app}/funding/upkeep-sim/comet")).await;
+    assert!(!select(&doc, "#notes li").iter().map(text).any(|n| n.contains("FUNDING.yml")));
 
     // Widgets.
     let (status, svg) = get(&format!("{app}/funding/upkeep-sim/atlas/goal.svg")).await;

@@ -121,9 +121,10 @@ fn dechunk(body: &str) -> String {
 
 /// The page lower bound of a full sync: every listing's pages at 100 per page (an empty listing
 /// still costs one request), plus one request each for repo metadata, contributor stats and the
-/// community profile, plus `contents/funding.json` (one request, a 404 where there is none). The
-/// second number is the GraphQL review batches (50 PRs each); the funding GraphQL requests
-/// (`UpkeepFunding`, `UpkeepSponsorable`) are in the simulator's GraphQL count, not here.
+/// community profile, plus `contents/funding.json` and `contents/.github/FUNDING.yml` (one
+/// request each, a 404 where there is none). The second number is the GraphQL review batches
+/// (50 PRs each); the funding GraphQL requests (`UpkeepFunding`, `UpkeepSponsorable`) are in the
+/// simulator's GraphQL count, not here.
 pub fn page_lower_bound(sim: &SimServer) -> (u64, u64) {
     let pages = |n: u64| n.div_ceil(100).max(1);
     let totals = sim.totals();
@@ -131,7 +132,7 @@ pub fn page_lower_bound(sim: &SimServer) -> (u64, u64) {
     let mut reviews = 0;
     for t in &totals {
         bound += 1 + pages(t.issues_and_prs) + pages(t.issue_comments) + pages(t.review_comments) + pages(t.pulls);
-        bound += pages(t.releases) + 2 + 1;
+        bound += pages(t.releases) + 2 + 2;
         reviews += t.pulls.div_ceil(50);
     }
     (bound, reviews)
