@@ -83,7 +83,7 @@ fn within_refresh(c: &Collector, at: Option<i64>) -> bool {
 }
 
 /// Whether `resource` succeeded within the refresh interval (so it need not run again).
-pub(super) async fn fresh(c: &Collector, scope: &str, resource: &str) -> sqlx::Result<bool> {
+async fn fresh(c: &Collector, scope: &str, resource: &str) -> sqlx::Result<bool> {
     let state = sync_state::get_sync_state(&c.db.pool, scope, resource).await?;
     Ok(within_refresh(c, state.last_success_at))
 }
