@@ -59,6 +59,9 @@ async fn funded_and_unfunded_projects_their_ledgers_widgets_and_notes() {
     assert_eq!(spark.len(), 1, "atlas has a sponsor trend");
     let pulsar = row_text(&doc, "pulsar");
     assert!(pulsar.contains("none found"), "{pulsar}");
+    // A project whose data has problems says so in its row, linking to the notes.
+    assert!(row_text(&doc, "orbit").contains("data note"), "orbit's funding.json is not JSON");
+    assert!(!row_text(&doc, "comet").contains("data note"));
     let unfunded = select(&doc, "#projects tr.unfunded");
     assert!(unfunded.iter().any(|r| r.value().attr("data-repo") == Some("upkeep-sim/pulsar")));
     assert!(!select(&doc, "nav a[href=\"/funding\"]").is_empty(), "the Funders link is live");

@@ -40,6 +40,11 @@ impl Row {
         self.summary.as_of.map(|t| format!("as of {}", crate::web::format::datetime(Some(t)))).unwrap_or_default()
     }
 
+    /// Errors and warnings about the project's data (hidden amounts, an info, are not counted).
+    pub fn problems(&self) -> usize {
+        self.summary.notes.iter().filter(|n| n.level != super::entries::NoteLevel::Info).count()
+    }
+
     pub fn unfunded(&self) -> Vec<&Carrier> {
         self.summary.unfunded_carriers()
     }
