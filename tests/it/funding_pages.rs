@@ -72,6 +72,8 @@ async fn funded_and_unfunded_projects_their_ledgers_widgets_and_notes() {
     assert!(body.contains("Open Collective"), "{body}");
     assert!(!select(&doc, "#goals li").is_empty(), "the org's Sponsors goal");
     assert!(!select(&doc, "#collective").is_empty());
+    let sponsors = text(&select(&doc, "p.sponsor-logins")[0]);
+    assert!(sponsors.starts_with("Public sponsors: @"), "the org's public sponsors are named: {sponsors}");
     assert!(!select(&doc, "figure.received-chart svg").is_empty(), "money received per month");
     // One sync already shows a trend: GitHub's sponsorship history, per month.
     assert!(!select(&doc, "figure.sponsor-chart svg").is_empty(), "new sponsorships per month");

@@ -53,7 +53,22 @@ pub struct Listing {
     /// total when the token may see it (the sponsored account's own token).
     pub active_sponsorships: i64,
     pub recurring_monthly: Option<Money>,
+    /// The sponsors the token can see (public ones), as GitHub lists them (at most 100).
+    pub sponsors: Vec<String>,
     pub fetched_at: i64,
+}
+
+impl Listing {
+    /// How many sponsors the page names before "and N more".
+    pub const SHOWN: usize = 30;
+
+    pub fn shown_sponsors(&self) -> &[String] {
+        &self.sponsors[..self.sponsors.len().min(Self::SHOWN)]
+    }
+
+    pub fn more_sponsors(&self) -> usize {
+        self.sponsors.len().saturating_sub(Self::SHOWN)
+    }
 }
 
 /// Open Collective's latest figures, each with its own currency.
@@ -113,6 +128,7 @@ fn listings(p: &ProjectFunding) -> Vec<Listing> {
             name: s.listing_name.clone(),
             tiers: serde_json::from_str(&s.tiers).unwrap_or_default(),
             active_sponsorships: s.active_sponsorships,
+            sponsors: serde_json::from_str(&s.sponsor_logins).unwrap_or_default(),
             recurring_monthly: s
                 .amounts_visible
                 .then(|| Money::new(s.recurring_monthly_cents, Currency::new(&s.currency).unwrap_or(Currency::USD))),
