@@ -49,10 +49,10 @@ async fn sim_atlas_owner(sim: &SimServer, config: &Config) -> graphql::Sponsorab
     data.repository.expect("atlas").owner
 }
 
-/// `(status, error)` of a step in the latest run.
-async fn latest_step(store: &Store, scope: &str, resource: &str) -> (String, Option<String>) {
+/// `(status, error, requests)` of a step in the latest run.
+async fn latest_step_row(store: &Store, scope: &str, resource: &str) -> (String, Option<String>, i64) {
     sqlx::query_as(
-        "SELECT status, error FROM sync_run_resources WHERE scope = ? AND resource = ?
+        "SELECT status, error, requests FROM sync_run_resources WHERE scope = ? AND resource = ?
          ORDER BY run_id DESC LIMIT 1",
     )
     .bind(format!("upkeep-sim/{scope}"))
@@ -60,6 +60,12 @@ async fn latest_step(store: &Store, scope: &str, resource: &str) -> (String, Opt
     .fetch_one(&store.db.pool)
     .await
     .expect("step recorded")
+}
+
+/// `(status, error)` of a step in the latest run.
+async fn latest_step(store: &Store, scope: &str, resource: &str) -> (String, Option<String>) {
+    let (status, error, _) = latest_step_row(store, scope, resource).await;
+    (status, error)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -250,15 +256,8 @@ async fn maintainers_get_sponsors_snapshots_each_asked_once_per_refresh_interval
 
 /// `(status, requests)` of a step in the latest run.
 async fn latest_step_requests(store: &Store, scope: &str, resource: &str) -> (String, i64) {
-    sqlx::query_as(
-        "SELECT status, requests FROM sync_run_resources WHERE scope = ? AND resource = ?
-         ORDER BY run_id DESC LIMIT 1",
-    )
-    .bind(format!("upkeep-sim/{scope}"))
-    .bind(resource)
-    .fetch_one(&store.db.pool)
-    .await
-    .expect("step recorded")
+    let (status, _, requests) = latest_step_row(store, scope, resource).await;
+    (status, requests)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

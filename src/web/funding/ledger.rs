@@ -22,7 +22,7 @@ use super::{
 use crate::{
     app::AppState,
     db,
-    funding::{Currency, Entry, Money, Source, Timing, carriers, received_in},
+    funding::{Currency, Entry, Money, Source, Timing, received_in},
     metrics::Explain,
     web::{
         WebError,
@@ -157,13 +157,7 @@ fn collective(p: &ProjectFunding) -> Option<CollectiveFigures> {
 /// Builds the ledger of a loaded project.
 pub fn build(p: &ProjectFunding, work: &load::Workload, now: i64) -> (Ledger, Explain) {
     let mut entries = entries::entries(p);
-    let carriers = carriers::load_carriers(&work.activity, &work.maintainers, work.window, |login| {
-        work.funded.contains(&login.to_lowercase())
-    });
-    let active = crate::metrics::load::maintainer_load(&work.activity, &work.maintainers, work.window);
-    let mut s = summary::summarize(p, &entries, active.active_maintainer_count, now);
-    let explain = carriers::explain_carriers(&carriers, work.window);
-    s.load_carriers = carriers;
+    let (s, explain) = summary::summarize_with_load(p, &entries, work, now);
     let goals = widgets::goals(p, &entries, now);
     let received_by_month = received_by_month(&entries, now);
     // Newest first: a payment at its date, a span at its start.

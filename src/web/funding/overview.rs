@@ -11,7 +11,7 @@ use super::{
 use crate::{
     app::AppState,
     db,
-    funding::carriers::{self, Carrier},
+    funding::carriers::Carrier,
     metrics::Explain,
     web::{WebError, charts, error::json_error},
 };
@@ -67,15 +67,7 @@ pub async fn summaries(state: &AppState, now: i64) -> Result<Vec<(Summary, Expla
         let repo_id = repo.id;
         let project = load::project(pool, &state.config, repo).await?;
         let work = load::workload(pool, repo_id, now).await?;
-        let entries = entries::entries(&project);
-        let carriers = carriers::load_carriers(&work.activity, &work.maintainers, work.window, |login| {
-            work.funded.contains(&login.to_lowercase())
-        });
-        let active = active_maintainers(&work);
-        let mut s = summary::summarize(&project, &entries, active, now);
-        let explain = carriers::explain_carriers(&carriers, work.window);
-        s.load_carriers = carriers;
-        out.push((s, explain));
+        out.push(summary::summarize_with_load(&project, &entries::entries(&project), &work, now));
     }
     out.sort_by(|(a, _), (b, _)| {
         (b.is_funded(), b.sponsors.unwrap_or(0))
@@ -83,12 +75,6 @@ pub async fn summaries(state: &AppState, now: i64) -> Result<Vec<(Summary, Expla
             .then(a.repo.cmp(&b.repo))
     });
     Ok(out)
-}
-
-/// Maintainers with any maintenance activity in the workload window (as the dashboards count them).
-fn active_maintainers(work: &load::Workload) -> usize {
-    let load = crate::metrics::load::maintainer_load(&work.activity, &work.maintainers, work.window);
-    load.active_maintainer_count
 }
 
 pub async fn page(state: Data<AppState>) -> Result<HttpResponse, WebError> {

@@ -6,13 +6,14 @@ use chrono::{Datelike, TimeZone, Utc};
 use serde::Serialize;
 
 use super::entries::{self, Note};
-use super::load::{ProjectFunding, SponsorAccount};
+use super::load::{ProjectFunding, SponsorAccount, Workload};
 use crate::db::funding::SponsorsSnapshotRow;
+use crate::funding::carriers::{explain_carriers, load_carriers};
 use crate::funding::{
     Entry, Money, Platform, Source, carriers::Carrier, explain_monthly_estimate, funding_per_active_maintainer,
     monthly_ask, monthly_estimate,
 };
-use crate::metrics::Explain;
+use crate::metrics::{Explain, load::maintainer_load};
 
 /// A funding source a project has, for the sources column and the ledger's heading.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -192,19 +193,25 @@ pub fn sponsor_trend(accounts: &[SponsorAccount]) -> Vec<SponsorPoint> {
         .collect()
 }
 
-/// Everything but the load carriers, which the caller joins in (they need activity rows).
-pub fn summarize(p: &ProjectFunding, entries: &[Entry], active_maintainers: usize, now: i64) -> Summary {
-    let monthly = monthly_estimate(entries, now);
+/// Public sponsors now, over the accounts' Sponsors listings; `None` when none has a listing.
+pub fn public_sponsors(accounts: &[SponsorAccount]) -> Option<i64> {
     let listed: Vec<&SponsorsSnapshotRow> =
-        p.accounts.iter().filter_map(|a| a.snapshots.last()).filter(|s| s.has_listing).collect();
+        accounts.iter().filter_map(|a| a.snapshots.last()).filter(|s| s.has_listing).collect();
+    (!listed.is_empty()).then(|| listed.iter().map(|s| s.sponsor_count).sum())
+}
+
+/// Everything but the load carriers, which [`summarize_with_load`] joins in from activity rows.
+fn summarize(p: &ProjectFunding, entries: &[Entry], active_maintainers: usize, now: i64) -> Summary {
+    let monthly = monthly_estimate(entries, now);
+    let sponsors = public_sponsors(&p.accounts);
     Summary {
         repo: p.repo.full_name.clone(),
         sources: sources(p),
         monthly_explain: explain_monthly_estimate(entries, now),
         monthly_ask: monthly_ask(entries, now).iter().collect(),
-        sponsors: (!listed.is_empty()).then(|| listed.iter().map(|s| s.sponsor_count).sum()),
+        sponsors,
         sponsor_trend: sponsor_trend(&p.accounts),
-        new_sponsorships: if listed.is_empty() { Vec::new() } else { new_sponsorships(&p.accounts, now) },
+        new_sponsorships: if sponsors.is_none() { Vec::new() } else { new_sponsorships(&p.accounts, now) },
         active_maintainers,
         funding_per_active_maintainer: funding_per_active_maintainer(&monthly, active_maintainers)
             .map(|t| t.iter().collect()),
@@ -221,6 +228,19 @@ fn as_of(p: &ProjectFunding) -> Option<i64> {
     let sponsors = p.accounts.iter().filter_map(|a| a.snapshots.last()).map(|s| s.last_seen_at);
     let collective = p.collective.iter().filter_map(|c| c.snapshots.last()).map(|s| s.last_seen_at);
     sponsors.chain(collective).max()
+}
+
+/// The summary joined with who carries the load (from the repository's workload rows): active
+/// maintainers, funding per active maintainer and the load carriers, with the carriers' disclosure.
+pub fn summarize_with_load(p: &ProjectFunding, entries: &[Entry], work: &Workload, now: i64) -> (Summary, Explain) {
+    let carriers = load_carriers(&work.activity, &work.maintainers, work.window, |login| {
+        work.funded.contains(&login.to_lowercase())
+    });
+    let active = maintainer_load(&work.activity, &work.maintainers, work.window).active_maintainer_count;
+    let explain = explain_carriers(&carriers, work.window);
+    let mut s = summarize(p, entries, active, now);
+    s.load_carriers = carriers;
+    (s, explain)
 }
 
 /// `1,234.00 USD and 80.00 EUR`, or `unknown` for no amount.

@@ -136,10 +136,8 @@ pub async fn goal(state: Data<AppState>, path: Path<(String, String)>) -> Result
 
 /// The sponsors badge of a tracked repository (called by the `/badges/` route).
 pub async fn sponsors(state: &AppState, repo: db::repos::RepositoryRow) -> Result<String, WebError> {
-    let now = chrono::Utc::now().timestamp();
     let project = load::project(&state.db.pool, &state.config, repo).await?;
-    let s = summary::summarize(&project, &entries::entries(&project), 0, now);
-    Ok(sponsors_badge(s.sponsors))
+    Ok(sponsors_badge(summary::public_sponsors(&project.accounts)))
 }
 
 #[cfg(test)]
