@@ -138,6 +138,14 @@ pub struct CollectorConfig {
     /// A sync still running after this many minutes is cancelled (default 120, at least 1).
     #[serde(deserialize_with = "positive")]
     pub run_timeout_mins: u64,
+    /// Largest response body read from GitHub or a funding host, in bytes, enforced while
+    /// streaming; a larger answer is cut off and reported (default 64 MiB, at least 1).
+    #[serde(deserialize_with = "positive")]
+    pub max_response_bytes: u64,
+    /// Most pages followed in one listing before it stops with an error (default 100,000: 10
+    /// million items at 100 a page, room for the biggest real repositories; at least 1).
+    #[serde(deserialize_with = "positive")]
+    pub max_pages: u64,
 }
 
 /// `[people]`: who counts as a bot or a maintainer in the metrics.
@@ -308,6 +316,8 @@ impl Default for CollectorConfig {
             backoff_max_secs: 60,
             sync_on_start: true,
             run_timeout_mins: 120,
+            max_response_bytes: 64 * 1024 * 1024,
+            max_pages: 100_000,
         }
     }
 }

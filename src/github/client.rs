@@ -79,6 +79,19 @@ impl std::ops::Sub for CounterSnapshot {
     }
 }
 
+/// A pause for the rate limit, as told to the [`WaitObserver`]: `None` when the pause is over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateWait {
+    /// `core` or `graphql`.
+    pub bucket: String,
+    /// When the wait ends, unix seconds.
+    pub until: i64,
+}
+
+/// Told when the client starts (`Some`) and ends (`None`) a wait for the rate limit, so the
+/// progress bar and `/status` can say so.
+pub type WaitObserver = Arc<dyn Fn(Option<RateWait>) + Send + Sync>;
+
 /// The last rate-limit headers seen, per bucket (`core`, `graphql`).
 #[derive(Debug, Default)]
 struct Limits {
@@ -93,6 +106,7 @@ pub struct GitHubClient {
     settings: ClientSettings,
     counters: Arc<Counters>,
     limits: Mutex<Limits>,
+    wait_observer: Mutex<Option<WaitObserver>>,
 }
 
 /// What one attempt produced, before the retry policy decides.
@@ -109,7 +123,20 @@ impl GitHubClient {
         let origin = gql.origin().ascii_serialization();
         let graphql = build_octocrab(&origin, &settings, token)?;
         let graphql_path = gql.path().to_owned();
-        Ok(GitHubClient { rest, graphql, graphql_path, settings, counters: Arc::default(), limits: Mutex::default() })
+        Ok(GitHubClient {
+            rest,
+            graphql,
+            graphql_path,
+            settings,
+            counters: Arc::default(),
+            limits: Mutex::default(),
+            wait_observer: Mutex::default(),
+        })
+    }
+
+    /// Installs the observer told about rate-limit waits (replacing any earlier one).
+    pub fn set_wait_observer(&self, observer: Option<WaitObserver>) {
+        *self.wait_observer.lock().expect("observer lock") = observer;
     }
 
     pub fn counters(&self) -> CounterSnapshot {
@@ -321,7 +348,7 @@ fn classify_failure<T>(
 ) -> Result<Attempt<T>, GhError> {
     let message = serde_json::from_str::<ErrorBody>(body).map(|b| b.message).unwrap_or_default();
     match status.as_u16() {
-        401 => Err(GhError::Unauthorized),
+        401 => Err(GhError::Unauthorized { message, hint: "check GITHUB_TOKEN or GH_TOKEN".to_owned() }),
         403 | 429 if retry_after.is_some() => Ok(retry(format!("secondary rate limit ({status})"), retry_after)),
         403 | 429 if rate_reset.is_some() => Ok(retry(format!("primary rate limit exhausted ({status})"), rate_reset)),
         429 => Ok(retry(format!("too many requests ({status})"), None)),
@@ -446,7 +473,7 @@ mod tests {
         let body = r#"{"message":"Bad credentials"}"#;
         assert!(matches!(
             classify_failure::<()>("u", StatusCode::UNAUTHORIZED, body, None, None),
-            Err(GhError::Unauthorized)
+            Err(GhError::Unauthorized { .. })
         ));
         assert!(matches!(
             classify_failure::<()>("u", StatusCode::NOT_FOUND, "", None, None),

@@ -1,23 +1,45 @@
 //! Errors of the GitHub client, typed where the sync branches on them.
 //!
-//! `Unauthorized` stops the whole run (every repo would fail the same way); `NotFound` and
-//! `Forbidden` fail one repository with a message for the status page; `GaveUp` means the retry
-//! budget for transient failures was spent. Messages never contain the token.
+//! [`GhError::is_fatal`] errors stop the whole run, because every repository would fail the same
+//! way: the token was rejected, or the host cannot be reached at all. `NotFound` and `Forbidden`
+//! fail one step (or one repository, when its metadata is what failed) with a message for the
+//! status page; `GaveUp` means the retry budget for transient failures was spent; `TooLarge` and
+//! `Runaway` mean a limit of `[collector]` was hit. Messages never contain the token.
 
 #[derive(Debug, thiserror::Error)]
 pub enum GhError {
-    #[error("GitHub rejected the token (401 Bad credentials): check GITHUB_TOKEN or GH_TOKEN")]
-    Unauthorized,
-    #[error(
-        "not found (404) at {url}: the repository may have been deleted, or it is private and the token cannot see it"
-    )]
+    /// 401: the token was rejected (or a token is needed). `hint` says where the token came from
+    /// and what to do; with `X-GitHub-OTP` it says a password was sent where a token is needed.
+    #[error("GitHub rejected the credentials (401 {message}): {hint}")]
+    Unauthorized { message: String, hint: String },
+    #[error("not found (404) at {url}")]
     NotFound { url: String },
     #[error("forbidden (403) at {url}: {message}")]
     Forbidden { url: String, message: String },
+    /// 403 with `X-GitHub-SSO`: the organisation enforces SAML single sign-on and the token is not
+    /// authorised for it yet.
+    #[error(
+        "forbidden (403) at {url}: the organisation requires SAML single sign-on; authorise the token at {authorize_url}"
+    )]
+    SsoRequired { url: String, authorize_url: String },
     #[error("GitHub answered {status} at {url}: {message}")]
     Status { url: String, status: u16, message: String },
     #[error("gave up on {url} after {attempts} attempts; last failure: {last}")]
     GaveUp { url: String, attempts: u32, last: String },
+    /// DNS, a refused connection or a TLS failure, on every attempt: the run cannot go on.
+    #[error("cannot reach {url}: {cause}")]
+    Unreachable { url: String, cause: String },
+    /// The body passed `[collector] max_response_bytes` (or a file's own smaller cap).
+    #[error("the response from {url} is larger than {limit} bytes and was cut off; nothing of it was stored")]
+    TooLarge { url: String, limit: u64 },
+    /// A listing that does not end: a repeated `next` link, pages of items already seen, or more
+    /// than `[collector] max_pages` pages.
+    #[error("stopped following the listing at {url}: {problem}")]
+    Runaway { url: String, problem: String },
+    /// The rate limit is spent and the run may not wait for it (unauthenticated, or the reset is
+    /// past the run's deadline): what is left stays pending for the next run.
+    #[error("the {bucket} rate limit is spent until {until} (UTC); {hint}")]
+    QuotaExhausted { bucket: String, until: String, hint: String },
     /// A host other than GitHub (a configured funding.json URL) did not give what was asked for.
     #[error("{url}: {problem}")]
     Foreign { url: String, problem: String },
@@ -25,4 +47,11 @@ pub enum GhError {
     Graphql(String),
     #[error("configuration: {0}")]
     Config(String),
+}
+
+impl GhError {
+    /// Whether this error stops the whole run: every other repository would fail the same way.
+    pub fn is_fatal(&self) -> bool {
+        matches!(self, GhError::Unauthorized { .. } | GhError::Unreachable { .. } | GhError::QuotaExhausted { .. })
+    }
 }

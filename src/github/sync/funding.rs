@@ -65,7 +65,7 @@ pub async fn sync_funding(
 fn tolerate(scope: &str, result: Result<(StepStatus, u64), SyncError>) -> Result<u64, SyncError> {
     match result {
         Ok((_, items)) => Ok(items),
-        Err(SyncError::GitHub(e)) if !matches!(e, GhError::Unauthorized) => {
+        Err(SyncError::GitHub(e)) if !e.is_fatal() => {
             tracing::warn!(repo = scope, error = %e, "funding step failed; keeping the last good data");
             Ok(0)
         }
@@ -313,7 +313,7 @@ async fn configured_manifest(
     // The client words its errors for GitHub; this is another host.
     let foreign = |problem: String| SyncError::from(GhError::Foreign { url: url.to_string(), problem });
     let fetched = match foreign_client(c, url)?.get_text(url.as_str(), etag).await {
-        Err(GhError::Unauthorized) => return Err(foreign("answered 401".into())),
+        Err(GhError::Unauthorized { .. }) => return Err(foreign("answered 401".into())),
         Err(GhError::NotFound { .. }) => return Err(foreign("answered 404: no funding.json there".into())),
         Err(GhError::Forbidden { message, .. }) => return Err(foreign(format!("answered 403: {message}"))),
         Err(GhError::Status { status, .. }) => return Err(foreign(format!("answered {status}"))),
@@ -400,7 +400,7 @@ async fn open_collective(c: &Collector, scope: &str, slug: Option<String>) -> Re
     let variables = serde_json::json!({ "slug": slug });
     let data: graphql::OpenCollectiveData = match client.graphql(graphql::OPEN_COLLECTIVE_QUERY, variables).await {
         // Open Collective's 401 is not GitHub's: it must not stop the run.
-        Err(GhError::Unauthorized) => return Err(GhError::Graphql("Open Collective answered 401".into()).into()),
+        Err(GhError::Unauthorized { .. }) => return Err(GhError::Graphql("Open Collective answered 401".into()).into()),
         other => other?,
     };
     let Some(account) = data.account else {

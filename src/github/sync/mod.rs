@@ -162,7 +162,7 @@ impl Collector {
         let mut fatal: Option<String> = None;
         for (source, e) in &failed_sources {
             summary.failed_repos.push(source.clone());
-            if matches!(e, SyncError::GitHub(GhError::Unauthorized)) {
+            if matches!(&e, SyncError::GitHub(g) if g.is_fatal()) {
                 fatal = Some(e.to_string());
             }
         }
@@ -180,7 +180,7 @@ impl Collector {
                     tracing::error!(repo = %target.name, error = %e, "repository sync failed");
                     repo::record_failure(self, &target.name, condition, &e.to_string()).await?;
                     summary.failed_repos.push(target.name.clone());
-                    if matches!(e, SyncError::GitHub(GhError::Unauthorized)) {
+                    if matches!(&e, SyncError::GitHub(g) if g.is_fatal()) {
                         fatal = Some(e.to_string());
                     }
                 }

@@ -217,7 +217,8 @@ async fn known_repository(c: &Collector, scope: &str) -> sqlx::Result<Option<(i6
 /// The status-page condition for a failed repository.
 pub fn condition_of(e: &SyncError) -> &'static str {
     match e {
-        SyncError::GitHub(GhError::Unauthorized) => "unauthorized",
+        SyncError::GitHub(GhError::Unauthorized { .. }) => "unauthorized",
+        SyncError::GitHub(GhError::Unreachable { .. }) => "unreachable",
         SyncError::GitHub(GhError::NotFound { .. }) => "not_found",
         _ => "failed",
     }
