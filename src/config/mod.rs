@@ -415,6 +415,11 @@ pub fn token_from_env() -> Option<SecretString> {
     token_from(|name| std::env::var(name).ok())
 }
 
+/// Which variable [`token_from_env`] took the token from, for messages about a rejected token.
+pub fn token_var_from_env() -> Option<&'static str> {
+    ["GITHUB_TOKEN", "GH_TOKEN"].into_iter().find(|name| std::env::var(name).is_ok_and(|v| !v.trim().is_empty()))
+}
+
 fn token_from(var: impl Fn(&str) -> Option<String>) -> Option<SecretString> {
     ["GITHUB_TOKEN", "GH_TOKEN"]
         .into_iter()

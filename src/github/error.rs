@@ -40,6 +40,10 @@ pub enum GhError {
     /// past the run's deadline): what is left stays pending for the next run.
     #[error("the {bucket} rate limit is spent until {until} (UTC); {hint}")]
     QuotaExhausted { bucket: String, until: String, hint: String },
+    /// A 2xx answer whose JSON could not be read, after a retry: `problem` has serde's line and
+    /// column.
+    #[error("malformed JSON from {url}: {problem}")]
+    Malformed { url: String, problem: String },
     /// A host other than GitHub (a configured funding.json URL) did not give what was asked for.
     #[error("{url}: {problem}")]
     Foreign { url: String, problem: String },

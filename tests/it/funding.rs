@@ -42,6 +42,7 @@ async fn sim_atlas_owner(sim: &SimServer, config: &Config) -> graphql::Sponsorab
         max_retries: 3,
         backoff_base: std::time::Duration::from_millis(1),
         backoff_max: std::time::Duration::from_secs(1),
+        max_response_bytes: 64 << 20,
     };
     let client = GitHubClient::new(settings, None).expect("client");
     let variables = serde_json::json!({ "owner": "upkeep-sim", "name": "atlas" });

@@ -284,7 +284,7 @@ pub(super) async fn ask_repo_file(
     let state = sync_state::get_sync_state(&c.db.pool, scope, resource).await?;
     let etag = state.etag.as_deref().filter(|_| has_copy);
     let path = format!("/repos/{}/contents/{file}", repo.api_name);
-    let (value, etag) = match c.client.get::<wire::ContentFile>(&path, etag).await {
+    let (value, etag) = match c.client.get_capped::<wire::ContentFile>(&path, etag, MAX_REPO_FILE_BYTES).await {
         Err(GhError::NotFound { .. }) => return Ok(Some(RepoFile::Missing)),
         Err(e) => return Err(e.into()),
         Ok(Fetched::NotModified) => return Ok(Some(RepoFile::Unchanged(StepStatus::NotModified))),
@@ -297,6 +297,9 @@ pub(super) async fn ask_repo_file(
     let text = String::from_utf8_lossy(&bytes).into_owned();
     Ok(Some(RepoFile::Fresh { text, url: value.html_url.unwrap_or(path), etag }))
 }
+
+/// The largest contents-API answer read for a funding file: base64 of a 1 MiB file in JSON.
+const MAX_REPO_FILE_BYTES: u64 = 2 << 20;
 
 /// The largest configured manifest stored: a bigger answer is not a funding.json.
 const MAX_MANIFEST_BYTES: usize = 1 << 20;
@@ -312,8 +315,14 @@ async fn configured_manifest(
 ) -> Result<(StepStatus, u64), SyncError> {
     // The client words its errors for GitHub; this is another host.
     let foreign = |problem: String| SyncError::from(GhError::Foreign { url: url.to_string(), problem });
-    let fetched = match foreign_client(c, url)?.get_text(url.as_str(), etag).await {
+    let fetched = match foreign_client(c, url)?.get_text(url.as_str(), etag, MAX_MANIFEST_BYTES as u64).await {
         Err(GhError::Unauthorized { .. }) => return Err(foreign("answered 401".into())),
+        // Another host: its failures fail this step, never the run.
+        Err(GhError::Unreachable { cause, .. }) => return Err(foreign(format!("cannot be reached: {cause}"))),
+        Err(GhError::QuotaExhausted { until, .. }) => return Err(foreign(format!("rate-limited until {until}"))),
+        Err(GhError::TooLarge { limit, .. }) => {
+            return Err(foreign(format!("the answer is larger than {limit} bytes, too large for a funding.json")));
+        }
         Err(GhError::NotFound { .. }) => return Err(foreign("answered 404: no funding.json there".into())),
         Err(GhError::Forbidden { message, .. }) => return Err(foreign(format!("answered 403: {message}"))),
         Err(GhError::Status { status, .. }) => return Err(foreign(format!("answered {status}"))),
@@ -399,8 +408,15 @@ async fn open_collective(c: &Collector, scope: &str, slug: Option<String>) -> Re
     let client = foreign_client(c, &c.config.funding.open_collective_url)?;
     let variables = serde_json::json!({ "slug": slug });
     let data: graphql::OpenCollectiveData = match client.graphql(graphql::OPEN_COLLECTIVE_QUERY, variables).await {
-        // Open Collective's 401 is not GitHub's: it must not stop the run.
+        // Open Collective's 401 (or an outage there) is not GitHub's: it must not stop the run.
         Err(GhError::Unauthorized { .. }) => return Err(GhError::Graphql("Open Collective answered 401".into()).into()),
+        Err(e @ (GhError::Unreachable { .. } | GhError::QuotaExhausted { .. })) => {
+            return Err(GhError::Foreign {
+                url: c.config.funding.open_collective_url.to_string(),
+                problem: e.to_string(),
+            }
+            .into());
+        }
         other => other?,
     };
     let Some(account) = data.account else {
@@ -431,6 +447,7 @@ fn foreign_client(c: &Collector, url: &Url) -> Result<GitHubClient, GhError> {
         max_retries: c.config.collector.max_retries,
         backoff_base: c.config.collector.backoff_base(),
         backoff_max: c.config.collector.backoff_max(),
+        max_response_bytes: c.config.collector.max_response_bytes,
     };
     GitHubClient::new(settings, None)
 }

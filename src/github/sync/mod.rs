@@ -361,8 +361,10 @@ impl Collector {
             max_retries: config.collector.max_retries,
             backoff_base: config.collector.backoff_base(),
             backoff_max: config.collector.backoff_max(),
+            max_response_bytes: config.collector.max_response_bytes,
         };
-        let client = GitHubClient::new(settings, token)?;
+        let token_var = crate::config::token_var_from_env().unwrap_or("GITHUB_TOKEN");
+        let client = GitHubClient::new(settings, token)?.with_token_var(token_var);
         Ok(Collector::new(config, db, client))
     }
 }
