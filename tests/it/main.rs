@@ -12,6 +12,7 @@ mod funding;
 mod funding_hostile;
 mod funding_pages;
 mod graphql_schema;
+mod hostile;
 mod newcomers;
 mod newcomers_e2e;
 mod print;
