@@ -81,10 +81,19 @@ pub struct SimArgs {
     /// `retry-after` seconds sent with 403/429 faults
     #[arg(long, default_value_t = 1)]
     pub retry_after_secs: u64,
+    /// Hostile modes, comma-separated: millis-reset, trickle, oversize, graphql-errors
+    /// (see src/sim/hostile.rs)
+    #[arg(long, value_name = "MODES", value_delimiter = ',', value_parser = hostile_mode)]
+    pub hostile: Vec<crate::sim::hostile::Hostility>,
     /// The simulated "now" (unix seconds) that the generated history ends at
     /// [default: the current hour, so dashboards' recent windows are full]
     #[arg(long)]
     pub epoch: Option<i64>,
+}
+
+fn hostile_mode(s: &str) -> Result<crate::sim::hostile::Hostility, String> {
+    let mut modes = crate::sim::hostile::Hostility::parse_list(s)?;
+    modes.pop().ok_or_else(|| "an empty hostile mode".to_owned())
 }
 
 fn fraction(s: &str) -> Result<f64, String> {
@@ -145,6 +154,7 @@ async fn sim(args: SimArgs) -> anyhow::Result<ExitCode> {
     opts.rate_limit = args.rate_limit;
     opts.rate_window_secs = args.rate_window_secs;
     opts.retry_after_secs = args.retry_after_secs;
+    opts.hostile = args.hostile;
     opts.epoch = args.epoch.unwrap_or_else(|| chrono::Utc::now().timestamp() / 3600 * 3600);
     crate::sim::run(opts, args.port).await?;
     Ok(ExitCode::SUCCESS)

@@ -58,6 +58,7 @@ mod graphql;
 mod graphql_funding;
 mod graphql_newcomers;
 mod history;
+pub mod hostile;
 mod ids;
 mod labels;
 mod newcomers;
@@ -143,6 +144,8 @@ pub struct SimOptions {
     /// (`totalRecurringMonthlyPriceInCents`) and private sponsors, as a maintainer does on
     /// GitHub; everyone else sees 0 and public sponsors only.
     pub sponsor_token: Option<String>,
+    /// Hostile modes (`hostile.rs`): misbehaviour a random fault cannot stand in for.
+    pub hostile: Vec<hostile::Hostility>,
 }
 
 impl SimOptions {
@@ -160,6 +163,7 @@ impl SimOptions {
             slow_ms: 300,
             require_token: None,
             sponsor_token: None,
+            hostile: Vec::new(),
         }
     }
 }

@@ -21,6 +21,7 @@ use std::hash::Hasher;
 use super::answer::Answer;
 use super::faults::{self, Delivery};
 use super::graphql::Viewer;
+use super::hostile::{self, Hostility};
 use super::params::Query;
 use super::ratelimit::{Resource, Snapshot, wall_clock};
 use super::render::Ctx;
@@ -63,11 +64,51 @@ pub async fn entry(req: HttpRequest, body: Bytes, shared: web::Data<Shared>) -> 
     if let Some(r) = resource {
         shared.limits().spend(r, now);
     }
-    let limits = rate(&shared, resource, now);
+    let mut limits = rate(&shared, resource, now);
+    if let Some(hostile) = hostile_delivery(&shared, &parsed.route, req.path(), &mut limits) {
+        shared.with_stats(|s| s.faults += 1);
+        return hostile;
+    }
     let Some(fault) = fault else { return respond(answer, limits, etag) };
     shared.with_stats(|s| s.faults += 1);
     let (answer, delivery, keep) = faults::apply(fault, answer, shared.opts.retry_after_secs);
     deliver(answer, delivery, limits, etag.filter(|_| keep), shared.opts.slow_ms).await
+}
+
+/// The answer of a hostile mode (`hostile.rs`) that applies to this request, if any; a
+/// milliseconds reset only rewrites `limits`.
+fn hostile_delivery(
+    shared: &Shared,
+    route: &Route,
+    path: &str,
+    limits: &mut (Resource, Snapshot),
+) -> Option<HttpResponse> {
+    let modes = &shared.opts.hostile;
+    if modes.contains(&Hostility::MillisReset) {
+        limits.1.reset *= 1000;
+    }
+    if *route == Route::Graphql && modes.contains(&Hostility::GraphqlErrors) {
+        let mut nth = 0;
+        shared.with_stats(|s| nth = s.graphql);
+        if nth % 3 == 1 {
+            let answer = Answer {
+                status: StatusCode::OK,
+                body: hostile::GRAPHQL_WENT_WRONG.into(),
+                content_type: super::answer::JSON,
+                headers: vec![],
+            };
+            return Some(respond(answer, *limits, None));
+        }
+    }
+    let probe = Answer { status: StatusCode::OK, body: Vec::new(), content_type: super::answer::JSON, headers: vec![] };
+    if modes.iter().any(|m| *m == Hostility::Trickle && m.targets(path)) {
+        let body = hostile::Trickle::new(10_000, Duration::from_millis(100));
+        return Some(builder(&probe, *limits, &None).body(body));
+    }
+    if modes.iter().any(|m| *m == Hostility::Oversize && m.targets(path)) {
+        return Some(builder(&probe, *limits, &None).body(hostile::Endless::new()));
+    }
+    None
 }
 
 /// The handler's answer (world read-locked only while rendering).

@@ -13,6 +13,7 @@ mod funding_hostile;
 mod funding_pages;
 mod graphql_schema;
 mod hostile;
+mod hostile_collect;
 mod newcomers;
 mod newcomers_e2e;
 mod print;
