@@ -38,7 +38,7 @@ use std::{
 
 use http::{HeaderMap, StatusCode, header};
 use http_body_util::BodyExt;
-use octocrab::{Octocrab, service::middleware::retry::RetryConfig};
+use octocrab::Octocrab;
 use rand::Rng;
 use secrecy::SecretString;
 use serde::{Serialize, de::DeserializeOwned};
@@ -605,7 +605,7 @@ impl GitHubClient {
             429 => transient(format!("too many requests ({status})"), None),
             403 if message.to_lowercase().contains("rate limit") => transient(format!("rate limited: {message}"), None),
             403 => Err(GhError::Forbidden { url: self.full_url(url, "core"), message }),
-            404 | 410 => Err(GhError::NotFound { url: self.full_url(url, "core") }),
+            404 | 410 => Err(GhError::NotFound { url: self.full_url(url, "core"), hint: String::new() }),
             500..=599 => transient(format!("server error {status}"), None),
             _ => Err(GhError::Status { url: self.full_url(url, "core"), status: status.as_u16(), message }),
         }
@@ -829,20 +829,52 @@ impl GraphqlError {
     }
 }
 
+/// An octocrab instance on a service stack of our own: rustls over hyper (HTTP/1, connect
+/// timeout), redirects followed (renamed repositories answer 301), then the base URI and our
+/// headers. Built by hand because octocrab's default builder always adds its own `User-Agent:
+/// octocrab` beside ours; here every request carries exactly one, `upkeep/<version>` by default.
+/// The token goes in a sensitive `Authorization` header, which the redirect layer drops when a
+/// redirect leaves the host.
 fn build_octocrab(base: &str, s: &ClientSettings, token: Option<SecretString>) -> Result<Octocrab, GhError> {
-    let builder = Octocrab::builder()
-        .base_uri(base)
-        .map_err(|e| GhError::Config(format!("bad GitHub base URL {base}: {e}")))?
-        // Our own retry loop (above) replaces octocrab's immediate retries.
-        .add_retry_config(RetryConfig::None)
-        .set_connect_timeout(Some(s.timeout))
-        .set_read_timeout(Some(s.timeout))
-        .add_header(header::USER_AGENT, s.user_agent.clone());
-    let builder = match token {
-        Some(token) => builder.personal_token(token),
-        None => builder,
-    };
-    builder.build().map_err(|e| GhError::Config(format!("building the HTTP client: {e}")))
+    use octocrab::service::middleware::{base_uri::BaseUriLayer, extra_headers::ExtraHeadersLayer};
+    use secrecy::ExposeSecret;
+
+    let base_uri: http::Uri = base.parse().map_err(|e| GhError::Config(format!("bad GitHub base URL {base}: {e}")))?;
+    let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
+    http.enforce_http(false);
+    http.set_connect_timeout(Some(s.timeout));
+    let provider = rustls::crypto::CryptoProvider::get_default()
+        .cloned()
+        .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_provider_and_native_roots(provider)
+        .map_err(|e| GhError::Config(format!("loading the system's TLS root certificates: {e}")))?
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http);
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build::<_, octocrab::OctoBody>(https);
+    let client = tower_http::follow_redirect::FollowRedirect::new(client);
+
+    let mut headers = vec![(
+        header::USER_AGENT,
+        http::HeaderValue::from_str(&s.user_agent)
+            .map_err(|e| GhError::Config(format!("github.user_agent {:?}: {e}", s.user_agent)))?,
+    )];
+    if let Some(token) = token {
+        let mut value = http::HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())).map_err(|_| {
+            GhError::Config("the token in GITHUB_TOKEN or GH_TOKEN has characters a header cannot carry".into())
+        })?;
+        value.set_sensitive(true);
+        headers.push((header::AUTHORIZATION, value));
+    }
+    Ok(octocrab::OctocrabBuilder::new_empty()
+        .with_service(client)
+        .with_layer(&ExtraHeadersLayer::new(Arc::new(headers)))
+        .with_layer(&BaseUriLayer::new(base_uri))
+        .with_auth(octocrab::AuthState::None)
+        .build()
+        .unwrap_or_else(|never| match never {}))
 }
 
 /// Keeps only the path and query of a `Link` URL, so auth and base-path handling stay ours.
@@ -931,7 +963,7 @@ mod tests {
             _ => panic!("401 is Unauthorized"),
         }
         match c.classify_failure::<()>("/u", StatusCode::NOT_FOUND, &none, "") {
-            Err(GhError::NotFound { url }) => assert_eq!(url, "http://127.0.0.1:9/u"),
+            Err(GhError::NotFound { url, .. }) => assert_eq!(url, "http://127.0.0.1:9/u"),
             _ => panic!("404 is NotFound"),
         }
         assert!(matches!(

@@ -12,8 +12,10 @@ pub enum GhError {
     /// and what to do; with `X-GitHub-OTP` it says a password was sent where a token is needed.
     #[error("GitHub rejected the credentials (401 {message}): {hint}")]
     Unauthorized { message: String, hint: String },
-    #[error("not found (404) at {url}")]
-    NotFound { url: String },
+    /// 404 or 410. `hint` says what it means where the caller knows (a repository's own
+    /// metadata: deleted, or private and out of the token's sight); empty elsewhere.
+    #[error("not found (404) at {url}{hint}")]
+    NotFound { url: String, hint: String },
     #[error("forbidden (403) at {url}: {message}")]
     Forbidden { url: String, message: String },
     /// 403 with `X-GitHub-SSO`: the organisation enforces SAML single sign-on and the token is not

@@ -104,7 +104,13 @@ async fn a_missing_repository_fails_alone_and_is_explained_on_the_status_record(
     let tracked = db::repos::list_tracked(&store.db.pool).await.unwrap();
     let missing = tracked.iter().find(|t| t.full_name == "upkeep-sim/no-such-repo").unwrap();
     assert_eq!(missing.condition, "not_found");
-    assert!(missing.message.as_deref().unwrap().contains("404"), "{missing:?}");
+    let message = missing.message.as_deref().unwrap();
+    assert!(
+        message.contains("404")
+            && message.contains("/repos/upkeep-sim/no-such-repo")
+            && message.contains("may have been deleted"),
+        "{missing:?}"
+    );
     assert_eq!(tracked.iter().filter(|t| t.condition == "ok").count(), 12);
 }
 

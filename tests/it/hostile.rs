@@ -38,6 +38,7 @@ fn with_headers(status: u16, headers: &[(&str, String)], body: &str) -> Reply {
 struct Hostile {
     url: String,
     requests: Arc<Mutex<u32>>,
+    heads: Arc<Mutex<Vec<String>>>,
 }
 
 impl Hostile {
@@ -46,6 +47,8 @@ impl Hostile {
         let url = format!("http://{}", listener.local_addr().unwrap());
         let requests = Arc::new(Mutex::new(0u32));
         let counter = requests.clone();
+        let heads = Arc::new(Mutex::new(Vec::new()));
+        let seen = heads.clone();
         tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else { return };
@@ -55,10 +58,10 @@ impl Hostile {
                     *c as usize - 1
                 };
                 let reply = script[n.min(script.len() - 1)].clone();
-                tokio::spawn(answer(stream, reply));
+                tokio::spawn(answer(stream, reply, seen.clone()));
             }
         });
-        Hostile { url, requests }
+        Hostile { url, requests, heads }
     }
 
     fn requests(&self) -> u32 {
@@ -66,10 +69,9 @@ impl Hostile {
     }
 }
 
-async fn answer(mut stream: TcpStream, reply: Reply) {
-    if read_request(&mut stream).await.is_none() {
-        return;
-    }
+async fn answer(mut stream: TcpStream, reply: Reply, heads: Arc<Mutex<Vec<String>>>) {
+    let Some(head) = read_request(&mut stream).await else { return };
+    heads.lock().unwrap().push(head);
     let _ = match reply {
         Reply::Full { status, headers, body } => {
             let mut head = format!(
@@ -109,8 +111,9 @@ async fn answer(mut stream: TcpStream, reply: Reply) {
     };
 }
 
-/// Reads one request's head and body (by content-length); `None` if the client went away.
-async fn read_request(stream: &mut TcpStream) -> Option<()> {
+/// Reads one request's head and body (by content-length) and returns the head; `None` if the
+/// client went away.
+async fn read_request(stream: &mut TcpStream) -> Option<String> {
     let mut buf = Vec::new();
     let mut byte = [0u8; 1024];
     let head_end = loop {
@@ -126,7 +129,8 @@ async fn read_request(stream: &mut TcpStream) -> Option<()> {
             return None;
         }
     };
-    let head = String::from_utf8_lossy(&buf[..head_end]).to_lowercase();
+    let raw_head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let head = raw_head.to_lowercase();
     let len = head
         .lines()
         .find_map(|l| l.strip_prefix("content-length:"))
@@ -139,7 +143,7 @@ async fn read_request(stream: &mut TcpStream) -> Option<()> {
         }
         buf.extend_from_slice(&byte[..n]);
     }
-    Some(())
+    Some(raw_head)
 }
 
 fn settings(url: &str) -> ClientSettings {
@@ -375,4 +379,24 @@ async fn malformed_graphql_json_is_retried_once_then_reported_with_line_and_colu
     let text = err.to_string();
     assert!(text.contains(&format!("{}/graphql", server.url)), "names the URL: {text}");
     assert!(text.contains("line 1 column"), "{text}");
+}
+
+#[tokio::test]
+async fn every_request_carries_one_user_agent_ours_and_the_token_only_as_bearer() {
+    let server = Hostile::start(vec![json(200, "[]"), json(200, r#"{"data":{"n":1}}"#)]).await;
+    let client = GitHubClient::new(settings(&server.url), token()).unwrap();
+    client.get::<Vec<i64>>("/repos/o/r/issues", None).await.unwrap();
+    let _: serde_json::Value = client.graphql("query { n }", serde_json::json!({})).await.unwrap();
+    let heads = server.heads.lock().unwrap().clone();
+    assert_eq!(heads.len(), 2);
+    for head in &heads {
+        let agents: Vec<&str> =
+            head.lines().filter(|l| l.to_lowercase().starts_with("user-agent:")).map(|l| l[11..].trim()).collect();
+        assert_eq!(agents, vec!["upkeep-test"], "{head}");
+        let auth: Vec<&str> = head.lines().filter(|l| l.to_lowercase().starts_with("authorization:")).collect();
+        assert_eq!(auth.len(), 1, "{head}");
+        assert!(auth[0].ends_with("Bearer test-token-never-shown"), "{head}");
+    }
+    assert!(heads[0].starts_with("GET /repos/o/r/issues HTTP/1.1"), "{}", heads[0]);
+    assert!(heads[1].starts_with("POST /graphql HTTP/1.1"), "{}", heads[1]);
 }

@@ -420,7 +420,9 @@ async fn open_collective(c: &Collector, scope: &str, slug: Option<String>) -> Re
         other => other?,
     };
     let Some(account) = data.account else {
-        return Err(GhError::Graphql(format!("no Open Collective account {slug:?}")).into());
+        let said = client.take_problems();
+        let said = if said.is_empty() { String::new() } else { format!(" ({})", said.join("; ")) };
+        return Err(GhError::Graphql(format!("no Open Collective account {slug:?}{said}")).into());
     };
     let t = now();
     let (snapshot, transactions) = collective_rows(&slug, &account, t).map_err(GhError::Graphql)?;

@@ -289,8 +289,15 @@ impl Collector {
         let before = self.client.counters();
         let result = work.await;
         let used: CounterSnapshot = self.client.counters() - before;
+        // Permanent GraphQL errors that came with data: the data is kept, the errors recorded.
+        let said = self.client.take_problems();
         let (status, items, error) = match &result {
-            Ok((status, items)) => (status.as_str(), *items, None),
+            Ok((status, items)) if said.is_empty() => (status.as_str(), *items, None),
+            Ok((status, items)) => {
+                let note = format!("kept the data that came; GitHub also answered: {}", said.join("; "));
+                tracing::warn!(scope, resource, "{note}");
+                (status.as_str(), *items, Some(note))
+            }
             Err(e) => ("failed", 0, Some(e.to_string())),
         };
         let row = runs::RunResourceRow {

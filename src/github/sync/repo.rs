@@ -172,7 +172,14 @@ async fn metadata(c: &Collector, run_id: i64, target: &Target) -> Result<Option<
     let path = format!("/repos/{scope}");
     let mut handle = None;
     c.step(run_id, scope, "repo", async {
-        match c.client.get::<wire::Repository>(&path, etag).await? {
+        let fetched = c.client.get::<wire::Repository>(&path, etag).await.map_err(|e| match e {
+            GhError::NotFound { url, .. } => GhError::NotFound {
+                url,
+                hint: ": the repository may have been deleted, or it is private and the token cannot see it".to_owned(),
+            },
+            other => other,
+        });
+        match fetched? {
             Fetched::NotModified => {
                 handle = known.map(|(repo_id, api_name)| RepoHandle { repo_id, api_name });
                 Ok((StepStatus::NotModified, 0))
