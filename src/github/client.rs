@@ -197,8 +197,11 @@ pub struct GitHubClient {
 /// Why one attempt should be tried again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum RetryKind {
-    /// 5xx, secondary limits, timeouts, dropped connections, cut-short bodies.
+    /// 5xx, secondary limits, dropped connections, cut-short bodies.
     Transient,
+    /// A time-out: the exchange deadline, 502/504, GraphQL's "Something went wrong". Transient,
+    /// and a smaller request may avoid it.
+    Timeout,
     /// The connection itself failed (DNS, refused, TLS): the host may be unreachable.
     Connect,
     /// The body was not the JSON expected (`problem` keeps serde's line and column).
@@ -322,6 +325,38 @@ impl GitHubClient {
         .await
     }
 
+    /// A `nodes(ids: $ids)` query over `ids`, in one request while it works: a batch that keeps
+    /// timing out on GitHub's side is split in half (down to a single id) and the halves' nodes
+    /// are joined in order. `N` is one node; missing nodes are `None`, as GitHub sends them.
+    pub async fn graphql_nodes<N: DeserializeOwned>(
+        &self,
+        query: &str,
+        ids: &[String],
+    ) -> Result<Vec<Option<N>>, GhError> {
+        #[derive(serde::Deserialize)]
+        struct Nodes<N> {
+            #[serde(default = "Vec::new")]
+            nodes: Vec<Option<N>>,
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        let mut todo = vec![0..ids.len()];
+        while let Some(range) = todo.pop() {
+            let batch = &ids[range.clone()];
+            match self.graphql::<Nodes<N>>(query, serde_json::json!({ "ids": batch })).await {
+                Ok(data) => out.extend(data.nodes),
+                Err(GhError::GaveUp { timed_out: true, .. }) if batch.len() > 1 => {
+                    let mid = range.start + batch.len() / 2;
+                    tracing::warn!(ids = batch.len(), "a GraphQL batch keeps timing out; splitting it in half");
+                    // Last in, first out: the first half is asked first, so nodes stay in order.
+                    todo.push(mid..range.end);
+                    todo.push(range.start..mid);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
     /// Asks again while the answer is `202 Accepted`, backing off, for about a minute in all.
     async fn until_ready<T, F, Fut>(&self, url: &str, mut ask: F) -> Result<Fetched<T>, GhError>
     where
@@ -366,7 +401,7 @@ impl GitHubClient {
                         self.settings.timeout.as_secs_f64()
                     ),
                     wait: None,
-                    kind: RetryKind::Transient,
+                    kind: RetryKind::Timeout,
                 },
             };
             let (reason, wait, kind) = match outcome {
@@ -383,7 +418,7 @@ impl GitHubClient {
                     malformed += 1;
                     malformed >= malformed_tries
                 }
-                RetryKind::Transient => {
+                RetryKind::Transient | RetryKind::Timeout => {
                     transient += 1;
                     transient > self.settings.max_retries
                 }
@@ -393,7 +428,12 @@ impl GitHubClient {
                 return Err(match kind {
                     RetryKind::Connect => GhError::Unreachable { url: full, cause: reason },
                     RetryKind::Malformed => GhError::Malformed { url: full, problem: reason },
-                    RetryKind::Transient => GhError::GaveUp { url: url.to_owned(), attempts: n + 1, last: reason },
+                    RetryKind::Transient | RetryKind::Timeout => GhError::GaveUp {
+                        url: url.to_owned(),
+                        attempts: n + 1,
+                        last: reason,
+                        timed_out: kind == RetryKind::Timeout,
+                    },
                 });
             }
             let backoff = self.backoff(n);
@@ -544,11 +584,9 @@ impl GitHubClient {
             } else {
                 None
             };
-            return Ok(Attempt::Retry {
-                reason: format!("GraphQL: {}", e.describe()),
-                wait,
-                kind: RetryKind::Transient,
-            });
+            let kind =
+                if e.kind.as_deref() == Some("RATE_LIMITED") { RetryKind::Transient } else { RetryKind::Timeout };
+            return Ok(Attempt::Retry { reason: format!("GraphQL: {}", e.describe()), wait, kind });
         }
         let permanent: Vec<String> =
             errors.iter().filter(|e| e.kind.as_deref() != Some("NOT_FOUND")).map(GraphqlError::describe).collect();
@@ -606,6 +644,9 @@ impl GitHubClient {
             403 if message.to_lowercase().contains("rate limit") => transient(format!("rate limited: {message}"), None),
             403 => Err(GhError::Forbidden { url: self.full_url(url, "core"), message }),
             404 | 410 => Err(GhError::NotFound { url: self.full_url(url, "core"), hint: String::new() }),
+            502 | 504 => {
+                Ok(Attempt::Retry { reason: format!("server error {status}"), wait: None, kind: RetryKind::Timeout })
+            }
             500..=599 => transient(format!("server error {status}"), None),
             _ => Err(GhError::Status { url: self.full_url(url, "core"), status: status.as_u16(), message }),
         }

@@ -26,8 +26,11 @@ pub enum GhError {
     SsoRequired { url: String, authorize_url: String },
     #[error("GitHub answered {status} at {url}: {message}")]
     Status { url: String, status: u16, message: String },
+    /// The retry budget for transient failures was spent; `timed_out` when the last failure was
+    /// a time-out (the exchange deadline, a 502/504, GraphQL's "Something went wrong … timeout"),
+    /// which a smaller request may avoid.
     #[error("gave up on {url} after {attempts} attempts; last failure: {last}")]
-    GaveUp { url: String, attempts: u32, last: String },
+    GaveUp { url: String, attempts: u32, last: String, timed_out: bool },
     /// DNS, a refused connection or a TLS failure, on every attempt: the run cannot go on.
     #[error("cannot reach {url}: {cause}")]
     Unreachable { url: String, cause: String },

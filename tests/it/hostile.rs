@@ -23,6 +23,8 @@ enum Reply {
     Trickle { len: usize, every: Duration },
     /// A chunked body that never ends (until the client hangs up).
     Endless,
+    /// An answer made from the request body.
+    ByBody(fn(&str) -> Reply),
 }
 
 fn json(status: u16, body: &str) -> Reply {
@@ -70,9 +72,14 @@ impl Hostile {
 }
 
 async fn answer(mut stream: TcpStream, reply: Reply, heads: Arc<Mutex<Vec<String>>>) {
-    let Some(head) = read_request(&mut stream).await else { return };
+    let Some((head, body)) = read_request(&mut stream).await else { return };
     heads.lock().unwrap().push(head);
+    let reply = match reply {
+        Reply::ByBody(make) => make(&body),
+        other => other,
+    };
     let _ = match reply {
+        Reply::ByBody(_) => unreachable!("made above"),
         Reply::Full { status, headers, body } => {
             let mut head = format!(
                 "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n",
@@ -111,9 +118,8 @@ async fn answer(mut stream: TcpStream, reply: Reply, heads: Arc<Mutex<Vec<String
     };
 }
 
-/// Reads one request's head and body (by content-length) and returns the head; `None` if the
-/// client went away.
-async fn read_request(stream: &mut TcpStream) -> Option<String> {
+/// Reads one request's head and body (by content-length); `None` if the client went away.
+async fn read_request(stream: &mut TcpStream) -> Option<(String, String)> {
     let mut buf = Vec::new();
     let mut byte = [0u8; 1024];
     let head_end = loop {
@@ -143,7 +149,7 @@ async fn read_request(stream: &mut TcpStream) -> Option<String> {
         }
         buf.extend_from_slice(&byte[..n]);
     }
-    Some(raw_head)
+    Some((raw_head, String::from_utf8_lossy(&buf[head_end..]).into_owned()))
 }
 
 fn settings(url: &str) -> ClientSettings {
@@ -399,4 +405,30 @@ async fn every_request_carries_one_user_agent_ours_and_the_token_only_as_bearer(
     }
     assert!(heads[0].starts_with("GET /repos/o/r/issues HTTP/1.1"), "{}", heads[0]);
     assert!(heads[1].starts_with("POST /graphql HTTP/1.1"), "{}", heads[1]);
+}
+
+#[tokio::test]
+async fn a_graphql_batch_that_keeps_timing_out_is_split_in_half_and_the_nodes_stay_in_order() {
+    // GitHub times out on more than two ids at once; smaller batches answer.
+    fn answer(body: &str) -> Reply {
+        let request: serde_json::Value = serde_json::from_str(body).unwrap();
+        let ids: Vec<String> =
+            request["variables"]["ids"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
+        if ids.len() > 2 {
+            return json(
+                200,
+                r#"{"data":null,"errors":[{"message":"Something went wrong while executing your query. This may be the result of a timeout, or it could be a GitHub bug."}]}"#,
+            );
+        }
+        let nodes: Vec<serde_json::Value> = ids.iter().map(|id| serde_json::json!({ "id": id })).collect();
+        json(200, &serde_json::json!({ "data": { "nodes": nodes } }).to_string())
+    }
+    let server = Hostile::start(vec![Reply::ByBody(answer)]).await;
+    let client = GitHubClient::new(settings(&server.url), None).unwrap();
+    let ids: Vec<String> = (0..7).map(|i| format!("PR_{i}")).collect();
+    let nodes: Vec<Option<serde_json::Value>> = client.graphql_nodes("query { nodes }", &ids).await.unwrap();
+    let got: Vec<&str> = nodes.iter().flatten().map(|n| n["id"].as_str().unwrap()).collect();
+    assert_eq!(got, vec!["PR_0", "PR_1", "PR_2", "PR_3", "PR_4", "PR_5", "PR_6"]);
+    // 7 → 3 + 4 → (1 + 2) + (2 + 2): the 7, 3 and 4 batches each spent 3 attempts, then 4 answers.
+    assert_eq!(server.requests(), 3 * 3 + 4);
 }
