@@ -8,7 +8,7 @@ use std::{path::PathBuf, process::ExitCode, sync::Arc};
 use clap::{Parser, Subcommand};
 
 use crate::config::{Config, RepoName};
-use crate::github::sync::{Collector, RunOptions};
+use crate::github::sync::{CollectSummary, Collector, RunError, RunOptions, run::Stopped};
 use crate::sim::{Scale, SimOptions};
 use crate::{app::Application, db::Db, scheduler};
 
@@ -35,6 +35,10 @@ pub enum Command {
     /// Serve the dashboards and run the collector on its cron schedule (the default)
     Serve,
     /// Sync from GitHub once, then exit
+    ///
+    /// Exit codes: 0 everything synced; 1 some repositories (or steps) failed, are pending or
+    /// timed out; 2 configuration error; 3 the database cannot be used; 4 GitHub cannot be
+    /// reached or rejected the token; 5 another sync is running on this database.
     Collect {
         /// Only this repository (owner/name)
         #[arg(long, value_name = "OWNER/NAME")]
@@ -42,7 +46,14 @@ pub enum Command {
         /// Print one JSON summary object instead of a progress bar and text
         #[arg(long)]
         json: bool,
+        /// Stop after this many minutes [default: collector.run_timeout_mins]; what finished is
+        /// kept and the next run resumes
+        #[arg(long, value_name = "MINUTES", value_parser = clap::value_parser!(u64).range(1..))]
+        timeout: Option<u64>,
     },
+    /// Database tools
+    #[command(subcommand)]
+    Db(DbCommand),
     /// Serve the simulated GitHub (organisation `upkeep-sim`) on 127.0.0.1
     Sim(SimArgs),
     /// Run the whole product offline: simulated GitHub, a fresh database, the dashboards
@@ -57,6 +68,23 @@ pub enum Command {
         #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
         tick_secs: u64,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Print the data digest as one JSON object: table → {"rows": N, "sha256": "…"}, rollups
+    /// included (sync bookkeeping excluded), to check that two databases hold the same data
+    Digest,
+}
+
+/// `upkeep collect`'s exit codes (documented in `--help` and the README).
+pub mod exit {
+    pub const SYNCED: u8 = 0;
+    pub const INCOMPLETE: u8 = 1;
+    pub const CONFIG: u8 = 2;
+    pub const DATABASE: u8 = 3;
+    pub const GITHUB: u8 = 4;
+    pub const BUSY: u8 = 5;
 }
 
 #[derive(Debug, clap::Args)]
@@ -107,7 +135,8 @@ fn fraction(s: &str) -> Result<f64, String> {
 pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
     match command {
         Command::Serve => serve(config).await,
-        Command::Collect { repo, json } => collect(config, repo, json).await,
+        Command::Collect { repo, json, timeout } => collect(config, repo, json, timeout).await,
+        Command::Db(DbCommand::Digest) => digest(config).await,
         Command::Sim(args) => sim(args).await,
         Command::Demo { port, scale, tick_secs } => crate::demo::run(config, port, scale, tick_secs).await,
     }
@@ -127,25 +156,108 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn collect(config: Config, repo: Option<RepoName>, json: bool) -> anyhow::Result<ExitCode> {
+async fn collect(config: Config, repo: Option<RepoName>, json: bool, timeout: Option<u64>) -> anyhow::Result<ExitCode> {
     let config = Arc::new(config);
-    let db = Db::open_with(&config.database.path, 2).await?;
-    let collector = Collector::from_config(config, db)?;
+    let path = config.database.path.clone();
+    let fail = |code: u8, message: String| {
+        eprintln!("upkeep: {message}");
+        if json {
+            let summary = CollectSummary { error: Some(message), ..Default::default() };
+            println!("{}", serde_json::to_string(&summary).unwrap_or_default());
+        }
+        Ok(ExitCode::from(code))
+    };
+    let db = match Db::open_with(&path, 2).await {
+        Ok(db) => db,
+        Err(e) => return fail(exit::DATABASE, database_message(&path, &format!("{e:#}"))),
+    };
+    let collector = match Collector::from_config(config.clone(), db) {
+        Ok(c) => c,
+        Err(e) => return fail(exit::CONFIG, e.to_string()),
+    };
     let show_progress = !json && std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let opts = RunOptions { only_repo: repo.map(|r| r.to_string()), trigger: "cli".to_owned(), show_progress };
-    let summary = collector.run(&opts).await?;
+    let timeout = std::time::Duration::from_secs(60 * timeout.unwrap_or(config.collector.run_timeout_mins));
+    let opts = RunOptions {
+        only_repo: repo.map(|r| r.to_string()),
+        trigger: "cli".to_owned(),
+        show_progress,
+        timeout: Some(timeout),
+    };
+    let summary = match collector.run(&opts).await {
+        Ok(summary) => summary,
+        Err(e @ RunError::Busy(_)) => return fail(exit::BUSY, e.to_string()),
+        Err(RunError::Db(e)) => return fail(exit::DATABASE, database_message(&path, &e.to_string())),
+    };
     if json {
         println!("{}", serde_json::to_string(&summary)?);
     } else {
-        println!(
-            "Synced {} repositories in {:.1} s: {} items written, {} requests ({} answered 304 Not Modified).",
-            summary.repos, summary.seconds, summary.items_written, summary.requests, summary.not_modified
-        );
-        if !summary.failed_repos.is_empty() {
-            println!("Failed: {} (see `upkeep serve` → /status for the reasons)", summary.failed_repos.join(", "));
+        println!("{}", summary_text(&summary));
+    }
+    Ok(ExitCode::from(match () {
+        _ if summary.stopped == Some(Stopped::GitHub) => exit::GITHUB,
+        _ if summary.complete() => exit::SYNCED,
+        _ => exit::INCOMPLETE,
+    }))
+}
+
+/// A database problem, naming the file once, with what to do.
+fn database_message(path: &std::path::Path, cause: &str) -> String {
+    format!(
+        "cannot use the database {}: {cause}. Free disk space or fix its permissions; if it is damaged, \
+         restore it from a backup, or delete it and collect again",
+        path.display()
+    )
+}
+
+/// The last line of `collect`: how many repositories synced, and what is missing.
+pub fn summary_text(s: &CollectSummary) -> String {
+    let mut text = format!(
+        "{} of {} repositories synced in {:.1} s: {} items written, {} requests ({} answered 304 Not Modified).",
+        s.synced, s.repos, s.seconds, s.items_written, s.requests, s.not_modified
+    );
+    let lists = [
+        ("failed", &s.failed_repos),
+        ("pending", &s.pending),
+        ("timed out", &s.timed_out),
+        ("failed steps", &s.failed_steps),
+    ];
+    for (what, names) in lists {
+        if !names.is_empty() {
+            text.push_str(&format!("\n{} {what}: {}", names.len(), names.join(", ")));
         }
     }
-    Ok(if summary.failed_repos.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    if s.quarantined > 0 {
+        text.push_str(&format!("\n{} items could not be read and are quarantined (see /status).", s.quarantined));
+    }
+    if let Some(error) = &s.error {
+        text.push_str(&format!("\n{error}"));
+    }
+    if !s.complete() {
+        text.push_str("\nDetails per step: `upkeep serve` → /status. The next run goes on from what was stored.");
+    }
+    text
+}
+
+async fn digest(config: Config) -> anyhow::Result<ExitCode> {
+    let path = config.database.path.clone();
+    if !path.exists() {
+        eprintln!("upkeep: no database at {}: run `upkeep collect` first", path.display());
+        return Ok(ExitCode::from(exit::DATABASE));
+    }
+    let db = match Db::open_with(&path, 1).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("upkeep: {}", database_message(&path, &format!("{e:#}")));
+            return Ok(ExitCode::from(exit::DATABASE));
+        }
+    };
+    let tables = crate::db::digest::table_digests(&db.pool).await?;
+    let object: serde_json::Map<String, serde_json::Value> = tables
+        .into_iter()
+        .map(|(table, rows, sha256)| (table, serde_json::json!({ "rows": rows, "sha256": sha256 })))
+        .collect();
+    println!("{}", serde_json::Value::Object(object));
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn sim(args: SimArgs) -> anyhow::Result<ExitCode> {

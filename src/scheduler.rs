@@ -14,7 +14,7 @@ use std::sync::Arc;
 use chrono::Utc;
 
 use crate::config::CollectorConfig;
-use crate::github::sync::{Collector, RunOptions};
+use crate::github::sync::{Collector, RunError, RunOptions};
 
 /// Starts the collect job; abort the handle to stop it.
 pub fn spawn(collector: Arc<Collector>, cfg: &CollectorConfig) -> tokio::task::JoinHandle<()> {
@@ -37,20 +37,29 @@ pub fn spawn(collector: Arc<Collector>, cfg: &CollectorConfig) -> tokio::task::J
     })
 }
 
-/// One guarded run: errors and time-outs are logged, never fatal to the server.
+/// One guarded run: errors and time-outs are logged, never fatal to the server. The run's own
+/// deadline (`timeout`) ends it cleanly; a hard stop a minute later is the backstop. A tick that
+/// finds another collector running on the database (a `collect` from cron) is skipped.
 pub async fn run_once(collector: &Collector, trigger: &str, timeout: std::time::Duration) {
-    let opts = RunOptions { only_repo: None, trigger: trigger.to_owned(), show_progress: false };
-    match tokio::time::timeout(timeout, collector.run(&opts)).await {
+    let opts =
+        RunOptions { only_repo: None, trigger: trigger.to_owned(), show_progress: false, timeout: Some(timeout) };
+    let backstop = timeout + std::time::Duration::from_secs(60);
+    match tokio::time::timeout(backstop, collector.run(&opts)).await {
         Ok(Ok(s)) => tracing::info!(
             repos = s.repos,
+            synced = s.synced,
             items = s.items_written,
             requests = s.requests,
             not_modified = s.not_modified,
             failed = s.failed_repos.len(),
+            pending = s.pending.len(),
+            timed_out = s.timed_out.len(),
+            quarantined = s.quarantined,
             seconds = s.seconds,
             "sync finished"
         ),
-        Ok(Err(e)) => tracing::error!(error = %format!("{e:#}"), "sync failed"),
+        Ok(Err(e @ RunError::Busy(_))) => tracing::warn!("skipping this sync: {e}"),
+        Ok(Err(e)) => tracing::error!(error = %e, "sync failed: the database could not be used"),
         Err(_) => tracing::error!(minutes = timeout.as_secs() / 60, "sync cancelled: it ran past run_timeout_mins"),
     }
 }

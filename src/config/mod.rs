@@ -346,6 +346,16 @@ impl GithubConfig {
         }
     }
 
+    /// Whether `api_url` is on this machine (the simulator, a replay): no token is expected there.
+    pub fn is_loopback(&self) -> bool {
+        match self.api_url.host() {
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            None => false,
+        }
+    }
+
     /// [`Self::timeout_secs`] as a `Duration`.
     pub fn timeout(&self) -> Duration {
         Duration::from_secs(self.timeout_secs)

@@ -1,8 +1,9 @@
 //! A content digest of every data table, for checking that two syncs stored the same thing
 //! (incremental vs. full, faulty vs. fault-free, killed-and-rerun vs. clean).
 //!
-//! Sync bookkeeping (`sync_*`, `tracked_repos`) is excluded: it records how data arrived, not what
-//! it is. Rows are read in primary-key order, so the digest is independent of insertion order.
+//! Sync bookkeeping (`sync_*`, `tracked_repos`, `run_lease`, `quarantined_items`) is excluded: it
+//! records how data arrived, not what it is. Rollups are included (`issues` carries the derived
+//! first-response facts too). `upkeep db digest` prints this as JSON. Rows are read in primary-key order, so the digest is independent of insertion order.
 
 use sha2::{Digest, Sha256};
 use sqlx::{Column, Row, SqliteExecutor, ValueRef, sqlite::SqliteRow};
@@ -17,6 +18,10 @@ pub const DATA_TABLES: &[(&str, &str)] = &[
     ("review_comments", "id"),
     ("releases", "id"),
     ("contributor_weeks", "repo_id, account_id, week"),
+    // Rollups and derived facts are data too: an incremental sync must build the same ones.
+    ("repo_weeks", "repo_id, week"),
+    ("person_weeks", "repo_id, week, account_id"),
+    ("repo_people", "repo_id, account_id"),
     ("community_profiles", "repo_id"),
     ("issue_timeline", "issue_id, seq"),
     // Funding links, manifests and FUNDING.yml files are current state, identical however they

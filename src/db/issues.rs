@@ -139,6 +139,22 @@ pub async fn list_pulls_updated_since<'e>(
     .await
 }
 
+/// The number of the issue a comment's `issue_url` names by `n`: `n` itself when it is an issue
+/// number of the repository, else the number of the repository's issue whose id is `n` (GitHub's
+/// 2012 bodies ended `issue_url` in the id); `None` when it is neither.
+pub async fn parent_number<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64, n: i64) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "SELECT number FROM (
+             SELECT number, 0 AS pref FROM issues WHERE repo_id = ?1 AND number = ?2
+             UNION ALL SELECT number, 1 AS pref FROM issues WHERE repo_id = ?1 AND id = ?2)
+         ORDER BY pref LIMIT 1",
+    )
+    .bind(repo_id)
+    .bind(n)
+    .fetch_optional(ex)
+    .await
+}
+
 /// The newest `updated_at` stored for a repository's issues (the `derived` watermark target).
 pub async fn max_updated_at<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar("SELECT MAX(updated_at) FROM issues WHERE repo_id = ?").bind(repo_id).fetch_one(ex).await

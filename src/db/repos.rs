@@ -162,3 +162,47 @@ pub async fn list_tracked_repositories<'e>(ex: impl SqliteExecutor<'e>) -> sqlx:
     .fetch_all(ex)
     .await
 }
+
+/// Tables that hold a repository's data by `repo_id`, emptied by [`purge_repository`].
+const REPO_TABLES: &[&str] = &[
+    "comments",
+    "reviews",
+    "review_comments",
+    "releases",
+    "contributor_weeks",
+    "repo_weeks",
+    "person_weeks",
+    "repo_people",
+    "community_profiles",
+    "funding_links",
+    "funding_manifests",
+    "funding_manifest_issues",
+    "funding_yml_files",
+    "funding_yml_issues",
+];
+
+/// Deletes everything stored for one repository (`id`, tracked as `full_name`): its items and
+/// their timelines, rollups, funding files, sync state and quarantined items, then the
+/// repository row itself. Run inside the transaction that marks it untracked.
+pub async fn purge_repository(tx: &mut crate::db::WriteTx, id: i64, full_name: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM issue_timeline WHERE issue_id IN (SELECT id FROM issues WHERE repo_id = ?)")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM issues WHERE repo_id = ?").bind(id).execute(&mut **tx).await?;
+    for table in REPO_TABLES {
+        let sql = format!("DELETE FROM {table} WHERE repo_id = ?");
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).execute(&mut **tx).await?;
+    }
+    for table in ["sync_state", "quarantined_items"] {
+        let sql = format!("DELETE FROM {table} WHERE scope = ? COLLATE NOCASE");
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(full_name).execute(&mut **tx).await?;
+    }
+    sqlx::query("DELETE FROM repositories WHERE id = ?").bind(id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Stored repositories GitHub marked private, as (id, full_name).
+pub async fn list_private<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as("SELECT id, full_name FROM repositories WHERE is_private = 1 ORDER BY full_name").fetch_all(ex).await
+}

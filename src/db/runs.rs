@@ -14,6 +14,8 @@ pub struct RunRow {
     pub not_modified: i64,
     pub items_written: i64,
     pub error: Option<String>,
+    /// While the run waits for the rate limit: until when (unix seconds).
+    pub waiting_until: Option<i64>,
 }
 
 /// Opens a run. Runs left `running` by a killed process are closed as `interrupted` first.
@@ -25,9 +27,12 @@ pub async fn start_run<'e>(ex: impl SqliteExecutor<'e>, trigger: &str, now: i64)
         .await
 }
 
+/// Closes runs left `running` by a process that died. Only the holder of the run lease calls
+/// this, so no live run is among them.
 pub async fn close_interrupted_runs<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE sync_runs SET status = 'interrupted', error = 'the process stopped before the run finished'
+        "UPDATE sync_runs SET status = 'interrupted', error = 'the process stopped before the run finished',
+             waiting_until = NULL
          WHERE status = 'running'",
     )
     .execute(ex)
@@ -47,7 +52,7 @@ pub struct RunTotals<'a> {
 pub async fn finish_run<'e>(ex: impl SqliteExecutor<'e>, id: i64, t: &RunTotals<'_>, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE sync_runs SET finished_at = ?, status = ?, repos = ?, requests = ?, not_modified = ?,
-             items_written = ?, error = ? WHERE id = ?",
+             items_written = ?, error = ?, waiting_until = NULL WHERE id = ?",
     )
     .bind(now)
     .bind(t.status)
@@ -97,6 +102,20 @@ pub async fn record_run_resource<'e>(ex: impl SqliteExecutor<'e>, r: &RunResourc
     .execute(ex)
     .await?;
     Ok(())
+}
+
+/// Records that a run waits for the rate limit until `until` (`None`: no longer waiting).
+pub async fn set_waiting<'e>(ex: impl SqliteExecutor<'e>, run_id: i64, until: Option<i64>) -> sqlx::Result<()> {
+    sqlx::query("UPDATE sync_runs SET waiting_until = ? WHERE id = ?").bind(until).bind(run_id).execute(ex).await?;
+    Ok(())
+}
+
+/// Items written by every step of a run, failed repositories' finished steps included.
+pub async fn items_written_in_run<'e>(ex: impl SqliteExecutor<'e>, run_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COALESCE(SUM(items_written), 0) FROM sync_run_resources WHERE run_id = ?")
+        .bind(run_id)
+        .fetch_one(ex)
+        .await
 }
 
 pub async fn list_recent_runs<'e>(ex: impl SqliteExecutor<'e>, limit: i64) -> sqlx::Result<Vec<RunRow>> {

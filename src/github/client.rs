@@ -289,10 +289,7 @@ impl GitHubClient {
         self.until_ready(&path, || async {
             self.with_retries(&path, "core", || async {
                 let response = self.rest._get_with_headers(path.as_str(), Some(if_none_match(etag))).await;
-                self.classify_response(&path, response, cap, |body| {
-                    parse_json::<T>(body).map_err(|e| format!("malformed JSON from {path}: {e}"))
-                })
-                .await
+                self.classify_response(&path, response, cap, |body| parse_json::<T>(body)).await
             })
             .await
         })
@@ -307,7 +304,7 @@ impl GitHubClient {
         let cap = cap.min(self.settings.max_response_bytes);
         self.with_retries(&path, "core", || async {
             let response = self.rest._get_with_headers(path.as_str(), Some(if_none_match(etag))).await;
-            self.classify_response(&path, response, cap, |body| Ok(body.to_owned())).await
+            self.classify_response(&path, response, cap, |body| Ok::<_, serde_json::Error>(body.to_owned())).await
         })
         .await
     }
@@ -479,7 +476,7 @@ impl GitHubClient {
         url: &str,
         response: octocrab::Result<RawResponse>,
         cap: u64,
-        parse: impl FnOnce(&str) -> Result<T, String>,
+        parse: impl FnOnce(&str) -> Result<T, serde_json::Error>,
     ) -> Result<Attempt<Fetched<T>>, GhError> {
         let response = match response {
             Ok(r) => r,
@@ -502,10 +499,16 @@ impl GitHubClient {
             Err(retry) => return Ok(retry),
         };
         if status.is_success() {
-            return Ok(match parse(&body) {
-                Ok(value) => Attempt::Done(Fetched::Fresh { value, etag, next }),
-                Err(reason) => Attempt::Retry { reason, wait: None, kind: RetryKind::Malformed },
-            });
+            return match parse(&body) {
+                Ok(value) => Ok(Attempt::Done(Fetched::Fresh { value, etag, next })),
+                // Well-formed JSON of another shape: asking again brings the same answer.
+                Err(e) if e.classify() == serde_json::error::Category::Data => Err(GhError::Malformed {
+                    url: self.full_url(url, "core"),
+                    problem: format!("unexpected shape: {e}"),
+                }),
+                // Cut short or garbled on the way: worth another try.
+                Err(e) => Ok(Attempt::Retry { reason: e.to_string(), wait: None, kind: RetryKind::Malformed }),
+            };
         }
         self.classify_failure(url, status, &headers, &body)
     }

@@ -51,7 +51,7 @@ pub fn issue(repo_id: i64, i: &wire::Issue) -> IssueRow {
         repo_id,
         number: i.number,
         node_id: i.node_id.clone(),
-        is_pull_request: i.pull_request.is_some(),
+        is_pull_request: i.is_pull_request(),
         title: i.title.clone(),
         state: i.state.clone(),
         state_reason: i.state_reason.clone(),
@@ -65,28 +65,29 @@ pub fn issue(repo_id: i64, i: &wire::Issue) -> IssueRow {
         updated_at: ts(i.updated_at),
         closed_at: i.closed_at.map(ts),
         draft: i.draft.unwrap_or(false),
-        merged_at: i.pull_request.as_ref().and_then(|p| p.merged_at).map(ts),
+        merged_at: i.pull_request.as_ref().filter(|_| i.is_pull_request()).and_then(|p| p.merged_at).map(ts),
     }
 }
 
-/// `None` when the parent number cannot be read from `issue_url` (a malformed item is skipped).
-pub fn comment(repo_id: i64, c: &wire::IssueComment) -> Option<CommentRow> {
-    Some(CommentRow {
+/// A comment on issue or pull request `issue_number` (resolved by the caller from `issue_url`,
+/// which ends in the parent's number, or in 2012-era bodies its id).
+pub fn comment(repo_id: i64, issue_number: i64, c: &wire::IssueComment) -> CommentRow {
+    CommentRow {
         id: c.id,
         repo_id,
-        issue_number: wire::trailing_number(&c.issue_url)?,
+        issue_number,
         author_id: c.user.as_ref().map(|u| u.id),
         author_association: c.author_association.clone(),
         created_at: ts(c.created_at),
         updated_at: ts(c.updated_at),
-    })
+    }
 }
 
 pub fn review_comment(repo_id: i64, c: &wire::ReviewComment) -> Option<ReviewCommentRow> {
     Some(ReviewCommentRow {
         id: c.id,
         repo_id,
-        pr_number: wire::trailing_number(&c.pull_request_url)?,
+        pr_number: c.pr_number()?,
         review_id: c.pull_request_review_id,
         author_id: c.user.as_ref().map(|u| u.id),
         author_association: c.author_association.clone(),

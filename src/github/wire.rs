@@ -42,9 +42,14 @@ pub struct Milestone {
     pub title: String,
 }
 
-/// The `pull_request` key that marks an item of `/issues` as a pull request.
+/// The `pull_request` object of an item of `/issues`. Only one that carries a URL marks a pull
+/// request: bodies of 2012 gave every plain issue `{"html_url": null, "diff_url": null, …}`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct PullRequestMarker {
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub html_url: Option<String>,
     #[serde(default)]
     pub merged_at: Option<DateTime<Utc>>,
 }
@@ -80,6 +85,17 @@ pub struct Issue {
     pub draft: Option<bool>,
     #[serde(default)]
     pub pull_request: Option<PullRequestMarker>,
+    #[serde(default)]
+    pub html_url: Option<String>,
+}
+
+impl Issue {
+    /// A pull request when its `pull_request` object carries a URL, or its own `html_url` is a
+    /// `/pull/` page; never by the key alone (see [`PullRequestMarker`]).
+    pub fn is_pull_request(&self) -> bool {
+        let marked = self.pull_request.as_ref().is_some_and(|p| p.url.is_some() || p.html_url.is_some());
+        marked || self.html_url.as_deref().is_some_and(|u| u.contains("/pull/"))
+    }
 }
 
 /// An item of `GET /repos/{o}/{r}/issues/comments`.
@@ -100,8 +116,14 @@ pub struct IssueComment {
 #[derive(Debug, Clone, Deserialize)]
 pub struct ReviewComment {
     pub id: i64,
-    /// `…/repos/{o}/{r}/pulls/{number}`.
-    pub pull_request_url: String,
+    /// `…/repos/{o}/{r}/pulls/{number}`; missing from some bodies, when `html_url`
+    /// (`…/pull/{number}#discussion_r…`) or `_links.pull_request.href` tell the number instead.
+    #[serde(default)]
+    pub pull_request_url: Option<String>,
+    #[serde(default)]
+    pub html_url: Option<String>,
+    #[serde(default, rename = "_links")]
+    pub links: Option<ReviewCommentLinks>,
     #[serde(default)]
     pub pull_request_review_id: Option<i64>,
     #[serde(default)]
@@ -110,6 +132,30 @@ pub struct ReviewComment {
     pub author_association: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReviewCommentLinks {
+    #[serde(default)]
+    pub pull_request: Option<Href>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Href {
+    pub href: String,
+}
+
+impl ReviewComment {
+    /// The pull request's number: from `pull_request_url`, else `_links.pull_request.href`, else
+    /// the `/pull/{number}` of `html_url`.
+    pub fn pr_number(&self) -> Option<i64> {
+        let link = self.links.as_ref().and_then(|l| l.pull_request.as_ref()).map(|h| h.href.as_str());
+        if let Some(n) = self.pull_request_url.as_deref().or(link).and_then(trailing_number) {
+            return Some(n);
+        }
+        let after = self.html_url.as_deref()?.split("/pull/").nth(1)?;
+        after.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+    }
 }
 
 /// An item of `GET /repos/{o}/{r}/pulls` (the `pull-request-simple` shape).
@@ -321,6 +367,33 @@ mod tests {
         };
         assert_eq!(file.decoded().as_deref(), Some(&br#"{"version": "v1.0.0"}"#[..]));
         assert_eq!(ContentFile { encoding: None, ..file }.decoded(), None);
+    }
+
+    #[test]
+    fn only_a_pull_request_object_with_a_url_marks_a_pull_request() {
+        let base = r#""id":1,"number":5,"title":"t","state":"open","created_at":"2012-03-01T00:00:00Z","updated_at":"2012-03-01T00:00:00Z""#;
+        let parse = |extra: &str| serde_json::from_str::<Issue>(&format!("{{{base}{extra}}}")).unwrap();
+        // GitHub's 2012 shape for a plain issue.
+        let old = parse(r#","pull_request":{"html_url":null,"diff_url":null,"patch_url":null}"#);
+        assert!(!old.is_pull_request());
+        assert!(!parse("").is_pull_request());
+        assert!(parse(r#","pull_request":{"url":"https://api.github.com/repos/o/r/pulls/5"}"#).is_pull_request());
+        assert!(parse(r#","pull_request":{"html_url":"https://github.com/o/r/pull/5"}"#).is_pull_request());
+        assert!(parse(r#","html_url":"https://github.com/o/r/pull/5""#).is_pull_request());
+        assert!(!parse(r#","html_url":"https://github.com/o/r/issues/5""#).is_pull_request());
+    }
+
+    #[test]
+    fn a_review_comment_finds_its_pull_request_without_pull_request_url() {
+        let base = r#""id":1,"created_at":"2020-01-01T00:00:00Z","updated_at":"2020-01-01T00:00:00Z""#;
+        let parse = |extra: &str| serde_json::from_str::<ReviewComment>(&format!("{{{base}{extra}}}")).unwrap();
+        assert_eq!(parse(r#","pull_request_url":"https://api.github.com/repos/o/r/pulls/12""#).pr_number(), Some(12));
+        assert_eq!(
+            parse(r#","_links":{"pull_request":{"href":"https://api.github.com/repos/o/r/pulls/13"}}"#).pr_number(),
+            Some(13)
+        );
+        assert_eq!(parse(r#","html_url":"https://github.com/o/r/pull/14#discussion_r1""#).pr_number(), Some(14));
+        assert_eq!(parse("").pr_number(), None);
     }
 
     #[test]

@@ -100,7 +100,25 @@ async fn collect_json_prints_exactly_the_documented_summary() {
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object on stdout");
     let mut keys: Vec<&str> = summary.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort_unstable();
-    assert_eq!(keys, ["failed_repos", "items_written", "not_modified", "repos", "requests", "seconds"]);
+    assert_eq!(
+        keys,
+        [
+            "error",
+            "failed_repos",
+            "failed_steps",
+            "items_written",
+            "not_modified",
+            "pending",
+            "quarantined",
+            "repos",
+            "requests",
+            "seconds",
+            "synced",
+            "timed_out"
+        ]
+    );
+    assert_eq!((summary["synced"].as_u64(), summary["quarantined"].as_u64()), (Some(1), Some(0)));
+    assert!(summary["error"].is_null(), "{summary}");
     assert_eq!(summary["repos"], 1);
     assert!(summary["items_written"].as_u64().unwrap() > 0);
     assert!(summary["seconds"].is_f64());

@@ -21,8 +21,12 @@ async fn repo_id(store: &Store, name: &str) -> i64 {
 }
 
 async fn collect_one(collector: &Collector, name: &str) -> CollectSummary {
-    let opts =
-        RunOptions { only_repo: Some(format!("upkeep-sim/{name}")), trigger: "test".into(), show_progress: false };
+    let opts = RunOptions {
+        only_repo: Some(format!("upkeep-sim/{name}")),
+        trigger: "test".into(),
+        show_progress: false,
+        timeout: None,
+    };
     collector.run(&opts).await.expect("collect runs")
 }
 

@@ -75,7 +75,7 @@ impl Store {
 }
 
 pub async fn collect(collector: &Collector) -> CollectSummary {
-    let opts = RunOptions { only_repo: None, trigger: "test".to_owned(), show_progress: false };
+    let opts = RunOptions { only_repo: None, trigger: "test".to_owned(), show_progress: false, timeout: None };
     collector.run(&opts).await.expect("collect runs")
 }
 

@@ -143,7 +143,7 @@ fn the_issue_comment_example_names_its_issue_in_issue_url() {
     assert_eq!(trailing_number(&comment.issue_url), Some(1347));
     assert_eq!(comment.author_association, "COLLABORATOR");
 
-    let row = convert::comment(3, &comment).expect("issue_url ends in a number");
+    let row = convert::comment(3, 1347, &comment);
     assert_eq!((row.repo_id, row.issue_number, row.author_id), (3, 1347, Some(1)));
     assert_eq!((row.created_at, row.updated_at), (1_302_796_849, 1_302_796_849));
 }
@@ -152,7 +152,8 @@ fn the_issue_comment_example_names_its_issue_in_issue_url() {
 fn the_review_comment_example_names_its_pull_request_and_review() {
     let comment: ReviewComment = only_item("get_repos_owner_repo_pulls_comments.200.default.json");
     assert_eq!(comment.id, 10);
-    assert_eq!(trailing_number(&comment.pull_request_url), Some(1));
+    assert_eq!(comment.pull_request_url.as_deref().and_then(trailing_number), Some(1));
+    assert_eq!(comment.pr_number(), Some(1));
     assert_eq!(comment.pull_request_review_id, Some(42));
     assert_eq!(comment.author_association, "NONE");
 

@@ -80,7 +80,7 @@ async fn issues(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepSt
         since_param(state.watermark)
     );
     let (mut written, mut watermark) = (0u64, state.watermark);
-    let mut pages = c.pages::<wire::Issue>(&path, None);
+    let mut pages = c.pages::<wire::Issue>(scope, "issues", &path, None);
     while let Some(page) = pages.next().await? {
         let mut tx = c.db.begin_write().await?;
         let users = page.iter().flat_map(|i| i.user.iter().chain(i.assignees.iter().flatten()));
@@ -103,25 +103,66 @@ async fn issue_comments(c: &Collector, scope: &str, repo: &RepoHandle) -> Result
         repo.api_name,
         since_param(state.watermark)
     );
-    let (mut written, mut watermark) = (0u64, state.watermark);
-    let mut pages = c.pages::<wire::IssueComment>(&path, None);
+    // Comments quarantined earlier for want of their parent may find it now.
+    let mut written = retry_quarantined_comments(c, scope, repo).await?;
+    let mut watermark = state.watermark;
+    let mut pages = c.pages::<wire::IssueComment>(scope, "issue_comments", &path, None);
     while let Some(page) = pages.next().await? {
         let mut tx = c.db.begin_write().await?;
         c.write_accounts(&mut tx, c.fresh_accounts(page.iter().filter_map(|i| i.user.as_ref()))).await?;
-        for item in &page {
+        let mut unplaced = Vec::new();
+        for (i, item) in page.iter().enumerate() {
             watermark = watermark.max(Some(convert::ts(item.updated_at)));
-            match convert::comment(repo.repo_id, item) {
-                Some(row) => db::activity::upsert_comment(&mut *tx, &row).await?,
-                None => {
-                    tracing::warn!(id = item.id, url = %item.issue_url, "comment without a readable issue number; skipped")
+            match comment_parent(&mut tx, repo.repo_id, item).await? {
+                Ok(number) => {
+                    db::activity::upsert_comment(&mut *tx, &convert::comment(repo.repo_id, number, item)).await?;
+                    written += 1;
                 }
+                Err(reason) => unplaced.push((i, reason)),
             }
         }
         tx.commit().await?;
-        written += page.len() as u64;
+        for (i, reason) in unplaced {
+            if let Some(raw) = pages.raw(i) {
+                c.quarantine(scope, "issue_comments", raw, &reason).await?;
+            }
+        }
     }
     sync_state::save_sync_state(&c.db.pool, scope, "issue_comments", watermark, None, now()).await?;
     Ok((StepStatus::Ok, written))
+}
+
+/// The issue number a comment belongs to, or why it cannot be placed. `issue_url` ends in the
+/// parent's number, or (GitHub's 2012 bodies) its id: whichever names an issue of this
+/// repository, the number first. Never a guess.
+async fn comment_parent(
+    tx: &mut db::WriteTx,
+    repo_id: i64,
+    item: &wire::IssueComment,
+) -> sqlx::Result<Result<i64, String>> {
+    let Some(n) = wire::trailing_number(&item.issue_url) else {
+        return Ok(Err(format!("issue_url {:?} does not end in a number", item.issue_url)));
+    };
+    Ok(db::issues::parent_number(&mut **tx, repo_id, n).await?.ok_or_else(|| {
+        format!("issue_url ends in {n}, which is neither an issue number nor an issue id of this repository")
+    }))
+}
+
+/// Places comments quarantined earlier whose parent issue is stored now.
+async fn retry_quarantined_comments(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<u64, SyncError> {
+    let mut placed = 0;
+    for row in db::quarantine::list_for(&c.db.pool, scope, "issue_comments").await? {
+        let Ok(item) = serde_json::from_str::<wire::IssueComment>(&row.raw) else { continue };
+        let mut tx = c.db.begin_write().await?;
+        if let Ok(number) = comment_parent(&mut tx, repo.repo_id, &item).await? {
+            c.write_accounts(&mut tx, c.fresh_accounts(item.user.as_ref())).await?;
+            db::activity::upsert_comment(&mut *tx, &convert::comment(repo.repo_id, number, &item)).await?;
+            db::quarantine::remove(&mut *tx, scope, "issue_comments", &row.item_key).await?;
+            placed += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(placed)
 }
 
 async fn review_comments(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
@@ -132,19 +173,28 @@ async fn review_comments(c: &Collector, scope: &str, repo: &RepoHandle) -> Resul
         since_param(state.watermark)
     );
     let (mut written, mut watermark) = (0u64, state.watermark);
-    let mut pages = c.pages::<wire::ReviewComment>(&path, None);
+    let mut pages = c.pages::<wire::ReviewComment>(scope, "review_comments", &path, None);
     while let Some(page) = pages.next().await? {
         let mut tx = c.db.begin_write().await?;
         c.write_accounts(&mut tx, c.fresh_accounts(page.iter().filter_map(|i| i.user.as_ref()))).await?;
-        for item in &page {
+        let mut unplaced = Vec::new();
+        for (i, item) in page.iter().enumerate() {
             watermark = watermark.max(Some(convert::ts(item.updated_at)));
             match convert::review_comment(repo.repo_id, item) {
-                Some(row) => db::activity::upsert_review_comment(&mut *tx, &row).await?,
-                None => tracing::warn!(id = item.id, "review comment without a readable PR number; skipped"),
+                Some(row) => {
+                    db::activity::upsert_review_comment(&mut *tx, &row).await?;
+                    written += 1;
+                }
+                None => unplaced.push(i),
             }
         }
         tx.commit().await?;
-        written += page.len() as u64;
+        for i in unplaced {
+            if let Some(raw) = pages.raw(i) {
+                let reason = "no pull_request_url, _links.pull_request or /pull/ html_url names its pull request";
+                c.quarantine(scope, "review_comments", raw, reason).await?;
+            }
+        }
     }
     sync_state::save_sync_state(&c.db.pool, scope, "review_comments", watermark, None, now()).await?;
     Ok((StepStatus::Ok, written))
@@ -156,7 +206,7 @@ async fn pulls(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepSta
     let stop_below = state.watermark.map(|w| w - OVERLAP_SECS);
     let path = format!("/repos/{}/pulls?state=all&sort=updated&direction=desc&per_page=100", repo.api_name);
     let (mut written, mut watermark) = (0u64, state.watermark);
-    let mut pages = c.pages::<wire::PullRequest>(&path, None);
+    let mut pages = c.pages::<wire::PullRequest>(scope, "pulls", &path, None);
     while let Some(page) = pages.next().await? {
         let mut tx = c.db.begin_write().await?;
         let mut reached_watermark = false;

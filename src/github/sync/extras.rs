@@ -26,7 +26,7 @@ async fn releases(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(Step
     let state = sync_state::get_sync_state(&c.db.pool, scope, "releases").await?;
     let path = format!("/repos/{}/releases?per_page=100", repo.api_name);
     let mut written = 0u64;
-    let mut pages = c.pages::<wire::Release>(&path, state.etag.as_deref());
+    let mut pages = c.pages::<wire::Release>(scope, "releases", &path, state.etag.as_deref());
     while let Some(page) = pages.next().await? {
         let mut tx = c.db.begin_write().await?;
         c.write_accounts(&mut tx, c.fresh_accounts(page.iter().filter_map(|r| r.author.as_ref()))).await?;

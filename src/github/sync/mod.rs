@@ -26,47 +26,34 @@ pub mod newcomers;
 pub mod progress;
 pub mod repo;
 pub mod reviews;
+pub mod run;
 
-use std::{collections::HashMap, sync::Mutex, time::Instant};
+use std::{collections::HashMap, sync::Mutex};
 
-use serde::{Serialize, de::DeserializeOwned};
+use serde::de::DeserializeOwned;
 
 use super::{Fetched, GhError, GitHubClient, client::CounterSnapshot};
 use crate::config::Config;
 use crate::db::{self, Db, WriteTx, accounts::AccountRow, runs};
-use progress::Progress;
+pub use run::{CollectSummary, RunError, RunOptions};
 
 /// Re-fetch this much before a watermark: GitHub's `since` is inclusive, and a small overlap
 /// guards against items committed late on GitHub's side. Upserts make the overlap harmless.
 pub const OVERLAP_SECS: i64 = 60;
 
-/// What `upkeep collect` asks for.
-#[derive(Debug, Clone, Default)]
-pub struct RunOptions {
-    /// Only this `owner/name` (it need not be in the configuration).
-    pub only_repo: Option<String>,
-    /// `cli`, `schedule`, `startup` or `demo`, recorded with the run.
-    pub trigger: String,
-    pub show_progress: bool,
-}
-
-/// The end-of-run summary; its JSON form is `upkeep collect --json`'s output.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
-pub struct CollectSummary {
-    pub repos: u64,
-    pub items_written: u64,
-    pub requests: u64,
-    pub not_modified: u64,
-    pub failed_repos: Vec<String>,
-    pub seconds: f64,
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     #[error(transparent)]
     GitHub(#[from] GhError),
-    #[error("database error: {0}")]
-    Db(#[from] sqlx::Error),
+    /// The store failed; no `#[source]`, so the message is printed once.
+    #[error("the database failed: {0}")]
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for SyncError {
+    fn from(e: sqlx::Error) -> Self {
+        SyncError::Db(e)
+    }
 }
 
 /// The collector: a GitHub client, the store and the configuration.
@@ -99,35 +86,152 @@ impl StepStatus {
 }
 
 /// A cursor over a paginated listing: follows `Link: rel="next"` one page per call.
+///
+/// Each page is read as JSON values and decoded item by item: an item that does not decode is
+/// quarantined (stored raw with the reason, `db::quarantine`) and the rest of the page goes on;
+/// an item quarantined earlier that now decodes is released. The walk is bounded: it stops with
+/// [`GhError::Runaway`] when a `next` link repeats a page already read, when
+/// [`STALE_PAGES`] pages in a row bring only items already seen, or past `[collector] max_pages`.
+/// A 404 on a later page says the listing changed under the walk, not that the repository went.
 pub struct Pages<'a, T> {
-    client: &'a GitHubClient,
+    c: &'a Collector,
+    scope: String,
+    resource: String,
     next: Option<String>,
     etag: Option<String>,
-    started: bool,
+    pages: u64,
+    /// Every URL read in this listing (bounded by `max_pages`).
+    visited: std::collections::HashSet<String>,
+    /// Item ids of the last few pages, to notice pages that repeat them.
+    recent: std::collections::VecDeque<std::collections::HashSet<i64>>,
+    stale: u32,
+    /// Keys of this step's items in quarantine, loaded with the first page.
+    quarantined: Option<std::collections::HashSet<String>>,
+    /// The raw JSON of the items last returned, index for index.
+    raw: Vec<serde_json::Value>,
     /// How the walk went: `NotModified`/`Pending` on the first page, else `Done` with its ETag.
     pub outcome: Walk,
     _items: std::marker::PhantomData<T>,
 }
 
+/// Pages in a row with no item not already seen before a walk stops.
+pub const STALE_PAGES: u32 = 3;
+/// Pages whose item ids are remembered for that check.
+const RECENT_PAGES: usize = 10;
+
 impl<T: DeserializeOwned> Pages<'_, T> {
     /// The next page, or `None` when the listing is exhausted (or unchanged / not ready).
     pub async fn next(&mut self) -> Result<Option<Vec<T>>, SyncError> {
         let Some(url) = self.next.take() else { return Ok(None) };
-        let first = !self.started;
-        self.started = true;
+        let first = self.pages == 0;
+        self.check_bounds(&url)?;
         let etag = if first { self.etag.take() } else { None };
-        match self.client.get::<Vec<T>>(&url, etag.as_deref()).await? {
+        let fetched = match self.c.client.get::<Vec<serde_json::Value>>(&url, etag.as_deref()).await {
+            Err(GhError::NotFound { url, .. }) if !first => {
+                let problem = format!(
+                    "page {} answered 404 Not Found: the listing changed while it was read; the next run reads it again",
+                    self.pages
+                );
+                return Err(GhError::Runaway { url, problem }.into());
+            }
+            other => other?,
+        };
+        match fetched {
             Fetched::NotModified => self.outcome = Walk::NotModified,
             Fetched::Pending => self.outcome = Walk::Pending,
             Fetched::Fresh { value, etag, next } => {
                 if first {
                     self.outcome = Walk::Done { etag };
                 }
+                self.check_progress(&url, &value)?;
                 self.next = next;
-                return Ok(Some(value));
+                return Ok(Some(self.decode(value).await?));
             }
         }
         Ok(None)
+    }
+
+    /// The raw JSON of item `i` of the page last returned.
+    pub fn raw(&self, i: usize) -> Option<&serde_json::Value> {
+        self.raw.get(i)
+    }
+
+    fn check_bounds(&mut self, url: &str) -> Result<(), GhError> {
+        let runaway = |problem: String| GhError::Runaway { url: url.to_owned(), problem };
+        if !self.visited.insert(url.to_owned()) {
+            return Err(runaway("its next link repeats a page already read in this listing".to_owned()));
+        }
+        self.pages += 1;
+        let max = self.c.config.collector.max_pages;
+        if self.pages > max {
+            return Err(runaway(format!("the listing passed {max} pages (collector.max_pages)")));
+        }
+        Ok(())
+    }
+
+    /// Stops a listing whose pages keep bringing only items it has already seen.
+    fn check_progress(&mut self, url: &str, items: &[serde_json::Value]) -> Result<(), GhError> {
+        let ids: std::collections::HashSet<i64> = items.iter().filter_map(item_id).collect();
+        let fresh = ids.iter().any(|id| !self.recent.iter().any(|page| page.contains(id)));
+        if !ids.is_empty() && !fresh {
+            self.stale += 1;
+            if self.stale >= STALE_PAGES {
+                let problem = format!("{STALE_PAGES} pages in a row brought only items already seen in this listing");
+                return Err(GhError::Runaway { url: url.to_owned(), problem });
+            }
+        } else {
+            self.stale = 0;
+        }
+        self.recent.push_back(ids);
+        if self.recent.len() > RECENT_PAGES {
+            self.recent.pop_front();
+        }
+        Ok(())
+    }
+
+    /// Decodes a page item by item, quarantining what does not decode.
+    async fn decode(&mut self, values: Vec<serde_json::Value>) -> Result<Vec<T>, SyncError> {
+        if self.quarantined.is_none() {
+            let keys = db::quarantine::keys(&self.c.db.pool, &self.scope, &self.resource).await?;
+            self.quarantined = Some(keys.into_iter().collect());
+        }
+        let mut items = Vec::with_capacity(values.len());
+        self.raw.clear();
+        for value in values {
+            match T::deserialize(&value) {
+                Ok(item) => {
+                    let key = item_key(&value);
+                    if self.quarantined.as_mut().is_some_and(|q| q.remove(&key)) {
+                        db::quarantine::remove(&self.c.db.pool, &self.scope, &self.resource, &key).await?;
+                    }
+                    items.push(item);
+                    self.raw.push(value);
+                }
+                Err(e) => {
+                    let reason = format!("could not be read: {e}");
+                    self.c.quarantine(&self.scope, &self.resource, &value, &reason).await?;
+                }
+            }
+        }
+        Ok(items)
+    }
+}
+
+/// An item's GitHub `id`, when it has a numeric one.
+fn item_id(value: &serde_json::Value) -> Option<i64> {
+    value.get("id").and_then(serde_json::Value::as_i64)
+}
+
+/// The key an item is quarantined under: its id, else a hash of its JSON.
+pub fn item_key(value: &serde_json::Value) -> String {
+    match item_id(value) {
+        Some(id) => id.to_string(),
+        None => {
+            use sha2::{Digest, Sha256};
+            let digest = Sha256::digest(value.to_string().as_bytes());
+            let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+            format!("sha256:{hex}")
+        }
     }
 }
 
@@ -147,75 +251,9 @@ impl Collector {
         &self.db
     }
 
-    /// Runs one collection over every tracked repository (or `opts.only_repo`).
-    pub async fn run(&self, opts: &RunOptions) -> anyhow::Result<CollectSummary> {
-        let started = Instant::now();
-        let before = self.client.counters();
-        self.seen_accounts.lock().expect("account cache").clear();
-        runs::close_interrupted_runs(&self.db.pool).await?;
-        let run_id = runs::start_run(&self.db.pool, &opts.trigger, now()).await?;
-        self.refresh_bot_flags().await?;
-
-        let (targets, failed_sources) = repo::resolve_targets(self, run_id, opts.only_repo.as_deref()).await?;
-        let progress = Progress::new(targets.len() as u64, opts.show_progress);
-        let mut summary = CollectSummary { repos: targets.len() as u64, ..Default::default() };
-        let mut fatal: Option<String> = None;
-        for (source, e) in &failed_sources {
-            summary.failed_repos.push(source.clone());
-            if matches!(&e, SyncError::GitHub(g) if g.is_fatal()) {
-                fatal = Some(e.to_string());
-            }
-        }
-        for target in &targets {
-            progress.start_repo(&target.name);
-            if let Some(reason) = &fatal {
-                repo::record_failure(self, &target.name, "unauthorized", reason).await?;
-                summary.failed_repos.push(target.name.clone());
-                continue;
-            }
-            match repo::sync_repository(self, run_id, target, &progress).await {
-                Ok(items) => summary.items_written += items,
-                Err(e) => {
-                    let condition = repo::condition_of(&e);
-                    tracing::error!(repo = %target.name, error = %e, "repository sync failed");
-                    repo::record_failure(self, &target.name, condition, &e.to_string()).await?;
-                    summary.failed_repos.push(target.name.clone());
-                    if matches!(&e, SyncError::GitHub(g) if g.is_fatal()) {
-                        fatal = Some(e.to_string());
-                    }
-                }
-            }
-            progress.finish_repo();
-        }
-        progress.finish();
-
-        let used = self.client.counters() - before;
-        summary.requests = used.requests;
-        summary.not_modified = used.not_modified;
-        summary.seconds = started.elapsed().as_secs_f64();
-        let status = match (summary.failed_repos.len(), fatal.is_some()) {
-            (0, _) => "ok",
-            (_, true) => "failed",
-            (n, _) if n >= targets.len() => "failed",
-            _ => "partial",
-        };
-        let error = (!summary.failed_repos.is_empty())
-            .then(|| fatal.clone().unwrap_or_else(|| format!("failed: {}", summary.failed_repos.join(", "))));
-        let totals = runs::RunTotals {
-            status,
-            repos: summary.repos as i64,
-            requests: summary.requests as i64,
-            not_modified: summary.not_modified as i64,
-            items_written: summary.items_written as i64,
-            error: error.as_deref(),
-        };
-        runs::finish_run(&self.db.pool, run_id, &totals, now()).await?;
-        Ok(summary)
-    }
-
     /// Re-applies `[people]` bot rules to stored accounts; if any flag changed, first responses
     /// are recomputed everywhere on this run.
-    async fn refresh_bot_flags(&self) -> sqlx::Result<()> {
+    pub(crate) async fn refresh_bot_flags(&self) -> sqlx::Result<()> {
         let mut changed = 0;
         for account in db::accounts::list_accounts(&self.db.pool).await? {
             let is_bot = self.config.people.is_bot(&account.login, &account.kind);
@@ -265,16 +303,44 @@ impl Collector {
         Ok(())
     }
 
-    /// A cursor over a paginated listing starting at `first` (conditional on `etag`).
-    pub(crate) fn pages<T: DeserializeOwned>(&self, first: &str, etag: Option<&str>) -> Pages<'_, T> {
+    /// A cursor over the listing at `first` (conditional on `etag`) for step `resource` of
+    /// `scope`, which its quarantined items are recorded under.
+    pub(crate) fn pages<T: DeserializeOwned>(
+        &self,
+        scope: &str,
+        resource: &str,
+        first: &str,
+        etag: Option<&str>,
+    ) -> Pages<'_, T> {
         Pages {
-            client: &self.client,
+            c: self,
+            scope: scope.to_owned(),
+            resource: resource.to_owned(),
             next: Some(first.to_owned()),
             etag: etag.map(str::to_owned),
-            started: false,
+            pages: 0,
+            visited: std::collections::HashSet::new(),
+            recent: std::collections::VecDeque::new(),
+            stale: 0,
+            quarantined: None,
+            raw: Vec::new(),
             outcome: Walk::Done { etag: None },
             _items: std::marker::PhantomData,
         }
+    }
+
+    /// Quarantines one item of step `resource` with the reason: stored raw, counted in the run,
+    /// listed on `/status`, never dropped silently.
+    pub(crate) async fn quarantine(
+        &self,
+        scope: &str,
+        resource: &str,
+        raw: &serde_json::Value,
+        reason: &str,
+    ) -> sqlx::Result<()> {
+        let key = item_key(raw);
+        tracing::warn!(scope, resource, item = %key, "{reason}; the item is quarantined (see /status)");
+        db::quarantine::upsert(&self.db.pool, scope, resource, &key, reason, &raw.to_string(), now()).await
     }
 
     /// Runs one step, recording its requests, items and outcome under the run.

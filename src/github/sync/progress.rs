@@ -7,6 +7,7 @@ use std::sync::Mutex;
 pub struct Progress {
     bar: ProgressBar,
     repo: Mutex<String>,
+    step: Mutex<String>,
 }
 
 impl Progress {
@@ -19,7 +20,7 @@ impl Progress {
             .unwrap_or_else(|_| ProgressStyle::default_bar());
         bar.set_style(style);
         bar.enable_steady_tick(std::time::Duration::from_millis(200));
-        Progress { bar, repo: Mutex::default() }
+        Progress { bar, repo: Mutex::default(), step: Mutex::default() }
     }
 
     pub fn start_repo(&self, name: &str) {
@@ -28,8 +29,20 @@ impl Progress {
     }
 
     pub fn step(&self, what: &str) {
+        *self.step.lock().expect("progress lock") = what.to_owned();
         let repo = self.repo.lock().expect("progress lock").clone();
         self.bar.set_message(format!("{repo}: {what}"));
+    }
+
+    /// Shows a wait (for the rate limit) after the current step; an empty `note` clears it.
+    pub fn waiting(&self, note: &str) {
+        let repo = self.repo.lock().expect("progress lock").clone();
+        let step = self.step.lock().expect("progress lock").clone();
+        if note.is_empty() {
+            self.bar.set_message(format!("{repo}: {step}"));
+        } else {
+            self.bar.set_message(format!("{repo}: {step}, {note}"));
+        }
     }
 
     pub fn finish_repo(&self) {

@@ -77,10 +77,10 @@ async fn expand_owner(c: &Collector, run_id: i64, owner: &str) -> Result<Vec<Str
     let mut new_etag = None;
     let walked = c
         .step(run_id, &scope, "repos", async {
-            let mut walk = list_owner(c, &org_path, state.etag.as_deref(), &mut names).await;
+            let mut walk = list_owner(c, &scope, &org_path, state.etag.as_deref(), &mut names).await;
             if matches!(walk, Err(SyncError::GitHub(GhError::NotFound { .. }))) {
                 let user_path = format!("/users/{owner}/repos?type=owner&sort=updated&direction=desc&per_page=100");
-                walk = list_owner(c, &user_path, state.etag.as_deref(), &mut names).await;
+                walk = list_owner(c, &scope, &user_path, state.etag.as_deref(), &mut names).await;
             }
             match walk? {
                 Walk::NotModified => Ok((StepStatus::NotModified, 0)),
@@ -101,10 +101,16 @@ async fn expand_owner(c: &Collector, run_id: i64, owner: &str) -> Result<Vec<Str
     Ok(names)
 }
 
-async fn list_owner(c: &Collector, path: &str, etag: Option<&str>, names: &mut Vec<String>) -> Result<Walk, SyncError> {
+async fn list_owner(
+    c: &Collector,
+    scope: &str,
+    path: &str,
+    etag: Option<&str>,
+    names: &mut Vec<String>,
+) -> Result<Walk, SyncError> {
     names.clear();
     let s = &c.config.sources;
-    let mut pages = c.pages::<wire::Repository>(path, etag);
+    let mut pages = c.pages::<wire::Repository>(scope, "repos", path, etag);
     while let Some(page) = pages.next().await? {
         for r in page {
             let wanted = (s.include_forks || !r.fork)
@@ -187,6 +193,13 @@ async fn metadata(c: &Collector, run_id: i64, target: &Target) -> Result<Option<
             Fetched::Pending => Ok((StepStatus::Pending, 0)),
             Fetched::Fresh { value, etag, .. } => {
                 if value.private && !c.config.sources.include_private {
+                    // It became private (or always was): nothing of it may stay.
+                    let mut tx = c.db.begin_write().await?;
+                    if let Some(known) = db::repos::find_repository_by_name(&mut *tx, scope).await? {
+                        db::repos::purge_repository(&mut tx, known.id, scope).await?;
+                    }
+                    db::repos::purge_repository(&mut tx, value.id, scope).await?;
+                    tx.commit().await?;
                     return Ok((StepStatus::Skipped, 0));
                 }
                 let mut tx = c.db.begin_write().await?;
@@ -205,8 +218,7 @@ async fn metadata(c: &Collector, run_id: i64, target: &Target) -> Result<Option<
     })
     .await?;
     if handle.is_none() {
-        let message = "private repository skipped: set sources.include_private = true to collect it";
-        record_failure(c, scope, "skipped", message).await?;
+        record_failure(c, scope, "skipped", PRIVATE_REMOVED).await?;
     }
     Ok(handle)
 }
@@ -222,14 +234,19 @@ async fn known_repository(c: &Collector, scope: &str) -> sqlx::Result<Option<(i6
 }
 
 /// The status-page condition for a failed repository.
-pub fn condition_of(e: &SyncError) -> &'static str {
+pub fn condition_of(e: &GhError) -> &'static str {
     match e {
-        SyncError::GitHub(GhError::Unauthorized { .. }) => "unauthorized",
-        SyncError::GitHub(GhError::Unreachable { .. }) => "unreachable",
-        SyncError::GitHub(GhError::NotFound { .. }) => "not_found",
+        GhError::Unauthorized { .. } => "unauthorized",
+        GhError::Unreachable { .. } => "unreachable",
+        GhError::NotFound { .. } => "not_found",
+        GhError::QuotaExhausted { .. } => "pending",
         _ => "failed",
     }
 }
+
+/// What `/status` says of a private repository while `include_private` is off.
+pub const PRIVATE_REMOVED: &str =
+    "private repository removed: its data was deleted; set sources.include_private = true to collect it";
 
 pub async fn record_failure(c: &Collector, name: &str, condition: &str, message: &str) -> sqlx::Result<()> {
     let outcome = RepoOutcome { condition, message: Some(message), repo_id: None, at: now() };

@@ -21,7 +21,7 @@ pub async fn sync_reviews(c: &Collector, scope: &str, repo: &RepoHandle) -> Resu
         let ids: Vec<String> = batch.iter().map(|p| p.node_id.clone()).collect();
         let data: PullNodes = c.client.graphql(graphql::PULL_REQUESTS_QUERY, serde_json::json!({ "ids": ids })).await?;
         for node in data.nodes.iter().flatten().filter(|n| n.typename == "PullRequest") {
-            written += store_pull(c, repo, node).await?;
+            written += store_pull(c, scope, repo, node).await?;
         }
         // The batch is stored: the watermark may move past it (the list is oldest-change first).
         let high = batch.iter().map(|p| p.updated_at).max();
@@ -30,11 +30,11 @@ pub async fn sync_reviews(c: &Collector, scope: &str, repo: &RepoHandle) -> Resu
     Ok((StepStatus::Ok, written))
 }
 
-async fn store_pull(c: &Collector, repo: &RepoHandle, node: &PullNode) -> Result<u64, SyncError> {
+async fn store_pull(c: &Collector, scope: &str, repo: &RepoHandle, node: &PullNode) -> Result<u64, SyncError> {
     let Some(number) = node.number else { return Ok(0) };
     let reviews = node.reviews.as_ref();
     let needs_rest = reviews.is_some_and(|r| r.page_info.has_next_page);
-    let rest_reviews = if needs_rest { rest_reviews(c, repo, number).await? } else { Vec::new() };
+    let rest_reviews = if needs_rest { rest_reviews(c, scope, repo, number).await? } else { Vec::new() };
 
     let mut tx = c.db.begin_write().await?;
     let mut written = 0;
@@ -77,10 +77,15 @@ async fn store_pull(c: &Collector, repo: &RepoHandle, node: &PullNode) -> Result
     Ok(written)
 }
 
-async fn rest_reviews(c: &Collector, repo: &RepoHandle, number: i64) -> Result<Vec<wire::Review>, SyncError> {
+async fn rest_reviews(
+    c: &Collector,
+    scope: &str,
+    repo: &RepoHandle,
+    number: i64,
+) -> Result<Vec<wire::Review>, SyncError> {
     let path = format!("/repos/{}/pulls/{number}/reviews?per_page=100", repo.api_name);
     let mut all = Vec::new();
-    let mut pages = c.pages::<wire::Review>(&path, None);
+    let mut pages = c.pages::<wire::Review>(scope, "reviews", &path, None);
     while let Some(page) = pages.next().await? {
         all.extend(page);
     }
