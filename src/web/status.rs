@@ -15,6 +15,8 @@ use crate::{
     app::AppState,
     db::{
         self,
+        lease::LeaseRow,
+        quarantine::QuarantinedRow,
         repos::TrackedRepoRow,
         runs::{RunResourceRow, RunRow},
     },
@@ -34,7 +36,14 @@ struct StatusData {
     selected: Option<RunRow>,
     resources: Vec<RunResourceRow>,
     next_sync: Option<i64>,
+    /// The collector running now, if any.
+    lease: Option<LeaseRow>,
+    quarantined: Vec<QuarantinedRow>,
+    quarantined_total: i64,
 }
+
+/// Quarantined items listed on the page (the JSON lists as many).
+const QUARANTINE_SHOWN: i64 = 100;
 
 async fn load(state: &AppState, run: Option<i64>) -> Result<StatusData, WebError> {
     let pool = &state.db.pool;
@@ -54,7 +63,10 @@ async fn load(state: &AppState, run: Option<i64>) -> Result<StatusData, WebError
         None => Vec::new(),
     };
     let next_sync = state.config.collector.schedule().upcoming(Utc).next().map(|t| t.timestamp());
-    Ok(StatusData { tracked, runs, selected, resources, next_sync })
+    let lease = db::lease::current(pool).await?;
+    let quarantined = db::quarantine::list_recent(pool, QUARANTINE_SHOWN).await?;
+    let quarantined_total = db::quarantine::count_all(pool).await?;
+    Ok(StatusData { tracked, runs, selected, resources, next_sync, lease, quarantined, quarantined_total })
 }
 
 pub struct TrackedView {
@@ -67,6 +79,15 @@ pub struct RunView {
     pub row: RunRow,
     pub started: String,
     pub took: String,
+    /// "waiting for the rate limit until …" while the run waits.
+    pub waiting: Option<String>,
+}
+
+pub struct QuarantineView {
+    pub row: QuarantinedRow,
+    pub seen: String,
+    /// The raw JSON, cut for the page (the API has it whole, up to 64 KiB).
+    pub excerpt: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -77,6 +98,9 @@ pub struct StatusPage {
     pub runs: Vec<RunView>,
     pub selected: Option<RunView>,
     pub resources: Vec<RunResourceRow>,
+    pub running: Option<String>,
+    pub quarantined: Vec<QuarantineView>,
+    pub quarantined_total: i64,
 }
 
 fn run_view(row: RunRow) -> RunView {
@@ -84,7 +108,11 @@ fn run_view(row: RunRow) -> RunView {
         Some(end) => format::duration(end - row.started_at),
         None => "running".to_owned(),
     };
-    RunView { started: format::datetime(Some(row.started_at)), took, row }
+    let waiting = row
+        .waiting_until
+        .filter(|_| row.finished_at.is_none())
+        .map(|t| format!("waiting for the rate limit until {}", format::datetime(Some(t))));
+    RunView { started: format::datetime(Some(row.started_at)), took, waiting, row }
 }
 
 pub async fn page(state: Data<AppState>, query: Query<StatusQuery>) -> Result<StatusPage, WebError> {
@@ -99,12 +127,29 @@ pub async fn page(state: Data<AppState>, query: Query<StatusQuery>) -> Result<St
             row,
         })
         .collect();
+    let running = data.lease.map(|l| {
+        format!("pid {} on {}, since {}", l.pid, l.host, format::datetime(Some(l.started_at)))
+    });
+    let quarantined = data
+        .quarantined
+        .into_iter()
+        .map(|row| {
+            let mut excerpt: String = row.raw.chars().take(300).collect();
+            if excerpt.len() < row.raw.len() {
+                excerpt.push('…');
+            }
+            QuarantineView { seen: format::ago(Some(row.last_seen), now), excerpt, row }
+        })
+        .collect();
     Ok(StatusPage {
         next_sync: format::datetime(data.next_sync),
         tracked,
         runs: data.runs.into_iter().map(run_view).collect(),
         selected: data.selected.map(run_view),
         resources: data.resources,
+        running,
+        quarantined,
+        quarantined_total: data.quarantined_total,
     })
 }
 
@@ -116,6 +161,9 @@ pub async fn json(state: Data<AppState>, query: Query<StatusQuery>) -> HttpRespo
             "runs": d.runs,
             "selected_run": d.selected.map(|r| r.id),
             "resources": d.resources,
+            "running": d.lease.map(|l| serde_json::json!({ "pid": l.pid, "host": l.host, "started_at": l.started_at, "heartbeat_at": l.heartbeat_at })),
+            "quarantined_total": d.quarantined_total,
+            "quarantined": d.quarantined,
         })),
         Err(e) => json_error(&e),
     }
