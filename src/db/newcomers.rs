@@ -112,16 +112,21 @@ pub async fn delete_timelines(tx: &mut sqlx::SqliteConnection, issue_ids: &[i64]
     Ok(())
 }
 
-/// Issues (not pull requests) updated at or after `since`, open or closed: the newcomer pass
-/// fetches the open newcomer-labelled ones and forgets the timelines of the rest.
+/// Issues (not pull requests) updated at or after `since`, open or closed, and those whose stored
+/// timeline links a pull request of the repository that changed since (merged, closed, reopened:
+/// GitHub does not bump the issue for that): the newcomer pass fetches the open
+/// newcomer-labelled ones and forgets the timelines of the rest.
 pub async fn list_issues_updated_since<'e>(
     ex: impl SqliteExecutor<'e>,
     repo_id: i64,
     since: i64,
 ) -> sqlx::Result<Vec<LabelledIssueRow>> {
     sqlx::query_as(
-        "SELECT id, node_id, labels, updated_at, state = 'open' AS open FROM issues
-         WHERE repo_id = ? AND is_pull_request = 0 AND updated_at >= ?
+        "SELECT id, node_id, labels, updated_at, state = 'open' AS open FROM issues i
+         WHERE repo_id = ?1 AND is_pull_request = 0 AND (updated_at >= ?2 OR EXISTS (
+             SELECT 1 FROM issue_timeline t
+             JOIN issues p ON p.repo_id = ?1 AND p.number = t.pr_number AND p.is_pull_request = 1
+             WHERE t.issue_id = i.id AND p.updated_at >= ?2))
          ORDER BY updated_at, id",
     )
     .bind(repo_id)

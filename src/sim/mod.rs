@@ -300,6 +300,12 @@ impl SimServer {
         self.shared.claim_issue(repo, number, login)
     }
 
+    /// Closes (unmerged) the open pull request linked to issue `issue` of `repo`, leaving the
+    /// issue untouched; the pull request's number, if there was one.
+    pub fn close_linked_pull(&self, repo: &str, issue: u64) -> Option<u64> {
+        self.shared.close_linked_pull(repo, issue)
+    }
+
     /// Open newcomer-labelled issues of `repo` nobody has claimed (no claim comment, no
     /// assignee, no linked pull request), by number.
     pub fn newcomer_issues(&self, repo: &str) -> Vec<u64> {

@@ -45,7 +45,9 @@ impl Claims {
                 *entry = (c.author, c.created);
             }
         }
-        let linked = repo.items.iter().filter_map(|i| Some(i.pull.as_ref()?.link?.issue)).collect();
+        // Only an open pull request holds an issue; a closed one releases it.
+        let linked =
+            repo.items.iter().filter(|i| i.is_open()).filter_map(|i| Some(i.pull.as_ref()?.link?.issue)).collect();
         Claims { latest, linked }
     }
 
@@ -93,6 +95,25 @@ pub fn claim_issue(world: &mut World, repo: &str, number: u64, login: &str) -> b
     let repo = &mut world.repos[r];
     repo.views = Views::build(repo);
     true
+}
+
+/// Closes, without merging, the open pull request linked to open issue `number` now; the issue
+/// itself is left alone (GitHub does not bump it either). Returns the pull request's number.
+pub fn close_linked_pull(world: &mut World, repo: &str, number: u64) -> Option<u64> {
+    let r = world.repo_index(repo.strip_prefix("upkeep-sim/").unwrap_or(repo))?;
+    let now = world.now;
+    let repo = &mut world.repos[r];
+    let target = u32::try_from(number).ok()?;
+    let p = repo.items.iter().position(|item| {
+        item.is_open()
+            && item.pull.as_ref().is_some_and(|p| p.merged.is_none() && p.link.is_some_and(|l| l.issue == target))
+    })?;
+    let item = &mut repo.items[p];
+    item.closed = Some(now);
+    item.touch(now);
+    let closed = u64::from(item.number);
+    repo.views = Views::build(repo);
+    Some(closed)
 }
 
 #[derive(Debug, Clone, Copy)]

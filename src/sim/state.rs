@@ -100,6 +100,10 @@ impl Shared {
         onboarding::claim_issue(&mut self.world_mut(), repo, number, login)
     }
 
+    pub fn close_linked_pull(&self, repo: &str, issue: u64) -> Option<u64> {
+        onboarding::close_linked_pull(&mut self.world_mut(), repo, issue)
+    }
+
     pub fn newcomer_issues(&self, repo: &str) -> Vec<u64> {
         onboarding::newcomer_issues(&self.world(), repo)
     }

@@ -127,9 +127,8 @@ pub async fn page(state: Data<AppState>, query: Query<StatusQuery>) -> Result<St
             row,
         })
         .collect();
-    let running = data.lease.map(|l| {
-        format!("pid {} on {}, since {}", l.pid, l.host, format::datetime(Some(l.started_at)))
-    });
+    let running =
+        data.lease.map(|l| format!("pid {} on {}, since {}", l.pid, l.host, format::datetime(Some(l.started_at))));
     let quarantined = data
         .quarantined
         .into_iter()

@@ -48,3 +48,47 @@ async fn an_issue_claimed_on_github_disappears_from_the_finder_after_the_next_sy
     assert_eq!(issue["claim"]["status"], "claimed", "{issue}");
     assert_eq!(issue["claim"]["login"], "eager-newcomer", "{issue}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_linked_pull_request_closed_on_github_releases_its_issue_after_the_next_sync() {
+    let mut opts = sim_options();
+    opts.epoch = chrono::Utc::now().timestamp();
+    let sim = start_sim(opts).await;
+    let store = Store::new().await;
+    let config = config_for(&sim.url(), &store.path());
+    let collector = store.collector_with(config.clone());
+    collect(&collector).await;
+    let app = spawn_app(config, store.db.clone()).await;
+
+    // Issues the finder holds back because an open pull request is linked to them.
+    let mut released = None;
+    for repo in ["comet", "atlas", "nebula", "orbit", "pulsar", "quasar"] {
+        let shown = finder(&app, &format!("repo=upkeep-sim/{repo}&claimed=show")).await;
+        let linked: Vec<i64> = shown["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["claim"]["status"] == "claimed" && i["claim"]["number"].is_i64())
+            .map(|i| i["number"].as_i64().unwrap())
+            .collect();
+        for number in linked {
+            let Some(pr) = sim.close_linked_pull(repo, number as u64) else { continue };
+            // Only the pull request changed on GitHub; the simulator now counts the issue as free.
+            if sim.newcomer_issues(repo).contains(&(number as u64)) {
+                released = Some((repo, number, pr));
+                break;
+            }
+        }
+        if released.is_some() {
+            break;
+        }
+    }
+    let (repo, number, pr) = released.expect("some newcomer issue is claimed only by a linked pull request");
+    let hidden = numbers(&finder(&app, &format!("repo=upkeep-sim/{repo}")).await);
+    assert!(!hidden.contains(&number), "#{number} is held back while PR #{pr} is open (stale view)");
+
+    let summary = collect(&collector).await;
+    assert!(summary.failed_repos.is_empty(), "{summary:?}");
+    let after = numbers(&finder(&app, &format!("repo=upkeep-sim/{repo}")).await);
+    assert!(after.contains(&number), "#{number} is offered again once PR #{pr} closed");
+}
