@@ -206,3 +206,25 @@ pub async fn purge_repository(tx: &mut crate::db::WriteTx, id: i64, full_name: &
 pub async fn list_private<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<(i64, String)>> {
     sqlx::query_as("SELECT id, full_name FROM repositories WHERE is_private = 1 ORDER BY full_name").fetch_all(ex).await
 }
+
+/// Keeps a repository whose data was deleted on `/status` with why: source `removed`, no
+/// repository row, never a sync target.
+pub async fn mark_removed<'e>(
+    ex: impl SqliteExecutor<'e>,
+    full_name: &str,
+    message: &str,
+    at: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO tracked_repos (full_name, repo_id, source, condition, message, last_attempt_at)
+         VALUES (?, NULL, 'removed', 'skipped', ?, ?)
+         ON CONFLICT (full_name) DO UPDATE SET repo_id = NULL, source = 'removed', condition = 'skipped',
+             message = excluded.message, last_attempt_at = excluded.last_attempt_at",
+    )
+    .bind(full_name)
+    .bind(message)
+    .bind(at)
+    .execute(ex)
+    .await?;
+    Ok(())
+}

@@ -83,6 +83,7 @@ fn skeleton(ix: usize, spec: &'static RepoSpec, people: &People, epoch: Ts) -> R
         spec,
         created: epoch - spec.age_days * DAY,
         archived: spec.archived,
+        private: false,
         deleted: false,
         maintainers,
         ci: spec.ci_bot.then_some(people.ci),

@@ -300,6 +300,11 @@ impl SimServer {
         self.shared.claim_issue(repo, number, login)
     }
 
+    /// Makes a repository private (or public again), as its owner can on GitHub.
+    pub fn set_private(&self, name: &str, private: bool) {
+        self.shared.set_private(name, private);
+    }
+
     /// Closes (unmerged) the open pull request linked to issue `issue` of `repo`, leaving the
     /// issue untouched; the pull request's number, if there was one.
     pub fn close_linked_pull(&self, repo: &str, issue: u64) -> Option<u64> {

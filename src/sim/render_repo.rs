@@ -202,7 +202,7 @@ impl Serialize for RepoJson<'_> {
         m.serialize_entry("name", &repo.name)?;
         m.serialize_entry("full_name", &full_name)?;
         m.serialize_entry("owner", &ctx.user(self.fork_owner.unwrap_or(0)))?;
-        m.serialize_entry("private", &false)?;
+        m.serialize_entry("private", &repo.private)?;
         m.serialize_entry("html_url", &web)?;
         m.serialize_entry("description", repo.spec.description)?;
         m.serialize_entry("fork", &self.fork_owner.is_some())?;

@@ -42,7 +42,12 @@ pub fn org_repos(req: &Request, login: &str) -> Handled {
     let default_dir = if sort == "full_name" { Direction::Asc } else { Direction::Desc };
     let (dir, page) = (params::direction(q, "Repository", default_dir)?, params::page(q, "Repository")?);
     let repos = &req.ctx.world.repos;
-    let listed = |r: &Repo| !r.deleted && !matches!(kind, "private" | "forks");
+    let listed = |r: &Repo| match kind {
+        "forks" => false,
+        "private" => !r.deleted && r.private,
+        "public" => !r.deleted && !r.private,
+        _ => !r.deleted,
+    };
     let mut order: Vec<u32> = (0..repos.len() as u32).filter(|i| listed(&repos[*i as usize])).collect();
     order.sort_by(|a, b| {
         let (a, b) = (&repos[*a as usize], &repos[*b as usize]);

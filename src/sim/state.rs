@@ -118,6 +118,13 @@ impl Shared {
         world.renamed.insert(from.to_owned(), id);
     }
 
+    pub fn set_private(&self, name: &str, private: bool) {
+        let mut world = self.world_mut();
+        if let Some(ix) = world.repo_index(name) {
+            world.repos[ix].private = private;
+        }
+    }
+
     pub fn delete_repo(&self, name: &str) {
         let mut world = self.world_mut();
         if let Some(ix) = world.repo_index(name) {

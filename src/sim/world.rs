@@ -275,6 +275,9 @@ pub struct Repo {
     pub created: Ts,
     pub archived: bool,
     pub deleted: bool,
+    /// Made private (`SimServer::set_private`): shown as `private`, listed only for `type=all`
+    /// or `private`.
+    pub private: bool,
     /// `(user, association)`; the first is the lead maintainer.
     pub maintainers: Vec<(u32, Assoc)>,
     /// The CI account (`upkeep-ci`) where it runs: a collaborator, though really a bot.

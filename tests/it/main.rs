@@ -17,6 +17,7 @@ mod hostile_collect;
 mod newcomers;
 mod newcomers_e2e;
 mod print;
+mod private_data;
 mod replay;
 mod report_seed;
 mod reports;

@@ -95,10 +95,44 @@ async fn expand_owner(c: &Collector, run_id: i64, owner: &str) -> Result<Vec<Str
     if walked.0 == StepStatus::NotModified {
         return Ok(db::repos::list_repositories_of_source(&c.db.pool, &scope).await?);
     }
+    let hidden = forget_hidden(c, &scope, &names).await?;
     db::repos::untrack_missing(&c.db.pool, &scope, &names).await?;
+    for name in hidden {
+        db::repos::mark_removed(&c.db.pool, &name, PRIVATE_REMOVED, now()).await?;
+    }
     // Only now is the listing fully stored: keep its ETag for next time.
     sync_state::save_sync_state(&c.db.pool, &scope, &resource, None, new_etag.as_deref(), now()).await?;
     Ok(names)
+}
+
+/// Repositories that left an owner's listing may have turned private: asked once each, a
+/// private one (with `include_private` off) or one that answers 404 (deleted, or private and out
+/// of the token's sight) has its data deleted before it stops being tracked. Public ones that
+/// left (archived, now a fork, transferred) keep their data, as before.
+async fn forget_hidden(c: &Collector, scope: &str, names: &[String]) -> Result<Vec<String>, SyncError> {
+    let mut forgotten = Vec::new();
+    let before = db::repos::list_repositories_of_source(&c.db.pool, scope).await?;
+    for name in before.iter().filter(|n| !names.iter().any(|m| m.eq_ignore_ascii_case(n))) {
+        let Some(known) = db::repos::find_repository_by_name(&c.db.pool, name).await? else { continue };
+        let hidden = match c.client.get::<wire::Repository>(&format!("/repos/{name}"), None).await {
+            Ok(Fetched::Fresh { value, .. }) => value.private && !c.config.sources.include_private,
+            Err(GhError::NotFound { .. }) => true,
+            Ok(_) => false,
+            Err(e) if e.is_fatal() => return Err(e.into()),
+            Err(e) => {
+                tracing::warn!(repo = %name, error = %e, "could not check a repository that left {scope}");
+                false
+            }
+        };
+        if hidden {
+            let mut tx = c.db.begin_write().await?;
+            db::repos::purge_repository(&mut tx, known.id, name).await?;
+            tx.commit().await?;
+            tracing::warn!(repo = %name, "left {scope} and is private or gone: its data was deleted");
+            forgotten.push(name.clone());
+        }
+    }
+    Ok(forgotten)
 }
 
 async fn list_owner(
@@ -245,8 +279,8 @@ pub fn condition_of(e: &GhError) -> &'static str {
 }
 
 /// What `/status` says of a private repository while `include_private` is off.
-pub const PRIVATE_REMOVED: &str =
-    "private repository removed: its data was deleted; set sources.include_private = true to collect it";
+pub const PRIVATE_REMOVED: &str = "private repository removed (or no longer visible): its data was deleted; \
+     set sources.include_private = true to collect private repositories";
 
 pub async fn record_failure(c: &Collector, name: &str, condition: &str, message: &str) -> sqlx::Result<()> {
     let outcome = RepoOutcome { condition, message: Some(message), repo_id: None, at: now() };

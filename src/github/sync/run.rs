@@ -337,13 +337,7 @@ impl Collector {
         for (id, full_name) in db::repos::list_private(&self.db.pool).await? {
             let mut tx = self.db.begin_write().await?;
             db::repos::purge_repository(&mut tx, id, &full_name).await?;
-            let outcome = db::repos::RepoOutcome {
-                condition: "skipped",
-                message: Some(repo::PRIVATE_REMOVED),
-                repo_id: None,
-                at: now(),
-            };
-            db::repos::record_repo_outcome(&mut *tx, &full_name, &outcome).await?;
+            db::repos::mark_removed(&mut *tx, &full_name, repo::PRIVATE_REMOVED, now()).await?;
             tx.commit().await?;
             tracing::warn!(repo = %full_name, "{}", repo::PRIVATE_REMOVED);
         }
