@@ -169,7 +169,7 @@ async fn collect(config: Config, repo: Option<RepoName>, json: bool, timeout: Op
     };
     let db = match Db::open_with(&path, 2).await {
         Ok(db) => db,
-        Err(e) => return fail(exit::DATABASE, database_message(&path, &format!("{e:#}"))),
+        Err(e) => return fail(exit::DATABASE, format!("{e}. {DATABASE_HINT}")),
     };
     let collector = match Collector::from_config(config.clone(), db) {
         Ok(c) => c,
@@ -200,13 +200,13 @@ async fn collect(config: Config, repo: Option<RepoName>, json: bool, timeout: Op
     }))
 }
 
-/// A database problem, naming the file once, with what to do.
+/// What to do about a database that cannot be used.
+const DATABASE_HINT: &str = "Free disk space or fix its permissions; if it is damaged, restore it from a backup, \
+                             or delete it and collect again";
+
+/// A database problem during a run, naming the file once, with what to do.
 fn database_message(path: &std::path::Path, cause: &str) -> String {
-    format!(
-        "cannot use the database {}: {cause}. Free disk space or fix its permissions; if it is damaged, \
-         restore it from a backup, or delete it and collect again",
-        path.display()
-    )
+    format!("cannot use the database {}: {cause}. {DATABASE_HINT}", path.display())
 }
 
 /// The last line of `collect`: how many repositories synced, and what is missing.
@@ -247,7 +247,7 @@ async fn digest(config: Config) -> anyhow::Result<ExitCode> {
     let db = match Db::open_with(&path, 1).await {
         Ok(db) => db,
         Err(e) => {
-            eprintln!("upkeep: {}", database_message(&path, &format!("{e:#}")));
+            eprintln!("upkeep: {e}. {DATABASE_HINT}");
             return Ok(ExitCode::from(exit::DATABASE));
         }
     };

@@ -70,11 +70,12 @@ impl Db {
             .max_connections(max_connections)
             .connect_with(options)
             .await
-            .with_context(|| format!("opening the database {}", path.display()))?;
+            // One message, naming the file once (sqlx's own error repeats its cause as a source).
+            .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", path.display()))?;
         sqlx::migrate!("./migrations")
             .run(&pool)
             .await
-            .with_context(|| format!("migrating the database {}", path.display()))?;
+            .map_err(|e| anyhow::anyhow!("cannot update the database {} to this version: {e}", path.display()))?;
         Ok(Db { pool })
     }
 

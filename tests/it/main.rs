@@ -8,6 +8,7 @@ mod collector;
 mod collector_faults;
 mod dashboards;
 mod demo;
+mod exit_codes;
 mod funding;
 mod funding_hostile;
 mod funding_pages;
