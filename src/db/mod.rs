@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod commits;
 pub mod dashboard;
 pub mod digest;
 pub mod funding;

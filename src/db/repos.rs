@@ -170,6 +170,7 @@ const REPO_TABLES: &[&str] = &[
     "review_comments",
     "releases",
     "contributor_weeks",
+    "commits",
     "repo_weeks",
     "person_weeks",
     "repo_people",

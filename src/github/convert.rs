@@ -122,6 +122,29 @@ pub fn release(repo_id: i64, r: &wire::Release) -> ReleaseRow {
     }
 }
 
+/// A commit as a row: linked to its GitHub account when GitHub links one, else to a hash of the
+/// author's e-mail (never the address itself). `None` without an author or committer date.
+pub fn commit(repo_id: i64, c: &wire::Commit) -> Option<crate::db::commits::CommitRow> {
+    use sha2::{Digest, Sha256};
+    let authored = c.commit.author.as_ref().and_then(|a| a.date);
+    let committed = c.commit.committer.as_ref().and_then(|p| p.date).or(authored)?;
+    let author_hash = match (&c.author, c.commit.author.as_ref().and_then(|a| a.email.as_deref())) {
+        (None, Some(email)) => {
+            let digest = Sha256::digest(email.trim().to_lowercase().as_bytes());
+            Some(digest.iter().map(|b| format!("{b:02x}")).collect())
+        }
+        _ => None,
+    };
+    Some(crate::db::commits::CommitRow {
+        repo_id,
+        sha: c.sha.clone(),
+        author_id: c.author.as_ref().map(|u| u.id),
+        author_hash,
+        authored_at: ts(authored.unwrap_or(committed)),
+        committed_at: ts(committed),
+    })
+}
+
 /// Weeks with no commits and no changed lines are not stored: GitHub lists every week since
 /// the repository's creation for every contributor.
 pub fn contributor_weeks(repo_id: i64, s: &wire::ContributorStats) -> Vec<ContributorWeekRow> {

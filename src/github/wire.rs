@@ -353,6 +353,33 @@ impl ContentFile {
     }
 }
 
+/// An item of `GET /repos/{o}/{r}/commits`: the commit, and the accounts GitHub links to it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Commit {
+    pub sha: String,
+    pub commit: CommitDetail,
+    /// The GitHub account of the author's e-mail; `null` when GitHub links none.
+    #[serde(default)]
+    pub author: Option<User>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CommitDetail {
+    #[serde(default)]
+    pub author: Option<GitPerson>,
+    #[serde(default)]
+    pub committer: Option<GitPerson>,
+}
+
+/// A git identity as a commit records it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GitPerson {
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub date: Option<DateTime<Utc>>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

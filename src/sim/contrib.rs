@@ -137,3 +137,79 @@ pub fn stats<'a>(ctx: &Ctx<'a>, repo: &Repo) -> Vec<StatsJson<'a>> {
         })
         .collect()
 }
+
+/// One commit of the default branch, derived like the weekly figures above (a repository's
+/// commits add up to exactly its `/stats/contributors` weeks).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Commit {
+    pub sha: String,
+    pub user: u32,
+    /// Authored and committed at (the same here), unix seconds.
+    pub at: Ts,
+    /// About one commit in ten carries an e-mail GitHub links to no account (`author: null`).
+    pub linked: bool,
+}
+
+/// Every commit of `repo`'s default branch, newest first (ties by sha), as `/commits` lists
+/// them. A week's commits fall within that week and never after the simulated now.
+pub fn commits(world: &World, repo: &Repo) -> Vec<Commit> {
+    let mut out = Vec::new();
+    for c in contributions(world, repo) {
+        for (week, (_, _, n)) in &c.weeks {
+            for i in 0..*n {
+                let h = mix(repo.id ^ (u64::from(c.user) << 20), (*week as u64) << 8 | i);
+                let at = (*week + (h % WEEK as u64) as Ts).min(world.now);
+                let sha: String = (0..5).map(|k| format!("{:08x}", mix(h, k) as u32)).collect();
+                out.push(Commit { sha, user: c.user, at, linked: h % 10 != 3 });
+            }
+        }
+    }
+    out.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.sha.cmp(&b.sha)));
+    out
+}
+
+/// An item of `/commits` (the `commit` shape, without `stats` and `files`).
+pub struct CommitJson<'a> {
+    pub ctx: Ctx<'a>,
+    pub repo: &'a Repo,
+    pub commit: &'a Commit,
+}
+
+impl Serialize for CommitJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let c = self.commit;
+        let user = self.ctx.world.user(c.user);
+        let date = chrono::DateTime::from_timestamp(c.at, 0).map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        let email = if c.linked {
+            format!("{}+{}@users.noreply.github.com", user.id, user.login)
+        } else {
+            format!("dev-{}@example.org", user.id)
+        };
+        let person = serde_json::json!({ "name": &*user.login, "email": email, "date": date });
+        let api = format!("{}/repos/upkeep-sim/{}", self.ctx.api, self.repo.name);
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("sha", &c.sha)?;
+        m.serialize_entry("node_id", &format!("C_sim{}", &c.sha[..12]))?;
+        m.serialize_entry(
+            "commit",
+            &serde_json::json!({
+                "author": person, "committer": person, "message": format!("Change {}", &c.sha[..7]),
+                "url": format!("{api}/git/commits/{}", c.sha), "comment_count": 0,
+                "tree": { "sha": &c.sha, "url": format!("{api}/git/trees/{}", c.sha) },
+                "verification": { "verified": false, "reason": "unsigned", "signature": null, "payload": null }
+            }),
+        )?;
+        m.serialize_entry("url", &format!("{api}/commits/{}", c.sha))?;
+        m.serialize_entry("html_url", &format!("https://github.com/upkeep-sim/{}/commit/{}", self.repo.name, c.sha))?;
+        m.serialize_entry("comments_url", &format!("{api}/commits/{}/comments", c.sha))?;
+        if c.linked {
+            m.serialize_entry("author", &self.ctx.user(c.user))?;
+            m.serialize_entry("committer", &self.ctx.user(c.user))?;
+        } else {
+            m.serialize_entry("author", &None::<()>)?;
+            m.serialize_entry("committer", &None::<()>)?;
+        }
+        m.serialize_entry("parents", &Vec::<()>::new())?;
+        m.end()
+    }
+}

@@ -70,6 +70,7 @@ pub fn repo(req: &Request, key: &RepoKey, part: RepoPart) -> Handled {
         RepoPart::Releases => rest_repo::releases(req, repo),
         RepoPart::StatsContributors => Ok(rest_repo::stats(req, repo)),
         RepoPart::Contributors => rest_repo::contributors(req, repo),
+        RepoPart::Commits => rest_repo::commits(req, repo),
         RepoPart::CommunityProfile => Ok(Answer::ok(&community::profile(&req.ctx, repo))),
         RepoPart::FundingJson => funding_json::contents(&req.ctx, repo).ok_or_else(Answer::not_found),
         RepoPart::FundingYml => funding_yml::contents(&req.ctx, repo).ok_or_else(Answer::not_found),

@@ -83,6 +83,29 @@ pub fn contributors(req: &Request, repo: &Repo) -> Handled {
     }))
 }
 
+/// `GET /repos/{o}/{r}/commits`: the default branch, newest first; `since`/`until` keep commits
+/// committed in `[since, until]`. `sha` may name only the default branch.
+pub fn commits(req: &Request, repo: &Repo) -> Handled {
+    let q = &req.query;
+    let page = params::page(q, "Commit")?;
+    let since = params::since(q, "Commit")?;
+    let until = match q.get("until") {
+        None | Some("") => None,
+        Some(t) => Some(super::util::parse_time(t).ok_or_else(|| Answer::invalid("Commit", "until"))?),
+    };
+    if q.get("sha").is_some_and(|b| !b.is_empty() && b != "main") {
+        return Err(Answer::not_found());
+    }
+    let all = contrib::commits(req.ctx.world, repo);
+    let kept = |c: &contrib::Commit| since.is_none_or(|s| c.at >= s) && until.is_none_or(|u| c.at <= u);
+    let order: Vec<u32> = (0..all.len() as u32).filter(|i| kept(&all[*i as usize])).collect();
+    Ok(req.page(&order, None, Direction::Asc, page, |i| contrib::CommitJson {
+        ctx: req.ctx,
+        repo,
+        commit: &all[i as usize],
+    }))
+}
+
 /// `GET /rate_limit` (free, as on GitHub).
 pub fn rate_limit(core: Snapshot, graphql: Snapshot) -> Answer {
     #[derive(serde::Serialize)]

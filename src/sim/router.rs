@@ -31,6 +31,8 @@ pub enum RepoPart {
     Releases,
     StatsContributors,
     Contributors,
+    /// `commits`: the default branch's history (`contrib::commits`).
+    Commits,
     CommunityProfile,
     /// `contents/funding.json` (`funding_json.rs`).
     FundingJson,
@@ -54,6 +56,7 @@ impl RepoPart {
             ["releases"] => RepoPart::Releases,
             ["stats", "contributors"] => RepoPart::StatsContributors,
             ["contributors"] => RepoPart::Contributors,
+            ["commits"] => RepoPart::Commits,
             ["community", "profile"] => RepoPart::CommunityProfile,
             ["contents", "funding.json"] => RepoPart::FundingJson,
             ["contents", ".github", "FUNDING.yml"] => RepoPart::FundingYml,
@@ -75,6 +78,7 @@ impl RepoPart {
             RepoPart::Releases => "/releases",
             RepoPart::StatsContributors => "/stats/contributors",
             RepoPart::Contributors => "/contributors",
+            RepoPart::Commits => "/commits",
             RepoPart::CommunityProfile => "/community/profile",
             RepoPart::FundingJson | RepoPart::FundingYml => "/contents/{path}",
         }

@@ -196,7 +196,7 @@ pub async fn collect(store: &Store, config: Config) -> CollectSummary {
 /// Answers for a repository's listings the recording does not cover: empty, as GitHub answers
 /// for a repository without them.
 pub fn empty_listings(replay: &Replay, repo: &str) {
-    for listing in ["issues/comments", "pulls/comments", "pulls", "releases", "stats/contributors"] {
+    for listing in ["issues/comments", "pulls/comments", "pulls", "releases", "commits"] {
         replay.on("GET", &format!("/repos/{repo}/{listing}"), Exchange::json(200, &json!([])));
     }
     replay.on(
@@ -281,7 +281,7 @@ async fn a_recorded_301_for_a_renamed_repository_is_followed_and_reported_as_mov
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn octocrabs_recorded_releases_pulls_review_comments_and_statistics_are_read() {
+async fn octocrabs_recorded_releases_pulls_review_comments_and_commits_are_read() {
     let replay = Replay::start().await;
     replay.octokit("get-repository.json");
     let repo = "octokit-fixture-org/hello-world";
@@ -300,7 +300,7 @@ async fn octocrabs_recorded_releases_pulls_review_comments_and_statistics_are_re
     replay.on("GET", &format!("/repos/{repo}/releases"), body("repos_releases_list.json"));
     replay.on("GET", &format!("/repos/{repo}/pulls"), body("pull_requests_list.json"));
     replay.on("GET", &format!("/repos/{repo}/pulls/comments"), body("get_pull_request_review_comments.json"));
-    replay.on("GET", &format!("/repos/{repo}/stats/contributors"), body("repo_stats_contributors.json"));
+    replay.on("GET", &format!("/repos/{repo}/commits"), body("repos_list_commits.json"));
     let store = Store::new().await;
     let summary = collect(&store, config(&replay, &store, repo)).await;
     assert!(summary.failed_repos.is_empty(), "{summary:?}\nunmatched: {:?}", replay.unmatched());
@@ -313,7 +313,11 @@ async fn octocrabs_recorded_releases_pulls_review_comments_and_statistics_are_re
     let tags: Vec<&str> = releases.iter().map(|(t, _)| t.as_str()).collect();
     assert_eq!(tags, ["v0.37.0", "v0.38.0"], "{releases:?}");
     assert_eq!(rows(&store, "SELECT pr_number, COALESCE(review_id, 0) FROM review_comments").await, vec![(1, 42)]);
-    assert_eq!(rows(&store, "SELECT week, commits FROM contributor_weeks").await, vec![(1_367_712_000, 10)]);
+    let commits: Vec<(String, Option<i64>, Option<String>)> =
+        sqlx::query_as("SELECT sha, author_id, author_hash FROM commits").fetch_all(&store.db.pool).await.unwrap();
+    assert_eq!(commits, vec![("24606b5f326a1356f031dd06431cfb0beddd475f".to_owned(), Some(8_143_842), None)]);
+    // Commit activity per account and week comes from the history, not /stats/contributors.
+    assert_eq!(rows(&store, "SELECT account_id, commits FROM contributor_weeks").await, vec![(8_143_842, 1)]);
     replay.stop().await;
 }
 

@@ -48,29 +48,17 @@ pub async fn sync_funding(
 ) -> Result<u64, SyncError> {
     let scope = target.name.as_str();
     progress.step("funding");
-    let mut items = tolerate(scope, c.step(run_id, scope, "funding", sponsors(c, scope, repo)).await)?;
-    items += tolerate(scope, c.step(run_id, scope, "sponsorable", sponsorables(c, scope, repo)).await)?;
+    let mut items = super::tolerate(scope, c.step(run_id, scope, "funding", sponsors(c, scope, repo)).await)?;
+    items += super::tolerate(scope, c.step(run_id, scope, "sponsorable", sponsorables(c, scope, repo)).await)?;
     progress.step("funding.json");
-    items += tolerate(scope, c.step(run_id, scope, "manifest", manifest(c, scope, repo)).await)?;
+    items += super::tolerate(scope, c.step(run_id, scope, "manifest", manifest(c, scope, repo)).await)?;
     progress.step("FUNDING.yml");
     let step = funding_yml::funding_yml(c, scope, repo);
-    items += tolerate(scope, c.step(run_id, scope, funding_yml::RESOURCE, step).await)?;
+    items += super::tolerate(scope, c.step(run_id, scope, funding_yml::RESOURCE, step).await)?;
     progress.step("open collective");
     let slug = collective_slug(c, scope, repo).await?;
-    items += tolerate(scope, c.step(run_id, scope, "open_collective", open_collective(c, scope, slug)).await)?;
+    items += super::tolerate(scope, c.step(run_id, scope, "open_collective", open_collective(c, scope, slug)).await)?;
     Ok(items)
-}
-
-/// A failed funding step costs the step, not the repository (already recorded by `step`).
-fn tolerate(scope: &str, result: Result<(StepStatus, u64), SyncError>) -> Result<u64, SyncError> {
-    match result {
-        Ok((_, items)) => Ok(items),
-        Err(SyncError::GitHub(e)) if !e.is_fatal() => {
-            tracing::warn!(repo = scope, error = %e, "funding step failed; keeping the last good data");
-            Ok(0)
-        }
-        Err(e) => Err(e),
-    }
 }
 
 /// How many maintainers of a repository have their Sponsors data fetched.

@@ -9,7 +9,8 @@
 //! 3–6. `issues`, `issue_comments`, `review_comments`, `pulls` ([`conversation`]);
 //! 7. `reviews`: GraphQL batches for pull requests changed since the last pass ([`reviews`]);
 //! 8. `derived`: first-response facts for changed items;
-//! 9. `releases` and `stats`, each conditional on its own ETag ([`extras`]), then `community`;
+//! 9. `releases` and `commits` (the default branch's history, [`commits`]), each conditional on its
+//!    own ETag ([`extras`]), then `community` (auxiliary: a failure fails only that step);
 //! 10. `rollups`: weekly and per-person rollups, rebuilt when anything was written ([`repo`]);
 //! 11. `funding`, `sponsorable`, `manifest`, `funding_yml`, `open_collective` ([`funding`],
 //!     [`funding_yml`]), after the rollups because `sponsorable` asks for the maintainers they
@@ -18,6 +19,7 @@
 //! Failure policy: a repository that fails is recorded and the run goes on with the next one;
 //! a 401 stops the run (every repository would fail the same way).
 
+pub mod commits;
 pub mod conversation;
 pub mod extras;
 pub mod funding;
@@ -404,6 +406,20 @@ impl Collector {
             error: None,
         };
         runs::record_run_resource(&self.db.pool, &row).await
+    }
+}
+
+/// An auxiliary step (funding sources, the community profile) that failed costs the step, not
+/// the repository: `step` already recorded it, the last good data stays and is shown stale, and
+/// the run's summary lists it under `failed_steps`. Fatal errors still stop the run.
+pub(crate) fn tolerate(scope: &str, result: Result<(StepStatus, u64), SyncError>) -> Result<u64, SyncError> {
+    match result {
+        Ok((_, items)) => Ok(items),
+        Err(SyncError::GitHub(e)) if !e.is_fatal() => {
+            tracing::warn!(repo = scope, error = %e, "auxiliary step failed; keeping the last good data");
+            Ok(0)
+        }
+        Err(e) => Err(e),
     }
 }
 

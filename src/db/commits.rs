@@ -1,0 +1,75 @@
+//! The default branch's commits (`migrations/…11_commits.sql`) and the weekly per-account
+//! counts rebuilt from them (`contributor_weeks`, which the rollups read).
+
+use sqlx::SqliteExecutor;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitRow {
+    pub repo_id: i64,
+    pub sha: String,
+    pub author_id: Option<i64>,
+    pub author_hash: Option<String>,
+    pub authored_at: i64,
+    pub committed_at: i64,
+}
+
+pub async fn upsert_commit<'e>(ex: impl SqliteExecutor<'e>, c: &CommitRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO commits (repo_id, sha, author_id, author_hash, authored_at, committed_at) VALUES (?,?,?,?,?,?)
+         ON CONFLICT (repo_id, sha) DO UPDATE SET author_id = excluded.author_id,
+             author_hash = excluded.author_hash, authored_at = excluded.authored_at,
+             committed_at = excluded.committed_at",
+    )
+    .bind(c.repo_id)
+    .bind(&c.sha)
+    .bind(c.author_id)
+    .bind(&c.author_hash)
+    .bind(c.authored_at)
+    .bind(c.committed_at)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Deletes the repository's commits committed at or after `since` that the listing just read
+/// did not contain (`seen`, a JSON array of shas): history rewritten by a force-push.
+pub async fn delete_unseen_since<'e>(
+    ex: impl SqliteExecutor<'e>,
+    repo_id: i64,
+    since: i64,
+    seen: &[String],
+) -> sqlx::Result<u64> {
+    let seen = serde_json::to_string(seen).unwrap_or_else(|_| "[]".to_owned());
+    let done = sqlx::query(
+        "DELETE FROM commits WHERE repo_id = ? AND committed_at >= ?
+           AND sha NOT IN (SELECT value FROM json_each(?))",
+    )
+    .bind(repo_id)
+    .bind(since)
+    .bind(seen)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Rebuilds `contributor_weeks` for the repository: commits per linked account and week
+/// (Sunday 00:00 UTC, as GitHub's statistics count them), by authored time.
+pub async fn rebuild_contributor_weeks(tx: &mut crate::db::WriteTx, repo_id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM contributor_weeks WHERE repo_id = ?").bind(repo_id).execute(&mut **tx).await?;
+    // 1970-01-01 was a Thursday: shift by 4 days so weeks start on Sunday.
+    sqlx::query(
+        "INSERT INTO contributor_weeks (repo_id, account_id, week, commits, additions, deletions)
+         SELECT repo_id, author_id, ((authored_at / 86400 + 4) / 7 * 7 - 4) * 86400 AS week, COUNT(*), 0, 0
+         FROM commits WHERE repo_id = ? AND author_id IS NOT NULL AND authored_at >= 0
+         GROUP BY repo_id, author_id, week",
+    )
+    .bind(repo_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// How many commits are stored for a repository.
+pub async fn count<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM commits WHERE repo_id = ?").bind(repo_id).fetch_one(ex).await
+}

@@ -1,0 +1,74 @@
+//! The default branch's history, incremental by date: the source of commit activity
+//! (`contributor_weeks`, then the rollups' commits per person and week).
+//!
+//! Cost: a conditional probe of the newest commit (`commits?per_page=1` with its ETag): `304`
+//! when nothing was pushed, so an unchanged re-sync is free. Otherwise the commits committed
+//! since the watermark (less [`OVERLAP_SECS`]) are listed, 100 a page: a first sync pays the
+//! history once, a later one `ceil(new / 100)` pages. Commits in that window that the listing no
+//! longer holds (a force-push rewrote them) are deleted, so an incremental sync stores what a
+//! fresh one would. The watermark and the probe's ETag move only after every page is stored.
+
+use super::{Collector, OVERLAP_SECS, StepStatus, SyncError, now, repo::RepoHandle};
+use crate::db::{self, sync_state};
+use crate::github::{Fetched, GhError, convert, wire};
+
+pub const RESOURCE: &str = "commits";
+
+pub async fn sync_commits(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
+    let state = sync_state::get_sync_state(&c.db.pool, scope, RESOURCE).await?;
+    let probe = format!("/repos/{}/commits?per_page=1", repo.api_name);
+    let probe_etag = match c.client.get::<Vec<serde_json::Value>>(&probe, state.etag.as_deref()).await {
+        Ok(Fetched::NotModified) => return Ok((StepStatus::NotModified, 0)),
+        Ok(Fetched::Pending) => return Ok((StepStatus::Pending, 0)),
+        Ok(Fetched::Fresh { etag, .. }) => etag,
+        // GitHub answers 409 Conflict for an empty repository: there is no history to store.
+        Err(GhError::Status { status: 409, .. }) => {
+            let mut tx = c.db.begin_write().await?;
+            db::commits::delete_unseen_since(&mut *tx, repo.repo_id, i64::MIN, &[]).await?;
+            db::commits::rebuild_contributor_weeks(&mut tx, repo.repo_id).await?;
+            sync_state::save_sync_state(&mut *tx, scope, RESOURCE, None, None, now()).await?;
+            tx.commit().await?;
+            return Ok((StepStatus::Ok, 0));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let since = state.watermark.map(|w| w - OVERLAP_SECS);
+    let since_param = since
+        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+        .map(|t| format!("&since={}", t.format("%Y-%m-%dT%H:%M:%SZ")))
+        .unwrap_or_default();
+    let path = format!("/repos/{}/commits?per_page=100{since_param}", repo.api_name);
+    let mut pages = c.pages::<wire::Commit>(scope, RESOURCE, &path, None);
+    let (mut written, mut watermark, mut seen) = (0u64, state.watermark, Vec::new());
+    while let Some(page) = pages.next().await? {
+        let mut tx = c.db.begin_write().await?;
+        c.write_accounts(&mut tx, c.fresh_accounts(page.iter().filter_map(|p| p.author.as_ref()))).await?;
+        let mut undated = Vec::new();
+        for (i, item) in page.iter().enumerate() {
+            match convert::commit(repo.repo_id, item) {
+                Some(row) => {
+                    watermark = watermark.max(Some(row.committed_at));
+                    db::commits::upsert_commit(&mut *tx, &row).await?;
+                    seen.push(row.sha);
+                    written += 1;
+                }
+                None => undated.push(i),
+            }
+        }
+        tx.commit().await?;
+        for i in undated {
+            if let Some(raw) = pages.raw(i) {
+                c.quarantine(scope, RESOURCE, raw, "the commit has neither an author nor a committer date").await?;
+            }
+        }
+    }
+    let mut tx = c.db.begin_write().await?;
+    let rewritten = db::commits::delete_unseen_since(&mut *tx, repo.repo_id, since.unwrap_or(i64::MIN), &seen).await?;
+    if rewritten > 0 {
+        tracing::info!(repo = scope, rewritten, "commits no longer on the default branch were removed");
+    }
+    db::commits::rebuild_contributor_weeks(&mut tx, repo.repo_id).await?;
+    sync_state::save_sync_state(&mut *tx, scope, RESOURCE, watermark, probe_etag.as_deref(), now()).await?;
+    tx.commit().await?;
+    Ok((StepStatus::Ok, written + rewritten))
+}
