@@ -138,33 +138,52 @@ pub fn stats<'a>(ctx: &Ctx<'a>, repo: &Repo) -> Vec<StatsJson<'a>> {
         .collect()
 }
 
-/// One commit of the default branch, derived like the weekly figures above (a repository's
-/// commits add up to exactly its `/stats/contributors` weeks).
+/// One commit of the default branch: a merged pull request's commits, committed when it was
+/// merged (authored up to three days before), and maintainers' direct pushes at the weekly rate
+/// of [`direct_commits`], each committed at its own time and listed only once that time has come.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Commit {
     pub sha: String,
     pub user: u32,
-    /// Authored and committed at (the same here), unix seconds.
-    pub at: Ts,
+    pub authored: Ts,
+    pub committed: Ts,
     /// About one commit in ten carries an e-mail GitHub links to no account (`author: null`).
     pub linked: bool,
 }
 
-/// Every commit of `repo`'s default branch, newest first (ties by sha), as `/commits` lists
-/// them. A week's commits fall within that week and never after the simulated now.
+fn sha_of(h: u64) -> String {
+    (0..5).map(|k| format!("{:08x}", mix(h, k) as u32)).collect()
+}
+
+/// Every commit of `repo`'s default branch up to the simulated now, newest first (ties by sha),
+/// as `/commits` lists them.
 pub fn commits(world: &World, repo: &Repo) -> Vec<Commit> {
     let mut out = Vec::new();
-    for c in contributions(world, repo) {
-        for (week, (_, _, n)) in &c.weeks {
-            for i in 0..*n {
-                let h = mix(repo.id ^ (u64::from(c.user) << 20), (*week as u64) << 8 | i);
-                let at = (*week + (h % WEEK as u64) as Ts).min(world.now);
-                let sha: String = (0..5).map(|k| format!("{:08x}", mix(h, k) as u32)).collect();
-                out.push(Commit { sha, user: c.user, at, linked: h % 10 != 3 });
-            }
+    for item in &repo.items {
+        let Some((merged, pull)) = item.pull.as_ref().and_then(|p| p.merged.map(|(at, _)| (at, p))) else {
+            continue;
+        };
+        for i in 0..u64::from(pull.commits) {
+            let h = mix(pull.id ^ 0xc0c0, i);
+            let authored = merged - (h % (3 * DAY as u64)) as Ts;
+            out.push(Commit { sha: sha_of(h), user: item.author, authored, committed: merged, linked: h % 10 != 3 });
         }
     }
-    out.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.sha.cmp(&b.sha)));
+    let last = activity_end(world, repo);
+    for (k, (user, _)) in repo.maintainers.iter().enumerate() {
+        let mut w = week_start(repo.created);
+        while w <= last {
+            for i in 0..direct_commits(world, repo, k, w) {
+                let h = mix(repo.id ^ (u64::from(*user) << 20), (w as u64) << 8 | i);
+                let at = w + (h % WEEK as u64) as Ts;
+                if at <= world.now {
+                    out.push(Commit { sha: sha_of(h), user: *user, authored: at, committed: at, linked: h % 10 != 3 });
+                }
+            }
+            w += WEEK;
+        }
+    }
+    out.sort_by(|a, b| b.committed.cmp(&a.committed).then_with(|| a.sha.cmp(&b.sha)));
     out
 }
 
@@ -179,13 +198,14 @@ impl Serialize for CommitJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let c = self.commit;
         let user = self.ctx.world.user(c.user);
-        let date = chrono::DateTime::from_timestamp(c.at, 0).map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        let date = |t: Ts| chrono::DateTime::from_timestamp(t, 0).map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string());
         let email = if c.linked {
             format!("{}+{}@users.noreply.github.com", user.id, user.login)
         } else {
             format!("dev-{}@example.org", user.id)
         };
-        let person = serde_json::json!({ "name": &*user.login, "email": email, "date": date });
+        let author = serde_json::json!({ "name": &*user.login, "email": email, "date": date(c.authored) });
+        let committer = serde_json::json!({ "name": &*user.login, "email": email, "date": date(c.committed) });
         let api = format!("{}/repos/upkeep-sim/{}", self.ctx.api, self.repo.name);
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("sha", &c.sha)?;
@@ -193,7 +213,7 @@ impl Serialize for CommitJson<'_> {
         m.serialize_entry(
             "commit",
             &serde_json::json!({
-                "author": person, "committer": person, "message": format!("Change {}", &c.sha[..7]),
+                "author": author, "committer": committer, "message": format!("Change {}", &c.sha[..7]),
                 "url": format!("{api}/git/commits/{}", c.sha), "comment_count": 0,
                 "tree": { "sha": &c.sha, "url": format!("{api}/git/trees/{}", c.sha) },
                 "verification": { "verified": false, "reason": "unsigned", "signature": null, "payload": null }

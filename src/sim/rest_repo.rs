@@ -97,7 +97,7 @@ pub fn commits(req: &Request, repo: &Repo) -> Handled {
         return Err(Answer::not_found());
     }
     let all = contrib::commits(req.ctx.world, repo);
-    let kept = |c: &contrib::Commit| since.is_none_or(|s| c.at >= s) && until.is_none_or(|u| c.at <= u);
+    let kept = |c: &contrib::Commit| since.is_none_or(|s| c.committed >= s) && until.is_none_or(|u| c.committed <= u);
     let order: Vec<u32> = (0..all.len() as u32).filter(|i| kept(&all[*i as usize])).collect();
     Ok(req.page(&order, None, Direction::Asc, page, |i| contrib::CommitJson {
         ctx: req.ctx,

@@ -6,6 +6,7 @@ mod helpers;
 mod cli;
 mod collector;
 mod collector_faults;
+mod commits;
 mod dashboards;
 mod demo;
 mod exit_codes;
