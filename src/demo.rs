@@ -10,13 +10,17 @@ use crate::{
     db::Db,
     github::sync::Collector,
     scheduler,
-    sim::{Scale, SimOptions, SimServer},
+    sim::{Scale, SimOptions, SimServer, hostile::Hostility},
 };
 
 pub async fn run(mut config: Config, port: u16, scale: Scale, tick_secs: u64) -> anyhow::Result<ExitCode> {
     let mut opts = SimOptions::new(42, scale);
     // History ends "now", so the dashboards' recent windows are full.
     opts.epoch = chrono::Utc::now().timestamp() / 3600 * 3600;
+    // Misbehaviour recorded from real GitHub and proxies that a sync must survive without losing
+    // data: resets sent in milliseconds, and GraphQL's 200 "Something went wrong" on every third
+    // query (retried). The demo keeps exercising both.
+    opts.hostile = vec![Hostility::MillisReset, Hostility::GraphqlErrors];
     let sim = SimServer::start(opts, 0).await?;
 
     let db_path = std::env::temp_dir().join(format!("upkeep-demo-{}.db", std::process::id()));
@@ -31,7 +35,11 @@ pub async fn run(mut config: Config, port: u16, scale: Scale, tick_secs: u64) ->
 
     println!("Upkeep demo: open http://{}/", app.address());
     println!("  funders: http://{}/funding (atlas has a demo grant; pulsar has no funding)", app.address());
-    println!("  simulated GitHub at {} (organisation upkeep-sim, scale {scale:?})", sim.url());
+    println!(
+        "  simulated GitHub at {} (organisation upkeep-sim, scale {scale:?}; it sends rate-limit resets in \
+         milliseconds and fails every third GraphQL query, as real servers sometimes do)",
+        sim.url()
+    );
     println!("  database {} (fresh; removed on the next demo)", db_path.display());
     println!("  every {tick_secs} s one simulated day passes and Upkeep syncs again. Ctrl-C stops.");
 

@@ -1012,6 +1012,10 @@ mod tests {
         }
         assert!(matches!(
             c.classify_failure::<()>("/u", StatusCode::BAD_GATEWAY, &none, "<html>"),
+            Ok(Attempt::Retry { kind: RetryKind::Timeout, .. })
+        ));
+        assert!(matches!(
+            c.classify_failure::<()>("/u", StatusCode::INTERNAL_SERVER_ERROR, &none, "{}"),
             Ok(Attempt::Retry { kind: RetryKind::Transient, .. })
         ));
         match c.classify_failure::<()>("/u", StatusCode::FORBIDDEN, &headers(&[("retry-after", "3")]), "{}") {

