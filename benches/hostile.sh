@@ -16,7 +16,7 @@ trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$WORK"' EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 printf '%-28s %8s %5s %9s  %s\n' mode seconds exit "RSS MB" "failed / first error"
-for MODE in none millis-reset graphql-errors trickle oversize; do
+for MODE in none millis-reset graphql-errors trickle oversize endless-next; do
   PORT=$(free_port)
   HOSTILE=()
   [ "$MODE" != none ] && HOSTILE=(--hostile "$MODE")

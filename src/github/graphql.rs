@@ -64,11 +64,6 @@ pub const ALL_QUERIES: &[(&str, &str)] = &[
 ];
 
 #[derive(Debug, Deserialize)]
-pub struct IssueNodes {
-    pub nodes: Vec<Option<IssueNode>>,
-}
-
-#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IssueNode {
     #[serde(rename = "__typename")]
@@ -119,11 +114,6 @@ pub struct Login {
 #[serde(rename_all = "camelCase")]
 pub struct RepositoryName {
     pub name_with_owner: String,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct PullNodes {
-    pub nodes: Vec<Option<PullNode>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -8,6 +8,7 @@
 //! | `trickle` | release listings trickle one byte every 100 ms (a read timeout that restarts with every byte never fires) |
 //! | `oversize` | release listings are a body without end (chunked, no length; stops at 1 GiB) |
 //! | `graphql-errors` | every third GraphQL answer is GitHub's 200 "Something went wrong … timeout" |
+//! | `endless-next` | release listings always link a next page (`page=N+1`), for ever |
 //!
 //! The modes touch only delivery, never the world, so a collector that copes stores exactly
 //! what it would from a well-behaved server, except what the mode withholds.
@@ -26,11 +27,17 @@ pub enum Hostility {
     Trickle,
     Oversize,
     GraphqlErrors,
+    EndlessNext,
 }
 
 impl Hostility {
-    pub const ALL: [Hostility; 4] =
-        [Hostility::MillisReset, Hostility::Trickle, Hostility::Oversize, Hostility::GraphqlErrors];
+    pub const ALL: [Hostility; 5] = [
+        Hostility::MillisReset,
+        Hostility::Trickle,
+        Hostility::Oversize,
+        Hostility::GraphqlErrors,
+        Hostility::EndlessNext,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -38,6 +45,7 @@ impl Hostility {
             Hostility::Trickle => "trickle",
             Hostility::Oversize => "oversize",
             Hostility::GraphqlErrors => "graphql-errors",
+            Hostility::EndlessNext => "endless-next",
         }
     }
 
@@ -58,7 +66,7 @@ impl Hostility {
     /// Whether a mode that targets one kind of listing applies to this path.
     pub fn targets(self, path: &str) -> bool {
         match self {
-            Hostility::Trickle | Hostility::Oversize => path.ends_with("/releases"),
+            Hostility::Trickle | Hostility::Oversize | Hostility::EndlessNext => path.ends_with("/releases"),
             Hostility::MillisReset | Hostility::GraphqlErrors => false,
         }
     }

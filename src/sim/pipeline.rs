@@ -69,6 +69,7 @@ pub async fn entry(req: HttpRequest, body: Bytes, shared: web::Data<Shared>) -> 
         shared.with_stats(|s| s.faults += 1);
         return hostile;
     }
+    let answer = endless_next(&shared, req.path(), req.query_string(), answer);
     let Some(fault) = fault else { return respond(answer, limits, etag) };
     shared.with_stats(|s| s.faults += 1);
     let (answer, delivery, keep) = faults::apply(fault, answer, shared.opts.retry_after_secs);
@@ -109,6 +110,18 @@ fn hostile_delivery(
         return Some(builder(&probe, *limits, &None).body(hostile::Endless::new()));
     }
     None
+}
+
+/// With `endless-next`, a release listing links a next page whatever it holds.
+fn endless_next(shared: &Shared, path: &str, query: &str, answer: Answer) -> Answer {
+    let on = shared.opts.hostile.iter().any(|m| *m == Hostility::EndlessNext && m.targets(path));
+    if !on || answer.status != StatusCode::OK {
+        return answer;
+    }
+    let page = Query::parse(query).get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
+    let link = format!("<{}{path}?per_page=100&page={}>; rel=\"next\"", shared.base, page + 1);
+    let headers: Vec<_> = answer.headers.iter().filter(|(n, _)| !n.eq_ignore_ascii_case("link")).cloned().collect();
+    Answer { headers, ..answer }.with_header("link", link)
 }
 
 /// The handler's answer (world read-locked only while rendering).

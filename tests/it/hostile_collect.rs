@@ -122,3 +122,15 @@ async fn a_body_without_end_is_cut_at_the_size_cap_and_memory_stays_bounded() {
     assert_eq!(summary["failed_repos"], serde_json::json!(["upkeep-sim/atlas"]));
     assert!(run.stderr.contains("larger than 67108864 bytes"), "{}", run.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listing_whose_next_link_never_ends_stops_after_three_pages_of_nothing_new() {
+    let run = collect_against(vec![Hostility::EndlessNext], "upkeep-sim/atlas").await;
+    report("endless-next", &run);
+    assert!(run.seconds < 30.0, "{:.1} s", run.seconds);
+    assert_eq!(run.code, Some(1), "data is missing: never success");
+    let summary: serde_json::Value = serde_json::from_str(&run.stdout).expect("--json");
+    assert_eq!(summary["failed_repos"], serde_json::json!(["upkeep-sim/atlas"]));
+    assert!(run.stderr.contains("3 pages in a row brought only items already seen"), "{}", run.stderr);
+    assert!(summary["requests"].as_u64().unwrap() < 200, "{summary}");
+}

@@ -145,7 +145,7 @@ impl<T: DeserializeOwned> Pages<'_, T> {
                 if first {
                     self.outcome = Walk::Done { etag };
                 }
-                self.check_progress(&url, &value)?;
+                self.check_progress(&url, &value, next.is_some())?;
                 self.next = next;
                 return Ok(Some(self.decode(value).await?));
             }
@@ -172,10 +172,11 @@ impl<T: DeserializeOwned> Pages<'_, T> {
     }
 
     /// Stops a listing whose pages keep bringing only items it has already seen.
-    fn check_progress(&mut self, url: &str, items: &[serde_json::Value]) -> Result<(), GhError> {
+    fn check_progress(&mut self, url: &str, items: &[serde_json::Value], more: bool) -> Result<(), GhError> {
         let ids: std::collections::HashSet<i64> = items.iter().filter_map(item_id).collect();
+        // An empty page that still links a next one brings nothing new either.
         let fresh = ids.iter().any(|id| !self.recent.iter().any(|page| page.contains(id)));
-        if !ids.is_empty() && !fresh {
+        if !fresh && (more || !ids.is_empty()) {
             self.stale += 1;
             if self.stale >= STALE_PAGES {
                 let problem = format!("{STALE_PAGES} pages in a row brought only items already seen in this listing");

@@ -50,10 +50,10 @@ pub async fn issue_timelines(c: &Collector, scope: &str, repo: &RepoHandle) -> R
     let mut written = 0;
     for batch in candidates.chunks(BATCH) {
         let ids: Vec<String> = batch.iter().map(|i| i.node_id.clone()).collect();
-        let data: graphql::IssueNodes =
-            c.client.graphql(graphql::NEWCOMER_ISSUES_QUERY, serde_json::json!({ "ids": ids })).await?;
+        let nodes: Vec<Option<graphql::IssueNode>> =
+            c.client.graphql_nodes(graphql::NEWCOMER_ISSUES_QUERY, &ids).await?;
         let mut tx = c.db.begin_write().await?;
-        for node in data.nodes.iter().flatten().filter(|n| n.typename == "Issue") {
+        for node in nodes.iter().flatten().filter(|n| n.typename == "Issue") {
             let Some(issue_id) = node.database_id else { continue };
             let rows = convert::timeline(issue_id, node);
             db::newcomers::replace_timeline(&mut tx, issue_id, &rows).await?;

@@ -8,7 +8,7 @@ use super::{Collector, OVERLAP_SECS, StepStatus, SyncError, now, repo::RepoHandl
 use crate::db::{self, issues::PullDetails, sync_state};
 use crate::github::{
     convert,
-    graphql::{self, PullNode, PullNodes},
+    graphql::{self, PullNode},
     wire,
 };
 
@@ -19,8 +19,9 @@ pub async fn sync_reviews(c: &Collector, scope: &str, repo: &RepoHandle) -> Resu
     let mut written = 0;
     for batch in changed.chunks(graphql::PULL_BATCH) {
         let ids: Vec<String> = batch.iter().map(|p| p.node_id.clone()).collect();
-        let data: PullNodes = c.client.graphql(graphql::PULL_REQUESTS_QUERY, serde_json::json!({ "ids": ids })).await?;
-        for node in data.nodes.iter().flatten().filter(|n| n.typename == "PullRequest") {
+        // A batch that keeps timing out on GitHub's side is split in half, down to one pull request.
+        let nodes: Vec<Option<PullNode>> = c.client.graphql_nodes(graphql::PULL_REQUESTS_QUERY, &ids).await?;
+        for node in nodes.iter().flatten().filter(|n| n.typename == "PullRequest") {
             written += store_pull(c, scope, repo, node).await?;
         }
         // The batch is stored: the watermark may move past it (the list is oldest-change first).
