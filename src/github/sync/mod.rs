@@ -104,8 +104,8 @@ pub struct Pages<'a, T> {
     pages: u64,
     /// Every URL read in this listing (bounded by `max_pages`).
     visited: std::collections::HashSet<String>,
-    /// Item ids of the last few pages, to notice pages that repeat them.
-    recent: std::collections::VecDeque<std::collections::HashSet<i64>>,
+    /// Item identities of the last few pages, to notice pages that repeat them.
+    recent: std::collections::VecDeque<std::collections::HashSet<String>>,
     stale: u32,
     /// Keys of this step's items in quarantine, loaded with the first page.
     quarantined: Option<std::collections::HashSet<String>>,
@@ -173,9 +173,11 @@ impl<T: DeserializeOwned> Pages<'_, T> {
 
     /// Stops a listing whose pages keep bringing only items it has already seen.
     fn check_progress(&mut self, url: &str, items: &[serde_json::Value], more: bool) -> Result<(), GhError> {
-        let ids: std::collections::HashSet<i64> = items.iter().filter_map(item_id).collect();
-        // An empty page that still links a next one brings nothing new either.
-        let fresh = ids.iter().any(|id| !self.recent.iter().any(|page| page.contains(id)));
+        let ids: std::collections::HashSet<String> = items.iter().filter_map(item_identity).collect();
+        // An item without an identity cannot be judged: count it as new. An empty page that still
+        // links a next one brings nothing new.
+        let unknown = ids.len() < items.len();
+        let fresh = unknown || ids.iter().any(|id| !self.recent.iter().any(|page| page.contains(id)));
         if !fresh && (more || !ids.is_empty()) {
             self.stale += 1;
             if self.stale >= STALE_PAGES {
@@ -220,15 +222,18 @@ impl<T: DeserializeOwned> Pages<'_, T> {
     }
 }
 
-/// An item's GitHub `id`, when it has a numeric one.
-fn item_id(value: &serde_json::Value) -> Option<i64> {
-    value.get("id").and_then(serde_json::Value::as_i64)
+/// What names an item: its numeric GitHub `id`, else a commit's `sha`, else its `node_id`.
+fn item_identity(value: &serde_json::Value) -> Option<String> {
+    if let Some(id) = value.get("id").and_then(serde_json::Value::as_i64) {
+        return Some(id.to_string());
+    }
+    ["sha", "node_id"].iter().find_map(|k| value.get(*k).and_then(serde_json::Value::as_str)).map(str::to_owned)
 }
 
-/// The key an item is quarantined under: its id, else a hash of its JSON.
+/// The key an item is quarantined under: its identity, else a hash of its JSON.
 pub fn item_key(value: &serde_json::Value) -> String {
-    match item_id(value) {
-        Some(id) => id.to_string(),
+    match item_identity(value) {
+        Some(id) => id,
         None => {
             use sha2::{Digest, Sha256};
             let digest = Sha256::digest(value.to_string().as_bytes());
