@@ -100,6 +100,11 @@ async fn expand_owner(c: &Collector, run_id: i64, owner: &str) -> Result<Vec<Str
     for name in hidden {
         db::repos::mark_removed(&c.db.pool, &name, PRIVATE_REMOVED, now()).await?;
     }
+    // Track the members before the listing's ETag is kept: a run killed in between would
+    // otherwise find the listing unchanged (304) next time and no repository tracked from it.
+    for name in &names {
+        db::repos::track_repository(&c.db.pool, name, &scope).await?;
+    }
     // Only now is the listing fully stored: keep its ETag for next time.
     sync_state::save_sync_state(&c.db.pool, &scope, &resource, None, new_etag.as_deref(), now()).await?;
     Ok(names)
