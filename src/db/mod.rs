@@ -38,6 +38,41 @@ pub struct Db {
     pub pool: SqlitePool,
 }
 
+/// How long a process waits for another one to finish migrating the same database.
+const MIGRATION_WAIT: Duration = Duration::from_secs(60);
+
+/// An exclusive lock on `{database}.lock` (an advisory `flock`, not SQLite's own locks), held
+/// while migrations run; released when the returned file is dropped.
+async fn migration_lock(path: &Path) -> anyhow::Result<std::fs::File> {
+    let lock_path = std::path::PathBuf::from(format!("{}.lock", path.display()));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("creating the lock file {}", lock_path.display()))?;
+    let started = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < MIGRATION_WAIT => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                anyhow::bail!(
+                    "cannot update the database {}: another process has been updating it for over a minute \
+                     (lock file {})",
+                    path.display(),
+                    lock_path.display()
+                )
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                anyhow::bail!("cannot lock {} to update the database: {e}", lock_path.display())
+            }
+        }
+    }
+}
+
 impl Db {
     /// Opens (creating if needed) the database file and runs pending migrations, with a pool
     /// sized for the web server (concurrent readers) plus the scheduled collector.
@@ -73,6 +108,9 @@ impl Db {
             .await
             // One message, naming the file once (sqlx's own error repeats its cause as a source).
             .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", path.display()))?;
+        // Two processes opening a fresh database at once (serve's scheduler and a cron collect)
+        // would both create the tables: one migrates at a time, under a lock file beside it.
+        let _migrating = migration_lock(path).await?;
         sqlx::migrate!("./migrations")
             .run(&pool)
             .await

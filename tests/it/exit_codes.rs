@@ -167,3 +167,23 @@ async fn the_run_deadline_cuts_the_run_marks_what_it_cut_and_the_next_run_resume
     assert!(summary.complete(), "{summary:?}");
     assert_eq!(store.digests().await, clean.digests().await);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_collects_started_at_once_on_a_fresh_database_never_fail_on_its_creation() {
+    let sim = start_sim(sim_options()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("fresh.db");
+    let url = sim.url();
+    let (a, b) = tokio::join!(
+        run(&url, &db, &["--repo", "upkeep-sim/atlas"], &[]),
+        run(&url, &db, &["--repo", "upkeep-sim/atlas"], &[])
+    );
+    let mut codes = [a.0, b.0];
+    codes.sort_unstable();
+    // One syncs; the other either finds it running (5) or, if it got there after, syncs too.
+    assert!(codes == [0, 0] || codes == [0, 5], "exit codes {codes:?}: {}\n{}", a.2, b.2);
+    for (_, json, _) in [&a, &b] {
+        let error = json["error"].as_str().unwrap_or_default();
+        assert!(!error.contains("already exists") && !error.contains("locked"), "{error}");
+    }
+}
