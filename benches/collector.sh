@@ -6,8 +6,8 @@
 #
 # Reports: items written per second and peak RSS of the full sync (targets at `large`: >= 10k
 # items/s, <= 200 MB), its request count against the page lower bound (sum over listings of
-# ceil(items/100), plus one request each for metadata, stats, the community profile and
-# contents/funding.json, plus the GraphQL batches: reviews, and one UpkeepFunding per repository;
+# ceil(items/100), plus one request each for metadata, the commits probe (then ceil(commits/100)
+# pages), the community profile, contents/funding.json and .github/FUNDING.yml, plus the GraphQL batches: reviews, and one UpkeepFunding per repository;
 # UpkeepSponsorable adds one per personal GITHUB funding link), and the re-sync costs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +37,8 @@ work, scale = sys.argv[1], sys.argv[2]
 totals = json.load(open(f"{work}/totals.json"))
 pages = lambda n: max(1, math.ceil(n / 100))
 bound = pages(len(totals)) + sum(1 + pages(t["issues_and_prs"]) + pages(t["issue_comments"]) + pages(t["review_comments"])
-                                 + pages(t["pulls"]) + pages(t["releases"]) + 2 + 1 for t in totals)
+                                 + pages(t["pulls"]) + pages(t["releases"]) + 1 + math.ceil(t["commits"] / 100) + 1 + 2
+                                 for t in totals)
 reviews = sum(math.ceil(t["pulls"] / 50) for t in totals) + len(totals)
 items = sum(t["issues_and_prs"] + t["issue_comments"] + t["review_comments"] + t["reviews"] + t["releases"] for t in totals)
 biggest = max(totals, key=lambda t: t["issues_and_prs"])

@@ -12,7 +12,7 @@ SCALE=${1:-small}
 cargo build --release --quiet
 BIN=$PWD/target/release/upkeep
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 printf '%-28s %8s %5s %9s  %s\n' mode seconds exit "RSS MB" "failed / first error"
