@@ -99,3 +99,18 @@ fn the_token_comes_from_github_token_then_gh_token_ignoring_empty_values() {
     assert_eq!(token(None, Some(" b\n")).as_deref(), Some("b"));
     assert_eq!(token(Some(" "), None), None);
 }
+
+#[test]
+fn only_a_loopback_api_url_goes_without_the_no_token_warning() {
+    let mut github = GithubConfig::default();
+    assert!(!github.is_loopback(), "api.github.com wants a token");
+    for (url, loopback) in [
+        ("http://127.0.0.1:9", true),
+        ("http://[::1]:9", true),
+        ("http://localhost:9", true),
+        ("https://ghe.example.com/api/v3", false),
+    ] {
+        github.api_url = url.parse().unwrap();
+        assert_eq!(github.is_loopback(), loopback, "{url}");
+    }
+}

@@ -23,6 +23,7 @@ mod private_data;
 mod replay;
 mod report_seed;
 mod reports;
+mod run_lease;
 mod seed;
 mod web;
 mod wire_examples;
