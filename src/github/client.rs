@@ -725,7 +725,7 @@ impl GitHubClient {
                     ),
                 });
             }
-            self.check_deadline(bucket, bucket, wait)?;
+            self.check_deadline(&format!("the {bucket} rate limit to reset"), bucket, wait)?;
             tracing::warn!(
                 bucket,
                 remaining = quota.remaining,
