@@ -102,15 +102,16 @@ impl Db {
             .pragma("temp_store", "file")
             // 8 MB of page cache per connection (4 connections).
             .pragma("cache_size", "-8000");
+        // Two processes opening a fresh database at once (serve's scheduler and a cron collect)
+        // would both switch it to WAL ("database is locked") and create the tables: one opens
+        // and migrates at a time, under a lock file beside it.
+        let _migrating = migration_lock(path).await?;
         let pool = SqlitePoolOptions::new()
             .max_connections(max_connections)
             .connect_with(options)
             .await
             // One message, naming the file once (sqlx's own error repeats its cause as a source).
             .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", path.display()))?;
-        // Two processes opening a fresh database at once (serve's scheduler and a cron collect)
-        // would both create the tables: one migrates at a time, under a lock file beside it.
-        let _migrating = migration_lock(path).await?;
         sqlx::migrate!("./migrations")
             .run(&pool)
             .await
