@@ -12,6 +12,10 @@ use crate::{config::Config, db::Db, web};
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
+    /// The base of absolute links, `https://host` without a trailing `/`: `[server] public_url`,
+    /// else the address the server listens on ([`crate::config::ServerConfig::base_url`]).
+    /// Never taken from a request.
+    pub base_url: Arc<str>,
 }
 
 pub struct Application {
@@ -20,11 +24,14 @@ pub struct Application {
 }
 
 impl Application {
+    /// Binds `bind` and builds the server. A bind error names the address only: the caller adds
+    /// how to choose another (the flag or setting that applies to its command).
     pub async fn build(config: Arc<Config>, db: Db, bind: SocketAddr) -> anyhow::Result<Application> {
-        let listener = std::net::TcpListener::bind(bind)
-            .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e} (set server.bind or UPKEEP_SERVER__BIND)"))?;
+        let listener =
+            std::net::TcpListener::bind(bind).map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
         let address = listener.local_addr()?;
-        let state = AppState { db, config };
+        let base_url = config.server.base_url(address).into();
+        let state = AppState { db, config, base_url };
         let http_metrics = Data::new(web::telemetry::HttpMetrics::default());
         let page_cache = Data::new(web::cache::PageCache::default());
         let server = HttpServer::new(move || {
@@ -32,11 +39,18 @@ impl Application {
                 .app_data(Data::new(state.clone()))
                 .app_data(http_metrics.clone())
                 .app_data(page_cache.clone())
-                .app_data(web::query_config())
                 .app_data(web::path_config())
+                // Innermost first. Validators are added inside the cache (a cached page keeps
+                // them) and compared outside it (a cache hit answers 304 too); see `web::http`.
+                .wrap(middleware::from_fn(web::http::tag))
                 .wrap(middleware::from_fn(web::cache::serve_cached))
+                .wrap(middleware::from_fn(web::http::conditional))
+                .wrap(middleware::from_fn(web::http::security_headers))
+                .wrap(middleware::Compress::default())
                 .wrap(middleware::from_fn(web::telemetry::record_latency))
                 .wrap(middleware::NormalizePath::trim())
+                .wrap(middleware::from_fn(web::http::head_as_get))
+                .wrap(middleware::from_fn(web::http::guard_host))
                 .wrap(middleware::Logger::new("%r %s %Dms").log_target("upkeep::http"))
                 .configure(web::routes)
         })

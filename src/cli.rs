@@ -146,7 +146,9 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     let config = Arc::new(config);
     let db = Db::open(&config.database.path).await?;
     let collector = Arc::new(Collector::from_config(config.clone(), db.clone())?);
-    let app = Application::build(config.clone(), db, config.server.bind).await?;
+    let app = Application::build(config.clone(), db, config.server.bind)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e} (choose another address with server.bind or UPKEEP_SERVER__BIND)"))?;
     tracing::info!("Upkeep is serving on http://{}", app.address());
     println!("Upkeep is serving on http://{}", app.address());
     let jobs = scheduler::spawn(collector, &config.collector);
@@ -167,6 +169,9 @@ async fn collect(config: Config, repo: Option<RepoName>, json: bool, timeout: Op
         }
         Ok(ExitCode::from(code))
     };
+    if repo.is_none() && config.sources.repos.is_empty() && config.sources.orgs.is_empty() {
+        return fail(exit::CONFIG, NOTHING_CONFIGURED.to_owned());
+    }
     let db = match Db::open_with(&path, 2).await {
         Ok(db) => db,
         Err(e) => return fail(exit::DATABASE, format!("{e}. {DATABASE_HINT}")),
@@ -188,17 +193,30 @@ async fn collect(config: Config, repo: Option<RepoName>, json: bool, timeout: Op
         Err(e @ RunError::Busy(_)) => return fail(exit::BUSY, e.to_string()),
         Err(RunError::Db(e)) => return fail(exit::DATABASE, database_message(&path, &e.to_string())),
     };
+    let nothing = summary.repos == 0 && summary.error.is_none();
+    let summary = if nothing { CollectSummary { error: Some(NOTHING_FOUND.to_owned()), ..summary } } else { summary };
     if json {
         println!("{}", serde_json::to_string(&summary)?);
     } else {
         println!("{}", summary_text(&summary));
     }
     Ok(ExitCode::from(match () {
+        _ if nothing => exit::INCOMPLETE,
         _ if summary.stopped == Some(Stopped::GitHub) => exit::GITHUB,
         _ if summary.complete() => exit::SYNCED,
         _ => exit::INCOMPLETE,
     }))
 }
+
+/// `collect` with no `[sources]` at all (exit 2).
+const NOTHING_CONFIGURED: &str = "nothing to sync: [sources] repos and orgs are both empty. List repositories \
+     (repos = [\"owner/name\"]) or organisations (orgs = [\"login\"]) in config.toml, or set \
+     UPKEEP_SOURCES__REPOS / UPKEEP_SOURCES__ORGS";
+
+/// `collect` whose organisations list no repository to take (exit 1).
+const NOTHING_FOUND: &str = "nothing to sync: the configured organisations list no repository to collect \
+     (forks, archived and private repositories are left out unless sources.include_forks, \
+     include_archived or include_private is set)";
 
 /// What to do about a database that cannot be used.
 const DATABASE_HINT: &str = "Free disk space or fix its permissions; if it is damaged, restore it from a backup, \

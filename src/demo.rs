@@ -14,6 +14,7 @@ use crate::{
 };
 
 pub async fn run(mut config: Config, port: u16, scale: Scale, tick_secs: u64) -> anyhow::Result<ExitCode> {
+    let mut stop = StopSignal::install();
     let mut opts = SimOptions::new(42, scale);
     // History ends "now", so the dashboards' recent windows are full.
     opts.epoch = chrono::Utc::now().timestamp() / 3600 * 3600;
@@ -24,14 +25,16 @@ pub async fn run(mut config: Config, port: u16, scale: Scale, tick_secs: u64) ->
     let sim = SimServer::start(opts, 0).await?;
 
     let db_path = std::env::temp_dir().join(format!("upkeep-demo-{}.db", std::process::id()));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", db_path.display()));
-    }
+    // Removes the database however this function ends: stopped, or failed to start.
+    let removal = RemoveOnDrop(db_path.clone());
+    removal.remove();
     demo_config(&mut config, &sim.url(), &db_path, port)?;
     let config = Arc::new(config);
     let db = Db::open(&config.database.path).await?;
     let collector = Arc::new(Collector::from_config(config.clone(), db.clone())?);
-    let app = Application::build(config.clone(), db, config.server.bind).await?;
+    let app = Application::build(config.clone(), db.clone(), config.server.bind)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e} (choose another port with `upkeep demo --port P`)"))?;
 
     println!("Upkeep demo: open http://{}/", app.address());
     println!("  funders: http://{}/funding (atlas has a demo grant; pulsar has no funding)", app.address());
@@ -40,7 +43,7 @@ pub async fn run(mut config: Config, port: u16, scale: Scale, tick_secs: u64) ->
          milliseconds and fails every third GraphQL query, as real servers sometimes do)",
         sim.url()
     );
-    println!("  database {} (fresh; removed on the next demo)", db_path.display());
+    println!("  database {} (fresh; deleted when the demo stops)", db_path.display());
     println!("  every {tick_secs} s one simulated day passes and Upkeep syncs again. Ctrl-C stops.");
 
     let ticker = tokio::spawn(async move {
@@ -53,12 +56,74 @@ pub async fn run(mut config: Config, port: u16, scale: Scale, tick_secs: u64) ->
         }
     });
     let server = app.run_until_stopped();
-    tokio::select! {
-        r = server => r?,
-        _ = tokio::signal::ctrl_c() => println!("\nStopping the demo."),
-    }
+    let served = tokio::select! {
+        r = server => r,
+        _ = stop.wait() => {
+            println!("\nStopping the demo.");
+            Ok(())
+        }
+    };
     ticker.abort();
+    let _ = ticker.await;
+    close(&db).await;
+    removal.remove();
+    println!("Deleted the demo database {}.", db_path.display());
+    served?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Closes the pool (SQLite checkpoints and removes its `-wal` and `-shm` files on the last close).
+async fn close(db: &Db) {
+    db.pool.close().await;
+}
+
+/// Ctrl-C or SIGTERM (a service manager, `kill`). Installed before the demo announces itself,
+/// so a signal sent as soon as the database path is printed is caught, not fatal.
+struct StopSignal {
+    #[cfg(unix)]
+    signals: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl StopSignal {
+    fn install() -> StopSignal {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let signals = signal(SignalKind::interrupt()).ok().zip(signal(SignalKind::terminate()).ok());
+            StopSignal { signals }
+        }
+        #[cfg(not(unix))]
+        StopSignal {}
+    }
+
+    async fn wait(&mut self) {
+        #[cfg(unix)]
+        if let Some((interrupt, terminate)) = &mut self.signals {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// The demo's database and its WAL files, deleted when dropped (and on [`Self::remove`]).
+struct RemoveOnDrop(std::path::PathBuf);
+
+impl RemoveOnDrop {
+    fn remove(&self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
+        }
+    }
+}
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        self.remove();
+    }
 }
 
 /// Points a configuration at the simulator: its org only, archived repos included, a demo database.

@@ -91,6 +91,7 @@ fn build(text: &str, file: &str, env: &[(String, String)]) -> Result<Config, Con
 fn schema() -> Table {
     let mut full = Config::default();
     full.github.graphql_url = Some(Url::parse("https://api.github.com/graphql").expect("valid"));
+    full.server.public_url = Some(Url::parse("https://upkeep.example.org").expect("valid"));
     Table::try_from(full).expect("config serializes")
 }
 

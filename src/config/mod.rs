@@ -93,6 +93,59 @@ pub struct ServerConfig {
     /// Address and port to listen on, `IP:PORT` (default `127.0.0.1:8080`; port 0 picks one).
     #[serde(deserialize_with = "socket_addr")]
     pub bind: SocketAddr,
+    /// The address readers use to reach the dashboard, `https://upkeep.example.org` (default
+    /// unset: `http://` and the address the server listens on). The only source of absolute links
+    /// (feeds, README embeds, the Markdown report): a request's `Host`, `X-Forwarded-*` and
+    /// `Forwarded` headers never are. Its host is also accepted in `Host` (see [`Self::allows_host`]).
+    #[serde(with = "http_url::optional", skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<Url>,
+}
+
+impl ServerConfig {
+    /// The base of absolute links, without a trailing `/`: `public_url` when set, else `http://`
+    /// and `listening` (the bound address; `localhost` for an unspecified IP such as `0.0.0.0`).
+    pub fn base_url(&self, listening: SocketAddr) -> String {
+        match &self.public_url {
+            Some(url) => url.as_str().trim_end_matches('/').to_owned(),
+            None if listening.ip().is_unspecified() => format!("http://localhost:{}", listening.port()),
+            None => format!("http://{listening}"),
+        }
+    }
+
+    /// Whether a request's `Host` (the host part; any port) may be served: `public_url`'s host,
+    /// `localhost`, a loopback IP, or the bound IP. Anything else is a request meant for another
+    /// site (or a DNS-rebinding attempt) and gets 421. An unspecified bind (`0.0.0.0`) accepts
+    /// any IP literal (clients reach it by one of the machine's addresses) but still only the
+    /// configured host name.
+    pub fn allows_host(&self, host: &str) -> bool {
+        // `host[:port]`, `[v6][:port]`: parsed as a URL's authority, which rejects anything else.
+        let Ok(url) = Url::parse(&format!("http://{}/", host.trim())) else { return false };
+        if url.path() != "/" || !url.username().is_empty() || url.password().is_some() {
+            return false;
+        }
+        let public = self.public_url.as_ref().and_then(|u| u.host_str()).map(|h| h.trim_end_matches('.'));
+        match url.host() {
+            None => false,
+            Some(url::Host::Domain(d)) => {
+                let d = d.trim_end_matches('.');
+                d.eq_ignore_ascii_case("localhost") || public.is_some_and(|p| p.eq_ignore_ascii_case(d))
+            }
+            Some(url::Host::Ipv4(ip)) => {
+                let ip = std::net::IpAddr::V4(ip);
+                ip.is_loopback()
+                    || ip == self.bind.ip()
+                    || self.bind.ip().is_unspecified()
+                    || public.is_some_and(|p| p == ip.to_string())
+            }
+            Some(url::Host::Ipv6(ip)) => {
+                let ip = std::net::IpAddr::V6(ip);
+                ip.is_loopback()
+                    || ip == self.bind.ip()
+                    || self.bind.ip().is_unspecified()
+                    || public.is_some_and(|p| p.trim_matches(['[', ']']) == ip.to_string())
+            }
+        }
+    }
 }
 
 /// `[sources]`: which repositories to collect. The union of `repos` and the expanded `orgs`.
@@ -302,7 +355,7 @@ impl Default for DatabaseConfig {
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        Self { bind: SocketAddr::from(([127, 0, 0, 1], 8080)) }
+        Self { bind: SocketAddr::from(([127, 0, 0, 1], 8080)), public_url: None }
     }
 }
 

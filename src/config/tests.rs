@@ -114,3 +114,39 @@ fn only_a_loopback_api_url_goes_without_the_no_token_warning() {
         assert_eq!(github.is_loopback(), loopback, "{url}");
     }
 }
+
+#[test]
+fn absolute_links_come_from_public_url_or_the_listening_address() {
+    let mut server = ServerConfig::default();
+    let listening: std::net::SocketAddr = "127.0.0.1:4321".parse().unwrap();
+    assert_eq!(server.base_url(listening), "http://127.0.0.1:4321");
+    assert_eq!(server.base_url("0.0.0.0:8080".parse().unwrap()), "http://localhost:8080");
+    server.public_url = Some(url::Url::parse("https://upkeep.example.org/").unwrap());
+    assert_eq!(server.base_url(listening), "https://upkeep.example.org");
+}
+
+#[test]
+fn only_the_configured_host_localhost_and_the_bound_ip_are_served() {
+    let mut server = ServerConfig::default();
+    for ok in ["127.0.0.1:8080", "localhost", "LOCALHOST:80", "localhost.", "[::1]:8080", "127.0.0.2"] {
+        assert!(server.allows_host(ok), "{ok}");
+    }
+    for refused in ["evil.example", "evil.example:8080", "10.0.0.5", "", "a b", "user@localhost", "localhost/x"] {
+        assert!(!server.allows_host(refused), "{refused}");
+    }
+    server.public_url = Some(url::Url::parse("https://Upkeep.Example.org").unwrap());
+    assert!(server.allows_host("upkeep.example.org"));
+    assert!(server.allows_host("upkeep.example.org:443"));
+    assert!(!server.allows_host("example.org"));
+    server.bind = "0.0.0.0:8080".parse().unwrap();
+    assert!(server.allows_host("192.168.1.20:8080"));
+    assert!(!server.allows_host("rebound.attacker.example"));
+}
+
+#[test]
+fn public_url_must_be_an_http_url() {
+    let err = Config::from_toml_str("[server]\npublic_url = \"ftp://x\"\n", "config.toml").unwrap_err().to_string();
+    assert!(err.contains("server.public_url"), "{err}");
+    let ok = Config::from_toml_str("[server]\npublic_url = \"https://upkeep.example.org\"\n", "config.toml").unwrap();
+    assert_eq!(ok.server.public_url.unwrap().as_str(), "https://upkeep.example.org/");
+}

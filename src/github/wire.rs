@@ -3,7 +3,7 @@
 //! Deliberately not octocrab's models (stack.md §2.7): those require every `*_url` field and fail a
 //! whole page when GitHub adds an enum variant. Here unknown fields are ignored, optional fields
 //! may be missing or null, and a test deserializes every example body in
-//! `shared/github/rest-examples` that the collector relies on. Conversion to database rows lives
+//! `tests/fixtures/github/rest-examples` that the collector relies on. Conversion to database rows lives
 //! in `github::convert`; nothing outside `github/` sees these types.
 
 use chrono::{DateTime, Utc};

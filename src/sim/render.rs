@@ -1,5 +1,5 @@
 //! JSON shapes of accounts, labels, milestones, issues and issue comments, field for field as
-//! in GitHub's REST examples (`shared/github/rest-examples`), in GitHub's key order.
+//! in GitHub's REST examples (`tests/fixtures/github/rest-examples`), in GitHub's key order.
 //!
 //! Renderers are thin borrowed views (`*Json<'a>`) over the world, serialised straight into the
 //! response body; texts come from `text.rs`. API URLs point at this simulator (so a client that

@@ -35,12 +35,11 @@ async fn community_profiles_have_githubs_shape_and_differ_by_repository() {
     let profile = |name: &str| format!("{}/repos/upkeep-sim/{name}/community/profile", sim.url());
     let comet = json(&profile("comet")).await;
     let example = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/github/rest-examples/get_repos_owner_repo_community_profile.200.default.json");
-    if let Ok(text) = std::fs::read_to_string(example) {
-        let mut diff = Vec::new();
-        same_keys(&serde_json::from_str(&text).unwrap(), &comet, "profile", &mut diff);
-        assert!(diff.is_empty(), "{diff:#?}");
-    }
+        .join("tests/fixtures/github/rest-examples/get_repos_owner_repo_community_profile.200.default.json");
+    let text = std::fs::read_to_string(&example).unwrap_or_else(|e| panic!("{}: {e}", example.display()));
+    let mut diff = Vec::new();
+    same_keys(&serde_json::from_str(&text).unwrap(), &comet, "profile", &mut diff);
+    assert!(diff.is_empty(), "{diff:#?}");
     assert_eq!(comet["health_percentage"], 100);
     assert!(comet["files"].as_object().unwrap().values().all(|f| !f.is_null()));
     assert!(comet["documentation"].as_str().unwrap().starts_with("https://"));

@@ -1,6 +1,13 @@
-//! `/healthz`, the stylesheet and the 404 page.
+//! `/healthz`, the stylesheet (under a content-hashed name) and the 404 page.
 
-use actix_web::{HttpRequest, HttpResponse, web::Data};
+use std::sync::LazyLock;
+
+use actix_web::{
+    HttpRequest, HttpResponse,
+    http::header,
+    web::{Data, Path},
+};
+use sha2::{Digest, Sha256};
 
 use super::WebError;
 use crate::app::AppState;
@@ -13,14 +20,36 @@ pub async fn healthz(state: Data<AppState>) -> HttpResponse {
 }
 
 /// The site stylesheet with the chart rules appended (one request, cached).
-static STYLESHEET: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| format!("{}\n{}", include_str!("../../static/style.css"), super::charts::CHART_CSS));
+static STYLESHEET: LazyLock<String> =
+    LazyLock::new(|| format!("{}\n{}", include_str!("../../static/style.css"), super::charts::CHART_CSS));
 
-pub async fn stylesheet() -> HttpResponse {
-    HttpResponse::Ok()
+/// `style.<hash>.css`: the stylesheet's name carries the first 12 hex digits of its SHA-256, so
+/// it can be cached for a year and a new build is fetched at once.
+static STYLESHEET_NAME: LazyLock<String> = LazyLock::new(|| {
+    let digest = Sha256::digest(STYLESHEET.as_bytes());
+    let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+    format!("style.{hex}.css")
+});
+
+/// The stylesheet's URL, as every page links it (`base.html`).
+pub fn stylesheet_href() -> String {
+    format!("/static/{}", STYLESHEET_NAME.as_str())
+}
+
+/// `/static/{file}`: the hashed stylesheet, immutable for a year; `style.css` (the unhashed
+/// name, for old links) for five minutes; anything else 404.
+pub async fn static_file(file: Path<String>) -> Result<HttpResponse, WebError> {
+    let cache = if file.as_str() == STYLESHEET_NAME.as_str() {
+        "public, max-age=31536000, immutable"
+    } else if file.as_str() == "style.css" {
+        "public, max-age=300"
+    } else {
+        return Err(WebError::NotFound(format!("There is no file /static/{}.", file.as_str())));
+    };
+    Ok(HttpResponse::Ok()
         .content_type("text/css; charset=utf-8")
-        .insert_header(("cache-control", "public, max-age=3600"))
-        .body(STYLESHEET.as_str())
+        .insert_header((header::CACHE_CONTROL, cache))
+        .body(STYLESHEET.as_str()))
 }
 
 pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, WebError> {

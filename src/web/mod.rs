@@ -10,8 +10,10 @@ pub mod error;
 pub mod format;
 pub mod funding;
 pub mod home;
+pub mod http;
 pub mod maintainers;
 pub mod newcomers;
+pub mod query;
 pub mod reports;
 pub mod status;
 pub mod telemetry;
@@ -49,24 +51,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/funding/{owner}/{name}", web::get().to(funding::ledger::page))
         .route("/api/v1/funding/{owner}/{name}", web::get().to(funding::ledger::api))
         .route("/healthz", web::get().to(home::healthz))
-        .route("/static/style.css", web::get().to(home::stylesheet))
+        .route("/static/{file}", web::get().to(home::static_file))
         .route("/status", web::get().to(status::page))
         .route("/api/v1/status", web::get().to(status::json))
         .route("/metrics", web::get().to(telemetry::prometheus))
         .default_service(web::to(home::not_found));
-}
-
-/// Bad query strings become a 400 saying what was wrong, not actix's bare text: the error page,
-/// or `{"error": ...}` under `/api/`.
-pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|err, req| {
-        let error = WebError::BadRequest(format!("bad query parameter: {err}"));
-        if req.path().starts_with("/api/") {
-            actix_web::error::InternalError::from_response(err, error::json_error(&error)).into()
-        } else {
-            error.into()
-        }
-    })
 }
 
 pub fn path_config() -> web::PathConfig {

@@ -1,16 +1,14 @@
 //! `/status` and `/api/v1/status`: tracked repositories with their last sync, and the run
 //! history (requests, 304s, items, errors), with per-resource detail for one run.
 
-use actix_web::{
-    HttpResponse,
-    web::{Data, Query},
-};
+use actix_web::{HttpResponse, web::Data};
 use askama::Template;
 use askama_web::WebTemplate;
 use chrono::Utc;
 use serde::Deserialize;
 
 use super::{WebError, error::json_error, format};
+use crate::web::query::Params;
 use crate::{
     app::AppState,
     db::{
@@ -115,7 +113,7 @@ fn run_view(row: RunRow) -> RunView {
     RunView { started: format::datetime(Some(row.started_at)), took, waiting, row }
 }
 
-pub async fn page(state: Data<AppState>, query: Query<StatusQuery>) -> Result<StatusPage, WebError> {
+pub async fn page(state: Data<AppState>, query: Params<StatusQuery>) -> Result<StatusPage, WebError> {
     let data = load(&state, query.run).await?;
     let now = Utc::now().timestamp();
     let tracked = data
@@ -152,7 +150,7 @@ pub async fn page(state: Data<AppState>, query: Query<StatusQuery>) -> Result<St
     })
 }
 
-pub async fn json(state: Data<AppState>, query: Query<StatusQuery>) -> HttpResponse {
+pub async fn json(state: Data<AppState>, query: Params<StatusQuery>) -> HttpResponse {
     match load(&state, query.run).await {
         Ok(d) => HttpResponse::Ok().json(serde_json::json!({
             "next_sync": d.next_sync,

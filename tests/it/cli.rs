@@ -153,3 +153,35 @@ async fn db_digest_prints_every_table_with_rows_and_hash_equal_to_the_library_di
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no database at"));
 }
+
+#[test]
+fn collect_with_no_sources_says_so_and_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.toml");
+    std::fs::write(&path, format!("[database]\npath = \"{}\"\n", dir.path().join("u.db").display())).unwrap();
+    let out = upkeep().args(["--config", path.to_str().unwrap(), "collect", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("nothing to sync") && stderr.contains("UPKEEP_SOURCES__REPOS"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("--json still prints one object");
+    assert!(json["error"].as_str().unwrap().contains("nothing to sync"));
+}
+
+#[test]
+fn a_busy_port_names_the_setting_or_flag_of_the_command_used() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    let db = dir.path().join("u.db");
+    std::fs::write(&path, format!("[database]\npath = \"{}\"\n[server]\nbind = \"127.0.0.1:{port}\"\n", db.display()))
+        .unwrap();
+    let serve = upkeep().args(["--config", path.to_str().unwrap(), "serve"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&serve.stderr);
+    assert!(!serve.status.success());
+    assert!(stderr.contains("server.bind") && stderr.contains("UPKEEP_SERVER__BIND"), "{stderr}");
+    let demo = upkeep().args(["demo", "--port", &port.to_string()]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&demo.stderr);
+    assert!(!demo.status.success());
+    assert!(stderr.contains("--port") && !stderr.contains("UPKEEP_SERVER__BIND"), "{stderr}");
+}

@@ -38,7 +38,7 @@ fn error_message(path: &str, body: &str) -> String {
 
 /// A card's `.value` and `.detail`.
 fn card(doc: &Html, id: &str) -> (String, String) {
-    (one(doc, &format!("section.card#{id} .value")), one(doc, &format!("section.card#{id} .detail")))
+    (one(doc, &format!("section.card#card-{id} .value")), one(doc, &format!("section.card#card-{id} .detail")))
 }
 
 /// The body rows of a table, each as its cells' text.

@@ -18,15 +18,20 @@ impl Drop for Demo {
     }
 }
 
-fn start_demo() -> (Demo, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_upkeep"))
-        .args(["demo", "--port", "0", "--tick-secs", "1"])
+/// `upkeep demo` on a free port, a simulated day every `tick_secs`, stdout piped.
+fn spawn_demo(tick_secs: &str) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_upkeep"))
+        .args(["demo", "--port", "0", "--tick-secs", tick_secs])
         .env_remove("GITHUB_TOKEN")
         .env_remove("GH_TOKEN")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .expect("upkeep demo starts");
+        .expect("upkeep demo starts")
+}
+
+fn start_demo() -> (Demo, String) {
+    let mut child = spawn_demo("1");
     let stdout = child.stdout.take().expect("stdout");
     let demo = Demo(child);
     let mut lines = BufReader::new(stdout).lines();
@@ -95,4 +100,37 @@ async fn the_demo_shows_a_funded_and_an_unfunded_project_whose_sponsor_count_mov
     let (status, page) = get(&format!("{url}/funding/upkeep-sim/atlas")).await;
     assert_eq!(status, 200);
     assert!(page.contains("Public sponsors of upkeep-sim/atlas, as fetched"), "the count line is drawn");
+}
+
+/// SIGTERM (and Ctrl-C, the same path) stops the demo and deletes its database.
+#[cfg(unix)]
+#[test]
+fn a_stopped_demo_deletes_its_database() {
+    let mut child = spawn_demo("600");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let mut db = None;
+    for line in lines.by_ref().take(8) {
+        let line = line.unwrap();
+        if let Some(rest) = line.trim().strip_prefix("database ") {
+            db = rest.split(" (").next().map(std::path::PathBuf::from);
+            break;
+        }
+    }
+    let db = db.expect("the demo prints its database path");
+    let start = Instant::now();
+    while !db.exists() && start.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(db.exists(), "{} exists while the demo runs", db.display());
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "the demo exits cleanly: {exit:?}");
+    assert!(rest.iter().any(|l| l.contains("Deleted the demo database")), "{rest:?}");
+    for suffix in ["", "-wal", "-shm"] {
+        let file = format!("{}{suffix}", db.display());
+        assert!(!std::path::Path::new(&file).exists(), "{file} is left behind");
+    }
 }

@@ -1,7 +1,7 @@
 //! Every GraphQL query the collector sends is valid against GitHub's public schema.
 //!
 //! The queries come from `upkeep::github::graphql::ALL_QUERIES`; the schema is
-//! `shared/github/schema.graphql` (`@octokit/graphql-schema`, see `shared/github/README.md`).
+//! `tests/fixtures/github/schema.graphql` (`@octokit/graphql-schema`, see `tests/fixtures/github/README.md`).
 //! `apollo-compiler` parses the schema once and validates each query by the GraphQL spec's
 //! rules: unknown fields, wrong argument types, fragments on impossible types, undeclared
 //! variables.
@@ -18,8 +18,8 @@ use apollo_compiler::validation::Valid;
 use apollo_compiler::{ExecutableDocument, Schema};
 use upkeep::github::graphql::ALL_QUERIES;
 
-/// Where CI finds the schema: `shared/` is cloned beside the repository.
-const SCHEMA_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/github/schema.graphql");
+/// GitHub's schema, committed with its source and licence (see `tests/fixtures/github/README.md`).
+const SCHEMA_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/github/schema.graphql");
 
 /// The schema's known defects, as apollo-compiler words them. Each keeps its first definition.
 const KNOWN_SCHEMA_DEFECTS: &[&str] = &[
@@ -40,8 +40,8 @@ static GITHUB_SCHEMA: LazyLock<Result<LoadedSchema, String>> = LazyLock::new(loa
 fn load_schema() -> Result<LoadedSchema, String> {
     let source = std::fs::read_to_string(SCHEMA_PATH).map_err(|e| {
         format!(
-            "GitHub's GraphQL schema is missing: looked for {SCHEMA_PATH} (CI clones the \
-             repository with shared/ beside it; see shared/github/README.md): {e}"
+            "GitHub's GraphQL schema is missing: looked for {SCHEMA_PATH} (it is committed \
+             under tests/fixtures/github; see its README.md): {e}"
         )
     })?;
     Ok(match Schema::parse_and_validate(source, "schema.graphql") {

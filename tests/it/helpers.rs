@@ -163,3 +163,60 @@ pub fn select<'a>(doc: &'a scraper::Html, css: &str) -> Vec<scraper::ElementRef<
 pub fn text(el: &scraper::ElementRef<'_>) -> String {
     el.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+fn on_path(name: &str) -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file())
+}
+
+/// Chromium: `$UPKEEP_CHROMIUM`, else the first of the usual names on `PATH`.
+pub fn chromium() -> std::path::PathBuf {
+    if let Some(p) = std::env::var_os("UPKEEP_CHROMIUM") {
+        let p = std::path::PathBuf::from(p);
+        assert!(p.is_file(), "UPKEEP_CHROMIUM names {}, which does not exist", p.display());
+        return p;
+    }
+    ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
+        .iter()
+        .find_map(|name| on_path(name))
+        .unwrap_or_else(|| {
+            panic!(
+                "headless Chromium is needed for the print and browser tests but none was found (tried $UPKEEP_CHROMIUM, \
+                 chromium, chromium-browser, google-chrome): install it, e.g. `apt-get install chromium` \
+                 (.ci/run does this)"
+            )
+        })
+}
+
+/// Runs headless Chromium on `url` with `extra` flags (a fresh profile under `profile`, no
+/// background networking, a time limit) and returns its output; panics naming `what` on a timeout.
+pub async fn run_chromium(url: &str, profile: &std::path::Path, extra: &[String], what: &str) -> std::process::Output {
+    const LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+    let mut command = tokio::process::Command::new(chromium());
+    command
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic"])
+        .args(["--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(extra)
+        .arg(url)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    let child = command.spawn().expect("chromium starts");
+    tokio::time::timeout(LIMIT, child.wait_with_output())
+        .await
+        .unwrap_or_else(|_| panic!("chromium did not finish {what} within {LIMIT:?}"))
+        .expect("chromium runs")
+}
+
+/// The simulated organisation synced into a fresh store (configured by `edit`), served on a
+/// free port: (app URL, simulator, store). Keep the simulator and store alive while testing.
+pub async fn synced_app(edit: impl FnOnce(&mut Config)) -> (String, SimServer, Store) {
+    let sim = start_sim(sim_options()).await;
+    let store = Store::new().await;
+    let mut config = config_for(&sim.url(), &store.path());
+    edit(&mut config);
+    collect(&store.collector_with(config.clone())).await;
+    let app = spawn_app(config, store.db.clone()).await;
+    (app, sim, store)
+}

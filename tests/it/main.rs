@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod browser;
 mod cli;
 mod collector;
 mod collector_faults;
@@ -10,6 +11,7 @@ mod commits;
 mod dashboards;
 mod demo;
 mod exit_codes;
+mod forms;
 mod funding;
 mod funding_hostile;
 mod funding_pages;
@@ -26,4 +28,5 @@ mod reports;
 mod run_lease;
 mod seed;
 mod web;
+mod web_http;
 mod wire_examples;

@@ -697,7 +697,7 @@ async fn the_project_page_shows_the_checklist_experience_cohorts_and_outcomes() 
     assert_eq!(docs, [CONTRIBUTING_DOCS]);
     assert_eq!(texts(&doc, "#checklist li.present .name"), ["README", "Licence"]);
 
-    let card = |id: &str| (texts(&doc, &format!("#{id} .value")), texts(&doc, &format!("#{id} .detail")));
+    let card = |id: &str| (texts(&doc, &format!("#card-{id} .value")), texts(&doc, &format!("#card-{id} .detail")));
     assert_eq!(card("second-contribution"), (vec!["25%".into()], vec!["1 of 4 first-timers · 1 pending".into()]));
     assert_eq!(card("time-to-second").0, ["50.0 d"]);
     assert_eq!(card("ttfr-first-timers").0, ["3.0 d"]);

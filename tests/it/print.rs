@@ -10,56 +10,15 @@
 //! `$UPKEEP_CHROMIUM`) and `pdftotext`: `.ci/run` installs both.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use crate::helpers::{Store, page, select, spawn_app, text};
+use crate::helpers::{Store, page, run_chromium, select, spawn_app, text};
 use crate::report_seed;
-
-/// Longest a Chromium run may take before the test gives up (and the process is killed).
-const CHROMIUM_TIMEOUT: Duration = Duration::from_secs(120);
-
-fn on_path(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file())
-}
-
-/// Chromium: `$UPKEEP_CHROMIUM`, else the first of the usual names on `PATH`.
-fn chromium() -> PathBuf {
-    if let Some(p) = std::env::var_os("UPKEEP_CHROMIUM") {
-        let p = PathBuf::from(p);
-        assert!(p.is_file(), "UPKEEP_CHROMIUM names {}, which does not exist", p.display());
-        return p;
-    }
-    ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
-        .iter()
-        .find_map(|name| on_path(name))
-        .unwrap_or_else(|| {
-            panic!(
-                "headless Chromium is needed for the print test but none was found (tried $UPKEEP_CHROMIUM, \
-                 chromium, chromium-browser, google-chrome): install it, e.g. `apt-get install chromium` \
-                 (.ci/run does this)"
-            )
-        })
-}
 
 async fn print_to_pdf(url: &str, dir: &Path) -> PathBuf {
     let pdf = dir.join("report.pdf");
-    let mut command = tokio::process::Command::new(chromium());
-    command
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic"])
-        .args(["--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
-        .arg("--no-pdf-header-footer")
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(url)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true);
-    let child = command.spawn().expect("chromium starts");
-    let output = tokio::time::timeout(CHROMIUM_TIMEOUT, child.wait_with_output())
-        .await
-        .unwrap_or_else(|_| panic!("chromium did not finish printing within {CHROMIUM_TIMEOUT:?}"))
-        .expect("chromium runs");
+    let extra = ["--no-pdf-header-footer".to_owned(), format!("--print-to-pdf={}", pdf.display())];
+    let output = run_chromium(url, &dir.join("profile"), &extra, "printing").await;
     assert!(
         pdf.is_file(),
         "chromium wrote no PDF (exit {:?}):\n{}",
@@ -83,6 +42,29 @@ fn pages(pdf: &Path) -> Vec<String> {
         pages.pop();
     }
     pages
+}
+
+/// How far down each page its text reaches, as a fraction of the page height (from poppler's
+/// `pdftotext -bbox`: one `<page height=…>` per page, one `<word … yMax=…>` per word).
+fn page_fill(pdf: &Path) -> Vec<f64> {
+    let output = std::process::Command::new("pdftotext").args(["-bbox"]).arg(pdf).arg("-").output().expect("pdftotext");
+    let xml = String::from_utf8_lossy(&output.stdout).into_owned();
+    let attr = |tag: &str, name: &str| -> f64 {
+        let key = format!("{name}=\"");
+        tag.split(&key).nth(1).and_then(|r| r.split('"').next()).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+    };
+    xml.split("<page ")
+        .skip(1)
+        .map(|page| {
+            let height = attr(page.split('>').next().unwrap_or(""), "height");
+            let lowest = page
+                .split("<word ")
+                .skip(1)
+                .map(|w| attr(w.split('>').next().unwrap_or(""), "yMax"))
+                .fold(0.0, f64::max);
+            if height > 0.0 { lowest / height } else { 0.0 }
+        })
+        .collect()
 }
 
 /// The (first) page whose text contains `needle`.
@@ -121,6 +103,13 @@ async fn the_printed_report_has_no_navigation_and_keeps_every_figure_whole() {
             let found = if item.contains(' ') { page.contains(item.as_str()) } else { words.contains(&item.as_str()) };
             assert!(!found, "page {} shows the navigation or an export link {item:?}:\n{page}", n + 1);
         }
+    }
+    // No page is left mostly blank: every page but the last is filled at least halfway down.
+    let fill = page_fill(&pdf);
+    assert_eq!(fill.len(), pages.len());
+    eprintln!("page fill: {:?}", fill.iter().map(|f| format!("{:.0}%", f * 100.0)).collect::<Vec<_>>());
+    for (n, f) in fill.iter().enumerate().take(fill.len() - 1) {
+        assert!(*f >= 0.5, "page {} of {} is only {:.0}% full:\n{}", n + 1, fill.len(), f * 100.0, pages[n]);
     }
     for figure in 1..=4 {
         let (caption, note) = (format!("Figure {figure}."), format!("Figure {figure} data:"));

@@ -1,6 +1,6 @@
 //! GitHub's own REST example bodies deserialize into our wire types and convert into rows.
 //!
-//! The bodies come from `shared/github/rest-examples` (GitHub's official OpenAPI examples, one
+//! The bodies come from `tests/fixtures/github/rest-examples` (GitHub's official OpenAPI examples, one
 //! file per endpoint; `manifest.json` maps each file to its endpoint). For each endpoint the
 //! collector reads, one test parses the example into the wire type from
 //! `upkeep::github::wire`, checks values copied from the file, then runs it through
@@ -8,7 +8,7 @@
 //! shows the wire types tolerate what GitHub may add or leave out.
 //!
 //! Not covered here: the simulated GitHub's bodies (the collector tests exercise those) and
-//! GraphQL (see `graphql_schema`). A missing `shared/` folder fails every test that reads it,
+//! GraphQL (see `graphql_schema`). A missing fixture folder fails every test that reads it,
 //! naming the path looked at.
 
 use std::path::PathBuf;
@@ -22,8 +22,8 @@ use upkeep::github::wire::{
     trailing_number,
 };
 
-/// Where CI finds the examples: `shared/` is cloned beside the repository.
-const EXAMPLES_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/github/rest-examples");
+/// GitHub's examples, committed with their source and licence (see `tests/fixtures/github/README.md`).
+const EXAMPLES_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/github/rest-examples");
 
 /// The examples the collector relies on, with the endpoint `manifest.json` lists each under.
 const RELIED_ON: &[(&str, &str)] = &[
@@ -46,8 +46,8 @@ fn examples_dir() -> PathBuf {
     let dir = PathBuf::from(EXAMPLES_DIR);
     assert!(
         dir.is_dir(),
-        "GitHub's REST examples are missing: looked for the folder {} (CI clones the repository \
-         with shared/ beside it; see shared/github/README.md)",
+        "GitHub's REST examples are missing: looked for the folder {} (they are committed under \
+         tests/fixtures/github; see its README.md)",
         dir.display()
     );
     dir

@@ -11,7 +11,8 @@ use crate::web::WebError;
 pub const TABLES: [&str; 6] = ["unanswered", "responses", "load", "backlog", "contributors", "inactive"];
 
 /// A CSV document built row by row; fields are quoted as RFC 4180 asks, and a field that a
-/// spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) is prefixed with `'`.
+/// spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or carriage return first; OWASP's
+/// CSV-injection list) is prefixed with `'`. Plain numbers such as `-12.5` stay numbers.
 #[derive(Default)]
 pub struct Csv {
     out: String,
@@ -38,7 +39,7 @@ impl Csv {
 }
 
 fn cell(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) && value.parse::<f64>().is_err() {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.parse::<f64>().is_err() {
         format!("'{value}")
     } else {
         value.to_owned()
@@ -128,5 +129,9 @@ mod tests {
         assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(cell("-12.5"), "-12.5");
         assert_eq!(cell("@cmd"), "'@cmd");
+        assert_eq!(cell("+1"), "+1");
+        assert_eq!(cell("+SUM(A1)"), "'+SUM(A1)");
+        assert_eq!(cell("\t=1+2"), "'\t=1+2");
+        assert_eq!(cell("\r=cmd|' /C calc'!A0"), "\"'\r=cmd|' /C calc'!A0\"");
     }
 }

@@ -1,10 +1,7 @@
 //! `/` (and `/api/v1/overview`): every tracked repository in one sortable table, with the
 //! rollup of all of them above it.
 
-use actix_web::{
-    HttpResponse,
-    web::{Data, Query},
-};
+use actix_web::{HttpResponse, web::Data};
 use askama::Template;
 use serde::Serialize;
 
@@ -15,6 +12,8 @@ use super::{
     params::{DashboardQuery, Format, Scope},
     views,
 };
+use crate::web::maintainers::params::SortMark;
+use crate::web::query::Params;
 use crate::{app::AppState, db, metrics::Quantile, web::WebError};
 
 pub const SORTS: [&str; 7] =
@@ -92,9 +91,15 @@ impl OverviewPage {
         let dir = if current == key && !self.scope.descending { "desc" } else { "asc" };
         format!("/?{}&sort={key}&dir={dir}", self.scope.query())
     }
+
+    /// The current order's mark on column `key` (A–Z by name unless asked otherwise).
+    pub fn sort_mark(&self, key: &str) -> SortMark {
+        let current = self.scope.sort.as_deref().unwrap_or("name");
+        SortMark::of(current, self.scope.sort.is_some() && self.scope.descending, key)
+    }
 }
 
-pub async fn overview(state: Data<AppState>, query: Query<DashboardQuery>) -> Result<HttpResponse, WebError> {
+pub async fn overview(state: Data<AppState>, query: Params<DashboardQuery>) -> Result<HttpResponse, WebError> {
     let now = chrono::Utc::now().timestamp();
     let scope = query.scope(now, &SORTS)?;
     let repos = db::repos::list_tracked_repositories(&state.db.pool).await?;
@@ -127,10 +132,10 @@ pub async fn overview(state: Data<AppState>, query: Query<DashboardQuery>) -> Re
 }
 
 /// `/api/v1/overview`: the overview table as JSON; errors are JSON too.
-pub async fn api(state: Data<AppState>, query: Query<DashboardQuery>) -> HttpResponse {
-    let mut query = query.into_inner();
+pub async fn api(state: Data<AppState>, query: Params<DashboardQuery>) -> HttpResponse {
+    let Params(mut query) = query;
     query.format = Some("json".to_owned());
-    overview(state, Query(query)).await.unwrap_or_else(|e| crate::web::error::json_error(&e))
+    overview(state, Params(query)).await.unwrap_or_else(|e| crate::web::error::json_error(&e))
 }
 
 fn sort(rows: &mut [RepoSummary], scope: &Scope) {

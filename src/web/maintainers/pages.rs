@@ -3,7 +3,7 @@
 
 use actix_web::{
     HttpResponse,
-    web::{Data, Path, Query},
+    web::{Data, Path},
 };
 use askama::Template;
 
@@ -13,6 +13,8 @@ use super::{
     params::{DashboardQuery, Format, Scope, WINDOWS},
     rows, views,
 };
+use crate::web::maintainers::params::SortMark;
+use crate::web::query::Params;
 use crate::{
     app::AppState,
     db,
@@ -63,6 +65,21 @@ impl DashboardPage {
         format!("{}?{}&sort={key}&dir={dir}#unanswered", self.path, self.scope.query())
     }
 
+    /// The queue's current order's mark on column `key`.
+    pub fn sort_mark(&self, key: &str) -> SortMark {
+        let (current, descending) = queue_order(&self.scope);
+        SortMark::of(current, descending, key)
+    }
+
+    /// The window's first and last day, for the date form (see [`Scope::from_date`]).
+    pub fn from_date(&self) -> String {
+        self.scope.from_date()
+    }
+
+    pub fn to_date(&self) -> String {
+        self.scope.to_date()
+    }
+
     pub fn days_ago(&self, ts: &i64) -> String {
         views::days_ago(*ts, self.d.generated_at)
     }
@@ -91,7 +108,7 @@ struct Resolved {
 pub async fn repo(
     state: Data<AppState>,
     path: Path<(String, String)>,
-    query: Query<DashboardQuery>,
+    query: Params<DashboardQuery>,
 ) -> Result<HttpResponse, WebError> {
     let (owner, name) = path.into_inner();
     let resolved = resolve_repo(&state, &owner, &name).await?;
@@ -101,7 +118,7 @@ pub async fn repo(
 pub async fn org(
     state: Data<AppState>,
     path: Path<String>,
-    query: Query<DashboardQuery>,
+    query: Params<DashboardQuery>,
 ) -> Result<HttpResponse, WebError> {
     let resolved = resolve_org(&state, &path.into_inner()).await?;
     respond(&state, resolved, &query, None).await
@@ -111,7 +128,7 @@ pub async fn org(
 pub async fn api_repo(
     state: Data<AppState>,
     path: Path<(String, String)>,
-    query: Query<DashboardQuery>,
+    query: Params<DashboardQuery>,
 ) -> HttpResponse {
     let (owner, name) = path.into_inner();
     let result = async {
@@ -122,7 +139,7 @@ pub async fn api_repo(
 }
 
 /// `/api/v1/orgs/{org}`: the org dashboard as JSON; errors are JSON too.
-pub async fn api_org(state: Data<AppState>, path: Path<String>, query: Query<DashboardQuery>) -> HttpResponse {
+pub async fn api_org(state: Data<AppState>, path: Path<String>, query: Params<DashboardQuery>) -> HttpResponse {
     let result = async {
         let resolved = resolve_org(&state, &path.into_inner()).await?;
         respond(&state, resolved, &query, Some(Format::Json)).await

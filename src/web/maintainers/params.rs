@@ -151,6 +151,41 @@ impl DashboardQuery {
     }
 }
 
+/// How a sortable column's header shows the current order: `aria-sort` for screen readers and an
+/// arrow for everyone else; both empty on the columns the table is not sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SortMark {
+    pub aria: &'static str,
+    pub arrow: &'static str,
+}
+
+impl SortMark {
+    /// The mark of column `key` when the table is sorted by `current`.
+    pub fn of(current: &str, descending: bool, key: &str) -> SortMark {
+        match (current == key, descending) {
+            (false, _) => SortMark { aria: "", arrow: "" },
+            (true, false) => SortMark { aria: "ascending", arrow: "▲" },
+            (true, true) => SortMark { aria: "descending", arrow: "▼" },
+        }
+    }
+}
+
+impl Scope {
+    /// `from` and `to` as the date inputs show them (`YYYY-MM-DD`, `to` inclusive), so a date form
+    /// submitted untouched shows the same period.
+    pub fn from_date(&self) -> String {
+        day(self.from)
+    }
+
+    pub fn to_date(&self) -> String {
+        day(self.to - DAY)
+    }
+}
+
+fn day(ts: i64) -> String {
+    Utc.timestamp_opt(ts, 0).single().map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+}
+
 fn date(text: &str, name: &str) -> Result<i64, WebError> {
     let day = NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|_| bad(format!("{name} must be a date like 2026-01-31, not {text:?}")))?;

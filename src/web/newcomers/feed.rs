@@ -14,7 +14,7 @@ use askama::Template;
 use chrono::{DateTime, SecondsFormat};
 
 use super::finder::{self, Finder, NewcomerIssue};
-use super::pages::{base_url, compute_with};
+use super::pages::compute_with;
 use super::params::FinderQuery;
 use super::{load, views};
 use crate::app::AppState;
@@ -53,9 +53,8 @@ pub async fn atom(state: Data<AppState>, req: HttpRequest) -> Result<HttpRespons
     let query = FinderQuery::parse(req.query_string())?;
     let (finder, filters, _) = compute_with(&state, &query, None, FinderQuery::feed_filters).await?;
     let issues = finder::select(&finder, &filters);
-    let base = base_url(&req);
-    let alternate = format!("{base}/newcomers");
-    Ok(feed(&finder, &issues, "Newcomer issues", "tag:upkeep,2026:newcomers".into(), &req, alternate))
+    let alternate = format!("{}/newcomers", state.base_url);
+    Ok(feed(&finder, &issues, "Newcomer issues", "tag:upkeep,2026:newcomers".into(), &state.base_url, &req, alternate))
 }
 
 /// `/newcomers/{owner}/{name}.atom`: one project's unclaimed newcomer issues.
@@ -71,8 +70,9 @@ pub async fn repo_atom(
     let (finder, filters, _) = compute_with(&state, &query, Some(repo.id), FinderQuery::feed_filters).await?;
     let issues = finder::select(&finder, &filters);
     let title = format!("Newcomer issues of {}", repo.full_name);
-    let alternate = format!("{}/newcomers/{}", base_url(&req), repo.full_name);
-    Ok(feed(&finder, &issues, &title, format!("tag:upkeep,2026:newcomers:{}", repo.full_name), &req, alternate))
+    let alternate = format!("{}/newcomers/{}", state.base_url, repo.full_name);
+    let id = format!("tag:upkeep,2026:newcomers:{}", repo.full_name);
+    Ok(feed(&finder, &issues, &title, id, &state.base_url, &req, alternate))
 }
 
 fn feed(
@@ -80,6 +80,7 @@ fn feed(
     issues: &[&NewcomerIssue],
     title: &str,
     id: String,
+    base_url: &str,
     req: &HttpRequest,
     alternate: String,
 ) -> HttpResponse {
@@ -89,7 +90,7 @@ fn feed(
         id: xml_text(&id),
         title: xml_text(title),
         updated: rfc3339(newest),
-        self_href: xml_text(&format!("{}{}", base_url(req), req.uri())),
+        self_href: xml_text(&format!("{base_url}{}", req.uri())),
         alternate_href: xml_text(&alternate),
         entries,
     };

@@ -193,7 +193,7 @@ async fn respond_project(
     let p = project::compute(&rows, &state_labels(state), &configured, window, now);
     match force.unwrap_or(scope.format) {
         Format::Json => Ok(HttpResponse::Ok().json(&p)),
-        Format::Html => Ok(html(project_page(p, scope, base_url(req)).render()?)),
+        Format::Html => Ok(html(project_page(p, scope, state.base_url.to_string()).render()?)),
     }
 }
 
@@ -222,12 +222,6 @@ fn project_page(p: Project, scope: ProjectScope, base_url: String) -> ProjectPag
         scope,
         p,
     }
-}
-
-/// `http://host:port` of the request, for links that leave the site (feeds, embeds).
-pub fn base_url(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
 }
 
 fn html(body: String) -> HttpResponse {

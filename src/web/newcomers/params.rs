@@ -235,11 +235,9 @@ impl ProjectQuery {
     }
 }
 
-/// A query string into `T`, a 400 naming the problem when it does not fit.
+/// A query string into `T` (empty values dropped), a 400 naming the problem when it does not fit.
 fn parse_query<T: serde::de::DeserializeOwned>(query: &str) -> Result<T, WebError> {
-    actix_web::web::Query::<T>::from_query(query)
-        .map(actix_web::web::Query::into_inner)
-        .map_err(|e| bad(format!("bad query parameter: {e}")))
+    crate::web::query::parse(query)
 }
 
 fn bad(message: String) -> WebError {

@@ -15,8 +15,8 @@ pub mod params;
 pub mod view;
 
 use actix_web::{
-    HttpRequest, HttpResponse,
-    web::{Data, Path, Query},
+    HttpResponse,
+    web::{Data, Path},
 };
 use askama::Template;
 
@@ -24,37 +24,26 @@ use self::params::{Basis, Format, ReportQuery, ReportScope};
 use crate::app::AppState;
 use crate::funding::received_in;
 use crate::web::funding::{entries, load};
+use crate::web::query::Params;
 use crate::web::{WebError, error::json_error, format};
 
 /// `/reports/{owner}/{name}`.
 pub async fn page(
     state: Data<AppState>,
-    req: HttpRequest,
     path: Path<(String, String)>,
-    query: Query<ReportQuery>,
+    query: Params<ReportQuery>,
 ) -> Result<HttpResponse, WebError> {
     let (owner, name) = path.into_inner();
-    respond(&state, &req, &format!("{owner}/{name}"), &query, false).await
+    respond(&state, &format!("{owner}/{name}"), &query, false).await
 }
 
 /// `/api/v1/reports/{owner}/{name}`: the report as JSON; errors are JSON too.
-pub async fn api(
-    state: Data<AppState>,
-    req: HttpRequest,
-    path: Path<(String, String)>,
-    query: Query<ReportQuery>,
-) -> HttpResponse {
+pub async fn api(state: Data<AppState>, path: Path<(String, String)>, query: Params<ReportQuery>) -> HttpResponse {
     let (owner, name) = path.into_inner();
-    respond(&state, &req, &format!("{owner}/{name}"), &query, true).await.unwrap_or_else(|e| json_error(&e))
+    respond(&state, &format!("{owner}/{name}"), &query, true).await.unwrap_or_else(|e| json_error(&e))
 }
 
-async fn respond(
-    state: &AppState,
-    req: &HttpRequest,
-    full_name: &str,
-    query: &ReportQuery,
-    api: bool,
-) -> Result<HttpResponse, WebError> {
+async fn respond(state: &AppState, full_name: &str, query: &ReportQuery, api: bool) -> Result<HttpResponse, WebError> {
     let loaded = load(state, full_name, query, chrono::Utc::now().timestamp()).await?;
     let format = loaded.scope.format;
     if api && format != Format::Json && query.format.as_deref().is_some_and(|f| !f.is_empty()) {
@@ -64,7 +53,7 @@ async fn respond(
             loaded.repo
         )));
     }
-    answer(loaded, if api { Format::Json } else { format }, req)
+    answer(loaded, if api { Format::Json } else { format }, &state.base_url)
 }
 
 /// A computed report and what its formats need besides.
@@ -104,14 +93,14 @@ async fn load(state: &AppState, full_name: &str, query: &ReportQuery, now: i64) 
 }
 
 /// Render: the page, or a download named `report-owner-name-FROM-TO.ext`.
-fn answer(l: Loaded, format: Format, req: &HttpRequest) -> Result<HttpResponse, WebError> {
+fn answer(l: Loaded, format: Format, base_url: &str) -> Result<HttpResponse, WebError> {
     let (from, to) = (view::day(l.scope.period.from), view::day(l.scope.period.to - 1));
     let file = format!("report-{}-{from}-{to}.{}", l.repo.replace('/', "-"), format.as_str());
     match format {
         Format::Json => Ok(HttpResponse::Ok().json(json::json(&l.report, &l.scope, &l.repo, &l.grants, &l.notes))),
         Format::Csv => Ok(export::csv(&l.report, &l.scope).response(&file)),
         Format::Markdown => {
-            let source = source_url(req, &l.repo, &l.scope);
+            let source = source_url(base_url, &l.repo, &l.scope);
             Ok(HttpResponse::Ok()
                 .content_type("text/markdown; charset=utf-8")
                 .insert_header(("content-disposition", format!("attachment; filename=\"{file}\"")))
@@ -131,15 +120,11 @@ fn kept_dates(scope: &ReportScope) -> String {
     }
 }
 
-/// Where the Markdown came from: this report's URL on this server. The host comes from the
-/// request, so anything but a plain host name (and port) is left out.
-fn source_url(req: &HttpRequest, repo: &str, scope: &ReportScope) -> String {
-    let info = req.connection_info();
-    let host = info.host();
-    let plain = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
+/// Where the Markdown came from: this report's URL under the configured base
+/// ([`AppState::base_url`]); never from the request's `Host` or forwarding headers.
+fn source_url(base_url: &str, repo: &str, scope: &ReportScope) -> String {
     let path = format!("/reports/{repo}?{}", kept_dates(scope).trim_end_matches('&'));
-    let path = path.trim_end_matches('?');
-    if plain { format!("{}://{host}{path}", info.scheme()) } else { path.to_owned() }
+    format!("{base_url}{}", path.trim_end_matches('?'))
 }
 
 fn page_for(l: Loaded) -> view::ReportPage {
