@@ -109,12 +109,12 @@ impl StopSignal {
     }
 }
 
-/// The demo's database and its WAL files, deleted when dropped (and on [`Self::remove`]).
+/// The demo's database, its WAL files and its lock file, deleted when dropped (and on [`Self::remove`]).
 struct RemoveOnDrop(std::path::PathBuf);
 
 impl RemoveOnDrop {
     fn remove(&self) {
-        for suffix in ["", "-wal", "-shm"] {
+        for suffix in ["", "-wal", "-shm", ".lock"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
         }
     }

@@ -22,10 +22,10 @@
 use std::path::Path;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use upkeep::funding::Grant;
 
-use crate::helpers::{run_chromium, synced_app};
+use crate::helpers::{request, run_chromium, synced_app};
 
 const AXE: &str = include_str!("../fixtures/axe/axe.min.js");
 const RUNNER: &str = include_str!("../fixtures/axe/run.js");
@@ -53,41 +53,10 @@ fn grant() -> Grant {
     toml::from_str(toml).expect("grant")
 }
 
-/// One HTTP/1.1 exchange with the app: status line, headers and the (de-chunked) body.
+/// One exchange with the app: status line, headers and the (de-chunked) body.
 async fn fetch(app: &str, path: &str) -> (String, Vec<(String, String)>, Vec<u8>) {
-    let mut stream = TcpStream::connect(app).await.expect("connect to the app");
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {app}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.expect("send");
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.expect("read");
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a header block");
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut body = raw[split + 4..].to_vec();
-    let mut lines = head.split("\r\n");
-    let status = lines.next().unwrap_or_default().splitn(2, ' ').nth(1).unwrap_or("502 Bad Gateway").to_owned();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    if headers.iter().any(|(k, v)| k == "transfer-encoding" && v.contains("chunked")) {
-        body = dechunk(&body);
-    }
-    (status, headers, body)
-}
-
-fn dechunk(mut rest: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(end) = rest.windows(2).position(|w| w == b"\r\n") {
-        let size = String::from_utf8_lossy(&rest[..end]);
-        let Ok(n) = usize::from_str_radix(size.trim(), 16) else { break };
-        rest = &rest[end + 2..];
-        if n == 0 || rest.len() < n {
-            break;
-        }
-        out.extend_from_slice(&rest[..n]);
-        rest = rest[n..].strip_prefix(b"\r\n").unwrap_or(&rest[n..]);
-    }
-    out
+    let answer = request(&format!("http://{app}"), "GET", path, &[]).await;
+    (format!("{} Upstream", answer.status), answer.headers, answer.body)
 }
 
 /// The proxy: serves `/__axe/*.js`, passes everything else to `app`, injecting the scripts into HTML.
@@ -279,4 +248,31 @@ async fn every_page_type_is_accessible_fits_a_phone_and_has_unique_ids() {
         widest_phone.1, widest_phone.0
     );
     assert!(all.is_empty(), "{} problems:\n{}", all.len(), all.join("\n"));
+}
+
+/// What axe cannot judge: the sorted column says so (`aria-sort` and a visible arrow), every
+/// disclosure is named after its metric, and the lifecycle rules are text on the page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sort_state_disclosure_names_and_rules_are_visible_to_everyone() {
+    let (app, _sim, _store) = synced_app(|_| {}).await;
+    let doc = crate::helpers::page(&format!("{app}/?sort=backlog&dir=desc")).await;
+    let sorted = crate::helpers::select(&doc, "#repos th[aria-sort]");
+    assert_eq!(sorted.len(), 1, "exactly one sorted column");
+    assert_eq!(sorted[0].value().attr("aria-sort"), Some("descending"));
+    assert!(crate::helpers::text(&sorted[0]).starts_with("Open backlog▼"), "{}", crate::helpers::text(&sorted[0]));
+    let default = crate::helpers::page(&format!("{app}/")).await;
+    let by_name = crate::helpers::select(&default, "#repos th[aria-sort]");
+    assert_eq!(by_name[0].value().attr("aria-sort"), Some("ascending"), "A–Z by name by default");
+    assert!(!crate::helpers::select(&default, "#lifecycle-rules").is_empty(), "the lifecycle rules are text");
+    assert!(crate::helpers::select(&default, "[title]").is_empty(), "nothing lives only in a title");
+
+    let repo = crate::helpers::page(&format!("{app}/repos/upkeep-sim/atlas")).await;
+    let names: Vec<String> =
+        crate::helpers::select(&repo, "details.explain summary").iter().map(crate::helpers::text).collect();
+    assert!(names.len() > 10);
+    assert!(names.iter().all(|n| n.starts_with("How is ") && n != "How is this computed?"), "{names:?}");
+    let unique: std::collections::BTreeSet<&String> = names.iter().collect();
+    assert!(unique.len() > 5, "disclosures are told apart by name: {names:?}");
+    let queue = crate::helpers::select(&repo, "#unanswered-table th[aria-sort]");
+    assert_eq!(queue.len(), 1, "the queue shows its default order (oldest first)");
 }

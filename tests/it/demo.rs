@@ -8,11 +8,20 @@ use std::time::{Duration, Instant};
 
 use crate::helpers::{get, json};
 
-/// Kills the demo when the test ends, pass or fail.
+/// Stops the demo when the test ends, pass or fail: SIGTERM first (so it deletes its
+/// database), then a kill if it has not exited within 10 s.
 struct Demo(Child);
 
 impl Drop for Demo {
     fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(10) {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -129,7 +138,7 @@ fn a_stopped_demo_deletes_its_database() {
     let exit = child.wait().unwrap();
     assert!(exit.success(), "the demo exits cleanly: {exit:?}");
     assert!(rest.iter().any(|l| l.contains("Deleted the demo database")), "{rest:?}");
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", ".lock"] {
         let file = format!("{}{suffix}", db.display());
         assert!(!std::path::Path::new(&file).exists(), "{file} is left behind");
     }

@@ -4,62 +4,7 @@
 
 use std::io::Read;
 
-use crate::helpers::synced_app;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// A raw HTTP/1.1 exchange: status, lower-cased headers, body bytes (de-chunked).
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
-}
-
-async fn request(app: &str, method: &str, path: &str, extra: &[(&str, &str)]) -> Answer {
-    let authority = app.trim_start_matches("http://");
-    let mut stream = tokio::net::TcpStream::connect(authority).await.expect("connect");
-    let has_host = extra.iter().any(|(k, _)| k.eq_ignore_ascii_case("host"));
-    let mut head = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
-    if !has_host {
-        head.push_str(&format!("Host: {authority}\r\n"));
-    }
-    for (k, v) in extra {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).await.unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.unwrap();
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("headers");
-    let text = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut lines = text.split("\r\n");
-    let status = lines.next().unwrap().split_whitespace().nth(1).unwrap().parse().unwrap();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    let mut body = raw[split + 4..].to_vec();
-    if headers.iter().any(|(k, v)| k == "transfer-encoding" && v.contains("chunked")) {
-        let mut out = Vec::new();
-        let mut rest = &body[..];
-        while let Some(end) = rest.windows(2).position(|w| w == b"\r\n") {
-            let n = usize::from_str_radix(String::from_utf8_lossy(&rest[..end]).trim(), 16).unwrap_or(0);
-            rest = &rest[end + 2..];
-            if n == 0 || rest.len() < n {
-                break;
-            }
-            out.extend_from_slice(&rest[..n]);
-            rest = &rest[(n + 2).min(rest.len())..];
-        }
-        body = out;
-    }
-    Answer { status, headers, body }
-}
+use crate::helpers::{request, synced_app};
 
 /// Every GET route, with a path that exists in the synced simulator.
 const GET_ROUTES: &[&str] = &[
