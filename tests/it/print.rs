@@ -123,3 +123,29 @@ async fn the_printed_report_has_no_navigation_and_keeps_every_figure_whole() {
         );
     }
 }
+
+/// The ledger prints cleanly too: no skip link, site navigation or footer on paper, and no page
+/// but the last left mostly blank.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_printed_ledger_has_no_site_chrome_and_no_blank_pages() {
+    let grant: upkeep::funding::Grant = toml::from_str(
+        "funder = \"Demo Foundation\"\namount = 60000\ncurrency = \"USD\"\nstart = \"2026-01-01\"\n\
+         end = \"2026-12-31\"\nrepos = [\"upkeep-sim/atlas\"]\npurpose = \"Maintenance\"\n",
+    )
+    .unwrap();
+    let (app, _sim, _store) = crate::helpers::synced_app(|c| c.funding.grants = vec![grant]).await;
+    let url = format!("{app}/funding/upkeep-sim/atlas");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pdf = print_to_pdf(&url, dir.path()).await;
+    let pages = pages(&pdf);
+    let all = pages.join("\n");
+    assert!(all.contains("Demo Foundation"), "the ledger is printed: {all}");
+    for chrome in ["Skip to content", "sustainability dashboards from one SQLite file", "Newcomers"] {
+        assert!(!all.contains(chrome), "{chrome:?} is printed:\n{all}");
+    }
+    let fill = page_fill(&pdf);
+    eprintln!("ledger page fill: {:?}", fill.iter().map(|f| format!("{:.0}%", f * 100.0)).collect::<Vec<_>>());
+    for (n, f) in fill.iter().enumerate().take(fill.len().saturating_sub(1)) {
+        assert!(*f >= 0.5, "ledger page {} of {} is only {:.0}% full:\n{}", n + 1, fill.len(), f * 100.0, pages[n]);
+    }
+}
