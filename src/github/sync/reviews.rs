@@ -3,9 +3,12 @@
 //! REST has reviews only per pull request, one request each; GraphQL returns 50 pull requests
 //! with up to 100 reviews each in one request. A pull request with more reviews than that falls
 //! back to the paginated REST listing for its reviews.
+//!
+//! Each batch is written in one transaction (not one per pull request): the REST fallbacks of a
+//! batch are fetched first, so no request is made while the write lock is held.
 
 use super::{Collector, OVERLAP_SECS, StepStatus, SyncError, now, repo::RepoHandle};
-use crate::db::{self, issues::PullDetails, sync_state};
+use crate::db::{self, WriteTx, issues::PullDetails, sync_state};
 use crate::github::{
     convert,
     graphql::{self, PullNode},
@@ -21,9 +24,21 @@ pub async fn sync_reviews(c: &Collector, scope: &str, repo: &RepoHandle) -> Resu
         let ids: Vec<String> = batch.iter().map(|p| p.node_id.clone()).collect();
         // A batch that keeps timing out on GitHub's side is split in half, down to one pull request.
         let nodes: Vec<Option<PullNode>> = c.client.graphql_nodes(graphql::PULL_REQUESTS_QUERY, &ids).await?;
-        for node in nodes.iter().flatten().filter(|n| n.typename == "PullRequest") {
-            written += store_pull(c, scope, repo, node).await?;
+        let pulls: Vec<&PullNode> = nodes.iter().flatten().filter(|n| n.typename == "PullRequest").collect();
+        let mut fallbacks = std::collections::HashMap::new();
+        for node in &pulls {
+            if let (Some(number), true) =
+                (node.number, node.reviews.as_ref().is_some_and(|r| r.page_info.has_next_page))
+            {
+                fallbacks.insert(number, rest_reviews(c, scope, repo, number).await?);
+            }
         }
+        let mut tx = c.db.begin_write().await?;
+        for node in pulls {
+            let fallback = node.number.and_then(|n| fallbacks.get(&n));
+            written += store_pull(c, &mut tx, repo, node, fallback).await?;
+        }
+        tx.commit().await?;
         // The batch is stored: the watermark may move past it (the list is oldest-change first).
         let high = batch.iter().map(|p| p.updated_at).max();
         sync_state::save_sync_state(&c.db.pool, scope, "reviews", high, None, now()).await?;
@@ -31,27 +46,31 @@ pub async fn sync_reviews(c: &Collector, scope: &str, repo: &RepoHandle) -> Resu
     Ok((StepStatus::Ok, written))
 }
 
-async fn store_pull(c: &Collector, scope: &str, repo: &RepoHandle, node: &PullNode) -> Result<u64, SyncError> {
+/// One pull request's reviews and details, inside the batch's transaction. `fallback` holds its
+/// reviews from REST when GraphQL had more than one page of them.
+async fn store_pull(
+    c: &Collector,
+    tx: &mut WriteTx,
+    repo: &RepoHandle,
+    node: &PullNode,
+    fallback: Option<&Vec<wire::Review>>,
+) -> Result<u64, SyncError> {
     let Some(number) = node.number else { return Ok(0) };
     let reviews = node.reviews.as_ref();
-    let needs_rest = reviews.is_some_and(|r| r.page_info.has_next_page);
-    let rest_reviews = if needs_rest { rest_reviews(c, scope, repo, number).await? } else { Vec::new() };
-
-    let mut tx = c.db.begin_write().await?;
     let mut written = 0;
     let merged_by = node.merged_by.as_ref().and_then(|a| a.to_user());
-    c.write_accounts(&mut tx, c.fresh_accounts(merged_by.iter())).await?;
-    if needs_rest {
-        c.write_accounts(&mut tx, c.fresh_accounts(rest_reviews.iter().filter_map(|r| r.user.as_ref()))).await?;
-        for r in &rest_reviews {
-            db::activity::upsert_review(&mut *tx, &convert::review(repo.repo_id, number, r)).await?;
+    c.write_accounts(tx, c.fresh_accounts(merged_by.iter())).await?;
+    if let Some(rest_reviews) = fallback {
+        c.write_accounts(tx, c.fresh_accounts(rest_reviews.iter().filter_map(|r| r.user.as_ref()))).await?;
+        for r in rest_reviews {
+            db::activity::upsert_review(&mut **tx, &convert::review(repo.repo_id, number, r)).await?;
             written += 1;
         }
     } else {
         for r in reviews.iter().flat_map(|r| r.nodes.iter().flatten()) {
             let Some(id) = r.database_id else { continue };
             let author = r.author.as_ref().and_then(|a| a.to_user());
-            c.write_accounts(&mut tx, c.fresh_accounts(author.iter())).await?;
+            c.write_accounts(tx, c.fresh_accounts(author.iter())).await?;
             let row = db::activity::ReviewRow {
                 id,
                 repo_id: repo.repo_id,
@@ -61,7 +80,7 @@ async fn store_pull(c: &Collector, scope: &str, repo: &RepoHandle, node: &PullNo
                 state: r.state.clone(),
                 submitted_at: r.submitted_at.map(convert::ts),
             };
-            db::activity::upsert_review(&mut *tx, &row).await?;
+            db::activity::upsert_review(&mut **tx, &row).await?;
             written += 1;
         }
     }
@@ -73,8 +92,7 @@ async fn store_pull(c: &Collector, scope: &str, repo: &RepoHandle, node: &PullNo
         merged_by_id: merged_by.map(|u| u.id),
         ready_for_review_at: node.first_ready_for_review().map(convert::ts),
     };
-    db::issues::update_pull_details(&mut *tx, &details).await?;
-    tx.commit().await?;
+    db::issues::update_pull_details(&mut **tx, &details).await?;
     Ok(written)
 }
 
