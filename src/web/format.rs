@@ -2,6 +2,11 @@
 
 use chrono::DateTime;
 
+/// `2026-11-24`: the UTC day of a unix time (the seconds themselves if out of range).
+pub fn day(ts: i64) -> String {
+    DateTime::from_timestamp(ts, 0).map_or_else(|| ts.to_string(), |t| t.format("%Y-%m-%d").to_string())
+}
+
 /// `2026-11-24 09:30 UTC`, or an em dash for none.
 pub fn datetime(ts: Option<i64>) -> String {
     ts.and_then(|t| DateTime::from_timestamp(t, 0))

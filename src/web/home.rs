@@ -7,7 +7,6 @@ use actix_web::{
     http::header,
     web::{Data, Path},
 };
-use sha2::{Digest, Sha256};
 
 use super::WebError;
 use crate::app::AppState;
@@ -25,11 +24,8 @@ static STYLESHEET: LazyLock<String> =
 
 /// `style.<hash>.css`: the stylesheet's name carries the first 12 hex digits of its SHA-256, so
 /// it can be cached for a year and a new build is fetched at once.
-static STYLESHEET_NAME: LazyLock<String> = LazyLock::new(|| {
-    let digest = Sha256::digest(STYLESHEET.as_bytes());
-    let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
-    format!("style.{hex}.css")
-});
+static STYLESHEET_NAME: LazyLock<String> =
+    LazyLock::new(|| format!("style.{}.css", super::http::sha256_hex(STYLESHEET.as_bytes(), 6)));
 
 /// The stylesheet's URL, as every page links it (`base.html`).
 pub fn stylesheet_href() -> String {

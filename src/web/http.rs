@@ -128,9 +128,13 @@ pub async fn tag(
 /// A weak validator (the body is the same whatever `Content-Encoding` carries it): the first
 /// 16 bytes of the body's SHA-256.
 fn etag(body: &[u8]) -> HeaderValue {
-    let digest = Sha256::digest(body);
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    HeaderValue::from_str(&format!("W/\"{hex}\"")).expect("hex is a valid header value")
+    HeaderValue::from_str(&format!("W/\"{}\"", sha256_hex(body, 16))).expect("hex is a valid header value")
+}
+
+/// The first `bytes` bytes of the SHA-256 of `data`, in lower-case hex: content validators and
+/// content-hashed file names.
+pub fn sha256_hex(data: &[u8], bytes: usize) -> String {
+    Sha256::digest(data)[..bytes].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Answers `304 Not Modified` when `If-None-Match` names the response's `ETag` or, without

@@ -250,3 +250,11 @@ fn manifest_urls_are_http_urls_per_repository_named_in_errors() {
     let message = error("[funding.manifests]\n\"numpy\" = \"https://numpy.org/funding.json\"\n", &[]);
     assert!(message.contains("funding.manifests") && message.contains("\"numpy\""), "{message}");
 }
+
+#[test]
+fn public_url_can_be_set_from_the_environment() {
+    let config = with_env("", &[("UPKEEP_SERVER__PUBLIC_URL", "https://upkeep.example.org")]);
+    assert_eq!(config.server.public_url.unwrap().as_str(), "https://upkeep.example.org/");
+    let message = error("", &[("UPKEEP_SERVER__PUBLIC_URL", "not a url")]);
+    assert!(message.starts_with("UPKEEP_SERVER__PUBLIC_URL"), "{message}");
+}

@@ -195,9 +195,7 @@ pub struct EntryView {
     pub stale: bool,
 }
 
-fn day(ts: i64) -> String {
-    Utc.timestamp_opt(ts, 0).single().map_or_else(|| ts.to_string(), |d| d.format("%Y-%m-%d").to_string())
-}
+use crate::web::format::day;
 
 fn entry_view(e: &Entry) -> EntryView {
     let when = match e.timing {

@@ -3,10 +3,10 @@
 //! (`bots=exclude|include`), table sorting (`sort`, `dir`) and `format=html|csv|json`.
 //! Anything else, or a malformed value, is a 400 that says what is wrong.
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::web::WebError;
+use crate::web::{WebError, format::day};
 
 const DAY: i64 = 86_400;
 /// Windows offered as links; any `from`/`to` range of whole days is accepted too.
@@ -54,8 +54,6 @@ impl Scope {
 
     /// `2026-08-26 – 2026-11-24 (90 days)`.
     pub fn label(&self) -> String {
-        let day =
-            |t: i64| Utc.timestamp_opt(t, 0).single().map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
         format!("{} – {} ({} days)", day(self.from), day(self.to - 1), self.days())
     }
 
@@ -64,9 +62,6 @@ impl Scope {
         let window = match self.preset {
             Some(days) => format!("window={days}"),
             None => {
-                let day = |t: i64| {
-                    Utc.timestamp_opt(t, 0).single().map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
-                };
                 format!("from={}&to={}", day(self.from), day(self.to - DAY))
             }
         };
@@ -180,10 +175,6 @@ impl Scope {
     pub fn to_date(&self) -> String {
         day(self.to - DAY)
     }
-}
-
-fn day(ts: i64) -> String {
-    Utc.timestamp_opt(ts, 0).single().map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
 }
 
 fn date(text: &str, name: &str) -> Result<i64, WebError> {

@@ -9,8 +9,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::metrics::newcomers::NewcomerLabels;
-use crate::web::WebError;
 use crate::web::maintainers::params::{DashboardQuery, Scope, WINDOWS};
+use crate::web::{WebError, format::day};
 
 /// The longest `freshness` accepted, in days (ten years: anything longer means "no limit").
 const MAX_FRESHNESS_DAYS: i64 = 3650;
@@ -73,7 +73,7 @@ pub struct Known<'a> {
 impl FinderQuery {
     /// Parses a raw query string (so the API can answer a bad one in JSON).
     pub fn parse(query: &str) -> Result<Self, WebError> {
-        parse_query(query)
+        crate::web::query::parse(query)
     }
 
     pub fn filters(&self, known: &Known<'_>) -> Result<Filters, WebError> {
@@ -211,13 +211,9 @@ impl ProjectScope {
     }
 }
 
-fn day(ts: i64) -> String {
-    chrono::DateTime::from_timestamp(ts, 0).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
-}
-
 impl ProjectQuery {
     pub fn parse(query: &str) -> Result<Self, WebError> {
-        parse_query(query)
+        crate::web::query::parse(query)
     }
 
     /// The window as the maintainer pages validate it (`window=30|90|365`, or `from`/`to`
@@ -233,11 +229,6 @@ impl ProjectQuery {
         };
         Ok(ProjectScope { scope: dashboard.scope(now, &[])?, format })
     }
-}
-
-/// A query string into `T` (empty values dropped), a 400 naming the problem when it does not fit.
-fn parse_query<T: serde::de::DeserializeOwned>(query: &str) -> Result<T, WebError> {
-    crate::web::query::parse(query)
 }
 
 fn bad(message: String) -> WebError {

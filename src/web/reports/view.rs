@@ -97,9 +97,7 @@ pub fn dates(w: Window) -> String {
     format!("{} – {}", day(w.from), day(w.to - 1))
 }
 
-pub fn day(ts: i64) -> String {
-    chrono::DateTime::from_timestamp(ts, 0).map_or_else(|| ts.to_string(), |t| t.format("%Y-%m-%d").to_string())
-}
+pub use crate::web::format::day;
 
 /// What the period is, in words.
 pub fn basis(scope: &ReportScope) -> String {
