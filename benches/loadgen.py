@@ -7,6 +7,10 @@
       without process-spawn noise. Prints one JSON object: samples, median_ms, p99_ms (nearest
       rank), min/max, bytes of the last body, and counts of non-200 answers.
 
+  loadgen.py cold URL [URL...]
+      One GET of each URL, in order, over one keep-alive connection: with distinct URLs every
+      answer is a render-cache miss. Prints the same JSON as `latency` (samples = URLs).
+
   loadgen.py load URL [--seconds S] [--connections C]
       C threads, each with its own keep-alive connection, GET URL in a loop for S seconds.
       Prints JSON: requests, seconds, rps, non_200, errors. (Fallback when wrk is missing; with
@@ -40,10 +44,15 @@ def nearest_rank(sorted_xs, p):
 
 
 def latency(url, warmup, count):
-    make, path = connect(url)
+    return timed([url] * (warmup + count), warmup)
+
+
+def timed(urls, warmup):
+    make, _ = connect(urls[0])
     conn = make()
     non_200, size, samples = 0, 0, []
-    for i in range(warmup + count):
+    for i, url in enumerate(urls):
+        path = connect(url)[1]
         t0 = time.perf_counter()
         try:
             status, body = get(conn, path)
@@ -107,17 +116,19 @@ def load(url, seconds, connections):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["latency", "load"])
-    ap.add_argument("url")
+    ap.add_argument("mode", choices=["latency", "cold", "load"])
+    ap.add_argument("url", nargs="+")
     ap.add_argument("--warmup", type=int, default=20)
     ap.add_argument("--count", type=int, default=300)
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--connections", type=int, default=8)
     a = ap.parse_args()
     if a.mode == "latency":
-        out = latency(a.url, a.warmup, a.count)
+        out = latency(a.url[0], a.warmup, a.count)
+    elif a.mode == "cold":
+        out = timed(a.url, 0)
     else:
-        out = load(a.url, a.seconds, a.connections)
+        out = load(a.url[0], a.seconds, a.connections)
     json.dump(out, sys.stdout)
     print()
 

@@ -16,11 +16,21 @@ pub struct AppState {
     /// else the address the server listens on ([`crate::config::ServerConfig::base_url`]).
     /// Never taken from a request.
     pub base_url: Arc<str>,
+    /// The newcomer finder, computed once per data version for every filter and page.
+    pub finder: Arc<web::newcomers::shared::SharedFinder>,
 }
 
 pub struct Application {
     address: SocketAddr,
     server: Server,
+    /// Re-renders the main pages after each sync ([`web::cache::refresh`]); stopped with the server.
+    refresher: tokio::task::JoinHandle<()>,
+}
+
+/// Read connections for `workers` web workers: two each (a page awaiting one query while
+/// another worker's render reads), between 4 and 16.
+fn read_pool_size(workers: usize) -> u32 {
+    (2 * workers).clamp(4, 16) as u32
 }
 
 impl Application {
@@ -31,9 +41,15 @@ impl Application {
             std::net::TcpListener::bind(bind).map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
         let address = listener.local_addr()?;
         let base_url = config.server.base_url(address).into();
-        let state = AppState { db, config, base_url };
+        // The web reads through its own pools, never the collector's (`db`): one per page
+        // render in flight, and one for the render cache's data-version check alone, so that
+        // check never queues behind a slow page.
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let reader = db.reader(read_pool_size(workers)).await?;
+        let page_cache = Data::new(web::cache::PageCache::new(db.reader(1).await?));
+        let refresher = web::cache::refresh::spawn(page_cache.clone(), reader.clone(), address);
+        let state = AppState { db: reader, config, base_url, finder: Arc::default() };
         let http_metrics = Data::new(web::telemetry::HttpMetrics::default());
-        let page_cache = Data::new(web::cache::PageCache::default());
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(Data::new(state.clone()))
@@ -54,10 +70,10 @@ impl Application {
                 .wrap(middleware::Logger::new("%r %s %Dms").log_target("upkeep::http"))
                 .configure(web::routes)
         })
-        .workers(2)
+        // actix's default: one worker per core.
         .listen(listener)?
         .run();
-        Ok(Application { address, server })
+        Ok(Application { address, server, refresher })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -73,6 +89,8 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        self.refresher.abort();
+        result
     }
 }

@@ -32,10 +32,14 @@ pub use sqlx::SqlitePool as Pool;
 /// A write transaction on the store.
 pub type WriteTx = sqlx::Transaction<'static, sqlx::Sqlite>;
 
-/// The database handle shared by the collector and the web server (cheap to clone).
+/// A handle on the database (cheap to clone). The collector writes through the pool
+/// [`Db::open`] returns; the web server reads through its own read-only pools ([`Db::reader`]), so
+/// a sync never makes a page wait for a connection.
 #[derive(Clone, Debug)]
 pub struct Db {
     pub pool: SqlitePool,
+    /// The options the pool was opened with, so [`Db::reader`] opens the same file.
+    options: SqliteConnectOptions,
 }
 
 /// How long a process waits for another one to finish migrating the same database.
@@ -74,13 +78,13 @@ async fn migration_lock(path: &Path) -> anyhow::Result<std::fs::File> {
 }
 
 impl Db {
-    /// Opens (creating if needed) the database file and runs pending migrations, with a pool
-    /// sized for the web server (concurrent readers) plus the scheduled collector.
+    /// Opens (creating if needed) the database file and runs pending migrations, with the
+    /// collector's pool (the web server opens its own with [`Db::reader`]).
     pub async fn open(path: &Path) -> anyhow::Result<Db> {
-        Self::open_with(path, 4).await
+        Self::open_with(path, 2).await
     }
 
-    /// As [`Db::open`] with `max_connections` connections. `upkeep collect` uses 2: it reads and
+    /// As [`Db::open`] with `max_connections` connections. The collector uses 2: it reads and
     /// writes serially, and every extra connection costs a page cache and a worker thread.
     pub async fn open_with(path: &Path, max_connections: u32) -> anyhow::Result<Db> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -108,7 +112,7 @@ impl Db {
         let _migrating = migration_lock(path).await?;
         let pool = SqlitePoolOptions::new()
             .max_connections(max_connections)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             // One message, naming the file once (sqlx's own error repeats its cause as a source).
             .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", path.display()))?;
@@ -116,7 +120,22 @@ impl Db {
             .run(&pool)
             .await
             .map_err(|e| anyhow::anyhow!("cannot update the database {} to this version: {e}", path.display()))?;
-        Ok(Db { pool })
+        Ok(Db { pool, options })
+    }
+
+    /// A second, read-only pool of `max_connections` on the same (already migrated) database:
+    /// the web server's, so pages never queue behind the collector's connections. In WAL mode
+    /// its readers never block the writer, nor it them.
+    pub async fn reader(&self, max_connections: u32) -> anyhow::Result<Db> {
+        let options = self.options.clone().read_only(true).create_if_missing(false);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max_connections)
+            // Pages are short reads: a page that cannot get a connection in 10 s fails clearly.
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options.clone())
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot open the database for reading: {e}"))?;
+        Ok(Db { pool, options })
     }
 
     /// Starts a write transaction that takes the write lock up front.

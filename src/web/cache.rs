@@ -1,15 +1,25 @@
-//! An in-memory cache of rendered dashboard responses.
+//! An in-memory cache of rendered responses, stale-while-revalidate, one render per key at a time.
 //!
-//! Dashboards change only when the collector writes, so a rendered page stays valid until a sync
-//! run starts or finishes ([`db::runs::data_version`]), and at most [`TTL`] so that relative ages
-//! ("waiting 3 d") and day-aligned windows stay fresh. Only successful GETs of the dashboard,
-//! API and badge routes are cached, keyed by path and query. The data version is read from the
-//! database at most once per [`VERSION_CHECK`], so a `collect` run in another process is seen
-//! within that second, and a cache hit touches no database at all.
+//! Pages change only when the collector writes, so a rendered page is *fresh* while the data
+//! version ([`db::runs::data_version`]: it moves when a sync run starts or finishes) is the one it
+//! was rendered at and it is younger than [`TTL`] (relative ages, "waiting 3 d", and day-aligned
+//! windows move with the clock). A page that is no longer fresh but younger than [`MAX_STALE`] is
+//! *stale*: the visitor gets it at once, marked with its age ("updated 3 min ago" in the footer),
+//! and the same request renders the new page in the background. So no visitor waits for a sync,
+//! and [`refresh`] re-renders the main pages after each sync before anyone asks.
+//!
+//! Concurrent misses on one key wait for a single render (a per-key lock, then a second look),
+//! and a stale key is refreshed by one request only. The data version is read at most once per
+//! [`VERSION_CHECK`], on a connection of its own, by one request at a time: the others use the
+//! last value, so the check never queues behind a slow page. Only successful GETs of the cached
+//! routes are kept, keyed by path and query, within [`MAX_BYTES`].
 
 use std::{
     collections::HashMap,
-    sync::Mutex,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, AtomicU64, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -22,17 +32,27 @@ use actix_web::{
     web::{Bytes, Data},
 };
 
-use crate::{app::AppState, db};
+use crate::{db, web::format};
 
-/// How long a cached page may be served while the data is unchanged.
+pub mod refresh;
+
+/// How long a cached page is fresh while the data is unchanged.
 pub const TTL: Duration = Duration::from_secs(300);
+/// How long a page may be served stale (while its new render is computed). Past this it is
+/// rendered before it is served.
+pub const MAX_STALE: Duration = Duration::from_secs(3600);
 /// How often the data version is re-read from the database.
 pub const VERSION_CHECK: Duration = Duration::from_secs(1);
+/// How long a request waits for another request's render of the same page before rendering it
+/// itself (a render that long has a problem; the visitor should not share it).
+const RENDER_WAIT: Duration = Duration::from_secs(20);
+/// How long the data-version read may take before the last known version is used.
+const VERSION_TIMEOUT: Duration = Duration::from_secs(2);
 /// Bytes of rendered responses kept at most; the cache is cleared when a new entry would pass it,
 /// so clients asking for many distinct URLs cannot grow memory without bound.
 const MAX_BYTES: usize = 32 * 1024 * 1024;
-/// Route prefixes whose GET responses are cached.
-const CACHED: [&str; 10] = [
+/// Route prefixes whose GET responses are cached (besides `/` itself).
+const CACHED: [&str; 14] = [
     "/repos/",
     "/orgs/",
     "/api/v1/repos/",
@@ -43,55 +63,215 @@ const CACHED: [&str; 10] = [
     "/api/v1/funding",
     "/reports/",
     "/api/v1/reports/",
+    "/newcomers",
+    "/api/v1/newcomers",
+    "/status",
+    "/api/v1/status",
 ];
+/// Where a page's age goes: base.html's footer renders `<!--age-->just now<!--/age-->`, and a
+/// cached copy is served with the text between the markers replaced by its age.
+const AGE_OPEN: &[u8] = b"<!--age-->";
+const AGE_CLOSE: &[u8] = b"<!--/age-->";
 
+/// One rendered response.
+#[derive(Clone)]
 struct Entry {
     version: i64,
     stored: Instant,
-    /// Every header of the rendered response (content type, a download's file name, caching).
+    /// Every header of the rendered response (content type, a download's file name, validators).
     headers: header::HeaderMap,
     body: Bytes,
+    /// The byte range of the age text in `body`, for HTML pages.
+    age: Option<(usize, usize)>,
+}
+
+impl Entry {
+    fn new(version: i64, headers: header::HeaderMap, body: Bytes) -> Entry {
+        let html = headers.get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+        let age = html.then(|| age_range(&body)).flatten();
+        Entry { version, stored: Instant::now(), headers, body, age }
+    }
+
+    /// The response, its age text saying how long ago it was rendered. The weak ETag stays: a
+    /// page that differs only in "updated N min ago" is the same page.
+    fn response(&self) -> HttpResponse {
+        let body = match self.age {
+            Some((start, end)) => {
+                let text = age_text(self.stored.elapsed());
+                let mut b = Vec::with_capacity(self.body.len() + text.len());
+                b.extend_from_slice(&self.body[..start]);
+                b.extend_from_slice(text.as_bytes());
+                b.extend_from_slice(&self.body[end..]);
+                Bytes::from(b)
+            }
+            None => self.body.clone(),
+        };
+        with_headers(&self.headers, body)
+    }
+}
+
+/// The range between the last age markers of a page, if it has them.
+fn age_range(body: &[u8]) -> Option<(usize, usize)> {
+    let find_last = |needle: &[u8]| body.windows(needle.len()).rposition(|w| w == needle);
+    let close = find_last(AGE_CLOSE)?;
+    let open = find_last(AGE_OPEN)? + AGE_OPEN.len();
+    (open <= close).then_some((open, close))
+}
+
+/// "just now" under a minute, else "3 min ago".
+fn age_text(age: Duration) -> String {
+    match age.as_secs() {
+        s if s < 60 => "just now".to_owned(),
+        s => format!("{} ago", format::duration(s as i64)),
+    }
+}
+
+/// What the cache holds for a key at a data version.
+enum Lookup {
+    Fresh(Entry),
+    Stale(Entry),
+    Miss,
 }
 
 #[derive(Default)]
+struct Entries {
+    map: HashMap<String, Entry>,
+    /// Total body bytes held in `map`.
+    bytes: usize,
+}
+
+/// The last data version read, and the connection it is read on.
+struct Version {
+    pool: sqlx::SqlitePool,
+    last: Mutex<Option<(Instant, i64)>>,
+    /// Set while one request re-reads the version.
+    reading: AtomicBool,
+}
+
 pub struct PageCache {
-    entries: Mutex<HashMap<String, Entry>>,
-    /// Total body bytes held in `entries`.
-    bytes: Mutex<usize>,
-    /// The last data version read, and when.
-    version: Mutex<Option<(Instant, i64)>>,
+    entries: Mutex<Entries>,
+    version: Version,
+    /// One lock per key being rendered: the single flight.
+    flights: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    counters: Counters,
+}
+
+/// What the cache did since the process started (`/metrics`).
+#[derive(Default)]
+pub struct Counters {
+    /// Fresh pages served.
+    pub fresh: AtomicU64,
+    /// Stale pages served while (or after starting) their re-render.
+    pub stale: AtomicU64,
+    /// Requests that waited for another request's render of the same page and were served it.
+    pub joined: AtomicU64,
+    /// Pages rendered for a visitor who had to wait (nothing servable was cached).
+    pub rendered: AtomicU64,
+    /// Pages re-rendered in the background after a stale answer (which is also how the
+    /// after-sync refresher renders the pages it finds stale).
+    pub refreshed: AtomicU64,
 }
 
 impl PageCache {
-    /// The current data version, re-read from the database at most once per [`VERSION_CHECK`].
-    async fn version(&self, pool: &sqlx::SqlitePool) -> sqlx::Result<i64> {
-        if let Some((at, v)) = *self.version.lock().expect("cache lock") {
-            if at.elapsed() < VERSION_CHECK {
-                return Ok(v);
+    /// A cache that reads the data version through `db`, a pool of its own.
+    pub fn new(db: db::Db) -> PageCache {
+        PageCache {
+            entries: Mutex::default(),
+            version: Version { pool: db.pool, last: Mutex::default(), reading: AtomicBool::new(false) },
+            flights: Mutex::default(),
+            counters: Counters::default(),
+        }
+    }
+
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    /// The current data version, re-read at most once per [`VERSION_CHECK`] by one caller at a
+    /// time; the others (and a read that fails or takes over [`VERSION_TIMEOUT`]) get the last
+    /// value. `None` only before any read has succeeded.
+    pub async fn version(&self) -> Option<i64> {
+        let last = *self.version.last.lock().expect("cache lock");
+        match last {
+            Some((at, v)) if at.elapsed() < VERSION_CHECK => return Some(v),
+            Some((_, v)) if self.version.reading.swap(true, Ordering::AcqRel) => return Some(v),
+            _ => {}
+        }
+        // Cleared however this ends, even if the caller's future is dropped mid-read.
+        struct Reading<'a>(&'a AtomicBool);
+        impl Drop for Reading<'_> {
+            fn drop(&mut self) {
+                self.0.store(false, Ordering::Release);
             }
         }
-        let v = db::runs::data_version(pool).await?;
-        *self.version.lock().expect("cache lock") = Some((Instant::now(), v));
-        Ok(v)
-    }
-
-    fn get(&self, key: &str, version: i64) -> Option<(header::HeaderMap, Bytes)> {
-        let entries = self.entries.lock().expect("cache lock");
-        let e = entries.get(key)?;
-        (e.version == version && e.stored.elapsed() < TTL).then(|| (e.headers.clone(), e.body.clone()))
-    }
-
-    fn put(&self, key: String, version: i64, headers: header::HeaderMap, body: Bytes) {
-        let mut entries = self.entries.lock().expect("cache lock");
-        let mut bytes = self.bytes.lock().expect("cache lock");
-        if *bytes + body.len() > MAX_BYTES {
-            entries.clear();
-            *bytes = 0;
+        let _reading = Reading(&self.version.reading);
+        let read = tokio::time::timeout(VERSION_TIMEOUT, db::runs::data_version(&self.version.pool)).await;
+        match read {
+            Ok(Ok(v)) => {
+                *self.version.last.lock().expect("cache lock") = Some((Instant::now(), v));
+                Some(v)
+            }
+            Ok(Err(e)) => {
+                tracing::warn!("render cache: cannot read the data version: {e}");
+                last.map(|(_, v)| v)
+            }
+            Err(_) => last.map(|(_, v)| v),
         }
-        *bytes += body.len();
-        let entry = Entry { version, stored: Instant::now(), headers, body };
-        if let Some(old) = entries.insert(key, entry) {
-            *bytes -= old.body.len();
+    }
+
+    fn lookup(&self, key: &str, version: i64) -> Lookup {
+        let entries = self.entries.lock().expect("cache lock");
+        match entries.map.get(key) {
+            Some(e) if e.version == version && e.stored.elapsed() < TTL => Lookup::Fresh(e.clone()),
+            Some(e) if e.stored.elapsed() < MAX_STALE => Lookup::Stale(e.clone()),
+            _ => Lookup::Miss,
+        }
+    }
+
+    /// Whether `key` holds a fresh page at `version` (for the refresher).
+    pub fn is_fresh(&self, key: &str, version: i64) -> bool {
+        matches!(self.lookup(key, version), Lookup::Fresh(_))
+    }
+
+    /// The keys held, those rendered longest ago first, at most `limit`.
+    pub fn keys_not_at(&self, version: i64, limit: usize) -> Vec<String> {
+        let entries = self.entries.lock().expect("cache lock");
+        let mut keys: Vec<(&String, Instant)> =
+            entries.map.iter().filter(|(_, e)| e.version != version).map(|(k, e)| (k, e.stored)).collect();
+        keys.sort_by_key(|(_, stored)| *stored);
+        keys.into_iter().take(limit).map(|(k, _)| k.clone()).collect()
+    }
+
+    fn put(&self, key: String, entry: Entry) {
+        let mut entries = self.entries.lock().expect("cache lock");
+        if entries.bytes + entry.body.len() > MAX_BYTES {
+            entries.map.clear();
+            entries.bytes = 0;
+        }
+        entries.bytes += entry.body.len();
+        if let Some(old) = entries.map.insert(key, entry) {
+            entries.bytes -= old.body.len();
+        }
+    }
+
+    fn forget(&self, key: &str) {
+        let mut entries = self.entries.lock().expect("cache lock");
+        if let Some(old) = entries.map.remove(key) {
+            entries.bytes -= old.body.len();
+        }
+    }
+
+    /// The render lock of `key`.
+    fn flight(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        self.flights.lock().expect("cache lock").entry(key.to_owned()).or_default().clone()
+    }
+
+    /// Forgets the render lock of `key` when no one else holds or waits for it.
+    fn land(&self, key: &str, flight: Arc<tokio::sync::Mutex<()>>) {
+        let mut flights = self.flights.lock().expect("cache lock");
+        // Ours and the map's: nobody else has it, and nobody can take it without this lock.
+        if Arc::strong_count(&flight) <= 2 {
+            flights.remove(key);
         }
     }
 }
@@ -100,28 +280,83 @@ fn cacheable(req: &ServiceRequest) -> bool {
     req.method() == Method::GET && (req.path() == "/" || CACHED.iter().any(|p| req.path().starts_with(p)))
 }
 
-/// Middleware: answer from the cache when the data has not changed, else render and remember.
+/// Middleware: answer from the cache when the page is fresh; serve a stale page and render its
+/// successor in the background; render a missing page once however many ask for it.
 pub async fn serve_cached(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let (Some(cache), Some(state)) =
-        (req.app_data::<Data<PageCache>>().cloned(), req.app_data::<Data<AppState>>().cloned())
-    else {
+    let Some(cache) = req.app_data::<Data<PageCache>>().cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     if !cacheable(&req) {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
-    let Ok(version) = cache.version(&state.db.pool).await else {
+    let Some(version) = cache.version().await else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let key = req.uri().to_string();
-    if let Some((headers, body)) = cache.get(&key, version) {
-        return Ok(req.into_response(with_headers(&headers, body)));
+    match cache.lookup(&key, version) {
+        Lookup::Fresh(hit) => {
+            cache.counters.fresh.fetch_add(1, Ordering::Relaxed);
+            Ok(req.into_response(hit.response()))
+        }
+        Lookup::Stale(hit) => {
+            cache.counters.stale.fetch_add(1, Ordering::Relaxed);
+            let flight = cache.flight(&key);
+            let Ok(guard) = flight.clone().try_lock_owned() else {
+                // Its successor is being rendered already.
+                return Ok(req.into_response(hit.response()));
+            };
+            let (http, payload) = req.into_parts();
+            let background = ServiceRequest::from_parts(http.clone(), payload);
+            actix_web::rt::spawn(async move {
+                match render(&cache, key.clone(), version, next, background).await {
+                    Ok(_) => cache.counters.refreshed.fetch_add(1, Ordering::Relaxed),
+                    Err(e) => {
+                        tracing::warn!("render cache: refreshing {key} failed: {e}");
+                        0
+                    }
+                };
+                drop(guard);
+                cache.land(&key, flight);
+            });
+            Ok(ServiceResponse::new(http, hit.response()))
+        }
+        Lookup::Miss => {
+            let flight = cache.flight(&key);
+            let guard = tokio::time::timeout(RENDER_WAIT, flight.clone().lock_owned()).await.ok();
+            // Whoever held the lock may have rendered it meanwhile.
+            if guard.is_some()
+                && let Lookup::Fresh(hit) = cache.lookup(&key, version)
+            {
+                drop(guard);
+                cache.land(&key, flight);
+                cache.counters.joined.fetch_add(1, Ordering::Relaxed);
+                return Ok(req.into_response(hit.response()));
+            }
+            cache.counters.rendered.fetch_add(1, Ordering::Relaxed);
+            let result = render(&cache, key.clone(), version, next, req).await;
+            drop(guard);
+            cache.land(&key, flight);
+            result
+        }
     }
+}
+
+/// Renders `req` and keeps a successful answer under `key` at `version` (the version read before
+/// the render started, so data written during the render makes it stale, not wrongly fresh).
+async fn render(
+    cache: &PageCache,
+    key: String,
+    version: i64,
+    next: Next<impl MessageBody + 'static>,
+    req: ServiceRequest,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let response = next.call(req).await?;
     if response.status() != StatusCode::OK {
+        // A page that now fails (its repository untracked, say) is not served stale either.
+        cache.forget(&key);
         return Ok(response.map_into_boxed_body());
     }
     let (req, res) = response.into_parts();
@@ -129,10 +364,12 @@ pub async fn serve_cached(
     let body = actix_web::body::to_bytes(res.into_body())
         .await
         .map_err(|_| actix_web::error::ErrorInternalServerError("could not read a rendered page"))?;
-    if headers.contains_key(header::CONTENT_TYPE) {
-        cache.put(key, version, headers.clone(), body.clone());
+    if !headers.contains_key(header::CONTENT_TYPE) {
+        return Ok(ServiceResponse::new(req, with_headers(&headers, body)));
     }
-    Ok(ServiceResponse::new(req, with_headers(&headers, body)))
+    let entry = Entry::new(version, headers, body);
+    cache.put(key, entry.clone());
+    Ok(ServiceResponse::new(req, entry.response()))
 }
 
 /// A 200 response with exactly these headers and body.
@@ -150,29 +387,140 @@ mod tests {
 
     fn html() -> header::HeaderMap {
         let mut headers = header::HeaderMap::new();
-        headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_static("text/html"));
+        headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_static("text/html; charset=utf-8"));
         headers
     }
 
-    #[test]
-    fn an_entry_is_served_only_for_the_data_version_it_was_rendered_at() {
-        let cache = PageCache::default();
-        cache.put("/repos/o/n".into(), 7, html(), Bytes::from_static(b"page"));
-        assert_eq!(cache.get("/repos/o/n", 7).map(|(_, b)| b), Some(Bytes::from_static(b"page")));
-        assert!(cache.get("/repos/o/n", 8).is_none(), "a sync run since then makes it stale");
-        assert!(cache.get("/repos/o/other", 7).is_none());
+    async fn cache() -> PageCache {
+        let dir = tempfile::tempdir().unwrap();
+        let db = db::Db::open(&dir.path().join("c.db")).await.unwrap();
+        std::mem::forget(dir);
+        PageCache::new(db)
+    }
+
+    fn entry(version: i64, body: &'static [u8]) -> Entry {
+        Entry::new(version, html(), Bytes::from_static(body))
+    }
+
+    #[tokio::test]
+    async fn an_entry_is_fresh_only_at_the_data_version_it_was_rendered_at_and_stale_after() {
+        let cache = cache().await;
+        cache.put("/repos/o/n".into(), entry(7, b"page"));
+        assert!(matches!(cache.lookup("/repos/o/n", 7), Lookup::Fresh(e) if e.body == "page"));
+        assert!(matches!(cache.lookup("/repos/o/n", 8), Lookup::Stale(_)), "a sync since makes it stale");
+        assert!(matches!(cache.lookup("/repos/o/other", 7), Lookup::Miss));
+        assert_eq!(cache.keys_not_at(8, 10), ["/repos/o/n"]);
+        assert!(cache.keys_not_at(7, 10).is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_cache_never_holds_more_than_its_byte_budget() {
+        let cache = cache().await;
+        let big = Bytes::from(vec![b'x'; MAX_BYTES / 3 + 1]);
+        for i in 0..10 {
+            cache.put(format!("/repos/o/{i}"), Entry::new(1, html(), big.clone()));
+            assert!(cache.entries.lock().unwrap().bytes <= MAX_BYTES);
+        }
+        cache.put("/repos/o/9".into(), entry(1, b"small"));
+        let entries = cache.entries.lock().unwrap();
+        let held: usize = entries.map.values().map(|e| e.body.len()).sum();
+        assert_eq!(held, entries.bytes, "the byte count tracks replaced entries");
     }
 
     #[test]
-    fn the_cache_never_holds_more_than_its_byte_budget() {
-        let cache = PageCache::default();
-        let big = Bytes::from(vec![b'x'; MAX_BYTES / 3 + 1]);
-        for i in 0..10 {
-            cache.put(format!("/repos/o/{i}"), 1, html(), big.clone());
-            assert!(*cache.bytes.lock().unwrap() <= MAX_BYTES);
+    fn a_served_page_says_how_old_it_is() {
+        let mut e = entry(1, b"<p>x</p><footer>Updated <!--age-->just now<!--/age-->.</footer>");
+        assert_eq!(
+            actix_web::body::MessageBody::try_into_bytes(e.response().into_body()).unwrap(),
+            "<p>x</p><footer>Updated <!--age-->just now<!--/age-->.</footer>"
+        );
+        e.stored -= Duration::from_secs(7 * 60 + 5);
+        let old = actix_web::body::MessageBody::try_into_bytes(e.response().into_body()).unwrap();
+        assert_eq!(old, "<p>x</p><footer>Updated <!--age-->7 min ago<!--/age-->.</footer>");
+        // JSON and pages without the markers are served as rendered.
+        let mut json = header::HeaderMap::new();
+        json.insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json"));
+        assert!(Entry::new(1, json, Bytes::from_static(b"{\"a\":\"<!--age-->x<!--/age-->\"}")).age.is_none());
+        assert!(entry(1, b"<p>no marker</p>").age.is_none());
+    }
+
+    /// An app whose one cached route counts its renders and takes 50 ms each.
+    macro_rules! counting_app {
+        ($cache:expr, $renders:expr) => {{
+            use actix_web::{App, test, web};
+            let renders = $renders.clone();
+            test::init_service(
+                App::new().app_data($cache.clone()).wrap(actix_web::middleware::from_fn(serve_cached)).route(
+                    "/repos/o/n",
+                    web::get().to(move || {
+                        let renders = renders.clone();
+                        async move {
+                            let n = renders.fetch_add(1, Ordering::SeqCst) + 1;
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            HttpResponse::Ok()
+                                .content_type("text/html")
+                                .body(format!("render {n} <footer><!--age-->just now<!--/age--></footer>"))
+                        }
+                    }),
+                ),
+            )
+            .await
+        }};
+    }
+
+    macro_rules! body_of {
+        ($app:expr) => {{
+            let req = actix_web::test::TestRequest::get().uri("/repos/o/n").to_request();
+            let res = actix_web::test::call_service(&$app, req).await;
+            assert_eq!(res.status(), 200);
+            String::from_utf8(actix_web::test::read_body(res).await.to_vec()).unwrap()
+        }};
+    }
+
+    #[actix_web::test]
+    async fn concurrent_misses_on_one_page_wait_for_a_single_render() {
+        let cache = Data::new(cache().await);
+        let renders = Arc::new(AtomicU64::new(0));
+        let app = counting_app!(cache, renders);
+        let one = async || body_of!(app);
+        let bodies = tokio::join!(one(), one(), one(), one(), one(), one(), one(), one());
+        let bodies = [bodies.0, bodies.1, bodies.2, bodies.3, bodies.4, bodies.5, bodies.6, bodies.7];
+        assert_eq!(renders.load(Ordering::SeqCst), 1, "one render for eight visitors");
+        assert!(bodies.iter().all(|b| b.starts_with("render 1 ")), "{bodies:?}");
+        assert_eq!(cache.counters().joined.load(Ordering::Relaxed), 7);
+    }
+
+    #[actix_web::test]
+    async fn after_the_data_changes_the_old_page_is_served_while_one_new_render_runs() {
+        let cache = Data::new(cache().await);
+        let renders = Arc::new(AtomicU64::new(0));
+        let app = counting_app!(cache, renders);
+        assert!(body_of!(app).starts_with("render 1 "));
+        // A sync run starts: the data version moves.
+        db::runs::start_run(&cache.version.pool, "test", 0).await.unwrap();
+        *cache.version.last.lock().unwrap() = None;
+        let one = async || body_of!(app);
+        let stale = tokio::join!(one(), one(), one(), one());
+        let stale = [stale.0, stale.1, stale.2, stale.3];
+        assert!(stale.iter().all(|b| b.starts_with("render 1 ")), "served at once, stale: {stale:?}");
+        let started = Instant::now();
+        while cache.counters().refreshed.load(Ordering::Relaxed) == 0 && started.elapsed() < Duration::from_secs(10) {
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        cache.put("/repos/o/9".into(), 1, html(), Bytes::from_static(b"small"));
-        let held: usize = cache.entries.lock().unwrap().values().map(|e| e.body.len()).sum();
-        assert_eq!(held, *cache.bytes.lock().unwrap(), "the byte count tracks replaced entries");
+        assert_eq!(renders.load(Ordering::SeqCst), 2, "one background render for four stale answers");
+        assert!(body_of!(app).starts_with("render 2 "), "then the new page");
+        assert_eq!(cache.counters().refreshed.load(Ordering::Relaxed), 1);
+        assert_eq!(cache.counters().stale.load(Ordering::Relaxed), 4);
+    }
+
+    #[tokio::test]
+    async fn a_render_lock_is_forgotten_once_nobody_holds_it() {
+        let cache = cache().await;
+        let a = cache.flight("/k");
+        let b = cache.flight("/k");
+        cache.land("/k", a);
+        assert_eq!(cache.flights.lock().unwrap().len(), 1, "b still holds it");
+        cache.land("/k", b);
+        assert!(cache.flights.lock().unwrap().is_empty());
     }
 }

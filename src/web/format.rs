@@ -14,6 +14,17 @@ pub fn datetime(ts: Option<i64>) -> String {
         .unwrap_or_else(|| "—".to_owned())
 }
 
+/// When a page is rendered, `2026-11-24 09:30 UTC`, for its footer (a cached copy keeps it, and
+/// the render cache fills in how long ago that was).
+pub fn rendered_at() -> String {
+    datetime(Some(chrono::Utc::now().timestamp()))
+}
+
+/// [`rendered_at`] for a `<time datetime>`: `2026-11-24T09:30:00Z`.
+pub fn rendered_at_iso() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
 /// `3 min ago`, `5 h ago`, `2 d ago` relative to `now`.
 pub fn ago(ts: Option<i64>, now: i64) -> String {
     match ts {

@@ -2,7 +2,11 @@
 //! last success per repository (from the database), and HTTP latency per route (recorded here
 //! by a middleware, in memory since the process started).
 
-use std::{collections::BTreeMap, sync::Mutex, time::Instant};
+use std::{
+    collections::BTreeMap,
+    sync::{Mutex, atomic::Ordering},
+    time::Instant,
+};
 
 use actix_web::{
     HttpResponse,
@@ -12,7 +16,7 @@ use actix_web::{
     web::Data,
 };
 
-use super::WebError;
+use super::{WebError, cache::PageCache};
 use crate::{app::AppState, db};
 
 /// Upper bounds of the latency histogram buckets, in seconds.
@@ -80,8 +84,28 @@ pub async fn record_latency(
     Ok(response)
 }
 
-pub async fn prometheus(state: Data<AppState>, http: Data<HttpMetrics>) -> Result<HttpResponse, WebError> {
+pub async fn prometheus(
+    state: Data<AppState>,
+    http: Data<HttpMetrics>,
+    cache: Data<PageCache>,
+) -> Result<HttpResponse, WebError> {
     let mut out = String::new();
+    let c = cache.counters();
+    metric(
+        &mut out,
+        "upkeep_render_cache_total",
+        "counter",
+        "Cached routes' answers, by how the render cache served them.",
+    );
+    for (outcome, n) in [
+        ("fresh", &c.fresh),
+        ("stale", &c.stale),
+        ("joined", &c.joined),
+        ("rendered", &c.rendered),
+        ("refreshed", &c.refreshed),
+    ] {
+        out.push_str(&format!("upkeep_render_cache_total{{outcome=\"{outcome}\"}} {}\n", n.load(Ordering::Relaxed)));
+    }
     let totals = db::runs::run_totals(&state.db.pool).await?;
     metric(&mut out, "upkeep_sync_runs_total", "counter", "Collector runs, by final status.");
     for t in &totals {

@@ -2,6 +2,7 @@
 //! the simulator, the web app on port 0, and table digests for comparing databases.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use upkeep::{
     app::Application,
@@ -88,6 +89,29 @@ pub async fn spawn_app(config: Config, db: Db) -> String {
 }
 
 /// GET a URL on the loopback test server; returns status and body.
+/// Calls `probe` every 500 ms until it gives a value, at most `limit`.
+pub async fn wait_for<T>(what: &str, limit: Duration, mut probe: impl AsyncFnMut() -> Option<T>) -> T {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(v) = probe().await {
+            return v;
+        }
+        assert!(start.elapsed() < limit, "timed out after {limit:?} waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// GETs `url` until it answers 200 with a body `check` accepts, at most 30 s; that body. After a
+/// sync, a cached page is first served as rendered before it (stale-while-revalidate) while its
+/// successor renders in the background.
+pub async fn get_until(url: &str, what: &str, check: impl Fn(&str) -> bool) -> String {
+    wait_for(what, Duration::from_secs(30), async || {
+        let (status, body) = get(url).await;
+        (status == 200 && check(&body)).then_some(body)
+    })
+    .await
+}
+
 pub async fn get(url: &str) -> (u16, String) {
     let uri: http::Uri = url.parse().expect("uri");
     let authority = uri.authority().expect("authority").as_str().to_owned();

@@ -22,6 +22,7 @@ mod newcomers;
 mod newcomers_e2e;
 mod print;
 mod private_data;
+mod render_cache;
 mod replay;
 mod report_seed;
 mod reports;

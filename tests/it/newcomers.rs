@@ -760,3 +760,101 @@ async fn the_project_json_mirrors_the_page_and_bad_requests_fail_cleanly() {
     assert_eq!(status, 404);
     assert_eq!(select(&Html::parse_document(&body), ".error-message").len(), 1);
 }
+
+/// The seeded data plus 120 older unclaimed issues in beta/tool: 125 unclaimed in all.
+async fn paged_app() -> (Store, String) {
+    let (store, app, now) = seeded_app().await;
+    for k in 0..120 {
+        let old = Item { labels: &["good first issue"], ..Item::new(BETA, 100 + k, MAINT, now - (200 + k) * DAY) };
+        insert(&store, old).await;
+    }
+    (store, app)
+}
+
+/// The `href` of the element `css`, if there is one.
+fn href(doc: &Html, css: &str) -> Option<String> {
+    select(doc, css).first().and_then(|e| e.value().attr("href")).map(str::to_owned)
+}
+
+#[tokio::test]
+async fn the_finder_pages_fifty_issues_at_a_time_with_links_that_keep_the_filters() {
+    let (_store, app) = paged_app().await;
+    let mut seen = Vec::new();
+    let mut next = Some("/newcomers".to_owned());
+    let mut pages = 0;
+    while let Some(path) = next {
+        let doc = page(&format!("{app}{path}")).await;
+        pages += 1;
+        let count = texts(&doc, "#finder-count").concat();
+        assert!(count.starts_with(&format!("125 issues (page {pages} of 3)")), "{count}");
+        let rows = numbers(&doc);
+        assert_eq!(rows.len(), if pages < 3 { 50 } else { 25 }, "page {pages}");
+        seen.extend(rows);
+        let prev = href(&doc, "#prev-page");
+        assert_eq!(prev.is_some(), pages > 1, "page {pages}: {prev:?}");
+        next = href(&doc, "#next-page");
+    }
+    assert_eq!(pages, 3);
+    // Every issue once, in the order of one long list: newest first.
+    let mut distinct = seen.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!((seen.len(), distinct.len()), (125, 125));
+    assert_eq!(&seen[..5], [1, 6, 9, 5, 10]);
+    assert_eq!(&seen[5..8], [100, 101, 102]);
+
+    // The links keep every filter, and the claimed toggle.
+    let doc = page(&format!("{app}/newcomers?repo=beta/tool&label=good-first-issue&claimed=show")).await;
+    assert_eq!(
+        href(&doc, "#next-page").as_deref(),
+        Some("/newcomers?repo=beta%2Ftool&label=good+first+issue&claimed=show&page=2")
+    );
+    let doc = page(&format!("{app}/newcomers?repo=beta/tool&label=good-first-issue&claimed=show&page=2")).await;
+    assert_eq!(
+        href(&doc, "#prev-page").as_deref(),
+        Some("/newcomers?repo=beta%2Ftool&label=good+first+issue&claimed=show")
+    );
+    assert_eq!(numbers(&doc).len(), 50);
+    let doc = page(&format!("{app}/newcomers?repo=beta/tool&label=good-first-issue&claimed=show&page=3")).await;
+    assert_eq!(numbers(&doc).len(), 121 - 100, "beta's #9 and the 120 added, on three pages");
+    assert_eq!(href(&doc, "#next-page"), None);
+
+    // Past the last page: an empty page that says so; not a page number: a 400.
+    let doc = page(&format!("{app}/newcomers?page=4")).await;
+    assert!(numbers(&doc).is_empty());
+    assert!(texts(&doc, "#no-issues").concat().contains("There is no page 4"), "{:?}", texts(&doc, "#no-issues"));
+    for bad in ["0", "-1", "two", "10001"] {
+        let (status, body) = get(&format!("{app}/newcomers?page={bad}")).await;
+        assert_eq!(status, 400, "page={bad}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn the_finder_json_and_feed_page_the_same_way() {
+    let (_store, app) = paged_app().await;
+    let mut all = Vec::new();
+    for n in 1..=3 {
+        let v = json(&format!("{app}/api/v1/newcomers?page={n}")).await;
+        assert_eq!(
+            (v["count"].as_i64(), v["page"].as_i64(), v["per_page"].as_i64(), v["pages"].as_i64()),
+            (Some(125), Some(n), Some(50), Some(3))
+        );
+        all.extend(v["issues"].as_array().unwrap().iter().map(|i| i["number"].as_i64().unwrap()));
+    }
+    assert_eq!(all.len(), 125);
+    let html: Vec<i64> = numbers(&page(&format!("{app}/newcomers?page=2")).await);
+    assert_eq!(html, all[50..100], "the JSON's page 2 is the page's page 2");
+
+    let (status, body) = get(&format!("{app}/newcomers.atom")).await;
+    assert_eq!(status, 200);
+    let feed = parse_xml(&body);
+    assert_eq!(feed.all("entry").len(), 50);
+    let next: Vec<String> =
+        feed.all("link").iter().filter(|l| l.attrs["rel"] == "next").map(|l| l.attrs["href"].clone()).collect();
+    assert_eq!(next.len(), 1, "{next:?}");
+    assert!(next[0].ends_with("/newcomers.atom?page=2"), "{next:?}");
+    let (_, last) = get(&format!("{app}/newcomers.atom?page=3")).await;
+    let last = parse_xml(&last);
+    assert_eq!(last.all("entry").len(), 25);
+    assert!(last.all("link").iter().all(|l| l.attrs["rel"] != "next"), "no next link on the last page");
+}

@@ -4,11 +4,19 @@
 
 use serde_json::Value;
 
-use crate::helpers::{Store, collect, config_for, get, sim_options, spawn_app, start_sim};
+use crate::helpers::{Store, collect, config_for, get, get_until, sim_options, spawn_app, start_sim};
 
 async fn finder(app: &str, query: &str) -> Value {
     let (status, body) = get(&format!("{app}/api/v1/newcomers?{query}")).await;
     assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).expect("finder JSON")
+}
+
+/// The finder's JSON once `check` accepts it: the first answer after a sync may be the one
+/// rendered before it (stale-while-revalidate).
+async fn finder_until(app: &str, query: &str, what: &str, check: impl Fn(&Value) -> bool) -> Value {
+    let url = format!("{app}/api/v1/newcomers?{query}");
+    let body = get_until(&url, what, |b| serde_json::from_str(b).is_ok_and(|v| check(&v))).await;
     serde_json::from_str(&body).expect("finder JSON")
 }
 
@@ -42,8 +50,8 @@ async fn an_issue_claimed_on_github_disappears_from_the_finder_after_the_next_sy
     let summary = collect(&collector).await;
     assert!(summary.failed_repos.is_empty(), "{summary:?}");
 
-    let after = finder(&app, "repo=upkeep-sim/comet").await;
-    assert!(!numbers(&after).contains(&(target as i64)), "#{target} is hidden once claimed");
+    let hidden = |v: &Value| !numbers(v).contains(&(target as i64));
+    finder_until(&app, "repo=upkeep-sim/comet", &format!("#{target} hidden once claimed"), hidden).await;
     let shown = finder(&app, "repo=upkeep-sim/comet&claimed=show").await;
     let issue = shown["issues"]
         .as_array()
@@ -88,6 +96,6 @@ async fn a_linked_pull_request_closed_on_github_releases_its_issue_after_the_nex
 
     let summary = collect(&collector).await;
     assert!(summary.failed_repos.is_empty(), "{summary:?}");
-    let after = numbers(&finder(&app, &format!("repo=upkeep-sim/{repo}")).await);
-    assert!(after.contains(&number), "#{number} is offered again once PR #{pr} closed");
+    let what = format!("#{number} offered again once PR #{pr} closed");
+    finder_until(&app, &format!("repo=upkeep-sim/{repo}"), &what, |v| numbers(v).contains(&number)).await;
 }

@@ -14,8 +14,8 @@ use askama::Template;
 use chrono::{DateTime, SecondsFormat};
 
 use super::finder::{self, Finder, NewcomerIssue};
-use super::pages::compute_with;
-use super::params::FinderQuery;
+use super::pages::shared_finder;
+use super::params::{self, Filters, FinderQuery};
 use super::{load, views};
 use crate::app::AppState;
 use crate::web::{
@@ -23,9 +23,6 @@ use crate::web::{
     badges::{self, BadgeColor},
     format,
 };
-
-/// Most entries in a feed.
-pub const FEED_LIMIT: usize = 50;
 
 #[derive(Template)]
 #[template(path = "newcomers/feed.xml")]
@@ -35,6 +32,8 @@ pub struct FeedTemplate {
     pub updated: String,
     pub self_href: String,
     pub alternate_href: String,
+    /// The next page, when there is one.
+    pub next_href: Option<String>,
     pub entries: Vec<Entry>,
 }
 
@@ -51,10 +50,11 @@ pub struct Entry {
 /// `/newcomers.atom`: the finder's filters apply; claimed issues never appear.
 pub async fn atom(state: Data<AppState>, req: HttpRequest) -> Result<HttpResponse, WebError> {
     let query = FinderQuery::parse(req.query_string())?;
-    let (finder, filters, _) = compute_with(&state, &query, None, FinderQuery::feed_filters).await?;
-    let issues = finder::select(&finder, &filters);
+    let (shared, filters) = shared_finder(&state, &query, FinderQuery::feed_filters).await?;
+    let issues = finder::select(&shared.finder, &filters);
     let alternate = format!("{}/newcomers", state.base_url);
-    Ok(feed(&finder, &issues, "Newcomer issues", "tag:upkeep,2026:newcomers".into(), &state.base_url, &req, alternate))
+    let id = "tag:upkeep,2026:newcomers".to_owned();
+    Ok(feed(&shared.finder, &filters, &issues, "Newcomer issues", id, &state.base_url, &req, alternate))
 }
 
 /// `/newcomers/{owner}/{name}.atom`: one project's unclaimed newcomer issues.
@@ -67,16 +67,18 @@ pub async fn repo_atom(
     let repo = load::tracked_repo(&state.db.pool, &owner, &name).await?;
     let mut query = FinderQuery::parse(req.query_string())?;
     query.repo = Some(repo.full_name.clone());
-    let (finder, filters, _) = compute_with(&state, &query, Some(repo.id), FinderQuery::feed_filters).await?;
-    let issues = finder::select(&finder, &filters);
+    let (shared, filters) = shared_finder(&state, &query, FinderQuery::feed_filters).await?;
+    let issues = finder::select(&shared.finder, &filters);
     let title = format!("Newcomer issues of {}", repo.full_name);
     let alternate = format!("{}/newcomers/{}", state.base_url, repo.full_name);
     let id = format!("tag:upkeep,2026:newcomers:{}", repo.full_name);
-    Ok(feed(&finder, &issues, &title, id, &state.base_url, &req, alternate))
+    Ok(feed(&shared.finder, &filters, &issues, &title, id, &state.base_url, &req, alternate))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn feed(
     finder: &Finder,
+    filters: &Filters,
     issues: &[&NewcomerIssue],
     title: &str,
     id: String,
@@ -84,14 +86,23 @@ fn feed(
     req: &HttpRequest,
     alternate: String,
 ) -> HttpResponse {
-    let entries: Vec<Entry> = issues.iter().take(FEED_LIMIT).map(|i| entry(i)).collect();
-    let newest = issues.iter().take(FEED_LIMIT).map(|i| i.updated_at).max().unwrap_or(finder.now);
+    let shown = filters.page_of(issues);
+    let entries: Vec<Entry> = shown.iter().map(|i| entry(i)).collect();
+    let newest = shown.iter().map(|i| i.updated_at).max().unwrap_or(finder.now);
+    // RFC 5005 paging: the next page keeps the filters.
+    let next_href = (filters.page < params::pages(issues.len())).then(|| {
+        let path = req.path();
+        let query = [filters.query(), format!("page={}", filters.page + 1)];
+        let query: Vec<&str> = query.iter().map(String::as_str).filter(|q| !q.is_empty()).collect();
+        xml_text(&format!("{base_url}{path}?{}", query.join("&")))
+    });
     let page = FeedTemplate {
         id: xml_text(&id),
         title: xml_text(title),
         updated: rfc3339(newest),
         self_href: xml_text(&format!("{base_url}{}", req.uri())),
         alternate_href: xml_text(&alternate),
+        next_href,
         entries,
     };
     match page.render() {
@@ -138,8 +149,9 @@ pub async fn widget(state: Data<AppState>, path: Path<(String, String)>) -> Resu
         Err(e) => return Err(e),
     };
     let query = FinderQuery { repo: Some(repo.full_name.clone()), ..Default::default() };
-    let (finder, filters, _) = compute_with(&state, &query, Some(repo.id), FinderQuery::filters).await?;
-    let open = finder::select(&finder, &filters).len();
+    let (shared, filters) = shared_finder(&state, &query, FinderQuery::filters).await?;
+    let finder = &shared.finder;
+    let open = finder::select(finder, &filters).len();
     let median = finder.projects.get(&repo.id).and_then(|p| p.first_timer_pr_response.median);
     let color = if open == 0 { BadgeColor::Grey } else { BadgeColor::Green };
     Ok(badges::svg_response(

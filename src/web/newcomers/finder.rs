@@ -300,6 +300,7 @@ mod tests {
             show_claimed: false,
             sort: Sort::Newest,
             format: super::super::params::Format::Html,
+            page: 1,
         }
     }
 

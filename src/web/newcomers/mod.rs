@@ -2,7 +2,7 @@
 //! will help, and whether the project treats newcomers well.
 //!
 //! `params` validates query strings (unknown values are 400s), `load` reads rows through
-//! `db::newcomers`, `thread` reads one issue's timeline, `finder`, `signals` and `project` compute with
+//! `db::newcomers`, `shared` keeps the finder computed once per data version, `thread` reads one issue's timeline, `finder`, `signals` and `project` compute with
 //! `metrics::newcomers` (pure, rows + `now`), `views` formats, `pages` renders the finder and the
 //! project page (and their JSON), `feed` serves the Atom feeds and the SVG widget.
 //!
@@ -17,6 +17,7 @@ pub mod load;
 pub mod pages;
 pub mod params;
 pub mod project;
+pub mod shared;
 pub mod signals;
 pub mod thread;
 pub mod views;

@@ -8,13 +8,15 @@ use actix_web::{
 use askama::Template;
 use serde::Serialize;
 
-use super::finder::{self, Finder, NewcomerIssue, Settings};
-use super::params::{Filters, FinderQuery, Format, Known, ProjectQuery, ProjectScope, Sort};
+use std::sync::Arc;
+
+use super::finder::{self, Finder, NewcomerIssue};
+use super::params::{self, Filters, FinderQuery, Format, Known, ProjectQuery, ProjectScope, Sort};
 use super::project::{self, COMMUNITY_DOCS, Project};
 use super::signals::ProjectSignals;
-use super::{load, views};
+use super::{load, shared, views};
 use crate::app::AppState;
-use crate::metrics::{Explain, Window, newcomers::NewcomerLabels};
+use crate::metrics::{Explain, Window};
 use crate::web::maintainers::{pages::WindowLink, params::WINDOWS, views::Card};
 use crate::web::{WebError, error::json_error, format};
 
@@ -22,7 +24,11 @@ use crate::web::{WebError, error::json_error, format};
 #[template(path = "newcomers/finder.html")]
 pub struct FinderPage {
     pub filters: Filters,
+    /// The issues of this page.
     pub issues: Vec<views::IssueView>,
+    /// Issues the filters keep, on every page.
+    pub total: usize,
+    pub pages: usize,
     /// Claimed issues the filters would otherwise show.
     pub hidden_claimed: usize,
     pub repos: Vec<String>,
@@ -36,11 +42,20 @@ impl FinderPage {
         self.filters.sort == Sort::Responsive
     }
 
-    /// This list as JSON.
+    fn claimed_part(&self) -> &'static str {
+        if self.filters.show_claimed { "claimed=show" } else { "" }
+    }
+
+    fn sort_part(&self) -> &'static str {
+        if self.responsive() { "sort=responsive" } else { "" }
+    }
+
+    /// This list as JSON (this page of it).
     pub fn json_href(&self) -> String {
-        let claimed = if self.filters.show_claimed { "claimed=show" } else { "" };
-        let sort = if self.responsive() { "sort=responsive" } else { "" };
-        link("/api/v1/newcomers", &[&self.filters.query(), claimed, sort])
+        link(
+            "/api/v1/newcomers",
+            &[&self.filters.query(), self.claimed_part(), self.sort_part(), &page_part(self.filters.page)],
+        )
     }
 
     /// The feed of these filters (a feed is always unclaimed issues, newest first).
@@ -50,9 +65,18 @@ impl FinderPage {
 
     /// This list with claimed issues shown.
     pub fn claimed_href(&self) -> String {
-        let sort = if self.responsive() { "sort=responsive" } else { "" };
-        link("/newcomers", &[&self.filters.query(), "claimed=show", sort])
+        link("/newcomers", &[&self.filters.query(), "claimed=show", self.sort_part()])
     }
+
+    /// Page `n` of this list, with the same filters.
+    pub fn page_href(&self, n: usize) -> String {
+        link("/newcomers", &[&self.filters.query(), self.claimed_part(), self.sort_part(), &page_part(n)])
+    }
+}
+
+/// `page=n`, or nothing for the first page (so page 1 has one URL).
+fn page_part(n: usize) -> String {
+    if n > 1 { format!("page={n}") } else { String::new() }
 }
 
 /// `path?a&b`, skipping empty parts.
@@ -61,30 +85,41 @@ fn link(path: &str, parts: &[&str]) -> String {
     if query.is_empty() { path.to_owned() } else { format!("{path}?{}", query.join("&")) }
 }
 
-/// The finder's JSON: the listed issues and the signals of their projects.
+/// The finder's JSON: one page of the listed issues and the signals of their projects.
 #[derive(Serialize)]
 struct FinderJson<'a> {
     generated_at: i64,
     filters: &'a Filters,
+    /// Issues the filters keep, on every page.
     count: usize,
-    issues: Vec<&'a NewcomerIssue>,
+    page: usize,
+    per_page: usize,
+    pages: usize,
+    issues: &'a [&'a NewcomerIssue],
     projects: Vec<&'a ProjectSignals>,
 }
 
 pub async fn finder(state: Data<AppState>, req: HttpRequest) -> Result<HttpResponse, WebError> {
     let query = FinderQuery::parse(req.query_string())?;
-    let (finder, filters, known) = compute_finder(&state, &query).await?;
-    let issues = finder::select(&finder, &filters);
+    let (shared, filters) = shared_finder(&state, &query, FinderQuery::filters).await?;
+    let finder = &shared.finder;
+    let issues = finder::select(finder, &filters);
     if filters.format == Format::Json {
-        return Ok(finder_json(&finder, &filters, &issues));
+        return Ok(finder_json(finder, &filters, &issues));
     }
-    let with_claimed = finder::select(&finder, &Filters { show_claimed: true, ..filters.clone() });
+    let claimed_too = if filters.show_claimed {
+        issues.len()
+    } else {
+        finder::select(finder, &Filters { show_claimed: true, ..filters.clone() }).len()
+    };
     let page = FinderPage {
-        hidden_claimed: if filters.show_claimed { 0 } else { with_claimed.len() - issues.len() },
-        issues: views::issue_views(&finder, &issues),
-        repos: known.repos,
-        languages: known.languages,
-        labels: state_labels(&state).names().map(str::to_owned).collect(),
+        hidden_claimed: claimed_too - issues.len(),
+        issues: views::issue_views(finder, filters.page_of(&issues)),
+        total: issues.len(),
+        pages: params::pages(issues.len()),
+        repos: shared.repos.clone(),
+        languages: shared.languages.clone(),
+        labels: shared::labels(&state).names().map(str::to_owned).collect(),
         definitions: views::finder_definitions(),
         filters,
     };
@@ -95,52 +130,37 @@ pub async fn finder(state: Data<AppState>, req: HttpRequest) -> Result<HttpRespo
 pub async fn api_finder(state: Data<AppState>, req: HttpRequest) -> HttpResponse {
     let result = async {
         let query = FinderQuery::parse(req.query_string())?;
-        let (finder, filters, _) = compute_finder(&state, &query).await?;
-        Ok::<_, WebError>(finder_json(&finder, &filters, &finder::select(&finder, &filters)))
+        let (shared, filters) = shared_finder(&state, &query, FinderQuery::filters).await?;
+        Ok::<_, WebError>(finder_json(&shared.finder, &filters, &finder::select(&shared.finder, &filters)))
     };
     result.await.unwrap_or_else(|e| json_error(&e))
 }
 
-/// Repositories and languages a filter may name.
-pub struct KnownLists {
-    pub repos: Vec<String>,
-    pub languages: Vec<String>,
-}
-
-/// Loads every candidate, validates the query against what exists and computes the finder.
-pub async fn compute_finder(state: &AppState, query: &FinderQuery) -> Result<(Finder, Filters, KnownLists), WebError> {
-    compute_with(state, query, None, FinderQuery::filters).await
-}
-
-pub(super) async fn compute_with(
+/// The shared finder ([`shared`]) and `query` validated against what it knows.
+pub(super) async fn shared_finder(
     state: &AppState,
     query: &FinderQuery,
-    repo_id: Option<i64>,
     validate: fn(&FinderQuery, &Known<'_>) -> Result<Filters, WebError>,
-) -> Result<(Finder, Filters, KnownLists), WebError> {
-    let now = chrono::Utc::now().timestamp();
-    let labels = state_labels(state);
-    let rows = load::finder_rows(&state.db.pool, repo_id, &labels, now).await?;
-    let repos: Vec<String> = rows.repos.iter().map(|r| r.full_name.clone()).collect();
-    let mut languages: Vec<String> = rows.repos.iter().filter_map(|r| r.language.clone()).collect();
-    languages.sort_by_key(|l| l.to_lowercase());
-    languages.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-    let filters = validate(query, &Known { repos: &repos, languages: &languages, labels: &labels })?;
-    let settings = Settings {
-        labels: &labels,
-        claim_days: i64::try_from(state.config.newcomers.claim_days).unwrap_or(i64::MAX / crate::metrics::DAY),
-        mentors: &state.config.newcomers.mentors,
-    };
-    Ok((finder::compute(&rows, &settings, now), filters, KnownLists { repos, languages }))
-}
-
-fn state_labels(state: &AppState) -> NewcomerLabels {
-    NewcomerLabels::new(&state.config.newcomers.labels)
+) -> Result<(Arc<shared::Computed>, Filters), WebError> {
+    let shared = state.finder.get(state).await?;
+    let labels = shared::labels(state);
+    let filters = validate(query, &Known { repos: &shared.repos, languages: &shared.languages, labels: &labels })?;
+    Ok((shared, filters))
 }
 
 fn finder_json(finder: &Finder, filters: &Filters, issues: &[&NewcomerIssue]) -> HttpResponse {
-    let projects = finder.projects.values().filter(|p| issues.iter().any(|i| i.repo_id == p.repo_id)).collect();
-    let body = FinderJson { generated_at: finder.now, filters, count: issues.len(), issues: issues.to_vec(), projects };
+    let shown = filters.page_of(issues);
+    let projects = finder.projects.values().filter(|p| shown.iter().any(|i| i.repo_id == p.repo_id)).collect();
+    let body = FinderJson {
+        generated_at: finder.now,
+        filters,
+        count: issues.len(),
+        page: filters.page,
+        per_page: params::PER_PAGE,
+        pages: params::pages(issues.len()),
+        issues: shown,
+        projects,
+    };
     HttpResponse::Ok().json(body)
 }
 
@@ -190,7 +210,7 @@ async fn respond_project(
     let window = Window::new(scope.scope.from, scope.scope.to);
     let configured = finder::configured_mentors(&state.config.newcomers.mentors, &repo.full_name).to_vec();
     let rows = load::project_rows(&state.db.pool, repo, window).await?;
-    let p = project::compute(&rows, &state_labels(state), &configured, window, now);
+    let p = project::compute(&rows, &shared::labels(state), &configured, window, now);
     match force.unwrap_or(scope.format) {
         Format::Json => Ok(HttpResponse::Ok().json(&p)),
         Format::Html => Ok(html(project_page(p, scope, state.base_url.to_string()).render()?)),

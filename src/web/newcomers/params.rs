@@ -27,7 +27,14 @@ pub struct FinderQuery {
     pub claimed: Option<String>,
     pub sort: Option<String>,
     pub format: Option<String>,
+    /// 1-based page of [`PER_PAGE`] issues.
+    pub page: Option<String>,
 }
+
+/// Issues per page of the finder, its JSON and its feeds.
+pub const PER_PAGE: usize = 50;
+/// The highest page number accepted (500,000 issues).
+const MAX_PAGE: usize = 10_000;
 
 /// How the finder orders issues.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -59,6 +66,22 @@ pub struct Filters {
     pub sort: Sort,
     #[serde(skip)]
     pub format: Format,
+    /// 1-based page of [`PER_PAGE`] issues.
+    #[serde(skip)]
+    pub page: usize,
+}
+
+impl Filters {
+    /// The issues of this page among `all` (empty past the last page).
+    pub fn page_of<'a, T>(&self, all: &'a [T]) -> &'a [T] {
+        let start = (self.page - 1).saturating_mul(PER_PAGE).min(all.len());
+        &all[start..(start + PER_PAGE).min(all.len())]
+    }
+}
+
+/// How many pages `total` issues fill (at least one, possibly empty).
+pub fn pages(total: usize) -> usize {
+    total.div_ceil(PER_PAGE).max(1)
 }
 
 /// What exists, to check filter values against.
@@ -93,6 +116,13 @@ impl FinderQuery {
                 None | Some("html") => Format::Html,
                 Some("json") => Format::Json,
                 Some(other) => return Err(bad(format!("format must be html or json, not {other:?}"))),
+            },
+            page: match self.page.as_deref() {
+                None => 1,
+                Some(text) => match text.parse::<usize>() {
+                    Ok(n) if (1..=MAX_PAGE).contains(&n) => n,
+                    _ => return Err(bad(format!("page must be a whole number from 1 to {MAX_PAGE}, not {text:?}"))),
+                },
             },
         })
     }

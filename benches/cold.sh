@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Cold-page benchmark (not a timed test): what the first visitor of a page pays, with nothing in
+# the render cache.
+#
+#   benches/cold.sh [scales...]          (default: small large)
+#
+# For each scale: generates the simulated organisation and collects it into a fresh database
+# (reused when COLD_WORK already holds one), serves it offline, and GETs 20 distinct URLs of each
+# page once, in order, over one keep-alive connection (benches/loadgen.py cold). Distinct URLs are
+# distinct render-cache keys, so every answer is rendered: dashboards and the impact report get 20
+# different 90-day periods (`from`/`to`), the finder 20 `freshness` values, and pages without
+# parameters an unused `bench=N` (a page ignores parameters it does not read; the cache keys on the
+# whole URL). Reports p50 and p99 (nearest rank) per page, the goal (p99 <= 30 ms at `large`), and
+# growth small -> large (goal <= 2x).
+#
+# Environment: COLD_WORK=dir keeps (and reuses) the databases and logs there (default: a temp dir,
+# removed); COLD_URLS (20) distinct URLs per page.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCALES=("$@")
+[ ${#SCALES[@]} -eq 0 ] && SCALES=(small large)
+N=${COLD_URLS:-20}
+
+cargo build --release --quiet
+BIN=$PWD/target/release/upkeep
+LOADGEN=$PWD/benches/loadgen.py
+if [ -n "${COLD_WORK:-}" ]; then WORK=$COLD_WORK; mkdir -p "$WORK"; KEEP=1; else WORK=$(mktemp -d); KEEP=0; fi
+
+PIDS=()
+cleanup() {
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+    [ "$KEEP" = 1 ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+stop() {
+    kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
+    local keep=() p; for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done; PIDS=("${keep[@]}")
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_for() { # url seconds [out]
+    local deadline=$((SECONDS + $2))
+    until curl -fs "$1" > "${3:-/dev/null}" 2>/dev/null; do
+        [ $SECONDS -lt $deadline ] || { echo "timed out waiting for $1" >&2; return 1; }
+        sleep 0.5
+    done
+}
+
+unset GITHUB_TOKEN GH_TOKEN
+for SCALE in "${SCALES[@]}"; do
+    DB=$WORK/cold-$SCALE.db
+    if [ ! -s "$DB" ] || [ ! -s "$WORK/totals-$SCALE.json" ]; then
+        echo "== $SCALE: generating the simulated organisation" >&2
+        rm -f "$DB" "$DB-wal" "$DB-shm"
+        SIM_PORT=$(free_port)
+        "$BIN" sim --port "$SIM_PORT" --scale "$SCALE" --rate-limit 100000000 > "$WORK/sim-$SCALE.log" 2>&1 &
+        SIM=$!; PIDS+=("$SIM")
+        wait_for "http://127.0.0.1:$SIM_PORT/_sim/totals" 600 "$WORK/totals-$SCALE.json"
+        echo "== $SCALE: collecting into $DB" >&2
+        UPKEEP_GITHUB__API_URL="http://127.0.0.1:$SIM_PORT" UPKEEP_SOURCES__ORGS=upkeep-sim UPKEEP_SOURCES__REPOS= \
+        UPKEEP_FUNDING__OPEN_COLLECTIVE_URL="http://127.0.0.1:$SIM_PORT/opencollective/graphql/v2" \
+        UPKEEP_SOURCES__INCLUDE_ARCHIVED=true UPKEEP_DATABASE__PATH="$DB" UPKEEP_COLLECTOR__RESERVE=0 \
+            timeout 1800 "$BIN" --config /dev/null collect --json > "$WORK/collect-$SCALE.json" 2> "$WORK/collect-$SCALE.log"
+        stop "$SIM"
+    else
+        echo "== $SCALE: reusing $DB" >&2
+    fi
+
+    REPO=$(python3 -c 'import json,sys; print(max(json.load(open(sys.argv[1])), key=lambda t: t["issues_and_prs"])["name"])' "$WORK/totals-$SCALE.json")
+    PORT=$(free_port)
+    UPKEEP_DATABASE__PATH="$DB" UPKEEP_SERVER__BIND="127.0.0.1:$PORT" UPKEEP_COLLECTOR__SYNC_ON_START=false \
+    UPKEEP_SOURCES__ORGS=upkeep-sim UPKEEP_SOURCES__INCLUDE_ARCHIVED=true \
+    UPKEEP_GITHUB__API_URL=http://127.0.0.1:9 "$BIN" --config /dev/null serve > "$WORK/serve-$SCALE.log" 2>&1 &
+    SRV=$!; PIDS+=("$SRV")
+    BASE=http://127.0.0.1:$PORT
+    wait_for "$BASE/healthz" 120
+    echo "== $SCALE: measuring $N cold URLs per page (biggest repository: $REPO)" >&2
+    python3 - "$BASE" "$REPO" "$N" "$LOADGEN" "$WORK/$SCALE" <<'PY'
+import datetime, json, subprocess, sys
+base, repo, n, loadgen, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+today = datetime.date.today()
+def period(i):  # a 90-day period ending i days before today, as from/to dates
+    to = today - datetime.timedelta(days=i)
+    return f"from={to - datetime.timedelta(days=90)}&to={to}"
+pages = {
+    "overview": [f"{base}/?{period(i)}" for i in range(n)],
+    "repository": [f"{base}/repos/upkeep-sim/{repo}?{period(i)}" for i in range(n)],
+    "organisation": [f"{base}/orgs/upkeep-sim?{period(i)}" for i in range(n)],
+    "impact report": [f"{base}/reports/upkeep-sim/{repo}?{period(i)}" for i in range(n)],
+    "funding": [f"{base}/funding?bench={i}" for i in range(n)],
+    "ledger": [f"{base}/funding/upkeep-sim/{repo}?bench={i}" for i in range(n)],
+    "newcomers": [f"{base}/newcomers?freshness={3000 + i}" for i in range(n)],
+    # /status takes only `run`; the same URL each time (it is not render-cached today).
+    "status": [f"{base}/status" for i in range(n)],
+}
+results = {}
+for name, urls in pages.items():
+    r = subprocess.run([sys.executable, loadgen, "cold", *urls], capture_output=True, text=True, check=True)
+    results[name] = json.loads(r.stdout)
+json.dump(results, open(f"{out}-cold.json", "w"))
+PY
+    stop "$SRV"
+done
+
+python3 - "$WORK" "$N" "${SCALES[@]}" <<'PY'
+import json, sys
+work, n, scales = sys.argv[1], sys.argv[2], sys.argv[3:]
+res = {s: json.load(open(f"{work}/{s}-cold.json")) for s in scales}
+for s in scales:
+    totals = json.load(open(f"{work}/totals-{s}.json"))
+    big = max(totals, key=lambda t: t["issues_and_prs"])
+    print(f"{s}: {len(totals)} repos; biggest {big['name']}: {big['issues_and_prs']} issues+PRs, "
+          f"{big['issue_comments']} comments")
+print(f"cold: {n} distinct URLs per page, one GET each over one keep-alive connection; p50 / p99 nearest rank, ms")
+hdr = f"{'page':14}" + "".join(f" {s + ' p50':>11} {s + ' p99':>11} {'KiB':>6} {'non-200':>7}" for s in scales)
+print(hdr); print("-" * len(hdr))
+for page in res[scales[0]]:
+    line = f"{page:14}"
+    for s in scales:
+        r = res[s][page]
+        line += f" {r['median_ms']:11.1f} {r['p99_ms']:11.1f} {r['bytes'] / 1024:6.0f} {r['non_200']:7}"
+    print(line)
+goal = "large" if "large" in res else scales[-1]
+print()
+for page, r in res[goal].items():
+    ok = r["p99_ms"] <= 30 and r["non_200"] == 0
+    growth = ""
+    if "small" in res and goal != "small":
+        g = r["p99_ms"] / res["small"][page]["p99_ms"]
+        growth = f"; growth small -> {goal} p99 {g:.2f}x {'PASS' if g <= 2 else 'MISS'}"
+    print(f"goal {page}: cold p99 {r['p99_ms']:.1f} ms <= 30 ms at {goal} {'PASS' if ok else 'MISS'}{growth}")
+PY
+if [ "$KEEP" = 1 ]; then echo "databases and logs kept in $WORK"; fi

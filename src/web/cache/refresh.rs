@@ -1,0 +1,139 @@
+//! Re-renders the main pages in the background after each sync, so the first visitor after a
+//! sync finds them fresh instead of paying for their render.
+//!
+//! A task watches the data version ([`PageCache::version`]). When it moves, it asks the server
+//! itself, over loopback, for each main page (the overview, the funding overview, the finder,
+//! the status page, and each tracked repository's and organisation's pages) and then for every
+//! other page still cached at an older version, oldest first, at most [`MAX_PAGES`]. (When it
+//! first looks, it does the latter only: nothing was visited yet that it would not know of.) A stale page
+//! answers at once and renders its successor; the task waits for that render (at most
+//! [`PAGE_WAIT`]) before asking for the next, so the re-renders run one at a time and leave the
+//! workers to visitors. When the version moves again meanwhile, it starts over.
+
+use std::{
+    net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr},
+    time::Duration,
+};
+
+use actix_web::web::Data;
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpStream,
+};
+
+use super::PageCache;
+use crate::db;
+
+/// How often the data version is looked at.
+const POLL: Duration = Duration::from_secs(2);
+/// Pages re-rendered per change at most.
+const MAX_PAGES: usize = 200;
+/// How long one page may take (request and render).
+const PAGE_WAIT: Duration = Duration::from_secs(60);
+/// Bytes of an answer read at most (the body is discarded; the render is what counts).
+const MAX_ANSWER: u64 = 64 * 1024 * 1024;
+
+/// Starts the task for a server listening on `address`, reading the tracked repositories through
+/// `db`. It runs until aborted.
+pub fn spawn(cache: Data<PageCache>, db: db::Db, address: SocketAddr) -> tokio::task::JoinHandle<()> {
+    let target = loopback(address);
+    tokio::spawn(async move {
+        let mut seen = None;
+        loop {
+            tokio::time::sleep(POLL).await;
+            let Some(version) = cache.version().await else { continue };
+            // The main pages after a change seen here; pages cached before it in any case (the
+            // change may predate the first look).
+            let changed = seen.is_some_and(|s| s != version);
+            if !changed && cache.keys_not_at(version, 1).is_empty() {
+                seen = Some(version);
+                continue;
+            }
+            match refresh(&cache, &db, target, version, changed).await {
+                Ok(n) => {
+                    tracing::debug!("render cache: {n} pages re-rendered at data version {version}");
+                    seen = Some(version);
+                }
+                Err(e) => tracing::warn!("render cache: re-rendering after a sync stopped: {e}"),
+            }
+        }
+    })
+}
+
+/// The address to reach a server bound to `address` from this machine.
+fn loopback(address: SocketAddr) -> SocketAddr {
+    let ip = match address.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    SocketAddr::new(ip, address.port())
+}
+
+/// The main pages: the overviews, then each organisation's and tracked repository's pages.
+pub async fn main_pages(db: &db::Db) -> sqlx::Result<Vec<String>> {
+    let repos = db::repos::list_tracked_repositories(&db.pool).await?;
+    let mut pages: Vec<String> = ["/", "/funding", "/newcomers", "/status"].map(str::to_owned).to_vec();
+    let mut owners: Vec<&str> = repos.iter().map(|r| r.owner.as_str()).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    pages.extend(owners.iter().map(|o| format!("/orgs/{o}")));
+    for r in &repos {
+        for prefix in ["/repos", "/reports", "/funding", "/newcomers"] {
+            pages.push(format!("{prefix}/{}", r.full_name));
+        }
+    }
+    Ok(pages)
+}
+
+/// Re-renders the pages for `version`; the number re-rendered.
+async fn refresh(
+    cache: &PageCache,
+    db: &db::Db,
+    target: SocketAddr,
+    version: i64,
+    main: bool,
+) -> anyhow::Result<usize> {
+    let mut pages = if main { main_pages(db).await? } else { Vec::new() };
+    for key in cache.keys_not_at(version, MAX_PAGES) {
+        if !pages.contains(&key) {
+            pages.push(key);
+        }
+    }
+    pages.truncate(MAX_PAGES);
+    let mut done = 0;
+    for page in pages {
+        if cache.version().await != Some(version) {
+            anyhow::bail!("the data changed again; starting over");
+        }
+        if cache.is_fresh(&page, version) {
+            continue;
+        }
+        let rendered = async {
+            get(target, &page).await?;
+            while !cache.is_fresh(&page, version) {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            anyhow::Ok(())
+        };
+        match tokio::time::timeout(PAGE_WAIT, rendered).await {
+            Ok(Ok(())) => done += 1,
+            // A page that fails (a repository untracked since) or is not cached is skipped.
+            Ok(Err(e)) => tracing::debug!("render cache: {page}: {e}"),
+            Err(_) => tracing::warn!("render cache: {page} took over {} s to re-render", PAGE_WAIT.as_secs()),
+        }
+    }
+    Ok(done)
+}
+
+/// GETs `path` from the server at `target` and reads the answer to its end; an error unless 200.
+async fn get(target: SocketAddr, path: &str) -> anyhow::Result<()> {
+    let mut stream = TcpStream::connect(target).await?;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {target}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await?;
+    let mut answer = Vec::new();
+    stream.take(MAX_ANSWER).read_to_end(&mut answer).await?;
+    let status = answer.get(9..12).and_then(|s| std::str::from_utf8(s).ok()).unwrap_or("???");
+    anyhow::ensure!(status == "200", "answered {status}");
+    Ok(())
+}
