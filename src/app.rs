@@ -27,10 +27,10 @@ pub struct Application {
     refresher: tokio::task::JoinHandle<()>,
 }
 
-/// Read connections for `workers` web workers: two each (a page awaiting one query while
-/// another worker's render reads), between 4 and 16.
+/// Read connections for `workers` web workers: four each (a page runs its independent reads at
+/// once), between 4 and 16.
 fn read_pool_size(workers: usize) -> u32 {
-    (2 * workers).clamp(4, 16) as u32
+    (4 * workers).clamp(4, 16) as u32
 }
 
 impl Application {

@@ -3,6 +3,7 @@
 
 use actix_web::{HttpResponse, web::Data};
 use askama::Template;
+use futures_util::{StreamExt, TryStreamExt};
 use serde::Serialize;
 
 use super::{
@@ -99,14 +100,22 @@ impl OverviewPage {
     }
 }
 
+/// Repositories whose dashboards the overview computes at the same time.
+const OVERVIEW_CONCURRENCY: usize = 4;
+
 pub async fn overview(state: Data<AppState>, query: Params<DashboardQuery>) -> Result<HttpResponse, WebError> {
     let now = chrono::Utc::now().timestamp();
     let scope = query.scope(now, &SORTS)?;
     let repos = db::repos::list_tracked_repositories(&state.db.pool).await?;
-    let mut rows = Vec::with_capacity(repos.len());
-    for repo in &repos {
-        rows.push(RepoSummary::of(repo, &dashboard_for(&state, &[repo.id], &scope, repo.is_archived).await?));
-    }
+    // A few repositories at a time, in order: their reads overlap on the read pool.
+    let mut rows: Vec<RepoSummary> = futures_util::stream::iter(&repos)
+        .map(|repo| async {
+            let d = dashboard_for(&state, &[repo.id], &scope, repo.is_archived).await?;
+            Ok::<_, WebError>(RepoSummary::of(repo, &d))
+        })
+        .buffered(OVERVIEW_CONCURRENCY)
+        .try_collect()
+        .await?;
     sort(&mut rows, &scope);
     match scope.format {
         Format::Json => return Ok(HttpResponse::Ok().json(&rows)),
