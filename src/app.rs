@@ -18,6 +18,8 @@ pub struct AppState {
     pub base_url: Arc<str>,
     /// The newcomer finder, computed once per data version for every filter and page.
     pub finder: Arc<web::newcomers::shared::SharedFinder>,
+    /// The runtime that computes pages, off the HTTP workers ([`web::offload`]).
+    pub renderer: tokio::runtime::Handle,
 }
 
 pub struct Application {
@@ -48,7 +50,8 @@ impl Application {
         let reader = db.reader(read_pool_size(workers)).await?;
         let page_cache = Data::new(web::cache::PageCache::new(db.reader(1).await?));
         let refresher = web::cache::refresh::spawn(page_cache.clone(), reader.clone(), address);
-        let state = AppState { db: reader, config, base_url, finder: Arc::default() };
+        let renderer = tokio::runtime::Handle::current();
+        let state = AppState { db: reader, config, base_url, finder: Arc::default(), renderer };
         let http_metrics = Data::new(web::telemetry::HttpMetrics::default());
         let server = HttpServer::new(move || {
             App::new()

@@ -13,6 +13,7 @@ pub mod home;
 pub mod http;
 pub mod maintainers;
 pub mod newcomers;
+pub mod offload;
 pub mod query;
 pub mod reports;
 pub mod status;

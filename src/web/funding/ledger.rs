@@ -19,6 +19,7 @@ use super::{
     summary::{self, Summary, month_bounds},
     widgets::{self, Goal},
 };
+use crate::web::offload::off_workers;
 use crate::{
     app::AppState,
     db,
@@ -312,6 +313,10 @@ fn received_charts(rows: &[MonthReceived], now: i64) -> Vec<String> {
 
 async fn ledger_for(state: &AppState, owner: &str, name: &str) -> Result<(Ledger, Explain, String), WebError> {
     let full = format!("{owner}/{name}");
+    off_workers(state, move |state| async move { compute_ledger(&state, full).await }).await
+}
+
+async fn compute_ledger(state: &AppState, full: String) -> Result<(Ledger, Explain, String), WebError> {
     let repo = db::repos::find_repository_by_name(&state.db.pool, &full)
         .await?
         .ok_or_else(|| WebError::NotFound(format!("Upkeep does not track a repository named {full}.")))?;

@@ -8,6 +8,7 @@ use super::{
     entries, load,
     summary::{self, Summary},
 };
+use crate::web::offload::off_workers;
 use crate::{
     app::AppState,
     db,
@@ -61,6 +62,10 @@ pub struct OverviewPage {
 
 /// Every tracked repository's summary, funded projects first (largest sponsor count, then name).
 pub async fn summaries(state: &AppState, now: i64) -> Result<Vec<(Summary, Explain)>, WebError> {
+    off_workers(state, move |state| async move { compute_summaries(&state, now).await }).await
+}
+
+async fn compute_summaries(state: &AppState, now: i64) -> Result<Vec<(Summary, Explain)>, WebError> {
     let pool = &state.db.pool;
     let mut out = Vec::new();
     for repo in db::repos::list_tracked_repositories(pool).await? {

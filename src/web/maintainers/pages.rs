@@ -13,6 +13,7 @@ use super::{
     params::{DashboardQuery, Format, Scope, WINDOWS},
     rows, views,
 };
+use crate::web::offload::off_workers;
 use crate::web::maintainers::params::SortMark;
 use crate::web::query::Params;
 use crate::{
@@ -154,9 +155,13 @@ pub async fn dashboard_for(
     scope: &Scope,
     archived: bool,
 ) -> Result<Dashboard, WebError> {
-    let now = chrono::Utc::now().timestamp();
-    let rows = rows::load_rows(&state.db.pool, repo_ids, scope.from, scope.to, scope.include_bots, now).await?;
-    Ok(dashboard::compute(&rows, Window::new(scope.from, scope.to), scope.include_bots, archived, now))
+    let (repo_ids, (from, to, bots)) = (repo_ids.to_vec(), (scope.from, scope.to, scope.include_bots));
+    off_workers(state, move |state| async move {
+        let now = chrono::Utc::now().timestamp();
+        let rows = rows::load_rows(&state.db.pool, &repo_ids, from, to, bots, now).await?;
+        Ok(dashboard::compute(&rows, Window::new(from, to), bots, archived, now))
+    })
+    .await
 }
 
 async fn respond(

@@ -18,7 +18,7 @@ use super::{load, shared, views};
 use crate::app::AppState;
 use crate::metrics::{Explain, Window};
 use crate::web::maintainers::{pages::WindowLink, params::WINDOWS, views::Card};
-use crate::web::{WebError, error::json_error, format};
+use crate::web::{WebError, error::json_error, format, offload::off_workers};
 
 #[derive(Template)]
 #[template(path = "newcomers/finder.html")]
@@ -209,8 +209,11 @@ async fn respond_project(
     let scope = ProjectQuery::parse(req.query_string())?.scope(now)?;
     let window = Window::new(scope.scope.from, scope.scope.to);
     let configured = finder::configured_mentors(&state.config.newcomers.mentors, &repo.full_name).to_vec();
-    let rows = load::project_rows(&state.db.pool, repo, window).await?;
-    let p = project::compute(&rows, &shared::labels(state), &configured, window, now);
+    let p = off_workers(state, move |state| async move {
+        let rows = load::project_rows(&state.db.pool, repo, window).await?;
+        Ok(project::compute(&rows, &shared::labels(&state), &configured, window, now))
+    })
+    .await?;
     match force.unwrap_or(scope.format) {
         Format::Json => Ok(HttpResponse::Ok().json(&p)),
         Format::Html => Ok(html(project_page(p, scope, state.base_url.to_string()).render()?)),

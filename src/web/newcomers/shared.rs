@@ -16,7 +16,7 @@ use super::finder::{self, Finder, Settings};
 use super::load;
 use crate::app::AppState;
 use crate::metrics::newcomers::NewcomerLabels;
-use crate::web::WebError;
+use crate::web::{WebError, offload::off_workers};
 use crate::{db, metrics::DAY};
 
 /// How long a computed finder is used while the data is unchanged.
@@ -48,7 +48,7 @@ impl SharedFinder {
         {
             return Ok(computed.clone());
         }
-        let computed = Arc::new(compute(state).await?);
+        let computed = Arc::new(off_workers(state, |state| async move { compute(&state).await }).await?);
         *slot = Some((version, Instant::now(), computed.clone()));
         Ok(computed)
     }

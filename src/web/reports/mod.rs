@@ -21,6 +21,7 @@ use actix_web::{
 use askama::Template;
 
 use self::params::{Basis, Format, ReportQuery, ReportScope};
+use crate::web::offload::off_workers;
 use crate::app::AppState;
 use crate::funding::received_in;
 use crate::web::funding::{entries, load};
@@ -44,7 +45,10 @@ pub async fn api(state: Data<AppState>, path: Path<(String, String)>, query: Par
 }
 
 async fn respond(state: &AppState, full_name: &str, query: &ReportQuery, api: bool) -> Result<HttpResponse, WebError> {
-    let loaded = load(state, full_name, query, chrono::Utc::now().timestamp()).await?;
+    let (name, q) = (full_name.to_owned(), query.clone());
+    let loaded =
+        off_workers(state, move |state| async move { load(&state, &name, &q, chrono::Utc::now().timestamp()).await })
+            .await?;
     let format = loaded.scope.format;
     if api && format != Format::Json && query.format.as_deref().is_some_and(|f| !f.is_empty()) {
         return Err(WebError::BadRequest(format!(

@@ -17,7 +17,7 @@ use crate::web::WebError;
 /// The longest period accepted.
 const MAX_DAYS: i64 = 20 * 365;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReportQuery {
     pub from: Option<String>,
