@@ -30,24 +30,40 @@ pub struct ResponseItemRow {
     pub author_is_bot: bool,
 }
 
-/// Items opened in `[from, to)`, except pull requests still in draft (their clock has not started).
-pub async fn list_response_items<'e>(
-    ex: impl SqliteExecutor<'e>,
-    scope: &str,
-    from: i64,
-    to: i64,
-) -> sqlx::Result<Vec<ResponseItemRow>> {
-    sqlx::query_as(
+/// The columns of a [`ResponseItemRow`] and the joins they need, over `issues i`: one
+/// definition for [`list_response_items`] and the week slices ([`super::slices`]).
+macro_rules! response_item_select {
+    () => {
         "SELECT i.is_pull_request, i.created_at, COALESCE(i.ready_for_review_at, i.created_at) AS clock_start,
                 i.first_response_at, i.first_maintainer_response_at, i.first_community_response_at,
                 i.first_bot_response_at, i.author_association, rp.first_at AS author_first_at,
                 COALESCE(rp.is_maintainer, 0) AS author_is_maintainer, COALESCE(a.is_bot, 0) AS author_is_bot
          FROM issues i
          LEFT JOIN accounts a ON a.id = i.author_id
-         LEFT JOIN repo_people rp ON rp.repo_id = i.repo_id AND rp.account_id = i.author_id
-         WHERE i.repo_id IN (SELECT value FROM json_each(?1)) AND i.created_at >= ?2 AND i.created_at < ?3
-           AND NOT (i.is_pull_request = 1 AND i.draft = 1 AND i.ready_for_review_at IS NULL)",
-    )
+         LEFT JOIN repo_people rp ON rp.repo_id = i.repo_id AND rp.account_id = i.author_id "
+    };
+}
+
+/// Which items have a response clock: all but pull requests still in draft.
+macro_rules! response_item_kept {
+    () => {
+        " NOT (i.is_pull_request = 1 AND i.draft = 1 AND i.ready_for_review_at IS NULL) "
+    };
+}
+
+/// Items opened in `[from, to)`, except pull requests still in draft (their clock has not started).
+/// Pages read them from the week slices; this is the reference the slices are tested against.
+pub async fn list_response_items<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<Vec<ResponseItemRow>> {
+    sqlx::query_as(concat!(
+        response_item_select!(),
+        "WHERE i.repo_id IN (SELECT value FROM json_each(?1)) AND i.created_at >= ?2 AND i.created_at < ?3 AND",
+        response_item_kept!()
+    ))
     .bind(scope)
     .bind(from)
     .bind(to)
@@ -65,18 +81,26 @@ pub struct ClosedItemRow {
     pub author_is_bot: bool,
 }
 
+/// The columns of a [`ClosedItemRow`] over `issues i`, and which items count as closed (one
+/// definition for [`list_closed_items`] and the week slices).
+macro_rules! closed_item_select {
+    () => {
+        "SELECT i.is_pull_request, i.created_at, i.closed_at, i.merged_at, COALESCE(a.is_bot, 0) AS author_is_bot
+         FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
+         WHERE i.closed_at IS NOT NULL AND i.state = 'closed' AND "
+    };
+}
+
 pub async fn list_closed_items<'e>(
     ex: impl SqliteExecutor<'e>,
     scope: &str,
     from: i64,
     to: i64,
 ) -> sqlx::Result<Vec<ClosedItemRow>> {
-    sqlx::query_as(
-        "SELECT i.is_pull_request, i.created_at, i.closed_at, i.merged_at, COALESCE(a.is_bot, 0) AS author_is_bot
-         FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
-         WHERE i.repo_id IN (SELECT value FROM json_each(?1)) AND i.closed_at IS NOT NULL
-           AND i.closed_at >= ?2 AND i.closed_at < ?3 AND i.state = 'closed'",
-    )
+    sqlx::query_as(concat!(
+        closed_item_select!(),
+        "i.repo_id IN (SELECT value FROM json_each(?1)) AND i.closed_at >= ?2 AND i.closed_at < ?3"
+    ))
     .bind(scope)
     .bind(from)
     .bind(to)
@@ -157,6 +181,19 @@ pub async fn list_maintainer_weeks<'e>(
     person_weeks(ex, scope, from_week, to, true).await
 }
 
+/// The columns of a person's week in one repository, over `person_weeks pw` (one definition for
+/// [`person_weeks`] and the week slices, which keep `account_id` too to merge repositories).
+macro_rules! person_week_select {
+    () => {
+        "SELECT pw.week, pw.account_id, a.login, a.is_bot, COALESCE(rp.is_maintainer, 0) AS is_maintainer,
+                pw.issues_opened, pw.prs_opened, pw.prs_merged, pw.merges, pw.comments, pw.responses, pw.reviews,
+                pw.review_comments, pw.triage, pw.commits
+         FROM person_weeks pw
+         JOIN accounts a ON a.id = pw.account_id
+         LEFT JOIN repo_people rp ON rp.repo_id = pw.repo_id AND rp.account_id = pw.account_id "
+    };
+}
+
 async fn person_weeks<'e>(
     ex: impl SqliteExecutor<'e>,
     scope: &str,
@@ -164,19 +201,18 @@ async fn person_weeks<'e>(
     to: i64,
     maintainers_only: bool,
 ) -> sqlx::Result<Vec<PersonWeekRow>> {
-    sqlx::query_as(
-        "SELECT pw.week, a.login, a.is_bot, MAX(COALESCE(rp.is_maintainer, 0)) AS is_maintainer,
-                SUM(pw.issues_opened) AS issues_opened, SUM(pw.prs_opened) AS prs_opened,
-                SUM(pw.prs_merged) AS prs_merged, SUM(pw.merges) AS merges, SUM(pw.comments) AS comments,
-                SUM(pw.responses) AS responses, SUM(pw.reviews) AS reviews,
-                SUM(pw.review_comments) AS review_comments, SUM(pw.triage) AS triage, SUM(pw.commits) AS commits
-         FROM person_weeks pw
-         JOIN accounts a ON a.id = pw.account_id
-         LEFT JOIN repo_people rp ON rp.repo_id = pw.repo_id AND rp.account_id = pw.account_id
-         WHERE pw.repo_id IN (SELECT value FROM json_each(?1)) AND pw.week >= ?2 AND pw.week < ?3
-           AND (?4 = 0 OR (rp.is_maintainer = 1 AND a.is_bot = 0))
-         GROUP BY pw.week, pw.account_id ORDER BY pw.week, a.login",
-    )
+    sqlx::query_as(concat!(
+        "SELECT week, login, is_bot, MAX(is_maintainer) AS is_maintainer,
+                SUM(issues_opened) AS issues_opened, SUM(prs_opened) AS prs_opened,
+                SUM(prs_merged) AS prs_merged, SUM(merges) AS merges, SUM(comments) AS comments,
+                SUM(responses) AS responses, SUM(reviews) AS reviews,
+                SUM(review_comments) AS review_comments, SUM(triage) AS triage, SUM(commits) AS commits
+         FROM (",
+        person_week_select!(),
+        "WHERE pw.repo_id IN (SELECT value FROM json_each(?1)) AND pw.week >= ?2 AND pw.week < ?3)
+         WHERE ?4 = 0 OR (is_maintainer = 1 AND is_bot = 0)
+         GROUP BY week, account_id ORDER BY week, login"
+    ))
     .bind(scope)
     .bind(from_week)
     .bind(to)
@@ -350,22 +386,30 @@ pub struct ChangeRequestRow {
     pub author_is_bot: bool,
 }
 
+/// The columns of a change request over `issues i`: [`ChangeRequestRow`]'s, after its `id` and
+/// the raw `closed_at` that decides whether it was closed in a window (one definition for
+/// [`list_change_requests`] and the week slices).
+macro_rules! change_request_select {
+    () => {
+        "SELECT i.id, i.closed_at AS closed_any, i.created_at, CASE WHEN i.state = 'closed' THEN i.closed_at END AS closed_at,
+                i.merged_at, COALESCE(a.is_bot, 0) AS author_is_bot
+         FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
+         WHERE i.is_pull_request = 1 AND "
+    };
+}
+
 pub async fn list_change_requests<'e>(
     ex: impl SqliteExecutor<'e>,
     scope: &str,
     from: i64,
     to: i64,
 ) -> sqlx::Result<Vec<ChangeRequestRow>> {
-    sqlx::query_as(
-        "SELECT i.created_at, CASE WHEN i.state = 'closed' THEN i.closed_at END AS closed_at, i.merged_at,
-                COALESCE(a.is_bot, 0) AS author_is_bot
-         FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
-         WHERE i.id IN (
-             SELECT id FROM issues WHERE repo_id IN (SELECT value FROM json_each(?1)) AND created_at >= ?2 AND created_at < ?3
-             UNION
-             SELECT id FROM issues WHERE repo_id IN (SELECT value FROM json_each(?1)) AND closed_at >= ?2 AND closed_at < ?3
-         ) AND i.is_pull_request = 1",
-    )
+    sqlx::query_as(concat!(
+        "SELECT created_at, closed_at, merged_at, author_is_bot FROM (",
+        change_request_select!(),
+        "i.repo_id IN (SELECT value FROM json_each(?1))
+           AND ((i.created_at >= ?2 AND i.created_at < ?3) OR (i.closed_at >= ?2 AND i.closed_at < ?3)))"
+    ))
     .bind(scope)
     .bind(from)
     .bind(to)

@@ -8,6 +8,8 @@
 pub mod accounts;
 pub mod activity;
 pub mod commits;
+// Its macros (each row's columns) are shared with `slices`.
+#[macro_use]
 pub mod dashboard;
 pub mod digest;
 pub mod funding;
@@ -20,6 +22,7 @@ pub mod report;
 pub mod repos;
 pub mod rollups;
 pub mod runs;
+pub mod slices;
 pub mod sync_state;
 
 use std::{path::Path, str::FromStr, time::Duration};
@@ -120,6 +123,14 @@ impl Db {
             .run(&pool)
             .await
             .map_err(|e| anyhow::anyhow!("cannot update the database {} to this version: {e}", path.display()))?;
+        // A database from before the week slices gets them once, here, so pages never read a
+        // repository without them.
+        let built = slices::build_missing(&pool)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot update the database {} to this version: {e}", path.display()))?;
+        if built > 0 {
+            tracing::info!("built the week slices of {built} repositories");
+        }
         Ok(Db { pool, options })
     }
 

@@ -64,7 +64,7 @@ pub async fn recompute_role_responses(
     Ok(())
 }
 
-/// Rebuilds `repo_weeks`, `person_weeks` and `repo_people` for one repository.
+/// Rebuilds `repo_weeks`, `person_weeks`, `repo_people` and the week slices for one repository.
 pub async fn rebuild_rollups(
     tx: &mut sqlx::SqliteConnection,
     repo_id: i64,
@@ -79,6 +79,8 @@ pub async fn rebuild_rollups(
     rebuild_repo_people(&mut *tx, repo_id, maintainers).await?;
     fill_second_engagements(&mut *tx, repo_id).await?;
     fill_week_contributions(&mut *tx, repo_id).await?;
+    // Last: the slices read `repo_people` (first contribution, maintainer) and `person_weeks`.
+    super::slices::rebuild(&mut *tx, repo_id).await?;
     Ok(())
 }
 

@@ -28,6 +28,7 @@ mod report_seed;
 mod reports;
 mod run_lease;
 mod seed;
+mod slices;
 mod web;
 mod web_http;
 mod wire_examples;

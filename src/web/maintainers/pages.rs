@@ -13,8 +13,8 @@ use super::{
     params::{DashboardQuery, Format, Scope, WINDOWS},
     rows, views,
 };
-use crate::web::offload::off_workers;
 use crate::web::maintainers::params::SortMark;
+use crate::web::offload::off_workers;
 use crate::web::query::Params;
 use crate::{
     app::AppState,

@@ -5,6 +5,7 @@ use crate::db::dashboard::{
     self as q, AgeingRow, ChangeRequestRow, ClosedItemRow, PersonWeekRow, RepoWeekRow, ResponseItemRow, UnansweredRow,
     WeekTotalRow,
 };
+use crate::db::slices;
 use crate::metrics::inactive::InactivityThresholds;
 use crate::metrics::{DAY, WEEK, week_start};
 
@@ -51,15 +52,15 @@ pub async fn load_rows(
     // Independent reads, run at once on the read pool: a cold page waits for the slowest, not
     // for their sum.
     let (response_items, closed_items, change_requests, repo_weeks, person_weeks, recent_person_weeks) = tokio::try_join!(
-        q::list_response_items(pool, scope, from, to),
-        q::list_closed_items(pool, scope, from, to),
-        q::list_change_requests(pool, scope, from, to),
+        slices::response_items(pool, scope, from, to),
+        slices::closed_items(pool, scope, from, to),
+        slices::change_requests(pool, scope, from, to),
         q::list_repo_weeks(pool, scope),
-        q::list_person_weeks(pool, scope, week_start(from), to),
-        q::list_person_weeks(pool, scope, recent_from, now + 1),
+        slices::person_weeks(pool, scope, week_start(from), to),
+        slices::person_weeks(pool, scope, recent_from, now + 1),
     )?;
     let (recent_response_items, maintainers, inactive, ageing, unanswered, unanswered_count, releases, week_totals) = tokio::try_join!(
-        q::list_response_items(pool, scope, recent_from, now + 1),
+        slices::response_items(pool, scope, recent_from, now + 1),
         q::list_maintainers(pool, scope),
         inactive_groups(pool, scope, now),
         q::count_open_by_age(pool, scope, now, include_bots),

@@ -1,0 +1,276 @@
+//! Week slices: per repository, kind and week, the rows a dashboard reads, stored as one JSON
+//! array of arrays, so a cold page reads one row per week of its window (and decodes it in Rust)
+//! instead of one database row per item. Rebuilt with the rollups ([`super::rollups`]), in SQL.
+//!
+//! The kinds, each keyed by the week (Sunday 00:00 UTC) of one timestamp:
+//! - `items`: issues and pull requests with a response clock ([`ResponseItemRow`]), by creation;
+//! - `closed`: closed items ([`ClosedItemRow`]), by `closed_at`;
+//! - `prs` and `prs_closed`: pull requests ([`ChangeRequestRow`], after their id and raw
+//!   `closed_at`), by creation and by `closed_at`;
+//! - `people`: each person's contributions in the week ([`PersonWeekRow`], after the account id).
+//!
+//! Each kind's columns are the ones the reference queries in [`super::dashboard`] select (the
+//! same SQL text, through its macros), so a window read from slices and filtered to the exact
+//! timestamps holds the rows those queries return; the tests check that whole dashboards agree.
+
+use serde::de::DeserializeOwned;
+use sqlx::SqliteExecutor;
+
+use super::dashboard::{ChangeRequestRow, ClosedItemRow, PersonWeekRow, ResponseItemRow};
+
+/// `WEEK(x)`: the Sunday 00:00 UTC that starts the week of unix time `x`.
+macro_rules! slice_week {
+    ($col:literal) => {
+        concat!("(", $col, " - ((", $col, " - 259200) % 604800))")
+    };
+}
+
+/// `INSERT` of one kind's slices from a `SELECT` whose columns are `$cols`, keyed by `$week`.
+macro_rules! insert_slices {
+    ($kind:literal, $week:literal, $cols:literal, $select:expr) => {
+        concat!(
+            "INSERT INTO week_slices (repo_id, kind, week, rows) SELECT ?1, '",
+            $kind,
+            "', ",
+            slice_week!($week),
+            " AS wk, json_group_array(json_array(",
+            $cols,
+            ")) FROM (",
+            $select,
+            ") GROUP BY wk"
+        )
+    };
+}
+
+/// Rebuilds every slice of one repository (inside the rollups' transaction).
+pub async fn rebuild(tx: &mut sqlx::SqliteConnection, repo_id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM week_slices WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
+    let statements: [&str; 5] = [
+        insert_slices!(
+            "items",
+            "created_at",
+            "is_pull_request, created_at, clock_start, first_response_at, first_maintainer_response_at, \
+             first_community_response_at, first_bot_response_at, author_association, author_first_at, \
+             author_is_maintainer, author_is_bot",
+            concat!(response_item_select!(), "WHERE i.repo_id = ?1 AND", response_item_kept!())
+        ),
+        insert_slices!(
+            "closed",
+            "closed_at",
+            "is_pull_request, created_at, closed_at, merged_at, author_is_bot",
+            concat!(closed_item_select!(), "i.repo_id = ?1")
+        ),
+        insert_slices!(
+            "prs",
+            "created_at",
+            "id, closed_any, created_at, closed_at, merged_at, author_is_bot",
+            concat!(change_request_select!(), "i.repo_id = ?1")
+        ),
+        insert_slices!(
+            "prs_closed",
+            "closed_any",
+            "id, closed_any, created_at, closed_at, merged_at, author_is_bot",
+            concat!(change_request_select!(), "i.repo_id = ?1 AND i.closed_at IS NOT NULL")
+        ),
+        insert_slices!(
+            "people",
+            "week",
+            "week, account_id, login, is_bot, is_maintainer, issues_opened, prs_opened, prs_merged, merges, \
+             comments, responses, reviews, review_comments, triage, commits",
+            concat!(person_week_select!(), "WHERE pw.repo_id = ?1")
+        ),
+    ];
+    for sql in statements {
+        sqlx::query(sql).bind(repo_id).execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+/// Builds the slices of repositories that have rollups but no slices yet (a database from before
+/// slices existed); returns how many. One transaction per repository.
+pub async fn build_missing(pool: &sqlx::SqlitePool) -> sqlx::Result<usize> {
+    let missing: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT repo_id FROM repo_weeks rw
+         WHERE NOT EXISTS (SELECT 1 FROM week_slices s WHERE s.repo_id = rw.repo_id)",
+    )
+    .fetch_all(pool)
+    .await?;
+    for &repo_id in &missing {
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        rebuild(&mut tx, repo_id).await?;
+        tx.commit().await?;
+    }
+    Ok(missing.len())
+}
+
+/// The JSON arrays of one kind for the scope's weeks in `[from_week, to)`.
+async fn read<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    kind: &str,
+    from_week: i64,
+    to: i64,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT rows FROM week_slices
+         WHERE repo_id IN (SELECT value FROM json_each(?1)) AND kind = ?2 AND week >= ?3 AND week < ?4",
+    )
+    .bind(scope)
+    .bind(kind)
+    .bind(from_week)
+    .bind(to)
+    .fetch_all(ex)
+    .await
+}
+
+/// Every row of `texts`, decoded as `T` (a tuple of the kind's columns).
+fn decode<T: DeserializeOwned>(texts: &[String]) -> sqlx::Result<Vec<T>> {
+    let mut out = Vec::new();
+    for text in texts {
+        let rows: Vec<T> = serde_json::from_str(text).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+type ItemTuple = (i64, i64, i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>, String, Option<i64>, i64, i64);
+
+/// Response items created in `[from, to)`, read from the weeks that hold them.
+pub async fn response_items<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<Vec<ResponseItemRow>> {
+    let texts = read(ex, scope, "items", crate::metrics::week_start(from), to).await?;
+    let rows: Vec<ItemTuple> = decode(&texts)?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.1 >= from && r.1 < to)
+        .map(|(pr, created, clock, first, fm, fc, fb, assoc, author_first, maint, bot)| ResponseItemRow {
+            is_pull_request: pr != 0,
+            created_at: created,
+            clock_start: clock,
+            first_response_at: first,
+            first_maintainer_response_at: fm,
+            first_community_response_at: fc,
+            first_bot_response_at: fb,
+            author_association: assoc,
+            author_first_at: author_first,
+            author_is_maintainer: maint != 0,
+            author_is_bot: bot != 0,
+        })
+        .collect())
+}
+
+/// Items closed in `[from, to)`.
+pub async fn closed_items<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<Vec<ClosedItemRow>> {
+    let texts = read(ex, scope, "closed", crate::metrics::week_start(from), to).await?;
+    let rows: Vec<(i64, i64, i64, Option<i64>, i64)> = decode(&texts)?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.2 >= from && r.2 < to)
+        .map(|(pr, created, closed, merged, bot)| ClosedItemRow {
+            is_pull_request: pr != 0,
+            created_at: created,
+            closed_at: closed,
+            merged_at: merged,
+            author_is_bot: bot != 0,
+        })
+        .collect())
+}
+
+type PrTuple = (i64, Option<i64>, i64, Option<i64>, Option<i64>, i64);
+
+/// Pull requests opened or closed in `[from, to)`, each once.
+pub async fn change_requests(
+    pool: &sqlx::SqlitePool,
+    scope: &str,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<Vec<ChangeRequestRow>> {
+    let first = crate::metrics::week_start(from);
+    let (opened, closed) =
+        tokio::try_join!(read(pool, scope, "prs", first, to), read(pool, scope, "prs_closed", first, to))?;
+    let inside = |t: i64| t >= from && t < to;
+    let mut rows: Vec<PrTuple> = decode(&opened)?;
+    rows.retain(|r| inside(r.2));
+    let mut closed: Vec<PrTuple> = decode(&closed)?;
+    // Opened before the window and closed in it (those opened in it are in `rows` already).
+    closed.retain(|r| r.1.is_some_and(inside) && !inside(r.2));
+    rows.extend(closed);
+    Ok(rows
+        .into_iter()
+        .map(|(_, _, created, closed, merged, bot)| ChangeRequestRow {
+            created_at: created,
+            closed_at: closed,
+            merged_at: merged,
+            author_is_bot: bot != 0,
+        })
+        .collect())
+}
+
+type PersonTuple = (i64, i64, String, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+
+/// People's weeks starting in `[from_week, to)`, summed over the scope's repositories per person
+/// (a maintainer in any of them is one), ordered by week, then login.
+pub async fn person_weeks<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    from_week: i64,
+    to: i64,
+) -> sqlx::Result<Vec<PersonWeekRow>> {
+    let texts = read(ex, scope, "people", from_week, to).await?;
+    let rows: Vec<PersonTuple> = decode(&texts)?;
+    let mut merged: std::collections::BTreeMap<(i64, i64), PersonWeekRow> = Default::default();
+    for (week, account, login, bot, maint, io, po, pm, mg, cm, rs, rv, rc, tr, ct) in rows {
+        let counts = [io, po, pm, mg, cm, rs, rv, rc, tr, ct];
+        match merged.entry((week, account)) {
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(PersonWeekRow {
+                    week,
+                    login,
+                    is_bot: bot != 0,
+                    is_maintainer: maint != 0,
+                    issues_opened: io,
+                    prs_opened: po,
+                    prs_merged: pm,
+                    merges: mg,
+                    comments: cm,
+                    responses: rs,
+                    reviews: rv,
+                    review_comments: rc,
+                    triage: tr,
+                    commits: ct,
+                });
+            }
+            std::collections::btree_map::Entry::Occupied(mut e) => {
+                let w = e.get_mut();
+                w.is_maintainer |= maint != 0;
+                let fields = [
+                    &mut w.issues_opened,
+                    &mut w.prs_opened,
+                    &mut w.prs_merged,
+                    &mut w.merges,
+                    &mut w.comments,
+                    &mut w.responses,
+                    &mut w.reviews,
+                    &mut w.review_comments,
+                    &mut w.triage,
+                    &mut w.commits,
+                ];
+                for (field, add) in fields.into_iter().zip(counts) {
+                    *field += add;
+                }
+            }
+        }
+    }
+    let mut out: Vec<PersonWeekRow> = merged.into_values().collect();
+    out.sort_by(|a, b| a.week.cmp(&b.week).then_with(|| a.login.cmp(&b.login)));
+    Ok(out)
+}

@@ -1,0 +1,64 @@
+//! The week slices against the queries they replace: on a synced simulated organisation, every
+//! dashboard computed from slices equals the one computed from the reference queries in
+//! `db::dashboard`, for each repository and for all of them together, over preset and custom
+//! windows (week-aligned and not), with bots and without.
+
+use upkeep::db::{dashboard as q, repos};
+use upkeep::metrics::{DAY, Window, week_start};
+use upkeep::web::maintainers::{dashboard, rows};
+
+use crate::helpers::synced_app;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dashboards_from_slices_equal_dashboards_from_the_reference_queries() {
+    let (_app, _sim, store) = synced_app(|_| {}).await;
+    let pool = &store.db.pool;
+    let now = chrono::Utc::now().timestamp();
+    let ids: Vec<i64> = repos::list_tracked_repositories(pool).await.unwrap().iter().map(|r| r.id).collect();
+    assert_eq!(ids.len(), 12);
+    let mut scopes: Vec<Vec<i64>> = ids.iter().map(|id| vec![*id]).collect();
+    scopes.push(ids.clone());
+    let windows = [
+        (now - 30 * DAY, now),
+        (now - 90 * DAY, now),
+        (now - 365 * DAY, now),
+        // Week-aligned, and starting mid-week and mid-day in the past.
+        (week_start(now) - 20 * 7 * DAY, week_start(now) - 7 * 7 * DAY),
+        (now - 400 * DAY + 12_345, now - 200 * DAY - 777),
+        (now - 5 * 365 * DAY, now - 3 * 365 * DAY),
+    ];
+    let mut compared = 0;
+    let mut nonempty = 0;
+    for scope in &scopes {
+        let json = q::scope_json(scope);
+        for &(from, to) in &windows {
+            for bots in [false, true] {
+                let fast = rows::load_rows(pool, scope, from, to, bots, now).await.expect("slice rows");
+                let recent_from = week_start(now) - rows::BURNOUT_WEEKS * 7 * DAY;
+                let reference = rows::ScopeRows {
+                    response_items: q::list_response_items(pool, &json, from, to).await.unwrap(),
+                    closed_items: q::list_closed_items(pool, &json, from, to).await.unwrap(),
+                    change_requests: q::list_change_requests(pool, &json, from, to).await.unwrap(),
+                    person_weeks: q::list_person_weeks(pool, &json, week_start(from), to).await.unwrap(),
+                    recent_person_weeks: q::list_person_weeks(pool, &json, recent_from, now + 1).await.unwrap(),
+                    recent_response_items: q::list_response_items(pool, &json, recent_from, now + 1).await.unwrap(),
+                    ..fast.clone()
+                };
+                assert_eq!(
+                    (fast.response_items.len(), fast.closed_items.len(), fast.change_requests.len()),
+                    (reference.response_items.len(), reference.closed_items.len(), reference.change_requests.len()),
+                    "row counts, scope {scope:?}, window {from}..{to}"
+                );
+                assert_eq!(fast.person_weeks.len(), reference.person_weeks.len());
+                nonempty += usize::from(!fast.response_items.is_empty() && !fast.person_weeks.is_empty());
+                let window = Window::new(from, to);
+                let a = dashboard::compute(&fast, window, bots, false, now);
+                let b = dashboard::compute(&reference, window, bots, false, now);
+                assert_eq!(a, b, "scope {scope:?}, window {from}..{to}, bots {bots}");
+                compared += 1;
+            }
+        }
+    }
+    assert_eq!(compared, 13 * 6 * 2);
+    assert!(nonempty > 50, "the windows hold data: {nonempty} of {compared}");
+}
