@@ -9,6 +9,10 @@
 //!   `closed_at`), by creation and by `closed_at`;
 //! - `people`: each person's contributions in the week ([`PersonWeekRow`], after the account id).
 //!
+//! Two kinds hold the repository's present state, in one row at week 0:
+//! - `open`: every open item, `[is_pull_request, created_at, author_is_bot]` (backlog age);
+//! - `last_seen`: every human contributor, `[login, last contribution]` (inactive contributors).
+//!
 //! Each kind's columns are the ones the reference queries in [`super::dashboard`] select (the
 //! same SQL text, through its macros), so a window read from slices and filtered to the exact
 //! timestamps holds the rows those queries return; the tests check that whole dashboards agree.
@@ -42,10 +46,25 @@ macro_rules! insert_slices {
     };
 }
 
+/// `INSERT` of one whole-repository kind (week 0) from a `SELECT` whose columns are `$cols`.
+macro_rules! insert_whole {
+    ($kind:literal, $cols:literal, $select:literal) => {
+        concat!(
+            "INSERT INTO week_slices (repo_id, kind, week, rows) SELECT ?1, '",
+            $kind,
+            "', 0, json_group_array(json_array(",
+            $cols,
+            ")) FROM (",
+            $select,
+            ")"
+        )
+    };
+}
+
 /// Rebuilds every slice of one repository (inside the rollups' transaction).
 pub async fn rebuild(tx: &mut sqlx::SqliteConnection, repo_id: i64) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM week_slices WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
-    let statements: [&str; 5] = [
+    let statements: [&str; 7] = [
         insert_slices!(
             "items",
             "created_at",
@@ -78,6 +97,18 @@ pub async fn rebuild(tx: &mut sqlx::SqliteConnection, repo_id: i64) -> sqlx::Res
             "week, account_id, login, is_bot, is_maintainer, issues_opened, prs_opened, prs_merged, merges, \
              comments, responses, reviews, review_comments, triage, commits",
             concat!(person_week_select!(), "WHERE pw.repo_id = ?1")
+        ),
+        insert_whole!(
+            "open",
+            "is_pull_request, created_at, author_is_bot",
+            "SELECT i.is_pull_request, i.created_at, COALESCE(a.is_bot, 0) AS author_is_bot
+             FROM issues i LEFT JOIN accounts a ON a.id = i.author_id WHERE i.repo_id = ?1 AND i.state = 'open'"
+        ),
+        insert_whole!(
+            "last_seen",
+            "login, last_at",
+            "SELECT a.login, rp.last_at FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
+             WHERE rp.repo_id = ?1 AND a.is_bot = 0"
         ),
     ];
     for sql in statements {
@@ -273,4 +304,28 @@ pub async fn person_weeks<'e>(
     let mut out: Vec<PersonWeekRow> = merged.into_values().collect();
     out.sort_by(|a, b| a.week.cmp(&b.week).then_with(|| a.login.cmp(&b.login)));
     Ok(out)
+}
+
+/// One open item: whether it is a pull request, when it was opened, whether a bot opened it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenItem {
+    pub is_pull_request: bool,
+    pub created_at: i64,
+    pub author_is_bot: bool,
+}
+
+/// Every open item of the scope.
+pub async fn open_items<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::Result<Vec<OpenItem>> {
+    let texts = read(ex, scope, "open", 0, 1).await?;
+    let rows: Vec<(i64, i64, i64)> = decode(&texts)?;
+    Ok(rows
+        .into_iter()
+        .map(|(pr, created, bot)| OpenItem { is_pull_request: pr != 0, created_at: created, author_is_bot: bot != 0 })
+        .collect())
+}
+
+/// Every human contributor of the scope with their last contribution, once per repository.
+pub async fn last_seen<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::Result<Vec<(String, i64)>> {
+    let texts = read(ex, scope, "last_seen", 0, 1).await?;
+    decode(&texts)
 }

@@ -4,12 +4,12 @@
 
 use serde::Serialize;
 
-use super::rows::ScopeRows;
+use super::rows::{INACTIVE_SHOWN, ScopeRows};
 use crate::db::dashboard::{PersonWeekRow, ResponseItemRow, UnansweredRow};
 use crate::metrics::{
     DAY, Window,
     absence::{AbsenceFactors, ContributionsByType, absence_factors},
-    backlog::{BacklogAgeing, BacklogSeries, WeekRollup, backlog_series},
+    backlog::{BacklogAgeing, BacklogSeries, WeekRollup, backlog_ageing, backlog_series},
     burnout::{BurnoutInput, BurnoutSignal, ContributionWeek, burnout_signals},
     closing::{
         AcceptanceRatio, ChangeRequest, Closable, ClosureRatio, DurationSummary, change_request_acceptance_ratio,
@@ -83,9 +83,13 @@ pub fn compute(rows: &ScopeRows, window: Window, include_bots: bool, archived: b
         .collect();
 
     let ageing = |pr: bool| -> BacklogAgeing {
-        let row = rows.ageing.iter().find(|a| a.is_pull_request == pr).cloned().unwrap_or_default();
-        let (new, staling, stale) = (row.new as usize, row.staling as usize, row.stale as usize);
-        BacklogAgeing { new, staling, stale, total: new + staling + stale }
+        let created: Vec<i64> = rows
+            .open_items
+            .iter()
+            .filter(|i| i.is_pull_request == pr && keep(i.author_is_bot))
+            .map(|i| i.created_at)
+            .collect();
+        backlog_ageing(&created, now)
     };
     let (issue_ageing, pr_ageing) = (ageing(false), ageing(true));
     let humans = |w: &&PersonWeekRow| !w.is_bot;
@@ -242,15 +246,13 @@ fn burnout(rows: &ScopeRows, include_bots: bool, now: i64) -> Vec<BurnoutSignal>
     burnout_signals(&BurnoutInput { contributions: &contributions, activity: &activity, response_items: &items }, now)
 }
 
-/// Inactive Contributors from the counts and most recent names SQL gave per group: the same rule
-/// as `metrics::inactive` (which classifies the shown names), without reading every contributor.
+/// Inactive Contributors over every human contributor; the page and JSON list the most recent
+/// [`INACTIVE_SHOWN`] of each group (the counts are of all).
 fn inactive(rows: &ScopeRows, now: i64) -> InactiveContributors {
-    let shown: Vec<(String, i64)> = rows.inactive.iter().flat_map(|(_, names)| names.iter().cloned()).collect();
-    let mut result = inactive_contributors(&shown, now, InactivityThresholds::default());
-    let [active, drifting, away] = &rows.inactive;
-    result.active_count = active.0 as usize;
-    result.drifting_count = drifting.0 as usize;
-    result.away_count = away.0 as usize;
+    let mut result = inactive_contributors(&rows.last_seen, now, InactivityThresholds::default());
+    for group in [&mut result.active, &mut result.drifting, &mut result.away] {
+        group.truncate(INACTIVE_SHOWN);
+    }
     result
 }
 

@@ -1,12 +1,12 @@
-//! Loading a dashboard's rows: every `db::dashboard` query a maintainer page needs, for one
-//! scope (repositories) and window. Nothing here computes; see [`super::dashboard`].
+//! Loading a dashboard's rows: every `db::dashboard` query and `db::slices` read a maintainer
+//! page needs, for one scope (repositories) and window. Nothing here computes; see
+//! [`super::dashboard`].
 
 use crate::db::dashboard::{
-    self as q, AgeingRow, ChangeRequestRow, ClosedItemRow, PersonWeekRow, RepoWeekRow, ResponseItemRow, UnansweredRow,
+    self as q, ChangeRequestRow, ClosedItemRow, PersonWeekRow, RepoWeekRow, ResponseItemRow, UnansweredRow,
     WeekTotalRow,
 };
-use crate::db::slices;
-use crate::metrics::inactive::InactivityThresholds;
+use crate::db::slices::{self, OpenItem};
 use crate::metrics::{DAY, WEEK, week_start};
 
 /// How many unanswered items a page lists (the count is always exact).
@@ -25,9 +25,10 @@ pub struct ScopeRows {
     pub recent_person_weeks: Vec<PersonWeekRow>,
     pub recent_response_items: Vec<ResponseItemRow>,
     pub maintainers: Vec<String>,
-    /// Human contributors by last contribution: active, drifting, away (count, most recent).
-    pub inactive: [(i64, Vec<(String, i64)>); 3],
-    pub ageing: Vec<AgeingRow>,
+    /// Every human contributor and their last contribution (once per repository of the scope).
+    pub last_seen: Vec<(String, i64)>,
+    /// Every open item.
+    pub open_items: Vec<OpenItem>,
     pub unanswered: Vec<UnansweredRow>,
     pub unanswered_count: i64,
     pub releases: Vec<i64>,
@@ -35,7 +36,7 @@ pub struct ScopeRows {
 }
 
 /// How many names per inactivity group a page shows (the counts are exact).
-pub const INACTIVE_SHOWN: i64 = 20;
+pub const INACTIVE_SHOWN: usize = 20;
 
 /// Reads the rows for `repo_ids` over `[from, to)` as of `now`.
 pub async fn load_rows(
@@ -59,11 +60,20 @@ pub async fn load_rows(
         slices::person_weeks(pool, scope, week_start(from), to),
         slices::person_weeks(pool, scope, recent_from, now + 1),
     )?;
-    let (recent_response_items, maintainers, inactive, ageing, unanswered, unanswered_count, releases, week_totals) = tokio::try_join!(
+    let (
+        recent_response_items,
+        maintainers,
+        last_seen,
+        open_items,
+        unanswered,
+        unanswered_count,
+        releases,
+        week_totals,
+    ) = tokio::try_join!(
         slices::response_items(pool, scope, recent_from, now + 1),
         q::list_maintainers(pool, scope),
-        inactive_groups(pool, scope, now),
-        q::count_open_by_age(pool, scope, now, include_bots),
+        slices::last_seen(pool, scope),
+        slices::open_items(pool, scope),
         q::list_unanswered(pool, scope, include_bots, UNANSWERED_LIMIT),
         q::count_unanswered(pool, scope, include_bots),
         q::list_release_times(pool, scope),
@@ -78,27 +88,11 @@ pub async fn load_rows(
         recent_person_weeks,
         recent_response_items,
         maintainers,
-        inactive,
-        ageing,
+        last_seen,
+        open_items,
         unanswered,
         unanswered_count,
         releases,
         week_totals,
     })
-}
-
-/// Active (last contribution within the drift threshold), drifting and away contributors: exact
-/// counts, and the most recent names of each group.
-async fn inactive_groups(
-    pool: &sqlx::SqlitePool,
-    scope: &str,
-    now: i64,
-) -> sqlx::Result<[(i64, Vec<(String, i64)>); 3]> {
-    let t = InactivityThresholds::default();
-    let (active_from, drift_from) = (now - t.drift, now - t.away);
-    let (active, drifting, away) = q::count_by_last_contribution(pool, scope, active_from, drift_from).await?;
-    let names = |from, to| q::list_recent_contributors(pool, scope, from, to, INACTIVE_SHOWN);
-    let (a, d, w) =
-        tokio::try_join!(names(active_from, i64::MAX), names(drift_from, active_from), names(i64::MIN, drift_from))?;
-    Ok([(active, a), (drifting, d), (away, w)])
 }
