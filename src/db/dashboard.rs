@@ -327,11 +327,14 @@ pub async fn list_change_requests<'e>(
     from: i64,
     to: i64,
 ) -> sqlx::Result<Vec<ChangeRequestRow>> {
+    // Two index range scans (created, closed), not one OR that would read the whole repository.
     sqlx::query_as(concat!(
         "SELECT created_at, closed_at, merged_at, author_is_bot FROM (",
         change_request_select!(),
-        "i.repo_id IN (SELECT value FROM json_each(?1))
-           AND ((i.created_at >= ?2 AND i.created_at < ?3) OR (i.closed_at >= ?2 AND i.closed_at < ?3)))"
+        "i.id IN (
+             SELECT id FROM issues WHERE repo_id IN (SELECT value FROM json_each(?1)) AND created_at >= ?2 AND created_at < ?3
+             UNION
+             SELECT id FROM issues WHERE repo_id IN (SELECT value FROM json_each(?1)) AND closed_at >= ?2 AND closed_at < ?3))"
     ))
     .bind(scope)
     .bind(from)

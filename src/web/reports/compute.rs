@@ -39,15 +39,18 @@ pub struct ReportRows {
 pub async fn load_rows(pool: &sqlx::SqlitePool, repo_id: i64, period: Window, now: i64) -> sqlx::Result<ReportRows> {
     let (before, after) = before_after(period, now);
     let scope = q::scope_json(&[repo_id]);
-    Ok(ReportRows {
-        outputs: store::count_outputs(pool, repo_id, period.from, period.to).await?,
-        releases: store::list_releases_in(pool, repo_id, period.from, period.to).await?,
-        response_items: store::list_human_items(pool, repo_id, before.from, after.to).await?,
-        change_requests: q::list_change_requests(pool, &scope, before.from, after.to).await?,
-        person_weeks: q::list_maintainer_weeks(pool, &scope, before.from, after.to).await?,
-        maintainers: q::list_maintainers(pool, &scope).await?,
-        issue_spans: store::list_issue_spans(pool, repo_id, before.from, after.to).await?,
-    })
+    let scope = scope.as_str();
+    // Independent reads, at once on the read pool.
+    let (outputs, releases, response_items, change_requests, person_weeks, maintainers, issue_spans) = tokio::try_join!(
+        store::count_outputs(pool, repo_id, period.from, period.to),
+        store::list_releases_in(pool, repo_id, period.from, period.to),
+        store::list_human_items(pool, repo_id, before.from, after.to),
+        crate::db::slices::change_requests(pool, scope, before.from, after.to),
+        q::list_maintainer_weeks(pool, scope, before.from, after.to),
+        q::list_maintainers(pool, scope),
+        store::list_issue_spans(pool, repo_id, before.from, after.to),
+    )?;
+    Ok(ReportRows { outputs, releases, response_items, change_requests, person_weeks, maintainers, issue_spans })
 }
 
 /// One window's measures, with what their disclosures and charts need.
