@@ -20,6 +20,8 @@ pub const DATA_TABLES: &[(&str, &str)] = &[
     ("commits", "repo_id, sha"),
     ("contributor_weeks", "repo_id, account_id, week"),
     // Rollups and derived facts are data too: an incremental sync must build the same ones.
+    // (`week_slices` is not: it is a copy of rows of these tables, in JSON whose element order
+    // SQLite does not fix.)
     ("repo_weeks", "repo_id, week"),
     ("person_weeks", "repo_id, week, account_id"),
     ("repo_people", "repo_id, account_id"),

@@ -100,7 +100,13 @@ async fn refresh(
             pages.push(key);
         }
     }
-    pages.truncate(MAX_PAGES);
+    if pages.len() > MAX_PAGES {
+        tracing::info!(
+            "render cache: {} pages to re-render after a sync; the first {MAX_PAGES} are, the rest render when visited",
+            pages.len()
+        );
+        pages.truncate(MAX_PAGES);
+    }
     let mut done = 0;
     for page in pages {
         if cache.version().await != Some(version) {
