@@ -4,6 +4,11 @@
 //!
 //! A dashboard's scope is a set of repository ids (one repository, or an org's), passed as a
 //! JSON array so one statement serves both.
+//!
+//! The rows of a window (items opened, items closed, pull requests, people's weeks) are each
+//! defined once here, as the columns a macro selects; pages read them through the week slices
+//! ([`super::slices`]), built from the same macros, and the `list_*` queries over them stay as
+//! the reference the slices are tested against.
 
 use sqlx::{FromRow, SqliteExecutor};
 
@@ -91,6 +96,7 @@ macro_rules! closed_item_select {
     };
 }
 
+/// Items closed in `[from, to)`: the reference the week slices are tested against.
 pub async fn list_closed_items<'e>(
     ex: impl SqliteExecutor<'e>,
     scope: &str,
@@ -160,7 +166,8 @@ pub struct PersonWeekRow {
     pub commits: i64,
 }
 
-/// Weeks starting in `[from_week, to)`.
+/// Weeks starting in `[from_week, to)`. Pages read them from the week slices; this is the
+/// reference the slices are tested against.
 pub async fn list_person_weeks<'e>(
     ex: impl SqliteExecutor<'e>,
     scope: &str,
@@ -321,6 +328,8 @@ macro_rules! change_request_select {
     };
 }
 
+/// Pull requests opened or closed in `[from, to)`: the reference the week slices are tested
+/// against.
 pub async fn list_change_requests<'e>(
     ex: impl SqliteExecutor<'e>,
     scope: &str,

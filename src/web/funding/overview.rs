@@ -3,6 +3,7 @@
 
 use actix_web::{HttpResponse, web::Data};
 use askama::Template;
+use futures_util::{StreamExt, TryStreamExt};
 
 use super::{
     entries, load,
@@ -67,13 +68,18 @@ pub async fn summaries(state: &AppState, now: i64) -> Result<Vec<(Summary, Expla
 
 async fn compute_summaries(state: &AppState, now: i64) -> Result<Vec<(Summary, Explain)>, WebError> {
     let pool = &state.db.pool;
-    let mut out = Vec::new();
-    for repo in db::repos::list_tracked_repositories(pool).await? {
-        let repo_id = repo.id;
-        let project = load::project(pool, &state.config, repo).await?;
-        let work = load::workload(pool, repo_id, now).await?;
-        out.push(summary::summarize_with_load(&project, &entries::entries(&project), &work, now));
-    }
+    // A few repositories at a time: their reads overlap on the read pool.
+    let mut out: Vec<(Summary, Explain)> =
+        futures_util::stream::iter(db::repos::list_tracked_repositories(pool).await?)
+            .map(|repo| async move {
+                let repo_id = repo.id;
+                let (project, work) =
+                    tokio::try_join!(load::project(pool, &state.config, repo), load::workload(pool, repo_id, now))?;
+                Ok::<_, WebError>(summary::summarize_with_load(&project, &entries::entries(&project), &work, now))
+            })
+            .buffered(4)
+            .try_collect()
+            .await?;
     out.sort_by(|(a, _), (b, _)| {
         (b.is_funded(), b.sponsors.unwrap_or(0))
             .cmp(&(a.is_funded(), a.sponsors.unwrap_or(0)))
