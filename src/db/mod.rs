@@ -18,6 +18,8 @@ pub mod lease;
 pub mod ledger;
 pub mod newcomers;
 pub mod quarantine;
+// Its macro (an issue span's columns) is shared with `slices`.
+#[macro_use]
 pub mod report;
 pub mod repos;
 pub mod rollups;

@@ -92,18 +92,27 @@ pub struct IssueSpanRow {
 /// Human-authored issues (not pull requests) that were open at some instant of `[from, to]`:
 /// opened before `to` and not closed before `from`. Enough to count the open backlog at any
 /// instant in that range.
+/// The columns of an [`IssueSpanRow`] and which issues have one (human-authored, not pull
+/// requests), over `issues i`: one definition for [`list_issue_spans`] and the week slices.
+macro_rules! issue_span_select {
+    () => {
+        "SELECT i.created_at, CASE WHEN i.state = 'closed' THEN i.closed_at END AS closed_at
+         FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
+         WHERE i.is_pull_request = 0 AND COALESCE(a.is_bot, 0) = 0 AND "
+    };
+}
+
+/// The reference the week slices are tested against; the report reads them from the slices.
 pub async fn list_issue_spans<'e>(
     ex: impl SqliteExecutor<'e>,
     repo_id: i64,
     from: i64,
     to: i64,
 ) -> sqlx::Result<Vec<IssueSpanRow>> {
-    sqlx::query_as(
-        "SELECT i.created_at, CASE WHEN i.state = 'closed' THEN i.closed_at END AS closed_at
-         FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
-         WHERE i.repo_id = ?1 AND i.is_pull_request = 0 AND i.created_at < ?3 AND COALESCE(a.is_bot, 0) = 0
-           AND NOT (i.state = 'closed' AND i.closed_at IS NOT NULL AND i.closed_at < ?2)",
-    )
+    sqlx::query_as(concat!(
+        issue_span_select!(),
+        "i.repo_id = ?1 AND i.created_at < ?3 AND NOT (i.state = 'closed' AND i.closed_at IS NOT NULL AND i.closed_at < ?2)"
+    ))
     .bind(repo_id)
     .bind(from)
     .bind(to)

@@ -9,6 +9,11 @@
 //!   `closed_at`), by creation and by `closed_at`;
 //! - `people`: each person's contributions in the week ([`PersonWeekRow`], after the account id).
 //!
+//! - `spans`: human-authored issues' `[created_at, closed_at]` ([`IssueSpanRow`]), by the week of
+//!   their last close, those open in the row of week [`OPEN_WEEK`].
+//!
+//! A `format` row at week 0 records the layout ([`FORMAT`]).
+//!
 //! Two kinds hold the repository's present state, in one row at week 0:
 //! - `open`: every open item, `[is_pull_request, created_at, author_is_bot]` (backlog age);
 //! - `last_seen`: every human contributor, `[login, last contribution]` (inactive contributors).
@@ -21,6 +26,14 @@ use serde::de::DeserializeOwned;
 use sqlx::SqliteExecutor;
 
 use super::dashboard::{ChangeRequestRow, ClosedItemRow, PersonWeekRow, ResponseItemRow};
+use super::report::IssueSpanRow;
+
+/// The slices' layout: a repository whose `format` row holds another number (or none) gets its
+/// slices rebuilt when the database is opened. Raise it whenever a kind or its columns change.
+const FORMAT: &str = "[1]";
+
+/// The week under which `spans` keeps issues that are open (year 10000, after any close).
+pub const OPEN_WEEK: i64 = 253_402_300_800;
 
 /// `WEEK(x)`: the Sunday 00:00 UTC that starts the week of unix time `x`.
 macro_rules! slice_week {
@@ -114,16 +127,36 @@ pub async fn rebuild(tx: &mut sqlx::SqliteConnection, repo_id: i64) -> sqlx::Res
     for sql in statements {
         sqlx::query(sql).bind(repo_id).execute(&mut *tx).await?;
     }
+    sqlx::query(concat!(
+        "INSERT INTO week_slices (repo_id, kind, week, rows)
+         SELECT ?1, 'spans', COALESCE(",
+        slice_week!("closed_at"),
+        ", ?2) AS wk, json_group_array(json_array(created_at, closed_at)) FROM (",
+        issue_span_select!(),
+        "i.repo_id = ?1) GROUP BY wk"
+    ))
+    .bind(repo_id)
+    .bind(OPEN_WEEK)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("INSERT INTO week_slices (repo_id, kind, week, rows) VALUES (?1, 'format', 0, ?2)")
+        .bind(repo_id)
+        .bind(FORMAT)
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }
 
-/// Builds the slices of repositories that have rollups but no slices yet (a database from before
-/// slices existed); returns how many. One transaction per repository.
+/// Builds the slices of repositories that have rollups but no slices of the current [`FORMAT`]
+/// (a database from before slices, or from an older layout); returns how many. One transaction
+/// per repository.
 pub async fn build_missing(pool: &sqlx::SqlitePool) -> sqlx::Result<usize> {
     let missing: Vec<i64> = sqlx::query_scalar(
         "SELECT DISTINCT repo_id FROM repo_weeks rw
-         WHERE NOT EXISTS (SELECT 1 FROM week_slices s WHERE s.repo_id = rw.repo_id)",
+         WHERE NOT EXISTS (SELECT 1 FROM week_slices s
+                           WHERE s.repo_id = rw.repo_id AND s.kind = 'format' AND s.week = 0 AND s.rows = ?1)",
     )
+    .bind(FORMAT)
     .fetch_all(pool)
     .await?;
     for &repo_id in &missing {
@@ -328,4 +361,21 @@ pub async fn open_items<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::R
 pub async fn last_seen<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::Result<Vec<(String, i64)>> {
     let texts = read(ex, scope, "last_seen", 0, 1).await?;
     decode(&texts)
+}
+
+/// Human-authored issues open at some instant of `[from, to]`: opened before `to` and not closed
+/// before `from` (read from the weeks closed since `from`, and the open ones).
+pub async fn issue_spans<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<Vec<IssueSpanRow>> {
+    let texts = read(ex, scope, "spans", crate::metrics::week_start(from), OPEN_WEEK + 1).await?;
+    let rows: Vec<(i64, Option<i64>)> = decode(&texts)?;
+    Ok(rows
+        .into_iter()
+        .filter(|&(created, closed)| created < to && closed.is_none_or(|c| c >= from))
+        .map(|(created_at, closed_at)| IssueSpanRow { created_at, closed_at })
+        .collect())
 }

@@ -1,9 +1,10 @@
 //! The week slices against the queries they replace: on a synced simulated organisation, every
 //! dashboard computed from slices equals the one computed from the reference queries in
 //! `db::dashboard`, for each repository and for all of them together, over preset and custom
-//! windows (week-aligned and not), with bots and without.
+//! windows (week-aligned and not), with bots and without; and the impact report's issue spans
+//! equal those of their reference query.
 
-use upkeep::db::{dashboard as q, repos};
+use upkeep::db::{dashboard as q, report, repos, slices};
 use upkeep::metrics::{DAY, Window, week_start};
 use upkeep::web::maintainers::{dashboard, rows};
 
@@ -60,5 +61,36 @@ async fn dashboards_from_slices_equal_dashboards_from_the_reference_queries() {
         }
     }
     assert_eq!(compared, 13 * 6 * 2);
+
+    // The impact report's issue spans: the same issues, for every repository and window.
+    let mut spans = 0;
+    for id in &ids {
+        for &(from, to) in &windows {
+            let mut fast = slices::issue_spans(pool, &q::scope_json(&[*id]), from, to).await.unwrap();
+            let mut reference = report::list_issue_spans(pool, *id, from, to).await.unwrap();
+            fast.sort_by_key(|s| (s.created_at, s.closed_at));
+            reference.sort_by_key(|s| (s.created_at, s.closed_at));
+            assert_eq!(fast, reference, "repository {id}, window {from}..{to}");
+            spans += fast.len();
+        }
+    }
+    assert!(spans > 100, "the windows hold issues: {spans}");
     assert!(nonempty > 50, "the windows hold data: {nonempty} of {compared}");
+}
+
+/// A database whose slices are missing or of an older layout gets them when it is opened.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opening_a_database_without_current_slices_builds_them() {
+    let (_app, _sim, store) = synced_app(|_| {}).await;
+    let pool = &store.db.pool;
+    let built = store.count("week_slices").await;
+    assert!(built > 100, "{built}");
+    sqlx::query("DELETE FROM week_slices WHERE repo_id IN (SELECT id FROM repositories WHERE name = 'atlas')")
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE week_slices SET rows = '[0]' WHERE kind = 'format'").execute(pool).await.unwrap();
+    let reopened = upkeep::db::Db::open(&store.path()).await.expect("opens");
+    assert_eq!(store.count("week_slices").await, built, "every repository's slices are back");
+    assert_eq!(slices::build_missing(&reopened.pool).await.unwrap(), 0, "and current: nothing left to build");
 }

@@ -48,7 +48,7 @@ pub async fn load_rows(pool: &sqlx::SqlitePool, repo_id: i64, period: Window, no
         crate::db::slices::change_requests(pool, scope, before.from, after.to),
         q::list_maintainer_weeks(pool, scope, before.from, after.to),
         q::list_maintainers(pool, scope),
-        store::list_issue_spans(pool, repo_id, before.from, after.to),
+        crate::db::slices::issue_spans(pool, scope, before.from, after.to),
     )?;
     Ok(ReportRows { outputs, releases, response_items, change_requests, person_weeks, maintainers, issue_spans })
 }
