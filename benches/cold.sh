@@ -26,26 +26,7 @@ BIN=$PWD/target/release/upkeep
 LOADGEN=$PWD/benches/loadgen.py
 if [ -n "${COLD_WORK:-}" ]; then WORK=$COLD_WORK; mkdir -p "$WORK"; KEEP=1; else WORK=$(mktemp -d); KEEP=0; fi
 
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-    [ "$KEEP" = 1 ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-stop() {
-    kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
-    local keep=() p; for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done; PIDS=("${keep[@]}")
-}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { # url seconds [out]
-    local deadline=$((SECONDS + $2))
-    until curl -fs "$1" > "${3:-/dev/null}" 2>/dev/null; do
-        [ $SECONDS -lt $deadline ] || { echo "timed out waiting for $1" >&2; return 1; }
-        sleep 0.5
-    done
-}
+. benches/lib.sh
 
 unset GITHUB_TOKEN GH_TOKEN
 for SCALE in "${SCALES[@]}"; do

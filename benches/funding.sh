@@ -20,21 +20,7 @@ cargo build --release --quiet
 BIN=$PWD/target/release/upkeep
 LOADGEN=$PWD/benches/loadgen.py
 if [ -n "${FUNDING_WORK:-}" ]; then WORK=$FUNDING_WORK; mkdir -p "$WORK"; KEEP=1; else WORK=$(mktemp -d); KEEP=0; fi
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-    [ "$KEEP" = 1 ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { # url seconds out
-    local deadline=$((SECONDS + $2))
-    until curl -fs "$1" > "${3:-/dev/null}" 2>/dev/null; do
-        [ $SECONDS -lt $deadline ] || { echo "timed out waiting for $1" >&2; return 1; }
-        sleep 0.5
-    done
-}
+. benches/lib.sh
 unset GITHUB_TOKEN GH_TOKEN
 
 echo "== $SCALE: generating the simulated organisation" >&2

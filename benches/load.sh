@@ -23,27 +23,11 @@ SECS=${LOAD_SECONDS:-60} CONNS=${LOAD_CONNECTIONS:-64}
 cargo build --release --quiet
 BIN=$PWD/target/release/upkeep
 if [ -n "${LOAD_WORK:-}" ]; then WORK=$LOAD_WORK; mkdir -p "$WORK"; KEEP=1; else WORK=$(mktemp -d); KEEP=0; fi
+. benches/lib.sh
 if ! command -v wrk > /dev/null && [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
     apt-get install -y wrk > "$WORK/apt.log" 2>&1 || true
 fi
 command -v wrk > /dev/null || { echo "benches/load.sh needs wrk" >&2; exit 1; }
-
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-    [ "$KEEP" = 1 ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { # url seconds [out]
-    local deadline=$((SECONDS + $2))
-    until curl -fs "$1" > "${3:-/dev/null}" 2>/dev/null; do
-        [ $SECONDS -lt $deadline ] || { echo "timed out waiting for $1" >&2; return 1; }
-        sleep 0.5
-    done
-}
 
 unset GITHUB_TOKEN GH_TOKEN
 DB=$WORK/load-$SCALE.db
