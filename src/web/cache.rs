@@ -5,11 +5,11 @@
 //! was rendered at and it is younger than [`TTL`] (relative ages, "waiting 3 d", and day-aligned
 //! windows move with the clock). A page that is no longer fresh but younger than [`MAX_STALE`] is
 //! *stale*: the visitor gets it at once, marked with its age ("updated 3 min ago" in the footer),
-//! and the same request renders the new page in the background. So no visitor waits for a sync,
-//! and [`refresh`] re-renders the main pages after each sync before anyone asks.
+//! and its key goes to [`refresh`], which renders the new page in the background (a request of
+//! its own, marked with a per-process token). So no visitor waits for a sync, and [`refresh`]
+//! also re-renders the main pages after each sync before anyone asks.
 //!
-//! Concurrent misses on one key wait for a single render (a per-key lock, then a second look),
-//! and a stale key is refreshed by one request only. The data version is read at most once per
+//! Concurrent misses on one key wait for a single render (a per-key lock, then a second look). The data version is read at most once per
 //! [`VERSION_CHECK`], on a connection of its own, by one request at a time: the others use the
 //! last value, so the check never queues behind a slow page. Only successful GETs of the cached
 //! routes are kept, keyed by path and query, within [`MAX_BYTES`].
@@ -154,7 +154,18 @@ pub struct PageCache {
     /// One lock per key being rendered: the single flight.
     flights: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     counters: Counters,
+    /// Stale keys to re-render, for [`refresh`]; full means already plenty queued.
+    queue: tokio::sync::mpsc::Sender<String>,
+    queued: Mutex<Option<tokio::sync::mpsc::Receiver<String>>>,
+    /// The value of [`REFRESH_HEADER`] that makes a request render (only [`refresh`] knows it).
+    token: String,
 }
+
+/// A request carrying this header with the cache's token is rendered and stored, never served
+/// from the cache: how [`refresh`] re-renders a stale page. Without the token it means nothing.
+pub const REFRESH_HEADER: &str = "x-upkeep-refresh";
+/// Stale keys waiting for a re-render at most.
+const QUEUE: usize = 256;
 
 /// What the cache did since the process started (`/metrics`).
 #[derive(Default)]
@@ -167,20 +178,38 @@ pub struct Counters {
     pub joined: AtomicU64,
     /// Pages rendered for a visitor who had to wait (nothing servable was cached).
     pub rendered: AtomicU64,
-    /// Pages re-rendered in the background after a stale answer (which is also how the
-    /// after-sync refresher renders the pages it finds stale).
+    /// Pages re-rendered in the background ([`refresh`]: after a stale answer, after a sync).
     pub refreshed: AtomicU64,
 }
 
 impl PageCache {
     /// A cache that reads the data version through `db`, a pool of its own.
     pub fn new(db: db::Db) -> PageCache {
+        let (queue, queued) = tokio::sync::mpsc::channel(QUEUE);
+        let token: [u8; 16] = rand::random();
         PageCache {
             entries: Mutex::default(),
             version: Version { pool: db.pool, last: Mutex::default(), reading: AtomicBool::new(false) },
             flights: Mutex::default(),
             counters: Counters::default(),
+            queue,
+            queued: Mutex::new(Some(queued)),
+            token: token.iter().map(|b| format!("{b:02x}")).collect(),
         }
+    }
+
+    /// The stale keys to re-render, once (the refresher takes them).
+    pub fn take_queue(&self) -> Option<tokio::sync::mpsc::Receiver<String>> {
+        self.queued.lock().expect("cache lock").take()
+    }
+
+    /// The token of [`REFRESH_HEADER`].
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    fn is_refresh(&self, req: &ServiceRequest) -> bool {
+        req.headers().get(REFRESH_HEADER).is_some_and(|v| v.as_bytes() == self.token.as_bytes())
     }
 
     pub fn counters(&self) -> &Counters {
@@ -301,29 +330,15 @@ pub async fn serve_cached(
             cache.counters.fresh.fetch_add(1, Ordering::Relaxed);
             Ok(req.into_response(hit.response()))
         }
-        Lookup::Stale(hit) => {
+        Lookup::Stale(hit) if !cache.is_refresh(&req) => {
             cache.counters.stale.fetch_add(1, Ordering::Relaxed);
-            let flight = cache.flight(&key);
-            let Ok(guard) = flight.clone().try_lock_owned() else {
-                // Its successor is being rendered already.
-                return Ok(req.into_response(hit.response()));
-            };
-            let (http, payload) = req.into_parts();
-            let background = ServiceRequest::from_parts(http.clone(), payload);
-            actix_web::rt::spawn(async move {
-                match render(&cache, key.clone(), version, next, background).await {
-                    Ok(_) => cache.counters.refreshed.fetch_add(1, Ordering::Relaxed),
-                    Err(e) => {
-                        tracing::warn!("render cache: refreshing {key} failed: {e}");
-                        0
-                    }
-                };
-                drop(guard);
-                cache.land(&key, flight);
-            });
-            Ok(ServiceResponse::new(http, hit.response()))
+            // The refresher renders its successor; a full queue has plenty to do already and
+            // the next stale answer asks again.
+            let _ = cache.queue.try_send(key);
+            Ok(req.into_response(hit.response()))
         }
-        Lookup::Miss => {
+        Lookup::Stale(_) | Lookup::Miss => {
+            let refresh = cache.is_refresh(&req);
             let flight = cache.flight(&key);
             let guard = tokio::time::timeout(RENDER_WAIT, flight.clone().lock_owned()).await.ok();
             // Whoever held the lock may have rendered it meanwhile.
@@ -335,7 +350,8 @@ pub async fn serve_cached(
                 cache.counters.joined.fetch_add(1, Ordering::Relaxed);
                 return Ok(req.into_response(hit.response()));
             }
-            cache.counters.rendered.fetch_add(1, Ordering::Relaxed);
+            let counter = if refresh { &cache.counters.refreshed } else { &cache.counters.rendered };
+            counter.fetch_add(1, Ordering::Relaxed);
             let result = render(&cache, key.clone(), version, next, req).await;
             drop(guard);
             cache.land(&key, flight);
@@ -384,6 +400,7 @@ fn with_headers(headers: &header::HeaderMap, body: Bytes) -> HttpResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use actix_web::test::TestRequest;
 
     fn html() -> header::HeaderMap {
         let mut headers = header::HeaderMap::new();
@@ -491,8 +508,9 @@ mod tests {
     }
 
     #[actix_web::test]
-    async fn after_the_data_changes_the_old_page_is_served_while_one_new_render_runs() {
+    async fn after_the_data_changes_the_old_page_is_served_and_queued_for_one_new_render() {
         let cache = Data::new(cache().await);
+        let mut queue = cache.take_queue().expect("the queue");
         let renders = Arc::new(AtomicU64::new(0));
         let app = counting_app!(cache, renders);
         assert!(body_of!(app).starts_with("render 1 "));
@@ -503,14 +521,20 @@ mod tests {
         let stale = tokio::join!(one(), one(), one(), one());
         let stale = [stale.0, stale.1, stale.2, stale.3];
         assert!(stale.iter().all(|b| b.starts_with("render 1 ")), "served at once, stale: {stale:?}");
-        let started = Instant::now();
-        while cache.counters().refreshed.load(Ordering::Relaxed) == 0 && started.elapsed() < Duration::from_secs(10) {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        assert_eq!(renders.load(Ordering::SeqCst), 2, "one background render for four stale answers");
-        assert!(body_of!(app).starts_with("render 2 "), "then the new page");
+        assert_eq!(renders.load(Ordering::SeqCst), 1, "no visitor rendered");
+        assert_eq!(queue.try_recv().ok().as_deref(), Some("/repos/o/n"), "queued for the refresher");
+
+        // A header without the token is nobody's business; with it, the page renders.
+        let forged = TestRequest::get().uri("/repos/o/n").insert_header((REFRESH_HEADER, "guess")).to_request();
+        let body = actix_web::test::read_body(actix_web::test::call_service(&app, forged).await).await;
+        assert!(body.starts_with(b"render 1 "), "a forged refresh gets the stale page");
+        let refresh = TestRequest::get().uri("/repos/o/n").insert_header((REFRESH_HEADER, cache.token())).to_request();
+        let body = actix_web::test::read_body(actix_web::test::call_service(&app, refresh).await).await;
+        assert!(body.starts_with(b"render 2 "));
+        assert!(body_of!(app).starts_with("render 2 "), "then everyone gets the new page");
+        assert_eq!(renders.load(Ordering::SeqCst), 2);
         assert_eq!(cache.counters().refreshed.load(Ordering::Relaxed), 1);
-        assert_eq!(cache.counters().stale.load(Ordering::Relaxed), 4);
+        assert_eq!(cache.counters().stale.load(Ordering::Relaxed), 5);
     }
 
     #[tokio::test]

@@ -1,14 +1,19 @@
-//! Re-renders the main pages in the background after each sync, so the first visitor after a
-//! sync finds them fresh instead of paying for their render.
+//! Re-renders pages in the background: each page a visitor was served stale, and the main pages
+//! after each sync, so the first visitor after a sync finds them fresh instead of paying for
+//! their render.
+//!
+//! It renders a page by asking the server itself for it over loopback, with the cache's token in
+//! [`super::REFRESH_HEADER`], which makes the cache render and store the page rather than serve
+//! its stale copy. Stale keys arrive through the cache's queue.
 //!
 //! A task watches the data version ([`PageCache::version`]). When it moves, it asks the server
 //! itself, over loopback, for each main page (the overview, the funding overview, the finder,
 //! the status page, and each tracked repository's and organisation's pages) and then for every
 //! other page still cached at an older version, oldest first, at most [`MAX_PAGES`]. (When it
-//! first looks, it does the latter only: nothing was visited yet that it would not know of.) A stale page
-//! answers at once and renders its successor; the task waits for that render (at most
-//! [`PAGE_WAIT`]) before asking for the next, so the re-renders run one at a time and leave the
-//! workers to visitors. When the version moves again meanwhile, it starts over.
+//! first looks, it does the latter only: nothing was visited yet that it would not know of.)
+//! It waits for each render (at most [`PAGE_WAIT`]) before asking for the next, so re-renders
+//! run one at a time and leave the workers to visitors. When the version moves again
+//! meanwhile, it starts over.
 
 use std::{
     net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr},
@@ -37,10 +42,22 @@ const MAX_ANSWER: u64 = 64 * 1024 * 1024;
 /// `db`. It runs until aborted.
 pub fn spawn(cache: Data<PageCache>, db: db::Db, address: SocketAddr) -> tokio::task::JoinHandle<()> {
     let target = loopback(address);
+    let mut queue = cache.take_queue();
     tokio::spawn(async move {
         let mut seen = None;
+        let mut tick = tokio::time::interval(POLL);
         loop {
-            tokio::time::sleep(POLL).await;
+            tokio::select! {
+                _ = tick.tick() => {}
+                Some(key) = next(&mut queue) => {
+                    if let Some(version) = cache.version().await {
+                        if let Err(e) = render(&cache, target, &key, version).await {
+                            tracing::debug!("render cache: {key}: {e}");
+                        }
+                    }
+                    continue;
+                }
+            }
             let Some(version) = cache.version().await else { continue };
             // The main pages after a change seen here; pages cached before it in any case (the
             // change may predate the first look).
@@ -58,6 +75,25 @@ pub fn spawn(cache: Data<PageCache>, db: db::Db, address: SocketAddr) -> tokio::
             }
         }
     })
+}
+
+/// The next stale key, or never when there is no queue.
+async fn next(queue: &mut Option<tokio::sync::mpsc::Receiver<String>>) -> Option<String> {
+    match queue {
+        Some(q) => q.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Renders `page` at `version` unless it is fresh already; at most [`PAGE_WAIT`].
+async fn render(cache: &PageCache, target: SocketAddr, page: &str, version: i64) -> anyhow::Result<bool> {
+    if cache.is_fresh(page, version) {
+        return Ok(false);
+    }
+    tokio::time::timeout(PAGE_WAIT, get(target, page, cache.token()))
+        .await
+        .map_err(|_| anyhow::anyhow!("took over {} s to render", PAGE_WAIT.as_secs()))??;
+    Ok(true)
 }
 
 /// The address to reach a server bound to `address` from this machine.
@@ -112,30 +148,23 @@ async fn refresh(
         if cache.version().await != Some(version) {
             anyhow::bail!("the data changed again; starting over");
         }
-        if cache.is_fresh(&page, version) {
-            continue;
-        }
-        let rendered = async {
-            get(target, &page).await?;
-            while !cache.is_fresh(&page, version) {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-            anyhow::Ok(())
-        };
-        match tokio::time::timeout(PAGE_WAIT, rendered).await {
-            Ok(Ok(())) => done += 1,
-            // A page that fails (a repository untracked since) or is not cached is skipped.
-            Ok(Err(e)) => tracing::debug!("render cache: {page}: {e}"),
-            Err(_) => tracing::warn!("render cache: {page} took over {} s to re-render", PAGE_WAIT.as_secs()),
+        match render(cache, target, &page, version).await {
+            Ok(rendered) => done += usize::from(rendered),
+            // A page that fails (a repository untracked since) is skipped.
+            Err(e) => tracing::debug!("render cache: {page}: {e}"),
         }
     }
     Ok(done)
 }
 
-/// GETs `path` from the server at `target` and reads the answer to its end; an error unless 200.
-async fn get(target: SocketAddr, path: &str) -> anyhow::Result<()> {
+/// GETs `path` from the server at `target`, marked to be rendered, and reads the answer to its
+/// end; an error unless 200.
+async fn get(target: SocketAddr, path: &str, token: &str) -> anyhow::Result<()> {
     let mut stream = TcpStream::connect(target).await?;
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {target}\r\nConnection: close\r\n\r\n");
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {target}\r\n{}: {token}\r\nConnection: close\r\n\r\n",
+        super::REFRESH_HEADER
+    );
     stream.write_all(request.as_bytes()).await?;
     let mut answer = Vec::new();
     stream.take(MAX_ANSWER).read_to_end(&mut answer).await?;
