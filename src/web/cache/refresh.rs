@@ -7,10 +7,11 @@
 //! its stale copy. Stale keys arrive through the cache's queue.
 //!
 //! A task watches the data version ([`PageCache::version`]). When it moves, it asks the server
-//! itself, over loopback, for each main page (the overview, the funding overview, the finder,
-//! the status page, and each tracked repository's and organisation's pages) and then for every
-//! other page still cached at an older version, oldest first, at most [`MAX_PAGES`]. (When it
-//! first looks, it does the latter only: nothing was visited yet that it would not know of.)
+//! itself, over loopback, for every page still cached at an older version (pages visitors asked
+//! for), oldest first, and then for each main page (the overview, the funding overview, the
+//! finder, the status page, and each tracked repository's and organisation's pages), at most
+//! [`MAX_PAGES`]. (When it first looks, it does the former only: nothing was visited yet that it
+//! would not know of.)
 //! It waits for each render (at most [`PAGE_WAIT`]) before asking for the next, so re-renders
 //! run one at a time and leave the workers to visitors. When the version moves again
 //! meanwhile, it starts over.
@@ -50,10 +51,10 @@ pub fn spawn(cache: Data<PageCache>, db: db::Db, address: SocketAddr) -> tokio::
             tokio::select! {
                 _ = tick.tick() => {}
                 Some(key) = next(&mut queue) => {
-                    if let Some(version) = cache.version().await {
-                        if let Err(e) = render(&cache, target, &key, version).await {
-                            tracing::debug!("render cache: {key}: {e}");
-                        }
+                    if let Some(version) = cache.version().await
+                        && let Err(e) = render(&cache, target, &key, version).await
+                    {
+                        tracing::debug!("render cache: {key}: {e}");
                     }
                     continue;
                 }
@@ -130,10 +131,13 @@ async fn refresh(
     version: i64,
     main: bool,
 ) -> anyhow::Result<usize> {
-    let mut pages = if main { main_pages(db).await? } else { Vec::new() };
-    for key in cache.keys_not_at(version, MAX_PAGES) {
-        if !pages.contains(&key) {
-            pages.push(key);
+    // Pages visitors asked for first, then the main pages not among them.
+    let mut pages = cache.keys_not_at(version, MAX_PAGES);
+    if main {
+        for page in main_pages(db).await? {
+            if !pages.contains(&page) {
+                pages.push(page);
+            }
         }
     }
     if pages.len() > MAX_PAGES {
