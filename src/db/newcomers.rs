@@ -155,8 +155,8 @@ pub struct CandidateRow {
     pub first_response_at: Option<i64>,
 }
 
-/// Candidates across all tracked repositories, or one (`repo_id`), newest first.
-pub async fn list_candidates<'e>(ex: impl SqliteExecutor<'e>, repo_id: Option<i64>) -> sqlx::Result<Vec<CandidateRow>> {
+/// Candidates across all tracked repositories (not archived), newest first.
+pub async fn list_candidates<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<CandidateRow>> {
     sqlx::query_as(
         "SELECT i.id, i.repo_id, r.full_name AS repo, r.html_url AS repo_html_url, r.language, i.number, i.title,
                 i.labels, i.assignees, a.login AS author, i.created_at, i.updated_at, i.comments, i.first_response_at
@@ -165,10 +165,8 @@ pub async fn list_candidates<'e>(ex: impl SqliteExecutor<'e>, repo_id: Option<i6
          LEFT JOIN accounts a ON a.id = i.author_id
          WHERE i.state = 'open' AND i.is_pull_request = 0 AND i.labels <> '[]' AND r.is_archived = 0
            AND r.id IN (SELECT repo_id FROM tracked_repos WHERE repo_id IS NOT NULL)
-           AND (?1 IS NULL OR i.repo_id = ?1)
          ORDER BY i.created_at DESC, i.id DESC",
     )
-    .bind(repo_id)
     .fetch_all(ex)
     .await
 }

@@ -33,21 +33,16 @@ pub struct FinderRows {
     pub profiles: Vec<CommunityProfileRow>,
 }
 
-/// The finder's rows, for every tracked repository or one (`repo_id`).
-pub async fn finder_rows(
-    pool: &SqlitePool,
-    repo_id: Option<i64>,
-    labels: &NewcomerLabels,
-    now: i64,
-) -> Result<FinderRows, WebError> {
+/// The finder's rows, for every tracked repository (one finder serves every filter).
+pub async fn finder_rows(pool: &SqlitePool, labels: &NewcomerLabels, now: i64) -> Result<FinderRows, WebError> {
     let repos = db::repos::list_tracked_repositories(pool).await?;
-    let candidates = db::newcomers::list_candidates(pool, repo_id).await?;
+    let candidates = db::newcomers::list_candidates(pool).await?;
     let labelled: Vec<i64> = candidates
         .iter()
         .filter(|c| parse_list(&c.labels).iter().any(|l| labels.matches(l).is_some()))
         .map(|c| c.id)
         .collect();
-    let scope_ids: Vec<i64> = repos.iter().map(|r| r.id).filter(|id| repo_id.is_none_or(|one| one == *id)).collect();
+    let scope_ids: Vec<i64> = repos.iter().map(|r| r.id).collect();
     let scope = scope_json(&scope_ids);
     let since = now - PROJECT_SIGNAL_DAYS * DAY;
     Ok(FinderRows {

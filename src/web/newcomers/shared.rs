@@ -57,7 +57,7 @@ impl SharedFinder {
 async fn compute(state: &AppState) -> Result<Computed, WebError> {
     let now = chrono::Utc::now().timestamp();
     let labels = labels(state);
-    let rows = load::finder_rows(&state.db.pool, None, &labels, now).await?;
+    let rows = load::finder_rows(&state.db.pool, &labels, now).await?;
     let repos: Vec<String> = rows.repos.iter().map(|r| r.full_name.clone()).collect();
     let mut languages: Vec<String> = rows.repos.iter().filter_map(|r| r.language.clone()).collect();
     languages.sort_by_key(|l| l.to_lowercase());
