@@ -122,12 +122,18 @@ pub async fn list_issues_updated_since<'e>(
     since: i64,
 ) -> sqlx::Result<Vec<LabelledIssueRow>> {
     sqlx::query_as(
-        "SELECT id, node_id, labels, updated_at, state = 'open' AS open FROM issues i
-         WHERE repo_id = ?1 AND is_pull_request = 0 AND (updated_at >= ?2 OR EXISTS (
-             SELECT 1 FROM issue_timeline t
-             JOIN issues p ON p.repo_id = ?1 AND p.number = t.pr_number AND p.is_pull_request = 1
-             WHERE t.issue_id = i.id AND p.updated_at >= ?2))
-         ORDER BY updated_at, id",
+        // Two index searches joined by UNION, with the join order fixed (CROSS JOIN): as one
+        // `updated_at >= ?2 OR EXISTS (…)` the planner probed every issue of the repository
+        // against every recently updated pull request (25 s for a repository of 110k items).
+        "SELECT id, node_id, labels, updated_at, state = 'open' AS open FROM issues
+         WHERE repo_id = ?1 AND is_pull_request = 0 AND updated_at >= ?2
+         UNION
+         SELECT i.id, i.node_id, i.labels, i.updated_at, i.state = 'open' FROM issue_timeline t
+           CROSS JOIN issues i ON i.id = t.issue_id
+           CROSS JOIN issues p ON p.repo_id = i.repo_id AND p.number = t.pr_number
+          WHERE t.pr_number IS NOT NULL AND i.repo_id = ?1 AND i.is_pull_request = 0
+            AND p.is_pull_request = 1 AND p.updated_at >= ?2
+         ORDER BY 4, 1",
     )
     .bind(repo_id)
     .bind(since)
