@@ -52,17 +52,35 @@ pub async fn delete_unseen_since<'e>(
     Ok(done.rows_affected())
 }
 
-/// Rebuilds `contributor_weeks` for the repository: commits per linked account and week
-/// (Sunday 00:00 UTC, as GitHub's statistics count them), by authored time.
+/// Brings `contributor_weeks` for the repository in line with its commits: commits per linked
+/// account and week (Sunday 00:00 UTC, as GitHub's statistics count them), by authored time.
+/// Only rows that differ are written, so the rollups see only the weeks that changed.
 pub async fn rebuild_contributor_weeks(tx: &mut crate::db::WriteTx, repo_id: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM contributor_weeks WHERE repo_id = ?").bind(repo_id).execute(&mut **tx).await?;
     // 1970-01-01 was a Thursday: shift by 4 days so weeks start on Sunday.
-    sqlx::query(
+    macro_rules! counts {
+        () => {
+            "SELECT repo_id, author_id, ((authored_at / 86400 + 4) / 7 * 7 - 4) * 86400 AS week, COUNT(*) AS n
+             FROM commits WHERE repo_id = ?1 AND author_id IS NOT NULL AND authored_at >= 0
+             GROUP BY repo_id, author_id, week"
+        };
+    }
+    sqlx::query(concat!(
+        "DELETE FROM contributor_weeks WHERE repo_id = ?1
+           AND (account_id, week) NOT IN (SELECT author_id, week FROM (",
+        counts!(),
+        "))"
+    ))
+    .bind(repo_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(concat!(
         "INSERT INTO contributor_weeks (repo_id, account_id, week, commits, additions, deletions)
-         SELECT repo_id, author_id, ((authored_at / 86400 + 4) / 7 * 7 - 4) * 86400 AS week, COUNT(*), 0, 0
-         FROM commits WHERE repo_id = ? AND author_id IS NOT NULL AND authored_at >= 0
-         GROUP BY repo_id, author_id, week",
-    )
+         SELECT repo_id, author_id, week, n, 0, 0 FROM (",
+        counts!(),
+        ") WHERE true
+         ON CONFLICT (repo_id, account_id, week) DO UPDATE SET commits = excluded.commits
+         WHERE commits IS NOT excluded.commits"
+    ))
     .bind(repo_id)
     .execute(&mut **tx)
     .await?;

@@ -2,29 +2,32 @@
 //! repository, and the first response per responder role. Dashboard pages read these instead
 //! of scanning a repository's history.
 //!
-//! Rebuilding a repository's rollups is one grouped pass over its rows (about a second for a
-//! repository with half a million comments), done only when the sync wrote something.
+//! A repository's first rollup is one grouped pass over its rows (a few seconds for a repository
+//! with half a million comments). After that, triggers record in `rollup_dirty` which weeks and
+//! people the rows written since touched (migration `20261205000013`), and [`update_rollups`]
+//! rebuilds only those: the same statements, restricted to the dirty weeks or people. A test
+//! checks that incremental rollups equal a rebuild from scratch after simulated days of change.
 //! Weeks start Sunday 00:00 UTC, like GitHub's contributor statistics.
 
+#[macro_use]
+mod statements;
+
+use std::collections::BTreeSet;
+
 use sqlx::SqliteExecutor;
+use statements::{PERSON_WEEKS, REPO_WEEKS, WEEK_CONTRIBUTIONS};
 
 /// Recomputes `first_{maintainer,community,bot}_response_at` for items updated at or after
-/// `since`. `maintainers` is a JSON array of configured logins for the repository, or `None` to
-/// infer maintainers from `author_association` (OWNER, MEMBER, COLLABORATOR) of each response.
+/// `since`, in one statement that writes each item's values (NULL where nobody answered), so an
+/// item whose values stay the same is not marked for the rollups. `maintainers` is a JSON array
+/// of configured logins for the repository, or `None` to infer maintainers from
+/// `author_association` (OWNER, MEMBER, COLLABORATOR) of each response.
 pub async fn recompute_role_responses(
     tx: &mut sqlx::SqliteConnection,
     repo_id: i64,
     since: i64,
     maintainers: Option<&str>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE issues SET first_maintainer_response_at = NULL, first_community_response_at = NULL,
-             first_bot_response_at = NULL WHERE repo_id = ? AND updated_at >= ?",
-    )
-    .bind(repo_id)
-    .bind(since)
-    .execute(&mut *tx)
-    .await?;
     sqlx::query(
         "WITH targets AS (
              SELECT id, repo_id, number, author_id, COALESCE(ready_for_review_at, created_at) AS clock
@@ -45,16 +48,16 @@ pub async fn recompute_role_responses(
                          ELSE lower(a.login) IN (SELECT lower(value) FROM json_each(?3)) END AS maint
                FROM resp r JOIN targets t ON t.id = r.issue_id JOIN accounts a ON a.id = r.who
               WHERE r.who IS NOT t.author_id AND r.at >= t.clock
-         ), firsts AS (
+         ), firsts AS MATERIALIZED (
              SELECT issue_id,
                     MIN(CASE WHEN is_bot = 0 AND maint THEN at END) AS maint_at,
                     MIN(CASE WHEN is_bot = 0 AND NOT maint THEN at END) AS comm_at,
                     MIN(CASE WHEN is_bot = 1 THEN at END) AS bot_at
                FROM classified GROUP BY issue_id
          )
-         UPDATE issues SET first_maintainer_response_at = f.maint_at, first_community_response_at = f.comm_at,
-             first_bot_response_at = f.bot_at
-         FROM firsts f WHERE issues.id = f.issue_id",
+         UPDATE issues SET (first_maintainer_response_at, first_community_response_at, first_bot_response_at) =
+             (SELECT f.maint_at, f.comm_at, f.bot_at FROM firsts f WHERE f.issue_id = issues.id)
+         WHERE repo_id = ?1 AND updated_at >= ?2",
     )
     .bind(repo_id)
     .bind(since)
@@ -64,197 +67,218 @@ pub async fn recompute_role_responses(
     Ok(())
 }
 
-/// Rebuilds `repo_weeks`, `person_weeks`, `repo_people` and the week slices for one repository.
+/// What the rows written since a repository's last rollup touched (its `rollup_dirty` rows).
+#[derive(Debug, Default, PartialEq)]
+pub struct Dirty {
+    /// Weeks whose contributions or flow counts changed.
+    pub event: BTreeSet<i64>,
+    /// Creation weeks of items whose slice columns changed.
+    pub created: BTreeSet<i64>,
+    /// Close weeks (old and new) of items whose closing changed.
+    pub closed: BTreeSet<i64>,
+    /// People whose totals in the repository changed.
+    pub people: BTreeSet<i64>,
+    /// An account was renamed or its bot flag changed: rebuild the repository whole.
+    pub accounts: bool,
+}
+
+impl Dirty {
+    pub fn is_empty(&self) -> bool {
+        self.event.is_empty() && self.created.is_empty() && self.closed.is_empty() && self.people.is_empty() && !self.accounts
+    }
+}
+
+/// The repository's dirty parts.
+pub async fn read_dirty<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Dirty> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT part, key FROM rollup_dirty WHERE repo_id = ?").bind(repo_id).fetch_all(ex).await?;
+    let mut dirty = Dirty::default();
+    for (part, key) in rows {
+        match part.as_str() {
+            "event" => dirty.event.insert(key),
+            "created" => dirty.created.insert(key),
+            "closed" => dirty.closed.insert(key),
+            "person" => dirty.people.insert(key),
+            _ => {
+                dirty.accounts = true;
+                true
+            }
+        };
+    }
+    Ok(dirty)
+}
+
+/// How a rollup step went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rebuilt {
+    /// Nothing was dirty.
+    Nothing,
+    /// Only the dirty weeks and people were rebuilt.
+    Dirty,
+    /// The whole repository was rebuilt.
+    Whole,
+}
+
+/// Rebuilds `repo_weeks`, `person_weeks`, `repo_people` and the week slices for one repository,
+/// from scratch, and clears its dirty marks.
 pub async fn rebuild_rollups(
     tx: &mut sqlx::SqliteConnection,
     repo_id: i64,
     maintainers: Option<&str>,
 ) -> sqlx::Result<()> {
-    for table in ["repo_weeks", "person_weeks", "repo_people"] {
+    for table in ["repo_weeks", "person_weeks", "repo_people", "rollup_dirty"] {
         let sql = format!("DELETE FROM {table} WHERE repo_id = ?");
         sqlx::query(sqlx::AssertSqlSafe(sql)).bind(repo_id).execute(&mut *tx).await?;
     }
-    rebuild_repo_weeks(&mut *tx, repo_id).await?;
-    rebuild_person_weeks(&mut *tx, repo_id).await?;
-    rebuild_repo_people(&mut *tx, repo_id, maintainers).await?;
-    fill_second_engagements(&mut *tx, repo_id).await?;
-    fill_week_contributions(&mut *tx, repo_id).await?;
+    let all = Weeks::All;
+    rebuild_weeks(&mut *tx, REPO_WEEKS, repo_id, &all).await?;
+    rebuild_weeks(&mut *tx, PERSON_WEEKS, repo_id, &all).await?;
+    let people = sqlx::query(repo_people_sql!(everyone, everyone_in)).bind(repo_id).bind(None::<String>).bind(maintainers);
+    people.execute(&mut *tx).await?;
+    sqlx::query(engagements_sql!(everyone)).bind(repo_id).execute(&mut *tx).await?;
+    rebuild_weeks(&mut *tx, WEEK_CONTRIBUTIONS, repo_id, &all).await?;
     // Last: the slices read `repo_people` (first contribution, maintainer) and `person_weeks`.
     super::slices::rebuild(&mut *tx, repo_id).await?;
     Ok(())
 }
 
-/// `WEEK(x)`: the Sunday 00:00 UTC that starts the week of unix time `x` (1970-01-04 was a Sunday).
-macro_rules! week {
-    ($col:literal) => {
-        concat!("(", $col, " - ((", $col, " - 259200) % 604800))")
-    };
-}
-
-async fn rebuild_repo_weeks<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<()> {
-    const SQL: &str = concat!(
-        "INSERT INTO repo_weeks (repo_id, week, opened_issues, closed_issues, opened_prs, closed_prs, merged_prs,
-             bot_opened_issues, bot_closed_issues, bot_opened_prs, bot_closed_prs, bot_merged_prs, releases)
-         SELECT ?1, week, SUM(oi), SUM(ci), SUM(op), SUM(cp), SUM(mp),
-                SUM(oi * bot), SUM(ci * bot), SUM(op * bot), SUM(cp * bot), SUM(mp * bot), SUM(rel)
-         FROM (
-             SELECT ",
-        week!("i.created_at"),
-        " AS week, i.is_pull_request = 0 AS oi, 0 AS ci,
-                    i.is_pull_request = 1 AS op, 0 AS cp, 0 AS mp, COALESCE(a.is_bot, 0) AS bot, 0 AS rel
-               FROM issues i LEFT JOIN accounts a ON a.id = i.author_id WHERE i.repo_id = ?1
-             UNION ALL
-             SELECT ",
-        week!("i.closed_at"),
-        ", 0, i.is_pull_request = 0, 0, i.is_pull_request = 1, 0,
-                    COALESCE(a.is_bot, 0), 0
-               FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
-              WHERE i.repo_id = ?1 AND i.state = 'closed' AND i.closed_at IS NOT NULL
-             UNION ALL
-             SELECT ",
-        week!("i.merged_at"),
-        ", 0, 0, 0, 0, 1, COALESCE(a.is_bot, 0), 0
-               FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
-              WHERE i.repo_id = ?1 AND i.merged_at IS NOT NULL
-             UNION ALL
-             SELECT ",
-        week!("COALESCE(published_at, created_at)"),
-        ", 0, 0, 0, 0, 0, 0, 1
-               FROM releases WHERE repo_id = ?1 AND draft = 0
-         ) GROUP BY week"
-    );
-    sqlx::query(SQL).bind(repo_id).execute(ex).await?;
-    Ok(())
-}
-
-async fn rebuild_person_weeks<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<()> {
-    const SQL: &str = concat!(
-        "INSERT INTO person_weeks (repo_id, week, account_id, issues_opened, prs_opened, prs_merged, merges,
-             comments, responses, reviews, review_comments, triage, commits)
-         SELECT ?1, week, who, SUM(io), SUM(po), SUM(pm), SUM(mg), SUM(cm), SUM(rs), SUM(rv), SUM(rc), SUM(tr), SUM(ct)
-         FROM (
-             SELECT ",
-        week!("created_at"),
-        " AS week, author_id AS who, is_pull_request = 0 AS io,
-                    is_pull_request = 1 AS po, 0 AS pm, 0 AS mg, 0 AS cm, 0 AS rs, 0 AS rv, 0 AS rc, 0 AS tr, 0 AS ct
-               FROM issues WHERE repo_id = ?1 AND author_id IS NOT NULL
-             UNION ALL
-             SELECT ",
-        week!("merged_at"),
-        ", author_id, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0
-               FROM issues WHERE repo_id = ?1 AND merged_at IS NOT NULL AND author_id IS NOT NULL
-             UNION ALL
-             SELECT ",
-        week!("merged_at"),
-        ", merged_by_id, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0
-               FROM issues WHERE repo_id = ?1 AND merged_at IS NOT NULL AND merged_by_id IS NOT NULL
-             UNION ALL
-             SELECT ",
-        week!("c.created_at"),
-        ", c.author_id, 0, 0, 0, 0, 1, c.author_id IS NOT i.author_id, 0, 0, 0, 0
-               FROM comments c LEFT JOIN issues i ON i.repo_id = c.repo_id AND i.number = c.issue_number
-              WHERE c.repo_id = ?1 AND c.author_id IS NOT NULL
-             UNION ALL
-             SELECT ",
-        week!("r.submitted_at"),
-        ", r.author_id, 0, 0, 0, 0, 0, 0, r.author_id IS NOT i.author_id, 0, 0, 0
-               FROM reviews r LEFT JOIN issues i ON i.repo_id = r.repo_id AND i.number = r.pr_number
-              WHERE r.repo_id = ?1 AND r.author_id IS NOT NULL AND r.submitted_at IS NOT NULL AND r.state <> 'PENDING'
-             UNION ALL
-             SELECT ",
-        week!("rc.created_at"),
-        ", rc.author_id, 0, 0, 0, 0, 0, rc.author_id IS NOT i.author_id, 0, 1, 0, 0
-               FROM review_comments rc LEFT JOIN issues i ON i.repo_id = rc.repo_id AND i.number = rc.pr_number
-              WHERE rc.repo_id = ?1 AND rc.author_id IS NOT NULL
-             UNION ALL
-             SELECT ",
-        week!("first_response_at"),
-        ", first_response_by, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0
-               FROM issues WHERE repo_id = ?1 AND first_response_by IS NOT NULL
-             UNION ALL
-             SELECT week, account_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, commits
-               FROM contributor_weeks WHERE repo_id = ?1 AND commits > 0
-         ) GROUP BY week, who"
-    );
-    sqlx::query(SQL).bind(repo_id).execute(ex).await?;
-    Ok(())
-}
-
-/// Fills `repo_weeks.contributions` from `person_weeks` (humans only), adding weeks that had
-/// contributions but no backlog flow.
-async fn fill_week_contributions<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO repo_weeks (repo_id, week, contributions)
-         SELECT pw.repo_id, pw.week, SUM(pw.issues_opened + pw.prs_opened + pw.comments + pw.reviews
-                                         + pw.review_comments + pw.merges + pw.commits)
-         FROM person_weeks pw JOIN accounts a ON a.id = pw.account_id
-         WHERE pw.repo_id = ?1 AND a.is_bot = 0 GROUP BY pw.week
-         ON CONFLICT (repo_id, week) DO UPDATE SET contributions = excluded.contributions",
-    )
-    .bind(repo_id)
-    .execute(ex)
-    .await?;
-    Ok(())
-}
-
-/// Fills `repo_people.second_at`: a person's second engagement (an item they opened, or a comment
-/// or review on someone else's item), so replies in their own first thread don't count.
-async fn fill_second_engagements<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<()> {
-    sqlx::query(
-        "WITH engagements AS (
-             SELECT author_id AS who, created_at AS at FROM issues WHERE repo_id = ?1 AND author_id IS NOT NULL
-             UNION ALL
-             SELECT c.author_id, c.created_at FROM comments c JOIN issues i ON i.repo_id = c.repo_id AND i.number = c.issue_number
-              WHERE c.repo_id = ?1 AND c.author_id IS NOT NULL AND c.author_id IS NOT i.author_id
-             UNION ALL
-             SELECT r.author_id, r.submitted_at FROM reviews r JOIN issues i ON i.repo_id = r.repo_id AND i.number = r.pr_number
-              WHERE r.repo_id = ?1 AND r.author_id IS NOT NULL AND r.submitted_at IS NOT NULL AND r.author_id IS NOT i.author_id
-         ), ranked AS (
-             SELECT who, at, ROW_NUMBER() OVER (PARTITION BY who ORDER BY at) AS n FROM engagements
-         )
-         UPDATE repo_people SET second_at = ranked.at FROM ranked
-         WHERE repo_people.repo_id = ?1 AND repo_people.account_id = ranked.who AND ranked.n = 2",
-    )
-    .bind(repo_id)
-    .execute(ex)
-    .await?;
-    Ok(())
-}
-
-async fn rebuild_repo_people<'e>(
-    ex: impl SqliteExecutor<'e>,
+/// Rebuilds only what the repository's dirty marks name (or everything, after a rename or a
+/// changed bot flag), then clears them. The result equals [`rebuild_rollups`]'s.
+pub async fn update_rollups(
+    tx: &mut sqlx::SqliteConnection,
     repo_id: i64,
     maintainers: Option<&str>,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO repo_people (repo_id, account_id, first_at, last_at, contributions, is_maintainer)
-         SELECT ?1, who, MIN(at), MAX(at), SUM(n),
-                CASE WHEN ?2 IS NULL THEN MAX(maint)
-                     ELSE (SELECT lower(login) FROM accounts WHERE id = who) IN (SELECT lower(value) FROM json_each(?2))
-                END
-         FROM (
-             SELECT author_id AS who, created_at AS at, 1 AS n,
-                    author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR') AS maint
-               FROM issues WHERE repo_id = ?1 AND author_id IS NOT NULL
-             UNION ALL
-             SELECT author_id, created_at, 1, author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR')
-               FROM comments WHERE repo_id = ?1 AND author_id IS NOT NULL
-             UNION ALL
-             SELECT author_id, submitted_at, 1, author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR')
-               FROM reviews WHERE repo_id = ?1 AND author_id IS NOT NULL AND submitted_at IS NOT NULL
-             UNION ALL
-             SELECT author_id, created_at, 1, author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR')
-               FROM review_comments WHERE repo_id = ?1 AND author_id IS NOT NULL
-             UNION ALL
-             SELECT merged_by_id, merged_at, 1, 1
-               FROM issues WHERE repo_id = ?1 AND merged_by_id IS NOT NULL AND merged_at IS NOT NULL
-             UNION ALL
-             SELECT account_id, week, commits, 0 FROM contributor_weeks WHERE repo_id = ?1 AND commits > 0
-         ) GROUP BY who",
-    )
-    .bind(repo_id)
-    .bind(maintainers)
-    .execute(ex)
-    .await?;
+) -> sqlx::Result<Rebuilt> {
+    let dirty = read_dirty(&mut *tx, repo_id).await?;
+    if dirty.accounts {
+        rebuild_rollups(tx, repo_id, maintainers).await?;
+        return Ok(Rebuilt::Whole);
+    }
+    if dirty.is_empty() {
+        return Ok(Rebuilt::Nothing);
+    }
+    tracing::debug!(
+        repo_id,
+        event = dirty.event.len(),
+        first_event = dirty.event.first(),
+        created = dirty.created.len(),
+        closed = dirty.closed.len(),
+        first_closed = dirty.closed.first(),
+        people = dirty.people.len(),
+        "rollups: rebuilding dirty weeks and people"
+    );
+    // Flow counts change with openings, merges and releases (event) and with closings.
+    let flow = Weeks::Some(dirty.event.union(&dirty.closed).copied().collect());
+    let events = Weeks::Some(dirty.event.clone());
+    delete_weeks(&mut *tx, "repo_weeks", repo_id, &flow).await?;
+    delete_weeks(&mut *tx, "person_weeks", repo_id, &events).await?;
+    rebuild_weeks(&mut *tx, REPO_WEEKS, repo_id, &flow).await?;
+    rebuild_weeks(&mut *tx, PERSON_WEEKS, repo_id, &events).await?;
+    rebuild_weeks(&mut *tx, WEEK_CONTRIBUTIONS, repo_id, &flow).await?;
+    let changed = rebuild_people(&mut *tx, repo_id, maintainers, &dirty.people).await?;
+    // A person whose first contribution or maintainer status changed shows differently in every
+    // item they opened and every week they contributed in.
+    let mut items = dirty.created.clone();
+    let mut people = dirty.event.clone();
+    if !changed.is_empty() {
+        let ids = json(&changed);
+        items.extend(
+            sqlx::query_scalar::<_, i64>(concat!(
+                "SELECT DISTINCT ",
+                week!("created_at"),
+                " FROM issues WHERE repo_id = ?1 AND author_id IN (SELECT value FROM json_each(?2))"
+            ))
+            .bind(repo_id)
+            .bind(&ids)
+            .fetch_all(&mut *tx)
+            .await?,
+        );
+        people.extend(
+            sqlx::query_scalar::<_, i64>(
+                "SELECT DISTINCT week FROM person_weeks WHERE repo_id = ?1 AND account_id IN (SELECT value FROM json_each(?2))",
+            )
+            .bind(repo_id)
+            .bind(&ids)
+            .fetch_all(&mut *tx)
+            .await?,
+        );
+    }
+    let weeks = super::slices::SliceWeeks { items, prs: dirty.created, closed: dirty.closed, people };
+    super::slices::rebuild_weeks(&mut *tx, repo_id, &weeks).await?;
+    sqlx::query("DELETE FROM rollup_dirty WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
+    Ok(Rebuilt::Dirty)
+}
+
+/// Whether the repository has rows written since its last rollup.
+pub async fn has_dirty<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM rollup_dirty WHERE repo_id = ?)").bind(repo_id).fetch_one(ex).await
+}
+
+/// The weeks a statement rebuilds.
+pub(super) enum Weeks {
+    All,
+    Some(BTreeSet<i64>),
+}
+
+impl Weeks {
+    /// `?2` (the first week, for an index range) and `?3` (the weeks as a JSON array, or NULL for
+    /// all) of the statements below.
+    pub(super) fn bounds(&self) -> (i64, Option<String>) {
+        match self {
+            Weeks::All => (i64::MIN, None),
+            Weeks::Some(weeks) => (weeks.first().copied().unwrap_or(i64::MAX), Some(json(weeks))),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        matches!(self, Weeks::Some(w) if w.is_empty())
+    }
+}
+
+pub(super) fn json(set: &BTreeSet<i64>) -> String {
+    serde_json::to_string(set).unwrap_or_else(|_| "[]".to_owned())
+}
+
+async fn delete_weeks(tx: &mut sqlx::SqliteConnection, table: &str, repo_id: i64, weeks: &Weeks) -> sqlx::Result<()> {
+    let (_, list) = weeks.bounds();
+    let sql = format!("DELETE FROM {table} WHERE repo_id = ?1 AND week IN (SELECT value FROM json_each(?2))");
+    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(repo_id).bind(list).execute(&mut *tx).await?;
     Ok(())
+}
+
+async fn rebuild_weeks(tx: &mut sqlx::SqliteConnection, sql: &'static str, repo_id: i64, weeks: &Weeks) -> sqlx::Result<()> {
+    if weeks.is_empty() {
+        return Ok(());
+    }
+    let (first, list) = weeks.bounds();
+    sqlx::query(sql).bind(repo_id).bind(first).bind(list).execute(&mut *tx).await?;
+    Ok(())
+}
+
+/// Rebuilds `repo_people` (and second engagements) for `people`; returns those whose first
+/// contribution or maintainer status changed, or who appeared or disappeared.
+async fn rebuild_people(
+    tx: &mut sqlx::SqliteConnection,
+    repo_id: i64,
+    maintainers: Option<&str>,
+    people: &BTreeSet<i64>,
+) -> sqlx::Result<BTreeSet<i64>> {
+    if people.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let ids = json(people);
+    let shown = "SELECT account_id, first_at, is_maintainer FROM repo_people
+                 WHERE repo_id = ?1 AND account_id IN (SELECT value FROM json_each(?2))";
+    let before: BTreeSet<(i64, i64, bool)> =
+        sqlx::query_as(shown).bind(repo_id).bind(&ids).fetch_all(&mut *tx).await?.into_iter().collect();
+    sqlx::query("DELETE FROM repo_people WHERE repo_id = ?1 AND account_id IN (SELECT value FROM json_each(?2))")
+        .bind(repo_id)
+        .bind(&ids)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(repo_people_sql!(among, among_in)).bind(repo_id).bind(&ids).bind(maintainers).execute(&mut *tx).await?;
+    sqlx::query(engagements_sql!(among)).bind(repo_id).bind(&ids).execute(&mut *tx).await?;
+    let after: BTreeSet<(i64, i64, bool)> =
+        sqlx::query_as(shown).bind(repo_id).bind(&ids).fetch_all(&mut *tx).await?.into_iter().collect();
+    Ok(before.symmetric_difference(&after).map(|row| row.0).collect())
 }

@@ -22,6 +22,8 @@
 //! same SQL text, through its macros), so a window read from slices and filtered to the exact
 //! timestamps holds the rows those queries return; the tests check that whole dashboards agree.
 
+use std::collections::BTreeSet;
+
 use serde::de::DeserializeOwned;
 use sqlx::SqliteExecutor;
 
@@ -42,9 +44,11 @@ macro_rules! slice_week {
     };
 }
 
-/// `INSERT` of one kind's slices from a `SELECT` whose columns are `$cols`, keyed by `$week`.
+/// `INSERT` of one kind's slices from a `SELECT` whose columns are `$cols`, keyed by the week of
+/// `$week`, restricted to the weeks being rebuilt: `$raw >= ?2` (the first of them, for an index
+/// range) inside, and the week in `?3` (a JSON array, or NULL for every week) outside.
 macro_rules! insert_slices {
-    ($kind:literal, $week:literal, $cols:literal, $select:expr) => {
+    ($kind:literal, $week:literal, $raw:literal, $cols:literal, $select:expr) => {
         concat!(
             "INSERT INTO week_slices (repo_id, kind, week, rows) SELECT ?1, '",
             $kind,
@@ -54,7 +58,9 @@ macro_rules! insert_slices {
             $cols,
             ")) FROM (",
             $select,
-            ") GROUP BY wk"
+            " AND ",
+            $raw,
+            " >= ?2) WHERE ?3 IS NULL OR wk IN (SELECT value FROM json_each(?3)) GROUP BY wk"
         )
     };
 }
@@ -74,76 +80,157 @@ macro_rules! insert_whole {
     };
 }
 
-/// Rebuilds every slice of one repository (inside the rollups' transaction).
-pub async fn rebuild(tx: &mut sqlx::SqliteConnection, repo_id: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM week_slices WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
-    let statements: [&str; 7] = [
+/// The kinds keyed by a week, each with its statement.
+const WEEKLY: [(&str, &str); 5] = [
+    (
+        "items",
         insert_slices!(
             "items",
             "created_at",
+            "i.created_at",
             "is_pull_request, created_at, clock_start, first_response_at, first_maintainer_response_at, \
              first_community_response_at, first_bot_response_at, author_association, author_first_at, \
              author_is_maintainer, author_is_bot",
             concat!(response_item_select!(), "WHERE i.repo_id = ?1 AND", response_item_kept!())
         ),
+    ),
+    (
+        "closed",
         insert_slices!(
             "closed",
             "closed_at",
+            "i.closed_at",
             "is_pull_request, created_at, closed_at, merged_at, author_is_bot",
             concat!(closed_item_select!(), "i.repo_id = ?1")
         ),
+    ),
+    (
+        "prs",
         insert_slices!(
             "prs",
             "created_at",
+            "i.created_at",
             "id, closed_any, created_at, closed_at, merged_at, author_is_bot",
             concat!(change_request_select!(), "i.repo_id = ?1")
         ),
+    ),
+    (
+        "prs_closed",
         insert_slices!(
             "prs_closed",
             "closed_any",
+            "i.closed_at",
             "id, closed_any, created_at, closed_at, merged_at, author_is_bot",
             concat!(change_request_select!(), "i.repo_id = ?1 AND i.closed_at IS NOT NULL")
         ),
+    ),
+    (
+        "people",
         insert_slices!(
             "people",
             "week",
+            "pw.week",
             "week, account_id, login, is_bot, is_maintainer, issues_opened, prs_opened, prs_merged, merges, \
              comments, responses, reviews, review_comments, triage, commits",
             concat!(person_week_select!(), "WHERE pw.repo_id = ?1")
         ),
+    ),
+];
+
+/// The whole-repository kinds, rebuilt whenever anything in the repository changed.
+const WHOLE: [(&str, &str); 2] = [
+    (
+        "open",
         insert_whole!(
             "open",
             "is_pull_request, created_at, author_is_bot",
             "SELECT i.is_pull_request, i.created_at, COALESCE(a.is_bot, 0) AS author_is_bot
              FROM issues i LEFT JOIN accounts a ON a.id = i.author_id WHERE i.repo_id = ?1 AND i.state = 'open'"
         ),
+    ),
+    (
+        "last_seen",
         insert_whole!(
             "last_seen",
             "login, last_at",
             "SELECT a.login, rp.last_at FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
              WHERE rp.repo_id = ?1 AND a.is_bot = 0"
         ),
-    ];
-    for sql in statements {
+    ),
+];
+
+/// `spans`, keyed by the week of the last close, open issues under `?4` ([`OPEN_WEEK`]); `?3`
+/// as in [`insert_slices`] (`?2` is bound but unused: nothing bounds an open issue's row).
+const SPANS: &str = concat!(
+    "INSERT INTO week_slices (repo_id, kind, week, rows)
+     SELECT ?1, 'spans', COALESCE(",
+    slice_week!("closed_at"),
+    ", ?4) AS wk, json_group_array(json_array(created_at, closed_at)) FROM (",
+    issue_span_select!(),
+    "i.repo_id = ?1) WHERE ?3 IS NULL OR wk IN (SELECT value FROM json_each(?3)) GROUP BY wk"
+);
+
+/// The weeks of each kind to rebuild (`spans` follows `closed`; the whole kinds are rebuilt).
+#[derive(Debug, Default)]
+pub struct SliceWeeks {
+    pub items: BTreeSet<i64>,
+    pub prs: BTreeSet<i64>,
+    pub closed: BTreeSet<i64>,
+    pub people: BTreeSet<i64>,
+}
+
+/// Rebuilds every slice of one repository (inside the rollups' transaction).
+pub async fn rebuild(tx: &mut sqlx::SqliteConnection, repo_id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM week_slices WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
+    for (_, sql) in WEEKLY {
+        sqlx::query(sql).bind(repo_id).bind(i64::MIN).bind(None::<String>).execute(&mut *tx).await?;
+    }
+    for (_, sql) in WHOLE {
         sqlx::query(sql).bind(repo_id).execute(&mut *tx).await?;
     }
-    sqlx::query(concat!(
-        "INSERT INTO week_slices (repo_id, kind, week, rows)
-         SELECT ?1, 'spans', COALESCE(",
-        slice_week!("closed_at"),
-        ", ?2) AS wk, json_group_array(json_array(created_at, closed_at)) FROM (",
-        issue_span_select!(),
-        "i.repo_id = ?1) GROUP BY wk"
-    ))
-    .bind(repo_id)
-    .bind(OPEN_WEEK)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(SPANS).bind(repo_id).bind(i64::MIN).bind(None::<String>).bind(OPEN_WEEK).execute(&mut *tx).await?;
     sqlx::query("INSERT INTO week_slices (repo_id, kind, week, rows) VALUES (?1, 'format', 0, ?2)")
         .bind(repo_id)
         .bind(FORMAT)
         .execute(&mut *tx)
         .await?;
+    Ok(())
+}
+
+/// Rebuilds the named weeks of each kind, `spans` for the `closed` weeks and the open issues,
+/// and the whole-repository kinds (inside the rollups' transaction).
+pub async fn rebuild_weeks(tx: &mut sqlx::SqliteConnection, repo_id: i64, weeks: &SliceWeeks) -> sqlx::Result<()> {
+    let mut spans = weeks.closed.clone();
+    spans.insert(OPEN_WEEK);
+    let kinds = WEEKLY.iter().map(|&(kind, sql)| {
+        let set = match kind {
+            "items" => &weeks.items,
+            "prs" => &weeks.prs,
+            "people" => &weeks.people,
+            _ => &weeks.closed,
+        };
+        (kind, sql, set)
+    });
+    for (kind, sql, set) in kinds.chain([("spans", SPANS, &spans)]) {
+        let Some(&first) = set.first() else { continue };
+        let list = super::rollups::json(set);
+        sqlx::query("DELETE FROM week_slices WHERE repo_id = ?1 AND kind = ?2 AND week IN (SELECT value FROM json_each(?3))")
+            .bind(repo_id)
+            .bind(kind)
+            .bind(&list)
+            .execute(&mut *tx)
+            .await?;
+        let insert = sqlx::query(sql).bind(repo_id).bind(first).bind(&list);
+        if kind == "spans" { insert.bind(OPEN_WEEK) } else { insert }.execute(&mut *tx).await?;
+    }
+    for (kind, sql) in WHOLE {
+        sqlx::query("DELETE FROM week_slices WHERE repo_id = ?1 AND kind = ?2 AND week = 0")
+            .bind(repo_id)
+            .bind(kind)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(sql).bind(repo_id).execute(&mut *tx).await?;
+    }
     Ok(())
 }
 

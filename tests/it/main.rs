@@ -26,6 +26,7 @@ mod render_cache;
 mod replay;
 mod report_seed;
 mod reports;
+mod rollups;
 mod run_lease;
 mod seed;
 mod slices;

@@ -176,8 +176,14 @@ pub async fn sync_repository(
     items += extras::sync_extras(c, run_id, target, &handle, progress).await?;
     progress.step("rollups");
     let built = sync_state::get_sync_state(&c.db.pool, &target.name, "rollups").await?;
-    if items > 0 || built.last_success_at.is_none() {
-        c.step(run_id, &target.name, "rollups", rollups(c, &target.name, &handle)).await?;
+    let maintainers = c.configured_maintainers(&target.name, &handle.api_name);
+    let inputs = format!("maintainers:{}", maintainers.as_deref().unwrap_or("inferred"));
+    // The dirty marks say whether anything the rollups count changed (`items` also counts
+    // titles and labels), including rows written by an earlier run that was killed.
+    let whole = built.last_success_at.is_none() || built.etag.as_deref() != Some(inputs.as_str());
+    if whole || db::rollups::has_dirty(&c.db.pool, handle.repo_id).await? {
+        let step = rollups(c, &target.name, &handle, maintainers.as_deref(), &inputs, whole);
+        c.step(run_id, &target.name, "rollups", step).await?;
     } else {
         c.skip_step(run_id, &target.name, "rollups", StepStatus::NotModified).await?;
     }
@@ -188,12 +194,25 @@ pub async fn sync_repository(
     Ok(items)
 }
 
-/// Rebuilds the repository's weekly and per-person rollups (one transaction).
-async fn rollups(c: &Collector, scope: &str, handle: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
-    let maintainers = c.configured_maintainers(scope, &handle.api_name);
+/// Brings the repository's weekly and per-person rollups up to date (one transaction): only
+/// the weeks and people the new rows touched, or everything (`whole`) on the first run, after the
+/// bot rules changed (which forgets this step's state) or when `[people] maintainers` for the
+/// repository changed: the maintainers they were built with are kept as the step's `etag`.
+async fn rollups(
+    c: &Collector,
+    scope: &str,
+    handle: &RepoHandle,
+    maintainers: Option<&str>,
+    inputs: &str,
+    whole: bool,
+) -> Result<(StepStatus, u64), SyncError> {
     let mut tx = c.db.begin_write().await?;
-    db::rollups::rebuild_rollups(&mut tx, handle.repo_id, maintainers.as_deref()).await?;
-    sync_state::save_sync_state(&mut *tx, scope, "rollups", None, None, now()).await?;
+    if whole {
+        db::rollups::rebuild_rollups(&mut tx, handle.repo_id, maintainers).await?;
+    } else {
+        db::rollups::update_rollups(&mut tx, handle.repo_id, maintainers).await?;
+    }
+    sync_state::save_sync_state(&mut *tx, scope, "rollups", None, Some(inputs), now()).await?;
     tx.commit().await?;
     Ok((StepStatus::Ok, 0))
 }

@@ -1,0 +1,243 @@
+//! The rollup statements, each written once and restricted by a filter macro: to the weeks being
+//! rebuilt (`?2` the first, `?3` all of them as JSON, NULL for every week), or for `repo_people`
+//! to everyone or the people in `?2`.
+
+/// `WEEK(x)`: the Sunday 00:00 UTC that starts the week of unix time `x` (1970-01-04 was a Sunday).
+macro_rules! week {
+    ($col:literal) => {
+        concat!("(", $col, " - ((", $col, " - 259200) % 604800))")
+    };
+}
+
+/// ` AND` the column falls in a week being rebuilt: `?2` is the first such week (an index range),
+/// `?3` the weeks as a JSON array, or NULL for every week.
+macro_rules! in_weeks {
+    ($col:literal) => {
+        concat!(" AND ", $col, " >= ?2 AND (?3 IS NULL OR ", week!($col), " IN (SELECT value FROM json_each(?3)))")
+    };
+}
+
+/// The table of a `repo_people` branch, for everyone or only the accounts in `?2`: those are
+/// looked up one by one through the table's author index (`CROSS JOIN` fixes the order; left to
+/// itself the planner scans the repository's rows).
+macro_rules! everyone {
+    ($table:literal, $col:literal) => {
+        $table
+    };
+}
+macro_rules! among {
+    ($table:literal, $col:literal) => {
+        concat!("json_each(?2) AS who CROSS JOIN ", $table, " ON ", $col, " = who.value")
+    };
+}
+/// The same as a condition, for a column with no index of its own (who merged).
+macro_rules! everyone_in {
+    ($col:literal) => {
+        ""
+    };
+}
+macro_rules! among_in {
+    ($col:literal) => {
+        concat!(" AND ", $col, " IN (SELECT value FROM json_each(?2))")
+    };
+}
+
+pub(super) const REPO_WEEKS: &str = concat!(
+    "INSERT INTO repo_weeks (repo_id, week, opened_issues, closed_issues, opened_prs, closed_prs, merged_prs,
+         bot_opened_issues, bot_closed_issues, bot_opened_prs, bot_closed_prs, bot_merged_prs, releases)
+     SELECT ?1, week, SUM(oi), SUM(ci), SUM(op), SUM(cp), SUM(mp),
+            SUM(oi * bot), SUM(ci * bot), SUM(op * bot), SUM(cp * bot), SUM(mp * bot), SUM(rel)
+     FROM (
+         SELECT ",
+    week!("i.created_at"),
+    " AS week, i.is_pull_request = 0 AS oi, 0 AS ci,
+                i.is_pull_request = 1 AS op, 0 AS cp, 0 AS mp, COALESCE(a.is_bot, 0) AS bot, 0 AS rel
+           FROM issues i LEFT JOIN accounts a ON a.id = i.author_id WHERE i.repo_id = ?1",
+    in_weeks!("i.created_at"),
+    "
+         UNION ALL
+         SELECT ",
+    week!("i.closed_at"),
+    ", 0, i.is_pull_request = 0, 0, i.is_pull_request = 1, 0,
+                COALESCE(a.is_bot, 0), 0
+           FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
+          WHERE i.repo_id = ?1 AND i.state = 'closed' AND i.closed_at IS NOT NULL",
+    in_weeks!("i.closed_at"),
+    "
+         UNION ALL
+         SELECT ",
+    week!("i.merged_at"),
+    ", 0, 0, 0, 0, 1, COALESCE(a.is_bot, 0), 0
+           FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
+          WHERE i.repo_id = ?1 AND i.merged_at IS NOT NULL",
+    in_weeks!("i.merged_at"),
+    "
+         UNION ALL
+         SELECT ",
+    week!("COALESCE(published_at, created_at)"),
+    ", 0, 0, 0, 0, 0, 0, 1
+           FROM releases WHERE repo_id = ?1 AND draft = 0",
+    in_weeks!("COALESCE(published_at, created_at)"),
+    "
+     ) GROUP BY week"
+);
+
+pub(super) const PERSON_WEEKS: &str = concat!(
+    "INSERT INTO person_weeks (repo_id, week, account_id, issues_opened, prs_opened, prs_merged, merges,
+         comments, responses, reviews, review_comments, triage, commits)
+     SELECT ?1, week, who, SUM(io), SUM(po), SUM(pm), SUM(mg), SUM(cm), SUM(rs), SUM(rv), SUM(rc), SUM(tr), SUM(ct)
+     FROM (
+         SELECT ",
+    week!("created_at"),
+    " AS week, author_id AS who, is_pull_request = 0 AS io,
+                is_pull_request = 1 AS po, 0 AS pm, 0 AS mg, 0 AS cm, 0 AS rs, 0 AS rv, 0 AS rc, 0 AS tr, 0 AS ct
+           FROM issues WHERE repo_id = ?1 AND author_id IS NOT NULL",
+    in_weeks!("created_at"),
+    "
+         UNION ALL
+         SELECT ",
+    week!("merged_at"),
+    ", author_id, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0
+           FROM issues WHERE repo_id = ?1 AND merged_at IS NOT NULL AND author_id IS NOT NULL",
+    in_weeks!("merged_at"),
+    "
+         UNION ALL
+         SELECT ",
+    week!("merged_at"),
+    ", merged_by_id, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0
+           FROM issues WHERE repo_id = ?1 AND merged_at IS NOT NULL AND merged_by_id IS NOT NULL",
+    in_weeks!("merged_at"),
+    "
+         UNION ALL
+         SELECT ",
+    week!("c.created_at"),
+    ", c.author_id, 0, 0, 0, 0, 1, c.author_id IS NOT i.author_id, 0, 0, 0, 0
+           FROM comments c LEFT JOIN issues i ON i.repo_id = c.repo_id AND i.number = c.issue_number
+          WHERE c.repo_id = ?1 AND c.author_id IS NOT NULL",
+    in_weeks!("c.created_at"),
+    "
+         UNION ALL
+         SELECT ",
+    week!("r.submitted_at"),
+    ", r.author_id, 0, 0, 0, 0, 0, 0, r.author_id IS NOT i.author_id, 0, 0, 0
+           FROM reviews r LEFT JOIN issues i ON i.repo_id = r.repo_id AND i.number = r.pr_number
+          WHERE r.repo_id = ?1 AND r.author_id IS NOT NULL AND r.submitted_at IS NOT NULL AND r.state <> 'PENDING'",
+    in_weeks!("r.submitted_at"),
+    "
+         UNION ALL
+         SELECT ",
+    week!("rc.created_at"),
+    ", rc.author_id, 0, 0, 0, 0, 0, rc.author_id IS NOT i.author_id, 0, 1, 0, 0
+           FROM review_comments rc LEFT JOIN issues i ON i.repo_id = rc.repo_id AND i.number = rc.pr_number
+          WHERE rc.repo_id = ?1 AND rc.author_id IS NOT NULL",
+    in_weeks!("rc.created_at"),
+    "
+         UNION ALL
+         SELECT ",
+    week!("first_response_at"),
+    ", first_response_by, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0
+           FROM issues WHERE repo_id = ?1 AND first_response_by IS NOT NULL AND first_response_at IS NOT NULL",
+    in_weeks!("first_response_at"),
+    "
+         UNION ALL
+         SELECT week, account_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, commits
+           FROM contributor_weeks WHERE repo_id = ?1 AND commits > 0",
+    in_weeks!("week"),
+    "
+     ) GROUP BY week, who"
+);
+
+/// `repo_weeks.contributions` from `person_weeks` (humans only), adding weeks that had
+/// contributions but no backlog flow.
+pub(super) const WEEK_CONTRIBUTIONS: &str = concat!(
+    "INSERT INTO repo_weeks (repo_id, week, contributions)
+     SELECT pw.repo_id, pw.week, SUM(pw.issues_opened + pw.prs_opened + pw.comments + pw.reviews
+                                     + pw.review_comments + pw.merges + pw.commits)
+     FROM person_weeks pw JOIN accounts a ON a.id = pw.account_id
+     WHERE pw.repo_id = ?1 AND a.is_bot = 0",
+    in_weeks!("pw.week"),
+    " GROUP BY pw.week
+     ON CONFLICT (repo_id, week) DO UPDATE SET contributions = excluded.contributions"
+);
+
+/// Each person's first and last contribution, total, and maintainer status (`?3`: configured
+/// maintainers as a JSON array, or NULL to infer from `author_association`).
+macro_rules! repo_people_sql {
+    ($people:ident, $filter:ident) => {
+        concat!(
+            "INSERT INTO repo_people (repo_id, account_id, first_at, last_at, contributions, is_maintainer)
+             SELECT ?1, who, MIN(at), MAX(at), SUM(n),
+                    CASE WHEN ?3 IS NULL THEN MAX(maint)
+                         ELSE (SELECT lower(login) FROM accounts WHERE id = who) IN (SELECT lower(value) FROM json_each(?3))
+                    END
+             FROM (
+                 SELECT author_id AS who, created_at AS at, 1 AS n,
+                        author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR') AS maint
+                   FROM ",
+            $people!("issues", "issues.author_id"),
+            " WHERE repo_id = ?1 AND author_id IS NOT NULL",
+            "
+                 UNION ALL
+                 SELECT author_id, created_at, 1, author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR')
+                   FROM ",
+            $people!("comments", "comments.author_id"),
+            " WHERE repo_id = ?1 AND author_id IS NOT NULL",
+            "
+                 UNION ALL
+                 SELECT author_id, submitted_at, 1, author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR')
+                   FROM ",
+            $people!("reviews", "reviews.author_id"),
+            " WHERE repo_id = ?1 AND author_id IS NOT NULL AND submitted_at IS NOT NULL",
+            "
+                 UNION ALL
+                 SELECT author_id, created_at, 1, author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR')
+                   FROM ",
+            $people!("review_comments", "review_comments.author_id"),
+            " WHERE repo_id = ?1 AND author_id IS NOT NULL",
+            "
+                 UNION ALL
+                 SELECT merged_by_id, merged_at, 1, 1
+                   FROM ",
+            "issues WHERE repo_id = ?1 AND merged_by_id IS NOT NULL AND merged_at IS NOT NULL",
+            $filter!("merged_by_id"),
+            "
+                 UNION ALL
+                 SELECT account_id, week, commits, 0 FROM ",
+            $people!("contributor_weeks", "contributor_weeks.account_id"),
+            " WHERE repo_id = ?1 AND commits > 0",
+            "
+             ) GROUP BY who"
+        )
+    };
+}
+
+/// `repo_people.second_at`: a person's second engagement (an item they opened, or a comment or
+/// review on someone else's item), so replies in their own first thread don't count.
+macro_rules! engagements_sql {
+    ($people:ident) => {
+        concat!(
+            "WITH engagements AS (
+                 SELECT author_id AS who, created_at AS at FROM ",
+            $people!("issues", "issues.author_id"),
+            " WHERE repo_id = ?1 AND author_id IS NOT NULL",
+            "
+                 UNION ALL
+                 SELECT c.author_id, c.created_at FROM ",
+            $people!("comments c", "c.author_id"),
+            " JOIN issues i ON i.repo_id = c.repo_id AND i.number = c.issue_number
+                  WHERE c.repo_id = ?1 AND c.author_id IS NOT NULL AND c.author_id IS NOT i.author_id",
+            "
+                 UNION ALL
+                 SELECT r.author_id, r.submitted_at FROM ",
+            $people!("reviews r", "r.author_id"),
+            " JOIN issues i ON i.repo_id = r.repo_id AND i.number = r.pr_number
+                  WHERE r.repo_id = ?1 AND r.author_id IS NOT NULL AND r.submitted_at IS NOT NULL AND r.author_id IS NOT i.author_id",
+            "
+             ), ranked AS (
+                 SELECT who, at, ROW_NUMBER() OVER (PARTITION BY who ORDER BY at) AS n FROM engagements
+             )
+             UPDATE repo_people SET second_at = ranked.at FROM ranked
+             WHERE repo_people.repo_id = ?1 AND repo_people.account_id = ranked.who AND ranked.n = 2"
+        )
+    };
+}
