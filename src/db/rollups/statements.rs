@@ -18,16 +18,16 @@ macro_rules! in_weeks {
 }
 
 /// The table of a `repo_people` branch, for everyone or only the accounts in `?2`: those are
-/// looked up one by one through the table's author index (`CROSS JOIN` fixes the order; left to
-/// itself the planner scans the repository's rows).
+/// looked up one by one through the table's author index (`CROSS JOIN` and `INDEXED BY` fix the
+/// plan; left to itself the planner scans the repository's rows once per person).
 macro_rules! everyone {
-    ($table:literal, $col:literal) => {
+    ($table:literal, $index:literal, $col:literal) => {
         $table
     };
 }
 macro_rules! among {
-    ($table:literal, $col:literal) => {
-        concat!("json_each(?2) AS who CROSS JOIN ", $table, " ON ", $col, " = who.value")
+    ($table:literal, $index:literal, $col:literal) => {
+        concat!("json_each(?2) AS who CROSS JOIN ", $table, " INDEXED BY ", $index, " ON ", $col, " = who.value")
     };
 }
 /// The same as a condition, for a column with no index of its own (who merged).
@@ -174,25 +174,25 @@ macro_rules! repo_people_sql {
                  SELECT author_id AS who, created_at AS at, 1 AS n,
                         author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR') AS maint
                    FROM ",
-            $people!("issues", "issues.author_id"),
+            $people!("issues", "issues_author_created", "issues.author_id"),
             " WHERE repo_id = ?1 AND author_id IS NOT NULL",
             "
                  UNION ALL
                  SELECT author_id, created_at, 1, author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR')
                    FROM ",
-            $people!("comments", "comments.author_id"),
+            $people!("comments", "comments_author_created", "comments.author_id"),
             " WHERE repo_id = ?1 AND author_id IS NOT NULL",
             "
                  UNION ALL
                  SELECT author_id, submitted_at, 1, author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR')
                    FROM ",
-            $people!("reviews", "reviews.author_id"),
+            $people!("reviews", "reviews_author_submitted", "reviews.author_id"),
             " WHERE repo_id = ?1 AND author_id IS NOT NULL AND submitted_at IS NOT NULL",
             "
                  UNION ALL
                  SELECT author_id, created_at, 1, author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR')
                    FROM ",
-            $people!("review_comments", "review_comments.author_id"),
+            $people!("review_comments", "review_comments_author_created", "review_comments.author_id"),
             " WHERE repo_id = ?1 AND author_id IS NOT NULL",
             "
                  UNION ALL
@@ -202,9 +202,8 @@ macro_rules! repo_people_sql {
             $filter!("merged_by_id"),
             "
                  UNION ALL
-                 SELECT account_id, week, commits, 0 FROM ",
-            $people!("contributor_weeks", "contributor_weeks.account_id"),
-            " WHERE repo_id = ?1 AND commits > 0",
+                 SELECT account_id, week, commits, 0 FROM contributor_weeks WHERE repo_id = ?1 AND commits > 0",
+            $filter!("account_id"),
             "
              ) GROUP BY who"
         )
@@ -218,18 +217,18 @@ macro_rules! engagements_sql {
         concat!(
             "WITH engagements AS (
                  SELECT author_id AS who, created_at AS at FROM ",
-            $people!("issues", "issues.author_id"),
+            $people!("issues", "issues_author_created", "issues.author_id"),
             " WHERE repo_id = ?1 AND author_id IS NOT NULL",
             "
                  UNION ALL
                  SELECT c.author_id, c.created_at FROM ",
-            $people!("comments c", "c.author_id"),
+            $people!("comments AS c", "comments_author_created", "c.author_id"),
             " JOIN issues i ON i.repo_id = c.repo_id AND i.number = c.issue_number
                   WHERE c.repo_id = ?1 AND c.author_id IS NOT NULL AND c.author_id IS NOT i.author_id",
             "
                  UNION ALL
                  SELECT r.author_id, r.submitted_at FROM ",
-            $people!("reviews r", "r.author_id"),
+            $people!("reviews AS r", "reviews_author_submitted", "r.author_id"),
             " JOIN issues i ON i.repo_id = r.repo_id AND i.number = r.pr_number
                   WHERE r.repo_id = ?1 AND r.author_id IS NOT NULL AND r.submitted_at IS NOT NULL AND r.author_id IS NOT i.author_id",
             "
