@@ -14,11 +14,12 @@ cd "$(dirname "$0")/.."
 SCALE=${1:-large}
 cargo build --release --quiet
 BIN=$PWD/target/release/upkeep
-WORK=$(mktemp -d)
+# COLLECTOR_WORK=dir keeps the database, logs and JSON summaries there (default: a temp dir, removed).
+if [ -n "${COLLECTOR_WORK:-}" ]; then WORK=$COLLECTOR_WORK; rm -rf "$WORK"; mkdir -p "$WORK"; KEEP=1; else WORK=$(mktemp -d); KEEP=0; fi
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$BIN" sim --port "$PORT" --scale "$SCALE" --rate-limit 100000000 > "$WORK/sim.log" 2>&1 &
 SIM=$!
-trap 'kill $SIM 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $SIM 2>/dev/null; [ "$KEEP" = 1 ] || rm -rf "$WORK"' EXIT
 for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$PORT/_sim/totals" > "$WORK/totals.json" 2>/dev/null && break; sleep 0.5; done
 
 export UPKEEP_FUNDING__OPEN_COLLECTIVE_URL="http://127.0.0.1:$PORT/opencollective/graphql/v2"

@@ -10,7 +10,10 @@
 -- event   | week       | contributions and flow counted in that week (repo_weeks, person_weeks, the `people` slice)
 -- created | week       | items created that week whose slice columns changed (`items`, `prs` slices)
 -- closed  | week       | items closed that week, before or after the change (`closed`, `prs_closed`, `spans`)
--- person  | account id | that person's totals in the repository (repo_people)
+-- person  | account id | that person's totals in the repository (repo_people), from a changed or
+--         |            | deleted row: recounted from all their rows
+-- added   | account id | the same from new rows only (and changed commit counts): their totals
+--         |            | are brought up to date from the dirty weeks' rows
 -- account | account id | a renamed account or changed bot flag: the repository is rebuilt whole
 CREATE TABLE rollup_dirty (
     repo_id INTEGER NOT NULL,
@@ -26,6 +29,7 @@ CREATE INDEX review_comments_repo_created ON review_comments (repo_id, created_a
 
 -- Issues and pull requests: an update dirties only the parts whose columns changed (a new
 -- first response to an old item dirties its creation week's slices, not that week's counts).
+-- A merge recorded on a known pull request only adds to its merger's totals.
 CREATE TRIGGER issues_dirty_insert AFTER INSERT ON issues BEGIN
     INSERT INTO rollup_dirty (repo_id, part, key)
     SELECT NEW.repo_id, part, key FROM (
@@ -34,9 +38,8 @@ CREATE TRIGGER issues_dirty_insert AFTER INSERT ON issues BEGIN
         UNION ALL SELECT 'event' AS part, (NEW.first_response_at - ((NEW.first_response_at - 259200) % 604800)) AS key
         UNION ALL SELECT 'created' AS part, (NEW.created_at - ((NEW.created_at - 259200) % 604800)) AS key
         UNION ALL SELECT 'closed' AS part, (NEW.closed_at - ((NEW.closed_at - 259200) % 604800)) AS key
-        UNION ALL SELECT 'person' AS part, NEW.author_id AS key
-        UNION ALL SELECT 'person' AS part, NEW.merged_by_id AS key
-        UNION ALL SELECT 'person' AS part, NEW.first_response_by AS key
+        UNION ALL SELECT 'added' AS part, NEW.author_id AS key
+        UNION ALL SELECT 'added' AS part, NEW.merged_by_id AS key
     ) WHERE key IS NOT NULL
     ON CONFLICT DO NOTHING;
 END;
@@ -51,7 +54,6 @@ CREATE TRIGGER issues_dirty_delete AFTER DELETE ON issues BEGIN
         UNION ALL SELECT 'closed' AS part, (OLD.closed_at - ((OLD.closed_at - 259200) % 604800)) AS key
         UNION ALL SELECT 'person' AS part, OLD.author_id AS key
         UNION ALL SELECT 'person' AS part, OLD.merged_by_id AS key
-        UNION ALL SELECT 'person' AS part, OLD.first_response_by AS key
     ) WHERE key IS NOT NULL
     ON CONFLICT DO NOTHING;
 END;
@@ -69,7 +71,6 @@ BEGIN
         UNION ALL SELECT 'closed' AS part, (OLD.closed_at - ((OLD.closed_at - 259200) % 604800)) AS key WHERE (OLD.repo_id, OLD.closed_at, OLD.state, OLD.is_pull_request, OLD.merged_at, OLD.created_at, OLD.author_id) IS NOT (NEW.repo_id, NEW.closed_at, NEW.state, NEW.is_pull_request, NEW.merged_at, NEW.created_at, NEW.author_id)
         UNION ALL SELECT 'person' AS part, OLD.author_id AS key WHERE (OLD.repo_id, OLD.author_id, OLD.author_association, OLD.created_at) IS NOT (NEW.repo_id, NEW.author_id, NEW.author_association, NEW.created_at)
         UNION ALL SELECT 'person' AS part, OLD.merged_by_id AS key WHERE (OLD.repo_id, OLD.merged_by_id, OLD.merged_at) IS NOT (NEW.repo_id, NEW.merged_by_id, NEW.merged_at)
-        UNION ALL SELECT 'person' AS part, OLD.first_response_by AS key WHERE (OLD.repo_id, OLD.first_response_by, OLD.first_response_at) IS NOT (NEW.repo_id, NEW.first_response_by, NEW.first_response_at)
     ) WHERE key IS NOT NULL
     ON CONFLICT DO NOTHING;
     INSERT INTO rollup_dirty (repo_id, part, key)
@@ -80,8 +81,7 @@ BEGIN
         UNION ALL SELECT 'created' AS part, (NEW.created_at - ((NEW.created_at - 259200) % 604800)) AS key
         UNION ALL SELECT 'closed' AS part, (NEW.closed_at - ((NEW.closed_at - 259200) % 604800)) AS key WHERE (OLD.repo_id, OLD.closed_at, OLD.state, OLD.is_pull_request, OLD.merged_at, OLD.created_at, OLD.author_id) IS NOT (NEW.repo_id, NEW.closed_at, NEW.state, NEW.is_pull_request, NEW.merged_at, NEW.created_at, NEW.author_id)
         UNION ALL SELECT 'person' AS part, NEW.author_id AS key WHERE (OLD.repo_id, OLD.author_id, OLD.author_association, OLD.created_at) IS NOT (NEW.repo_id, NEW.author_id, NEW.author_association, NEW.created_at)
-        UNION ALL SELECT 'person' AS part, NEW.merged_by_id AS key WHERE (OLD.repo_id, OLD.merged_by_id, OLD.merged_at) IS NOT (NEW.repo_id, NEW.merged_by_id, NEW.merged_at)
-        UNION ALL SELECT 'person' AS part, NEW.first_response_by AS key WHERE (OLD.repo_id, OLD.first_response_by, OLD.first_response_at) IS NOT (NEW.repo_id, NEW.first_response_by, NEW.first_response_at)
+        UNION ALL SELECT CASE WHEN OLD.merged_by_id IS NULL THEN 'added' ELSE 'person' END AS part, NEW.merged_by_id AS key WHERE (OLD.repo_id, OLD.merged_by_id, OLD.merged_at) IS NOT (NEW.repo_id, NEW.merged_by_id, NEW.merged_at)
     ) WHERE key IS NOT NULL
     ON CONFLICT DO NOTHING;
 END;
@@ -128,7 +128,7 @@ CREATE TRIGGER comments_dirty_insert AFTER INSERT ON comments BEGIN
     INSERT INTO rollup_dirty (repo_id, part, key)
     SELECT NEW.repo_id, part, key FROM (
         SELECT 'event' AS part, (NEW.created_at - ((NEW.created_at - 259200) % 604800)) AS key
-        UNION ALL SELECT 'person', NEW.author_id
+        UNION ALL SELECT 'added', NEW.author_id
     ) WHERE key IS NOT NULL
     ON CONFLICT DO NOTHING;
 END;
@@ -162,7 +162,7 @@ CREATE TRIGGER reviews_dirty_insert AFTER INSERT ON reviews BEGIN
     INSERT INTO rollup_dirty (repo_id, part, key)
     SELECT NEW.repo_id, part, key FROM (
         SELECT 'event' AS part, (NEW.submitted_at - ((NEW.submitted_at - 259200) % 604800)) AS key
-        UNION ALL SELECT 'person', NEW.author_id
+        UNION ALL SELECT 'added', NEW.author_id
     ) WHERE key IS NOT NULL
     ON CONFLICT DO NOTHING;
 END;
@@ -196,7 +196,7 @@ CREATE TRIGGER review_comments_dirty_insert AFTER INSERT ON review_comments BEGI
     INSERT INTO rollup_dirty (repo_id, part, key)
     SELECT NEW.repo_id, part, key FROM (
         SELECT 'event' AS part, (NEW.created_at - ((NEW.created_at - 259200) % 604800)) AS key
-        UNION ALL SELECT 'person', NEW.author_id
+        UNION ALL SELECT 'added', NEW.author_id
     ) WHERE key IS NOT NULL
     ON CONFLICT DO NOTHING;
 END;
@@ -260,7 +260,7 @@ CREATE TRIGGER contributor_weeks_dirty_insert AFTER INSERT ON contributor_weeks 
     INSERT INTO rollup_dirty (repo_id, part, key)
     SELECT NEW.repo_id, part, key FROM (
         SELECT 'event' AS part, (NEW.week - ((NEW.week - 259200) % 604800)) AS key
-        UNION ALL SELECT 'person', NEW.account_id
+        UNION ALL SELECT 'added', NEW.account_id
     ) WHERE key IS NOT NULL
     ON CONFLICT DO NOTHING;
 END;
@@ -279,13 +279,13 @@ BEGIN
     INSERT INTO rollup_dirty (repo_id, part, key)
     SELECT OLD.repo_id, part, key FROM (
         SELECT 'event' AS part, (OLD.week - ((OLD.week - 259200) % 604800)) AS key
-        UNION ALL SELECT 'person', OLD.account_id
+        UNION ALL SELECT 'added', OLD.account_id
     ) WHERE key IS NOT NULL
     ON CONFLICT DO NOTHING;
     INSERT INTO rollup_dirty (repo_id, part, key)
     SELECT NEW.repo_id, part, key FROM (
         SELECT 'event' AS part, (NEW.week - ((NEW.week - 259200) % 604800)) AS key
-        UNION ALL SELECT 'person', NEW.account_id
+        UNION ALL SELECT 'added', NEW.account_id
     ) WHERE key IS NOT NULL
     ON CONFLICT DO NOTHING;
 END;

@@ -11,6 +11,7 @@
 
 #[macro_use]
 mod statements;
+mod people;
 
 use std::collections::BTreeSet;
 
@@ -76,15 +77,19 @@ pub struct Dirty {
     pub created: BTreeSet<i64>,
     /// Close weeks (old and new) of items whose closing changed.
     pub closed: BTreeSet<i64>,
-    /// People whose totals in the repository changed.
+    /// People with changed or deleted rows: recounted.
     pub people: BTreeSet<i64>,
+    /// People with new rows only (in the `event` weeks): brought up to date from those.
+    pub added: BTreeSet<i64>,
     /// An account was renamed or its bot flag changed: rebuild the repository whole.
     pub accounts: bool,
 }
 
 impl Dirty {
     pub fn is_empty(&self) -> bool {
-        self.event.is_empty() && self.created.is_empty() && self.closed.is_empty() && self.people.is_empty() && !self.accounts
+        self.event.is_empty() && self.created.is_empty() && self.closed.is_empty() && self.people.is_empty()
+            && self.added.is_empty()
+            && !self.accounts
     }
 }
 
@@ -99,6 +104,7 @@ pub async fn read_dirty<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::
             "created" => dirty.created.insert(key),
             "closed" => dirty.closed.insert(key),
             "person" => dirty.people.insert(key),
+            "added" => dirty.added.insert(key),
             _ => {
                 dirty.accounts = true;
                 true
@@ -133,7 +139,7 @@ pub async fn rebuild_rollups(
     let all = Weeks::All;
     rebuild_weeks(&mut *tx, REPO_WEEKS, repo_id, &all).await?;
     rebuild_weeks(&mut *tx, PERSON_WEEKS, repo_id, &all).await?;
-    let people = sqlx::query(repo_people_sql!(everyone, everyone_in)).bind(repo_id).bind(None::<String>).bind(maintainers);
+    let people = sqlx::query(repo_people_sql!(all_rows)).bind(repo_id).bind(None::<String>).bind(maintainers);
     people.execute(&mut *tx).await?;
     sqlx::query(engagements_sql!(everyone)).bind(repo_id).execute(&mut *tx).await?;
     rebuild_weeks(&mut *tx, WEEK_CONTRIBUTIONS, repo_id, &all).await?;
@@ -165,6 +171,7 @@ pub async fn update_rollups(
         closed = dirty.closed.len(),
         first_closed = dirty.closed.first(),
         people = dirty.people.len(),
+        added = dirty.added.len(),
         "rollups: rebuilding dirty weeks and people"
     );
     // Flow counts change with openings, merges and releases (event) and with closings.
@@ -175,7 +182,7 @@ pub async fn update_rollups(
     rebuild_weeks(&mut *tx, REPO_WEEKS, repo_id, &flow).await?;
     rebuild_weeks(&mut *tx, PERSON_WEEKS, repo_id, &events).await?;
     rebuild_weeks(&mut *tx, WEEK_CONTRIBUTIONS, repo_id, &flow).await?;
-    let changed = rebuild_people(&mut *tx, repo_id, maintainers, &dirty.people).await?;
+    let changed = people::update_people(&mut *tx, repo_id, maintainers, &dirty.people, &dirty.added, &dirty.event).await?;
     // A person whose first contribution or maintainer status changed shows differently in every
     // item they opened and every week they contributed in.
     let mut items = dirty.created.clone();
@@ -255,30 +262,5 @@ async fn rebuild_weeks(tx: &mut sqlx::SqliteConnection, sql: &'static str, repo_
     Ok(())
 }
 
-/// Rebuilds `repo_people` (and second engagements) for `people`; returns those whose first
-/// contribution or maintainer status changed, or who appeared or disappeared.
-async fn rebuild_people(
-    tx: &mut sqlx::SqliteConnection,
-    repo_id: i64,
-    maintainers: Option<&str>,
-    people: &BTreeSet<i64>,
-) -> sqlx::Result<BTreeSet<i64>> {
-    if people.is_empty() {
-        return Ok(BTreeSet::new());
-    }
-    let ids = json(people);
-    let shown = "SELECT account_id, first_at, is_maintainer FROM repo_people
-                 WHERE repo_id = ?1 AND account_id IN (SELECT value FROM json_each(?2))";
-    let before: BTreeSet<(i64, i64, bool)> =
-        sqlx::query_as(shown).bind(repo_id).bind(&ids).fetch_all(&mut *tx).await?.into_iter().collect();
-    sqlx::query("DELETE FROM repo_people WHERE repo_id = ?1 AND account_id IN (SELECT value FROM json_each(?2))")
-        .bind(repo_id)
-        .bind(&ids)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(repo_people_sql!(among, among_in)).bind(repo_id).bind(&ids).bind(maintainers).execute(&mut *tx).await?;
-    sqlx::query(engagements_sql!(among)).bind(repo_id).bind(&ids).execute(&mut *tx).await?;
-    let after: BTreeSet<(i64, i64, bool)> =
-        sqlx::query_as(shown).bind(repo_id).bind(&ids).fetch_all(&mut *tx).await?.into_iter().collect();
-    Ok(before.symmetric_difference(&after).map(|row| row.0).collect())
-}
+#[cfg(test)]
+mod tests;

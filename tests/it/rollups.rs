@@ -1,6 +1,7 @@
 //! Incremental rollups against a rebuild from scratch. On the seeded dataset, each kind of change
 //! a sync can write (a close, a reopen, a deleted comment, a new person, an association that makes
-//! someone a maintainer, a moved first response, a rename) is made in SQL; the triggers' dirty
+//! someone a maintainer, a moved first response, a known person's new answer, commit weeks, a
+//! rename) is made in SQL; the triggers' dirty
 //! marks are checked by hand for the first, and after each the incremental update must leave
 //! `repo_weeks`, `person_weeks`, `repo_people` and every week slice exactly as a rebuild does.
 //! (`commits.rs` checks the same after simulated days of syncing.)
@@ -131,6 +132,21 @@ async fn incremental_rollups_equal_a_rebuild_after_each_kind_of_change() {
     )
     .await;
     assert_eq!(update_and_compare(&store, "a newcomer").await, Rebuilt::Dirty);
+
+    // bob answers again today: a new row only, so his totals are brought up to date from this
+    // week's rows, not recounted from his whole history.
+    exec(
+        &store,
+        &format!(
+            "INSERT INTO comments (id, repo_id, issue_number, author_id, author_association, created_at, updated_at)
+             VALUES (901, 100, 3, {BOB}, 'MEMBER', {now}, {now})"
+        ),
+    )
+    .await;
+    let dirty = db::rollups::read_dirty(pool, WIDGET).await.unwrap();
+    assert_eq!(dirty.added.iter().copied().collect::<Vec<_>>(), [BOB], "{dirty:?}");
+    assert!(dirty.people.is_empty() && dirty.event.contains(&week(now)), "{dirty:?}");
+    assert_eq!(update_and_compare(&store, "a new answer by a known person").await, Rebuilt::Dirty);
 
     // A commit week for bob, then none.
     exec(&store, &format!("INSERT INTO contributor_weeks VALUES (100, {BOB}, {}, 3, 0, 0)", week(now - 30 * DAY))).await;

@@ -17,9 +17,8 @@ macro_rules! in_weeks {
     };
 }
 
-/// The table of a `repo_people` branch, for everyone or only the accounts in `?2`: those are
-/// looked up one by one through the table's author index (`CROSS JOIN` and `INDEXED BY` fix the
-/// plan; left to itself the planner scans the repository's rows once per person).
+/// The table of a second-engagement branch, for everyone or only the accounts in `?2`, looked up
+/// one by one through the table's author index (as [`rows_of_people`] does).
 macro_rules! everyone {
     ($table:literal, $index:literal, $col:literal) => {
         $table
@@ -28,17 +27,6 @@ macro_rules! everyone {
 macro_rules! among {
     ($table:literal, $index:literal, $col:literal) => {
         concat!("json_each(?2) AS who CROSS JOIN ", $table, " INDEXED BY ", $index, " ON ", $col, " = who.value")
-    };
-}
-/// The same as a condition, for a column with no index of its own (who merged).
-macro_rules! everyone_in {
-    ($col:literal) => {
-        ""
-    };
-}
-macro_rules! among_in {
-    ($col:literal) => {
-        concat!(" AND ", $col, " IN (SELECT value FROM json_each(?2))")
     };
 }
 
@@ -160,55 +148,117 @@ pub(super) const WEEK_CONTRIBUTIONS: &str = concat!(
      ON CONFLICT (repo_id, week) DO UPDATE SET contributions = excluded.contributions"
 );
 
-/// Each person's first and last contribution, total, and maintainer status (`?3`: configured
-/// maintainers as a JSON array, or NULL to infer from `author_association`).
-macro_rules! repo_people_sql {
-    ($people:ident, $filter:ident) => {
+/// Where a `repo_people` branch reads its rows: `$how` says whether the table has an index on the
+/// person column (`$index`) or only the condition (`plain`). Each expands to `TABLE WHERE` plus a
+/// condition ending in `AND`, for the branch's own conditions to follow.
+/// - every row of the repository:
+macro_rules! all_rows {
+    ($how:ident, $table:literal, $index:literal, $who:literal, $at:literal) => {
+        concat!($table, " WHERE ")
+    };
+}
+/// - the rows of the people in `?2`, looked up one by one through the person index (`CROSS
+///   JOIN` and `INDEXED BY` fix the plan; left to itself the planner scans the repository's rows
+///   once per person);
+macro_rules! rows_of_people {
+    (indexed, $table:literal, $index:literal, $who:literal, $at:literal) => {
+        concat!("json_each(?2) AS who CROSS JOIN ", $table, " INDEXED BY ", $index, " ON ", $who, " = who.value WHERE ")
+    };
+    (plain, $table:literal, $index:literal, $who:literal, $at:literal) => {
+        concat!($table, " WHERE ", $who, " IN (SELECT value FROM json_each(?2)) AND ")
+    };
+}
+/// - the rows in the weeks being rebuilt (`?2` the first, `?3` all of them).
+macro_rules! rows_in_weeks {
+    ($how:ident, $table:literal, $index:literal, $who:literal, $at:literal) => {
+        concat!($table, " WHERE ", $at, " >= ?2 AND ", week!($at), " IN (SELECT value FROM json_each(?3)) AND ")
+    };
+}
+
+/// Every contribution as `who, at, n, maint` (`maint`: made as OWNER, MEMBER or COLLABORATOR,
+/// or a merge). The same contributions as `person_weeks` counts (a review of one's own pull
+/// request is none), so a person's total is also the sum of their weeks there.
+macro_rules! people_rows {
+    ($rows:ident) => {
         concat!(
-            "INSERT INTO repo_people (repo_id, account_id, first_at, last_at, contributions, is_maintainer)
-             SELECT ?1, who, MIN(at), MAX(at), SUM(n),
-                    CASE WHEN ?3 IS NULL THEN MAX(maint)
-                         ELSE (SELECT lower(login) FROM accounts WHERE id = who) IN (SELECT lower(value) FROM json_each(?3))
-                    END
-             FROM (
-                 SELECT author_id AS who, created_at AS at, 1 AS n,
-                        author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR') AS maint
-                   FROM ",
-            $people!("issues", "issues_author_created", "issues.author_id"),
-            " WHERE repo_id = ?1 AND author_id IS NOT NULL",
-            "
-                 UNION ALL
-                 SELECT author_id, created_at, 1, author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR')
-                   FROM ",
-            $people!("comments", "comments_author_created", "comments.author_id"),
-            " WHERE repo_id = ?1 AND author_id IS NOT NULL",
-            "
-                 UNION ALL
-                 SELECT author_id, submitted_at, 1, author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR')
-                   FROM ",
-            $people!("reviews", "reviews_author_submitted", "reviews.author_id"),
-            " WHERE repo_id = ?1 AND author_id IS NOT NULL AND submitted_at IS NOT NULL",
-            "
-                 UNION ALL
-                 SELECT author_id, created_at, 1, author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR')
-                   FROM ",
-            $people!("review_comments", "review_comments_author_created", "review_comments.author_id"),
-            " WHERE repo_id = ?1 AND author_id IS NOT NULL",
-            "
-                 UNION ALL
-                 SELECT merged_by_id, merged_at, 1, 1
-                   FROM ",
-            "issues WHERE repo_id = ?1 AND merged_by_id IS NOT NULL AND merged_at IS NOT NULL",
-            $filter!("merged_by_id"),
-            "
-                 UNION ALL
-                 SELECT account_id, week, commits, 0 FROM contributor_weeks WHERE repo_id = ?1 AND commits > 0",
-            $filter!("account_id"),
-            "
-             ) GROUP BY who"
+            "SELECT author_id AS who, created_at AS at, 1 AS n,
+                    author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR') AS maint
+               FROM ",
+            $rows!(indexed, "issues", "issues_author_created", "author_id", "created_at"),
+            "repo_id = ?1 AND author_id IS NOT NULL
+             UNION ALL
+             SELECT author_id, created_at, 1, author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR')
+               FROM ",
+            $rows!(indexed, "comments", "comments_author_created", "author_id", "created_at"),
+            "repo_id = ?1 AND author_id IS NOT NULL
+             UNION ALL
+             SELECT author_id, submitted_at, 1, author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR')
+               FROM ",
+            $rows!(indexed, "reviews", "reviews_author_submitted", "author_id", "submitted_at"),
+            "repo_id = ?1 AND author_id IS NOT NULL AND submitted_at IS NOT NULL AND state <> 'PENDING'
+               AND NOT EXISTS (SELECT 1 FROM issues i WHERE i.repo_id = reviews.repo_id
+                               AND i.number = reviews.pr_number AND i.author_id = reviews.author_id)
+             UNION ALL
+             SELECT author_id, created_at, 1, author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR')
+               FROM ",
+            $rows!(indexed, "review_comments", "review_comments_author_created", "author_id", "created_at"),
+            "repo_id = ?1 AND author_id IS NOT NULL
+             UNION ALL
+             SELECT merged_by_id, merged_at, 1, 1 FROM ",
+            $rows!(plain, "issues", "", "merged_by_id", "merged_at"),
+            "repo_id = ?1 AND merged_by_id IS NOT NULL AND merged_at IS NOT NULL
+             UNION ALL
+             SELECT account_id, week, commits, 0 FROM ",
+            $rows!(plain, "contributor_weeks", "", "account_id", "week"),
+            "repo_id = ?1 AND commits > 0"
         )
     };
 }
+
+/// Whether a person is a maintainer: configured (`$list`, a JSON array of logins) or, when it is
+/// NULL, inferred from their contributions' `maint`.
+macro_rules! maintainer {
+    ($list:literal) => {
+        concat!(
+            "CASE WHEN ",
+            $list,
+            " IS NULL THEN MAX(maint) ELSE (SELECT lower(login) FROM accounts WHERE id = who) IN (SELECT lower(value) FROM json_each(",
+            $list,
+            ")) END"
+        )
+    };
+}
+
+/// Each person's first and last contribution, total, and maintainer status (`?3`: configured
+/// maintainers), for everyone (`all_rows`) or the people in `?2` (`rows_of_people`).
+macro_rules! repo_people_sql {
+    ($rows:ident) => {
+        concat!(
+            "INSERT INTO repo_people (repo_id, account_id, first_at, last_at, contributions, is_maintainer)
+             SELECT ?1, who, MIN(at), MAX(at), SUM(n), ",
+            maintainer!("?3"),
+            " FROM (",
+            people_rows!($rows),
+            ") GROUP BY who"
+        )
+    };
+}
+
+/// The people in `?4`'s first and last contribution and maintainer status (`?5`: configured
+/// maintainers) within the weeks being rebuilt: with their totals from before, what their new
+/// rows change.
+pub(super) const PEOPLE_IN_WEEKS: &str = concat!(
+    "SELECT who, MIN(at), MAX(at), ",
+    maintainer!("?5"),
+    " FROM (",
+    people_rows!(rows_in_weeks),
+    ") WHERE who IN (SELECT value FROM json_each(?4)) GROUP BY who"
+);
+
+/// Each of the people in `?2`'s total: the sum of their weeks.
+pub(super) const PEOPLE_TOTALS: &str = "SELECT account_id, SUM(issues_opened + prs_opened + comments + reviews + review_comments
+                                            + merges + commits)
+     FROM person_weeks WHERE repo_id = ?1 AND account_id IN (SELECT value FROM json_each(?2)) GROUP BY account_id";
 
 /// `repo_people.second_at`: a person's second engagement (an item they opened, or a comment or
 /// review on someone else's item), so replies in their own first thread don't count.

@@ -260,11 +260,18 @@ impl Collector {
     }
 
     /// Re-applies `[people]` bot rules to stored accounts; if any flag changed, first responses
-    /// are recomputed everywhere on this run.
+    /// are recomputed everywhere on this run. The rules last applied are kept (scope `people`,
+    /// resource `bot_rules`), so a run whose rules are the same skips reading every account.
     pub(crate) async fn refresh_bot_flags(&self) -> sqlx::Result<()> {
+        let people = &self.config.people;
+        let rules = serde_json::json!({ "bots": people.bots, "bot_patterns": people.bot_patterns }).to_string();
+        let applied = db::sync_state::get_sync_state(&self.db.pool, "people", "bot_rules").await?;
+        if applied.etag.as_deref() == Some(rules.as_str()) {
+            return Ok(());
+        }
         let mut changed = 0;
         for account in db::accounts::list_accounts(&self.db.pool).await? {
-            let is_bot = self.config.people.is_bot(&account.login, &account.kind);
+            let is_bot = people.is_bot(&account.login, &account.kind);
             if is_bot != account.is_bot {
                 db::accounts::set_bot_flag(&self.db.pool, account.id, is_bot).await?;
                 changed += 1;
@@ -275,6 +282,7 @@ impl Collector {
             db::sync_state::reset_resource_everywhere(&self.db.pool, "derived").await?;
             db::sync_state::reset_resource_everywhere(&self.db.pool, "rollups").await?;
         }
+        db::sync_state::save_sync_state(&self.db.pool, "people", "bot_rules", None, Some(&rules), now()).await?;
         Ok(())
     }
 

@@ -1,0 +1,101 @@
+//! `repo_people` brought up to date for the people the new rows touched, without reading all of a
+//! prolific person's history: their first and last contribution and maintainer status follow from
+//! their row before and their rows in the dirty weeks, and their total is the sum of their weeks in
+//! `person_weeks`. People with changed or deleted rows, new people, and people whose second
+//! engagement may move are recounted from all their rows instead.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::json;
+use super::statements::{PEOPLE_IN_WEEKS, PEOPLE_TOTALS};
+
+/// A person's `repo_people` row.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+struct Person {
+    account_id: i64,
+    first_at: i64,
+    last_at: i64,
+    contributions: i64,
+    is_maintainer: bool,
+    second_at: Option<i64>,
+}
+
+async fn read(tx: &mut sqlx::SqliteConnection, repo_id: i64, people: &BTreeSet<i64>) -> sqlx::Result<BTreeMap<i64, Person>> {
+    let rows: Vec<Person> = sqlx::query_as(
+        "SELECT account_id, first_at, last_at, contributions, is_maintainer, second_at FROM repo_people
+         WHERE repo_id = ?1 AND account_id IN (SELECT value FROM json_each(?2))",
+    )
+    .bind(repo_id)
+    .bind(json(people))
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(rows.into_iter().map(|p| (p.account_id, p)).collect())
+}
+
+/// Updates `repo_people` for `recount` (people with changed or deleted rows) and `added` (people
+/// with new rows only, all in `weeks`; `person_weeks` must already be rebuilt for those weeks).
+/// Returns the people whose first contribution or maintainer status changed, or who appeared or
+/// disappeared: the slices show those.
+pub(super) async fn update_people(
+    tx: &mut sqlx::SqliteConnection,
+    repo_id: i64,
+    maintainers: Option<&str>,
+    recount: &BTreeSet<i64>,
+    added: &BTreeSet<i64>,
+    weeks: &BTreeSet<i64>,
+) -> sqlx::Result<BTreeSet<i64>> {
+    let everyone: BTreeSet<i64> = recount.union(added).copied().collect();
+    if everyone.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let before = read(&mut *tx, repo_id, &everyone).await?;
+    // New rows all fall in the dirty weeks, so a person whose second engagement came before the
+    // first of them keeps it; anyone else is recounted.
+    let first_week = weeks.first().copied().unwrap_or(i64::MAX);
+    let (delta, mut full): (BTreeSet<i64>, BTreeSet<i64>) = added
+        .difference(recount)
+        .partition(|p| before.get(p).is_some_and(|b| b.second_at.is_some_and(|s| s < first_week)));
+    full.extend(recount);
+    if !delta.is_empty() {
+        let ids = json(&delta);
+        let stats: Vec<(i64, i64, i64, bool)> = sqlx::query_as(PEOPLE_IN_WEEKS)
+            .bind(repo_id)
+            .bind(first_week)
+            .bind(json(weeks))
+            .bind(&ids)
+            .bind(maintainers)
+            .fetch_all(&mut *tx)
+            .await?;
+        let stats: BTreeMap<i64, (i64, i64, bool)> = stats.into_iter().map(|(p, a, b, m)| (p, (a, b, m))).collect();
+        let totals: Vec<(i64, i64)> = sqlx::query_as(PEOPLE_TOTALS).bind(repo_id).bind(&ids).fetch_all(&mut *tx).await?;
+        for (who, total) in totals {
+            let Some(old) = before.get(&who) else { continue };
+            let (first, last, maint) = stats.get(&who).copied().unwrap_or((old.first_at, old.last_at, false));
+            sqlx::query(
+                "UPDATE repo_people SET first_at = ?3, last_at = ?4, contributions = ?5, is_maintainer = ?6
+                 WHERE repo_id = ?1 AND account_id = ?2",
+            )
+            .bind(repo_id)
+            .bind(who)
+            .bind(old.first_at.min(first))
+            .bind(old.last_at.max(last))
+            .bind(total)
+            .bind(old.is_maintainer || maint)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    if !full.is_empty() {
+        let ids = json(&full);
+        sqlx::query("DELETE FROM repo_people WHERE repo_id = ?1 AND account_id IN (SELECT value FROM json_each(?2))")
+            .bind(repo_id)
+            .bind(&ids)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(repo_people_sql!(rows_of_people)).bind(repo_id).bind(&ids).bind(maintainers).execute(&mut *tx).await?;
+        sqlx::query(engagements_sql!(among)).bind(repo_id).bind(&ids).execute(&mut *tx).await?;
+    }
+    let after = read(&mut *tx, repo_id, &everyone).await?;
+    let shown = |rows: &BTreeMap<i64, Person>, p: &i64| rows.get(p).map(|r| (r.first_at, r.is_maintainer));
+    Ok(everyone.into_iter().filter(|p| shown(&before, p) != shown(&after, p)).collect())
+}

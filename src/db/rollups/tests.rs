@@ -1,0 +1,56 @@
+//! The incremental statements' query plans, on an empty database with every migration: the
+//! planner's choice is what makes a rebuild of a few weeks or people cheap, and twice it chose a
+//! plan that read the whole repository once per person or per issue. (That the incremental
+//! results equal a rebuild is checked in `tests/it/rollups.rs`.)
+
+use super::statements::{PEOPLE_IN_WEEKS, PERSON_WEEKS};
+
+async fn plan(sql: &str, binds: &[Option<&str>]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let db = crate::db::Db::open(&dir.path().join("plan.db")).await.unwrap();
+    let explain = format!("EXPLAIN QUERY PLAN {sql}");
+    let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(explain));
+    for bind in binds {
+        query = query.bind(*bind);
+    }
+    query.fetch_all(&db.pool).await.unwrap().into_iter().map(|row| row.3).collect()
+}
+
+#[tokio::test]
+async fn a_dirty_persons_rows_are_read_through_the_author_indexes() {
+    for sql in [repo_people_sql!(rows_of_people), engagements_sql!(among)] {
+        let steps = plan(sql, &[Some("1"), Some("[1]"), None]).await;
+        let searches: Vec<&String> = steps
+            .iter()
+            .filter(|s| {
+                s.starts_with("SEARCH")
+                    && ["issues ", "comments ", "reviews ", "review_comments ", "c ", "r "]
+                        .iter()
+                        .any(|t| s.starts_with(&format!("SEARCH {t}")))
+            })
+            .filter(|s| !s.contains("(repo_id=? AND number=?)") && !s.contains("merged_at"))
+            .collect();
+        assert!(searches.len() >= 3, "{steps:#?}");
+        for step in searches {
+            assert!(step.contains("_author_") && step.contains("(author_id=?"), "{step} in {steps:#?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_dirty_weeks_rows_are_read_through_time_ranges() {
+    for (sql, branches, binds) in [
+        (PERSON_WEEKS, 8, &[Some("1"), Some("0"), Some("[0]")][..]),
+        (PEOPLE_IN_WEEKS, 6, &[Some("1"), Some("0"), Some("[0]"), Some("[1]"), None][..]),
+    ] {
+        let steps = plan(sql, binds).await;
+        let searches: Vec<&String> = steps
+            .iter()
+            .filter(|s| s.starts_with("SEARCH") && !s.contains("(repo_id=? AND number=?)") && !s.contains("accounts"))
+            .collect();
+        assert_eq!(searches.len(), branches, "{steps:#?}");
+        for step in searches {
+            assert!(step.contains(">?)"), "a range on the week's column: {step} in {steps:#?}");
+        }
+    }
+}
