@@ -15,19 +15,25 @@ pub struct AccountRow {
 
 /// Inserts or refreshes an account. A missing display name never erases a known one.
 pub async fn upsert_account<'e>(ex: impl SqliteExecutor<'e>, a: &AccountRow) -> sqlx::Result<()> {
+    upsert_accounts(ex, std::slice::from_ref(a)).await
+}
+
+/// [`upsert_account`] for many, in one statement; a row that would change nothing is not written.
+pub async fn upsert_accounts<'e>(ex: impl SqliteExecutor<'e>, rows: &[AccountRow]) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let tuples: Vec<_> = rows.iter().map(|a| (a.id, &a.login, &a.kind, &a.name, a.is_bot)).collect();
     sqlx::query(
-        "INSERT INTO accounts (id, login, kind, name, is_bot) VALUES (?, ?, ?, ?, ?)
+        "INSERT INTO accounts (id, login, kind, name, is_bot)
+         SELECT value->>0, value->>1, value->>2, value->>3, value->>4 FROM json_each(?) WHERE true
          ON CONFLICT (id) DO UPDATE SET login = excluded.login, kind = excluded.kind,
              name = COALESCE(excluded.name, accounts.name), is_bot = excluded.is_bot
          WHERE accounts.login IS NOT excluded.login OR accounts.kind IS NOT excluded.kind
             OR accounts.is_bot IS NOT excluded.is_bot
             OR (excluded.name IS NOT NULL AND accounts.name IS NOT excluded.name)",
     )
-    .bind(a.id)
-    .bind(&a.login)
-    .bind(&a.kind)
-    .bind(&a.name)
-    .bind(a.is_bot)
+    .bind(super::activity::rows_json(&tuples)?)
     .execute(ex)
     .await?;
     Ok(())

@@ -1,7 +1,15 @@
 //! Activity under issues and pull requests: conversation comments, reviews, review comments,
-//! plus releases and weekly commit statistics. All upserts are keyed by GitHub ids.
+//! plus releases and weekly commit statistics. All upserts are keyed by GitHub ids; comments,
+//! review comments and reviews are written a page at a time, in one statement (a JSON array of
+//! rows read with `json_each`), since one statement per row made the collector wait mostly on
+//! round trips to SQLite's thread.
 
 use sqlx::SqliteExecutor;
+
+/// The rows as one JSON array of arrays, for `INSERT … SELECT value->>0, … FROM json_each(?)`.
+pub(crate) fn rows_json<T: serde::Serialize>(rows: &[T]) -> sqlx::Result<String> {
+    serde_json::to_string(rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommentRow {
@@ -15,20 +23,25 @@ pub struct CommentRow {
 }
 
 pub async fn upsert_comment<'e>(ex: impl SqliteExecutor<'e>, c: &CommentRow) -> sqlx::Result<()> {
+    upsert_comments(ex, std::slice::from_ref(c)).await
+}
+
+pub async fn upsert_comments<'e>(ex: impl SqliteExecutor<'e>, rows: &[CommentRow]) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let tuples: Vec<_> = rows
+        .iter()
+        .map(|c| (c.id, c.repo_id, c.issue_number, c.author_id, &c.author_association, c.created_at, c.updated_at))
+        .collect();
     sqlx::query(
         "INSERT INTO comments (id, repo_id, issue_number, author_id, author_association, created_at, updated_at)
-         VALUES (?,?,?,?,?,?,?)
+         SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6 FROM json_each(?) WHERE true
          ON CONFLICT (id) DO UPDATE SET repo_id = excluded.repo_id, issue_number = excluded.issue_number,
              author_id = excluded.author_id, author_association = excluded.author_association,
              created_at = excluded.created_at, updated_at = excluded.updated_at",
     )
-    .bind(c.id)
-    .bind(c.repo_id)
-    .bind(c.issue_number)
-    .bind(c.author_id)
-    .bind(&c.author_association)
-    .bind(c.created_at)
-    .bind(c.updated_at)
+    .bind(rows_json(&tuples)?)
     .execute(ex)
     .await?;
     Ok(())
@@ -46,23 +59,26 @@ pub struct ReviewCommentRow {
     pub updated_at: i64,
 }
 
-pub async fn upsert_review_comment<'e>(ex: impl SqliteExecutor<'e>, c: &ReviewCommentRow) -> sqlx::Result<()> {
+pub async fn upsert_review_comments<'e>(ex: impl SqliteExecutor<'e>, rows: &[ReviewCommentRow]) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let tuples: Vec<_> = rows
+        .iter()
+        .map(|c| {
+            (c.id, c.repo_id, c.pr_number, c.review_id, c.author_id, &c.author_association, c.created_at, c.updated_at)
+        })
+        .collect();
     sqlx::query(
         "INSERT INTO review_comments (id, repo_id, pr_number, review_id, author_id, author_association, created_at, updated_at)
-         VALUES (?,?,?,?,?,?,?,?)
+         SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7
+         FROM json_each(?) WHERE true
          ON CONFLICT (id) DO UPDATE SET repo_id = excluded.repo_id, pr_number = excluded.pr_number,
              review_id = excluded.review_id, author_id = excluded.author_id,
              author_association = excluded.author_association, created_at = excluded.created_at,
              updated_at = excluded.updated_at",
     )
-    .bind(c.id)
-    .bind(c.repo_id)
-    .bind(c.pr_number)
-    .bind(c.review_id)
-    .bind(c.author_id)
-    .bind(&c.author_association)
-    .bind(c.created_at)
-    .bind(c.updated_at)
+    .bind(rows_json(&tuples)?)
     .execute(ex)
     .await?;
     Ok(())
@@ -80,20 +96,25 @@ pub struct ReviewRow {
 }
 
 pub async fn upsert_review<'e>(ex: impl SqliteExecutor<'e>, r: &ReviewRow) -> sqlx::Result<()> {
+    upsert_reviews(ex, std::slice::from_ref(r)).await
+}
+
+pub async fn upsert_reviews<'e>(ex: impl SqliteExecutor<'e>, rows: &[ReviewRow]) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let tuples: Vec<_> = rows
+        .iter()
+        .map(|r| (r.id, r.repo_id, r.pr_number, r.author_id, &r.author_association, &r.state, r.submitted_at))
+        .collect();
     sqlx::query(
         "INSERT INTO reviews (id, repo_id, pr_number, author_id, author_association, state, submitted_at)
-         VALUES (?,?,?,?,?,?,?)
+         SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6 FROM json_each(?) WHERE true
          ON CONFLICT (id) DO UPDATE SET repo_id = excluded.repo_id, pr_number = excluded.pr_number,
              author_id = excluded.author_id, author_association = excluded.author_association,
              state = excluded.state, submitted_at = excluded.submitted_at",
     )
-    .bind(r.id)
-    .bind(r.repo_id)
-    .bind(r.pr_number)
-    .bind(r.author_id)
-    .bind(&r.author_association)
-    .bind(&r.state)
-    .bind(r.submitted_at)
+    .bind(rows_json(&tuples)?)
     .execute(ex)
     .await?;
     Ok(())

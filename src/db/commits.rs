@@ -13,19 +13,21 @@ pub struct CommitRow {
     pub committed_at: i64,
 }
 
-pub async fn upsert_commit<'e>(ex: impl SqliteExecutor<'e>, c: &CommitRow) -> sqlx::Result<()> {
+/// Inserts or updates a page of commits, in one statement.
+pub async fn upsert_commits<'e>(ex: impl SqliteExecutor<'e>, rows: &[CommitRow]) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let tuples: Vec<_> =
+        rows.iter().map(|c| (c.repo_id, &c.sha, c.author_id, &c.author_hash, c.authored_at, c.committed_at)).collect();
     sqlx::query(
-        "INSERT INTO commits (repo_id, sha, author_id, author_hash, authored_at, committed_at) VALUES (?,?,?,?,?,?)
+        "INSERT INTO commits (repo_id, sha, author_id, author_hash, authored_at, committed_at)
+         SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5 FROM json_each(?) WHERE true
          ON CONFLICT (repo_id, sha) DO UPDATE SET author_id = excluded.author_id,
              author_hash = excluded.author_hash, authored_at = excluded.authored_at,
              committed_at = excluded.committed_at",
     )
-    .bind(c.repo_id)
-    .bind(&c.sha)
-    .bind(c.author_id)
-    .bind(&c.author_hash)
-    .bind(c.authored_at)
-    .bind(c.committed_at)
+    .bind(super::activity::rows_json(&tuples)?)
     .execute(ex)
     .await?;
     Ok(())

@@ -31,11 +31,34 @@ pub struct IssueRow {
 
 /// Inserts or updates an issue from the listing; PR details and derived columns are kept.
 pub async fn upsert_issue<'e>(ex: impl SqliteExecutor<'e>, i: &IssueRow) -> sqlx::Result<()> {
+    upsert_issues(ex, std::slice::from_ref(i)).await
+}
+
+/// [`upsert_issue`] for a page of issues, in one statement.
+pub async fn upsert_issues<'e>(ex: impl SqliteExecutor<'e>, rows: &[IssueRow]) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let tuples: Vec<_> = rows
+        .iter()
+        .map(|i| {
+            (
+                (i.id, i.repo_id, i.number, &i.node_id, i.is_pull_request, &i.title, &i.state, &i.state_reason),
+                (i.author_id, &i.author_association, &i.labels, &i.assignees, &i.milestone, i.comments),
+                (i.created_at, i.updated_at, i.closed_at, i.draft, i.merged_at),
+            )
+        })
+        .collect();
     sqlx::query(
         "INSERT INTO issues (id, repo_id, number, node_id, is_pull_request, title, state, state_reason,
              author_id, author_association, labels, assignees, milestone, comments,
              created_at, updated_at, closed_at, draft, merged_at)
-         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+         SELECT value->>'$[0][0]', value->>'$[0][1]', value->>'$[0][2]', value->>'$[0][3]', value->>'$[0][4]',
+                value->>'$[0][5]', value->>'$[0][6]', value->>'$[0][7]',
+                value->>'$[1][0]', value->>'$[1][1]', value->>'$[1][2]', value->>'$[1][3]', value->>'$[1][4]',
+                value->>'$[1][5]',
+                value->>'$[2][0]', value->>'$[2][1]', value->>'$[2][2]', value->>'$[2][3]', value->>'$[2][4]'
+         FROM json_each(?) WHERE true
          ON CONFLICT (id) DO UPDATE SET repo_id = excluded.repo_id, number = excluded.number,
              node_id = excluded.node_id, is_pull_request = excluded.is_pull_request, title = excluded.title,
              state = excluded.state, state_reason = excluded.state_reason, author_id = excluded.author_id,
@@ -44,25 +67,7 @@ pub async fn upsert_issue<'e>(ex: impl SqliteExecutor<'e>, i: &IssueRow) -> sqlx
              created_at = excluded.created_at, updated_at = excluded.updated_at, closed_at = excluded.closed_at,
              draft = excluded.draft, merged_at = excluded.merged_at",
     )
-    .bind(i.id)
-    .bind(i.repo_id)
-    .bind(i.number)
-    .bind(&i.node_id)
-    .bind(i.is_pull_request)
-    .bind(&i.title)
-    .bind(&i.state)
-    .bind(&i.state_reason)
-    .bind(i.author_id)
-    .bind(&i.author_association)
-    .bind(&i.labels)
-    .bind(&i.assignees)
-    .bind(&i.milestone)
-    .bind(i.comments)
-    .bind(i.created_at)
-    .bind(i.updated_at)
-    .bind(i.closed_at)
-    .bind(i.draft)
-    .bind(i.merged_at)
+    .bind(super::activity::rows_json(&tuples)?)
     .execute(ex)
     .await?;
     Ok(())
@@ -139,20 +144,25 @@ pub async fn list_pulls_updated_since<'e>(
     .await
 }
 
-/// The number of the issue a comment's `issue_url` names by `n`: `n` itself when it is an issue
-/// number of the repository, else the number of the repository's issue whose id is `n` (GitHub's
-/// 2012 bodies ended `issue_url` in the id); `None` when it is neither.
-pub async fn parent_number<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64, n: i64) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
-        "SELECT number FROM (
-             SELECT number, 0 AS pref FROM issues WHERE repo_id = ?1 AND number = ?2
-             UNION ALL SELECT number, 1 AS pref FROM issues WHERE repo_id = ?1 AND id = ?2)
-         ORDER BY pref LIMIT 1",
+/// The issues that trailing numbers of `issue_url`s name, by number or (GitHub's 2012 bodies ended
+/// `issue_url` in the id) by id, the number first: each number that names one, mapped to it.
+pub async fn parent_numbers<'e>(
+    ex: impl SqliteExecutor<'e>,
+    repo_id: i64,
+    ns: &[i64],
+) -> sqlx::Result<std::collections::HashMap<i64, i64>> {
+    let rows: Vec<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT n.value, (SELECT number FROM (
+                 SELECT number, 0 AS pref FROM issues WHERE repo_id = ?1 AND number = n.value
+                 UNION ALL SELECT number, 1 AS pref FROM issues WHERE repo_id = ?1 AND id = n.value)
+             ORDER BY pref LIMIT 1)
+         FROM json_each(?2) AS n",
     )
     .bind(repo_id)
-    .bind(n)
-    .fetch_optional(ex)
-    .await
+    .bind(super::activity::rows_json(ns)?)
+    .fetch_all(ex)
+    .await?;
+    Ok(rows.into_iter().filter_map(|(n, number)| Some((n, number?))).collect())
 }
 
 /// The newest `updated_at` stored for a repository's issues (the `derived` watermark target).

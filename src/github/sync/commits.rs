@@ -43,19 +43,18 @@ pub async fn sync_commits(c: &Collector, scope: &str, repo: &RepoHandle) -> Resu
     while let Some(page) = pages.next().await? {
         let mut tx = c.db.begin_write().await?;
         c.write_accounts(&mut tx, c.fresh_accounts(page.iter().filter_map(|p| p.author.as_ref()))).await?;
-        let mut undated = Vec::new();
+        let (mut rows, mut undated) = (Vec::new(), Vec::new());
         for (i, item) in page.iter().enumerate() {
             match convert::commit(repo.repo_id, item) {
-                Some(row) => {
-                    watermark = watermark.max(Some(row.committed_at));
-                    db::commits::upsert_commit(&mut *tx, &row).await?;
-                    seen.push(row.sha);
-                    written += 1;
-                }
+                Some(row) => rows.push(row),
                 None => undated.push(i),
             }
         }
+        db::commits::upsert_commits(&mut *tx, &rows).await?;
         tx.commit().await?;
+        written += rows.len() as u64;
+        watermark = watermark.max(rows.iter().map(|r| r.committed_at).max());
+        seen.extend(rows.into_iter().map(|r| r.sha));
         for i in undated {
             if let Some(raw) = pages.raw(i) {
                 c.quarantine(scope, RESOURCE, raw, "the commit has neither an author nor a committer date").await?;

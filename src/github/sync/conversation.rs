@@ -85,10 +85,9 @@ async fn issues(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepSt
         let mut tx = c.db.begin_write().await?;
         let users = page.iter().flat_map(|i| i.user.iter().chain(i.assignees.iter().flatten()));
         c.write_accounts(&mut tx, c.fresh_accounts(users)).await?;
-        for item in &page {
-            db::issues::upsert_issue(&mut *tx, &convert::issue(repo.repo_id, item)).await?;
-            watermark = watermark.max(Some(convert::ts(item.updated_at)));
-        }
+        let rows: Vec<_> = page.iter().map(|item| convert::issue(repo.repo_id, item)).collect();
+        db::issues::upsert_issues(&mut *tx, &rows).await?;
+        watermark = watermark.max(page.iter().map(|item| convert::ts(item.updated_at)).max());
         tx.commit().await?;
         written += page.len() as u64;
     }
@@ -110,17 +109,17 @@ async fn issue_comments(c: &Collector, scope: &str, repo: &RepoHandle) -> Result
     while let Some(page) = pages.next().await? {
         let mut tx = c.db.begin_write().await?;
         c.write_accounts(&mut tx, c.fresh_accounts(page.iter().filter_map(|i| i.user.as_ref()))).await?;
-        let mut unplaced = Vec::new();
-        for (i, item) in page.iter().enumerate() {
+        let (mut rows, mut unplaced) = (Vec::new(), Vec::new());
+        for (i, parent) in comment_parents(&mut tx, repo.repo_id, &page).await?.into_iter().enumerate() {
+            let item = &page[i];
             watermark = watermark.max(Some(convert::ts(item.updated_at)));
-            match comment_parent(&mut tx, repo.repo_id, item).await? {
-                Ok(number) => {
-                    db::activity::upsert_comment(&mut *tx, &convert::comment(repo.repo_id, number, item)).await?;
-                    written += 1;
-                }
+            match parent {
+                Ok(number) => rows.push(convert::comment(repo.repo_id, number, item)),
                 Err(reason) => unplaced.push((i, reason)),
             }
         }
+        db::activity::upsert_comments(&mut *tx, &rows).await?;
+        written += rows.len() as u64;
         tx.commit().await?;
         for (i, reason) in unplaced {
             if let Some(raw) = pages.raw(i) {
@@ -132,20 +131,27 @@ async fn issue_comments(c: &Collector, scope: &str, repo: &RepoHandle) -> Result
     Ok((StepStatus::Ok, written))
 }
 
-/// The issue number a comment belongs to, or why it cannot be placed. `issue_url` ends in the
+/// The issue number each comment belongs to, or why it cannot be placed. `issue_url` ends in the
 /// parent's number, or (GitHub's 2012 bodies) its id: whichever names an issue of this
-/// repository, the number first. Never a guess.
-async fn comment_parent(
+/// repository, the number first. Never a guess. One query for the page.
+async fn comment_parents(
     tx: &mut db::WriteTx,
     repo_id: i64,
-    item: &wire::IssueComment,
-) -> sqlx::Result<Result<i64, String>> {
-    let Some(n) = wire::trailing_number(&item.issue_url) else {
-        return Ok(Err(format!("issue_url {:?} does not end in a number", item.issue_url)));
-    };
-    Ok(db::issues::parent_number(&mut **tx, repo_id, n).await?.ok_or_else(|| {
-        format!("issue_url ends in {n}, which is neither an issue number nor an issue id of this repository")
-    }))
+    items: &[wire::IssueComment],
+) -> sqlx::Result<Vec<Result<i64, String>>> {
+    let trailing: Vec<Option<i64>> = items.iter().map(|item| wire::trailing_number(&item.issue_url)).collect();
+    let asked: Vec<i64> = trailing.iter().flatten().copied().collect();
+    let found = db::issues::parent_numbers(&mut **tx, repo_id, &asked).await?;
+    Ok(items
+        .iter()
+        .zip(trailing)
+        .map(|(item, n)| match n {
+            None => Err(format!("issue_url {:?} does not end in a number", item.issue_url)),
+            Some(n) => found.get(&n).copied().ok_or_else(|| {
+                format!("issue_url ends in {n}, which is neither an issue number nor an issue id of this repository")
+            }),
+        })
+        .collect())
 }
 
 /// Places comments quarantined earlier whose parent issue is stored now.
@@ -154,7 +160,7 @@ async fn retry_quarantined_comments(c: &Collector, scope: &str, repo: &RepoHandl
     for row in db::quarantine::list_for(&c.db.pool, scope, "issue_comments").await? {
         let Ok(item) = serde_json::from_str::<wire::IssueComment>(&row.raw) else { continue };
         let mut tx = c.db.begin_write().await?;
-        if let Ok(number) = comment_parent(&mut tx, repo.repo_id, &item).await? {
+        if let Some(Ok(number)) = comment_parents(&mut tx, repo.repo_id, std::slice::from_ref(&item)).await?.pop() {
             c.write_accounts(&mut tx, c.fresh_accounts(item.user.as_ref())).await?;
             db::activity::upsert_comment(&mut *tx, &convert::comment(repo.repo_id, number, &item)).await?;
             db::quarantine::remove(&mut *tx, scope, "issue_comments", &row.item_key).await?;
@@ -177,17 +183,16 @@ async fn review_comments(c: &Collector, scope: &str, repo: &RepoHandle) -> Resul
     while let Some(page) = pages.next().await? {
         let mut tx = c.db.begin_write().await?;
         c.write_accounts(&mut tx, c.fresh_accounts(page.iter().filter_map(|i| i.user.as_ref()))).await?;
-        let mut unplaced = Vec::new();
+        let (mut rows, mut unplaced) = (Vec::new(), Vec::new());
         for (i, item) in page.iter().enumerate() {
             watermark = watermark.max(Some(convert::ts(item.updated_at)));
             match convert::review_comment(repo.repo_id, item) {
-                Some(row) => {
-                    db::activity::upsert_review_comment(&mut *tx, &row).await?;
-                    written += 1;
-                }
+                Some(row) => rows.push(row),
                 None => unplaced.push(i),
             }
         }
+        db::activity::upsert_review_comments(&mut *tx, &rows).await?;
+        written += rows.len() as u64;
         tx.commit().await?;
         for i in unplaced {
             if let Some(raw) = pages.raw(i) {

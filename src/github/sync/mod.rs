@@ -313,10 +313,7 @@ impl Collector {
 
     /// Upserts accounts inside a page's transaction.
     pub(crate) async fn write_accounts(&self, tx: &mut WriteTx, rows: Vec<AccountRow>) -> sqlx::Result<()> {
-        for row in &rows {
-            db::accounts::upsert_account(&mut **tx, row).await?;
-        }
-        Ok(())
+        db::accounts::upsert_accounts(&mut **tx, &rows).await
     }
 
     /// A cursor over the listing at `first` (conditional on `etag`) for step `resource` of

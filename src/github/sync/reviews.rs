@@ -60,30 +60,30 @@ async fn store_pull(
     let mut written = 0;
     let merged_by = node.merged_by.as_ref().and_then(|a| a.to_user());
     c.write_accounts(tx, c.fresh_accounts(merged_by.iter())).await?;
-    if let Some(rest_reviews) = fallback {
+    let rows: Vec<db::activity::ReviewRow> = if let Some(rest_reviews) = fallback {
         c.write_accounts(tx, c.fresh_accounts(rest_reviews.iter().filter_map(|r| r.user.as_ref()))).await?;
-        for r in rest_reviews {
-            db::activity::upsert_review(&mut **tx, &convert::review(repo.repo_id, number, r)).await?;
-            written += 1;
-        }
+        rest_reviews.iter().map(|r| convert::review(repo.repo_id, number, r)).collect()
     } else {
-        for r in reviews.iter().flat_map(|r| r.nodes.iter().flatten()) {
-            let Some(id) = r.database_id else { continue };
-            let author = r.author.as_ref().and_then(|a| a.to_user());
-            c.write_accounts(tx, c.fresh_accounts(author.iter())).await?;
-            let row = db::activity::ReviewRow {
-                id,
-                repo_id: repo.repo_id,
-                pr_number: number,
-                author_id: author.as_ref().map(|u| u.id),
-                author_association: r.author_association.clone(),
-                state: r.state.clone(),
-                submitted_at: r.submitted_at.map(convert::ts),
-            };
-            db::activity::upsert_review(&mut **tx, &row).await?;
-            written += 1;
-        }
-    }
+        let nodes: Vec<_> = reviews.iter().flat_map(|r| r.nodes.iter().flatten()).filter(|r| r.database_id.is_some()).collect();
+        let authors: Vec<_> = nodes.iter().filter_map(|r| r.author.as_ref().and_then(|a| a.to_user())).collect();
+        c.write_accounts(tx, c.fresh_accounts(authors.iter())).await?;
+        nodes
+            .iter()
+            .filter_map(|r| {
+                Some(db::activity::ReviewRow {
+                    id: r.database_id?,
+                    repo_id: repo.repo_id,
+                    pr_number: number,
+                    author_id: r.author.as_ref().and_then(|a| a.to_user()).map(|u| u.id),
+                    author_association: r.author_association.clone(),
+                    state: r.state.clone(),
+                    submitted_at: r.submitted_at.map(convert::ts),
+                })
+            })
+            .collect()
+    };
+    db::activity::upsert_reviews(&mut **tx, &rows).await?;
+    written += rows.len() as u64;
     let details = PullDetails {
         repo_id: repo.repo_id,
         number,
