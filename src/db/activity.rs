@@ -1,5 +1,5 @@
 //! Activity under issues and pull requests: conversation comments, reviews, review comments,
-//! plus releases and weekly commit statistics. All upserts are keyed by GitHub ids; comments,
+//! plus releases. All upserts are keyed by GitHub ids; comments,
 //! review comments and reviews are written a page at a time, in one statement (a JSON array of
 //! rows read with `json_each`), since one statement per row made the collector wait mostly on
 //! round trips to SQLite's thread.
@@ -150,33 +150,6 @@ pub async fn upsert_release<'e>(ex: impl SqliteExecutor<'e>, r: &ReleaseRow) -> 
     .bind(r.author_id)
     .bind(r.created_at)
     .bind(r.published_at)
-    .execute(ex)
-    .await?;
-    Ok(())
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ContributorWeekRow {
-    pub repo_id: i64,
-    pub account_id: i64,
-    pub week: i64,
-    pub commits: i64,
-    pub additions: i64,
-    pub deletions: i64,
-}
-
-pub async fn upsert_contributor_week<'e>(ex: impl SqliteExecutor<'e>, w: &ContributorWeekRow) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO contributor_weeks (repo_id, account_id, week, commits, additions, deletions) VALUES (?,?,?,?,?,?)
-         ON CONFLICT (repo_id, account_id, week) DO UPDATE SET commits = excluded.commits,
-             additions = excluded.additions, deletions = excluded.deletions",
-    )
-    .bind(w.repo_id)
-    .bind(w.account_id)
-    .bind(w.week)
-    .bind(w.commits)
-    .bind(w.additions)
-    .bind(w.deletions)
     .execute(ex)
     .await?;
     Ok(())

@@ -6,7 +6,7 @@ use super::wire;
 use crate::config::PeopleConfig;
 use crate::db::{
     accounts::AccountRow,
-    activity::{CommentRow, ContributorWeekRow, ReleaseRow, ReviewCommentRow, ReviewRow},
+    activity::{CommentRow, ReleaseRow, ReviewCommentRow, ReviewRow},
     issues::IssueRow,
     repos::RepositoryRow,
 };
@@ -143,24 +143,6 @@ pub fn commit(repo_id: i64, c: &wire::Commit) -> Option<crate::db::commits::Comm
         authored_at: ts(authored.unwrap_or(committed)),
         committed_at: ts(committed),
     })
-}
-
-/// Weeks with no commits and no changed lines are not stored: GitHub lists every week since
-/// the repository's creation for every contributor.
-pub fn contributor_weeks(repo_id: i64, s: &wire::ContributorStats) -> Vec<ContributorWeekRow> {
-    let Some(author) = &s.author else { return Vec::new() };
-    s.weeks
-        .iter()
-        .filter(|w| w.c != 0 || w.a != 0 || w.d != 0)
-        .map(|w| ContributorWeekRow {
-            repo_id,
-            account_id: author.id,
-            week: w.w,
-            commits: w.c,
-            additions: w.a,
-            deletions: w.d,
-        })
-        .collect()
 }
 
 /// A community profile as a row (the caller sets `repo_id`).

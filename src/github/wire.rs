@@ -202,27 +202,6 @@ pub struct Release {
     pub published_at: Option<DateTime<Utc>>,
 }
 
-/// An item of `GET /repos/{o}/{r}/stats/contributors`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ContributorStats {
-    #[serde(default)]
-    pub author: Option<User>,
-    #[serde(default)]
-    pub weeks: Vec<ContributorWeek>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct ContributorWeek {
-    /// Week start, unix seconds.
-    pub w: i64,
-    #[serde(default)]
-    pub a: i64,
-    #[serde(default)]
-    pub d: i64,
-    #[serde(default)]
-    pub c: i64,
-}
-
 /// `GET /repos/{o}/{r}` and the items of `GET /orgs/{org}/repos`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Repository {

@@ -157,7 +157,28 @@ fn sha_of(h: u64) -> String {
 
 /// Every commit of `repo`'s default branch up to the simulated now, newest first (ties by sha),
 /// as `/commits` lists them.
-pub fn commits(world: &World, repo: &Repo) -> Vec<Commit> {
+pub fn commits(world: &World, repo: &Repo) -> std::sync::Arc<Vec<Commit>> {
+    // Building the list costs about 100 ms for the largest repository, and a listing asks for it
+    // once per page: keep the last one per repository while the world it came from (this world,
+    // at this time, with these merged pull requests) is the same.
+    type Key = (usize, u64, Ts, Ts, usize, usize, u64);
+    static LAST: std::sync::Mutex<BTreeMap<u64, (Key, std::sync::Arc<Vec<Commit>>)>> =
+        std::sync::Mutex::new(BTreeMap::new());
+    let merged = repo.items.iter().filter_map(|i| i.pull.as_ref().filter(|p| p.merged.is_some()));
+    let (count, pulled) = merged.fold((0, 0), |(n, c), p| (n + 1, c + u64::from(p.commits)));
+    let key = (std::ptr::from_ref(world) as usize, repo.id, world.now, world.epoch, repo.items.len(), count, pulled);
+    let mut last = LAST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((k, list)) = last.get(&repo.id)
+        && *k == key
+    {
+        return list.clone();
+    }
+    let list = std::sync::Arc::new(build_commits(world, repo));
+    last.insert(repo.id, (key, list.clone()));
+    list
+}
+
+fn build_commits(world: &World, repo: &Repo) -> Vec<Commit> {
     let mut out = Vec::new();
     for item in &repo.items {
         let Some((merged, pull)) = item.pull.as_ref().and_then(|p| p.merged.map(|(at, _)| (at, p))) else {

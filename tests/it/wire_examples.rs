@@ -18,7 +18,7 @@ use serde_json::Value;
 use upkeep::config::PeopleConfig;
 use upkeep::github::convert;
 use upkeep::github::wire::{
-    ContributorStats, ErrorBody, Issue, IssueComment, PullRequest, Release, Repository, Review, ReviewComment,
+    ErrorBody, Issue, IssueComment, PullRequest, Release, Repository, Review, ReviewComment,
     trailing_number,
 };
 
@@ -192,18 +192,6 @@ fn the_release_example_parses_with_its_tag_and_author() {
     let row = convert::release(3, &release);
     assert_eq!((row.author_id, row.created_at), (Some(1), 1_361_993_732));
     assert_eq!(row.published_at, Some(1_361_993_732), "2013-02-27T19:35:32Z");
-}
-
-#[test]
-fn the_contributor_stats_example_becomes_one_week_row_per_active_week() {
-    let stats: ContributorStats = only_item("get_repos_owner_repo_stats_contributors.200.default.json");
-    assert_eq!(stats.author.as_ref().map(|a| a.login.as_str()), Some("octocat"));
-
-    let rows = convert::contributor_weeks(3, &stats);
-    assert_eq!(rows.len(), 1);
-    let week = &rows[0];
-    assert_eq!((week.account_id, week.week), (1, 1_367_712_000));
-    assert_eq!((week.commits, week.additions, week.deletions), (10, 6898, 77));
 }
 
 #[test]

@@ -24,7 +24,6 @@ use crate::metrics::fmt_ts;
 
 /// GitHub Sponsors goal kinds, as GitHub names them.
 pub const GOAL_MONTHLY_AMOUNT: &str = "MONTHLY_SPONSORSHIP_AMOUNT";
-pub const GOAL_SPONSOR_COUNT: &str = "TOTAL_SPONSORS_COUNT";
 
 /// How serious a data-quality note is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -60,15 +60,6 @@ impl ProjectFunding {
     pub fn failure(&self, resource: &str) -> Option<&StepOutcomeRow> {
         self.outcomes.iter().find(|o| o.resource == resource && o.status == "failed")
     }
-
-    /// Whether any source is known at all (links, Sponsors listing, manifest, collective, grant).
-    pub fn has_any_source(&self) -> bool {
-        !self.links.is_empty()
-            || self.accounts.iter().any(|a| a.snapshots.last().is_some_and(|s| s.has_listing))
-            || self.manifest.is_some()
-            || self.collective.is_some()
-            || !self.grants.is_empty()
-    }
 }
 
 /// The sponsorable logins a repository names in its `GITHUB` funding links, without duplicates,
