@@ -40,39 +40,61 @@ pub async fn delete_unseen_since<'e>(
     repo_id: i64,
     since: i64,
     seen: &[String],
-) -> sqlx::Result<u64> {
+) -> sqlx::Result<Deleted> {
     let seen = serde_json::to_string(seen).unwrap_or_else(|_| "[]".to_owned());
-    let done = sqlx::query(
+    let authored: Vec<i64> = sqlx::query_scalar(
         "DELETE FROM commits WHERE repo_id = ? AND committed_at >= ?
-           AND sha NOT IN (SELECT value FROM json_each(?))",
+           AND sha NOT IN (SELECT value FROM json_each(?))
+         RETURNING authored_at",
     )
     .bind(repo_id)
     .bind(since)
     .bind(seen)
-    .execute(ex)
+    .fetch_all(ex)
     .await?;
-    Ok(done.rows_affected())
+    Ok(Deleted { count: authored.len() as u64, oldest_authored: authored.into_iter().min() })
 }
 
-/// Brings `contributor_weeks` for the repository in line with its commits: commits per linked
-/// account and week (Sunday 00:00 UTC, as GitHub's statistics count them), by authored time.
-/// Only rows that differ are written, so the rollups see only the weeks that changed.
-pub async fn rebuild_contributor_weeks(tx: &mut crate::db::WriteTx, repo_id: i64) -> sqlx::Result<()> {
+/// What [`delete_unseen_since`] removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deleted {
+    pub count: u64,
+    /// The earliest authored time among them: the weeks from there on need recounting.
+    pub oldest_authored: Option<i64>,
+}
+
+/// Brings `contributor_weeks` for the repository in line with its commits, for the weeks from the
+/// one holding `from` on (commits authored earlier did not change): commits per linked account and
+/// week (Sunday 00:00 UTC, as GitHub's statistics count them), by authored time. Only rows that
+/// differ are written, so the rollups see only the weeks that changed.
+pub async fn rebuild_contributor_weeks(tx: &mut crate::db::WriteTx, repo_id: i64, from: i64) -> sqlx::Result<()> {
     // 1970-01-01 was a Thursday: shift by 4 days so weeks start on Sunday.
-    macro_rules! counts {
-        () => {
-            "SELECT repo_id, author_id, ((authored_at / 86400 + 4) / 7 * 7 - 4) * 86400 AS week, COUNT(*) AS n
-             FROM commits WHERE repo_id = ?1 AND author_id IS NOT NULL AND authored_at >= 0
-             GROUP BY repo_id, author_id, week"
+    macro_rules! week {
+        ($t:literal) => {
+            concat!("((", $t, " / 86400 + 4) / 7 * 7 - 4) * 86400")
         };
     }
+    macro_rules! counts {
+        () => {
+            concat!(
+                "SELECT repo_id, author_id, ",
+                week!("authored_at"),
+                " AS week, COUNT(*) AS n
+                 FROM commits WHERE repo_id = ?1 AND author_id IS NOT NULL AND authored_at >= MAX(0, ?2)
+                 GROUP BY repo_id, author_id, week"
+            )
+        };
+    }
+    let first_week = sqlx::query_scalar::<_, i64>(concat!("SELECT ", week!("MAX(0, ?1)")));
+    let first_week = first_week.bind(from).fetch_one(&mut **tx).await?;
     sqlx::query(concat!(
-        "DELETE FROM contributor_weeks WHERE repo_id = ?1
+        "DELETE FROM contributor_weeks WHERE repo_id = ?1 AND week >= ?2
            AND (account_id, week) NOT IN (SELECT author_id, week FROM (",
         counts!(),
         "))"
     ))
     .bind(repo_id)
+    .bind(first_week)
     .execute(&mut **tx)
     .await?;
     sqlx::query(concat!(
@@ -84,6 +106,7 @@ pub async fn rebuild_contributor_weeks(tx: &mut crate::db::WriteTx, repo_id: i64
          WHERE commits IS NOT excluded.commits"
     ))
     .bind(repo_id)
+    .bind(first_week)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -108,7 +108,10 @@ pub struct Dirty {
 
 impl Dirty {
     pub fn is_empty(&self) -> bool {
-        self.event.is_empty() && self.created.is_empty() && self.closed.is_empty() && self.people.is_empty()
+        self.event.is_empty()
+            && self.created.is_empty()
+            && self.closed.is_empty()
+            && self.people.is_empty()
             && self.added.is_empty()
             && !self.accounts
     }
@@ -203,7 +206,8 @@ pub async fn update_rollups(
     rebuild_weeks(&mut *tx, REPO_WEEKS, repo_id, &flow).await?;
     rebuild_weeks(&mut *tx, PERSON_WEEKS, repo_id, &events).await?;
     rebuild_weeks(&mut *tx, WEEK_CONTRIBUTIONS, repo_id, &flow).await?;
-    let changed = people::update_people(&mut *tx, repo_id, maintainers, &dirty.people, &dirty.added, &dirty.event).await?;
+    let changed =
+        people::update_people(&mut *tx, repo_id, maintainers, &dirty.people, &dirty.added, &dirty.event).await?;
     // A person whose first contribution or maintainer status changed shows differently in every
     // item they opened and every week they contributed in.
     let mut items = dirty.created.clone();
@@ -214,7 +218,8 @@ pub async fn update_rollups(
             sqlx::query_scalar::<_, i64>(concat!(
                 "SELECT DISTINCT ",
                 week!("created_at"),
-                " FROM issues WHERE repo_id = ?1 AND author_id IN (SELECT value FROM json_each(?2))"
+                " FROM json_each(?2) AS who CROSS JOIN issues INDEXED BY issues_author_created
+                   ON issues.author_id = who.value WHERE issues.repo_id = ?1"
             ))
             .bind(repo_id)
             .bind(&ids)
@@ -274,7 +279,12 @@ async fn delete_weeks(tx: &mut sqlx::SqliteConnection, table: &str, repo_id: i64
     Ok(())
 }
 
-async fn rebuild_weeks(tx: &mut sqlx::SqliteConnection, sql: &'static str, repo_id: i64, weeks: &Weeks) -> sqlx::Result<()> {
+async fn rebuild_weeks(
+    tx: &mut sqlx::SqliteConnection,
+    sql: &'static str,
+    repo_id: i64,
+    weeks: &Weeks,
+) -> sqlx::Result<()> {
     if weeks.is_empty() {
         return Ok(());
     }

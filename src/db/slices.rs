@@ -214,12 +214,14 @@ pub async fn rebuild_weeks(tx: &mut sqlx::SqliteConnection, repo_id: i64, weeks:
     for (kind, sql, set) in kinds.chain([("spans", SPANS, &spans)]) {
         let Some(&first) = set.first() else { continue };
         let list = super::rollups::json(set);
-        sqlx::query("DELETE FROM week_slices WHERE repo_id = ?1 AND kind = ?2 AND week IN (SELECT value FROM json_each(?3))")
-            .bind(repo_id)
-            .bind(kind)
-            .bind(&list)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "DELETE FROM week_slices WHERE repo_id = ?1 AND kind = ?2 AND week IN (SELECT value FROM json_each(?3))",
+        )
+        .bind(repo_id)
+        .bind(kind)
+        .bind(&list)
+        .execute(&mut *tx)
+        .await?;
         let insert = sqlx::query(sql).bind(repo_id).bind(first).bind(&list);
         if kind == "spans" { insert.bind(OPEN_WEEK) } else { insert }.execute(&mut *tx).await?;
     }

@@ -125,3 +125,66 @@ async fn incremental_syncs_over_three_simulated_days_equal_a_fresh_sync_table_by
         assert!(tables.contains(&rollup), "the digest covers {rollup}");
     }
 }
+
+/// Contributor weeks recounted from a given time on equal a recount of the whole history, after
+/// new commits and after a force-push that removed commits authored weeks earlier.
+#[tokio::test]
+async fn contributor_weeks_recounted_from_the_oldest_change_equal_a_whole_recount() {
+    use upkeep::db::commits::{self, CommitRow};
+    let store = Store::new().await;
+    let now = crate::seed::seed(&store).await;
+    let (repo, day) = (crate::seed::WIDGET, crate::seed::DAY);
+    let commit = |sha: &str, who: i64, authored: i64, committed: i64| CommitRow {
+        repo_id: repo,
+        sha: sha.to_owned(),
+        author_id: Some(who),
+        author_hash: None,
+        authored_at: authored,
+        committed_at: committed,
+    };
+    let weeks = |pool| async move {
+        let rows: Vec<(i64, i64, i64)> =
+            sqlx::query_as("SELECT account_id, week, commits FROM contributor_weeks WHERE repo_id = ? ORDER BY 1, 2")
+                .bind(repo)
+                .fetch_all(pool)
+                .await
+                .unwrap();
+        rows
+    };
+    let pool = &store.db.pool;
+    let history = [
+        commit("a1", 1, now - 60 * day, now - 60 * day),
+        commit("a2", 1, now - 30 * day, now - 2 * day),
+        commit("a3", 1, now - 30 * day, now - 2 * day),
+        commit("b1", 2, now - 10 * day, now - day),
+    ];
+    let mut tx = store.db.begin_write().await.unwrap();
+    commits::upsert_commits(&mut *tx, &history).await.unwrap();
+    commits::rebuild_contributor_weeks(&mut tx, repo, i64::MIN).await.unwrap();
+    tx.commit().await.unwrap();
+    let before = weeks(pool).await;
+    assert_eq!(before.len(), 3, "alice's two weeks and bob's: {before:?}");
+    assert!(before.iter().any(|w| w.0 == 1 && w.2 == 2), "alice's two commits of one week: {before:?}");
+
+    // A push of one new commit, recounted from its authored time only.
+    let mut tx = store.db.begin_write().await.unwrap();
+    let new = [commit("b2", 2, now - day, now)];
+    commits::upsert_commits(&mut *tx, &new).await.unwrap();
+    commits::rebuild_contributor_weeks(&mut tx, repo, new[0].authored_at).await.unwrap();
+    tx.commit().await.unwrap();
+    // A force-push since two days ago that kept only a3 and b2: a2 (authored 30 days ago) and
+    // b1 go, and the recount starts from a2's week.
+    let mut tx = store.db.begin_write().await.unwrap();
+    let kept = ["a3".to_owned(), "b2".to_owned()];
+    let deleted = commits::delete_unseen_since(&mut *tx, repo, now - 3 * day, &kept).await.unwrap();
+    assert_eq!((deleted.count, deleted.oldest_authored), (2, Some(now - 30 * day)));
+    commits::rebuild_contributor_weeks(&mut tx, repo, deleted.oldest_authored.unwrap()).await.unwrap();
+    tx.commit().await.unwrap();
+    let incremental = weeks(pool).await;
+
+    let mut tx = store.db.begin_write().await.unwrap();
+    commits::rebuild_contributor_weeks(&mut tx, repo, i64::MIN).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(incremental, weeks(pool).await);
+    assert_eq!(incremental.iter().map(|w| w.2).sum::<i64>(), 3, "a1, a3 and b2 remain: {incremental:?}");
+}

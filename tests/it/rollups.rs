@@ -16,7 +16,9 @@ use crate::seed::{self, BOB, CAROL, DAY, WIDGET};
 
 /// The rollup tables' digests and every week slice, its rows sorted (a slice's order within a
 /// week is not part of its meaning).
-pub async fn rollup_state(pool: &sqlx::SqlitePool) -> (Vec<(String, u64, String)>, BTreeMap<(i64, String, i64), Vec<String>>) {
+pub async fn rollup_state(
+    pool: &sqlx::SqlitePool,
+) -> (Vec<(String, u64, String)>, BTreeMap<(i64, String, i64), Vec<String>>) {
     let tables = db::digest::table_digests(pool)
         .await
         .expect("digest")
@@ -83,10 +85,16 @@ async fn incremental_rollups_equal_a_rebuild_after_each_kind_of_change() {
 
     // Closing widget #4 (dave's issue, opened 20 days ago) dirties its close week (counts, the
     // closed slices and spans) and its creation week (the items slice), and no one's totals.
-    let created: i64 =
-        sqlx::query_scalar("SELECT created_at FROM issues WHERE repo_id = 100 AND number = 4").fetch_one(pool).await.unwrap();
+    let created: i64 = sqlx::query_scalar("SELECT created_at FROM issues WHERE repo_id = 100 AND number = 4")
+        .fetch_one(pool)
+        .await
+        .unwrap();
     let closed_at = now - 2 * DAY;
-    exec(&store, &format!("UPDATE issues SET state = 'closed', closed_at = {closed_at} WHERE repo_id = 100 AND number = 4")).await;
+    exec(
+        &store,
+        &format!("UPDATE issues SET state = 'closed', closed_at = {closed_at} WHERE repo_id = 100 AND number = 4"),
+    )
+    .await;
     exec(&store, "UPDATE issues SET title = 'only the title changed' WHERE repo_id = 100 AND number = 5").await;
     let dirty = db::rollups::read_dirty(pool, WIDGET).await.unwrap();
     assert_eq!(dirty.closed.iter().copied().collect::<Vec<_>>(), [week(closed_at)]);
@@ -107,7 +115,8 @@ async fn incremental_rollups_equal_a_rebuild_after_each_kind_of_change() {
 
     // carol's comment now carries MEMBER: she becomes a maintainer by inference, which changes
     // every item she opened and every week she contributed in, far from this week.
-    exec(&store, &format!("UPDATE comments SET author_association = 'MEMBER' WHERE id = 5 AND author_id = {CAROL}")).await;
+    exec(&store, &format!("UPDATE comments SET author_association = 'MEMBER' WHERE id = 5 AND author_id = {CAROL}"))
+        .await;
     assert_eq!(update_and_compare(&store, "a new maintainer").await, Rebuilt::Dirty);
 
     // A newcomer's first comment, on an old issue, and a new pull request by them, merged.
@@ -149,7 +158,8 @@ async fn incremental_rollups_equal_a_rebuild_after_each_kind_of_change() {
     assert_eq!(update_and_compare(&store, "a new answer by a known person").await, Rebuilt::Dirty);
 
     // A commit week for bob, then none.
-    exec(&store, &format!("INSERT INTO contributor_weeks VALUES (100, {BOB}, {}, 3, 0, 0)", week(now - 30 * DAY))).await;
+    exec(&store, &format!("INSERT INTO contributor_weeks VALUES (100, {BOB}, {}, 3, 0, 0)", week(now - 30 * DAY)))
+        .await;
     assert_eq!(update_and_compare(&store, "a commit week").await, Rebuilt::Dirty);
     exec(&store, "DELETE FROM contributor_weeks WHERE repo_id = 100").await;
     assert_eq!(update_and_compare(&store, "commit weeks gone").await, Rebuilt::Dirty);

@@ -18,8 +18,7 @@ use serde_json::Value;
 use upkeep::config::PeopleConfig;
 use upkeep::github::convert;
 use upkeep::github::wire::{
-    ErrorBody, Issue, IssueComment, PullRequest, Release, Repository, Review, ReviewComment,
-    trailing_number,
+    ErrorBody, Issue, IssueComment, PullRequest, Release, Repository, Review, ReviewComment, trailing_number,
 };
 
 /// GitHub's examples, committed with their source and licence (see `tests/fixtures/github/README.md`).

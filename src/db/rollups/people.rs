@@ -20,7 +20,11 @@ struct Person {
     second_at: Option<i64>,
 }
 
-async fn read(tx: &mut sqlx::SqliteConnection, repo_id: i64, people: &BTreeSet<i64>) -> sqlx::Result<BTreeMap<i64, Person>> {
+async fn read(
+    tx: &mut sqlx::SqliteConnection,
+    repo_id: i64,
+    people: &BTreeSet<i64>,
+) -> sqlx::Result<BTreeMap<i64, Person>> {
     let rows: Vec<Person> = sqlx::query_as(
         "SELECT account_id, first_at, last_at, contributions, is_maintainer, second_at FROM repo_people
          WHERE repo_id = ?1 AND account_id IN (SELECT value FROM json_each(?2))",
@@ -67,7 +71,8 @@ pub(super) async fn update_people(
             .fetch_all(&mut *tx)
             .await?;
         let stats: BTreeMap<i64, (i64, i64, bool)> = stats.into_iter().map(|(p, a, b, m)| (p, (a, b, m))).collect();
-        let totals: Vec<(i64, i64)> = sqlx::query_as(PEOPLE_TOTALS).bind(repo_id).bind(&ids).fetch_all(&mut *tx).await?;
+        let totals: Vec<(i64, i64)> =
+            sqlx::query_as(PEOPLE_TOTALS).bind(repo_id).bind(&ids).fetch_all(&mut *tx).await?;
         for (who, total) in totals {
             let Some(old) = before.get(&who) else { continue };
             let (first, last, maint) = stats.get(&who).copied().unwrap_or((old.first_at, old.last_at, false));
@@ -92,7 +97,12 @@ pub(super) async fn update_people(
             .bind(&ids)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(repo_people_sql!(rows_of_people)).bind(repo_id).bind(&ids).bind(maintainers).execute(&mut *tx).await?;
+        sqlx::query(repo_people_sql!(rows_of_people))
+            .bind(repo_id)
+            .bind(&ids)
+            .bind(maintainers)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(engagements_sql!(among)).bind(repo_id).bind(&ids).execute(&mut *tx).await?;
     }
     let after = read(&mut *tx, repo_id, &everyone).await?;

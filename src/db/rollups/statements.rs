@@ -256,7 +256,8 @@ pub(super) const PEOPLE_IN_WEEKS: &str = concat!(
 );
 
 /// Each of the people in `?2`'s total: the sum of their weeks.
-pub(super) const PEOPLE_TOTALS: &str = "SELECT account_id, SUM(issues_opened + prs_opened + comments + reviews + review_comments
+pub(super) const PEOPLE_TOTALS: &str =
+    "SELECT account_id, SUM(issues_opened + prs_opened + comments + reviews + review_comments
                                             + merges + commits)
      FROM person_weeks WHERE repo_id = ?1 AND account_id IN (SELECT value FROM json_each(?2)) GROUP BY account_id";
 

@@ -25,7 +25,7 @@ pub async fn sync_commits(c: &Collector, scope: &str, repo: &RepoHandle) -> Resu
         Err(GhError::Status { status: 409, .. }) => {
             let mut tx = c.db.begin_write().await?;
             db::commits::delete_unseen_since(&mut *tx, repo.repo_id, i64::MIN, &[]).await?;
-            db::commits::rebuild_contributor_weeks(&mut tx, repo.repo_id).await?;
+            db::commits::rebuild_contributor_weeks(&mut tx, repo.repo_id, i64::MIN).await?;
             sync_state::save_sync_state(&mut *tx, scope, RESOURCE, None, None, now()).await?;
             tx.commit().await?;
             return Ok((StepStatus::Ok, 0));
@@ -40,6 +40,8 @@ pub async fn sync_commits(c: &Collector, scope: &str, repo: &RepoHandle) -> Resu
     let path = format!("/repos/{}/commits?per_page=100{since_param}", repo.api_name);
     let mut pages = c.pages::<wire::Commit>(scope, RESOURCE, &path, None);
     let (mut written, mut watermark, mut seen) = (0u64, state.watermark, Vec::new());
+    // The earliest authored time written: contributor weeks before it are unchanged.
+    let mut oldest = i64::MAX;
     while let Some(page) = pages.next().await? {
         let mut tx = c.db.begin_write().await?;
         c.write_accounts(&mut tx, c.fresh_accounts(page.iter().filter_map(|p| p.author.as_ref()))).await?;
@@ -54,6 +56,7 @@ pub async fn sync_commits(c: &Collector, scope: &str, repo: &RepoHandle) -> Resu
         tx.commit().await?;
         written += rows.len() as u64;
         watermark = watermark.max(rows.iter().map(|r| r.committed_at).max());
+        oldest = rows.iter().map(|r| r.authored_at).fold(oldest, i64::min);
         seen.extend(rows.into_iter().map(|r| r.sha));
         for i in undated {
             if let Some(raw) = pages.raw(i) {
@@ -62,11 +65,15 @@ pub async fn sync_commits(c: &Collector, scope: &str, repo: &RepoHandle) -> Resu
         }
     }
     let mut tx = c.db.begin_write().await?;
-    let rewritten = db::commits::delete_unseen_since(&mut *tx, repo.repo_id, since.unwrap_or(i64::MIN), &seen).await?;
+    let deleted = db::commits::delete_unseen_since(&mut *tx, repo.repo_id, since.unwrap_or(i64::MIN), &seen).await?;
+    let rewritten = deleted.count;
     if rewritten > 0 {
         tracing::info!(repo = scope, rewritten, "commits no longer on the default branch were removed");
     }
-    db::commits::rebuild_contributor_weeks(&mut tx, repo.repo_id).await?;
+    let from = deleted.oldest_authored.map_or(oldest, |d| d.min(oldest));
+    if from < i64::MAX {
+        db::commits::rebuild_contributor_weeks(&mut tx, repo.repo_id, from).await?;
+    }
     sync_state::save_sync_state(&mut *tx, scope, RESOURCE, watermark, probe_etag.as_deref(), now()).await?;
     tx.commit().await?;
     Ok((StepStatus::Ok, written + rewritten))

@@ -64,7 +64,8 @@ async fn store_pull(
         c.write_accounts(tx, c.fresh_accounts(rest_reviews.iter().filter_map(|r| r.user.as_ref()))).await?;
         rest_reviews.iter().map(|r| convert::review(repo.repo_id, number, r)).collect()
     } else {
-        let nodes: Vec<_> = reviews.iter().flat_map(|r| r.nodes.iter().flatten()).filter(|r| r.database_id.is_some()).collect();
+        let nodes: Vec<_> =
+            reviews.iter().flat_map(|r| r.nodes.iter().flatten()).filter(|r| r.database_id.is_some()).collect();
         let authors: Vec<_> = nodes.iter().filter_map(|r| r.author.as_ref().and_then(|a| a.to_user())).collect();
         c.write_accounts(tx, c.fresh_accounts(authors.iter())).await?;
         nodes
