@@ -162,8 +162,8 @@ pub fn commits(world: &World, repo: &Repo) -> std::sync::Arc<Vec<Commit>> {
     // once per page: keep the last one per repository while the world it came from (this world,
     // at this time, with these merged pull requests) is the same.
     type Key = (usize, u64, Ts, Ts, usize, usize, u64);
-    static LAST: std::sync::Mutex<BTreeMap<u64, (Key, std::sync::Arc<Vec<Commit>>)>> =
-        std::sync::Mutex::new(BTreeMap::new());
+    type Last = BTreeMap<u64, (Key, std::sync::Arc<Vec<Commit>>)>;
+    static LAST: std::sync::Mutex<Last> = std::sync::Mutex::new(BTreeMap::new());
     let merged = repo.items.iter().filter_map(|i| i.pull.as_ref().filter(|p| p.merged.is_some()));
     let (count, pulled) = merged.fold((0, 0), |(n, c), p| (n + 1, c + u64::from(p.commits)));
     let key = (std::ptr::from_ref(world) as usize, repo.id, world.now, world.epoch, repo.items.len(), count, pulled);

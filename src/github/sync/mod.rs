@@ -4,17 +4,19 @@
 //! Order per repository (each step is recorded in `sync_run_resources`):
 //! 1. `repo`: metadata, conditional on its ETag ([`repo`]);
 //! 2. `probe`: `/issues?sort=updated&direction=desc&per_page=1` with the stored ETag. A `304`
-//!    means no issue, PR, comment or review changed, so steps 3–8 are skipped at no quota cost.
-//!    The probe's new ETag is saved only after steps 3–8 all succeed;
-//! 3–6. `issues`, `issue_comments`, `review_comments`, `pulls` ([`conversation`]);
-//! 7. `reviews`: GraphQL batches for pull requests changed since the last pass ([`reviews`]);
-//! 8. `derived`: first-response facts for changed items;
-//! 9. `releases` and `commits` (the default branch's history, [`commits`]), each conditional on its
+//!    means no issue, PR, comment or review changed, so steps 3 to 5 are skipped at no quota
+//!    cost. The probe's new ETag is saved only after steps 3 to 5 all succeed;
+//! 3. `issues`, `issue_comments`, `review_comments`, `pulls` ([`conversation`]), a page per
+//!    statement;
+//! 4. `reviews`: GraphQL batches for pull requests changed since the last pass ([`reviews`]);
+//! 5. `derived`: first-response facts for changed items;
+//! 6. `releases` and `commits` (the default branch's history, [`commits`]), each conditional on its
 //!    own ETag ([`extras`]), then `community` (auxiliary: a failure fails only that step);
-//! 10. `rollups`: weekly and per-person rollups, rebuilt when anything was written ([`repo`]);
-//! 11. `funding`, `sponsorable`, `manifest`, `funding_yml`, `open_collective` ([`funding`],
-//!     [`funding_yml`]), after the rollups because `sponsorable` asks for the maintainers they
-//!     infer; their failures do not fail the repository.
+//! 7. `rollups`: weekly and per-person rollups, brought up to date for the weeks and people the
+//!    written rows touched ([`repo`], `db::rollups`);
+//! 8. `funding`, `sponsorable`, `manifest`, `funding_yml`, `open_collective` ([`funding`],
+//!    [`funding_yml`]), after the rollups because `sponsorable` asks for the maintainers they
+//!    infer; their failures do not fail the repository.
 //!
 //! Failure policy: a repository that fails is recorded and the run goes on with the next one;
 //! a 401 stops the run (every repository would fail the same way).
