@@ -82,6 +82,9 @@ end
 LUA
 } > "$WORK/paths.lua"
 
+# A reused work dir keeps the last run's stop flag and sync summaries: without this, no sync
+# would run and the summary would quote the old ones.
+rm -f "$WORK/stop" "$WORK"/sync-*.json "$WORK"/sync-*.log
 echo "== $SECS s of $CONNS connections while syncs run" >&2
 ( # the collector, back to back, until the load ends
     n=0

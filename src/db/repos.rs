@@ -180,6 +180,9 @@ const REPO_TABLES: &[&str] = &[
     "funding_manifest_issues",
     "funding_yml_files",
     "funding_yml_issues",
+    "week_slices",
+    // Last: deleting the rows above marks their weeks and people dirty.
+    "rollup_dirty",
 ];
 
 /// Deletes everything stored for one repository (`id`, tracked as `full_name`): its items and

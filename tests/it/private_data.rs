@@ -10,11 +10,39 @@ async fn count(store: &Store, sql: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned())).bind(REPO).fetch_one(&store.db.pool).await.unwrap()
 }
 
-/// Rows anywhere that belong to comet.
-async fn comet_rows(store: &Store) -> i64 {
+/// comet's repository id (while it is stored).
+async fn comet_id(store: &Store) -> i64 {
+    sqlx::query_scalar("SELECT id FROM repositories WHERE full_name = ?")
+        .bind(REPO)
+        .fetch_one(&store.db.pool)
+        .await
+        .unwrap()
+}
+
+/// Rows anywhere that belong to comet (repository `id`): in every table with a `repo_id` column
+/// (items, activity, commits, rollups, week slices, dirty marks, funding), and by name. Not
+/// `tracked_repos`: its row stays, so that `/status` can say why the data went.
+async fn comet_rows(store: &Store, id: i64) -> i64 {
+    let pool = &store.db.pool;
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT m.name FROM sqlite_master m
+         WHERE m.type = 'table' AND m.name <> 'tracked_repos'
+           AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'repo_id')",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    assert!(tables.len() > 15 && tables.iter().any(|t| t == "week_slices"), "{tables:?}");
     let mut total = 0;
+    for table in tables {
+        let sql = format!("SELECT COUNT(*) FROM {table} WHERE repo_id = ?");
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(pool).await.unwrap();
+        if n > 0 {
+            eprintln!("{table}: {n} rows of repository {id}");
+        }
+        total += n;
+    }
     for sql in [
-        "SELECT COUNT(*) FROM issues WHERE repo_id = (SELECT id FROM repositories WHERE full_name = ?)",
         "SELECT COUNT(*) FROM repositories WHERE full_name = ?",
         "SELECT COUNT(*) FROM sync_state WHERE scope = ?",
         "SELECT COUNT(*) FROM quarantined_items WHERE scope = ?",
@@ -54,6 +82,7 @@ async fn turning_include_private_off_deletes_a_private_repository_everywhere() {
     config.sources.include_private = true;
     collect(&store.collector_with(config.clone())).await;
     assert!(count(&store, "SELECT COUNT(*) FROM repositories WHERE full_name = ? AND is_private = 1").await == 1);
+    let id = comet_id(&store).await;
     let title: String = sqlx::query_scalar(
         "SELECT title FROM issues WHERE repo_id = (SELECT id FROM repositories WHERE full_name = ?) LIMIT 1",
     )
@@ -69,7 +98,7 @@ async fn turning_include_private_off_deletes_a_private_repository_everywhere() {
     config.sources.include_private = false;
     let summary = collect(&store.collector_with(config.clone())).await;
     assert!(!summary.failed_repos.contains(&REPO.to_owned()), "{summary:?}");
-    assert_eq!(comet_rows(&store).await, 0, "every row of the private repository is gone");
+    assert_eq!(comet_rows(&store, id).await, 0, "every row of the private repository is gone");
     let app = spawn_app(config, store.db.clone()).await;
     let (status, _) = get(&format!("{app}/repos/{REPO}")).await;
     assert_eq!(status, 404);
@@ -90,11 +119,12 @@ async fn a_repository_that_turns_private_is_deleted_on_the_next_sync() {
     let store = Store::new().await;
     let config = config_for(&sim.url(), &store.path());
     collect(&store.collector_with(config.clone())).await;
-    assert!(comet_rows(&store).await > 0);
+    let id = comet_id(&store).await;
+    assert!(comet_rows(&store, id).await > 0);
 
     sim.set_private("comet", true);
     collect(&store.collector_with(config.clone())).await;
-    assert_eq!(comet_rows(&store).await, 0, "left the public listing and is private: deleted");
+    assert_eq!(comet_rows(&store, id).await, 0, "left the public listing and is private: deleted");
     let tracked = upkeep::db::repos::list_tracked(&store.db.pool).await.unwrap();
     let comet = tracked.iter().find(|t| t.full_name == REPO).expect("still on /status");
     assert_eq!(comet.condition, "skipped");
@@ -106,8 +136,8 @@ async fn a_repository_that_turns_private_is_deleted_on_the_next_sync() {
     by_name.sources.orgs = vec![];
     by_name.sources.repos = vec![REPO.parse().unwrap()];
     collect(&store.collector_with(by_name.clone())).await;
-    assert!(comet_rows(&store).await > 0, "public again: collected again");
+    assert!(comet_rows(&store, id).await > 0, "public again: collected again");
     sim.set_private("comet", true);
     collect(&store.collector_with(by_name)).await;
-    assert_eq!(comet_rows(&store).await, 0);
+    assert_eq!(comet_rows(&store, id).await, 0);
 }
