@@ -132,6 +132,23 @@ pub struct RepoWeekRow {
 }
 
 /// Every week of the scope's history (a few hundred rows: the backlog is a running sum).
+impl RepoWeekRow {
+    /// Adds another repository's counts of the same week.
+    pub fn add(&mut self, o: &RepoWeekRow) {
+        self.opened_issues += o.opened_issues;
+        self.closed_issues += o.closed_issues;
+        self.opened_prs += o.opened_prs;
+        self.closed_prs += o.closed_prs;
+        self.merged_prs += o.merged_prs;
+        self.bot_opened_issues += o.bot_opened_issues;
+        self.bot_closed_issues += o.bot_closed_issues;
+        self.bot_opened_prs += o.bot_opened_prs;
+        self.bot_closed_prs += o.bot_closed_prs;
+        self.bot_merged_prs += o.bot_merged_prs;
+        self.releases += o.releases;
+    }
+}
+
 pub async fn list_repo_weeks<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::Result<Vec<RepoWeekRow>> {
     sqlx::query_as(
         "SELECT week, SUM(opened_issues) AS opened_issues, SUM(closed_issues) AS closed_issues,
@@ -151,6 +168,7 @@ pub async fn list_repo_weeks<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sq
 #[derive(Debug, Clone, FromRow)]
 pub struct PersonWeekRow {
     pub week: i64,
+    pub account_id: i64,
     pub login: String,
     pub is_bot: bool,
     pub is_maintainer: bool,
@@ -168,6 +186,23 @@ pub struct PersonWeekRow {
 
 /// Weeks starting in `[from_week, to)`. Pages read them from the week slices; this is the
 /// reference the slices are tested against.
+impl PersonWeekRow {
+    /// Adds the same person's week in another repository (a maintainer in either is one).
+    pub fn add(&mut self, o: &PersonWeekRow) {
+        self.is_maintainer |= o.is_maintainer;
+        self.issues_opened += o.issues_opened;
+        self.prs_opened += o.prs_opened;
+        self.prs_merged += o.prs_merged;
+        self.merges += o.merges;
+        self.comments += o.comments;
+        self.responses += o.responses;
+        self.reviews += o.reviews;
+        self.review_comments += o.review_comments;
+        self.triage += o.triage;
+        self.commits += o.commits;
+    }
+}
+
 pub async fn list_person_weeks<'e>(
     ex: impl SqliteExecutor<'e>,
     scope: &str,
@@ -209,7 +244,7 @@ async fn person_weeks<'e>(
     maintainers_only: bool,
 ) -> sqlx::Result<Vec<PersonWeekRow>> {
     sqlx::query_as(concat!(
-        "SELECT week, login, is_bot, MAX(is_maintainer) AS is_maintainer,
+        "SELECT week, account_id, login, is_bot, MAX(is_maintainer) AS is_maintainer,
                 SUM(issues_opened) AS issues_opened, SUM(prs_opened) AS prs_opened,
                 SUM(prs_merged) AS prs_merged, SUM(merges) AS merges, SUM(comments) AS comments,
                 SUM(responses) AS responses, SUM(reviews) AS reviews,
@@ -231,7 +266,10 @@ async fn person_weeks<'e>(
 /// The scope's human maintainers (inferred or configured), for the load roster.
 pub async fn list_maintainers<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar(
-        "SELECT DISTINCT a.login FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
+        // The partial index holds only maintainers (the planner, without statistics, would walk
+        // every contributor of the repository through the primary key).
+        "SELECT DISTINCT a.login FROM repo_people rp INDEXED BY repo_people_maintainers
+         JOIN accounts a ON a.id = rp.account_id
          WHERE rp.repo_id IN (SELECT value FROM json_each(?1)) AND rp.is_maintainer = 1 AND a.is_bot = 0
          ORDER BY a.login",
     )

@@ -82,6 +82,9 @@ async fn migration_lock(path: &Path) -> anyhow::Result<std::fs::File> {
     }
 }
 
+/// How much of the database file the web server's readers map into memory (past it, they read).
+const READER_MMAP_BYTES: u64 = 4 << 30;
+
 impl Db {
     /// Opens (creating if needed) the database file and runs pending migrations, with the
     /// collector's pool (the web server opens its own with [`Db::reader`]).
@@ -140,7 +143,18 @@ impl Db {
     /// the web server's, so pages never queue behind the collector's connections. In WAL mode
     /// its readers never block the writer, nor it them.
     pub async fn reader(&self, max_connections: u32) -> anyhow::Result<Db> {
-        let options = self.options.clone().read_only(true).create_if_missing(false);
+        // Pages read rows scattered over the whole file (a repository's open items, its people):
+        // through `read()` each page missing from a connection's small cache costs a system call
+        // and a copy, most of a cold render. Mapped, a page the process has touched once costs
+        // nothing more; the mapping is shared by the pool's connections and is the OS's page
+        // cache, not the process's own memory. Read-only connections only: the writer keeps
+        // `read()`, whose errors are reported rather than raised as signals.
+        let options = self
+            .options
+            .clone()
+            .read_only(true)
+            .create_if_missing(false)
+            .pragma("mmap_size", READER_MMAP_BYTES.to_string());
         let pool = SqlitePoolOptions::new()
             .max_connections(max_connections)
             // Pages are short reads: a page that cannot get a connection in 10 s fails clearly.

@@ -380,52 +380,42 @@ pub async fn person_weeks<'e>(
 ) -> sqlx::Result<Vec<PersonWeekRow>> {
     let texts = read(ex, scope, "people", from_week, to).await?;
     let rows: Vec<PersonTuple> = decode(&texts)?;
-    let mut merged: std::collections::BTreeMap<(i64, i64), PersonWeekRow> = Default::default();
-    for (week, account, login, bot, maint, io, po, pm, mg, cm, rs, rv, rc, tr, ct) in rows {
-        let counts = [io, po, pm, mg, cm, rs, rv, rc, tr, ct];
-        match merged.entry((week, account)) {
-            std::collections::btree_map::Entry::Vacant(e) => {
-                e.insert(PersonWeekRow {
-                    week,
-                    login,
-                    is_bot: bot != 0,
-                    is_maintainer: maint != 0,
-                    issues_opened: io,
-                    prs_opened: po,
-                    prs_merged: pm,
-                    merges: mg,
-                    comments: cm,
-                    responses: rs,
-                    reviews: rv,
-                    review_comments: rc,
-                    triage: tr,
-                    commits: ct,
-                });
-            }
-            std::collections::btree_map::Entry::Occupied(mut e) => {
-                let w = e.get_mut();
-                w.is_maintainer |= maint != 0;
-                let fields = [
-                    &mut w.issues_opened,
-                    &mut w.prs_opened,
-                    &mut w.prs_merged,
-                    &mut w.merges,
-                    &mut w.comments,
-                    &mut w.responses,
-                    &mut w.reviews,
-                    &mut w.review_comments,
-                    &mut w.triage,
-                    &mut w.commits,
-                ];
-                for (field, add) in fields.into_iter().zip(counts) {
-                    *field += add;
-                }
-            }
+    Ok(merge_person_weeks(
+        rows.into_iter()
+            .map(|(week, account_id, login, bot, maint, io, po, pm, mg, cm, rs, rv, rc, tr, ct)| PersonWeekRow {
+                week,
+                account_id,
+                login,
+                is_bot: bot != 0,
+                is_maintainer: maint != 0,
+                issues_opened: io,
+                prs_opened: po,
+                prs_merged: pm,
+                merges: mg,
+                comments: cm,
+                responses: rs,
+                reviews: rv,
+                review_comments: rc,
+                triage: tr,
+                commits: ct,
+            })
+            .collect(),
+    ))
+}
+
+/// Person-weeks of several repositories as one scope's: summed per week and account (a
+/// maintainer in any of them is one), ordered by week, then login.
+pub fn merge_person_weeks(mut rows: Vec<PersonWeekRow>) -> Vec<PersonWeekRow> {
+    // One person's rows of a week share their login, so after this sort they are adjacent.
+    rows.sort_unstable_by(|a, b| (a.week, &a.login, a.account_id).cmp(&(b.week, &b.login, b.account_id)));
+    rows.dedup_by(|next, kept| {
+        let same = (next.week, next.account_id) == (kept.week, kept.account_id);
+        if same {
+            kept.add(next);
         }
-    }
-    let mut out: Vec<PersonWeekRow> = merged.into_values().collect();
-    out.sort_by(|a, b| a.week.cmp(&b.week).then_with(|| a.login.cmp(&b.login)));
-    Ok(out)
+        same
+    });
+    rows
 }
 
 /// One open item: whether it is a pull request, when it was opened, whether a bot opened it.

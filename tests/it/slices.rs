@@ -34,7 +34,8 @@ async fn dashboards_from_slices_equal_dashboards_from_the_reference_queries() {
         let json = q::scope_json(scope);
         for &(from, to) in &windows {
             for bots in [false, true] {
-                let fast = rows::load_rows(pool, scope, from, to, bots, now).await.expect("slice rows");
+                let fast =
+                    rows::load_rows(pool, scope, (from, to), bots, now, rows::Parts::Full).await.expect("slice rows");
                 let recent_from = week_start(now) - rows::BURNOUT_WEEKS * 7 * DAY;
                 let reference = rows::ScopeRows {
                     response_items: q::list_response_items(pool, &json, from, to).await.unwrap(),
@@ -61,6 +62,37 @@ async fn dashboards_from_slices_equal_dashboards_from_the_reference_queries() {
         }
     }
     assert_eq!(compared, 13 * 6 * 2);
+
+    // The overview's rows: each repository read for its cards only, and all of them merged for
+    // the rollup, give the same numbers as whole dashboards (but for the parts they skip).
+    let blank = |mut d: dashboard::Dashboard| {
+        d.burnout.clear();
+        d.inactive = dashboard::compute(&rows::ScopeRows::default(), d.window, d.include_bots, false, now).inactive;
+        d.unanswered.clear();
+        d
+    };
+    for &(from, to) in &windows {
+        for bots in [false, true] {
+            let window = Window::new(from, to);
+            let mut each = Vec::new();
+            for id in &ids {
+                let cards = rows::load_rows(pool, &[*id], (from, to), bots, now, rows::Parts::Cards).await.unwrap();
+                let full = rows::load_rows(pool, &[*id], (from, to), bots, now, rows::Parts::Full).await.unwrap();
+                assert_eq!(
+                    dashboard::compute(&cards, window, bots, false, now),
+                    blank(dashboard::compute(&full, window, bots, false, now)),
+                    "repository {id}, window {from}..{to}, bots {bots}"
+                );
+                each.push(cards);
+            }
+            let full = rows::load_rows(pool, &ids, (from, to), bots, now, rows::Parts::Full).await.unwrap();
+            assert_eq!(
+                dashboard::compute(&rows::ScopeRows::merge(each), window, bots, false, now),
+                blank(dashboard::compute(&full, window, bots, false, now)),
+                "all repositories merged, window {from}..{to}, bots {bots}"
+            );
+        }
+    }
 
     // The impact report's issue spans: the same issues, for every repository and window.
     let mut spans = 0;

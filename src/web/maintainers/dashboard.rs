@@ -249,11 +249,7 @@ fn burnout(rows: &ScopeRows, include_bots: bool, now: i64) -> Vec<BurnoutSignal>
 /// Inactive Contributors over every human contributor; the page and JSON list the most recent
 /// [`INACTIVE_SHOWN`] of each group (the counts are of all).
 fn inactive(rows: &ScopeRows, now: i64) -> InactiveContributors {
-    let mut result = inactive_contributors(&rows.last_seen, now, InactivityThresholds::default());
-    for group in [&mut result.active, &mut result.drifting, &mut result.away] {
-        group.truncate(INACTIVE_SHOWN);
-    }
-    result
+    inactive_contributors(&rows.last_seen, now, InactivityThresholds::default(), INACTIVE_SHOWN)
 }
 
 fn lifecycle(rows: &ScopeRows, archived: bool, now: i64) -> Lifecycle {

@@ -7,15 +7,21 @@ use futures_util::{StreamExt, TryStreamExt};
 use serde::Serialize;
 
 use super::{
-    dashboard::Dashboard,
+    dashboard::{self, Dashboard},
     export::Csv,
-    pages::dashboard_for,
     params::{DashboardQuery, Format, Scope},
+    rows::{self, Parts, ScopeRows},
     views,
 };
 use crate::web::maintainers::params::SortMark;
+use crate::web::offload::off_workers;
 use crate::web::query::Params;
-use crate::{app::AppState, db, metrics::Quantile, web::WebError};
+use crate::{
+    app::AppState,
+    db,
+    metrics::{Quantile, Window},
+    web::WebError,
+};
 
 pub const SORTS: [&str; 7] =
     ["name", "lifecycle", "backlog", "first-response", "bus-factor", "maintainers", "unanswered"];
@@ -100,31 +106,25 @@ impl OverviewPage {
     }
 }
 
-/// Repositories whose dashboards the overview computes at the same time.
+/// Repositories whose rows the overview reads at the same time.
 const OVERVIEW_CONCURRENCY: usize = 4;
 
 pub async fn overview(state: Data<AppState>, query: Params<DashboardQuery>) -> Result<HttpResponse, WebError> {
     let now = chrono::Utc::now().timestamp();
     let scope = query.scope(now, &SORTS)?;
     let repos = db::repos::list_tracked_repositories(&state.db.pool).await?;
-    // A few repositories at a time, in order: their reads overlap on the read pool.
-    let mut rows: Vec<RepoSummary> = futures_util::stream::iter(&repos)
-        .map(|repo| async {
-            let d = dashboard_for(&state, &[repo.id], &scope, repo.is_archived).await?;
-            Ok::<_, WebError>(RepoSummary::of(repo, &d))
-        })
-        .buffered(OVERVIEW_CONCURRENCY)
-        .try_collect()
-        .await?;
+    let with_rollup = scope.format == Format::Html && repos.len() > 1;
+    let (mut rows, rollup) = {
+        let (repos, scope) = (repos.clone(), scope.clone());
+        off_workers(&state, move |state| async move { summaries(&state, &repos, &scope, with_rollup, now).await })
+            .await?
+    };
     sort(&mut rows, &scope);
     match scope.format {
         Format::Json => return Ok(HttpResponse::Ok().json(&rows)),
         Format::Csv => return Ok(csv(&rows)),
         Format::Html => {}
     }
-    let ids: Vec<i64> = repos.iter().map(|r| r.id).collect();
-    let rollup =
-        if ids.len() > 1 { Some(views::cards(&dashboard_for(&state, &ids, &scope, false).await?)) } else { None };
     let mut orgs: Vec<String> = repos.iter().map(|r| r.owner.clone()).collect();
     orgs.dedup();
     let windows = super::params::WINDOWS
@@ -138,6 +138,34 @@ pub async fn overview(state: Data<AppState>, query: Params<DashboardQuery>) -> R
     let synced = db::runs::has_finished_run(&state.db.pool).await?;
     let page = OverviewPage { synced, scope, rows, orgs, rollup, windows };
     Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page.render()?))
+}
+
+/// Each repository's row and, with `rollup`, the cards of all of them together. Each
+/// repository's rows are read once, for its cards' parts only ([`Parts::Cards`]); the rollup
+/// is computed from the same rows merged, as if read for every repository at once.
+async fn summaries(
+    state: &AppState,
+    repos: &[db::repos::RepositoryRow],
+    scope: &Scope,
+    rollup: bool,
+    now: i64,
+) -> Result<(Vec<RepoSummary>, Option<Vec<views::Card>>), WebError> {
+    let (window, bots) = (Window::new(scope.from, scope.to), scope.include_bots);
+    // A few repositories at a time, in order: their reads overlap on the read pool.
+    let (pool, period) = (&state.db.pool, (scope.from, scope.to));
+    let ids: Vec<i64> = repos.iter().map(|r| r.id).collect();
+    let loaded: Vec<ScopeRows> = futures_util::stream::iter(ids)
+        .map(|id| async move { rows::load_rows(pool, &[id], period, bots, now, Parts::Cards).await })
+        .buffered(OVERVIEW_CONCURRENCY)
+        .try_collect()
+        .await?;
+    let summaries = repos
+        .iter()
+        .zip(&loaded)
+        .map(|(repo, rows)| RepoSummary::of(repo, &dashboard::compute(rows, window, bots, repo.is_archived, now)))
+        .collect();
+    let rollup = rollup.then(|| views::cards(&dashboard::compute(&ScopeRows::merge(loaded), window, bots, false, now)));
+    Ok((summaries, rollup))
 }
 
 /// `/api/v1/overview`: the overview table as JSON; errors are JSON too.

@@ -158,7 +158,7 @@ pub async fn dashboard_for(
     let (repo_ids, (from, to, bots)) = (repo_ids.to_vec(), (scope.from, scope.to, scope.include_bots));
     off_workers(state, move |state| async move {
         let now = chrono::Utc::now().timestamp();
-        let rows = rows::load_rows(&state.db.pool, &repo_ids, from, to, bots, now).await?;
+        let rows = rows::load_rows(&state.db.pool, &repo_ids, (from, to), bots, now, rows::Parts::Full).await?;
         Ok(dashboard::compute(&rows, Window::new(from, to), bots, archived, now))
     })
     .await

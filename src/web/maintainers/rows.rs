@@ -38,14 +38,30 @@ pub struct ScopeRows {
 /// How many names per inactivity group a page shows (the counts are exact).
 pub const INACTIVE_SHOWN: usize = 20;
 
+/// Which parts of a dashboard its rows are read for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parts {
+    /// Everything: a dashboard page, its JSON and CSV, its badges.
+    Full,
+    /// The overview's cards and rows: no burnout signals, inactive contributors or unanswered
+    /// list, whose reads (every contributor, the last 17 weeks) are most of a page's cost. A
+    /// dashboard computed from these rows leaves those three empty.
+    Cards,
+}
+
+/// `read` when `parts` is [`Parts::Full`], else nothing (an empty value).
+async fn full_only<T: Default>(parts: Parts, read: impl Future<Output = sqlx::Result<T>>) -> sqlx::Result<T> {
+    if parts == Parts::Full { read.await } else { Ok(T::default()) }
+}
+
 /// Reads the rows for `repo_ids` over `[from, to)` as of `now`.
 pub async fn load_rows(
     pool: &sqlx::SqlitePool,
     repo_ids: &[i64],
-    from: i64,
-    to: i64,
+    (from, to): (i64, i64),
     include_bots: bool,
     now: i64,
+    parts: Parts,
 ) -> sqlx::Result<ScopeRows> {
     let scope = q::scope_json(repo_ids);
     let scope = scope.as_str();
@@ -58,7 +74,7 @@ pub async fn load_rows(
         slices::change_requests(pool, scope, from, to),
         q::list_repo_weeks(pool, scope),
         slices::person_weeks(pool, scope, week_start(from), to),
-        slices::person_weeks(pool, scope, recent_from, now + 1),
+        full_only(parts, slices::person_weeks(pool, scope, recent_from, now + 1)),
     )?;
     let (
         recent_response_items,
@@ -70,11 +86,11 @@ pub async fn load_rows(
         releases,
         week_totals,
     ) = tokio::try_join!(
-        slices::response_items(pool, scope, recent_from, now + 1),
+        full_only(parts, slices::response_items(pool, scope, recent_from, now + 1)),
         q::list_maintainers(pool, scope),
-        slices::last_seen(pool, scope),
+        full_only(parts, slices::last_seen(pool, scope)),
         slices::open_items(pool, scope),
-        q::list_unanswered(pool, scope, include_bots, UNANSWERED_LIMIT),
+        full_only(parts, q::list_unanswered(pool, scope, include_bots, UNANSWERED_LIMIT)),
         q::count_unanswered(pool, scope, include_bots),
         q::list_release_times(pool, scope),
         q::list_week_totals(pool, scope, now - 2 * 365 * DAY),
@@ -95,4 +111,48 @@ pub async fn load_rows(
         releases,
         week_totals,
     })
+}
+
+impl ScopeRows {
+    /// The rows of several disjoint scopes (different repositories, same window and `now`) as
+    /// one scope: what [`load_rows`] reads for all their repositories at once. Weekly rows are
+    /// summed per week, a person's weeks per person (a maintainer in any repository is one), as
+    /// the database does for a scope of several repositories.
+    pub fn merge(parts: Vec<ScopeRows>) -> ScopeRows {
+        let mut all = ScopeRows::default();
+        let mut weeks: std::collections::BTreeMap<i64, RepoWeekRow> = Default::default();
+        let mut totals: std::collections::BTreeMap<i64, i64> = Default::default();
+        let (mut people, mut recent) = (Vec::new(), Vec::new());
+        for p in parts {
+            all.response_items.extend(p.response_items);
+            all.closed_items.extend(p.closed_items);
+            all.change_requests.extend(p.change_requests);
+            all.recent_response_items.extend(p.recent_response_items);
+            all.maintainers.extend(p.maintainers);
+            all.last_seen.extend(p.last_seen);
+            all.open_items.extend(p.open_items);
+            all.unanswered.extend(p.unanswered);
+            all.unanswered_count += p.unanswered_count;
+            all.releases.extend(p.releases);
+            people.extend(p.person_weeks);
+            recent.extend(p.recent_person_weeks);
+            for w in p.repo_weeks {
+                weeks.entry(w.week).or_insert_with(|| RepoWeekRow { week: w.week, ..Default::default() }).add(&w);
+            }
+            for t in p.week_totals {
+                *totals.entry(t.week).or_default() += t.contributions;
+            }
+        }
+        all.maintainers.sort();
+        all.maintainers.dedup();
+        all.releases.sort_unstable();
+        all.unanswered.sort_by_key(|u| u.created_at);
+        all.unanswered.truncate(UNANSWERED_LIMIT as usize);
+        all.repo_weeks = weeks.into_values().collect();
+        all.week_totals =
+            totals.into_iter().map(|(week, contributions)| WeekTotalRow { week, contributions }).collect();
+        all.person_weeks = slices::merge_person_weeks(people);
+        all.recent_person_weeks = slices::merge_person_weeks(recent);
+        all
+    }
 }
