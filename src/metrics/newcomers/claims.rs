@@ -18,7 +18,9 @@
 
 use serde::Serialize;
 
-use super::phrases::{self, Clause};
+use std::sync::LazyLock;
+
+use super::phrases::{self, Clause, Pattern, WordSet};
 use crate::metrics::{DAY, Definition, Explain, fmt_ts};
 
 pub const CLAIM_STATUS: Definition = Definition {
@@ -101,14 +103,25 @@ pub fn is_claim_comment(body: &str) -> bool {
     phrases::clauses(body).iter().any(is_claim_clause)
 }
 
-fn is_claim_clause(clause: &Clause) -> bool {
-    let w = &clause.words;
-    let paired = |intents: &[&str], actions: &[&str], filler: &str| {
-        intents.iter().any(|i| actions.iter().any(|a| phrases::matches(&[i, filler, a], w)))
-    };
+/// Every claim pattern: each intent with each action, each gerund intent with each gerund, and
+/// the standalone claims.
+static CLAIMS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
+    fn paired(
+        intents: &'static [&'static str],
+        actions: &'static [&'static str],
+        filler: &'static str,
+    ) -> impl Iterator<Item = Pattern> {
+        intents.iter().flat_map(move |i| actions.iter().map(move |a| Pattern::new(&[i, filler, a])))
+    }
     paired(INTENTS, ACTIONS, FILLER)
-        || paired(GERUND_INTENTS, GERUNDS, "")
-        || STANDALONE.iter().any(|p| phrases::matches(&[p], w))
+        .chain(paired(GERUND_INTENTS, GERUNDS, ""))
+        .chain(STANDALONE.iter().map(|p| Pattern::new(&[p])))
+        .collect()
+});
+
+fn is_claim_clause(clause: &Clause) -> bool {
+    let words = WordSet::of(&clause.words);
+    CLAIMS.iter().any(|p| p.matches(&clause.words, &words))
 }
 
 /// Everything known about one issue that decides whether it is claimed.

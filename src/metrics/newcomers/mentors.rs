@@ -13,7 +13,9 @@
 use serde::Serialize;
 
 use super::labels::mentor_from_label;
-use super::phrases::{self, Clause};
+use std::sync::LazyLock;
+
+use super::phrases::{self, Clause, Pattern, WordSet};
 use crate::metrics::response::{ResponseItem, ResponseSummary, time_to_first_response};
 use crate::metrics::{Definition, Explain};
 
@@ -46,6 +48,12 @@ const OFFERS: &[&str] = &[
 const REFUSALS: &[&str] =
     &["not|never|unable|no_longer happy|glad|willing|available|ready|here|able", "unable to", "can|could|will not"];
 
+/// [`OFFERS`] and [`REFUSALS`], split once.
+static PATTERNS: LazyLock<(Vec<Pattern>, Vec<Pattern>)> = LazyLock::new(|| {
+    let split = |table: &[&'static str]| table.iter().map(|p| Pattern::new(&[p])).collect();
+    (split(OFFERS), split(REFUSALS))
+});
+
 /// Whether a comment offers help to whoever picks the issue up. Quotes and code are ignored;
 /// a question ("Can you help me?", "Is anyone available to review?") is not an offer.
 pub fn is_help_offer(body: &str) -> bool {
@@ -53,10 +61,10 @@ pub fn is_help_offer(body: &str) -> bool {
 }
 
 fn is_offer_clause(clause: &Clause) -> bool {
-    let w = &clause.words;
+    let (w, words) = (&clause.words, WordSet::of(&clause.words));
     !clause.question
-        && OFFERS.iter().any(|p| phrases::matches(&[p], w))
-        && !REFUSALS.iter().any(|p| phrases::matches(&[p], w))
+        && PATTERNS.0.iter().any(|p| p.matches(w, &words))
+        && !PATTERNS.1.iter().any(|p| p.matches(w, &words))
 }
 
 /// Where the mentor was found.

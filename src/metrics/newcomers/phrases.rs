@@ -126,12 +126,53 @@ fn expand_contraction(w: &str) -> Vec<String> {
     vec![w.replace('\'', "")]
 }
 
+/// A pattern split into its slots once: the claim and offer tables are matched against every
+/// clause of every comment, so they are not re-split for each. It also keeps, per slot that must
+/// match a token, the words one of which the clause must contain, so most patterns are ruled out
+/// by a few set lookups before any matching.
+pub(crate) struct Pattern {
+    slots: Vec<&'static str>,
+    required: Vec<Vec<&'static str>>,
+}
+
+impl Pattern {
+    /// The concatenation of `parts`, each in the pattern syntax.
+    pub(crate) fn new(parts: &[&'static str]) -> Pattern {
+        let slots: Vec<&'static str> = parts.iter().flat_map(|p| p.split_whitespace()).collect();
+        let required = slots
+            .iter()
+            .filter(|s| !matches!(**s, "^" | "$") && !s.starts_with('!') && !s.ends_with('?'))
+            .map(|s| s.split('|').filter_map(|alt| alt.split('_').next()).collect())
+            .collect();
+        Pattern { slots, required }
+    }
+
+    /// Whether the pattern matches `clause`, whose words are also in `words`.
+    pub(crate) fn matches(&self, clause: &[String], words: &WordSet<'_>) -> bool {
+        self.required.iter().all(|alts| alts.iter().any(|w| words.0.contains(w))) && match_slots(&self.slots, clause)
+    }
+}
+
+/// The words of one clause, for [`Pattern::matches`].
+pub(crate) struct WordSet<'a>(std::collections::HashSet<&'a str>);
+
+impl<'a> WordSet<'a> {
+    pub(crate) fn of(clause: &'a [String]) -> WordSet<'a> {
+        WordSet(clause.iter().map(String::as_str).collect())
+    }
+}
+
 /// Whether the slots (the concatenation of `parts`, each in the pattern syntax) match `clause`.
+#[cfg(test)]
 pub(crate) fn matches(parts: &[&str], clause: &[String]) -> bool {
     let slots: Vec<&str> = parts.iter().flat_map(|p| p.split_whitespace()).collect();
+    match_slots(&slots, clause)
+}
+
+fn match_slots(slots: &[&str], clause: &[String]) -> bool {
     match slots.split_first() {
         Some((&"^", rest)) => match_at(rest, clause, 0),
-        _ => (0..=clause.len()).any(|pos| match_at(&slots, clause, pos)),
+        _ => (0..=clause.len()).any(|pos| match_at(slots, clause, pos)),
     }
 }
 
@@ -152,9 +193,14 @@ fn match_at(slots: &[&str], tokens: &[String], pos: usize) -> bool {
         None => (*slot, false),
     };
     let matched = alternatives.split('|').any(|alt| {
-        let words: Vec<&str> = alt.split('_').collect();
-        let end = pos + words.len();
-        end <= tokens.len() && tokens[pos..end].iter().zip(&words).all(|(t, w)| t == w) && match_at(rest, tokens, end)
+        let mut end = pos;
+        for word in alt.split('_') {
+            if tokens.get(end).is_none_or(|t| t != word) {
+                return false;
+            }
+            end += 1;
+        }
+        match_at(rest, tokens, end)
     });
     matched || (optional && match_at(rest, tokens, pos))
 }
@@ -207,5 +253,37 @@ mod tests {
         assert!(matches(&["on this !project"], &tokens("on this")));
         assert!(!matches(&["on this !project"], &tokens("on this project")));
         assert!(!matches(&["anything"], &[]));
+    }
+
+    #[test]
+    fn a_compiled_pattern_matches_exactly_what_the_slots_match() {
+        let patterns: [&[&'static str]; 6] = [
+            &["i would really|also? like to", "take a_stab|a_crack"],
+            &["^ working on it $"],
+            &["on this !project"],
+            &["i_am? on it|this $"],
+            &["can|could|may i do it|this|that $"],
+            &["assign this|it|that? issue|one|task|ticket? to me"],
+        ];
+        let clauses = [
+            "i would really like to take a stab at it",
+            "i would like to take a crack",
+            "working on it",
+            "on this",
+            "on this project",
+            "i am on it",
+            "on it",
+            "may i do this",
+            "assign issue to me",
+            "assign this to me",
+            "",
+        ];
+        for parts in patterns {
+            let compiled = Pattern::new(parts);
+            for c in clauses {
+                let t = tokens(c);
+                assert_eq!(compiled.matches(&t, &WordSet::of(&t)), matches(parts, &t), "{parts:?} on {c:?}");
+            }
+        }
     }
 }
