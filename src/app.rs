@@ -7,20 +7,7 @@ use actix_web::{App, HttpServer, dev::Server, middleware, web::Data};
 
 use crate::{config::Config, db::Db, web};
 
-/// State every handler can read. Cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub config: Arc<Config>,
-    /// The base of absolute links, `https://host` without a trailing `/`: `[server] public_url`,
-    /// else the address the server listens on ([`crate::config::ServerConfig::base_url`]).
-    /// Never taken from a request.
-    pub base_url: Arc<str>,
-    /// The newcomer finder, computed once per data version for every filter and page.
-    pub finder: Arc<web::newcomers::shared::SharedFinder>,
-    /// The runtime that computes pages, off the HTTP workers ([`web::offload`]).
-    pub renderer: tokio::runtime::Handle,
-}
+pub use crate::web::state::AppState;
 
 pub struct Application {
     address: SocketAddr,

@@ -14,7 +14,12 @@ use sqlx::{FromRow, SqliteExecutor};
 
 /// The JSON form of a scope, for `repo_id IN (SELECT value FROM json_each(?))`.
 pub fn scope_json(repo_ids: &[i64]) -> String {
-    serde_json::to_string(repo_ids).unwrap_or_else(|_| "[]".to_owned())
+    json_list(repo_ids)
+}
+
+/// Ids or weeks as a JSON array, for `IN (SELECT value FROM json_each(?))`.
+pub fn json_list<T: serde::Serialize + ?Sized>(values: &T) -> String {
+    serde_json::to_string(values).unwrap_or_else(|_| "[]".to_owned())
 }
 
 /// An issue or pull request opened in the window, with what response-time metrics need.

@@ -39,10 +39,12 @@ pub async fn acquire(
         sqlx::query_as("SELECT holder, pid, host, started_at, heartbeat_at FROM run_lease WHERE id = 1")
             .fetch_optional(&mut *tx)
             .await?;
-    if let Some(other) = &current {
-        if other.holder != me.holder && other.heartbeat_at >= now - stale_secs && !dead(other) {
-            return Ok(Acquired::Held(other.clone()));
-        }
+    if let Some(other) = &current
+        && other.holder != me.holder
+        && other.heartbeat_at >= now - stale_secs
+        && !dead(other)
+    {
+        return Ok(Acquired::Held(other.clone()));
     }
     sqlx::query(
         "INSERT INTO run_lease (id, holder, pid, host, started_at, heartbeat_at) VALUES (1, ?, ?, ?, ?, ?)

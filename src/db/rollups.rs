@@ -16,6 +16,8 @@ mod people;
 use std::collections::BTreeSet;
 
 use sqlx::SqliteExecutor;
+
+use super::dashboard::json_list as json;
 use statements::{PERSON_WEEKS, REPO_WEEKS, WEEK_CONTRIBUTIONS};
 
 /// Each changed item's first response per responder role (`?1` repository, `?2` since, `?3`
@@ -266,10 +268,6 @@ impl Weeks {
     fn is_empty(&self) -> bool {
         matches!(self, Weeks::Some(w) if w.is_empty())
     }
-}
-
-pub(super) fn json(set: &BTreeSet<i64>) -> String {
-    serde_json::to_string(set).unwrap_or_else(|_| "[]".to_owned())
 }
 
 async fn delete_weeks(tx: &mut sqlx::SqliteConnection, table: &str, repo_id: i64, weeks: &Weeks) -> sqlx::Result<()> {

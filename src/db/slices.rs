@@ -213,7 +213,7 @@ pub async fn rebuild_weeks(tx: &mut sqlx::SqliteConnection, repo_id: i64, weeks:
     });
     for (kind, sql, set) in kinds.chain([("spans", SPANS, &spans)]) {
         let Some(&first) = set.first() else { continue };
-        let list = super::rollups::json(set);
+        let list = super::dashboard::json_list(set);
         sqlx::query(
             "DELETE FROM week_slices WHERE repo_id = ?1 AND kind = ?2 AND week IN (SELECT value FROM json_each(?3))",
         )

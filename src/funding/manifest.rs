@@ -1,7 +1,8 @@
-//! The funding.json v1 manifest (fundingjson.org, FLOSS/fund) as serde types, and [`parse_manifest`].
+//! The funding.json v1 manifest (fundingjson.org, FLOSS/fund) as serde types (parsed and checked
+//! by [`super::validate::parse_manifest`]).
 //!
 //! The model is lenient on purpose: every field is optional and enumerations stay strings, so a
-//! file with mistakes still parses and [`validate`] can name *every*
+//! file with mistakes still parses and [`super::validate::validate`] can name *every*
 //! problem with its JSON path instead of stopping at the first. Unknown fields are kept at every
 //! level (`extra`) and written back unchanged, so Upkeep can read and re-emit manifests that use
 //! newer or custom keys. Identifiers are read from `guid` (v1.0.0 files) or `id` (later v1.x
@@ -17,7 +18,6 @@ use serde_json::{Number, Value};
 
 use super::ledger::Frequency;
 use super::money::{Currency, Money};
-use super::validate::{ManifestIssue, Severity, validate};
 
 /// Unknown keys at one level of the document, kept verbatim. Amounts are kept as JSON numbers
 /// too (`12000` stays `12000`, not `12000.0`) so a manifest is written back as it was read.
@@ -191,16 +191,6 @@ pub struct HistoryItem {
     pub extra: Extra,
 }
 
-/// Parses and validates a funding.json text. `Ok` when there is no [`Severity::Error`] (warnings
-/// are dropped here; call `validate` to show them). Malformed JSON, or a value of the wrong JSON
-/// type, gives a single issue carrying serde_json's line and column.
-pub fn parse_manifest(text: &str) -> Result<Manifest, Vec<ManifestIssue>> {
-    let manifest: Manifest = serde_json::from_str(text).map_err(|e| vec![ManifestIssue::syntax(&e)])?;
-    let errors: Vec<ManifestIssue> =
-        validate(&manifest).into_iter().filter(|i| i.severity == Severity::Error).collect();
-    if errors.is_empty() { Ok(manifest) } else { Err(errors) }
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -225,7 +215,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_valid_manifest_parses_and_keeps_unknown_fields_when_written_back() {
-        let manifest = parse_manifest(VALID).unwrap();
+        let manifest: Manifest = serde_json::from_str(VALID).unwrap();
         assert_eq!(manifest.extra["x-generator"], "hand");
         let plan = &manifest.funding.as_ref().unwrap().plans.as_ref().unwrap()[0];
         assert_eq!(plan.money(), Some(Money::new(150_050, Currency::EUR)));
@@ -246,27 +236,5 @@ pub(crate) mod tests {
         let entity = manifest.entity.as_ref().unwrap();
         assert_eq!(entity.webpage_url.as_ref().and_then(ManifestUrl::url), Some("https://a.example"));
         assert_eq!(serde_json::to_string(&manifest).unwrap(), r#"{"entity":{"webpageUrl":"https://a.example"}}"#);
-    }
-
-    #[test]
-    fn malformed_json_is_one_issue_with_its_line_and_column() {
-        let issues = parse_manifest("{\n  \"version\": \"v1.0.0\",\n  \"entity\": }").unwrap_err();
-        assert_eq!(issues.len(), 1);
-        assert_eq!((issues[0].line, issues[0].column), (Some(3), Some(13)));
-        assert_eq!(issues[0].to_string(), "line 3, column 13: expected value");
-    }
-
-    #[test]
-    fn a_wrongly_typed_value_is_reported_with_its_position() {
-        let issues = parse_manifest("{\"funding\": {\"plans\": [{\"amount\": \"ten\"}]}}").unwrap_err();
-        assert_eq!(issues[0].line, Some(1));
-        assert!(issues[0].message.starts_with("invalid type: string \"ten\""), "{}", issues[0].message);
-    }
-
-    #[test]
-    fn parsing_fails_with_the_validation_errors() {
-        let text = VALID.replace("\"v1.0.0\"", "\"2\"");
-        let issues = parse_manifest(&text).unwrap_err();
-        assert_eq!(issues.iter().map(ToString::to_string).collect::<Vec<_>>(), ["version: expected v1.x, found \"2\""]);
     }
 }

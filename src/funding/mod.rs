@@ -38,7 +38,8 @@ pub use ledger::{
     funding_per_active_maintainer, monthly_ask, monthly_estimate, received_in,
 };
 pub use links::{FundingLink, Platform, github_sponsor_login, open_collective_slug};
-pub use manifest::{Manifest, parse_manifest};
+pub use manifest::Manifest;
 pub use money::{Converted, Currency, Money, MoneyError, Rates, Totals, convert};
 pub use report::{ReportNumbers, before_after, default_period, summary_paragraph};
+pub use validate::parse_manifest;
 pub use validate::{ManifestIssue, Severity};

@@ -244,6 +244,16 @@ fn check_history(issues: &mut Issues, path: &str, h: &HistoryItem) {
     }
 }
 
+/// Parses and validates a funding.json text. `Ok` when there is no [`Severity::Error`] (warnings
+/// are dropped here; call `validate` to show them). Malformed JSON, or a value of the wrong JSON
+/// type, gives a single issue carrying serde_json's line and column.
+pub fn parse_manifest(text: &str) -> Result<Manifest, Vec<ManifestIssue>> {
+    let manifest: Manifest = serde_json::from_str(text).map_err(|e| vec![ManifestIssue::syntax(&e)])?;
+    let errors: Vec<ManifestIssue> =
+        validate(&manifest).into_iter().filter(|i| i.severity == Severity::Error).collect();
+    if errors.is_empty() { Ok(manifest) } else { Err(errors) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,5 +360,27 @@ mod tests {
             issues_after(|d| d["funding"]["plans"][0]["x-anything"] = json!({"deep": [1]})),
             Vec::<String>::new()
         );
+    }
+
+    #[test]
+    fn malformed_json_is_one_issue_with_its_line_and_column() {
+        let issues = parse_manifest("{\n  \"version\": \"v1.0.0\",\n  \"entity\": }").unwrap_err();
+        assert_eq!(issues.len(), 1);
+        assert_eq!((issues[0].line, issues[0].column), (Some(3), Some(13)));
+        assert_eq!(issues[0].to_string(), "line 3, column 13: expected value");
+    }
+
+    #[test]
+    fn a_wrongly_typed_value_is_reported_with_its_position() {
+        let issues = parse_manifest("{\"funding\": {\"plans\": [{\"amount\": \"ten\"}]}}").unwrap_err();
+        assert_eq!(issues[0].line, Some(1));
+        assert!(issues[0].message.starts_with("invalid type: string \"ten\""), "{}", issues[0].message);
+    }
+
+    #[test]
+    fn parsing_fails_with_the_validation_errors() {
+        let text = VALID.replace("\"v1.0.0\"", "\"2\"");
+        let issues = parse_manifest(&text).unwrap_err();
+        assert_eq!(issues.iter().map(ToString::to_string).collect::<Vec<_>>(), ["version: expected v1.x, found \"2\""]);
     }
 }

@@ -128,6 +128,12 @@ impl Endless {
     }
 }
 
+impl Default for Endless {
+    fn default() -> Endless {
+        Endless::new()
+    }
+}
+
 impl MessageBody for Endless {
     type Error = std::io::Error;
 

@@ -9,7 +9,7 @@ use actix_web::{
 };
 
 use super::WebError;
-use crate::app::AppState;
+use crate::web::state::AppState;
 
 /// Liveness: answers as soon as the server listens, before any sync.
 pub async fn healthz(state: Data<AppState>) -> HttpResponse {

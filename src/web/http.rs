@@ -23,7 +23,7 @@ use actix_web::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::app::AppState;
+use crate::web::state::AppState;
 
 /// Pages: nothing runs, nothing loads from elsewhere, nobody frames them.
 pub const PAGE_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \

@@ -16,6 +16,7 @@ pub mod newcomers;
 pub mod offload;
 pub mod query;
 pub mod reports;
+pub mod state;
 pub mod status;
 pub mod telemetry;
 

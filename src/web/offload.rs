@@ -8,8 +8,8 @@
 
 use std::future::Future;
 
-use crate::app::AppState;
 use crate::web::WebError;
+use crate::web::state::AppState;
 
 /// Runs `work(state)` on the renderer runtime and waits for it.
 pub async fn off_workers<T, F>(state: &AppState, work: impl FnOnce(AppState) -> F) -> Result<T, WebError>

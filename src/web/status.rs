@@ -8,17 +8,15 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::{WebError, error::json_error, format};
-use crate::web::query::Params;
-use crate::{
-    app::AppState,
-    db::{
-        self,
-        lease::LeaseRow,
-        quarantine::QuarantinedRow,
-        repos::TrackedRepoRow,
-        runs::{RunResourceRow, RunRow},
-    },
+use crate::db::{
+    self,
+    lease::LeaseRow,
+    quarantine::QuarantinedRow,
+    repos::TrackedRepoRow,
+    runs::{RunResourceRow, RunRow},
 };
+use crate::web::query::Params;
+use crate::web::state::AppState;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -17,7 +17,8 @@ use actix_web::{
 };
 
 use super::{WebError, cache::PageCache};
-use crate::{app::AppState, db};
+use crate::db;
+use crate::web::state::AppState;
 
 /// Upper bounds of the latency histogram buckets, in seconds.
 const BUCKETS: [f64; 11] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5];

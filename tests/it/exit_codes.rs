@@ -102,12 +102,11 @@ async fn a_second_collect_while_one_runs_exits_5_naming_the_first_and_leaves_it_
     // Wait until the first holds the lease.
     let started = Instant::now();
     loop {
-        if db.exists() {
-            if let Ok(store) = upkeep::db::Db::open(&db).await {
-                if upkeep::db::lease::current(&store.pool).await.unwrap().is_some() {
-                    break;
-                }
-            }
+        if db.exists()
+            && let Ok(store) = upkeep::db::Db::open(&db).await
+            && upkeep::db::lease::current(&store.pool).await.unwrap().is_some()
+        {
+            break;
         }
         assert!(started.elapsed() < Duration::from_secs(30), "the first run took the lease");
         tokio::time::sleep(Duration::from_millis(100)).await;

@@ -6,8 +6,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::json;
 use super::statements::{PEOPLE_IN_WEEKS, PEOPLE_TOTALS};
+use crate::db::dashboard::json_list as json;
 
 /// A person's `repo_people` row.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]

@@ -20,8 +20,8 @@ use super::{
     widgets::{self, Goal},
 };
 use crate::web::offload::off_workers;
+use crate::web::state::AppState;
 use crate::{
-    app::AppState,
     db,
     funding::{Currency, Entry, Money, Source, Timing, received_in},
     metrics::Explain,

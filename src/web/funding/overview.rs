@@ -10,8 +10,8 @@ use super::{
     summary::{self, Summary},
 };
 use crate::web::offload::off_workers;
+use crate::web::state::AppState;
 use crate::{
-    app::AppState,
     db,
     funding::carriers::Carrier,
     metrics::Explain,

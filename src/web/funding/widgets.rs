@@ -13,8 +13,8 @@ use actix_web::{
 use serde::Serialize;
 
 use super::{entries, load, summary};
+use crate::web::state::AppState;
 use crate::{
-    app::AppState,
     db,
     funding::{Currency, GoalKind, GoalProgress, Money, monthly_goal_progress},
     web::{

@@ -8,8 +8,8 @@ use actix_web::{
 };
 
 use super::{pages::dashboard_for, params::DashboardQuery};
+use crate::web::state::AppState;
 use crate::{
-    app::AppState,
     db,
     metrics::Quantile,
     web::{

@@ -16,8 +16,8 @@ use super::{
 use crate::web::maintainers::params::SortMark;
 use crate::web::offload::off_workers;
 use crate::web::query::Params;
+use crate::web::state::AppState;
 use crate::{
-    app::AppState,
     db,
     metrics::Window,
     web::{WebError, error::json_error},

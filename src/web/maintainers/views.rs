@@ -233,7 +233,7 @@ pub fn unanswered(d: &Dashboard, now: i64, sort: Option<&str>, descending: bool)
     // Ascending by the key, then flipped: `age` descending (the default) is oldest first.
     match sort {
         Some("repo") => rows.sort_by(|a, b| a.repo.cmp(&b.repo).then(a.number.cmp(&b.number))),
-        Some("author") => rows.sort_by(|a, b| a.author.to_lowercase().cmp(&b.author.to_lowercase())),
+        Some("author") => rows.sort_by_cached_key(|r| r.author.to_lowercase()),
         _ => rows.sort_by_key(|r| (r.age_secs, std::cmp::Reverse(r.number))),
     }
     if descending {

@@ -17,7 +17,7 @@ use super::finder::{self, Finder, NewcomerIssue};
 use super::pages::shared_finder;
 use super::params::{self, Filters, FinderQuery};
 use super::{load, views};
-use crate::app::AppState;
+use crate::web::state::AppState;
 use crate::web::{
     WebError,
     badges::{self, BadgeColor},

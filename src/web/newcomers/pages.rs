@@ -15,9 +15,9 @@ use super::params::{self, Filters, FinderQuery, Format, Known, ProjectQuery, Pro
 use super::project::{self, COMMUNITY_DOCS, Project};
 use super::signals::ProjectSignals;
 use super::{load, shared, views};
-use crate::app::AppState;
 use crate::metrics::{Explain, Window};
 use crate::web::maintainers::{pages::WindowLink, params::WINDOWS, views::Card};
+use crate::web::state::AppState;
 use crate::web::{WebError, error::json_error, format, offload::off_workers};
 
 #[derive(Template)]

@@ -14,8 +14,8 @@ use std::{
 
 use super::finder::{self, Finder, Settings};
 use super::load;
-use crate::app::AppState;
 use crate::metrics::newcomers::NewcomerLabels;
+use crate::web::state::AppState;
 use crate::web::{WebError, offload::off_workers};
 use crate::{db, metrics::DAY};
 

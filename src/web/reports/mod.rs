@@ -21,11 +21,11 @@ use actix_web::{
 use askama::Template;
 
 use self::params::{Basis, Format, ReportQuery, ReportScope};
-use crate::app::AppState;
 use crate::funding::received_in;
 use crate::web::funding::{entries, load};
 use crate::web::offload::off_workers;
 use crate::web::query::Params;
+use crate::web::state::AppState;
 use crate::web::{WebError, error::json_error, format};
 
 /// `/reports/{owner}/{name}`.
