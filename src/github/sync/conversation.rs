@@ -6,7 +6,8 @@
 //! transaction; a resource's watermark moves only after its last page is stored.
 
 use super::{
-    Collector, OVERLAP_SECS, StepStatus, SyncError, now, progress::Progress, repo::RepoHandle, repo::Target, reviews,
+    Collector, OVERLAP_SECS, StepStatus, SyncError, context::RepoHandle, context::Target, now, progress::Progress,
+    reviews,
 };
 use crate::db::{self, sync_state};
 use crate::github::{Fetched, convert, wire};

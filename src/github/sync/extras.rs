@@ -1,7 +1,7 @@
 //! Releases and the default branch's commits, each behind its own conditional request, then the
 //! community profile. (The funding steps come after the rollups: see `repo::sync_repository`.)
 
-use super::{Collector, StepStatus, SyncError, Walk, now, progress::Progress, repo::RepoHandle, repo::Target};
+use super::{Collector, StepStatus, SyncError, Walk, context::RepoHandle, context::Target, now, progress::Progress};
 use crate::db::{self, sync_state};
 use crate::github::{convert, wire};
 

@@ -33,10 +33,12 @@ use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 use url::Url;
 
-use super::{Collector, StepStatus, SyncError, funding_yml, now, progress::Progress, repo::RepoHandle, repo::Target};
+use super::context::{RepoHandle, Target};
+use super::repo_file::{RepoFile, ask_repo_file, fresh, within_refresh};
+use super::{Collector, StepStatus, SyncError, funding_yml, now, progress::Progress};
 use crate::db::{self, funding as store, sync_state};
 use crate::funding::{self, Currency, Money, Platform, Severity};
-use crate::github::{ClientSettings, Fetched, GhError, GitHubClient, graphql, wire};
+use crate::github::{ClientSettings, Fetched, GhError, GitHubClient, graphql};
 
 /// The funding steps, each recorded in the run; see the module doc for the failure policy.
 pub async fn sync_funding(
@@ -63,18 +65,6 @@ pub async fn sync_funding(
 
 /// How many maintainers of a repository have their Sponsors data fetched.
 pub const MAINTAINER_CAP: i64 = 10;
-
-/// Whether `at` is within `[funding] refresh_hours` of now (never, when that is 0).
-fn within_refresh(c: &Collector, at: Option<i64>) -> bool {
-    let window = c.config.funding.refresh_hours as i64 * 3_600;
-    at.is_some_and(|at| window > 0 && now() - at < window)
-}
-
-/// Whether `resource` succeeded within the refresh interval (so it need not run again).
-async fn fresh(c: &Collector, scope: &str, resource: &str) -> sqlx::Result<bool> {
-    let state = sync_state::get_sync_state(&c.db.pool, scope, resource).await?;
-    Ok(within_refresh(c, state.last_success_at))
-}
 
 /// `UpkeepFunding`: the funding links, and a Sponsors snapshot and history of the owner.
 async fn sponsors(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
@@ -243,51 +233,6 @@ async fn manifest(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(Step
         }
     }
 }
-
-/// A repository file as the contents API answered.
-pub(super) enum RepoFile {
-    /// `404`: the repository has no such file.
-    Missing,
-    /// `304` ([`StepStatus::NotModified`]) or `202` ([`StepStatus::Pending`]).
-    Unchanged(StepStatus),
-    /// The file's text (invalid UTF-8 replaced), where it was read (its `html_url`, else the API
-    /// path) and its ETag.
-    Fresh { text: String, url: String, etag: Option<String> },
-}
-
-/// `GET contents/{file}` of the repository for step `resource`, whose `sync_state` keeps the
-/// ETag: with that ETag while a copy is stored (`has_copy`), else (the file was missing or never
-/// asked for) at most once per refresh interval; `None` when it need not be asked now.
-pub(super) async fn ask_repo_file(
-    c: &Collector,
-    scope: &str,
-    resource: &str,
-    repo: &RepoHandle,
-    file: &str,
-    has_copy: bool,
-) -> Result<Option<RepoFile>, SyncError> {
-    if !has_copy && fresh(c, scope, resource).await? {
-        return Ok(None);
-    }
-    let state = sync_state::get_sync_state(&c.db.pool, scope, resource).await?;
-    let etag = state.etag.as_deref().filter(|_| has_copy);
-    let path = format!("/repos/{}/contents/{file}", repo.api_name);
-    let (value, etag) = match c.client.get_capped::<wire::ContentFile>(&path, etag, MAX_REPO_FILE_BYTES).await {
-        Err(GhError::NotFound { .. }) => return Ok(Some(RepoFile::Missing)),
-        Err(e) => return Err(e.into()),
-        Ok(Fetched::NotModified) => return Ok(Some(RepoFile::Unchanged(StepStatus::NotModified))),
-        Ok(Fetched::Pending) => return Ok(Some(RepoFile::Unchanged(StepStatus::Pending))),
-        Ok(Fetched::Fresh { value, etag, .. }) => (value, etag),
-    };
-    let Some(bytes) = value.decoded() else {
-        return Err(GhError::Status { url: path, status: 200, message: format!("{file} is not base64") }.into());
-    };
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    Ok(Some(RepoFile::Fresh { text, url: value.html_url.unwrap_or(path), etag }))
-}
-
-/// The largest contents-API answer read for a funding file: base64 of a 1 MiB file in JSON.
-const MAX_REPO_FILE_BYTES: u64 = 2 << 20;
 
 /// The largest configured manifest stored: a bigger answer is not a funding.json.
 const MAX_MANIFEST_BYTES: usize = 1 << 20;

@@ -22,6 +22,7 @@
 //! a 401 stops the run (every repository would fail the same way).
 
 pub mod commits;
+pub mod context;
 pub mod conversation;
 pub mod extras;
 pub mod funding;
@@ -29,6 +30,7 @@ pub mod funding_yml;
 pub mod newcomers;
 pub mod progress;
 pub mod repo;
+pub mod repo_file;
 pub mod reviews;
 pub mod run;
 

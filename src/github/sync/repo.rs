@@ -5,25 +5,10 @@
 //! sorted by `updated` so that any change moves a repository onto page 1, whose ETag is the
 //! cheap "did anything change?" probe.
 
+use super::context::{RepoHandle, Target};
 use super::{Collector, StepStatus, SyncError, Walk, conversation, extras, funding, now, progress::Progress};
 use crate::db::{self, repos::RepoOutcome, sync_state};
 use crate::github::{Fetched, GhError, convert, wire};
-
-/// A repository the run will sync.
-#[derive(Debug, Clone)]
-pub struct Target {
-    /// `owner/name` as configured or listed.
-    pub name: String,
-    /// `config`, `org:LOGIN` or `cli`.
-    pub source: String,
-}
-
-/// The repository as GitHub now knows it.
-pub struct RepoHandle {
-    pub repo_id: i64,
-    /// Canonical `owner/name` for API paths (differs from the target after a rename).
-    pub api_name: String,
-}
 
 /// The repositories to sync, and the owners whose listing failed (as `org:LOGIN` with the error).
 pub async fn resolve_targets(
