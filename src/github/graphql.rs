@@ -10,50 +10,11 @@ use serde::Deserialize;
 /// How many pull requests one `UpkeepPullRequests` request covers.
 pub const PULL_BATCH: usize = 50;
 
-pub const PULL_REQUESTS_QUERY: &str = r#"query UpkeepPullRequests($ids: [ID!]!) {
-  rateLimit { cost remaining resetAt }
-  nodes(ids: $ids) {
-    __typename
-    ... on PullRequest {
-      id databaseId number isDraft mergedAt
-      mergedBy { __typename login ... on User { databaseId } ... on Bot { databaseId } }
-      reviews(first: 100) {
-        totalCount
-        pageInfo { hasNextPage endCursor }
-        nodes { databaseId state submittedAt authorAssociation
-                author { __typename login ... on User { databaseId } ... on Bot { databaseId } } }
-      }
-      timelineItems(first: 100, itemTypes: [READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT]) {
-        nodes { __typename ... on ReadyForReviewEvent { createdAt } ... on ConvertToDraftEvent { createdAt } }
-      }
-    }
-  }
-}"#;
+pub const PULL_REQUESTS_QUERY: &str = include_str!("queries/pull_requests.graphql");
 
 /// Timelines of open newcomer-labelled issues: assignments, linked pull requests and comments
 /// (claims, help offers), 50 issues at a time. Only issues that changed are asked for.
-pub const NEWCOMER_ISSUES_QUERY: &str = r#"query UpkeepNewcomerIssues($ids: [ID!]!) {
-  rateLimit { cost remaining resetAt }
-  nodes(ids: $ids) {
-    __typename
-    ... on Issue {
-      databaseId number state updatedAt
-      assignees(first: 10) { nodes { login } }
-      labels(first: 30) { nodes { name } }
-      timelineItems(first: 100, itemTypes: [CROSS_REFERENCED_EVENT, CONNECTED_EVENT, ASSIGNED_EVENT, UNASSIGNED_EVENT, ISSUE_COMMENT]) {
-        totalCount
-        nodes {
-          __typename
-          ... on CrossReferencedEvent { createdAt willCloseTarget source { __typename ... on PullRequest { number state author { login } repository { nameWithOwner } } } }
-          ... on ConnectedEvent { createdAt subject { __typename ... on PullRequest { number state } } }
-          ... on AssignedEvent { createdAt assignee { __typename ... on User { login } } }
-          ... on UnassignedEvent { createdAt assignee { __typename ... on User { login } } }
-          ... on IssueComment { databaseId createdAt body authorAssociation author { login } }
-        }
-      }
-    }
-  }
-}"#;
+pub const NEWCOMER_ISSUES_QUERY: &str = include_str!("queries/newcomer_issues.graphql");
 
 /// Every query the collector can send, for the schema-validation test.
 pub const ALL_QUERIES: &[(&str, &str)] = &[
@@ -200,33 +161,15 @@ impl Actor {
 /// and totals. `totalRecurringMonthlyPriceInCents` is 0 for anyone but the sponsored account.
 /// `history` is the newest 100 public sponsorships (one page, GitHub's maximum; older ones are not
 /// fetched), ended and one-time ones included; their `tier` only for the sponsored account.
-pub const FUNDING_QUERY: &str = "query UpkeepFunding($owner: String!, $name: String!) { rateLimit { cost remaining resetAt } \
-  repository(owner: $owner, name: $name) { fundingLinks { platform url } owner { __typename login \
-  ... on Sponsorable { hasSponsorsListing sponsorsListing { name shortDescription activeGoal { kind targetValue \
-  percentComplete title } tiers(first: 20) { nodes { name monthlyPriceInCents isOneTime } } } \
-  sponsors(first: 100) { totalCount nodes { __typename ... on User { login } ... on Organization { login } } } \
-  sponsorshipsAsMaintainer(first: 1, includePrivate: false) { totalCount totalRecurringMonthlyPriceInCents } \
-  history: sponsorshipsAsMaintainer(first: 100, activeOnly: false, includePrivate: false, \
-  orderBy: { field: CREATED_AT, direction: DESC }) { nodes { createdAt isActive isOneTimePayment \
-  tier { monthlyPriceInCents } } } } } } }";
+pub const FUNDING_QUERY: &str = include_str!("queries/funding.graphql");
 
 /// A user's own Sponsors listing and sponsorship history (a maintainer of the repository, or an
 /// account named in a `GITHUB` funding link); the same selection as [`FUNDING_QUERY`]'s owner.
-pub const SPONSORABLE_QUERY: &str = "query UpkeepSponsorable($login: String!) { rateLimit { cost remaining resetAt } \
-  user(login: $login) { login hasSponsorsListing sponsorsListing { name activeGoal { kind targetValue \
-  percentComplete title } tiers(first: 20) { nodes { name monthlyPriceInCents isOneTime } } } \
-  sponsors(first: 100) { totalCount nodes { __typename ... on User { login } ... on Organization { login } } } \
-  sponsorshipsAsMaintainer(first: 1, includePrivate: false) { totalCount totalRecurringMonthlyPriceInCents } \
-  history: sponsorshipsAsMaintainer(first: 100, activeOnly: false, includePrivate: false, \
-  orderBy: { field: CREATED_AT, direction: DESC }) { nodes { createdAt isActive isOneTimePayment \
-  tier { monthlyPriceInCents } } } } }";
+pub const SPONSORABLE_QUERY: &str = include_str!("queries/sponsorable.graphql");
 
 /// Open Collective's GraphQL v2 (not GitHub's, so not in [`ALL_QUERIES`]): an account's figures
 /// and its newest 100 credit transactions.
-pub const OPEN_COLLECTIVE_QUERY: &str = "query UpkeepOpenCollective($slug: String!) { account(slug: $slug) { slug name \
-  currency stats { balance { valueInCents currency } yearlyBudget { valueInCents currency } \
-  totalAmountReceived { valueInCents currency } } transactions(type: CREDIT, limit: 100) { totalCount \
-  nodes { createdAt amount { valueInCents currency } fromAccount { slug name } } } } }";
+pub const OPEN_COLLECTIVE_QUERY: &str = include_str!("queries/open_collective.graphql");
 
 /// `data` of `UpkeepFunding`; `repository` is `None` when GitHub answered NOT_FOUND.
 #[derive(Debug, Deserialize)]
