@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Hostile-server benchmark (not a timed test): `upkeep collect` in release mode against the
-# simulator in each hostile mode (src/sim/hostile.rs), one run per mode, over the whole simulated
+# simulator in each hostile mode (crates/upkeep-sim/src/hostile.rs), one run per mode, over the whole simulated
 # organisation. Reports, per mode: wall time, exit code, peak RSS, failed repositories and the
 # first error line. The bar (issue #10): every run ends within its deadline, says what went wrong,
 # exits non-zero when data is missing, and never passes 300 MB RSS.

@@ -9,8 +9,8 @@ use clap::{Parser, Subcommand};
 
 use crate::config::{Config, RepoName};
 use crate::github::sync::{CollectSummary, Collector, RunError, RunOptions, run::Stopped};
-use crate::sim::{Scale, SimOptions};
 use crate::{app::Application, db::Db, scheduler};
+use upkeep_sim::{Scale, SimOptions};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -110,17 +110,17 @@ pub struct SimArgs {
     #[arg(long, default_value_t = 1)]
     pub retry_after_secs: u64,
     /// Hostile modes, comma-separated: millis-reset, trickle, oversize, graphql-errors
-    /// (see src/sim/hostile.rs)
+    /// (see crates/upkeep-sim/src/hostile.rs)
     #[arg(long, value_name = "MODES", value_delimiter = ',', value_parser = hostile_mode)]
-    pub hostile: Vec<crate::sim::hostile::Hostility>,
+    pub hostile: Vec<upkeep_sim::hostile::Hostility>,
     /// The simulated "now" (unix seconds) that the generated history ends at
     /// [default: the current hour, so dashboards' recent windows are full]
     #[arg(long)]
     pub epoch: Option<i64>,
 }
 
-fn hostile_mode(s: &str) -> Result<crate::sim::hostile::Hostility, String> {
-    let mut modes = crate::sim::hostile::Hostility::parse_list(s)?;
+fn hostile_mode(s: &str) -> Result<upkeep_sim::hostile::Hostility, String> {
+    let mut modes = upkeep_sim::hostile::Hostility::parse_list(s)?;
     modes.pop().ok_or_else(|| "an empty hostile mode".to_owned())
 }
 
@@ -286,6 +286,6 @@ async fn sim(args: SimArgs) -> anyhow::Result<ExitCode> {
     opts.retry_after_secs = args.retry_after_secs;
     opts.hostile = args.hostile;
     opts.epoch = args.epoch.unwrap_or_else(|| chrono::Utc::now().timestamp() / 3600 * 3600);
-    crate::sim::run(opts, args.port).await?;
+    upkeep_sim::run(opts, args.port).await?;
     Ok(ExitCode::SUCCESS)
 }

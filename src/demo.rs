@@ -4,14 +4,8 @@
 
 use std::{process::ExitCode, sync::Arc, time::Duration};
 
-use crate::{
-    app::Application,
-    config::Config,
-    db::Db,
-    github::sync::Collector,
-    scheduler,
-    sim::{Scale, SimOptions, SimServer, hostile::Hostility},
-};
+use crate::{app::Application, config::Config, db::Db, github::sync::Collector, scheduler};
+use upkeep_sim::{Scale, SimOptions, SimServer, hostile::Hostility};
 
 pub async fn run(mut config: Config, port: u16, scale: Scale, tick_secs: u64) -> anyhow::Result<ExitCode> {
     let mut stop = StopSignal::install();

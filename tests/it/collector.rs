@@ -1,11 +1,12 @@
 //! The collector against the simulated GitHub: completeness, request cost, 304 re-syncs,
 //! incremental syncs, and the failure cases a user meets (404, rename, bad token, rate limit).
 
-use upkeep::{db, sim::SimOptions};
+use upkeep::db;
+use upkeep_sim::SimOptions;
 
 use crate::helpers::{Store, collect, config_for, page_lower_bound, sim_options, start_sim};
 
-fn sum(sim: &upkeep::sim::SimServer, f: impl Fn(&upkeep::sim::RepoTotals) -> u64) -> i64 {
+fn sum(sim: &upkeep_sim::SimServer, f: impl Fn(&upkeep_sim::RepoTotals) -> u64) -> i64 {
     sim.totals().iter().map(f).sum::<u64>() as i64
 }
 

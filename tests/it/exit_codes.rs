@@ -7,7 +7,7 @@ use std::{
 };
 
 use serde_json::Value;
-use upkeep::sim::hostile::Hostility;
+use upkeep_sim::hostile::Hostility;
 
 use crate::helpers::{Store, collect, config_for, sim_options, start_sim};
 

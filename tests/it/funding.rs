@@ -8,7 +8,7 @@ use upkeep::config::Config;
 use upkeep::db::funding as store;
 use upkeep::github::sync::{CollectSummary, Collector, RunOptions};
 use upkeep::github::{ClientSettings, GitHubClient, graphql};
-use upkeep::sim::SimServer;
+use upkeep_sim::SimServer;
 
 use crate::helpers::{Store, collect, config_for, sim_options, start_sim};
 
@@ -412,4 +412,40 @@ fn grants_in_the_config_are_validated_with_the_key_named() {
     let message = Config::from_toml_str(&bad, "config.toml").unwrap_err().to_string();
     assert!(message.contains("funding.grants") && message.contains("amount"), "{message}");
     assert_eq!(Config::from_toml_str("", "config.toml").unwrap(), Config::default());
+}
+
+/// Every simulated FUNDING.yml, read as the collector reads it (the contents API, base64) and
+/// checked by the collector's validator: halo's is not YAML, stardust's names one unknown
+/// platform, every other file is clean. (The simulator's own test checks the files' text; what
+/// the product makes of them is tested here, since the simulator depends on nothing of it.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_simulated_funding_yml_validates_as_the_simulator_means_it() {
+    use upkeep::funding::{Severity, validate_funding_yml};
+    let sim = start_sim(sim_options()).await;
+    let mut files = 0;
+    for repo in sim.totals().iter().map(|t| t.name.clone()) {
+        let url = format!("{}/repos/upkeep-sim/{repo}/contents/.github/FUNDING.yml", sim.url());
+        let (status, body) = crate::helpers::get(&url).await;
+        if status == 404 {
+            continue;
+        }
+        assert_eq!(status, 200, "{repo}: {body}");
+        let file: upkeep::github::wire::ContentFile = serde_json::from_str(&body).unwrap();
+        let text = String::from_utf8(file.decoded().expect("base64")).unwrap();
+        let issues = validate_funding_yml(&text);
+        match repo.as_str() {
+            "halo" => {
+                assert!(issues.len() == 1 && issues[0].severity == Severity::Error, "{issues:?}");
+                assert_eq!((issues[0].line, issues[0].column), (Some(4), Some(40)), "{issues:?}");
+            }
+            "stardust" => {
+                let keys: Vec<(Severity, &str)> = issues.iter().map(|i| (i.severity, i.key.as_str())).collect();
+                assert_eq!(keys, [(Severity::Warning, "otechie")]);
+            }
+            _ => assert_eq!(issues, vec![], "{repo}: {text:?}"),
+        }
+        files += 1;
+    }
+    assert!(files >= 4, "the simulated organisation serves FUNDING.yml files: {files}");
+    sim.stop().await;
 }

@@ -9,8 +9,8 @@ use upkeep::{
     config::Config,
     db::{Db, digest},
     github::sync::{CollectSummary, Collector, RunOptions},
-    sim::{Scale, SimOptions, SimServer},
 };
+use upkeep_sim::{Scale, SimOptions, SimServer};
 
 /// A simulated `upkeep-sim` organisation at small scale (deterministic: seed 7, fixed epoch).
 pub fn sim_options() -> SimOptions {

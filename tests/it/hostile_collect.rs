@@ -1,5 +1,5 @@
 //! `upkeep collect`, the real binary, against the simulator in each hostile mode
-//! (`src/sim/hostile.rs`): every run ends within its bound, says what went wrong, exits non-zero
+//! (`crates/upkeep-sim/src/hostile.rs`): every run ends within its bound, says what went wrong, exits non-zero
 //! when data is missing, and stays far below 300 MB of memory (peak RSS read from /proc while
 //! it runs).
 
@@ -8,7 +8,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use upkeep::sim::hostile::Hostility;
+use upkeep_sim::hostile::Hostility;
 
 use crate::helpers::{sim_options, start_sim};
 

@@ -26,7 +26,7 @@ fn numbers(v: &Value) -> Vec<i64> {
 
 /// A simulated GitHub whose history ends now (claims are recent relative to the real clock,
 /// which the finder uses), synced once, with the app serving the result.
-async fn synced() -> (upkeep::sim::SimServer, Store, upkeep::github::sync::Collector, String) {
+async fn synced() -> (upkeep_sim::SimServer, Store, upkeep::github::sync::Collector, String) {
     let mut opts = sim_options();
     opts.epoch = chrono::Utc::now().timestamp();
     let sim = start_sim(opts).await;

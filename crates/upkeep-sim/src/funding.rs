@@ -319,7 +319,7 @@ pub fn goal_title(kind: GoalKind, target: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::{DEFAULT_EPOCH, Scale, generate::generate};
+    use crate::{DEFAULT_EPOCH, Scale, generate::generate};
 
     #[test]
     fn sponsors_come_and_go_with_the_clock() {

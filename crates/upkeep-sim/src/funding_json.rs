@@ -251,7 +251,7 @@ pub fn contents(ctx: &Ctx, repo: &Repo) -> Option<Answer> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::{DEFAULT_EPOCH, Scale, generate::generate};
+    use crate::{DEFAULT_EPOCH, Scale, generate::generate};
     use serde_json::Value;
 
     #[test]

@@ -91,8 +91,7 @@ pub fn contents(ctx: &Ctx, repo: &Repo) -> Option<Answer> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::funding::{Severity, validate_funding_yml};
-    use crate::sim::{DEFAULT_EPOCH, Scale, generate::generate};
+    use crate::{DEFAULT_EPOCH, Scale, generate::generate};
 
     #[test]
     fn every_repository_with_links_has_a_file_that_says_the_same() {
@@ -112,22 +111,19 @@ mod tests {
         assert!(meteor.unwrap().contains("\ntidelift: pypi/meteor-compress\n"));
         let (stardust, _) = get("stardust");
         assert!(stardust.unwrap().ends_with("thanks_dev: u/gh/upkeep-sim\notechie: upkeep-sim\n"));
+        // What the collector's validator makes of each file is the product's test
+        // (tests/it/funding.rs); here, the files themselves.
         for repo in &world.repos {
             let (text, links) = (funding_yml(&world, repo), links(&world, repo));
-            let issues = text.as_deref().map(validate_funding_yml).unwrap_or_default();
             match repo.spec.name {
                 "halo" => {
                     assert!(links.is_empty(), "GitHub shows no links from a file it cannot parse");
-                    assert!(issues.len() == 1 && issues[0].severity == Severity::Error, "{issues:?}");
-                    assert_eq!((issues[0].line, issues[0].column), (Some(4), Some(40)), "{issues:?}");
+                    assert!(text.is_some(), "halo serves its broken file");
                 }
-                "stardust" => {
-                    let keys: Vec<(Severity, &str)> = issues.iter().map(|i| (i.severity, i.key.as_str())).collect();
-                    assert_eq!(keys, [(Severity::Warning, "otechie")]);
-                }
+                // One line more than its links, for the platform GitHub does not know (above).
+                "stardust" => assert!(text.is_some_and(|t| t.contains("\notechie: "))),
                 _ if links.is_empty() => assert!(text.is_none(), "{}: no links, no file", repo.name),
                 _ => {
-                    assert_eq!(issues, vec![], "{}: {text:?}", repo.name);
                     let lines = text.unwrap().lines().filter(|l| !l.is_empty() && !l.starts_with('#')).count();
                     assert!(lines >= 1 && lines <= links.len(), "{}", repo.name);
                 }

@@ -226,7 +226,7 @@ fn from_account(world: &World, credit: &Credit) -> From {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::{DEFAULT_EPOCH, Scale, generate::generate};
+    use crate::{DEFAULT_EPOCH, Scale, generate::generate};
 
     #[test]
     fn contributions_spread_over_two_years_and_keep_coming() {

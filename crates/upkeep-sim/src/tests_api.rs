@@ -11,7 +11,7 @@ use super::{Scale, SimOptions, SimServer};
 
 /// GitHub's REST examples, committed under `tests/fixtures/github` with their source and licence.
 fn examples() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/github/rest-examples");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/github/rest-examples");
     assert!(dir.is_dir(), "GitHub's REST examples are missing: looked for {}", dir.display());
     dir
 }
@@ -117,7 +117,8 @@ async fn answers_have_every_field_of_githubs_examples() {
 }
 
 /// The collector's own query.
-const PULLS_QUERY: &str = crate::github::graphql::PULL_REQUESTS_QUERY;
+const PULLS_QUERY: &str =
+    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../src/github/queries/pull_requests.graphql"));
 
 #[tokio::test]
 async fn graphql_answers_pull_requests_by_node_id_in_order() {

@@ -35,7 +35,7 @@ async fn community_profiles_have_githubs_shape_and_differ_by_repository() {
     let profile = |name: &str| format!("{}/repos/upkeep-sim/{name}/community/profile", sim.url());
     let comet = json(&profile("comet")).await;
     let example = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/github/rest-examples/get_repos_owner_repo_community_profile.200.default.json");
+        .join("../../tests/fixtures/github/rest-examples/get_repos_owner_repo_community_profile.200.default.json");
     let text = std::fs::read_to_string(&example).unwrap_or_else(|e| panic!("{}: {e}", example.display()));
     let mut diff = Vec::new();
     same_keys(&serde_json::from_str(&text).unwrap(), &comet, "profile", &mut diff);
@@ -71,7 +71,8 @@ async fn community_profiles_have_githubs_shape_and_differ_by_repository() {
 }
 
 /// The collector's own query, so the simulator is tested against exactly what is sent.
-const NEWCOMER_QUERY: &str = crate::github::graphql::NEWCOMER_ISSUES_QUERY;
+const NEWCOMER_QUERY: &str =
+    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../src/github/queries/newcomer_issues.graphql"));
 
 /// The first issue number of `repo` in `case`.
 fn issue_in(sim: &SimServer, repo: &str, case: Case) -> u32 {
