@@ -82,6 +82,11 @@ async fn migration_lock(path: &Path) -> anyhow::Result<std::fs::File> {
     }
 }
 
+/// Whether the database answers a trivial query (the liveness probe, `/healthz`).
+pub async fn is_reachable(pool: &sqlx::SqlitePool) -> bool {
+    sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(pool).await.is_ok()
+}
+
 /// How much of the database file the web server's readers map into memory (past it, they read).
 const READER_MMAP_BYTES: u64 = 4 << 30;
 

@@ -68,6 +68,21 @@ pub async fn find_repository_by_name<'e>(
         .await
 }
 
+/// A tracked repository by `owner/name` (any case); `None` when it is not tracked (whether or
+/// not it was ever stored).
+pub async fn find_tracked_repository<'e>(
+    ex: impl SqliteExecutor<'e>,
+    full_name: &str,
+) -> sqlx::Result<Option<RepositoryRow>> {
+    sqlx::query_as(
+        "SELECT r.* FROM repositories r WHERE r.full_name = ? COLLATE NOCASE
+           AND EXISTS (SELECT 1 FROM tracked_repos t WHERE t.repo_id = r.id)",
+    )
+    .bind(full_name)
+    .fetch_optional(ex)
+    .await
+}
+
 pub async fn list_repositories<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<RepositoryRow>> {
     sqlx::query_as("SELECT * FROM repositories ORDER BY full_name COLLATE NOCASE").fetch_all(ex).await
 }

@@ -13,7 +13,7 @@ use crate::web::state::AppState;
 
 /// Liveness: answers as soon as the server listens, before any sync.
 pub async fn healthz(state: Data<AppState>) -> HttpResponse {
-    let db_ok = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.db.pool).await.is_ok();
+    let db_ok = crate::db::is_reachable(&state.db.pool).await;
     let body = serde_json::json!({ "status": if db_ok { "ok" } else { "degraded" }, "database": db_ok });
     if db_ok { HttpResponse::Ok().json(body) } else { HttpResponse::ServiceUnavailable().json(body) }
 }

@@ -19,6 +19,7 @@ pub mod reports;
 pub mod state;
 pub mod status;
 pub mod telemetry;
+pub mod tracked;
 
 use actix_web::web;
 

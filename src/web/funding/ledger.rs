@@ -22,7 +22,6 @@ use super::{
 use crate::web::offload::off_workers;
 use crate::web::state::AppState;
 use crate::{
-    db,
     funding::{Currency, Entry, Money, Source, Timing, received_in},
     metrics::Explain,
     web::{
@@ -317,9 +316,7 @@ async fn ledger_for(state: &AppState, owner: &str, name: &str) -> Result<(Ledger
 }
 
 async fn compute_ledger(state: &AppState, full: String) -> Result<(Ledger, Explain, String), WebError> {
-    let repo = db::repos::find_repository_by_name(&state.db.pool, &full)
-        .await?
-        .ok_or_else(|| WebError::NotFound(format!("Upkeep does not track a repository named {full}.")))?;
+    let repo = crate::web::tracked::find_named(&state.db.pool, &full).await?;
     let now = chrono::Utc::now().timestamp();
     let html_url = repo.html_url.clone();
     let work = load::workload(&state.db.pool, repo.id, now).await?;

@@ -124,7 +124,7 @@ pub fn sponsors_badge(sponsors: Option<i64>) -> String {
 
 pub async fn goal(state: Data<AppState>, path: Path<(String, String)>) -> Result<HttpResponse, WebError> {
     let (owner, name) = path.into_inner();
-    let Some(repo) = db::repos::find_repository_by_name(&state.db.pool, &format!("{owner}/{name}")).await? else {
+    let Some(repo) = db::repos::find_tracked_repository(&state.db.pool, &format!("{owner}/{name}")).await? else {
         return Ok(badges::svg_response(HttpResponse::NotFound(), goal_svg("repo not tracked", None)));
     };
     let now = chrono::Utc::now().timestamp();

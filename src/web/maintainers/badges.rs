@@ -21,7 +21,7 @@ use crate::{
 pub async fn badge(state: Data<AppState>, path: Path<(String, String, String)>) -> Result<HttpResponse, WebError> {
     let (owner, name, file) = path.into_inner();
     let full = format!("{owner}/{name}");
-    let Some(repo) = db::repos::find_repository_by_name(&state.db.pool, &full).await? else {
+    let Some(repo) = db::repos::find_tracked_repository(&state.db.pool, &full).await? else {
         return Ok(badges::svg_response(
             HttpResponse::NotFound(),
             badges::badge("upkeep", "repo not tracked", BadgeColor::Grey),

@@ -17,6 +17,7 @@ use crate::web::maintainers::params::SortMark;
 use crate::web::offload::off_workers;
 use crate::web::query::Params;
 use crate::web::state::AppState;
+use crate::web::tracked::TrackedRepo;
 use crate::{
     db,
     metrics::Window,
@@ -108,12 +109,10 @@ struct Resolved {
 
 pub async fn repo(
     state: Data<AppState>,
-    path: Path<(String, String)>,
+    TrackedRepo(repo): TrackedRepo,
     query: Params<DashboardQuery>,
 ) -> Result<HttpResponse, WebError> {
-    let (owner, name) = path.into_inner();
-    let resolved = resolve_repo(&state, &owner, &name).await?;
-    respond(&state, resolved, &query, None).await
+    respond(&state, resolve_repo(repo), &query, None).await
 }
 
 pub async fn org(
@@ -128,15 +127,10 @@ pub async fn org(
 /// `/api/v1/repos/{owner}/{name}`: the dashboard as JSON; errors are JSON too.
 pub async fn api_repo(
     state: Data<AppState>,
-    path: Path<(String, String)>,
+    TrackedRepo(repo): TrackedRepo,
     query: Params<DashboardQuery>,
 ) -> HttpResponse {
-    let (owner, name) = path.into_inner();
-    let result = async {
-        let resolved = resolve_repo(&state, &owner, &name).await?;
-        respond(&state, resolved, &query, Some(Format::Json)).await
-    };
-    result.await.unwrap_or_else(|e| json_error(&e))
+    respond(&state, resolve_repo(repo), &query, Some(Format::Json)).await.unwrap_or_else(|e| json_error(&e))
 }
 
 /// `/api/v1/orgs/{org}`: the org dashboard as JSON; errors are JSON too.
@@ -228,12 +222,8 @@ fn page(r: Resolved, scope: Scope, d: Dashboard) -> DashboardPage {
     }
 }
 
-async fn resolve_repo(state: &AppState, owner: &str, name: &str) -> Result<Resolved, WebError> {
-    let full = format!("{owner}/{name}");
-    let repo = db::repos::find_repository_by_name(&state.db.pool, &full)
-        .await?
-        .ok_or_else(|| WebError::NotFound(format!("Upkeep does not track a repository named {full}.")))?;
-    Ok(Resolved {
+fn resolve_repo(repo: db::repos::RepositoryRow) -> Resolved {
+    Resolved {
         repo_ids: vec![repo.id],
         heading: repo.full_name.clone(),
         kind: "repository",
@@ -242,7 +232,7 @@ async fn resolve_repo(state: &AppState, owner: &str, name: &str) -> Result<Resol
         api_path: format!("/api/v1/repos/{}", repo.full_name),
         archived: repo.is_archived,
         names: vec![repo.full_name],
-    })
+    }
 }
 
 async fn resolve_org(state: &AppState, org: &str) -> Result<Resolved, WebError> {

@@ -16,7 +16,7 @@ use chrono::{DateTime, SecondsFormat};
 use super::finder::{self, Finder, NewcomerIssue};
 use super::pages::shared_finder;
 use super::params::{self, Filters, FinderQuery};
-use super::{load, views};
+use super::views;
 use crate::web::state::AppState;
 use crate::web::{
     WebError,
@@ -64,7 +64,7 @@ pub async fn repo_atom(
     req: HttpRequest,
 ) -> Result<HttpResponse, WebError> {
     let (owner, name) = path.into_inner();
-    let repo = load::tracked_repo(&state.db.pool, &owner, &name).await?;
+    let repo = crate::web::tracked::find(&state.db.pool, &owner, &name).await?;
     let mut query = FinderQuery::parse(req.query_string())?;
     query.repo = Some(repo.full_name.clone());
     let (shared, filters) = shared_finder(&state, &query, FinderQuery::feed_filters).await?;
@@ -140,7 +140,7 @@ fn entry(i: &NewcomerIssue) -> Entry {
 /// `/newcomers/{owner}/{name}/widget.svg`.
 pub async fn widget(state: Data<AppState>, path: Path<(String, String)>) -> Result<HttpResponse, WebError> {
     let (owner, name) = path.into_inner();
-    let repo = match load::tracked_repo(&state.db.pool, &owner, &name).await {
+    let repo = match crate::web::tracked::find(&state.db.pool, &owner, &name).await {
         Ok(repo) => repo,
         Err(WebError::NotFound(_)) => {
             let body = badges::badge("good first issues", "repo not tracked", BadgeColor::Grey);

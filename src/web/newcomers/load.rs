@@ -76,16 +76,6 @@ pub struct ProjectRows {
     pub maintainers: Vec<String>,
 }
 
-/// A tracked repository by `owner/name` (any case), or a 404.
-pub async fn tracked_repo(pool: &SqlitePool, owner: &str, name: &str) -> Result<RepositoryRow, WebError> {
-    let full = format!("{owner}/{name}");
-    db::repos::list_tracked_repositories(pool)
-        .await?
-        .into_iter()
-        .find(|r| r.full_name.eq_ignore_ascii_case(&full))
-        .ok_or_else(|| WebError::NotFound(format!("Upkeep does not track a repository named {full}.")))
-}
-
 pub async fn project_rows(pool: &SqlitePool, repo: RepositoryRow, window: Window) -> Result<ProjectRows, WebError> {
     let scope = scope_json(&[repo.id]);
     let labelled = db::newcomers::list_labelled_issues(pool, repo.id, window.from).await?;

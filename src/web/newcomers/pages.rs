@@ -205,7 +205,7 @@ async fn respond_project(
     force: Option<Format>,
 ) -> Result<HttpResponse, WebError> {
     let now = chrono::Utc::now().timestamp();
-    let repo = load::tracked_repo(&state.db.pool, owner, name).await?;
+    let repo = crate::web::tracked::find(&state.db.pool, owner, name).await?;
     let scope = ProjectQuery::parse(req.query_string())?.scope(now)?;
     let window = Window::new(scope.scope.from, scope.scope.to);
     let configured = finder::configured_mentors(&state.config.newcomers.mentors, &repo.full_name).to_vec();

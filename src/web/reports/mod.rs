@@ -74,9 +74,7 @@ struct Loaded {
 /// money (the ledger's entries) and its rows.
 async fn load(state: &AppState, full_name: &str, query: &ReportQuery, now: i64) -> Result<Loaded, WebError> {
     let pool = &state.db.pool;
-    let repo = crate::db::repos::find_repository_by_name(pool, full_name)
-        .await?
-        .ok_or_else(|| WebError::NotFound(format!("Upkeep does not track a repository named {full_name}.")))?;
+    let repo = crate::web::tracked::find_named(pool, full_name).await?;
     let created_at = repo.created_at;
     let project = load::project(pool, &state.config, repo).await?;
     let scope = query.scope(&project.grants, now)?;
