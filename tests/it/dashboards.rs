@@ -473,6 +473,40 @@ async fn unknown_repos_and_orgs_get_a_404_page() {
     );
 }
 
+/// A repository still stored but no longer tracked (taken out of the configuration) is shown by
+/// no page: each answers the same 404 as for a name never seen (JSON under `/api/`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stored_repository_that_is_no_longer_tracked_gets_a_404_everywhere() {
+    let (store, app) = seeded_app().await;
+    let name: String = sqlx::query_scalar("SELECT full_name FROM repositories ORDER BY id LIMIT 1")
+        .fetch_one(&store.db.pool)
+        .await
+        .unwrap();
+    // (Another window than the one asked for below: that page is not in the render cache.)
+    let (status, _) = get(&format!("{app}/repos/{name}?window=30")).await;
+    assert_eq!(status, 200, "tracked: shown");
+    sqlx::query("DELETE FROM tracked_repos WHERE repo_id = (SELECT id FROM repositories WHERE full_name = ?)")
+        .bind(&name)
+        .execute(&store.db.pool)
+        .await
+        .unwrap();
+    for path in [
+        format!("/repos/{name}"),
+        format!("/api/v1/repos/{name}"),
+        format!("/reports/{name}"),
+        format!("/api/v1/reports/{name}"),
+        format!("/funding/{name}"),
+        format!("/api/v1/funding/{name}"),
+        format!("/newcomers/{name}"),
+    ] {
+        let (status, body) = get(&format!("{app}{path}")).await;
+        assert_eq!(status, 404, "{path}: {body}");
+        assert_eq!(error_message(&path, &body), format!("Upkeep does not track a repository named {name}."), "{path}");
+    }
+    let (status, _) = get(&format!("{app}/badges/{name}/backlog.svg")).await;
+    assert_eq!(status, 404, "the badge says it is not tracked");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_query_parameters_get_a_400_with_a_message_never_a_500() {
     let (_store, app) = seeded_app().await;
