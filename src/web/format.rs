@@ -1,6 +1,9 @@
-//! Display helpers for view structs: timestamps, ages and durations as people read them.
+//! Display helpers for view structs, for every audience's pages: timestamps, ages, durations,
+//! quantiles, ratios and percentages as people read them. (Money has its own `Display`.)
 
 use chrono::DateTime;
+
+use crate::metrics::Quantile;
 
 /// `2026-11-24`: the UTC day of a unix time (the seconds themselves if out of range).
 pub fn day(ts: i64) -> String {
@@ -42,6 +45,30 @@ pub fn duration(secs: i64) -> String {
         s if s < 365 * 86_400 => format!("{:.1} d", s as f64 / 86_400.0),
         s => format!("{:.1} y", s as f64 / (365.25 * 86_400.0)),
     }
+}
+
+/// A quantile as a duration: `4.0 d`, `> 70.0 d` (only a lower bound is known), `—` (none).
+pub fn quantile(q: Option<Quantile>) -> String {
+    match q {
+        None => "—".to_owned(),
+        Some(Quantile::Exactly(s)) => duration(s),
+        Some(Quantile::MoreThan(s)) => format!("> {}", duration(s)),
+    }
+}
+
+/// An optional duration: `3.0 d`, or `—`.
+pub fn seconds(s: Option<i64>) -> String {
+    s.map_or_else(|| "—".to_owned(), duration)
+}
+
+/// A ratio with two decimals: `0.85`, or `—`.
+pub fn ratio(r: Option<f64>) -> String {
+    r.map_or_else(|| "—".to_owned(), |r| format!("{r:.2}"))
+}
+
+/// A share as a whole percentage: `42%`, or `—`.
+pub fn percent(r: Option<f64>) -> String {
+    r.map_or_else(|| "—".to_owned(), |r| format!("{:.0}%", r * 100.0))
 }
 
 /// A link target from GitHub data, only if it is http(s): a hostile `javascript:` URL would run

@@ -14,6 +14,7 @@ pub mod http;
 pub mod maintainers;
 pub mod newcomers;
 pub mod offload;
+pub mod parts;
 pub mod query;
 pub mod reports;
 pub mod state;

@@ -13,8 +13,10 @@ use super::{
     rows::{self, Parts, ScopeRows},
     views,
 };
+use crate::web::format;
 use crate::web::maintainers::params::SortMark;
 use crate::web::offload::off_workers;
+use crate::web::parts::{Card, WindowLink, window_links};
 use crate::web::query::Params;
 use crate::web::state::AppState;
 use crate::{
@@ -68,7 +70,7 @@ impl RepoSummary {
     }
 
     pub fn first_response(&self) -> String {
-        views::quantile(self.first_response_median)
+        format::quantile(self.first_response_median)
     }
 
     pub fn change(&self) -> String {
@@ -88,8 +90,8 @@ pub struct OverviewPage {
     pub scope: Scope,
     pub rows: Vec<RepoSummary>,
     pub orgs: Vec<String>,
-    pub rollup: Option<Vec<views::Card>>,
-    pub windows: Vec<super::pages::WindowLink>,
+    pub rollup: Option<Vec<Card>>,
+    pub windows: Vec<WindowLink>,
 }
 
 impl OverviewPage {
@@ -127,14 +129,7 @@ pub async fn overview(state: Data<AppState>, query: Params<DashboardQuery>) -> R
     }
     let mut orgs: Vec<String> = repos.iter().map(|r| r.owner.clone()).collect();
     orgs.dedup();
-    let windows = super::params::WINDOWS
-        .iter()
-        .map(|days| super::pages::WindowLink {
-            label: format!("{days} days"),
-            href: format!("/?{}", scope.with_window(*days)),
-            current: scope.preset == Some(*days),
-        })
-        .collect();
+    let windows = window_links(scope.preset, |days| format!("/?{}", scope.with_window(days)));
     let synced = db::runs::has_finished_run(&state.db.pool).await?;
     let page = OverviewPage { synced, scope, rows, orgs, rollup, windows };
     Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page.render()?))
@@ -149,7 +144,7 @@ async fn summaries(
     scope: &Scope,
     rollup: bool,
     now: i64,
-) -> Result<(Vec<RepoSummary>, Option<Vec<views::Card>>), WebError> {
+) -> Result<(Vec<RepoSummary>, Option<Vec<Card>>), WebError> {
     let (window, bots) = (Window::new(scope.from, scope.to), scope.include_bots);
     // A few repositories at a time, in order: their reads overlap on the read pool.
     let (pool, period) = (&state.db.pool, (scope.from, scope.to));

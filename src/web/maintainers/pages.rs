@@ -10,11 +10,12 @@ use askama::Template;
 use super::{
     dashboard::{self, Dashboard},
     export,
-    params::{DashboardQuery, Format, Scope, WINDOWS},
+    params::{DashboardQuery, Format, Scope},
     rows, views,
 };
 use crate::web::maintainers::params::SortMark;
 use crate::web::offload::off_workers;
+use crate::web::parts::{Card, WindowLink, window_links};
 use crate::web::query::Params;
 use crate::web::state::AppState;
 use crate::web::tracked::TrackedRepo;
@@ -26,13 +27,6 @@ use crate::{
 
 /// Sort keys of the unanswered queue.
 pub const QUEUE_SORTS: [&str; 3] = ["age", "repo", "author"];
-
-/// A window switcher entry.
-pub struct WindowLink {
-    pub label: String,
-    pub href: String,
-    pub current: bool,
-}
 
 #[derive(Template)]
 #[template(path = "maintainers/dashboard.html")]
@@ -46,7 +40,7 @@ pub struct DashboardPage {
     pub windows: Vec<WindowLink>,
     pub repos: Vec<String>,
     pub d: Dashboard,
-    pub cards: Vec<views::Card>,
+    pub cards: Vec<Card>,
     pub responses: Vec<views::ResponseRow>,
     pub load: Vec<views::LoadRow>,
     pub unanswered: Vec<views::UnansweredView>,
@@ -184,14 +178,7 @@ async fn respond(
 }
 
 fn page(r: Resolved, scope: Scope, d: Dashboard) -> DashboardPage {
-    let windows = WINDOWS
-        .iter()
-        .map(|days| WindowLink {
-            label: format!("{days} days"),
-            href: format!("{}?{}", r.path, scope.with_window(*days)),
-            current: scope.preset == Some(*days),
-        })
-        .collect();
+    let windows = window_links(scope.preset, |days| format!("{}?{}", r.path, scope.with_window(days)));
     DashboardPage {
         cards: views::cards(&d),
         responses: views::response_rows(&d),

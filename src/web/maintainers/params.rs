@@ -6,11 +6,9 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::web::{WebError, format::day};
+use crate::web::{WebError, format::day, parts::WINDOWS};
 
 const DAY: i64 = 86_400;
-/// Windows offered as links; any `from`/`to` range of whole days is accepted too.
-pub const WINDOWS: [i64; 3] = [30, 90, 365];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -2,20 +2,12 @@
 //! charts a template prints. Formatting lives here so templates stay simple.
 
 use super::dashboard::{Dashboard, Responsiveness};
-use crate::metrics::{DAY, Explain, Quantile, response::ResponseSummary};
+use crate::metrics::{DAY, Explain, response::ResponseSummary};
+use crate::web::format::{self, percent, quantile, ratio, seconds};
 use crate::web::{
     charts::{self, BarChart, BarLayout, LineChart, Series},
-    format,
+    parts::Card,
 };
-
-/// A headline number with its "how is this computed?" disclosure.
-pub struct Card {
-    pub id: &'static str,
-    pub label: &'static str,
-    pub value: String,
-    pub detail: String,
-    pub explain: Explain,
-}
 
 /// One row of the response-time table.
 pub struct ResponseRow {
@@ -46,26 +38,6 @@ pub struct UnansweredView {
     pub age: String,
     pub age_secs: i64,
     pub url: Option<String>,
-}
-
-pub fn quantile(q: Option<Quantile>) -> String {
-    match q {
-        None => "—".to_owned(),
-        Some(Quantile::Exactly(s)) => format::duration(s),
-        Some(Quantile::MoreThan(s)) => format!("> {}", format::duration(s)),
-    }
-}
-
-pub fn seconds(s: Option<i64>) -> String {
-    s.map_or_else(|| "—".to_owned(), format::duration)
-}
-
-pub fn ratio(r: Option<f64>) -> String {
-    r.map_or_else(|| "—".to_owned(), |r| format!("{r:.2}"))
-}
-
-pub fn percent(r: Option<f64>) -> String {
-    r.map_or_else(|| "—".to_owned(), |r| format!("{:.0}%", r * 100.0))
 }
 
 pub fn cards(d: &Dashboard) -> Vec<Card> {

@@ -16,7 +16,7 @@ use super::project::{self, COMMUNITY_DOCS, Project};
 use super::signals::ProjectSignals;
 use super::{load, shared, views};
 use crate::metrics::{Explain, Window};
-use crate::web::maintainers::{pages::WindowLink, params::WINDOWS, views::Card};
+use crate::web::parts::{Card, WindowLink, window_links};
 use crate::web::state::AppState;
 use crate::web::{WebError, error::json_error, format, offload::off_workers};
 
@@ -222,14 +222,7 @@ async fn respond_project(
 
 fn project_page(p: Project, scope: ProjectScope, base_url: String) -> ProjectPage {
     let path = format!("/newcomers/{}", p.repo);
-    let windows = WINDOWS
-        .iter()
-        .map(|days| WindowLink {
-            label: format!("{days} days"),
-            href: format!("{path}?window={days}"),
-            current: scope.scope.preset == Some(*days),
-        })
-        .collect();
+    let windows = window_links(scope.scope.preset, |days| format!("{path}?window={days}"));
     ProjectPage {
         github_url: format::safe_link(&p.html_url),
         contributing_url: p.checklist.as_ref().and_then(|c| c.contributing_url.as_deref()).and_then(format::safe_link),

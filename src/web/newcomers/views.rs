@@ -14,7 +14,8 @@ use crate::metrics::response::TIME_TO_FIRST_RESPONSE;
 use crate::metrics::{DAY, Explain};
 use crate::web::charts::{self, BarChart, BarLayout, Series};
 use crate::web::format;
-use crate::web::maintainers::views::{Card, percent, quantile, seconds};
+use crate::web::format::{percent, quantile, seconds};
+use crate::web::parts::Card;
 
 /// One issue of the finder as the page prints it.
 pub struct IssueView {

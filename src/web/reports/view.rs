@@ -14,7 +14,7 @@ use crate::funding::{Grant, report::BeforeAfter};
 use crate::metrics::closing::CHANGE_REQUEST_CLOSURE_RATIO;
 use crate::metrics::load::MAINTAINER_LOAD;
 use crate::metrics::response::TIME_TO_FIRST_RESPONSE;
-use crate::metrics::{Definition, Explain, Quantile, Window, fmt_window};
+use crate::metrics::{Definition, Explain, Window, fmt_window};
 use crate::web::charts::{self, BarLayout, Panel, PanelKind, Series, XAxis};
 use crate::web::format;
 use crate::web::funding::entries::Note;
@@ -113,19 +113,6 @@ pub fn basis(scope: &ReportScope) -> String {
     }
 }
 
-/// `4.0 d`, `> 70.0 d`, `—`.
-pub fn median(q: Option<Quantile>) -> String {
-    match q {
-        None => "—".to_owned(),
-        Some(Quantile::Exactly(s)) => format::duration(s),
-        Some(Quantile::MoreThan(s)) => format!("> {}", format::duration(s)),
-    }
-}
-
-pub fn ratio(r: Option<f64>) -> String {
-    r.map_or_else(|| "—".to_owned(), |r| format!("{r:.2}"))
-}
-
 pub fn outputs(r: &Report) -> Vec<OutputRow> {
     let n = &r.numbers;
     let row = |id, label, value: u64, d: &Definition| OutputRow {
@@ -164,9 +151,9 @@ pub fn compare(r: &Report) -> Vec<CompareRow> {
         CompareRow {
             id: "first-response",
             label: "Median time to first response",
-            before: median(n.first_response.before),
+            before: format::quantile(n.first_response.before),
             before_detail: ttfr(&s.before),
-            after: median(n.first_response.after),
+            after: format::quantile(n.first_response.after),
             after_detail: ttfr(&s.after),
             explain: with(
                 &TIME_TO_FIRST_RESPONSE,
@@ -185,9 +172,9 @@ pub fn compare(r: &Report) -> Vec<CompareRow> {
         CompareRow {
             id: "closure-ratio",
             label: "Change request closure ratio",
-            before: ratio(n.closure_ratio.before),
+            before: format::ratio(n.closure_ratio.before),
             before_detail: closure(&s.before),
-            after: ratio(n.closure_ratio.after),
+            after: format::ratio(n.closure_ratio.after),
             after_detail: closure(&s.after),
             explain: with(
                 &CHANGE_REQUEST_CLOSURE_RATIO,
@@ -265,9 +252,9 @@ pub fn figures(r: &Report) -> Vec<Figure> {
             format!(
                 "Figure 1 data: median {} before ({}), {} during ({}). Weeks without items, or where more than half \
                  are still unanswered, are left blank.",
-                median(n.first_response.before),
+                format::quantile(n.first_response.before),
                 items(&s.before),
-                median(n.first_response.after),
+                format::quantile(n.first_response.after),
                 items(&s.after)
             ),
         ),
@@ -290,9 +277,9 @@ pub fn figures(r: &Report) -> Vec<Figure> {
             format!(
                 "Figure 3 data: before, {} (closure ratio {}); during, {} (closure ratio {}).",
                 flow_words(&s.before),
-                ratio(n.closure_ratio.before),
+                format::ratio(n.closure_ratio.before),
                 flow_words(&s.after),
-                ratio(n.closure_ratio.after)
+                format::ratio(n.closure_ratio.after)
             ),
         ),
         figure(
