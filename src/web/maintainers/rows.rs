@@ -117,7 +117,9 @@ impl ScopeRows {
     /// The rows of several disjoint scopes (different repositories, same window and `now`) as
     /// one scope: what [`load_rows`] reads for all their repositories at once. Weekly rows are
     /// summed per week, a person's weeks per person (a maintainer in any repository is one), as
-    /// the database does for a scope of several repositories.
+    /// the database does for a scope of several repositories. (One difference: unanswered items
+    /// opened in the same second keep repository order, where the database orders them by id.
+    /// The overview, the only caller, reads no unanswered list.)
     pub fn merge(parts: Vec<ScopeRows>) -> ScopeRows {
         let mut all = ScopeRows::default();
         let mut weeks: std::collections::BTreeMap<i64, RepoWeekRow> = Default::default();
