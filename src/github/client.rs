@@ -27,116 +27,34 @@
 //!
 //! The parts: [`quota`] (rate limits, waits, backoff), [`response`] (classifying answers, reading
 //! bodies under the caps), [`graphql`] (envelopes, errors, node batches) and [`transport`]
-//! (octocrab's stack, JSON, header and link helpers); this file holds the client and its retry
-//! loop.
+//! (octocrab's stack, JSON, header and link helpers), over [`types`] (settings, answers,
+//! counters, rate-limit state, attempts and the fixed limits); this file holds the client and
+//! its retry loop. The parts import this file (for [`GitHubClient`]) and `types`; this file
+//! imports only `transport` and `types`, so no import runs back.
 //!
 //! Requests are strictly serial: one client is used by one sync at a time, as GitHub asks.
 //! The token lives inside octocrab as a `SecretString` and is never logged.
 
 use std::{
-    sync::{
-        Arc, Mutex,
-        atomic::{AtomicU64, Ordering},
-    },
+    sync::{Arc, Mutex, atomic::Ordering},
     time::Duration,
 };
 
-use http::{HeaderMap, StatusCode, header};
-use http_body_util::BodyExt;
 use octocrab::Octocrab;
-use rand::Rng;
 use secrecy::SecretString;
-use serde::{Serialize, de::DeserializeOwned};
+use serde::de::DeserializeOwned;
 
 mod graphql;
 mod quota;
 mod response;
 mod transport;
+mod types;
 
 use super::error::GhError;
-use super::wire::ErrorBody;
-use quota::Limits;
 pub use transport::next_link;
 use transport::*;
-
-/// What octocrab's raw calls return.
-type RawResponse = http::Response<http_body_util::combinators::BoxBody<bytes::Bytes, octocrab::Error>>;
-
-/// One rate-limit window, GitHub's for REST and GraphQL alike.
-const WINDOW_SECS: i64 = 3_600;
-/// The limit the configured reserve is written for (an authenticated token's).
-const REFERENCE_LIMIT: u64 = 5_000;
-/// Without a token the client waits this long at most for the limit; longer, it stops.
-const UNAUTHENTICATED_MAX_WAIT: Duration = Duration::from_secs(60);
-/// How long `202 Accepted` answers are asked again, in all.
-const PENDING_BUDGET: Duration = Duration::from_secs(60);
-/// Tries before a host that cannot be reached ends the run.
-const CONNECT_TRIES: u32 = 3;
-/// Tries of a GraphQL answer that is not JSON (the first and one retry).
-const GRAPHQL_MALFORMED_TRIES: u32 = 2;
-
-/// How the client talks to GitHub; built from `[github]` and `[collector]` config.
-#[derive(Debug, Clone)]
-pub struct ClientSettings {
-    pub api_url: String,
-    pub graphql_url: String,
-    pub user_agent: String,
-    /// Deadline of one whole exchange: connect, headers and body.
-    pub timeout: Duration,
-    pub reserve: u64,
-    pub max_retries: u32,
-    pub backoff_base: Duration,
-    pub backoff_max: Duration,
-    /// Largest body read (`[collector] max_response_bytes`).
-    pub max_response_bytes: u64,
-}
-
-/// The answer to a GET.
-#[derive(Debug)]
-pub enum Fetched<T> {
-    /// `304`: unchanged since the ETag we sent; free of quota.
-    NotModified,
-    /// `202`: GitHub was still computing (statistics endpoints) after about a minute of asking.
-    Pending,
-    Fresh {
-        value: T,
-        etag: Option<String>,
-        next: Option<String>,
-    },
-}
-
-/// Request counters, read by the sync to report per-resource and per-run numbers.
-#[derive(Debug, Default)]
-pub struct Counters {
-    pub requests: AtomicU64,
-    pub not_modified: AtomicU64,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CounterSnapshot {
-    pub requests: u64,
-    pub not_modified: u64,
-}
-
-impl std::ops::Sub for CounterSnapshot {
-    type Output = CounterSnapshot;
-    fn sub(self, rhs: Self) -> Self {
-        CounterSnapshot { requests: self.requests - rhs.requests, not_modified: self.not_modified - rhs.not_modified }
-    }
-}
-
-/// A pause for the rate limit, as told to the [`WaitObserver`]: `None` when the pause is over.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RateWait {
-    /// `core` or `graphql`.
-    pub bucket: String,
-    /// When the wait ends, unix seconds.
-    pub until: i64,
-}
-
-/// Told when the client starts (`Some`) and ends (`None`) a wait for the rate limit, so the
-/// progress bar and `/status` can say so.
-pub type WaitObserver = Arc<dyn Fn(Option<RateWait>) + Send + Sync>;
+use types::*;
+pub use types::{ClientSettings, CounterSnapshot, Counters, Fetched, RateWait, WaitObserver};
 
 pub struct GitHubClient {
     rest: Octocrab,
@@ -152,26 +70,6 @@ pub struct GitHubClient {
     deadline: Mutex<Option<tokio::time::Instant>>,
     /// Permanent GraphQL errors that came with data (kept); drained by the step that asked.
     problems: Mutex<Vec<String>>,
-}
-
-/// Why one attempt should be tried again.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum RetryKind {
-    /// 5xx, secondary limits, dropped connections, cut-short bodies.
-    Transient,
-    /// A time-out: the exchange deadline, 502/504, GraphQL's "Something went wrong". Transient,
-    /// and a smaller request may avoid it.
-    Timeout,
-    /// The connection itself failed (DNS, refused, TLS): the host may be unreachable.
-    Connect,
-    /// The body was not the JSON expected (`problem` keeps serde's line and column).
-    Malformed,
-}
-
-/// What one attempt produced, before the retry policy decides.
-enum Attempt<T> {
-    Done(T),
-    Retry { reason: String, wait: Option<Duration>, kind: RetryKind },
 }
 
 impl GitHubClient {

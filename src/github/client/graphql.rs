@@ -2,7 +2,12 @@
 //! transient, reported verbatim with their path when not), and batches of nodes that split in
 //! half when GitHub keeps timing out on them.
 
-use super::*;
+use serde::{Serialize, de::DeserializeOwned};
+
+use super::GitHubClient;
+use super::transport::transport_retry;
+use super::types::*;
+use crate::github::error::GhError;
 
 impl GitHubClient {
     /// POST a GraphQL query. Transient errors are retried; `NOT_FOUND` is tolerated when data came

@@ -2,29 +2,15 @@
 //! wait for a reset (and when a reset is no plausible time), and the jittered backoff between
 //! retries.
 
-use super::*;
+use std::time::Duration;
 
-/// The last rate-limit headers seen in one bucket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Quota {
-    pub(super) remaining: u64,
-    pub(super) limit: Option<u64>,
-    /// `x-ratelimit-reset` as sent (not necessarily a plausible epoch second).
-    pub(super) reset: i64,
-}
+use http::HeaderMap;
+use rand::Rng;
 
-/// The last rate-limit headers seen, per bucket (`core`, `graphql`).
-#[derive(Debug, Default)]
-pub(super) struct Limits {
-    pub(super) core: Option<Quota>,
-    pub(super) graphql: Option<Quota>,
-}
-
-impl Limits {
-    pub(super) fn slot(&mut self, bucket: &str) -> &mut Option<Quota> {
-        if bucket == "graphql" { &mut self.graphql } else { &mut self.core }
-    }
-}
+use super::GitHubClient;
+use super::transport::{header_str, utc_clock};
+use super::types::*;
+use crate::github::error::GhError;
 
 /// When a rate-limit window resets, judged against now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,7 +2,15 @@
 //! retry, or a clear error with GitHub's message and a token hint), and a body read frame by
 //! frame under the exchange's deadline and size cap.
 
-use super::*;
+use std::sync::atomic::Ordering;
+
+use http::{HeaderMap, StatusCode, header};
+use http_body_util::BodyExt;
+
+use super::GitHubClient;
+use super::transport::{error_chain, header_str, next_link, or_status, retry_after, sso_url, transport_retry};
+use super::types::*;
+use crate::github::{error::GhError, wire::ErrorBody};
 
 impl GitHubClient {
     /// Decides on a GET's answer; `parse` turns a 2xx body into `T` (its error is retried).

@@ -2,7 +2,9 @@
 
 use super::graphql::GraphqlError;
 use super::quota::{Reset, effective_reserve, judge_reset};
+use super::types::*;
 use super::*;
+use http::{HeaderMap, StatusCode};
 
 #[test]
 fn next_link_finds_rel_next_among_others() {

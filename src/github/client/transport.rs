@@ -1,7 +1,16 @@
 //! The transport around octocrab: building it (our own service stack and headers), reading
 //! JSON bodies, telling transport failures apart, and the small header and link helpers.
 
-use super::*;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::{HeaderMap, header};
+use octocrab::Octocrab;
+use secrecy::SecretString;
+use serde::de::DeserializeOwned;
+
+use super::types::*;
+use crate::github::error::GhError;
 
 /// `HH:MM:SS` of a unix time, UTC.
 pub(super) fn utc_clock(t: i64) -> String {
