@@ -136,7 +136,6 @@ pub struct RepoWeekRow {
     pub releases: i64,
 }
 
-/// Every week of the scope's history (a few hundred rows: the backlog is a running sum).
 impl RepoWeekRow {
     /// Adds another repository's counts of the same week.
     pub fn add(&mut self, o: &RepoWeekRow) {
@@ -154,6 +153,7 @@ impl RepoWeekRow {
     }
 }
 
+/// Every week of the scope's history (a few hundred rows: the backlog is a running sum).
 pub async fn list_repo_weeks<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::Result<Vec<RepoWeekRow>> {
     sqlx::query_as(
         "SELECT week, SUM(opened_issues) AS opened_issues, SUM(closed_issues) AS closed_issues,
@@ -189,8 +189,6 @@ pub struct PersonWeekRow {
     pub commits: i64,
 }
 
-/// Weeks starting in `[from_week, to)`. Pages read them from the week slices; this is the
-/// reference the slices are tested against.
 impl PersonWeekRow {
     /// Adds the same person's week in another repository (a maintainer in either is one).
     pub fn add(&mut self, o: &PersonWeekRow) {
@@ -208,6 +206,8 @@ impl PersonWeekRow {
     }
 }
 
+/// Weeks starting in `[from_week, to)`. Pages read them from the week slices; this is the
+/// reference the slices are tested against.
 pub async fn list_person_weeks<'e>(
     ex: impl SqliteExecutor<'e>,
     scope: &str,

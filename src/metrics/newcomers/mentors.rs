@@ -61,10 +61,11 @@ pub fn is_help_offer(body: &str) -> bool {
 }
 
 fn is_offer_clause(clause: &Clause) -> bool {
+    if clause.question {
+        return false;
+    }
     let (w, words) = (&clause.words, WordSet::of(&clause.words));
-    !clause.question
-        && PATTERNS.0.iter().any(|p| p.matches(w, &words))
-        && !PATTERNS.1.iter().any(|p| p.matches(w, &words))
+    PATTERNS.0.iter().any(|p| p.matches(w, &words)) && !PATTERNS.1.iter().any(|p| p.matches(w, &words))
 }
 
 /// Where the mentor was found.
