@@ -175,3 +175,6 @@ impl Db {
         self.pool.begin_with("BEGIN IMMEDIATE").await
     }
 }
+
+#[cfg(test)]
+mod tests;
