@@ -33,7 +33,6 @@ pub struct ResponseItemRow {
     pub first_maintainer_response_at: Option<i64>,
     pub first_community_response_at: Option<i64>,
     pub first_bot_response_at: Option<i64>,
-    pub author_association: String,
     /// The author's first contribution to this repository (from `repo_people`).
     pub author_first_at: Option<i64>,
     pub author_is_maintainer: bool,
@@ -44,20 +43,24 @@ pub struct ResponseItemRow {
 /// definition for [`list_response_items`] and the week slices ([`super::slices`]).
 macro_rules! response_item_select {
     () => {
-        "SELECT i.is_pull_request, i.created_at, COALESCE(i.ready_for_review_at, i.created_at) AS clock_start,
+        concat!(
+            "SELECT i.is_pull_request, i.created_at, ",
+            clock_start!(),
+            " AS clock_start,
                 i.first_response_at, i.first_maintainer_response_at, i.first_community_response_at,
-                i.first_bot_response_at, i.author_association, rp.first_at AS author_first_at,
+                i.first_bot_response_at, rp.first_at AS author_first_at,
                 COALESCE(rp.is_maintainer, 0) AS author_is_maintainer, COALESCE(a.is_bot, 0) AS author_is_bot
          FROM issues i
          LEFT JOIN accounts a ON a.id = i.author_id
          LEFT JOIN repo_people rp ON rp.repo_id = i.repo_id AND rp.account_id = i.author_id "
+        )
     };
 }
 
 /// Which items have a response clock: all but pull requests still in draft.
 macro_rules! response_item_kept {
     () => {
-        " NOT (i.is_pull_request = 1 AND i.draft = 1 AND i.ready_for_review_at IS NULL) "
+        concat!(" ", has_response_clock!(), " ")
     };
 }
 
@@ -295,16 +298,6 @@ pub struct UnansweredRow {
     pub author: Option<String>,
     pub author_is_bot: bool,
     pub labels: String,
-}
-
-/// The one definition of "unanswered" that the queue and its count share: open, no human
-/// non-author response, not a draft; bot-authored items only when `?2` (include bots) is true.
-/// Expects `issues i` and `accounts a` (left-joined on the author) and the scope as `?1`.
-macro_rules! unanswered_where {
-    () => {
-        "WHERE i.repo_id IN (SELECT value FROM json_each(?1)) AND i.state = 'open' AND i.first_response_at IS NULL
-           AND i.draft = 0 AND (?2 OR COALESCE(a.is_bot, 0) = 0)"
-    };
 }
 
 /// Oldest first. Draft pull requests are not waiting on anyone and are left out.

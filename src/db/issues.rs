@@ -169,36 +169,3 @@ pub async fn parent_numbers<'e>(
 pub async fn max_updated_at<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar("SELECT MAX(updated_at) FROM issues WHERE repo_id = ?").bind(repo_id).fetch_one(ex).await
 }
-
-/// Recomputes `first_response_*` for the repository's issues updated at or after `since`.
-///
-/// A response is a conversation comment, review or review comment by a human (not a bot
-/// account) who is not the author, at or after the item's clock start: creation, or for a pull
-/// request opened as a draft, the first time it was marked ready for review. GitHub bumps an
-/// item's `updated_at` whenever one of these is added, so `since` finds every item to revisit.
-pub async fn recompute_first_responses<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64, since: i64) -> sqlx::Result<u64> {
-    let done = sqlx::query(
-        "UPDATE issues AS i SET (first_response_at, first_response_by, first_response_association) = (
-             SELECT resp.at, resp.by, resp.assoc FROM (
-                 SELECT c.created_at AS at, c.author_id AS by, c.author_association AS assoc FROM comments c
-                  WHERE c.repo_id = i.repo_id AND c.issue_number = i.number
-                 UNION ALL
-                 SELECT r.submitted_at, r.author_id, r.author_association FROM reviews r
-                  WHERE r.repo_id = i.repo_id AND r.pr_number = i.number AND r.submitted_at IS NOT NULL
-                    AND r.state <> 'PENDING'
-                 UNION ALL
-                 SELECT rc.created_at, rc.author_id, rc.author_association FROM review_comments rc
-                  WHERE rc.repo_id = i.repo_id AND rc.pr_number = i.number
-             ) AS resp
-             JOIN accounts a ON a.id = resp.by
-             WHERE a.is_bot = 0 AND resp.by IS NOT i.author_id
-               AND resp.at >= COALESCE(i.ready_for_review_at, i.created_at)
-             ORDER BY resp.at, resp.by LIMIT 1)
-         WHERE i.repo_id = ? AND i.updated_at >= ?",
-    )
-    .bind(repo_id)
-    .bind(since)
-    .execute(ex)
-    .await?;
-    Ok(done.rows_affected())
-}

@@ -5,6 +5,9 @@
 //! Writers use `BEGIN IMMEDIATE` transactions (see [`Db::begin_write`]) so concurrent readers
 //! (the web server) never make a writer fail on a lock upgrade.
 
+// The rules the SQL applies (response, maintainer, unanswered), as macros every statement uses.
+#[macro_use]
+mod rules;
 pub mod accounts;
 pub mod activity;
 pub mod commits;
@@ -22,6 +25,7 @@ pub mod quarantine;
 #[macro_use]
 pub mod report;
 pub mod repos;
+pub mod responses;
 pub mod rollups;
 pub mod runs;
 pub mod slices;

@@ -204,16 +204,18 @@ pub async fn list_first_timer_prs<'e>(
     scope: &str,
     since: i64,
 ) -> sqlx::Result<Vec<FirstTimerPrRow>> {
-    sqlx::query_as(
-        "SELECT i.repo_id, i.created_at, COALESCE(i.ready_for_review_at, i.created_at) AS clock_start,
+    sqlx::query_as(concat!(
+        "SELECT i.repo_id, i.created_at, ",
+        clock_start!(),
+        " AS clock_start,
                 i.first_response_at, i.merged_at, CASE WHEN i.state = 'closed' THEN i.closed_at END AS closed_at
          FROM issues i
          JOIN repo_people rp ON rp.repo_id = i.repo_id AND rp.account_id = i.author_id
          JOIN accounts a ON a.id = i.author_id
          WHERE i.repo_id IN (SELECT value FROM json_each(?1)) AND i.is_pull_request = 1 AND i.created_at >= ?2
-           AND i.created_at <= rp.first_at AND rp.is_maintainer = 0 AND a.is_bot = 0
-           AND NOT (i.draft = 1 AND i.ready_for_review_at IS NULL)",
-    )
+           AND i.created_at <= rp.first_at AND rp.is_maintainer = 0 AND a.is_bot = 0 AND ",
+        has_response_clock!()
+    ))
     .bind(scope)
     .bind(since)
     .fetch_all(ex)

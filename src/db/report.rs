@@ -89,9 +89,6 @@ pub struct IssueSpanRow {
     pub closed_at: Option<i64>,
 }
 
-/// Human-authored issues (not pull requests) that were open at some instant of `[from, to]`:
-/// opened before `to` and not closed before `from`. Enough to count the open backlog at any
-/// instant in that range.
 /// The columns of an [`IssueSpanRow`] and which issues have one (human-authored, not pull
 /// requests), over `issues i`: one definition for [`list_issue_spans`] and the week slices.
 macro_rules! issue_span_select {
@@ -102,7 +99,10 @@ macro_rules! issue_span_select {
     };
 }
 
-/// The reference the week slices are tested against; the report reads them from the slices.
+/// Human-authored issues (not pull requests) that were open at some instant of `[from, to]`:
+/// opened before `to` and not closed before `from`. Enough to count the open backlog at any
+/// instant in that range. The reference the week slices are tested against; the report reads
+/// them from the slices.
 pub async fn list_issue_spans<'e>(
     ex: impl SqliteExecutor<'e>,
     repo_id: i64,
@@ -138,12 +138,14 @@ pub async fn list_human_items<'e>(
     from: i64,
     to: i64,
 ) -> sqlx::Result<Vec<ReportItemRow>> {
-    sqlx::query_as(
-        "SELECT i.created_at, COALESCE(i.ready_for_review_at, i.created_at) AS clock_start, i.first_response_at
+    sqlx::query_as(concat!(
+        "SELECT i.created_at, ",
+        clock_start!(),
+        " AS clock_start, i.first_response_at
          FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
-         WHERE i.repo_id = ?1 AND i.created_at >= ?2 AND i.created_at < ?3 AND COALESCE(a.is_bot, 0) = 0
-           AND NOT (i.is_pull_request = 1 AND i.draft = 1 AND i.ready_for_review_at IS NULL)",
-    )
+         WHERE i.repo_id = ?1 AND i.created_at >= ?2 AND i.created_at < ?3 AND COALESCE(a.is_bot, 0) = 0 AND ",
+        has_response_clock!()
+    ))
     .bind(repo_id)
     .bind(from)
     .bind(to)

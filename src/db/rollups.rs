@@ -1,6 +1,5 @@
 //! Rollups: per-week and per-person aggregates the collector rebuilds after syncing a changed
-//! repository, and the first response per responder role. Dashboard pages read these instead
-//! of scanning a repository's history.
+//! repository. Dashboard pages read these instead of scanning a repository's history.
 //!
 //! A repository's first rollup is one grouped pass over its rows (a few seconds for a repository
 //! with half a million comments). After that, triggers record in `rollup_dirty` which weeks and
@@ -19,77 +18,6 @@ use sqlx::SqliteExecutor;
 
 use super::dashboard::json_list as json;
 use statements::{PERSON_WEEKS, REPO_WEEKS, WEEK_CONTRIBUTIONS};
-
-/// Each changed item's first response per responder role (`?1` repository, `?2` since, `?3`
-/// configured maintainers): `firsts (issue_id, maint_at, comm_at, bot_at)` for the items of
-/// `targets` that anyone answered.
-macro_rules! role_firsts {
-    () => {
-        "WITH targets AS (
-             SELECT id, repo_id, number, author_id, COALESCE(ready_for_review_at, created_at) AS clock
-             FROM issues WHERE repo_id = ?1 AND updated_at >= ?2
-         ), resp AS (
-             SELECT t.id AS issue_id, c.created_at AS at, c.author_id AS who, c.author_association AS assoc
-               FROM targets t JOIN comments c ON c.repo_id = t.repo_id AND c.issue_number = t.number
-             UNION ALL
-             SELECT t.id, r.submitted_at, r.author_id, r.author_association
-               FROM targets t JOIN reviews r ON r.repo_id = t.repo_id AND r.pr_number = t.number
-              WHERE r.submitted_at IS NOT NULL AND r.state <> 'PENDING'
-             UNION ALL
-             SELECT t.id, rc.created_at, rc.author_id, rc.author_association
-               FROM targets t JOIN review_comments rc ON rc.repo_id = t.repo_id AND rc.pr_number = t.number
-         ), classified AS (
-             SELECT r.issue_id, r.at, a.is_bot,
-                    CASE WHEN ?3 IS NULL THEN r.assoc IN ('OWNER', 'MEMBER', 'COLLABORATOR')
-                         ELSE lower(a.login) IN (SELECT lower(value) FROM json_each(?3)) END AS maint
-               FROM resp r JOIN targets t ON t.id = r.issue_id JOIN accounts a ON a.id = r.who
-              WHERE r.who IS NOT t.author_id AND r.at >= t.clock
-         ), firsts AS (
-             SELECT issue_id,
-                    MIN(CASE WHEN is_bot = 0 AND maint THEN at END) AS maint_at,
-                    MIN(CASE WHEN is_bot = 0 AND NOT maint THEN at END) AS comm_at,
-                    MIN(CASE WHEN is_bot = 1 THEN at END) AS bot_at
-               FROM classified GROUP BY issue_id
-         )"
-    };
-}
-
-/// Recomputes `first_{maintainer,community,bot}_response_at` for items updated at or after
-/// `since`. Items someone answered get their values, the rest NULL, and an item whose values stay
-/// the same is not written, so the rollups do not see it as changed. `maintainers` is a JSON array
-/// of configured logins for the repository, or `None` to infer maintainers from
-/// `author_association` (OWNER, MEMBER, COLLABORATOR) of each response.
-pub async fn recompute_role_responses(
-    tx: &mut sqlx::SqliteConnection,
-    repo_id: i64,
-    since: i64,
-    maintainers: Option<&str>,
-) -> sqlx::Result<()> {
-    // Two statements, each a join the planner does well (one correlated lookup per item into
-    // the grouped responses took minutes for 110k items).
-    let statements = [
-        concat!(
-            role_firsts!(),
-            " UPDATE issues SET first_maintainer_response_at = f.maint_at, first_community_response_at = f.comm_at,
-                  first_bot_response_at = f.bot_at
-              FROM firsts f WHERE issues.id = f.issue_id
-                AND (issues.first_maintainer_response_at, issues.first_community_response_at, issues.first_bot_response_at)
-                    IS NOT (f.maint_at, f.comm_at, f.bot_at)"
-        ),
-        concat!(
-            role_firsts!(),
-            " UPDATE issues SET first_maintainer_response_at = NULL, first_community_response_at = NULL,
-                  first_bot_response_at = NULL
-              WHERE repo_id = ?1 AND updated_at >= ?2 AND id NOT IN (SELECT issue_id FROM firsts)
-                AND (first_maintainer_response_at IS NOT NULL OR first_community_response_at IS NOT NULL
-                     OR first_bot_response_at IS NOT NULL)"
-        ),
-    ];
-    for sql in statements {
-        sqlx::query(sql).bind(repo_id).bind(since).bind(maintainers).execute(&mut *tx).await?;
-    }
-    Ok(())
-}
 
 /// What the rows written since a repository's last rollup touched (its `rollup_dirty` rows).
 #[derive(Debug, Default, PartialEq)]

@@ -32,7 +32,7 @@ use super::report::IssueSpanRow;
 
 /// The slices' layout: a repository whose `format` row holds another number (or none) gets its
 /// slices rebuilt when the database is opened. Raise it whenever a kind or its columns change.
-const FORMAT: &str = "[1]";
+const FORMAT: &str = "[2]";
 
 /// The week under which `spans` keeps issues that are open (year 10000, after any close).
 pub const OPEN_WEEK: i64 = 253_402_300_800;
@@ -89,7 +89,7 @@ const WEEKLY: [(&str, &str); 5] = [
             "created_at",
             "i.created_at",
             "is_pull_request, created_at, clock_start, first_response_at, first_maintainer_response_at, \
-             first_community_response_at, first_bot_response_at, author_association, author_first_at, \
+             first_community_response_at, first_bot_response_at, author_first_at, \
              author_is_maintainer, author_is_bot",
             concat!(response_item_select!(), "WHERE i.repo_id = ?1 AND", response_item_kept!())
         ),
@@ -286,7 +286,7 @@ fn decode<T: DeserializeOwned>(texts: &[String]) -> sqlx::Result<Vec<T>> {
     Ok(out)
 }
 
-type ItemTuple = (i64, i64, i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>, String, Option<i64>, i64, i64);
+type ItemTuple = (i64, i64, i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, i64, i64);
 
 /// Response items created in `[from, to)`, read from the weeks that hold them.
 pub async fn response_items<'e>(
@@ -300,7 +300,7 @@ pub async fn response_items<'e>(
     Ok(rows
         .into_iter()
         .filter(|r| r.1 >= from && r.1 < to)
-        .map(|(pr, created, clock, first, fm, fc, fb, assoc, author_first, maint, bot)| ResponseItemRow {
+        .map(|(pr, created, clock, first, fm, fc, fb, author_first, maint, bot)| ResponseItemRow {
             is_pull_request: pr != 0,
             created_at: created,
             clock_start: clock,
@@ -308,7 +308,6 @@ pub async fn response_items<'e>(
             first_maintainer_response_at: fm,
             first_community_response_at: fc,
             first_bot_response_at: fb,
-            author_association: assoc,
             author_first_at: author_first,
             author_is_maintainer: maint != 0,
             author_is_bot: bot != 0,

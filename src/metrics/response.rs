@@ -7,8 +7,8 @@
 //! A response stamped after `now` has not happened yet as of `now` and counts as unanswered, so
 //! the same rows give the same answer for any past `now`.
 //!
-//! Conventions the caller applies when preparing items (the [`first_responses`] helper does the
-//! first three from raw replies):
+//! Conventions of the items' inputs, which the collector stores once per item (the one
+//! definition is in SQL: `db::rules::responses_to!`, applied by `db::responses`):
 //! - a response is a comment, review or review comment by a **human who is not the author**;
 //!   bots never count as a response for the overall figure, only in the bot split;
 //! - replies before the clock start are ignored (they answered a draft, not a request for review);
@@ -116,23 +116,6 @@ fn summarize(
     }
 }
 
-/// Who wrote a reply, as the caller's bot list and maintainer roster classify them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ResponderKind {
-    Maintainer,
-    Community,
-    Bot,
-}
-
-/// One comment, review or review comment under an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Reply<'a> {
-    pub at: i64,
-    pub login: &'a str,
-    pub kind: ResponderKind,
-}
-
 /// The first response of each kind of responder to one item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ResponderTimes {
@@ -150,25 +133,6 @@ impl ResponderTimes {
             (m, c) => m.or(c),
         };
         ResponseItem { clock_start: self.clock_start, first_response_at: human }
-    }
-}
-
-/// Prepares one item's input from its replies: ignores the author's own replies (logins compare
-/// case-insensitively, as on GitHub) and replies before `clock_start`, then takes the earliest reply
-/// of each kind.
-pub fn first_responses(author: &str, clock_start: i64, replies: &[Reply<'_>]) -> ResponderTimes {
-    let first = |kind: ResponderKind| {
-        replies
-            .iter()
-            .filter(|r| r.kind == kind && r.at >= clock_start && !r.login.eq_ignore_ascii_case(author))
-            .map(|r| r.at)
-            .min()
-    };
-    ResponderTimes {
-        clock_start,
-        first_maintainer_response_at: first(ResponderKind::Maintainer),
-        first_community_response_at: first(ResponderKind::Community),
-        first_bot_response_at: first(ResponderKind::Bot),
     }
 }
 
@@ -212,6 +176,21 @@ pub enum AuthorClass {
     Maintainer,
 }
 
+impl AuthorClass {
+    /// The class of an item's author: a maintainer of the repository (`is_maintainer`, as
+    /// `repo_people` stores it); else a first-timer when the item is their first contribution
+    /// there (`first_at`, none yet, or not before the item's `created_at`); else returning.
+    pub fn of(is_maintainer: bool, first_at: Option<i64>, created_at: i64) -> AuthorClass {
+        if is_maintainer {
+            AuthorClass::Maintainer
+        } else if first_at.is_none_or(|first| created_at <= first) {
+            AuthorClass::FirstTimer
+        } else {
+            AuthorClass::Returning
+        }
+    }
+}
+
 /// Time to First Response by the class of the item's author.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuthorClassSplit {
@@ -236,6 +215,15 @@ pub fn response_by_author_class(items: &[(AuthorClass, ResponseItem)], now: i64)
 mod tests {
     use super::*;
     use crate::metrics::DAY;
+
+    #[test]
+    fn an_author_is_a_maintainer_else_a_first_timer_on_their_first_item_else_returning() {
+        assert_eq!(AuthorClass::of(true, Some(10), 50), AuthorClass::Maintainer, "a maintainer's first item");
+        assert_eq!(AuthorClass::of(false, None, 50), AuthorClass::FirstTimer, "no contribution recorded yet");
+        assert_eq!(AuthorClass::of(false, Some(50), 50), AuthorClass::FirstTimer, "this item is the first");
+        assert_eq!(AuthorClass::of(false, Some(60), 50), AuthorClass::FirstTimer, "recorded later than the item");
+        assert_eq!(AuthorClass::of(false, Some(49), 50), AuthorClass::Returning);
+    }
 
     const H: i64 = 3600;
 
@@ -265,43 +253,6 @@ mod tests {
         let s = time_to_first_response(&[item(0, Some(5 * H))], 3 * H);
         assert_eq!((s.answered, s.unanswered), (0, 1));
         assert_eq!(s.median, Some(Quantile::MoreThan(3 * H)));
-    }
-
-    #[test]
-    fn first_response_ignores_bots_and_the_author() {
-        let replies = [
-            Reply { at: 100, login: "Alice", kind: ResponderKind::Community },
-            Reply { at: 200, login: "dependabot[bot]", kind: ResponderKind::Bot },
-            Reply { at: 500, login: "bob", kind: ResponderKind::Community },
-            Reply { at: 900, login: "carol", kind: ResponderKind::Maintainer },
-        ];
-        let t = first_responses("alice", 0, &replies);
-        assert_eq!(t.first_bot_response_at, Some(200));
-        assert_eq!(t.first_community_response_at, Some(500));
-        assert_eq!(t.first_maintainer_response_at, Some(900));
-        assert_eq!(t.overall(), item(0, Some(500)));
-    }
-
-    #[test]
-    fn a_draft_pull_requests_clock_starts_when_it_is_ready_for_review() {
-        // Opened as a draft on day 0, reviewed on day 2 while still a draft, ready on day 10,
-        // reviewed on day 11: one day to first response.
-        let replies = [
-            Reply { at: 2 * DAY, login: "carol", kind: ResponderKind::Maintainer },
-            Reply { at: 11 * DAY, login: "carol", kind: ResponderKind::Maintainer },
-        ];
-        let ready_at = 10 * DAY;
-        let s = time_to_first_response(&[first_responses("dave", ready_at, &replies).overall()], 20 * DAY);
-        assert_eq!(s.median, Some(Quantile::Exactly(DAY)));
-    }
-
-    #[test]
-    fn a_one_person_repo_answering_only_itself_has_no_responses() {
-        let replies = [Reply { at: 50, login: "solo", kind: ResponderKind::Maintainer }];
-        let items = [first_responses("solo", 0, &replies).overall(), first_responses("solo", 10, &[]).overall()];
-        let s = time_to_first_response(&items, 110);
-        assert_eq!((s.answered, s.unanswered), (0, 2));
-        assert_eq!(s.median, Some(Quantile::MoreThan(110)));
     }
 
     #[test]

@@ -259,8 +259,7 @@ async fn seed(store: &Store) -> i64 {
     db::newcomers::upsert_community_profile(pool, &profile).await.expect("profile");
     for repo in [ACME, BETA] {
         let mut tx = store.db.begin_write().await.expect("write transaction");
-        db::issues::recompute_first_responses(&mut *tx, repo, 0).await.expect("first responses");
-        db::rollups::recompute_role_responses(&mut tx, repo, 0, None).await.expect("role responses");
+        db::responses::recompute_responses(&mut tx, repo, 0, None).await.expect("first responses");
         db::rollups::rebuild_rollups(&mut tx, repo, None).await.expect("rollups");
         tx.commit().await.expect("commit");
     }

@@ -167,8 +167,7 @@ pub async fn seed(store: &Store, extra_releases: i64) {
     comment(store, 900, GADGET, 1, ALICE, "OWNER", d(50) + 2 * HOUR).await;
     for repo_id in [WIDGET, GADGET] {
         let mut tx = store.db.begin_write().await.expect("write transaction");
-        db::issues::recompute_first_responses(&mut *tx, repo_id, 0).await.expect("first responses");
-        db::rollups::recompute_role_responses(&mut tx, repo_id, 0, None).await.expect("role responses");
+        db::responses::recompute_responses(&mut tx, repo_id, 0, None).await.expect("first responses");
         db::rollups::rebuild_rollups(&mut tx, repo_id, None).await.expect("rollups");
         tx.commit().await.expect("commit");
     }

@@ -48,8 +48,7 @@ async fn update_and_compare(store: &Store, what: &str) -> Rebuilt {
     let mut how = Rebuilt::Nothing;
     for repo in [WIDGET, seed::GADGET] {
         let mut tx = store.db.begin_write().await.unwrap();
-        db::issues::recompute_first_responses(&mut *tx, repo, 0).await.unwrap();
-        db::rollups::recompute_role_responses(&mut tx, repo, 0, None).await.unwrap();
+        db::responses::recompute_responses(&mut tx, repo, 0, None).await.expect("first responses");
         let done = db::rollups::update_rollups(&mut tx, repo, None).await.unwrap();
         tx.commit().await.unwrap();
         if done != Rebuilt::Nothing {

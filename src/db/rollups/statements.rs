@@ -175,31 +175,39 @@ macro_rules! rows_in_weeks {
     };
 }
 
-/// Every contribution as `who, at, n, maint` (`maint`: made as OWNER, MEMBER or COLLABORATOR,
-/// or a merge). The same contributions as `person_weeks` counts (a review of one's own pull
-/// request is none), so a person's total is also the sum of their weeks there.
+/// Every contribution as `who, at, n, maint` (`maint`: made with a maintainer's association, by
+/// `maintainer_association!`, or a merge). The same contributions as `person_weeks` counts (a
+/// review of one's own pull request is none), so a person's total is also the sum of their weeks
+/// there.
 macro_rules! people_rows {
     ($rows:ident) => {
         concat!(
-            "SELECT author_id AS who, created_at AS at, 1 AS n,
-                    author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR') AS maint
+            "SELECT author_id AS who, created_at AS at, 1 AS n, ",
+            maintainer_association!("author_association"),
+            " AS maint
                FROM ",
             $rows!(indexed, "issues", "issues_author_created", "author_id", "created_at"),
             "repo_id = ?1 AND author_id IS NOT NULL
              UNION ALL
-             SELECT author_id, created_at, 1, author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR')
+             SELECT author_id, created_at, 1, ",
+            maintainer_association!("author_association"),
+            "
                FROM ",
             $rows!(indexed, "comments", "comments_author_created", "author_id", "created_at"),
             "repo_id = ?1 AND author_id IS NOT NULL
              UNION ALL
-             SELECT author_id, submitted_at, 1, author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR')
+             SELECT author_id, submitted_at, 1, ",
+            maintainer_association!("author_association"),
+            "
                FROM ",
             $rows!(indexed, "reviews", "reviews_author_submitted", "author_id", "submitted_at"),
             "repo_id = ?1 AND author_id IS NOT NULL AND submitted_at IS NOT NULL AND state <> 'PENDING'
                AND NOT EXISTS (SELECT 1 FROM issues i WHERE i.repo_id = reviews.repo_id
                                AND i.number = reviews.pr_number AND i.author_id = reviews.author_id)
              UNION ALL
-             SELECT author_id, created_at, 1, author_association IN ('OWNER', 'MEMBER', 'COLLABORATOR')
+             SELECT author_id, created_at, 1, ",
+            maintainer_association!("author_association"),
+            "
                FROM ",
             $rows!(indexed, "review_comments", "review_comments_author_created", "author_id", "created_at"),
             "repo_id = ?1 AND author_id IS NOT NULL
@@ -216,16 +224,10 @@ macro_rules! people_rows {
 }
 
 /// Whether a person is a maintainer: configured (`$list`, a JSON array of logins) or, when it is
-/// NULL, inferred from their contributions' `maint`.
+/// NULL, inferred from their contributions' `maint` (any one made as a maintainer, or a merge).
 macro_rules! maintainer {
     ($list:literal) => {
-        concat!(
-            "CASE WHEN ",
-            $list,
-            " IS NULL THEN MAX(maint) ELSE (SELECT lower(login) FROM accounts WHERE id = who) IN (SELECT lower(value) FROM json_each(",
-            $list,
-            ")) END"
-        )
+        configured_or!($list, "(SELECT login FROM accounts WHERE id = who)", "MAX(maint)")
     };
 }
 

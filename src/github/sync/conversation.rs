@@ -244,9 +244,8 @@ async fn derived(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepS
     let state = sync_state::get_sync_state(&c.db.pool, scope, "derived").await?;
     let since = state.watermark.map_or(i64::MIN, |w| w - OVERLAP_SECS);
     let mut tx = c.db.begin_write().await?;
-    let touched = db::issues::recompute_first_responses(&mut *tx, repo.repo_id, since).await?;
     let maintainers = c.configured_maintainers(scope, &repo.api_name);
-    db::rollups::recompute_role_responses(&mut tx, repo.repo_id, since, maintainers.as_deref()).await?;
+    let touched = db::responses::recompute_responses(&mut tx, repo.repo_id, since, maintainers.as_deref()).await?;
     let watermark = db::issues::max_updated_at(&mut *tx, repo.repo_id).await?;
     sync_state::save_sync_state(&mut *tx, scope, "derived", watermark, None, now()).await?;
     tx.commit().await?;

@@ -140,7 +140,7 @@ pub async fn workload(pool: &sqlx::SqlitePool, repo_id: i64, now: i64) -> sqlx::
     let scope = dashboard::scope_json(&[repo_id]);
     let window = Window::new(week_start(now - LOAD_DAYS * DAY), now + 1);
     let weeks = crate::db::slices::person_weeks(pool, &scope, window.from, window.to).await?;
-    let activity = crate::web::maintainers::dashboard::activity(weeks.iter().filter(|w| !w.is_bot));
+    let activity = crate::web::inputs::activity(weeks.iter().filter(|w| !w.is_bot));
     let maintainers = dashboard::list_maintainers(pool, &scope).await?;
     let logins = serde_json::to_string(&maintainers).unwrap_or_else(|_| "[]".to_owned());
     let funded = ledger::latest_sponsors_snapshots(pool, &logins)

@@ -7,7 +7,8 @@ use actix_web::{
     web::{Data, Path},
 };
 
-use super::{pages::dashboard_for, params::DashboardQuery};
+use super::pages::dashboard_for;
+use crate::web::scope::DashboardQuery;
 use crate::web::state::AppState;
 use crate::{
     db,

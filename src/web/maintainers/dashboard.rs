@@ -16,7 +16,7 @@ use crate::metrics::{
         change_request_closure_ratio, time_to_close, time_to_merge,
     },
     inactive::{InactiveContributors, InactivityThresholds, inactive_contributors},
-    load::{ActivityWeek, MaintainerLoad, maintainer_load},
+    load::{MaintainerLoad, maintainer_load},
     release::{Lifecycle, LifecycleInput, ReleaseFrequency, WeekActivity, lifecycle_state, release_frequency},
     response::{
         AuthorClass, AuthorClassSplit, ResponderSplit, ResponderTimes, ResponseItem, ResponseSummary,
@@ -24,6 +24,7 @@ use crate::metrics::{
     },
     week_start,
 };
+use crate::web::inputs::{activity, author_class};
 
 /// Response times of one kind of item (issues, or pull requests).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -132,19 +133,6 @@ fn responder_times(r: &ResponseItemRow) -> ResponderTimes {
     }
 }
 
-/// Maintainer: inferred or configured maintainer of the repository, or GitHub's OWNER/MEMBER/
-/// COLLABORATOR association. First-timer: the item is the author's first contribution there.
-pub fn author_class(r: &ResponseItemRow) -> AuthorClass {
-    let association_maintainer = matches!(r.author_association.as_str(), "OWNER" | "MEMBER" | "COLLABORATOR");
-    if r.author_is_maintainer || association_maintainer {
-        AuthorClass::Maintainer
-    } else if r.author_first_at.is_none_or(|first| r.created_at <= first) {
-        AuthorClass::FirstTimer
-    } else {
-        AuthorClass::Returning
-    }
-}
-
 fn responsiveness(rows: &[&ResponseItemRow], now: i64) -> Responsiveness {
     let times: Vec<ResponderTimes> = rows.iter().map(|r| responder_times(r)).collect();
     let classed: Vec<(AuthorClass, ResponseItem)> =
@@ -203,20 +191,6 @@ fn contributions_by_type<'a>(weeks: impl Iterator<Item = &'a PersonWeekRow>) -> 
     }
     let column = |i: usize| sums.iter().map(|(login, v)| ((*login).to_owned(), v[i])).filter(|(_, n)| *n > 0).collect();
     ContributionsByType { commits: column(0), merged_prs: column(1), reviews: column(2), issue_comments: column(3) }
-}
-
-pub(crate) fn activity<'a>(weeks: impl Iterator<Item = &'a PersonWeekRow>) -> Vec<ActivityWeek> {
-    let u = |v: i64| v.max(0) as u64;
-    weeks
-        .map(|w| ActivityWeek {
-            week: w.week,
-            login: w.login.clone(),
-            responses: u(w.responses),
-            reviews: u(w.reviews),
-            merges: u(w.merges),
-            triage: u(w.triage),
-        })
-        .collect()
 }
 
 fn burnout(rows: &ScopeRows, include_bots: bool, now: i64) -> Vec<BurnoutSignal> {

@@ -10,6 +10,5 @@ pub mod dashboard;
 pub mod export;
 pub mod overview;
 pub mod pages;
-pub mod params;
 pub mod rows;
 pub mod views;

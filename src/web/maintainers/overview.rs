@@ -9,15 +9,14 @@ use serde::Serialize;
 use super::{
     dashboard::{self, Dashboard},
     export::Csv,
-    params::{DashboardQuery, Format, Scope},
     rows::{self, Parts, ScopeRows},
     views,
 };
 use crate::web::format;
-use crate::web::maintainers::params::SortMark;
 use crate::web::offload::off_workers;
 use crate::web::parts::{Card, WindowLink, window_links};
 use crate::web::query::Params;
+use crate::web::scope::{DashboardQuery, Format, Scope, SortMark};
 use crate::web::state::AppState;
 use crate::{
     db,

@@ -9,14 +9,12 @@ use askama::Template;
 
 use super::{
     dashboard::{self, Dashboard},
-    export,
-    params::{DashboardQuery, Format, Scope},
-    rows, views,
+    export, rows, views,
 };
-use crate::web::maintainers::params::SortMark;
 use crate::web::offload::off_workers;
 use crate::web::parts::{Card, WindowLink, window_links};
 use crate::web::query::Params;
+use crate::web::scope::{DashboardQuery, Format, Scope, SortMark};
 use crate::web::state::AppState;
 use crate::web::tracked::TrackedRepo;
 use crate::{

@@ -9,8 +9,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::metrics::newcomers::NewcomerLabels;
-use crate::web::maintainers::params::{DashboardQuery, Scope};
 use crate::web::parts::WINDOWS;
+use crate::web::scope::{DashboardQuery, Scope};
 use crate::web::{WebError, format::day};
 
 /// The longest `freshness` accepted, in days (ten years: anything longer means "no limit").

@@ -2,7 +2,7 @@
 //! Newcomer Experience (CHAOSS) over the window, and outcomes per newcomer label and per mentor.
 //!
 //! Pure: [`ProjectRows`] + window + `now` in, [`Project`] out (also the page's JSON). Who is a
-//! first-timer is decided in `db` (`repo_people`) and by the maintainer pages' `author_class`;
+//! first-timer is decided in `db` (`repo_people`) and by `metrics::response::AuthorClass::of`;
 //! the formulas are `metrics::newcomers`'.
 
 use std::collections::BTreeMap;
@@ -19,7 +19,7 @@ use crate::metrics::newcomers::{
 };
 use crate::metrics::response::{AuthorClass, ResponseItem};
 use crate::metrics::{DAY, Window};
-use crate::web::maintainers::dashboard::author_class;
+use crate::web::inputs::author_class;
 
 /// One entry of the onboarding checklist.
 #[derive(Debug, Clone, PartialEq, Serialize)]

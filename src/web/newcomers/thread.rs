@@ -8,13 +8,11 @@
 use crate::db::newcomers::TimelineRow;
 use crate::metrics::newcomers::{Mentor, is_claim_comment, is_help_offer, mentor_for};
 
-/// Comment associations that make the author a maintainer of the repository.
-const MAINTAINER_ASSOCIATIONS: [&str; 3] = ["OWNER", "MEMBER", "COLLABORATOR"];
-
 /// The facts of one thread.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Thread {
-    /// The repository's maintainers plus everyone who commented as OWNER, MEMBER or COLLABORATOR.
+    /// The repository's maintainers (`repo_people.is_maintainer`: configured, or inferred by the
+    /// one rule in `db::rules`).
     pub maintainers: Vec<String>,
     /// `(maintainer, at)` of comments offering help.
     pub offers: Vec<(String, i64)>,
@@ -36,16 +34,7 @@ pub fn read(
     repo_maintainers: &[String],
     configured: &[String],
 ) -> Thread {
-    let mut maintainers: Vec<String> = repo_maintainers.to_vec();
-    for row in
-        timeline.iter().filter(|r| r.association.as_deref().is_some_and(|a| MAINTAINER_ASSOCIATIONS.contains(&a)))
-    {
-        if let Some(login) = &row.login
-            && !contains(&maintainers, login)
-        {
-            maintainers.push(login.clone());
-        }
-    }
+    let maintainers: Vec<String> = repo_maintainers.to_vec();
     let comments = || timeline.iter().filter(|r| r.kind == "comment").filter_map(|r| Some((r.login.as_ref()?, r)));
     let offers: Vec<(String, i64)> = comments()
         .filter(|(login, r)| contains(&maintainers, login) && r.body.as_deref().is_some_and(is_help_offer))
@@ -131,14 +120,16 @@ mod tests {
         let rows = [
             row(1, "comment", "newbie", "NONE", "Hi! I'd like to work on this"),
             row(2, "comment", "maint", "MEMBER", "Sure, ping me if you get stuck"),
-            row(3, "comment", "lurker", "NONE", "I'm happy to help"),
+            // A MEMBER association alone does not make a maintainer: the repository's list does
+            // (configured, or inferred from contributions by the rule in `db::rules`).
+            row(3, "comment", "lurker", "MEMBER", "I'm happy to help"),
             pr(4, "cross_reference", 7, "OPEN", true),
             pr(5, "cross_reference", 8, "OPEN", false),
             pr(6, "cross_reference", 9, "MERGED", true),
             pr(7, "connected", 10, "OPEN", true),
         ];
         let refs: Vec<&TimelineRow> = rows.iter().collect();
-        let t = read(&refs, &[], &["owner".into()], &[]);
+        let t = read(&refs, &[], &["owner".into(), "maint".into()], &[]);
         assert_eq!(t.maintainers, ["owner", "maint"]);
         assert_eq!(t.offers, [("maint".to_owned(), 200)]);
         assert_eq!(t.claim_comments, [("newbie".to_owned(), 100)]);

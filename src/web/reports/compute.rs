@@ -176,7 +176,7 @@ fn side(rows: &ReportRows, w: Window, now: i64) -> Side {
     let spans: Vec<IssueSpan> =
         rows.issue_spans.iter().map(|s| IssueSpan { created_at: s.created_at, closed_at: s.closed_at }).collect();
     let humans = rows.person_weeks.iter().filter(|w| !w.is_bot);
-    let load = maintainer_load(&crate::web::maintainers::dashboard::activity(humans), &rows.maintainers, w);
+    let load = maintainer_load(&crate::web::inputs::activity(humans), &rows.maintainers, w);
     Side {
         window: w,
         first_response: time_to_first_response(&responses, now),

@@ -1,7 +1,9 @@
-//! The query parameters every dashboard page shares, validated into a [`Scope`]:
-//! the time window (`window=30|90|365` days, or `from`/`to` dates), the bot toggle
-//! (`bots=exclude|include`), table sorting (`sort`, `dir`) and `format=html|csv|json`.
-//! Anything else, or a malformed value, is a 400 that says what is wrong.
+//! The one place for the window and bot parameters that the maintainer dashboards and the
+//! newcomer project pages share, validated into a [`Scope`]: the time window
+//! (`window=30|90|365` days, or `from`/`to` dates), the bot toggle (`bots=exclude|include`),
+//! table sorting (`sort`, `dir`) and `format=html|csv|json`. Anything else, or a malformed value,
+//! is a 400 that says what is wrong. (The impact report's periods are its own:
+//! `web::reports::params`.)
 
 use chrono::NaiveDate;
 use serde::Deserialize;
