@@ -9,7 +9,11 @@
 //! they turn into, live in [`crate::funding`]; fetching them is `github::sync::funding` (and
 //! `github::sync::funding_yml`).
 
+mod open_collective;
+
 use sqlx::{FromRow, SqliteConnection, SqliteExecutor};
+
+pub use open_collective::*;
 
 /// One entry of a repository's `fundingLinks`; `platform` is GitHub's code (`GITHUB`, `CUSTOM`, …).
 #[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
@@ -234,128 +238,6 @@ pub async fn list_manifest_issues<'e>(
 ) -> sqlx::Result<Vec<ManifestIssueRow>> {
     sqlx::query_as("SELECT * FROM funding_manifest_issues WHERE repo_id = ? ORDER BY seq")
         .bind(repo_id)
-        .fetch_all(ex)
-        .await
-}
-
-/// One point of an Open Collective account's series; each amount in cents with its currency.
-#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
-pub struct OpenCollectiveSnapshotRow {
-    pub slug: String,
-    pub fetched_at: i64,
-    pub last_seen_at: i64,
-    pub source: String,
-    pub name: Option<String>,
-    pub currency: String,
-    pub balance_cents: i64,
-    pub balance_currency: String,
-    pub yearly_budget_cents: i64,
-    pub yearly_budget_currency: String,
-    pub total_received_cents: i64,
-    pub total_received_currency: String,
-    pub transactions_total: i64,
-}
-
-/// As [`record_sponsors_snapshot`], for an Open Collective account.
-pub async fn record_open_collective_snapshot(
-    tx: &mut SqliteConnection,
-    row: &OpenCollectiveSnapshotRow,
-) -> sqlx::Result<bool> {
-    let latest: Option<OpenCollectiveSnapshotRow> =
-        sqlx::query_as("SELECT * FROM open_collective_snapshots WHERE slug = ? ORDER BY fetched_at DESC LIMIT 1")
-            .bind(&row.slug)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let times =
-        |r: &OpenCollectiveSnapshotRow| OpenCollectiveSnapshotRow { fetched_at: 0, last_seen_at: 0, ..r.clone() };
-    if let Some(latest) = latest.filter(|l| times(l) == times(row) || l.fetched_at >= row.fetched_at) {
-        sqlx::query("UPDATE open_collective_snapshots SET last_seen_at = ? WHERE slug = ? AND fetched_at = ?")
-            .bind(row.last_seen_at.max(latest.last_seen_at))
-            .bind(&latest.slug)
-            .bind(latest.fetched_at)
-            .execute(&mut *tx)
-            .await?;
-        return Ok(false);
-    }
-    sqlx::query(
-        "INSERT INTO open_collective_snapshots (slug, fetched_at, last_seen_at, source, name, currency,
-             balance_cents, balance_currency, yearly_budget_cents, yearly_budget_currency,
-             total_received_cents, total_received_currency, transactions_total)
-         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    )
-    .bind(&row.slug)
-    .bind(row.fetched_at)
-    .bind(row.last_seen_at)
-    .bind(&row.source)
-    .bind(&row.name)
-    .bind(&row.currency)
-    .bind(row.balance_cents)
-    .bind(&row.balance_currency)
-    .bind(row.yearly_budget_cents)
-    .bind(&row.yearly_budget_currency)
-    .bind(row.total_received_cents)
-    .bind(&row.total_received_currency)
-    .bind(row.transactions_total)
-    .execute(&mut *tx)
-    .await?;
-    Ok(true)
-}
-
-/// A collective's series, oldest first.
-pub async fn list_open_collective_snapshots<'e>(
-    ex: impl SqliteExecutor<'e>,
-    slug: &str,
-) -> sqlx::Result<Vec<OpenCollectiveSnapshotRow>> {
-    sqlx::query_as("SELECT * FROM open_collective_snapshots WHERE slug = ? ORDER BY fetched_at")
-        .bind(slug)
-        .fetch_all(ex)
-        .await
-}
-
-/// One credit transaction (money received by the collective).
-#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
-pub struct OpenCollectiveTransactionRow {
-    pub slug: String,
-    /// A hash of (slug, created_at, amount, currency, from_slug): the query gives no stable id.
-    pub id: String,
-    pub created_at: i64,
-    pub amount_cents: i64,
-    pub currency: String,
-    pub from_slug: Option<String>,
-    pub from_name: Option<String>,
-    pub fetched_at: i64,
-}
-
-pub async fn upsert_open_collective_transaction<'e>(
-    ex: impl SqliteExecutor<'e>,
-    t: &OpenCollectiveTransactionRow,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO open_collective_transactions (slug, id, created_at, amount_cents, currency, from_slug,
-             from_name, fetched_at)
-         VALUES (?,?,?,?,?,?,?,?)
-         ON CONFLICT (slug, id) DO UPDATE SET from_name = excluded.from_name, fetched_at = excluded.fetched_at",
-    )
-    .bind(&t.slug)
-    .bind(&t.id)
-    .bind(t.created_at)
-    .bind(t.amount_cents)
-    .bind(&t.currency)
-    .bind(&t.from_slug)
-    .bind(&t.from_name)
-    .bind(t.fetched_at)
-    .execute(ex)
-    .await?;
-    Ok(())
-}
-
-/// A collective's transactions, newest first.
-pub async fn list_open_collective_transactions<'e>(
-    ex: impl SqliteExecutor<'e>,
-    slug: &str,
-) -> sqlx::Result<Vec<OpenCollectiveTransactionRow>> {
-    sqlx::query_as("SELECT * FROM open_collective_transactions WHERE slug = ? ORDER BY created_at DESC, id")
-        .bind(slug)
         .fetch_all(ex)
         .await
 }

@@ -1,0 +1,213 @@
+//! Reading the week slices: each kind's JSON arrays for a scope and window, decoded into the rows
+//! the reference queries return, filtered to the window's exact timestamps.
+
+use serde::de::DeserializeOwned;
+use sqlx::SqliteExecutor;
+
+use crate::db::dashboard::{ChangeRequestRow, ClosedItemRow, PersonWeekRow, ResponseItemRow};
+use crate::db::report::IssueSpanRow;
+
+/// The week under which `spans` keeps issues that are open (year 10000, after any close).
+pub const OPEN_WEEK: i64 = 253_402_300_800;
+
+/// The JSON arrays of one kind for the scope's weeks in `[from_week, to)`.
+async fn read<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    kind: &str,
+    from_week: i64,
+    to: i64,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT rows FROM week_slices
+         WHERE repo_id IN (SELECT value FROM json_each(?1)) AND kind = ?2 AND week >= ?3 AND week < ?4",
+    )
+    .bind(scope)
+    .bind(kind)
+    .bind(from_week)
+    .bind(to)
+    .fetch_all(ex)
+    .await
+}
+
+/// Every row of `texts`, decoded as `T` (a tuple of the kind's columns).
+fn decode<T: DeserializeOwned>(texts: &[String]) -> sqlx::Result<Vec<T>> {
+    let mut out = Vec::new();
+    for text in texts {
+        let rows: Vec<T> = serde_json::from_str(text).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+type ItemTuple = (i64, i64, i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, i64, i64);
+
+/// Response items created in `[from, to)`, read from the weeks that hold them.
+pub async fn response_items<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<Vec<ResponseItemRow>> {
+    let texts = read(ex, scope, "items", crate::metrics::week_start(from), to).await?;
+    let rows: Vec<ItemTuple> = decode(&texts)?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.1 >= from && r.1 < to)
+        .map(|(pr, created, clock, first, fm, fc, fb, author_first, maint, bot)| ResponseItemRow {
+            is_pull_request: pr != 0,
+            created_at: created,
+            clock_start: clock,
+            first_response_at: first,
+            first_maintainer_response_at: fm,
+            first_community_response_at: fc,
+            first_bot_response_at: fb,
+            author_first_at: author_first,
+            author_is_maintainer: maint != 0,
+            author_is_bot: bot != 0,
+        })
+        .collect())
+}
+
+/// Items closed in `[from, to)`.
+pub async fn closed_items<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<Vec<ClosedItemRow>> {
+    let texts = read(ex, scope, "closed", crate::metrics::week_start(from), to).await?;
+    let rows: Vec<(i64, i64, i64, Option<i64>, i64)> = decode(&texts)?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.2 >= from && r.2 < to)
+        .map(|(pr, created, closed, merged, bot)| ClosedItemRow {
+            is_pull_request: pr != 0,
+            created_at: created,
+            closed_at: closed,
+            merged_at: merged,
+            author_is_bot: bot != 0,
+        })
+        .collect())
+}
+
+type PrTuple = (i64, Option<i64>, i64, Option<i64>, Option<i64>, i64);
+
+/// Pull requests opened or closed in `[from, to)`, each once.
+pub async fn change_requests(
+    pool: &sqlx::SqlitePool,
+    scope: &str,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<Vec<ChangeRequestRow>> {
+    let first = crate::metrics::week_start(from);
+    let (opened, closed) =
+        tokio::try_join!(read(pool, scope, "prs", first, to), read(pool, scope, "prs_closed", first, to))?;
+    let inside = |t: i64| t >= from && t < to;
+    let mut rows: Vec<PrTuple> = decode(&opened)?;
+    rows.retain(|r| inside(r.2));
+    let mut closed: Vec<PrTuple> = decode(&closed)?;
+    // Opened before the window and closed in it (those opened in it are in `rows` already).
+    closed.retain(|r| r.1.is_some_and(inside) && !inside(r.2));
+    rows.extend(closed);
+    Ok(rows
+        .into_iter()
+        .map(|(_, _, created, closed, merged, bot)| ChangeRequestRow {
+            created_at: created,
+            closed_at: closed,
+            merged_at: merged,
+            author_is_bot: bot != 0,
+        })
+        .collect())
+}
+
+type PersonTuple = (i64, i64, String, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+
+/// People's weeks starting in `[from_week, to)`, summed over the scope's repositories per person
+/// (a maintainer in any of them is one), ordered by week, then login.
+pub async fn person_weeks<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    from_week: i64,
+    to: i64,
+) -> sqlx::Result<Vec<PersonWeekRow>> {
+    let texts = read(ex, scope, "people", from_week, to).await?;
+    let rows: Vec<PersonTuple> = decode(&texts)?;
+    Ok(merge_person_weeks(
+        rows.into_iter()
+            .map(|(week, account_id, login, bot, maint, io, po, pm, mg, cm, rs, rv, rc, tr, ct)| PersonWeekRow {
+                week,
+                account_id,
+                login,
+                is_bot: bot != 0,
+                is_maintainer: maint != 0,
+                issues_opened: io,
+                prs_opened: po,
+                prs_merged: pm,
+                merges: mg,
+                comments: cm,
+                responses: rs,
+                reviews: rv,
+                review_comments: rc,
+                triage: tr,
+                commits: ct,
+            })
+            .collect(),
+    ))
+}
+
+/// Person-weeks of several repositories as one scope's: summed per week and account (a
+/// maintainer in any of them is one), ordered by week, then login.
+pub fn merge_person_weeks(mut rows: Vec<PersonWeekRow>) -> Vec<PersonWeekRow> {
+    // One person's rows of a week share their login, so after this sort they are adjacent.
+    rows.sort_unstable_by(|a, b| (a.week, &a.login, a.account_id).cmp(&(b.week, &b.login, b.account_id)));
+    rows.dedup_by(|next, kept| {
+        let same = (next.week, next.account_id) == (kept.week, kept.account_id);
+        if same {
+            kept.add(next);
+        }
+        same
+    });
+    rows
+}
+
+/// One open item: whether it is a pull request, when it was opened, whether a bot opened it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenItem {
+    pub is_pull_request: bool,
+    pub created_at: i64,
+    pub author_is_bot: bool,
+}
+
+/// Every open item of the scope.
+pub async fn open_items<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::Result<Vec<OpenItem>> {
+    let texts = read(ex, scope, "open", 0, 1).await?;
+    let rows: Vec<(i64, i64, i64)> = decode(&texts)?;
+    Ok(rows
+        .into_iter()
+        .map(|(pr, created, bot)| OpenItem { is_pull_request: pr != 0, created_at: created, author_is_bot: bot != 0 })
+        .collect())
+}
+
+/// Every human contributor of the scope with their last contribution, once per repository.
+pub async fn last_seen<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::Result<Vec<(String, i64)>> {
+    let texts = read(ex, scope, "last_seen", 0, 1).await?;
+    decode(&texts)
+}
+
+/// Human-authored issues open at some instant of `[from, to]`: opened before `to` and not closed
+/// before `from` (read from the weeks closed since `from`, and the open ones).
+pub async fn issue_spans<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<Vec<IssueSpanRow>> {
+    let texts = read(ex, scope, "spans", crate::metrics::week_start(from), OPEN_WEEK + 1).await?;
+    let rows: Vec<(i64, Option<i64>)> = decode(&texts)?;
+    Ok(rows
+        .into_iter()
+        .filter(|&(created, closed)| created < to && closed.is_none_or(|c| c >= from))
+        .map(|(created_at, closed_at)| IssueSpanRow { created_at, closed_at })
+        .collect())
+}
