@@ -6,6 +6,7 @@
 pub mod badges;
 pub mod cache;
 pub mod charts;
+pub mod csv;
 pub mod error;
 pub mod format;
 pub mod funding;

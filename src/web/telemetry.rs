@@ -1,12 +1,16 @@
-//! `/metrics` in Prometheus text format: the collector's runs, requests, 304s, errors and the
-//! last success per repository (from the database), and HTTP latency per route (recorded here
-//! by a middleware, in memory since the process started).
+//! `/metrics` in Prometheus text format (0.0.4): the collector's runs, requests, 304s, errors and
+//! the last success per repository (read from the database at each scrape), the render cache's
+//! counters, and HTTP latency per route (recorded here by a middleware, in memory since the
+//! process started).
+//!
+//! The text is written by `prometheus-client` (names, label escaping, cumulative buckets). Each
+//! scrape builds a fresh registry from a [`Snapshot`] plus the live latency family, so numbers
+//! that live in the database are never kept twice. The metric names and labels are a public
+//! interface (dashboards and alerts are built on them): a counter registered as `x` is exposed as
+//! `x_total`, as it always was. Imports only the web's leaves (`state`, `error`, `cache`), never
+//! `web/mod.rs`, which imports this module for its route.
 
-use std::{
-    collections::BTreeMap,
-    sync::{Mutex, atomic::Ordering},
-    time::Instant,
-};
+use std::{sync::atomic::Ordering, time::Instant};
 
 use actix_web::{
     HttpResponse,
@@ -15,58 +19,43 @@ use actix_web::{
     middleware::Next,
     web::Data,
 };
+use prometheus_client::{
+    encoding::{EncodeLabelSet, prometheus_text},
+    metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
+    registry::Registry,
+};
 
-use super::{WebError, cache::PageCache};
 use crate::db;
-use crate::web::state::AppState;
+use crate::web::{cache::PageCache, error::WebError, state::AppState};
 
 /// Upper bounds of the latency histogram buckets, in seconds.
 const BUCKETS: [f64; 11] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5];
 
-#[derive(Debug, Default, Clone)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
-    count: u64,
-    sum: f64,
+/// The labels of one latency series. Route patterns, not paths, so the number of series stays
+/// bounded whatever URLs clients send.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    route: String,
+    status: u16,
 }
 
-/// Request latencies keyed by (route pattern, status code). Route patterns, not paths, so the
-/// number of series stays bounded whatever URLs clients send.
-#[derive(Debug, Default)]
+type Latency = Family<RouteLabels, Histogram, fn() -> Histogram>;
+
+/// Request latencies keyed by (route pattern, status code).
+#[derive(Debug)]
 pub struct HttpMetrics {
-    routes: Mutex<BTreeMap<(String, u16), Histogram>>,
+    latency: Latency,
+}
+
+impl Default for HttpMetrics {
+    fn default() -> Self {
+        HttpMetrics { latency: Family::new_with_constructor(|| Histogram::new(BUCKETS)) }
+    }
 }
 
 impl HttpMetrics {
     pub fn observe(&self, route: &str, status: u16, seconds: f64) {
-        let mut routes = self.routes.lock().expect("metrics lock");
-        let h = routes.entry((route.to_owned(), status)).or_default();
-        for (i, bound) in BUCKETS.iter().enumerate() {
-            if seconds <= *bound {
-                h.counts[i] += 1;
-            }
-        }
-        h.count += 1;
-        h.sum += seconds;
-    }
-
-    fn render(&self, out: &mut String) {
-        out.push_str(
-            "# HELP upkeep_http_request_duration_seconds Time to answer HTTP requests, by route and status.\n",
-        );
-        out.push_str("# TYPE upkeep_http_request_duration_seconds histogram\n");
-        let routes = self.routes.lock().expect("metrics lock").clone();
-        for ((route, status), h) in routes {
-            let labels = format!("route=\"{}\",status=\"{status}\"", label(&route));
-            for (bound, count) in BUCKETS.iter().zip(h.counts) {
-                out.push_str(&format!(
-                    "upkeep_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {count}\n"
-                ));
-            }
-            out.push_str(&format!("upkeep_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}\n", h.count));
-            out.push_str(&format!("upkeep_http_request_duration_seconds_sum{{{labels}}} {:.6}\n", h.sum));
-            out.push_str(&format!("upkeep_http_request_duration_seconds_count{{{labels}}} {}\n", h.count));
-        }
+        self.latency.get_or_create(&RouteLabels { route: route.to_owned(), status }).observe(seconds);
     }
 }
 
@@ -85,90 +74,103 @@ pub async fn record_latency(
     Ok(response)
 }
 
+/// What one scrape reads outside this module: the render cache's counters and the database.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// (outcome, answers) per way the render cache served a cached route.
+    pub cache: Vec<(&'static str, u64)>,
+    /// (final status, runs) per collector run status.
+    pub runs: Vec<(String, u64)>,
+    pub requests: u64,
+    pub not_modified: u64,
+    pub items_written: u64,
+    pub failed_steps: u64,
+    /// (repository, Unix seconds of its last successful sync, 0 for never).
+    pub last_success: Vec<(String, i64)>,
+}
+
+/// `GET /metrics`.
 pub async fn prometheus(
     state: Data<AppState>,
     http: Data<HttpMetrics>,
     cache: Data<PageCache>,
 ) -> Result<HttpResponse, WebError> {
-    let mut out = String::new();
+    let pool = &state.db.pool;
     let c = cache.counters();
-    metric(
-        &mut out,
-        "upkeep_render_cache_total",
-        "counter",
-        "Cached routes' answers, by how the render cache served them.",
-    );
-    for (outcome, n) in [
+    let cache = [
         ("fresh", &c.fresh),
         ("stale", &c.stale),
         ("joined", &c.joined),
         ("rendered", &c.rendered),
         ("refreshed", &c.refreshed),
-    ] {
-        out.push_str(&format!("upkeep_render_cache_total{{outcome=\"{outcome}\"}} {}\n", n.load(Ordering::Relaxed)));
-    }
-    let totals = db::runs::run_totals(&state.db.pool).await?;
-    metric(&mut out, "upkeep_sync_runs_total", "counter", "Collector runs, by final status.");
-    for t in &totals {
-        out.push_str(&format!("upkeep_sync_runs_total{{status=\"{}\"}} {}\n", label(&t.status), t.runs));
-    }
-    let sum = |f: fn(&db::runs::RunStatusTotals) -> i64| totals.iter().map(f).sum::<i64>();
-    let counters: [(&str, &str, i64); 3] = [
-        ("upkeep_sync_requests_total", "Requests sent to GitHub by the collector.", sum(|t| t.requests)),
-        (
-            "upkeep_sync_not_modified_total",
-            "Requests answered 304 Not Modified (free of quota).",
-            sum(|t| t.not_modified),
-        ),
-        ("upkeep_sync_items_written_total", "Rows written by the collector.", sum(|t| t.items_written)),
     ];
-    for (name, help, value) in counters {
-        metric(&mut out, name, "counter", help);
-        out.push_str(&format!("{name} {value}\n"));
-    }
-    metric(&mut out, "upkeep_sync_errors_total", "counter", "Sync steps that failed.");
-    out.push_str(&format!("upkeep_sync_errors_total {}\n", db::runs::count_failed_steps(&state.db.pool).await?));
-    metric(
-        &mut out,
-        "upkeep_repo_last_success_timestamp_seconds",
-        "gauge",
-        "Last successful sync per tracked repository.",
-    );
-    for t in db::repos::list_tracked(&state.db.pool).await? {
-        let value = t.last_success_at.unwrap_or(0);
-        out.push_str(&format!(
-            "upkeep_repo_last_success_timestamp_seconds{{repo=\"{}\"}} {value}\n",
-            label(&t.full_name)
-        ));
-    }
-    http.render(&mut out);
-    Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(out))
+    let totals = db::runs::run_totals(pool).await?;
+    let sum = |f: fn(&db::runs::RunStatusTotals) -> i64| count(totals.iter().map(f).sum());
+    let snapshot = Snapshot {
+        cache: cache.iter().map(|(outcome, n)| (*outcome, n.load(Ordering::Relaxed))).collect(),
+        runs: totals.iter().map(|t| (t.status.clone(), count(t.runs))).collect(),
+        requests: sum(|t| t.requests),
+        not_modified: sum(|t| t.not_modified),
+        items_written: sum(|t| t.items_written),
+        failed_steps: count(db::runs::count_failed_steps(pool).await?),
+        last_success: db::repos::list_tracked(pool)
+            .await?
+            .into_iter()
+            .map(|t| (t.full_name, t.last_success_at.unwrap_or(0)))
+            .collect(),
+    };
+    let body = encode(&snapshot, &http)
+        .map_err(|e| WebError::Internal(anyhow::Error::new(e).context("writing the Prometheus text")))?;
+    Ok(HttpResponse::Ok().content_type(prometheus_text::CONTENT_TYPE).body(body))
 }
 
-fn metric(out: &mut String, name: &str, kind: &str, help: &str) {
-    out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n"));
+/// A count from SQL as a counter value (a negative count cannot happen; it reads as 0).
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
 }
 
-/// Escapes a Prometheus label value.
-fn label(value: &str) -> String {
-    value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+/// One label per series: `{name="value"}`.
+type OneLabel = [(&'static str, String); 1];
+
+/// A counter family with one label, from (label value, count) pairs.
+fn counters(label: &'static str, series: &[(impl ToString, u64)]) -> Family<OneLabel, Counter> {
+    let family = Family::<OneLabel, Counter>::default();
+    for (value, n) in series {
+        family.get_or_create(&[(label, value.to_string())]).inc_by(*n);
+    }
+    family
+}
+
+fn counter(n: u64) -> Counter {
+    let c = Counter::default();
+    c.inc_by(n);
+    c
+}
+
+/// The Prometheus text of a scrape. Help texts are given without their final full stop, which
+/// the crate adds.
+pub fn encode(s: &Snapshot, http: &HttpMetrics) -> Result<String, std::fmt::Error> {
+    let mut r = Registry::default();
+    let help = "Cached routes' answers, by how the render cache served them";
+    r.register("upkeep_render_cache", help, counters("outcome", &s.cache));
+    r.register("upkeep_sync_runs", "Collector runs, by final status", counters("status", &s.runs));
+    r.register("upkeep_sync_requests", "Requests sent to GitHub by the collector", counter(s.requests));
+    let help = "Requests answered 304 Not Modified (free of quota)";
+    r.register("upkeep_sync_not_modified", help, counter(s.not_modified));
+    r.register("upkeep_sync_items_written", "Rows written by the collector", counter(s.items_written));
+    r.register("upkeep_sync_errors", "Sync steps that failed", counter(s.failed_steps));
+    let last = Family::<OneLabel, Gauge>::default();
+    for (repo, at) in &s.last_success {
+        last.get_or_create(&[("repo", repo.clone())]).set(*at);
+    }
+    let help = "Last successful sync per tracked repository";
+    r.register("upkeep_repo_last_success_timestamp_seconds", help, last);
+    let help = "Time to answer HTTP requests, by route and status";
+    r.register("upkeep_http_request_duration_seconds", help, http.latency.clone());
+    let mut out = String::new();
+    prometheus_text::encode(&mut out, &r)?;
+    Ok(out)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn histograms_are_cumulative_and_labels_are_escaped() {
-        let m = HttpMetrics::default();
-        m.observe("/repos/{owner}/{name}", 200, 0.003);
-        m.observe("/repos/{owner}/{name}", 200, 0.02);
-        let mut out = String::new();
-        m.render(&mut out);
-        assert!(out.contains(r#"route="/repos/{owner}/{name}",status="200",le="0.001"} 0"#));
-        assert!(out.contains(r#"le="0.005"} 1"#));
-        assert!(out.contains(r#"le="0.025"} 2"#));
-        assert!(out.contains(r#"le="+Inf"} 2"#));
-        assert_eq!(label("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
-    }
-}
+mod tests;

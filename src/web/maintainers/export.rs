@@ -1,51 +1,15 @@
 //! CSV and JSON exports of the maintainer pages. Every table a page shows can be downloaded
 //! with `?format=csv&table=NAME`; `?format=json` (or `/api/v1/...`) returns the whole dashboard.
+//! Quoting and the formula guard are [`crate::web::csv`]'s.
 
 use actix_web::HttpResponse;
 
 use super::dashboard::Dashboard;
 use super::views;
-use crate::web::WebError;
+use crate::web::{WebError, csv::Csv};
 
 /// The tables of a repository or org page, in page order.
 pub const TABLES: [&str; 6] = ["unanswered", "responses", "load", "backlog", "contributors", "inactive"];
-
-/// A CSV document built row by row; fields are quoted as RFC 4180 asks, and a field that a
-/// spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or carriage return first; OWASP's
-/// CSV-injection list) is prefixed with `'`. Plain numbers such as `-12.5` stay numbers.
-#[derive(Default)]
-pub struct Csv {
-    out: String,
-}
-
-impl Csv {
-    pub fn row<I, S>(&mut self, fields: I) -> &mut Self
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        let cells: Vec<String> = fields.into_iter().map(|f| cell(f.as_ref())).collect();
-        self.out.push_str(&cells.join(","));
-        self.out.push_str("\r\n");
-        self
-    }
-
-    pub fn response(self, filename: &str) -> HttpResponse {
-        HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header(("content-disposition", format!("attachment; filename=\"{filename}\"")))
-            .body(self.out)
-    }
-}
-
-fn cell(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.parse::<f64>().is_err() {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
-}
 
 /// One table of a dashboard as CSV.
 pub fn table(d: &Dashboard, name: &str, slug: &str, now: i64) -> Result<HttpResponse, WebError> {
@@ -114,24 +78,5 @@ pub fn table(d: &Dashboard, name: &str, slug: &str, now: i64) -> Result<HttpResp
             return Err(WebError::BadRequest(format!("unknown table {other:?}; choose one of {}", TABLES.join(", "))));
         }
     }
-    Ok(csv.response(&format!("{slug}-{name}.csv")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::cell;
-
-    #[test]
-    fn cells_are_quoted_and_formulas_defused() {
-        assert_eq!(cell("plain"), "plain");
-        assert_eq!(cell("a,b"), "\"a,b\"");
-        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(cell("-12.5"), "-12.5");
-        assert_eq!(cell("@cmd"), "'@cmd");
-        assert_eq!(cell("+1"), "+1");
-        assert_eq!(cell("+SUM(A1)"), "'+SUM(A1)");
-        assert_eq!(cell("\t=1+2"), "'\t=1+2");
-        assert_eq!(cell("\r=cmd|' /C calc'!A0"), "\"'\r=cmd|' /C calc'!A0\"");
-    }
+    csv.response(&format!("{slug}-{name}.csv"))
 }

@@ -8,10 +8,10 @@ use serde::Serialize;
 
 use super::{
     dashboard::{self, Dashboard},
-    export::Csv,
     rows::{self, Parts, ScopeRows},
     views,
 };
+use crate::web::csv::Csv;
 use crate::web::format;
 use crate::web::offload::off_workers;
 use crate::web::parts::{Card, WindowLink, window_links};
@@ -123,7 +123,7 @@ pub async fn overview(state: Data<AppState>, query: Params<DashboardQuery>) -> R
     sort(&mut rows, &scope);
     match scope.format {
         Format::Json => return Ok(HttpResponse::Ok().json(&rows)),
-        Format::Csv => return Ok(csv(&rows)),
+        Format::Csv => return csv(&rows),
         Format::Html => {}
     }
     let mut orgs: Vec<String> = repos.iter().map(|r| r.owner.clone()).collect();
@@ -185,7 +185,7 @@ fn sort(rows: &mut [RepoSummary], scope: &Scope) {
     }
 }
 
-fn csv(rows: &[RepoSummary]) -> HttpResponse {
+fn csv(rows: &[RepoSummary]) -> Result<HttpResponse, WebError> {
     let mut csv = Csv::default();
     csv.row([
         "repo",

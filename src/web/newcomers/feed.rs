@@ -2,16 +2,17 @@
 //! (Atom 1.0, the newest unclaimed newcomer issues) and `/newcomers/{owner}/{name}/widget.svg`
 //! (a badge: "good first issues | 5 open · replies in 6 h").
 //!
-//! The XML is an askama template (`.xml`, so every value is escaped); text is also stripped of
+//! The XML is written by `atom_syndication`, which escapes every value; text is also stripped of
 //! the control characters XML 1.0 forbids, which escaping cannot express. Entry ids are the
-//! issue's GitHub URL, or a `tag:` URI when the stored URL is not http(s).
+//! issue's GitHub URL, or a `tag:` URI when the stored URL is not http(s). Links are built from
+//! the configured public URL (`AppState::base_url`), never from the request's Host header.
 
 use actix_web::{
     HttpRequest, HttpResponse,
     web::{Data, Path},
 };
-use askama::Template;
-use chrono::{DateTime, SecondsFormat};
+use atom_syndication::{Category, Entry, Feed, FixedDateTime, Generator, Link, Person, Text};
+use chrono::DateTime;
 
 use super::finder::{self, Finder, NewcomerIssue};
 use super::pages::shared_finder;
@@ -24,27 +25,24 @@ use crate::web::{
     format,
 };
 
-#[derive(Template)]
-#[template(path = "newcomers/feed.xml")]
-pub struct FeedTemplate {
-    pub id: String,
-    pub title: String,
-    pub updated: String,
-    pub self_href: String,
-    pub alternate_href: String,
-    /// The next page, when there is one.
-    pub next_href: Option<String>,
-    pub entries: Vec<Entry>,
+/// The media type of a feed, for its links to itself.
+const ATOM: &str = "application/atom+xml";
+
+/// Which feed it is: its `tag:` id, its title and the page it mirrors.
+struct Names {
+    id: String,
+    title: String,
+    alternate: String,
 }
 
-pub struct Entry {
-    pub id: String,
-    pub title: String,
-    pub url: Option<String>,
-    pub published: String,
-    pub updated: String,
-    pub labels: Vec<String>,
-    pub summary: String,
+/// What a feed says about itself; its entries come from the finder.
+struct Head {
+    names: Names,
+    /// The newest entry's update, or now when there is none.
+    updated: i64,
+    self_href: String,
+    /// The next page (RFC 5005), when there is one.
+    next_href: Option<String>,
 }
 
 /// `/newcomers.atom`: the finder's filters apply; claimed issues never appear.
@@ -53,8 +51,8 @@ pub async fn atom(state: Data<AppState>, req: HttpRequest) -> Result<HttpRespons
     let (shared, filters) = shared_finder(&state, &query, FinderQuery::feed_filters).await?;
     let issues = finder::select(&shared.finder, &filters);
     let alternate = format!("{}/newcomers", state.base_url);
-    let id = "tag:upkeep,2026:newcomers".to_owned();
-    Ok(feed(&shared.finder, &filters, &issues, "Newcomer issues", id, &state.base_url, &req, alternate))
+    let names = Names { id: "tag:upkeep,2026:newcomers".to_owned(), title: "Newcomer issues".to_owned(), alternate };
+    feed(&shared.finder, &filters, &issues, names, &state.base_url, &req)
 }
 
 /// `/newcomers/{owner}/{name}.atom`: one project's unclaimed newcomer issues.
@@ -69,45 +67,61 @@ pub async fn repo_atom(
     query.repo = Some(repo.full_name.clone());
     let (shared, filters) = shared_finder(&state, &query, FinderQuery::feed_filters).await?;
     let issues = finder::select(&shared.finder, &filters);
-    let title = format!("Newcomer issues of {}", repo.full_name);
-    let alternate = format!("{}/newcomers/{}", state.base_url, repo.full_name);
-    let id = format!("tag:upkeep,2026:newcomers:{}", repo.full_name);
-    Ok(feed(&shared.finder, &filters, &issues, &title, id, &state.base_url, &req, alternate))
+    let names = Names {
+        id: format!("tag:upkeep,2026:newcomers:{}", repo.full_name),
+        title: format!("Newcomer issues of {}", repo.full_name),
+        alternate: format!("{}/newcomers/{}", state.base_url, repo.full_name),
+    };
+    feed(&shared.finder, &filters, &issues, names, &state.base_url, &req)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Answers one page of a feed: its entries, and the head that names and links it.
 fn feed(
     finder: &Finder,
     filters: &Filters,
     issues: &[&NewcomerIssue],
-    title: &str,
-    id: String,
+    names: Names,
     base_url: &str,
     req: &HttpRequest,
-    alternate: String,
-) -> HttpResponse {
+) -> Result<HttpResponse, WebError> {
     let shown = filters.page_of(issues);
     let entries: Vec<Entry> = shown.iter().map(|i| entry(i)).collect();
-    let newest = shown.iter().map(|i| i.updated_at).max().unwrap_or(finder.now);
     // RFC 5005 paging: the next page keeps the filters.
     let next_href = (filters.page < params::pages(issues.len())).then(|| {
         let path = req.path();
         let query = [filters.query(), format!("page={}", filters.page + 1)];
         let query: Vec<&str> = query.iter().map(String::as_str).filter(|q| !q.is_empty()).collect();
-        xml_text(&format!("{base_url}{path}?{}", query.join("&")))
+        format!("{base_url}{path}?{}", query.join("&"))
     });
-    let page = FeedTemplate {
-        id: xml_text(&id),
-        title: xml_text(title),
-        updated: rfc3339(newest),
-        self_href: xml_text(&format!("{base_url}{}", req.uri())),
-        alternate_href: xml_text(&alternate),
+    let head = Head {
+        names,
+        updated: shown.iter().map(|i| i.updated_at).max().unwrap_or(finder.now),
+        self_href: format!("{base_url}{}", req.uri()),
         next_href,
-        entries,
     };
-    match page.render() {
-        Ok(body) => HttpResponse::Ok().content_type("application/atom+xml; charset=utf-8").body(body),
-        Err(e) => actix_web::ResponseError::error_response(&WebError::from(e)),
+    let body = write(&document(head, entries))?;
+    Ok(HttpResponse::Ok().content_type("application/atom+xml; charset=utf-8").body(body))
+}
+
+/// The feed: its head, then the entries in the finder's order.
+fn document(head: Head, entries: Vec<Entry>) -> Feed {
+    let link = |rel: &str, mime: &str, href: &str| Link {
+        href: xml_text(href),
+        rel: rel.to_owned(),
+        mime_type: Some(mime.to_owned()),
+        ..Default::default()
+    };
+    let mut links = vec![link("self", ATOM, &head.self_href), link("alternate", "text/html", &head.names.alternate)];
+    links.extend(head.next_href.as_deref().map(|next| link("next", ATOM, next)));
+    Feed {
+        id: xml_text(&head.names.id),
+        title: Text::plain(xml_text(&head.names.title)),
+        updated: utc(head.updated),
+        authors: vec![Person { name: "Upkeep".to_owned(), ..Default::default() }],
+        generator: Some(Generator { value: "Upkeep".to_owned(), ..Default::default() }),
+        links,
+        entries,
+        ..Default::default()
     }
 }
 
@@ -120,21 +134,36 @@ fn entry(i: &NewcomerIssue) -> Entry {
         .iter()
         .map(|s| format!(" · @{} claimed it {} days ago, nothing since", s.login, s.age_days))
         .collect();
+    let summary = format!("{}: {}{}{}", i.repo, i.labels.join(", "), mentor.unwrap_or_default(), notes.concat());
     Entry {
         id: xml_text(&url.clone().unwrap_or_else(|| format!("tag:upkeep,2026:issue:{}", i.id))),
-        title: xml_text(&format!("{}#{}: {}", i.repo, i.number, i.title)),
-        url: url.as_deref().map(xml_text),
-        published: rfc3339(i.created_at),
-        updated: rfc3339(i.updated_at.max(i.created_at)),
-        labels: i.labels.iter().map(|l| xml_text(l)).collect(),
-        summary: xml_text(&format!(
-            "{}: {}{}{}",
-            i.repo,
-            i.labels.join(", "),
-            mentor.unwrap_or_default(),
-            notes.concat()
-        )),
+        title: Text::plain(xml_text(&format!("{}#{}: {}", i.repo, i.number, i.title))),
+        links: url
+            .iter()
+            .map(|url| Link {
+                href: xml_text(url),
+                rel: "alternate".to_owned(),
+                mime_type: Some("text/html".to_owned()),
+                ..Default::default()
+            })
+            .collect(),
+        published: Some(utc(i.created_at)),
+        updated: utc(i.updated_at.max(i.created_at)),
+        categories: i.labels.iter().map(|l| Category { term: xml_text(l), ..Default::default() }).collect(),
+        summary: Some(Text::plain(xml_text(&summary))),
+        ..Default::default()
     }
+}
+
+/// The feed as XML text. The crate writes UTC as `+00:00`; the feed has always said `Z`, and a
+/// reader that compares `updated` as text would otherwise see every entry change once. The
+/// closing tags are only ever markup (a `<` in text is written `&lt;`), so the rewrite cannot
+/// touch an issue's title or labels.
+fn write(feed: &Feed) -> Result<String, WebError> {
+    let internal = |e: anyhow::Error| WebError::Internal(e.context("writing an Atom feed"));
+    let bytes = feed.write_to(Vec::new()).map_err(|e| internal(e.into()))?;
+    let xml = String::from_utf8(bytes).map_err(|e| internal(e.into()))?;
+    Ok(xml.replace("+00:00</updated>", "Z</updated>").replace("+00:00</published>", "Z</published>"))
 }
 
 /// `/newcomers/{owner}/{name}/widget.svg`.
@@ -160,23 +189,16 @@ pub async fn widget(state: Data<AppState>, path: Path<(String, String)>) -> Resu
     ))
 }
 
-fn rfc3339(ts: i64) -> String {
-    DateTime::from_timestamp(ts, 0).unwrap_or_default().to_rfc3339_opts(SecondsFormat::Secs, true)
+/// A stored timestamp as the crate's date type, in UTC.
+fn utc(ts: i64) -> FixedDateTime {
+    DateTime::from_timestamp(ts, 0).unwrap_or_default().fixed_offset()
 }
 
 /// Text without the characters XML 1.0 cannot carry at all (C0 controls other than tab and line
-/// ends, U+FFFE, U+FFFF); askama escapes the rest.
+/// ends, U+FFFE, U+FFFF); the crate escapes the rest.
 pub fn xml_text(s: &str) -> String {
     s.chars().filter(|&c| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')).collect()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn xml_text_drops_what_xml_cannot_carry() {
-        assert_eq!(xml_text("a\u{0}b\u{1b}c\td\u{FFFF}"), "abc\td");
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-    }
-}
+mod tests;

@@ -19,8 +19,8 @@ use super::view::{self, compare, day, outputs};
 use crate::funding::Source;
 use crate::funding::report::BeforeAfter;
 use crate::metrics::{Quantile, Window};
+use crate::web::csv::Csv;
 use crate::web::funding::entries::Note;
-use crate::web::maintainers::export::Csv;
 
 /// What every export says about bots.
 pub const EXCLUDED: &str = "Issues and pull requests opened by bots are not counted anywhere in this report; releases \

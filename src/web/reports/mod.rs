@@ -100,7 +100,7 @@ fn answer(l: Loaded, format: Format, base_url: &str) -> Result<HttpResponse, Web
     let file = format!("report-{}-{from}-{to}.{}", l.repo.replace('/', "-"), format.as_str());
     match format {
         Format::Json => Ok(HttpResponse::Ok().json(json::json(&l.report, &l.scope, &l.repo, &l.grants, &l.notes))),
-        Format::Csv => Ok(export::csv(&l.report, &l.scope).response(&file)),
+        Format::Csv => export::csv(&l.report, &l.scope).response(&file),
         Format::Markdown => {
             let source = source_url(base_url, &l.repo, &l.scope);
             Ok(HttpResponse::Ok()
