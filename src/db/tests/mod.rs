@@ -3,6 +3,9 @@
 
 use crate::db::{Db, repos::RepositoryRow};
 
+mod open;
+mod support_ops;
+
 /// A fresh database with every migration, in a temporary folder kept alive by the guard.
 pub(crate) struct Fresh {
     _dir: tempfile::TempDir,
