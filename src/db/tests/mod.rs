@@ -3,8 +3,11 @@
 
 use crate::db::{Db, repos::RepositoryRow};
 
+mod lease;
 mod open;
+mod quarantine;
 mod support_ops;
+mod sync_state;
 
 /// A fresh database with every migration, in a temporary folder kept alive by the guard.
 pub(crate) struct Fresh {
