@@ -6,6 +6,7 @@ use crate::db::{Db, repos::RepositoryRow};
 mod lease;
 mod open;
 mod quarantine;
+mod runs;
 mod support_ops;
 mod sync_state;
 
