@@ -6,6 +6,8 @@ use crate::db::{Db, repos::RepositoryRow};
 mod lease;
 mod open;
 mod quarantine;
+mod repos;
+mod repos_purge;
 mod runs;
 mod support_ops;
 mod sync_state;
