@@ -3,7 +3,10 @@
 
 use crate::db::{Db, repos::RepositoryRow};
 
+mod funding;
+mod funding_series;
 mod lease;
+mod ledger;
 mod open;
 mod quarantine;
 mod repos;

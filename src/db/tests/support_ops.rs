@@ -5,6 +5,7 @@
 use crate::db::{
     Db,
     accounts::{AccountRow, upsert_account},
+    funding::{OpenCollectiveSnapshotRow, SponsorsSnapshotRow},
     issues::{IssueRow, upsert_issue},
     lease::LeaseRow,
     runs::RunResourceRow,
@@ -81,6 +82,48 @@ pub(crate) async fn add_issue(db: &Db, id: i64, repo_id: i64, number: i64, at: i
         merged_at: None,
     };
     upsert_issue(&db.pool, &row).await.expect("issue stored");
+}
+
+/// A Sponsors snapshot of `login` fetched (and last seen) at `at`, with `sponsors` sponsors.
+pub(crate) fn sponsors(login: &str, at: i64, sponsors: i64) -> SponsorsSnapshotRow {
+    SponsorsSnapshotRow {
+        login: login.to_owned(),
+        fetched_at: at,
+        last_seen_at: at,
+        source: "github_sponsors".to_owned(),
+        has_listing: true,
+        listing_name: Some(login.to_owned()),
+        goal_kind: None,
+        goal_target: None,
+        goal_percent: None,
+        goal_title: None,
+        tiers: "[]".to_owned(),
+        sponsor_count: sponsors,
+        sponsor_logins: "[]".to_owned(),
+        active_sponsorships: sponsors,
+        recurring_monthly_cents: 0,
+        currency: "USD".to_owned(),
+        amounts_visible: false,
+    }
+}
+
+/// An Open Collective snapshot of `slug` fetched (and last seen) at `at` with a balance in USD cents.
+pub(crate) fn collective(slug: &str, at: i64, balance_cents: i64) -> OpenCollectiveSnapshotRow {
+    OpenCollectiveSnapshotRow {
+        slug: slug.to_owned(),
+        fetched_at: at,
+        last_seen_at: at,
+        source: "open_collective".to_owned(),
+        name: Some(slug.to_owned()),
+        currency: "USD".to_owned(),
+        balance_cents,
+        balance_currency: "USD".to_owned(),
+        yearly_budget_cents: 0,
+        yearly_budget_currency: "USD".to_owned(),
+        total_received_cents: 0,
+        total_received_currency: "USD".to_owned(),
+        transactions_total: 0,
+    }
 }
 
 /// How many rows of `table` belong to `repo_id` (a table with a `repo_id` column).
