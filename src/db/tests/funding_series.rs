@@ -107,6 +107,17 @@ async fn sponsors_series_are_kept_per_login_and_last_seen_ignores_case() {
 }
 
 #[tokio::test]
+async fn a_logins_series_and_history_are_found_whatever_the_case_it_is_asked_in() {
+    // GitHub logins ignore case: the collector stores GitHub's spelling ("Ann"), a FUNDING.yml
+    // link may say "ann", and the funding page asks with the link's spelling.
+    let f = fresh().await;
+    record(&f.db, &sponsors("Ann", 100, 3)).await;
+    history(&f.db, "Ann", &[sponsorship("Ann", 50, 0, true, None)]).await;
+    assert_eq!(list_sponsors_snapshots(&f.db.pool, "ann").await.unwrap(), [sponsors("Ann", 100, 3)]);
+    assert_eq!(list_sponsorships(&f.db.pool, "ANN").await.unwrap(), [sponsorship("Ann", 50, 0, true, None)]);
+}
+
+#[tokio::test]
 async fn an_open_collective_fetch_adds_a_point_only_when_a_figure_changed() {
     let f = fresh().await;
     assert!(record_oc(&f.db, &collective("astro", 100, 5000)).await);
