@@ -93,6 +93,24 @@ async fn open_waits_while_another_process_holds_the_migration_lock() {
     assert_eq!(applied_migrations(&db).await, MIGRATIONS);
 }
 
+#[tokio::test]
+async fn open_lets_go_of_the_migration_lock_once_the_database_is_ready() {
+    let dir = tempfile::tempdir().unwrap();
+    let _db = Db::open(&dir.path().join("upkeep.db")).await.unwrap();
+    let lock = std::fs::OpenOptions::new().write(true).open(dir.path().join("upkeep.db.lock")).unwrap();
+    assert!(lock.try_lock().is_ok(), "the lock is still held after open returned");
+}
+
+#[tokio::test]
+async fn open_refuses_a_file_that_is_not_a_database_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("upkeep.db");
+    std::fs::write(&path, "this is not an SQLite database, just text that is long enough to be read").unwrap();
+    let err = Db::open(&path).await.unwrap_err().to_string();
+    assert!(err.starts_with("cannot "), "{err}");
+    assert!(err.contains(&path.display().to_string()), "{err}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_opens_of_a_new_database_at_once_both_succeed() {
     let dir = tempfile::tempdir().unwrap();

@@ -145,6 +145,11 @@ async fn a_failed_attempt_keeps_the_last_success_and_the_known_repository() {
     assert_eq!((row.condition.as_str(), row.repo_id, row.last_success_at), ("moved", Some(2), Some(300)));
     assert_eq!(row.message.as_deref(), Some("now o/b"));
 
+    // A later success without a message clears the old one.
+    record_repo_outcome(p, "o/a", &outcome("ok", None, None, 350)).await.unwrap();
+    let row = list_tracked(p).await.unwrap().remove(0);
+    assert_eq!((row.message, row.repo_id, row.last_success_at), (None, Some(2), Some(350)));
+
     // An outcome for a name not tracked writes nothing.
     record_repo_outcome(p, "o/unknown", &outcome("ok", None, Some(3), 400)).await.unwrap();
     assert_eq!(list_tracked(p).await.unwrap().len(), 1);
