@@ -137,6 +137,17 @@ async fn the_reader_sees_what_the_writer_stored_but_cannot_write() {
 }
 
 #[tokio::test]
+async fn the_readers_map_the_file_into_memory_and_the_writer_does_not() {
+    let f = fresh().await;
+    let reader = f.db.reader(1).await.unwrap();
+    let mapped: i64 = sqlx::query_scalar("PRAGMA mmap_size").fetch_one(&reader.pool).await.unwrap();
+    // SQLite caps the size at its compile-time SQLITE_MAX_MMAP_SIZE (2147418112 on Linux).
+    assert!(mapped > 0 && mapped as u64 <= crate::db::READER_MMAP_BYTES, "{mapped}");
+    let written: i64 = sqlx::query_scalar("PRAGMA mmap_size").fetch_one(&f.db.pool).await.unwrap();
+    assert_eq!(written, 0);
+}
+
+#[tokio::test]
 async fn the_reader_of_a_deleted_database_fails_instead_of_creating_one() {
     let f = fresh().await;
     let dir = tempfile::tempdir().unwrap();
