@@ -130,7 +130,7 @@ pub async fn list_sponsors_snapshots<'e>(
     ex: impl SqliteExecutor<'e>,
     login: &str,
 ) -> sqlx::Result<Vec<SponsorsSnapshotRow>> {
-    sqlx::query_as("SELECT * FROM sponsors_snapshots WHERE login = ? ORDER BY fetched_at")
+    sqlx::query_as("SELECT * FROM sponsors_snapshots WHERE login = ? COLLATE NOCASE ORDER BY fetched_at")
         .bind(login)
         .fetch_all(ex)
         .await
@@ -281,7 +281,7 @@ pub async fn replace_sponsorships(tx: &mut SqliteConnection, login: &str, rows: 
 
 /// A login's sponsorship history as last fetched, oldest first.
 pub async fn list_sponsorships<'e>(ex: impl SqliteExecutor<'e>, login: &str) -> sqlx::Result<Vec<SponsorshipRow>> {
-    sqlx::query_as("SELECT * FROM sponsorships WHERE login = ? ORDER BY created_at, seq DESC")
+    sqlx::query_as("SELECT * FROM sponsorships WHERE login = ? COLLATE NOCASE ORDER BY created_at, seq DESC")
         .bind(login)
         .fetch_all(ex)
         .await

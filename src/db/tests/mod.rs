@@ -5,6 +5,18 @@ mod rules;
 
 use crate::db::{Db, repos::RepositoryRow};
 
+mod funding;
+mod funding_series;
+mod lease;
+mod ledger;
+mod open;
+mod quarantine;
+mod repos;
+mod repos_purge;
+mod runs;
+mod support_ops;
+mod sync_state;
+
 /// A fresh database with every migration, in a temporary folder kept alive by the guard.
 pub(crate) struct Fresh {
     _dir: tempfile::TempDir,

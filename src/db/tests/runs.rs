@@ -1,0 +1,243 @@
+//! `db/runs.rs`: runs opened, waiting, finished or interrupted; their steps; the totals and
+//! the data version that the status page and the page cache read.
+
+use super::{fresh, support_ops::step};
+use crate::db::runs::{
+    RunResourceRow, RunRow, RunTotals, close_interrupted_runs, count_failed_steps, data_version, finish_run,
+    has_finished_run, items_written_in_run, list_recent_runs, list_run_resources, record_run_resource, run_totals,
+    set_waiting, start_run,
+};
+
+fn totals<'a>(status: &'a str, requests: i64, items: i64, error: Option<&'a str>) -> RunTotals<'a> {
+    RunTotals { status, repos: 2, requests, not_modified: 1, items_written: items, error }
+}
+
+/// The run `id` as the latest runs list shows it.
+async fn run(p: &sqlx::SqlitePool, id: i64) -> RunRow {
+    list_recent_runs(p, 100).await.unwrap().into_iter().find(|r| r.id == id).expect("the run is listed")
+}
+
+#[tokio::test]
+async fn start_run_opens_a_running_run_with_empty_totals() {
+    let f = fresh().await;
+    let p = &f.db.pool;
+    let id = start_run(p, "schedule", 1000).await.unwrap();
+    let expected = RunRow {
+        id,
+        started_at: 1000,
+        finished_at: None,
+        status: "running".to_owned(),
+        trigger: "schedule".to_owned(),
+        repos: 0,
+        requests: 0,
+        not_modified: 0,
+        items_written: 0,
+        error: None,
+        waiting_until: None,
+    };
+    assert_eq!(list_recent_runs(p, 10).await.unwrap(), [expected]);
+    assert_eq!(start_run(p, "cli", 1100).await.unwrap(), id + 1);
+}
+
+#[tokio::test]
+async fn a_run_waits_for_the_rate_limit_then_stops_waiting() {
+    let f = fresh().await;
+    let p = &f.db.pool;
+    let id = start_run(p, "cli", 1000).await.unwrap();
+    set_waiting(p, id, Some(4600)).await.unwrap();
+    assert_eq!(run(p, id).await.waiting_until, Some(4600));
+    set_waiting(p, id, None).await.unwrap();
+    assert_eq!(run(p, id).await.waiting_until, None);
+}
+
+#[tokio::test]
+async fn finish_run_records_the_totals_and_ends_any_wait() {
+    let f = fresh().await;
+    let p = &f.db.pool;
+    let id = start_run(p, "cli", 1000).await.unwrap();
+    set_waiting(p, id, Some(4600)).await.unwrap();
+    finish_run(p, id, &totals("partial", 12, 30, Some("o/b: not found")), 1500).await.unwrap();
+
+    let expected = RunRow {
+        id,
+        started_at: 1000,
+        finished_at: Some(1500),
+        status: "partial".to_owned(),
+        trigger: "cli".to_owned(),
+        repos: 2,
+        requests: 12,
+        not_modified: 1,
+        items_written: 30,
+        error: Some("o/b: not found".to_owned()),
+        waiting_until: None,
+    };
+    assert_eq!(run(p, id).await, expected);
+}
+
+#[tokio::test]
+async fn close_interrupted_runs_closes_only_runs_still_running() {
+    let f = fresh().await;
+    let p = &f.db.pool;
+    let done = start_run(p, "cli", 1000).await.unwrap();
+    finish_run(p, done, &totals("ok", 5, 5, None), 1100).await.unwrap();
+    let killed = start_run(p, "schedule", 2000).await.unwrap();
+    set_waiting(p, killed, Some(5000)).await.unwrap();
+
+    close_interrupted_runs(p).await.unwrap();
+    let closed = run(p, killed).await;
+    assert_eq!(closed.status, "interrupted");
+    assert_eq!(closed.error.as_deref(), Some("the process stopped before the run finished"));
+    assert_eq!(closed.waiting_until, None);
+    assert_eq!(closed.finished_at, None);
+    let untouched = run(p, done).await;
+    assert_eq!((untouched.status.as_str(), untouched.error), ("ok", None));
+}
+
+#[tokio::test]
+async fn recording_a_step_again_updates_its_outcome_and_keeps_its_start() {
+    let f = fresh().await;
+    let p = &f.db.pool;
+    let id = start_run(p, "cli", 1000).await.unwrap();
+    let running =
+        RunResourceRow { finished_at: None, status: "running".to_owned(), ..step(id, "o/a", "issues", "ok", 1001) };
+    record_run_resource(p, &running).await.unwrap();
+    let done = RunResourceRow {
+        started_at: 1999, // ignored: the step started when first recorded
+        finished_at: Some(1010),
+        status: "failed".to_owned(),
+        requests: 3,
+        not_modified: 1,
+        items_written: 7,
+        error: Some("500".to_owned()),
+        ..running.clone()
+    };
+    record_run_resource(p, &done).await.unwrap();
+
+    assert_eq!(list_run_resources(p, id).await.unwrap(), [RunResourceRow { started_at: 1001, ..done }]);
+}
+
+#[tokio::test]
+async fn list_run_resources_orders_by_scope_then_start_then_resource_and_keeps_runs_apart() {
+    let f = fresh().await;
+    let p = &f.db.pool;
+    let id = start_run(p, "cli", 1000).await.unwrap();
+    let other = start_run(p, "cli", 2000).await.unwrap();
+    for s in [
+        step(id, "o/b", "issues", "ok", 1001),
+        step(id, "o/a", "releases", "ok", 1003),
+        step(id, "o/a", "issues", "ok", 1003),
+        step(id, "o/a", "repo", "ok", 1002),
+        step(other, "o/a", "repo", "ok", 2001),
+    ] {
+        record_run_resource(p, &s).await.unwrap();
+    }
+    let order: Vec<String> =
+        list_run_resources(p, id).await.unwrap().into_iter().map(|r| format!("{} {}", r.scope, r.resource)).collect();
+    assert_eq!(order, ["o/a repo", "o/a issues", "o/a releases", "o/b issues"]);
+    assert!(list_run_resources(p, other + 1).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn items_written_in_run_sums_that_runs_steps_failed_ones_included() {
+    let f = fresh().await;
+    let p = &f.db.pool;
+    let id = start_run(p, "cli", 1000).await.unwrap();
+    let other = start_run(p, "cli", 2000).await.unwrap();
+    assert_eq!(items_written_in_run(p, id).await.unwrap(), 0);
+    record_run_resource(p, &RunResourceRow { items_written: 4, ..step(id, "o/a", "issues", "ok", 1001) })
+        .await
+        .unwrap();
+    record_run_resource(p, &RunResourceRow { items_written: 3, ..step(id, "o/b", "issues", "failed", 1002) })
+        .await
+        .unwrap();
+    record_run_resource(p, &RunResourceRow { items_written: 100, ..step(other, "o/a", "issues", "ok", 2001) })
+        .await
+        .unwrap();
+    assert_eq!(items_written_in_run(p, id).await.unwrap(), 7);
+}
+
+#[tokio::test]
+async fn list_recent_runs_is_newest_first_up_to_the_limit() {
+    let f = fresh().await;
+    let p = &f.db.pool;
+    assert!(list_recent_runs(p, 5).await.unwrap().is_empty());
+    let ids = [
+        start_run(p, "cli", 10).await.unwrap(),
+        start_run(p, "cli", 20).await.unwrap(),
+        start_run(p, "cli", 30).await.unwrap(),
+    ];
+    let listed: Vec<i64> = list_recent_runs(p, 2).await.unwrap().into_iter().map(|r| r.id).collect();
+    assert_eq!(listed, [ids[2], ids[1]]);
+}
+
+#[tokio::test]
+async fn has_finished_run_waits_for_a_run_that_really_finished() {
+    let f = fresh().await;
+    let p = &f.db.pool;
+    assert!(!has_finished_run(p).await.unwrap());
+    start_run(p, "cli", 10).await.unwrap();
+    assert!(!has_finished_run(p).await.unwrap());
+    close_interrupted_runs(p).await.unwrap(); // interrupted is not finished
+    assert!(!has_finished_run(p).await.unwrap());
+    let id = start_run(p, "cli", 20).await.unwrap();
+    finish_run(p, id, &totals("failed", 1, 0, Some("boom")), 30).await.unwrap();
+    assert!(has_finished_run(p).await.unwrap());
+}
+
+#[tokio::test]
+async fn run_totals_sum_each_final_status_in_name_order() {
+    let f = fresh().await;
+    let p = &f.db.pool;
+    assert!(run_totals(p).await.unwrap().is_empty());
+    for (status, requests, items) in [("ok", 10, 4), ("failed", 3, 0), ("ok", 5, 6)] {
+        let id = start_run(p, "cli", 10).await.unwrap();
+        finish_run(p, id, &totals(status, requests, items, None), 20).await.unwrap();
+    }
+    start_run(p, "cli", 30).await.unwrap();
+
+    let got: Vec<(String, i64, i64, i64, i64)> = run_totals(p)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.status, t.runs, t.requests, t.not_modified, t.items_written))
+        .collect();
+    assert_eq!(
+        got,
+        [("failed".to_owned(), 1, 3, 1, 0), ("ok".to_owned(), 2, 15, 2, 10), ("running".to_owned(), 1, 0, 0, 0),]
+    );
+}
+
+#[tokio::test]
+async fn count_failed_steps_counts_failed_steps_across_runs() {
+    let f = fresh().await;
+    let p = &f.db.pool;
+    assert_eq!(count_failed_steps(p).await.unwrap(), 0);
+    let a = start_run(p, "cli", 10).await.unwrap();
+    let b = start_run(p, "cli", 20).await.unwrap();
+    for s in [
+        step(a, "o/a", "issues", "failed", 11),
+        step(a, "o/a", "releases", "ok", 12),
+        step(a, "o/b", "repo", "not_modified", 13),
+        step(b, "o/a", "issues", "failed", 21),
+        step(b, "o/b", "repo", "skipped", 22),
+    ] {
+        record_run_resource(p, &s).await.unwrap();
+    }
+    assert_eq!(count_failed_steps(p).await.unwrap(), 2);
+}
+
+#[tokio::test]
+async fn data_version_moves_when_a_run_starts_or_finishes_and_only_then() {
+    let f = fresh().await;
+    let p = &f.db.pool;
+    assert_eq!(data_version(p).await.unwrap(), 0);
+    let id = start_run(p, "cli", 10).await.unwrap();
+    assert_eq!(data_version(p).await.unwrap(), 1);
+    set_waiting(p, id, Some(99)).await.unwrap();
+    record_run_resource(p, &step(id, "o/a", "issues", "ok", 11)).await.unwrap();
+    assert_eq!(data_version(p).await.unwrap(), 1);
+    finish_run(p, id, &totals("ok", 1, 1, None), 20).await.unwrap();
+    assert_eq!(data_version(p).await.unwrap(), 2);
+    start_run(p, "cli", 30).await.unwrap();
+    assert_eq!(data_version(p).await.unwrap(), 3);
+}
