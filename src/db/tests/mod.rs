@@ -1,6 +1,8 @@
 //! DB-layer tests: every public function in `db/` run against a fresh, migrated database, with
 //! data made by small builders rather than by a sync. One file per `db/` module.
 
+mod builders;
+
 use crate::db::{Db, repos::RepositoryRow};
 
 /// A fresh database with every migration, in a temporary folder kept alive by the guard.
