@@ -1,7 +1,11 @@
 //! DB-layer tests: every public function in `db/` run against a fresh, migrated database, with
 //! data made by small builders rather than by a sync. One file per `db/` module.
 
+mod accounts;
+mod activity;
 mod builders;
+mod commits;
+mod issues;
 
 use crate::db::{Db, repos::RepositoryRow};
 
