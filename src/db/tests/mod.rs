@@ -5,7 +5,11 @@ mod accounts;
 mod activity;
 mod builders;
 mod commits;
+mod dashboard;
 mod issues;
+mod rollups;
+mod scene;
+mod slices;
 
 use crate::db::{Db, repos::RepositoryRow};
 
