@@ -5,70 +5,13 @@
 use std::collections::BTreeSet;
 
 use super::builders::{IssueBuilder, ReleaseBuilder, roll_up};
+use super::rows::{changes, closed, items, people};
 use super::scene::{DAY, GADGET, HOUR, fresh_scene, id, t, w, w2};
 use super::{add_repository, fresh};
-use crate::db::dashboard::{
-    self as dash, ChangeRequestRow, ClosedItemRow, PersonWeekRow, RepoWeekRow, ResponseItemRow, UnansweredRow,
-};
+use crate::db::dashboard::{self as dash, PersonWeekRow, RepoWeekRow, UnansweredRow};
 
 const ONE: &str = "[1]";
 const BOTH: &str = "[1,2]";
-
-/// A response item as a comparable tuple (created, clock, first response, by role, association,
-/// author's first contribution, author maintainer, author bot; is_pull_request first).
-type Item = (bool, i64, i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>, String, Option<i64>, bool, bool);
-
-pub(super) fn items(rows: Vec<ResponseItemRow>) -> Vec<Item> {
-    let mut out: Vec<Item> = rows
-        .into_iter()
-        .map(|r| {
-            (
-                r.is_pull_request,
-                r.created_at,
-                r.clock_start,
-                r.first_response_at,
-                r.first_maintainer_response_at,
-                r.first_community_response_at,
-                r.first_bot_response_at,
-                r.author_association,
-                r.author_first_at,
-                r.author_is_maintainer,
-                r.author_is_bot,
-            )
-        })
-        .collect();
-    out.sort_by_key(|i| i.1);
-    out
-}
-
-pub(super) fn closed(rows: Vec<ClosedItemRow>) -> Vec<(bool, i64, i64, Option<i64>, bool)> {
-    let mut out: Vec<_> = rows
-        .into_iter()
-        .map(|r| (r.is_pull_request, r.created_at, r.closed_at, r.merged_at, r.author_is_bot))
-        .collect();
-    out.sort_unstable();
-    out
-}
-
-pub(super) fn changes(rows: Vec<ChangeRequestRow>) -> Vec<(i64, Option<i64>, Option<i64>, bool)> {
-    let mut out: Vec<_> = rows.into_iter().map(|r| (r.created_at, r.closed_at, r.merged_at, r.author_is_bot)).collect();
-    out.sort_unstable();
-    out
-}
-
-/// A person's week: week, login, bot, maintainer, then issues, PRs opened, PRs merged, merges,
-/// comments, responses, reviews, triage.
-type PersonWeek = (i64, String, bool, bool, [i64; 8]);
-
-pub(super) fn people(rows: &[PersonWeekRow]) -> Vec<PersonWeek> {
-    rows.iter()
-        .map(|r| {
-            let counts =
-                [r.issues_opened, r.prs_opened, r.prs_merged, r.merges, r.comments, r.responses, r.reviews, r.triage];
-            (r.week, r.login.clone(), r.is_bot, r.is_maintainer, counts)
-        })
-        .collect()
-}
 
 #[test]
 fn scope_json_and_json_list_are_json_arrays() {
@@ -297,6 +240,17 @@ async fn maintainer_weeks_keep_only_human_maintainers() {
     let rows = dash::list_maintainer_weeks(&f.db.pool, BOTH, w(), w2() + 7 * DAY).await.unwrap();
     let got: Vec<_> = rows.iter().map(|r| (r.week, r.login.as_str())).collect();
     assert_eq!(got, [(w(), "bob"), (w(), "eve"), (w2(), "bob")]);
+}
+
+#[tokio::test]
+async fn maintainer_weeks_of_one_repository_are_the_maintainer_rows_of_its_person_weeks() {
+    let f = fresh_scene().await;
+    for scope in [ONE, "[2]"] {
+        let all = dash::list_person_weeks(&f.db.pool, scope, w(), w2() + 7 * DAY).await.unwrap();
+        let expected: Vec<_> = people(&all).into_iter().filter(|p| p.3 && !p.2).collect();
+        let got = dash::list_maintainer_weeks(&f.db.pool, scope, w(), w2() + 7 * DAY).await.unwrap();
+        assert_eq!(people(&got), expected, "{scope}");
+    }
 }
 
 #[tokio::test]

@@ -11,6 +11,8 @@ mod issues;
 mod newcomers;
 mod report;
 mod rollups;
+mod rollups_incremental;
+mod rows;
 mod scene;
 mod slices;
 

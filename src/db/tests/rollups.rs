@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use super::builders::{IssueBuilder, Person, derive_with, roll_up};
+use super::builders::{IssueBuilder, Person, derive, derive_with, roll_up};
 use super::scene::{ATLAS, DAY, GADGET, HOUR, fresh_scene, id, t, w, w2};
 use super::{add_repository, fresh};
 use crate::db::{
@@ -129,7 +129,7 @@ async fn role_responses_split_inferred_maintainers_community_and_bots() {
         .store(&f.db)
         .await;
     let untouched = IssueBuilder::issue(repo, 2).opened(t).by("ada").store(&f.db).await;
-    derive_with(&f.db, repo, None).await;
+    derive(&f.db, repo).await;
     assert_eq!(roles(&f.db.pool, id).await, (Some(t + 60), Some(t + 90), Some(t + 30)));
     assert_eq!(roles(&f.db.pool, untouched).await, (None, None, None));
 }

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use super::builders::IssueBuilder;
-use super::dashboard::{changes, closed, items, people};
+use super::builders::{IssueBuilder, roll_up};
 use super::rollups::rollup_state;
+use super::rows::{changes, closed, items, people};
 use super::scene::{ATLAS, DAY, GADGET, HOUR, fresh_scene, t, w, w2};
 use super::{add_repository, fresh};
 use crate::db::{
@@ -31,10 +31,8 @@ fn windows() -> Vec<(&'static str, i64, i64)> {
     ]
 }
 
-#[tokio::test]
-async fn slices_hold_the_rows_of_the_reference_queries_for_any_window() {
-    let f = fresh_scene().await;
-    let pool = &f.db.pool;
+/// Every window of [`windows`] read from the slices and through the reference queries.
+async fn compare_with_reference(pool: &sqlx::SqlitePool) {
     for (scope, from, to) in windows() {
         let what = format!("{scope} [{from}, {to})");
         let reference = items(dash::list_response_items(pool, scope, from, to).await.unwrap());
@@ -51,12 +49,40 @@ async fn slices_hold_the_rows_of_the_reference_queries_for_any_window() {
         [(ATLAS, t(), t() + 7 * DAY), (ATLAS, t() + 7 * DAY + 1, t() + 9 * DAY), (GADGET, w(), w2())]
     {
         let scope = format!("[{repo}]");
-        let mut reference = report::list_issue_spans(pool, repo, from, to).await.unwrap();
-        let mut got = slices::issue_spans(pool, &scope, from, to).await.unwrap();
-        reference.sort_by_key(|s| s.created_at);
-        got.sort_by_key(|s| s.created_at);
+        let sorted = |mut rows: Vec<report::IssueSpanRow>| {
+            rows.sort_by_key(|s| (s.created_at, s.closed_at));
+            rows
+        };
+        let reference = sorted(report::list_issue_spans(pool, repo, from, to).await.unwrap());
+        let got = sorted(slices::issue_spans(pool, &scope, from, to).await.unwrap());
         assert_eq!(got, reference, "spans {scope} [{from}, {to}]");
     }
+}
+
+#[tokio::test]
+async fn slices_hold_the_rows_of_the_reference_queries_for_any_window() {
+    let f = fresh_scene().await;
+    compare_with_reference(&f.db.pool).await;
+}
+
+#[tokio::test]
+async fn slices_agree_with_the_reference_on_reopened_items_ready_drafts_and_bot_issues() {
+    let f = fresh_scene().await;
+    let t = t();
+    IssueBuilder::pull(ATLAS, 20).opened(t - 20 * DAY).by("ada").closed(t + 2 * DAY).reopened().store(&f.db).await;
+    IssueBuilder::issue(ATLAS, 21).opened(t + HOUR).by("carol").closed(t + 8 * DAY).reopened().store(&f.db).await;
+    IssueBuilder::pull(ATLAS, 22)
+        .opened(t + DAY)
+        .by("ada")
+        .ready_at(t + 8 * DAY)
+        .comment_by("bob", t + 9 * DAY, "MEMBER")
+        .store(&f.db)
+        .await;
+    IssueBuilder::issue(ATLAS, 23).opened(t + 2 * HOUR).by("stale[bot]").closed(t + 7 * DAY + 5).store(&f.db).await;
+    IssueBuilder::issue(GADGET, 24).opened(t - 40 * DAY).by("eve").closed(t + DAY).store(&f.db).await;
+    roll_up(&f.db, ATLAS).await;
+    roll_up(&f.db, GADGET).await;
+    compare_with_reference(&f.db.pool).await;
 }
 
 #[tokio::test]
