@@ -64,6 +64,37 @@ async fn upsert_issues_stores_a_page_and_a_second_pass_updates_the_listing_field
 }
 
 #[tokio::test]
+async fn upsert_issues_round_trips_quotes_unicode_and_numeric_looking_text_through_json() {
+    let f = fresh().await;
+    let repo = add_repository(&f.db, 1, "numfocus/atlas").await;
+    let title = "Crash on \"ünïcode\" path\\to – 🐛 \n second line";
+    let row = IssueBuilder::issue(repo, 1)
+        .opened(at("2024-03-04", "09:00:00"))
+        .title(title)
+        .label("kind: \"bug\"")
+        .label("123")
+        .assignee("ädä")
+        .row();
+    let row = issues::IssueRow { node_id: "0042".into(), milestone: Some("1.0".into()), ..row };
+    issues::upsert_issues(&f.db.pool, &[row]).await.unwrap();
+    let stored: (String, String, String, String, Option<String>) =
+        sqlx::query_as("SELECT title, labels, assignees, node_id, milestone FROM issues")
+            .fetch_one(&f.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        stored,
+        (
+            title.to_owned(),
+            r#"["kind: \"bug\"","123"]"#.to_owned(),
+            r#"["ädä"]"#.to_owned(),
+            "0042".to_owned(),
+            Some("1.0".to_owned())
+        )
+    );
+}
+
+#[tokio::test]
 async fn upsert_issue_keeps_pull_details_and_the_derived_first_response() {
     let f = fresh().await;
     let repo = add_repository(&f.db, 1, "numfocus/atlas").await;

@@ -77,7 +77,8 @@ async fn issue_spans_are_human_issues_open_at_some_instant_of_the_range() {
     };
     let all = report::list_issue_spans(&f.db.pool, ATLAS, w(), w2() + 7 * DAY).await.unwrap();
     assert_eq!(sorted(all), [span(t, Some(t + 7 * DAY)), span(t + 8 * DAY, None)], "no pull requests");
-    // Closed exactly at `from`: open at that instant. Opened exactly at `to`: also open then.
+    // Closed exactly at `from`: open at that instant, so in. Opened exactly at `to`: out (the
+    // documented rule is "opened before `to`").
     let edges = report::list_issue_spans(&f.db.pool, ATLAS, t + 7 * DAY, t + 8 * DAY).await.unwrap();
     assert_eq!(edges, [span(t, Some(t + 7 * DAY))]);
     assert!(report::list_issue_spans(&f.db.pool, ATLAS, t - DAY, t).await.unwrap().is_empty(), "opened at `to`");
@@ -102,4 +103,27 @@ async fn human_items_are_opened_in_the_period_by_humans_without_drafts() {
     let got = report::list_human_items(&f.db.pool, ATLAS, t + 4 * DAY, t + 8 * DAY).await.unwrap();
     assert_eq!(got, [item(t + 4 * DAY, t + 5 * DAY, None)], "ready for review: its clock starts there");
     assert!(report::list_human_items(&f.db.pool, ATLAS, t + 8 * DAY + 1, t + 30 * DAY).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn human_items_are_the_dashboards_response_items_without_bots() {
+    let f = fresh_scene().await;
+    IssueBuilder::issue(ATLAS, 30).opened(t() + DAY).store(&f.db).await; // a deleted author: kept
+    for (from, to) in [(w(), w2()), (w(), w2() + 7 * DAY), (t() + HOUR, t() + 2 * DAY)] {
+        let scope = format!("[{ATLAS}]");
+        let reference = crate::db::dashboard::list_response_items(&f.db.pool, &scope, from, to).await.unwrap();
+        let mut expected: Vec<ReportItemRow> = reference
+            .into_iter()
+            .filter(|r| !r.author_is_bot)
+            .map(|r| ReportItemRow {
+                created_at: r.created_at,
+                clock_start: r.clock_start,
+                first_response_at: r.first_response_at,
+            })
+            .collect();
+        let mut got = report::list_human_items(&f.db.pool, ATLAS, from, to).await.unwrap();
+        expected.sort_by_key(|i| (i.created_at, i.clock_start));
+        got.sort_by_key(|i| (i.created_at, i.clock_start));
+        assert_eq!(got, expected, "[{from}, {to})");
+    }
 }
