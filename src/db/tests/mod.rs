@@ -1,21 +1,34 @@
 //! DB-layer tests: every public function in `db/` run against a fresh, migrated database, with
 //! data made by small builders rather than by a sync. One file per `db/` module.
 
-mod rules;
-
-use crate::db::{Db, repos::RepositoryRow};
-
+mod accounts;
+mod activity;
+mod builders;
+mod commits;
+mod dashboard;
+mod digest;
 mod funding;
 mod funding_series;
+mod issues;
 mod lease;
 mod ledger;
+mod newcomers;
 mod open;
 mod quarantine;
+mod report;
 mod repos;
 mod repos_purge;
+mod rollups;
+mod rollups_incremental;
+mod rows;
+mod rules;
 mod runs;
+mod scene;
+mod slices;
 mod support_ops;
 mod sync_state;
+
+use crate::db::{Db, repos::RepositoryRow};
 
 /// A fresh database with every migration, in a temporary folder kept alive by the guard.
 pub(crate) struct Fresh {

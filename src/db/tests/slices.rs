@@ -1,0 +1,269 @@
+//! `db::slices`: the week slices are rebuilt whole or by week, built for repositories that lack
+//! them, and read back as the same rows the reference queries (`db::dashboard`,
+//! `db::report::list_issue_spans`) return, over the scene's two repositories.
+
+use std::collections::BTreeSet;
+
+use super::builders::{IssueBuilder, roll_up};
+use super::rollups::rollup_state;
+use super::rows::{changes, closed, items, people};
+use super::scene::{ATLAS, DAY, GADGET, HOUR, fresh_scene, t, w, w2};
+use super::{add_repository, fresh};
+use crate::db::{
+    dashboard as dash,
+    dashboard::PersonWeekRow,
+    report,
+    slices::{self, OpenItem, SliceWeeks},
+};
+
+/// Scopes and windows that cut weeks in the middle, start on a week, and hold nothing.
+fn windows() -> Vec<(&'static str, i64, i64)> {
+    let (t, w, w2) = (t(), w(), w2());
+    vec![
+        ("[1]", w, w2),
+        ("[1,2]", w, w2 + 7 * DAY),
+        ("[1]", t, t + DAY),
+        ("[1]", t + DAY, t + 3 * DAY),
+        ("[1,2]", t + 2 * HOUR, t + 7 * DAY + HOUR),
+        ("[1]", w2, w2 + 7 * DAY),
+        ("[2]", w2, w2 + 7 * DAY),
+        ("[]", w, w2),
+    ]
+}
+
+/// Every window of [`windows`] read from the slices and through the reference queries.
+async fn compare_with_reference(pool: &sqlx::SqlitePool) {
+    for (scope, from, to) in windows() {
+        let what = format!("{scope} [{from}, {to})");
+        let reference = items(dash::list_response_items(pool, scope, from, to).await.unwrap());
+        assert_eq!(items(slices::response_items(pool, scope, from, to).await.unwrap()), reference, "items {what}");
+        let reference = closed(dash::list_closed_items(pool, scope, from, to).await.unwrap());
+        assert_eq!(closed(slices::closed_items(pool, scope, from, to).await.unwrap()), reference, "closed {what}");
+        let reference = changes(dash::list_change_requests(pool, scope, from, to).await.unwrap());
+        assert_eq!(changes(slices::change_requests(pool, scope, from, to).await.unwrap()), reference, "prs {what}");
+        let week = crate::metrics::week_start(from);
+        let reference = people(&dash::list_person_weeks(pool, scope, week, to).await.unwrap());
+        assert_eq!(people(&slices::person_weeks(pool, scope, week, to).await.unwrap()), reference, "people {what}");
+    }
+    for (repo, from, to) in
+        [(ATLAS, t(), t() + 7 * DAY), (ATLAS, t() + 7 * DAY + 1, t() + 9 * DAY), (GADGET, w(), w2())]
+    {
+        let scope = format!("[{repo}]");
+        let sorted = |mut rows: Vec<report::IssueSpanRow>| {
+            rows.sort_by_key(|s| (s.created_at, s.closed_at));
+            rows
+        };
+        let reference = sorted(report::list_issue_spans(pool, repo, from, to).await.unwrap());
+        let got = sorted(slices::issue_spans(pool, &scope, from, to).await.unwrap());
+        assert_eq!(got, reference, "spans {scope} [{from}, {to}]");
+    }
+}
+
+#[tokio::test]
+async fn slices_hold_the_rows_of_the_reference_queries_for_any_window() {
+    let f = fresh_scene().await;
+    compare_with_reference(&f.db.pool).await;
+}
+
+#[tokio::test]
+async fn slices_agree_with_the_reference_on_reopened_items_ready_drafts_and_bot_issues() {
+    let f = fresh_scene().await;
+    let t = t();
+    IssueBuilder::pull(ATLAS, 20).opened(t - 20 * DAY).by("ada").closed(t + 2 * DAY).reopened().store(&f.db).await;
+    IssueBuilder::issue(ATLAS, 21).opened(t + HOUR).by("carol").closed(t + 8 * DAY).reopened().store(&f.db).await;
+    IssueBuilder::pull(ATLAS, 22)
+        .opened(t + DAY)
+        .by("ada")
+        .ready_at(t + 8 * DAY)
+        .comment_by("bob", t + 9 * DAY, "MEMBER")
+        .store(&f.db)
+        .await;
+    IssueBuilder::issue(ATLAS, 23).opened(t + 2 * HOUR).by("stale[bot]").closed(t + 7 * DAY + 5).store(&f.db).await;
+    IssueBuilder::issue(GADGET, 24).opened(t - 40 * DAY).by("eve").closed(t + DAY).store(&f.db).await;
+    roll_up(&f.db, ATLAS).await;
+    roll_up(&f.db, GADGET).await;
+    compare_with_reference(&f.db.pool).await;
+}
+
+#[tokio::test]
+async fn slice_reads_filter_a_week_to_the_exact_window() {
+    let f = fresh_scene().await;
+    let t = t();
+    // Week W holds #1, #2 and #3; the window keeps #2 and #3 (opened at T+1d and T+2d).
+    let got = items(slices::response_items(&f.db.pool, "[1]", t + DAY, t + 3 * DAY).await.unwrap());
+    assert_eq!(got.iter().map(|i| i.1).collect::<Vec<_>>(), [t + DAY, t + 2 * DAY]);
+    let prs = changes(slices::change_requests(&f.db.pool, "[1]", t + 7 * DAY, t + 8 * DAY).await.unwrap());
+    assert_eq!(prs, [(t + DAY, Some(t + 7 * DAY + HOUR), Some(t + 7 * DAY + HOUR), false)], "opened before, closed in");
+    let spans = slices::issue_spans(&f.db.pool, "[1]", t + 7 * DAY, t + 8 * DAY).await.unwrap();
+    let spans: Vec<_> = spans.iter().map(|s| (s.created_at, s.closed_at)).collect();
+    assert_eq!(spans, [(t, Some(t + 7 * DAY))], "closed exactly at `from` still counts; opened at `to` does not");
+    assert!(slices::response_items(&f.db.pool, "[1]", t + 20 * DAY, t + 30 * DAY).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn open_items_are_every_open_item_of_the_scope_drafts_and_bots_included() {
+    let f = fresh_scene().await;
+    let t = t();
+    let open = |pr, created_at, bot| OpenItem { is_pull_request: pr, created_at, author_is_bot: bot };
+    let mut got = slices::open_items(&f.db.pool, "[1,2]").await.unwrap();
+    got.sort_by_key(|o| o.created_at);
+    assert_eq!(
+        got,
+        [
+            open(false, t + 2 * HOUR, false),
+            open(true, t + 2 * DAY, true),
+            open(true, t + 3 * DAY, false),
+            open(false, t + 8 * DAY, false)
+        ]
+    );
+    assert_eq!(slices::open_items(&f.db.pool, "[2]").await.unwrap(), [open(false, t + 2 * HOUR, false)]);
+    assert!(slices::open_items(&f.db.pool, "[]").await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn last_seen_lists_human_contributors_once_per_repository() {
+    let f = fresh_scene().await;
+    let t = t();
+    let mut got = slices::last_seen(&f.db.pool, "[1,2]").await.unwrap();
+    got.sort();
+    let expected: Vec<(String, i64)> = vec![
+        ("ada".into(), t + 2 * HOUR),
+        ("ada".into(), t + 3 * DAY),
+        ("bob".into(), t + 7 * DAY + HOUR),
+        ("carol".into(), t + 8 * DAY),
+        ("eve".into(), t + 3 * HOUR),
+    ];
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn merge_person_weeks_sums_a_persons_week_across_repositories_and_sorts() {
+    let row = |week, account_id, login: &str, maint, comments| PersonWeekRow {
+        week,
+        account_id,
+        login: login.into(),
+        is_bot: false,
+        is_maintainer: maint,
+        issues_opened: 0,
+        prs_opened: 0,
+        prs_merged: 0,
+        merges: 0,
+        comments,
+        responses: 0,
+        reviews: 0,
+        review_comments: 0,
+        triage: 0,
+        commits: 0,
+    };
+    let merged = slices::merge_person_weeks(vec![
+        row(7, 2, "bob", false, 1),
+        row(0, 2, "bob", false, 1),
+        row(7, 1, "ada", false, 2),
+        row(7, 2, "bob", true, 3),
+    ]);
+    let got: Vec<_> = merged.iter().map(|r| (r.week, r.login.as_str(), r.is_maintainer, r.comments)).collect();
+    assert_eq!(got, [(0, "bob", false, 1), (7, "ada", false, 2), (7, "bob", true, 4)]);
+    assert!(slices::merge_person_weeks(Vec::new()).is_empty());
+}
+
+async fn kinds(pool: &sqlx::SqlitePool, repo: i64) -> Vec<(String, i64)> {
+    sqlx::query_as("SELECT kind, week FROM week_slices WHERE repo_id = ? ORDER BY kind, week")
+        .bind(repo)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn rebuild_writes_each_kind_for_its_weeks_with_a_format_row() {
+    let f = fresh_scene().await;
+    let (w, w2) = (w(), w2());
+    let expected: Vec<(String, i64)> = [
+        ("closed", w2),
+        ("format", 0),
+        ("items", w),
+        ("items", w2),
+        ("last_seen", 0),
+        ("open", 0),
+        ("people", w),
+        ("people", w2),
+        ("prs", w),
+        ("prs_closed", w2),
+        ("spans", w2),
+        ("spans", slices::OPEN_WEEK),
+    ]
+    .into_iter()
+    .map(|(k, wk)| (k.to_owned(), wk))
+    .collect();
+    assert_eq!(kinds(&f.db.pool, ATLAS).await, expected);
+    let before = rollup_state(&f.db.pool).await;
+    let mut tx = f.db.begin_write().await.unwrap();
+    slices::rebuild(&mut tx, ATLAS).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(rollup_state(&f.db.pool).await, before, "a rebuild of unchanged rows is the same");
+}
+
+#[tokio::test]
+async fn rebuild_weeks_redoes_only_the_named_weeks_and_always_the_whole_kinds() {
+    let f = fresh_scene().await;
+    let t = t();
+    // The bot's pull request #3 (opened in W) is closed in W.
+    IssueBuilder::pull(ATLAS, 3)
+        .opened(t + 2 * DAY)
+        .by("dependabot[bot]")
+        .closed(t + 2 * DAY + HOUR)
+        .store(&f.db)
+        .await;
+    let mut tx = f.db.begin_write().await.unwrap();
+    let weeks = SliceWeeks { closed: BTreeSet::from([w2()]), ..SliceWeeks::default() };
+    slices::rebuild_weeks(&mut tx, ATLAS, &weeks).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut open: Vec<i64> =
+        slices::open_items(&f.db.pool, "[1]").await.unwrap().iter().map(|o| o.created_at).collect();
+    open.sort_unstable();
+    assert_eq!(open, [t + 3 * DAY, t + 8 * DAY], "the open items are always rebuilt");
+    assert!(slices::closed_items(&f.db.pool, "[1]", w(), w2()).await.unwrap().is_empty(), "week W was not named");
+    let mut tx = f.db.begin_write().await.unwrap();
+    // As the rollups name them: the close's week, and the creation week of the changed item.
+    let weeks = SliceWeeks { closed: BTreeSet::from([w()]), prs: BTreeSet::from([w()]), ..SliceWeeks::default() };
+    slices::rebuild_weeks(&mut tx, ATLAS, &weeks).await.unwrap();
+    tx.commit().await.unwrap();
+    let got = closed(slices::closed_items(&f.db.pool, "[1]", w(), w2()).await.unwrap());
+    assert_eq!(got, [(true, t + 2 * DAY, t + 2 * DAY + HOUR, None, true)]);
+    // Now equal to a whole rebuild.
+    let incremental = rollup_state(&f.db.pool).await;
+    let mut tx = f.db.begin_write().await.unwrap();
+    slices::rebuild(&mut tx, ATLAS).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(rollup_state(&f.db.pool).await, incremental);
+}
+
+#[tokio::test]
+async fn build_missing_builds_repositories_with_rollups_but_no_current_slices() {
+    let f = fresh_scene().await;
+    add_repository(&f.db, 3, "numfocus/empty").await; // no rollups: nothing to build
+    assert_eq!(slices::build_missing(&f.db.pool).await.unwrap(), 0);
+    let before = rollup_state(&f.db.pool).await;
+    sqlx::query("DELETE FROM week_slices WHERE repo_id = 1").execute(&f.db.pool).await.unwrap();
+    sqlx::query("UPDATE week_slices SET rows = '[0]' WHERE repo_id = 2 AND kind = 'format'")
+        .execute(&f.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(slices::build_missing(&f.db.pool).await.unwrap(), 2, "missing, and of an older layout");
+    assert_eq!(rollup_state(&f.db.pool).await, before);
+    assert_eq!(slices::build_missing(&f.db.pool).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn slices_of_an_empty_database_read_as_nothing() {
+    let f = fresh().await;
+    assert_eq!(slices::build_missing(&f.db.pool).await.unwrap(), 0);
+    let (from, to) = (w(), w2());
+    assert!(slices::response_items(&f.db.pool, "[1]", from, to).await.unwrap().is_empty());
+    assert!(slices::closed_items(&f.db.pool, "[1]", from, to).await.unwrap().is_empty());
+    assert!(slices::change_requests(&f.db.pool, "[1]", from, to).await.unwrap().is_empty());
+    assert!(slices::person_weeks(&f.db.pool, "[1]", from, to).await.unwrap().is_empty());
+    assert!(slices::open_items(&f.db.pool, "[1]").await.unwrap().is_empty());
+    assert!(slices::last_seen(&f.db.pool, "[1]").await.unwrap().is_empty());
+    assert!(slices::issue_spans(&f.db.pool, "[1]", from, to).await.unwrap().is_empty());
+}
