@@ -91,7 +91,9 @@ pub async fn is_reachable(pool: &sqlx::SqlitePool) -> bool {
     sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(pool).await.is_ok()
 }
 
-/// How much of the database file the web server's readers map into memory (past it, they read).
+/// How much of the database file the web server's readers ask to map into memory (past it, they
+/// read). SQLite caps the mapping at its build limit, `SQLITE_MAX_MMAP_SIZE` (2 GiB in the
+/// bundled library: `PRAGMA mmap_size` answers 2147418112), so a bigger file is mapped in part.
 const READER_MMAP_BYTES: u64 = 4 << 30;
 
 impl Db {

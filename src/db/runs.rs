@@ -18,7 +18,8 @@ pub struct RunRow {
     pub waiting_until: Option<i64>,
 }
 
-/// Opens a run. Runs left `running` by a killed process are closed as `interrupted` first.
+/// Opens a run. The caller closes runs a killed process left `running` first
+/// ([`close_interrupted_runs`], under the run lease).
 pub async fn start_run<'e>(ex: impl SqliteExecutor<'e>, trigger: &str, now: i64) -> sqlx::Result<i64> {
     sqlx::query_scalar("INSERT INTO sync_runs (started_at, status, trigger) VALUES (?, 'running', ?) RETURNING id")
         .bind(now)

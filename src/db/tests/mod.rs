@@ -5,6 +5,7 @@ mod accounts;
 mod activity;
 mod builders;
 mod commits;
+mod coverage;
 mod dashboard;
 mod digest;
 mod funding;
