@@ -29,12 +29,11 @@ async fn repo_tables(db: &Db) -> Vec<String> {
     .unwrap()
 }
 
-/// Stores one of everything for repository `id` named `name`, its issue numbered from `id * 100`.
+/// Stores one of everything for repository `id` named `name`, its issue numbered 1.
 async fn fill(db: &Db, id: i64, name: &str) {
     add_repository(db, id, name).await;
     let day = at("2024-03-01", "12:00:00");
-    let issue = id * 100;
-    add_issue(db, issue, id, 1, day).await;
+    let issue = add_issue(db, id, 1, day).await;
     let comment = CommentRow {
         id: issue + 1,
         repo_id: id,

@@ -6,7 +6,6 @@ use crate::db::{
     Db,
     accounts::{AccountRow, upsert_account},
     funding::{OpenCollectiveSnapshotRow, SponsorsSnapshotRow},
-    issues::{IssueRow, upsert_issue},
     lease::LeaseRow,
     runs::RunResourceRow,
 };
@@ -58,30 +57,9 @@ pub(crate) async fn add_person(db: &Db, repo_id: i64, account_id: i64, contribut
     .expect("person stored");
 }
 
-/// Stores an open issue `number` of `repo_id` (id `id`), opened and updated at `at`, by nobody.
-pub(crate) async fn add_issue(db: &Db, id: i64, repo_id: i64, number: i64, at: i64) {
-    let row = IssueRow {
-        id,
-        repo_id,
-        number,
-        node_id: format!("I_{id}"),
-        is_pull_request: false,
-        title: format!("issue {number}"),
-        state: "open".to_owned(),
-        state_reason: None,
-        author_id: None,
-        author_association: "NONE".to_owned(),
-        labels: "[]".to_owned(),
-        assignees: "[]".to_owned(),
-        milestone: None,
-        comments: 0,
-        created_at: at,
-        updated_at: at,
-        closed_at: None,
-        draft: false,
-        merged_at: None,
-    };
-    upsert_issue(&db.pool, &row).await.expect("issue stored");
+/// Stores an open issue `number` of `repo_id`, opened and updated at `at`, by nobody; its id.
+pub(crate) async fn add_issue(db: &Db, repo_id: i64, number: i64, at: i64) -> i64 {
+    super::builders::IssueBuilder::issue(repo_id, number).opened(at).store(db).await
 }
 
 /// A Sponsors snapshot of `login` fetched (and last seen) at `at`, with `sponsors` sponsors.
