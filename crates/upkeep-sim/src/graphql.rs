@@ -10,13 +10,14 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::accounts::UserKind;
 use super::answer::Answer;
 use super::graphql_funding;
 use super::graphql_newcomers;
 use super::ratelimit::Snapshot;
 use super::render::{Ctx, Time};
 use super::util::{base64, node_id, parse_node_id};
-use super::world::{DraftEvent, Repo, UserKind};
+use super::world::{DraftEvent, Repo};
 
 /// An operation: variables in, the whole `{"data": …}` answer out.
 type Operation = fn(&Ctx, &Value, RateLimitJson, Viewer) -> Answer;

@@ -9,10 +9,11 @@
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+use super::accounts::{ORG, User, UserKind};
 use super::labels::{LabelJson, labels};
 use super::text;
 use super::util::{Ts, node_id, rfc3339};
-use super::world::{Comment, Item, ORG, Repo, User, UserKind, World};
+use super::world::{Comment, Item, Repo, World};
 
 pub const WEB: &str = "https://github.com";
 pub const DOCS: &str = "https://docs.github.com/rest";

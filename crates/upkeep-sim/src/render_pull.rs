@@ -7,12 +7,13 @@
 
 use serde::Serialize;
 
+use super::accounts::{ORG, UserKind};
 use super::labels::{LabelJson, labels};
 use super::render::{Ctx, MilestoneJson, Time, UserJson, milestone, time};
 use super::render_repo::{RepoJson, repo_json};
 use super::text;
 use super::util::{mix, node_id};
-use super::world::{Item, ORG, Repo, Review, ReviewComment, UserKind};
+use super::world::{Item, Repo, Review, ReviewComment};
 
 #[derive(Serialize)]
 pub struct Href {

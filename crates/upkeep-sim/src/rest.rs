@@ -8,6 +8,7 @@
 
 use serde::Serialize;
 
+use super::accounts::ORG;
 use super::answer::Answer;
 use super::community;
 use super::funding_json;
@@ -21,7 +22,7 @@ use super::render_repo::repo_full;
 use super::rest_repo;
 use super::router::{RepoKey, RepoPart};
 use super::util::{DAY, Ts};
-use super::world::{ORG, Repo};
+use super::world::Repo;
 
 pub type Handled = Result<Answer, Answer>;
 

@@ -9,10 +9,10 @@ use super::advance::advance;
 use super::generate::generate;
 use super::newcomers::Case;
 use super::onboarding::{claim_issue, is_newcomer_issue, newcomer_issues};
+use super::reindex::{comments_of, linking};
 use super::tests_world::broken_invariants;
 use super::text::CLAIMS;
 use super::util::DAY;
-use super::views::{comments_of, linking};
 use super::world::{Assoc, LinkKind, Repo, Role, World};
 use super::{DEFAULT_EPOCH, Scale};
 
