@@ -11,12 +11,12 @@
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
 use super::discussion::push_comment;
-use super::history::RepoGen;
 use super::ids::assign_new_ids;
 use super::onboarding;
 use super::options::AdvanceSummary;
 use super::reindex;
 use super::releases;
+use super::repo_gen::RepoGen;
 use super::review::{self, push_review, push_review_comment, review_round};
 use super::spec;
 use super::util::{DAY, Ts, mix, stochastic_round};

@@ -8,12 +8,12 @@
 
 use std::collections::HashMap;
 
-use super::history::RepoGen;
 use super::ids::assign_new_ids;
 use super::newcomers;
 use super::options::Scale;
 use super::people::People;
 use super::reindex;
+use super::repo_gen::RepoGen;
 use super::spec::{REPOS, RepoSpec};
 use super::util::{DAY, Ts, mix};
 use super::views::Views;

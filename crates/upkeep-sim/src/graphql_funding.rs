@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use super::accounts::{ORG, UserKind};
 use super::answer::Answer;
 use super::funding::{self, Listing, goal_title, recurring_cents};
-use super::graphql::{RateLimitJson, Viewer, error};
+use super::graphql_envelope::{RateLimitJson, Viewer, error};
 use super::render::Ctx;
 use super::util::rfc3339;
 use super::world::World;

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::accounts::{ORG, UserKind};
 use super::answer::Answer;
-use super::graphql::{RateLimitJson, Viewer, error};
+use super::graphql_envelope::{RateLimitJson, Viewer, error};
 use super::labels;
 use super::reindex::{comments_of, linking};
 use super::render::{Ctx, Time, comment_body};

@@ -17,10 +17,10 @@ use rand::Rng;
 
 use super::accounts::UserKind;
 use super::discussion::{assign, push_comment_as};
-use super::history::RepoGen;
 use super::ids::assign_new_ids;
 use super::newcomers::palette;
 use super::reindex;
+use super::repo_gen::RepoGen;
 use super::spec::{self, NEWCOMER};
 use super::util::{DAY, Ts, delay, mix, stochastic_round};
 use super::world::{Comment, Item, Link, LinkKind, Pull, Repo, Role, StateReason, World};

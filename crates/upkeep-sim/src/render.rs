@@ -249,7 +249,7 @@ pub fn issue<'a>(ctx: &Ctx<'a>, repo: &'a Repo, item: &'a Item) -> IssueJson<'a>
         body: text::item_body(repo.id, item),
         user: ctx.user(item.author),
         pinned_comment: None,
-        labels: labels(ctx, repo, item),
+        labels: labels(ctx.world, &ctx.repo_api(repo), repo, item),
         assignee: item.assignee.map(|u| ctx.user(u)),
         assignees: ctx.users(item.assignee),
         milestone: item.milestone.map(|m| milestone(ctx, repo, m)),

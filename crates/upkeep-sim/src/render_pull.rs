@@ -146,7 +146,7 @@ pub fn pull<'a>(ctx: &Ctx<'a>, repo: &'a Repo, item: &'a Item) -> PullJson<'a> {
         title: text::title(repo.id, item.number, item.rev, item.labels, true, by_bot),
         user: ctx.user(item.author),
         body: text::item_body(repo.id, item),
-        labels: labels(ctx, repo, item),
+        labels: labels(ctx.world, &ctx.repo_api(repo), repo, item),
         milestone: item.milestone.map(|m| milestone(ctx, repo, m)),
         active_lock_reason: item.locked.then_some("resolved"),
         created_at: Time(item.created),

@@ -11,7 +11,7 @@ use super::paging::Direction;
 use super::params;
 use super::ratelimit::Snapshot;
 use super::render_repo::{OrgJson, UserFullJson, release, repo_json};
-use super::rest::{Handled, Request};
+use super::request::{Handled, Request};
 use super::world::Repo;
 
 pub fn org(req: &Request, login: &str) -> Handled {

@@ -121,7 +121,8 @@ fn claims_use_every_phrasing_and_labels_need_normalising() {
     let mut names = HashSet::new();
     for repo in &w.repos {
         for item in repo.items.iter().filter(|i| is_newcomer_issue(i) || i.mentor.is_some()) {
-            let labels = serde_json::to_value(super::labels::labels(&ctx, repo, item)).unwrap();
+            let labels =
+                serde_json::to_value(super::labels::labels(ctx.world, &ctx.repo_api(repo), repo, item)).unwrap();
             names.extend(labels.as_array().unwrap().iter().map(|l| l["name"].as_str().unwrap().to_owned()));
         }
     }
