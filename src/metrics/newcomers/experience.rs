@@ -22,9 +22,10 @@
 use chrono::{DateTime, Datelike, Months};
 use serde::Serialize;
 
+use crate::metrics::definition::{Definition, Explain, fmt_days, fmt_opt, fmt_ts, fmt_window, ratio};
 use crate::metrics::quantile::nearest_rank;
 use crate::metrics::response::{ResponseItem, ResponseSummary, time_to_first_response};
-use crate::metrics::{DAY, Definition, Explain, Window, fmt_days, fmt_opt, fmt_ts, fmt_window, ratio};
+use crate::metrics::time::{DAY, Window};
 
 /// How soon a second contribution must follow the first to count as "came back".
 pub const RETURN_WITHIN_DAYS: i64 = 90;
@@ -302,7 +303,7 @@ pub fn first_timer_merge_rate(prs: &[FirstTimerPr], window: Window) -> FirstTime
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::Quantile;
+    use crate::metrics::quantile::Quantile;
     use chrono::NaiveDate;
 
     /// 00:00 UTC on a date.
