@@ -33,9 +33,10 @@ use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 use url::Url;
 
+use super::collector::{Collector, StepStatus, SyncError, now};
 use super::context::{RepoHandle, Target};
 use super::repo_file::{RepoFile, ask_repo_file, fresh, within_refresh};
-use super::{Collector, StepStatus, SyncError, funding_yml, now, progress::Progress};
+use super::{funding_yml, progress::Progress};
 use crate::db::{self, funding as store, sync_state};
 use crate::funding::{self, Currency, Money, Platform, Severity};
 use crate::github::{ClientSettings, Fetched, GhError, GitHubClient, graphql};
@@ -50,16 +51,21 @@ pub async fn sync_funding(
 ) -> Result<u64, SyncError> {
     let scope = target.name.as_str();
     progress.step("funding");
-    let mut items = super::tolerate(scope, c.step(run_id, scope, "funding", sponsors(c, scope, repo)).await)?;
-    items += super::tolerate(scope, c.step(run_id, scope, "sponsorable", sponsorables(c, scope, repo)).await)?;
+    let mut items =
+        super::collector::tolerate(scope, c.step(run_id, scope, "funding", sponsors(c, scope, repo)).await)?;
+    items +=
+        super::collector::tolerate(scope, c.step(run_id, scope, "sponsorable", sponsorables(c, scope, repo)).await)?;
     progress.step("funding.json");
-    items += super::tolerate(scope, c.step(run_id, scope, "manifest", manifest(c, scope, repo)).await)?;
+    items += super::collector::tolerate(scope, c.step(run_id, scope, "manifest", manifest(c, scope, repo)).await)?;
     progress.step("FUNDING.yml");
     let step = funding_yml::funding_yml(c, scope, repo);
-    items += super::tolerate(scope, c.step(run_id, scope, funding_yml::RESOURCE, step).await)?;
+    items += super::collector::tolerate(scope, c.step(run_id, scope, funding_yml::RESOURCE, step).await)?;
     progress.step("open collective");
     let slug = collective_slug(c, scope, repo).await?;
-    items += super::tolerate(scope, c.step(run_id, scope, "open_collective", open_collective(c, scope, slug)).await)?;
+    items += super::collector::tolerate(
+        scope,
+        c.step(run_id, scope, "open_collective", open_collective(c, scope, slug)).await,
+    )?;
     Ok(items)
 }
 
