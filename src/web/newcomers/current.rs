@@ -8,7 +8,7 @@ use super::load;
 use super::shared::Computed;
 use crate::metrics::newcomers::NewcomerLabels;
 use crate::web::state::AppState;
-use crate::web::{WebError, offload::off_workers};
+use crate::web::{error::WebError, offload::off_workers};
 use crate::{db, metrics::DAY};
 
 /// The finder at the current data version: the shared one, or computed now (once, however

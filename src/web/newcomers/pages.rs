@@ -16,9 +16,10 @@ use super::project::{self, COMMUNITY_DOCS, Project};
 use super::signals::ProjectSignals;
 use super::{current, load, shared, views};
 use crate::metrics::{Explain, Window};
+use crate::web::error::{WebError, json_error};
 use crate::web::parts::{Card, WindowLink, window_links};
 use crate::web::state::AppState;
-use crate::web::{WebError, error::json_error, format, offload::off_workers};
+use crate::web::{format, offload::off_workers};
 
 #[derive(Template)]
 #[template(path = "newcomers/finder.html")]
