@@ -9,6 +9,7 @@ mod collector;
 mod collector_faults;
 mod commits;
 mod dashboards;
+mod dashboards_site;
 mod demo;
 mod exit_codes;
 mod forms;
