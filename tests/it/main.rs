@@ -25,6 +25,7 @@ mod print;
 mod private_data;
 mod render_cache;
 mod replay;
+mod replay_bounds;
 mod report_seed;
 mod reports;
 mod rollups;
