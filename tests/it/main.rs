@@ -14,6 +14,7 @@ mod demo;
 mod exit_codes;
 mod forms;
 mod funding;
+mod funding_files;
 mod funding_hostile;
 mod funding_pages;
 mod graphql_schema;
