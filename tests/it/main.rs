@@ -19,6 +19,7 @@ mod funding_hostile;
 mod funding_pages;
 mod graphql_schema;
 mod hostile;
+mod hostile_answers;
 mod hostile_collect;
 mod newcomers;
 mod newcomers_e2e;
