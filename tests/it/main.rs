@@ -23,6 +23,8 @@ mod hostile_answers;
 mod hostile_collect;
 mod newcomers;
 mod newcomers_e2e;
+mod newcomers_finder;
+mod newcomers_project;
 mod print;
 mod private_data;
 mod render_cache;
