@@ -35,6 +35,7 @@ mod reports;
 mod rollups;
 mod run_lease;
 mod seed;
+mod seed_ids;
 mod slices;
 mod web;
 mod web_http;
