@@ -18,8 +18,8 @@ use std::path::PathBuf;
 use toml::{Table, Value};
 use url::Url;
 
-use super::Config;
 use super::error::{ConfigError, Origin, Problem, ProblemKind};
+use super::sections::Config;
 
 #[cfg(test)]
 mod tests;

@@ -1,8 +1,13 @@
 //! Tests of [`Config`]'s defaults (in code and in the shipped `config.toml`), its helper methods and
 //! the token lookup. Loading, the environment overlay and error messages are tested in `load`.
 
+use std::path::PathBuf;
+use std::time::Duration;
+
 use secrecy::ExposeSecret;
 
+use super::sections::glob_matches;
+use super::values::http_url;
 use super::*;
 
 #[test]

@@ -28,9 +28,10 @@
 //! The parts: [`quota`] (rate limits, waits, backoff), [`response`] (classifying answers, reading
 //! bodies under the caps), [`graphql`] (envelopes, errors, node batches) and [`transport`]
 //! (octocrab's stack, JSON, header and link helpers), over [`types`] (settings, answers,
-//! counters, rate-limit state, attempts and the fixed limits); this file holds the client and
-//! its retry loop. The parts import this file (for [`GitHubClient`]) and `types`; this file
-//! imports only `transport` and `types`, so no import runs back.
+//! counters, rate-limit state, attempts, the fixed limits and [`GitHubClient`]'s fields); this
+//! file holds the client's constructor and its retry loop. The parts import `types` and
+//! `transport`, never this file, and this file imports only `transport` and `types`, so no
+//! import runs back.
 //!
 //! Requests are strictly serial: one client is used by one sync at a time, as GitHub asks.
 //! The token lives inside octocrab as a `SecretString` and is never logged.
@@ -40,7 +41,6 @@ use std::{
     time::Duration,
 };
 
-use octocrab::Octocrab;
 use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 
@@ -54,23 +54,7 @@ use super::error::GhError;
 pub use transport::next_link;
 use transport::*;
 use types::*;
-pub use types::{ClientSettings, CounterSnapshot, Counters, Fetched, RateWait, WaitObserver};
-
-pub struct GitHubClient {
-    rest: Octocrab,
-    graphql: Octocrab,
-    graphql_path: String,
-    settings: ClientSettings,
-    counters: Arc<Counters>,
-    limits: Mutex<Limits>,
-    wait_observer: Mutex<Option<WaitObserver>>,
-    /// Whether requests carry a token; `token_var` names the variable it came from.
-    authenticated: bool,
-    token_var: &'static str,
-    deadline: Mutex<Option<tokio::time::Instant>>,
-    /// Permanent GraphQL errors that came with data (kept); drained by the step that asked.
-    problems: Mutex<Vec<String>>,
-}
+pub use types::{ClientSettings, CounterSnapshot, Counters, Fetched, GitHubClient, RateWait, WaitObserver};
 
 impl GitHubClient {
     pub fn new(settings: ClientSettings, token: Option<SecretString>) -> Result<Self, GhError> {

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Definition, Explain};
+use super::definition::{Definition, Explain};
 
 pub const CONTRIBUTOR_ABSENCE_FACTOR: Definition = Definition {
     name: "Contributor Absence Factor",

@@ -15,7 +15,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{DAY, Definition, Explain, WEEK, fmt_ts, week_start};
+use super::definition::{Definition, Explain, fmt_ts};
+
+use super::time::{DAY, WEEK, week_start};
 
 pub const BACKLOG: Definition = Definition {
     name: "Backlog",

@@ -12,8 +12,9 @@
 
 use serde::Serialize;
 
+use super::definition::{Definition, Explain, fmt_days, fmt_opt, fmt_window, ratio};
 use super::quantile::median_and_p90;
-use super::{Definition, Explain, Window, fmt_days, fmt_opt, fmt_window, ratio};
+use super::time::Window;
 
 pub const TIME_TO_CLOSE: Definition = Definition {
     name: "Time to Close",

@@ -14,7 +14,9 @@ use std::collections::{HashMap, hash_map::Entry};
 
 use serde::Serialize;
 
-use super::{DAY, Definition, Explain, fmt_days};
+use super::definition::{Definition, Explain, fmt_days};
+
+use super::time::DAY;
 
 pub const INACTIVE_CONTRIBUTORS: Definition = Definition {
     name: "Inactive Contributors",

@@ -17,7 +17,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::{Definition, Explain, Window, fmt_opt, fmt_window, ratio, week_start};
+use super::definition::{Definition, Explain, fmt_opt, fmt_window, ratio};
+
+use super::time::{Window, week_start};
 
 pub const MAINTAINER_LOAD: Definition = Definition {
     name: "Maintainer load",

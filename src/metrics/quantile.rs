@@ -66,8 +66,8 @@ impl Quantile {
     /// For disclosures: `3.5 d` or `> 12.0 d`.
     pub(crate) fn describe(self) -> String {
         match self {
-            Self::Exactly(s) => super::fmt_days(s),
-            Self::MoreThan(s) => format!("> {}", super::fmt_days(s)),
+            Self::Exactly(s) => super::definition::fmt_days(s),
+            Self::MoreThan(s) => format!("> {}", super::definition::fmt_days(s)),
         }
     }
 }

@@ -19,8 +19,9 @@
 
 use serde::Serialize;
 
+use super::definition::{Definition, Explain, fmt_days, fmt_opt};
 use super::quantile::nearest_rank;
-use super::{DAY, Definition, Explain, Window, fmt_days, fmt_opt, week_start};
+use super::time::{DAY, Window, week_start};
 
 pub const RELEASE_FREQUENCY: Definition = Definition {
     name: "Release Frequency",

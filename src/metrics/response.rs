@@ -24,8 +24,8 @@
 
 use serde::Serialize;
 
+use super::definition::{Definition, Explain, fmt_opt};
 use super::quantile::{Observation, Quantile, SurvivalCurve};
-use super::{Definition, Explain, fmt_opt};
 
 pub const TIME_TO_FIRST_RESPONSE: Definition = Definition {
     name: "Time to First Response",

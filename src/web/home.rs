@@ -8,7 +8,7 @@ use actix_web::{
     web::{Data, Path},
 };
 
-use super::WebError;
+use super::error::WebError;
 use crate::web::state::AppState;
 
 /// Liveness: answers as soon as the server listens, before any sync.

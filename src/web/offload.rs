@@ -8,7 +8,7 @@
 
 use std::future::Future;
 
-use crate::web::WebError;
+use crate::web::error::WebError;
 use crate::web::state::AppState;
 
 /// Runs `work(state)` on the renderer runtime and waits for it.

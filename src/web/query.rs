@@ -11,7 +11,7 @@ use std::future::{Ready, ready};
 use actix_web::{FromRequest, HttpRequest, dev::Payload};
 use serde::de::DeserializeOwned;
 
-use super::{WebError, error};
+use super::error::{self, WebError};
 
 /// An extractor like `web::Query<T>`, with empty values dropped (see the module doc).
 #[derive(Debug)]

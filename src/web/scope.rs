@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::web::{WebError, format::day, parts::WINDOWS};
+use crate::web::{error::WebError, format::day, parts::WINDOWS};
 
 const DAY: i64 = 86_400;
 

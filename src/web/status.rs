@@ -7,7 +7,8 @@ use askama_web::WebTemplate;
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{WebError, error::json_error, format};
+use super::error::{WebError, json_error};
+use super::format;
 use crate::db::{
     self,
     lease::LeaseRow,

@@ -9,8 +9,9 @@ use std::pin::Pin;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, error::InternalError, web::Data};
 use sqlx::SqlitePool;
 
+use super::error::WebError;
 use super::error::json_error;
-use super::{WebError, state::AppState};
+use super::state::AppState;
 use crate::db::{self, repos::RepositoryRow};
 
 /// The tracked repository of the request's `{owner}/{name}`.

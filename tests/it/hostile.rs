@@ -16,7 +16,7 @@ use upkeep::github::{ClientSettings, Fetched, GhError, GitHubClient};
 
 /// One scripted answer.
 #[derive(Clone)]
-enum Reply {
+pub(crate) enum Reply {
     /// A whole answer at once.
     Full { status: u16, headers: Vec<(String, String)>, body: String },
     /// Announces `len` bytes, then sends one every `every`.
@@ -27,7 +27,7 @@ enum Reply {
     ByBody(fn(&str) -> Reply),
 }
 
-fn json(status: u16, body: &str) -> Reply {
+pub(crate) fn json(status: u16, body: &str) -> Reply {
     Reply::Full { status, headers: vec![], body: body.to_owned() }
 }
 
@@ -37,14 +37,14 @@ fn with_headers(status: u16, headers: &[(&str, String)], body: &str) -> Reply {
 }
 
 /// A server that answers request N with `script[N]` (the last entry repeats) and counts requests.
-struct Hostile {
-    url: String,
-    requests: Arc<Mutex<u32>>,
-    heads: Arc<Mutex<Vec<String>>>,
+pub(crate) struct Hostile {
+    pub(crate) url: String,
+    pub(crate) requests: Arc<Mutex<u32>>,
+    pub(crate) heads: Arc<Mutex<Vec<String>>>,
 }
 
 impl Hostile {
-    async fn start(script: Vec<Reply>) -> Hostile {
+    pub(crate) async fn start(script: Vec<Reply>) -> Hostile {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().unwrap());
         let requests = Arc::new(Mutex::new(0u32));
@@ -66,7 +66,7 @@ impl Hostile {
         Hostile { url, requests, heads }
     }
 
-    fn requests(&self) -> u32 {
+    pub(crate) fn requests(&self) -> u32 {
         *self.requests.lock().unwrap()
     }
 }
@@ -152,7 +152,7 @@ async fn read_request(stream: &mut TcpStream) -> Option<(String, String)> {
     Some((raw_head, String::from_utf8_lossy(&buf[head_end..]).into_owned()))
 }
 
-fn settings(url: &str) -> ClientSettings {
+pub(crate) fn settings(url: &str) -> ClientSettings {
     ClientSettings {
         api_url: url.to_owned(),
         graphql_url: format!("{url}/graphql"),
@@ -166,7 +166,7 @@ fn settings(url: &str) -> ClientSettings {
     }
 }
 
-fn token() -> Option<secrecy::SecretString> {
+pub(crate) fn token() -> Option<secrecy::SecretString> {
     Some(secrecy::SecretString::from("test-token-never-shown".to_owned()))
 }
 
@@ -325,112 +325,4 @@ async fn a_host_nobody_listens_on_is_unreachable_within_seconds_and_named() {
     let text = err.to_string();
     assert!(text.contains(&format!("cannot reach {url}/repos/o/r")), "{text}");
     assert!(text.to_lowercase().contains("refused"), "the cause is named: {text}");
-}
-
-#[tokio::test]
-async fn statistics_still_computing_are_asked_again_within_the_run_and_204_is_empty() {
-    let server = Hostile::start(vec![json(202, ""), json(202, ""), json(200, "[7]")]).await;
-    let client = GitHubClient::new(settings(&server.url), None).unwrap();
-    let Fetched::Fresh { value, .. } = client.get::<Vec<i64>>("/repos/o/r/stats/contributors", None).await.unwrap()
-    else {
-        panic!("the third answer is fresh");
-    };
-    assert_eq!((value, server.requests()), (vec![7], 3));
-
-    let server = Hostile::start(vec![json(204, "")]).await;
-    let client = GitHubClient::new(settings(&server.url), None).unwrap();
-    let Fetched::Fresh { value, .. } = client.get::<Vec<i64>>("/repos/o/r/stats/contributors", None).await.unwrap()
-    else {
-        panic!("204 is an empty answer");
-    };
-    assert!(value.is_empty());
-}
-
-#[tokio::test]
-async fn graphql_timeouts_are_retried_and_permanent_errors_keep_githubs_words() {
-    let went_wrong = r#"{"data":null,"errors":[{"message":"Something went wrong while executing your query. This may be the result of a timeout, or it could be a GitHub bug. Please include `C3A2:1F:5B` when reporting this issue."}]}"#;
-    let server = Hostile::start(vec![
-        json(200, went_wrong),
-        json(502, "<html>Unicorn</html>"),
-        json(200, r#"{"data":{"n":1}}"#),
-    ])
-    .await;
-    let client = GitHubClient::new(settings(&server.url), None).unwrap();
-    let data: serde_json::Value = client.graphql("query { n }", serde_json::json!({})).await.unwrap();
-    assert_eq!((data["n"].as_i64(), server.requests()), (Some(1), 3));
-
-    let unprocessable = r#"{"data":null,"errors":[{"type":"UNPROCESSABLE","path":["nodes"],"message":"Something about the ids was wrong: 'PR_x' is not a valid global id"}]}"#;
-    let server = Hostile::start(vec![json(200, unprocessable)]).await;
-    let client = GitHubClient::new(settings(&server.url), None).unwrap();
-    let err = client.graphql::<serde_json::Value>("query { n }", serde_json::json!({})).await.unwrap_err();
-    assert_eq!(server.requests(), 1, "permanent: not retried");
-    assert_eq!(
-        err.to_string(),
-        "GraphQL error: UNPROCESSABLE at nodes: Something about the ids was wrong: 'PR_x' is not a valid global id"
-    );
-
-    // Data that came with a permanent error is kept, and the error is kept for the step's record.
-    let partial = r#"{"data":{"n":2},"errors":[{"type":"FORBIDDEN","path":["x"],"message":"Resource not accessible by integration"}]}"#;
-    let server = Hostile::start(vec![json(200, partial)]).await;
-    let client = GitHubClient::new(settings(&server.url), None).unwrap();
-    let data: serde_json::Value = client.graphql("query { n }", serde_json::json!({})).await.unwrap();
-    assert_eq!(data["n"].as_i64(), Some(2));
-    assert_eq!(client.take_problems(), vec!["FORBIDDEN at x: Resource not accessible by integration".to_owned()]);
-}
-
-#[tokio::test]
-async fn malformed_graphql_json_is_retried_once_then_reported_with_line_and_column() {
-    let server = Hostile::start(vec![json(200, "{\"data\": {\"n\": 1,,}}")]).await;
-    let client = GitHubClient::new(settings(&server.url), None).unwrap();
-    let err = client.graphql::<serde_json::Value>("query { n }", serde_json::json!({})).await.unwrap_err();
-    assert_eq!(server.requests(), 2);
-    let text = err.to_string();
-    assert!(text.contains(&format!("{}/graphql", server.url)), "names the URL: {text}");
-    assert!(text.contains("line 1 column"), "{text}");
-}
-
-#[tokio::test]
-async fn every_request_carries_one_user_agent_ours_and_the_token_only_as_bearer() {
-    let server = Hostile::start(vec![json(200, "[]"), json(200, r#"{"data":{"n":1}}"#)]).await;
-    let client = GitHubClient::new(settings(&server.url), token()).unwrap();
-    client.get::<Vec<i64>>("/repos/o/r/issues", None).await.unwrap();
-    let _: serde_json::Value = client.graphql("query { n }", serde_json::json!({})).await.unwrap();
-    let heads = server.heads.lock().unwrap().clone();
-    assert_eq!(heads.len(), 2);
-    for head in &heads {
-        let agents: Vec<&str> =
-            head.lines().filter(|l| l.to_lowercase().starts_with("user-agent:")).map(|l| l[11..].trim()).collect();
-        assert_eq!(agents, vec!["upkeep-test"], "{head}");
-        let auth: Vec<&str> = head.lines().filter(|l| l.to_lowercase().starts_with("authorization:")).collect();
-        assert_eq!(auth.len(), 1, "{head}");
-        assert!(auth[0].ends_with("Bearer test-token-never-shown"), "{head}");
-    }
-    assert!(heads[0].starts_with("GET /repos/o/r/issues HTTP/1.1"), "{}", heads[0]);
-    assert!(heads[1].starts_with("POST /graphql HTTP/1.1"), "{}", heads[1]);
-}
-
-#[tokio::test]
-async fn a_graphql_batch_that_keeps_timing_out_is_split_in_half_and_the_nodes_stay_in_order() {
-    // GitHub times out on more than two ids at once; smaller batches answer.
-    fn answer(body: &str) -> Reply {
-        let request: serde_json::Value = serde_json::from_str(body).unwrap();
-        let ids: Vec<String> =
-            request["variables"]["ids"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
-        if ids.len() > 2 {
-            return json(
-                200,
-                r#"{"data":null,"errors":[{"message":"Something went wrong while executing your query. This may be the result of a timeout, or it could be a GitHub bug."}]}"#,
-            );
-        }
-        let nodes: Vec<serde_json::Value> = ids.iter().map(|id| serde_json::json!({ "id": id })).collect();
-        json(200, &serde_json::json!({ "data": { "nodes": nodes } }).to_string())
-    }
-    let server = Hostile::start(vec![Reply::ByBody(answer)]).await;
-    let client = GitHubClient::new(settings(&server.url), None).unwrap();
-    let ids: Vec<String> = (0..7).map(|i| format!("PR_{i}")).collect();
-    let nodes: Vec<Option<serde_json::Value>> = client.graphql_nodes("query { nodes }", &ids).await.unwrap();
-    let got: Vec<&str> = nodes.iter().flatten().map(|n| n["id"].as_str().unwrap()).collect();
-    assert_eq!(got, vec!["PR_0", "PR_1", "PR_2", "PR_3", "PR_4", "PR_5", "PR_6"]);
-    // 7 → 3 + 4 → (1 + 2) + (2 + 2): the 7, 3 and 4 batches each spent 3 attempts, then 4 answers.
-    assert_eq!(server.requests(), 3 * 3 + 4);
 }

@@ -10,12 +10,13 @@
 
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
-use super::AdvanceSummary;
 use super::discussion::push_comment;
-use super::history::RepoGen;
 use super::ids::assign_new_ids;
 use super::onboarding;
+use super::options::AdvanceSummary;
+use super::reindex;
 use super::releases;
+use super::repo_gen::RepoGen;
 use super::review::{self, push_review, push_review_comment, review_round};
 use super::spec;
 use super::util::{DAY, Ts, mix, stochastic_round};
@@ -77,7 +78,7 @@ pub fn advance(world: &mut World, days: f64, fraction: f64) -> AdvanceSummary {
     }
     assign_new_ids(world);
     for (repo, _) in world.repos.iter_mut().zip(&changed).filter(|(_, c)| **c) {
-        repo.views = Views::build(repo);
+        repo.views = reindex::views(repo);
     }
     world.now = to;
     summary(world, &before, from, to, edited)

@@ -8,10 +8,11 @@
 
 use serde::Serialize;
 
+use super::accounts::ORG;
 use super::render::{Ctx, Time, WEB};
 use super::render_repo::license_of;
 use super::util::{DAY, mix, node_id};
-use super::world::{ORG, Repo};
+use super::world::Repo;
 
 #[derive(Serialize)]
 pub struct ProfileJson {

@@ -6,10 +6,11 @@
 
 use serde::Serialize;
 
+use super::accounts::ORG;
 use super::answer::Answer;
 use super::render::{Ctx, WEB};
 use super::util::{base64, mix};
-use super::world::{ORG, Repo};
+use super::world::Repo;
 
 #[derive(Serialize)]
 struct ContentJson<'a> {

@@ -8,7 +8,7 @@
 
 use rand::Rng;
 
-use super::history::RepoGen;
+use super::repo_gen::RepoGen;
 use super::spec;
 use super::util::{Ts, delay, heavy_count};
 use super::world::{Assignment, Comment, Role};

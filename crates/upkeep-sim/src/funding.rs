@@ -12,9 +12,10 @@
 //! Listings: `upkeep-sim` (goal: monthly amount) and the quasar hero, the near-burnout
 //! maintainer (goal: sponsor count). Every other account has none.
 
+use super::accounts::ORG;
 use super::spec::{REPOS, RepoSpec};
 use super::util::{DAY, Ts, mix};
-use super::world::{ORG, Repo, World};
+use super::world::{Repo, World};
 
 /// One entry of `Repository.fundingLinks` (`platform` is a `FundingPlatform` value).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,11 +8,12 @@
 
 use std::collections::HashMap;
 
-use super::Scale;
-use super::history::RepoGen;
 use super::ids::assign_new_ids;
 use super::newcomers;
+use super::options::Scale;
 use super::people::People;
+use super::reindex;
+use super::repo_gen::RepoGen;
 use super::spec::{REPOS, RepoSpec};
 use super::util::{DAY, Ts, mix};
 use super::views::Views;
@@ -47,7 +48,7 @@ pub fn generate(seed: u64, scale: Scale, epoch: Ts) -> World {
     };
     assign_new_ids(&mut world);
     for repo in &mut world.repos {
-        repo.views = Views::build(repo);
+        repo.views = reindex::views(repo);
     }
     world
 }

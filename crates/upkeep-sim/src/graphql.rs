@@ -10,13 +10,15 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::accounts::UserKind;
 use super::answer::Answer;
+use super::graphql_envelope::{RateLimitJson, Viewer, error};
 use super::graphql_funding;
 use super::graphql_newcomers;
 use super::ratelimit::Snapshot;
 use super::render::{Ctx, Time};
 use super::util::{base64, node_id, parse_node_id};
-use super::world::{DraftEvent, Repo, UserKind};
+use super::world::{DraftEvent, Repo};
 
 /// An operation: variables in, the whole `{"data": …}` answer out.
 type Operation = fn(&Ctx, &Value, RateLimitJson, Viewer) -> Answer;
@@ -28,14 +30,6 @@ const OPERATIONS: &[(&str, Operation)] = &[
     ("UpkeepSponsorable", graphql_funding::sponsorable),
 ];
 
-/// Who asks. GitHub shows sponsorship amounts and private sponsors only to the sponsored
-/// account itself; here that is whoever carries [`super::SimOptions::sponsor_token`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Viewer {
-    Anyone,
-    Maintainer,
-}
-
 #[derive(Deserialize)]
 struct GraphqlRequest {
     query: String,
@@ -43,14 +37,6 @@ struct GraphqlRequest {
     variables: Value,
     #[serde(rename = "operationName", default)]
     operation_name: Option<String>,
-}
-
-#[derive(Serialize, Clone, Copy)]
-#[serde(rename_all = "camelCase")]
-pub struct RateLimitJson {
-    cost: u32,
-    remaining: u32,
-    reset_at: Time,
 }
 
 pub fn handle(ctx: &Ctx, body: &[u8], budget: Option<Snapshot>, viewer: Viewer) -> Answer {
@@ -72,20 +58,6 @@ fn operation_name(query: &str) -> Option<String> {
     let mut words = query.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).filter(|w| !w.is_empty());
     words.find(|w| *w == "query")?;
     words.next().map(str::to_owned)
-}
-
-pub fn error(kind: &str, message: &str) -> Answer {
-    #[derive(Serialize)]
-    struct Errors<'a> {
-        errors: [ErrorJson<'a>; 1],
-    }
-    #[derive(Serialize)]
-    struct ErrorJson<'a> {
-        #[serde(rename = "type")]
-        kind: &'a str,
-        message: &'a str,
-    }
-    Answer::ok(&Errors { errors: [ErrorJson { kind, message }] })
 }
 
 #[derive(Serialize)]

@@ -15,12 +15,13 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::accounts::{ORG, UserKind};
 use super::answer::Answer;
 use super::funding::{self, Listing, goal_title, recurring_cents};
-use super::graphql::{RateLimitJson, Viewer, error};
+use super::graphql_envelope::{RateLimitJson, Viewer, error};
 use super::render::Ctx;
 use super::util::rfc3339;
-use super::world::{ORG, UserKind, World};
+use super::world::World;
 
 /// `owner` of `UpkeepFunding`, or the user of `UpkeepSponsorable` (without `__typename`).
 #[derive(Serialize)]

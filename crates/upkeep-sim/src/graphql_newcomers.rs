@@ -13,13 +13,14 @@ use std::borrow::Cow;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::accounts::{ORG, UserKind};
 use super::answer::Answer;
-use super::graphql::{RateLimitJson, Viewer, error};
+use super::graphql_envelope::{RateLimitJson, Viewer, error};
 use super::labels;
+use super::reindex::{comments_of, linking};
 use super::render::{Ctx, Time, comment_body};
 use super::util::{Ts, parse_node_id};
-use super::views::{comments_of, linking};
-use super::world::{Item, LinkKind, ORG, Repo, UserKind, World};
+use super::world::{Item, LinkKind, Repo, World};
 
 /// At most this many timeline items per issue, as the query asks.
 const TIMELINE_PAGE: usize = 100;

@@ -1,53 +1,21 @@
 //! One repository's history, from its creation to the epoch: who opened what, when, and how it
 //! ended.
 //!
-//! [`RepoGen`] walks the items in creation order. For each it picks an author and labels, lets
+//! [`RepoGen`] (its state and small steps are in `repo_gen.rs`) walks the items in creation order. For each it picks an author and labels, lets
 //! `discussion.rs` write the comments and `review.rs` the reviews, then settles the outcome
 //! (closed, reopened, merged, left open). Every child bumps its parent's `updated_at` through
 //! [`RepoGen::touch`], which is what keeps the collector's invariants true by construction.
 //! Ids are not assigned here: `ids.rs` numbers everything org-wide in chronological order.
 
-use rand::{Rng, SeedableRng, rngs::StdRng};
+use rand::Rng;
 
-use super::people::People;
-use super::spec::{self, RepoSpec, Trend, Triage};
-use super::util::{DAY, Profile, Ts, delay, mix};
-use super::world::{Assoc, DraftEvent, Item, Pull, Repo, StateReason};
+use super::repo_gen::{Outcome, RepoGen};
+use super::spec::{self, Trend};
+use super::util::{DAY, Profile, Ts, delay};
+use super::world::{DraftEvent, Item, Pull, StateReason};
 use super::{discussion, releases, review};
 
-pub struct RepoGen<'p> {
-    pub rng: StdRng,
-    pub spec: &'static RepoSpec,
-    pub repo: &'p mut Repo,
-    pub people: &'p mut People,
-    pub epoch: Ts,
-    /// Nothing happens after this (the epoch, or the start of a quiet period).
-    pub end: Ts,
-    /// Rotates the community so each repository has its own most active people.
-    pub offset: usize,
-    /// Newcomers who may come back.
-    pub returning: Vec<u32>,
-}
-
-/// Spreads repositories over the community ranking (see [`RepoGen::offset`]).
-const REPOS_OFFSET: usize = 37;
-
-/// How a pull request ends up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Merged,
-    Closed,
-    Open,
-}
-
-impl<'p> RepoGen<'p> {
-    /// A generator over `repo` whose randomness comes from `seed`; nothing happens after `end`.
-    pub fn new(seed: u64, repo: &'p mut Repo, people: &'p mut People, epoch: Ts, end: Ts) -> Self {
-        let (spec, rng) = (repo.spec, StdRng::seed_from_u64(mix(seed, repo.id)));
-        let offset = REPOS_OFFSET * (repo.id % 97) as usize;
-        RepoGen { rng, spec, repo, people, epoch, end, offset, returning: vec![] }
-    }
-
+impl RepoGen<'_> {
     /// Generates `items` issues and pull requests with everything that happened to them.
     pub fn generate(mut self, items: u32) {
         releases::milestones(&mut self);
@@ -128,46 +96,6 @@ impl<'p> RepoGen<'p> {
         (self.people.regular(&mut self.rng, self.offset), false)
     }
 
-    /// A maintainer, uniformly.
-    pub fn maintainer(&mut self) -> u32 {
-        let n = self.repo.maintainers.len();
-        self.repo.maintainers[self.rng.gen_range(0..n)].0
-    }
-
-    /// Any maintainer but a hero (in a hero-run repository, the others pick up the rest).
-    fn other_maintainer(&mut self) -> u32 {
-        let hero_run = matches!(self.spec.triage, Triage::Hero { .. }) && self.repo.maintainers.len() > 1;
-        let skip = usize::from(hero_run);
-        let n = self.repo.maintainers.len() - skip;
-        self.repo.maintainers[skip + self.rng.gen_range(0..n)].0
-    }
-
-    /// The maintainer who triages at `at`: the hero most of the time in a hero-run repository,
-    /// less and less once they burn out.
-    pub fn triager(&mut self, at: Ts, not: u32) -> u32 {
-        let hero = self.repo.maintainers[0].0;
-        let share = self.hero_share(at);
-        let pick = if self.rng.gen_bool(share) { hero } else { self.other_maintainer() };
-        if pick != not { pick } else { self.people.regular(&mut self.rng, self.offset) }
-    }
-
-    /// The chance the lead answers, given the triage style and time.
-    pub fn hero_share(&self, at: Ts) -> f64 {
-        match self.spec.triage {
-            Triage::Shared => 0.0,
-            Triage::Hero { share, collapse_days } if at > self.epoch - collapse_days * DAY => share * 0.12,
-            Triage::Hero { share, collapse_days } if at > self.epoch - 8 * collapse_days * DAY => {
-                (share + 0.12).min(0.95)
-            }
-            Triage::Hero { share, .. } => share,
-        }
-    }
-
-    /// Whether the project is in its hero's burnout collapse at `at`.
-    pub fn collapsed(&self, at: Ts) -> bool {
-        matches!(self.spec.triage, Triage::Hero { collapse_days, .. } if at > self.epoch - collapse_days * DAY)
-    }
-
     fn labels(&mut self, is_pull: bool, by_bot: bool) -> u16 {
         if by_bot {
             return spec::DEPENDENCIES;
@@ -195,11 +123,6 @@ impl<'p> RepoGen<'p> {
         labels
     }
 
-    /// Records that `item` changed at `at` (a child added, a state change, an edit).
-    pub fn touch(&mut self, item: u32, at: Ts) {
-        self.repo.items[item as usize].touch(at);
-    }
-
     fn settle_issue(&mut self, ix: u32) {
         let item = &self.repo.items[ix as usize];
         let (created, author, last) = (item.created, item.author, item.updated);
@@ -217,40 +140,6 @@ impl<'p> RepoGen<'p> {
         if self.close(ix, at, closer, reason) && self.rng.gen_bool(0.04) {
             let reopened = at + delay(&mut self.rng, 120.0);
             self.reopen(ix, reopened);
-        }
-    }
-
-    /// Closes `ix` at `at` unless that is past the end; returns whether it closed.
-    pub fn close(&mut self, ix: u32, at: Ts, by: u32, reason: StateReason) -> bool {
-        if at > self.end {
-            return false;
-        }
-        let wontfix = if self.rng.gen_bool(0.5) { spec::WONTFIX } else { spec::DUPLICATE };
-        let locked = self.rng.gen_bool(0.01);
-        let item = &mut self.repo.items[ix as usize];
-        item.closed = Some(at);
-        item.closed_by = Some(by);
-        item.reason = item.pull.is_none().then_some(reason);
-        item.locked |= locked;
-        if reason == StateReason::NotPlanned && item.pull.is_none() {
-            item.labels |= wontfix;
-        }
-        item.touch(at);
-        true
-    }
-
-    /// Reopens `ix` at `at`; half the time it is closed again later.
-    pub fn reopen(&mut self, ix: u32, at: Ts) {
-        if at > self.end {
-            return;
-        }
-        let item = &mut self.repo.items[ix as usize];
-        (item.closed, item.closed_by, item.reason) = (None, None, Some(StateReason::Reopened));
-        item.touch(at);
-        if self.rng.gen_bool(0.5) {
-            let closer = self.maintainer();
-            let again = at + delay(&mut self.rng, 200.0);
-            self.close(ix, again, closer, StateReason::Completed);
         }
     }
 
@@ -332,24 +221,6 @@ impl<'p> RepoGen<'p> {
         }
     }
 
-    /// Merges pull request `ix` at `at` (by a maintainer other than the author where possible).
-    pub fn merge(&mut self, ix: u32, at: Ts) -> bool {
-        let author = self.repo.items[ix as usize].author;
-        let merger = self.triager(at, if self.repo.maintainers.len() > 1 { author } else { u32::MAX });
-        let merger = if self.repo.is_maintainer(merger) { merger } else { self.maintainer() };
-        if !self.close(ix, at, merger, StateReason::Completed) {
-            return false;
-        }
-        self.pull_mut(ix).merged = Some((at, merger));
-        let first = self.repo.first_merge.entry(author).or_insert(at);
-        *first = (*first).min(at);
-        true
-    }
-
-    pub fn pull_mut(&mut self, ix: u32) -> &mut Pull {
-        self.repo.items[ix as usize].pull.as_mut().expect("a pull request")
-    }
-
     /// Edits and the stale bot, which both come after the discussion.
     fn late_touches(&mut self, ix: u32) {
         if self.rng.gen_bool(0.05) {
@@ -365,10 +236,5 @@ impl<'p> RepoGen<'p> {
             self.repo.items[ix as usize].labels |= spec::STALE;
             self.touch(ix, stale_at);
         }
-    }
-
-    /// The association of `user` acting at `at` on item `ix`.
-    pub fn assoc(&self, user: u32, at: Ts) -> Assoc {
-        self.repo.association(user, at, false, false)
     }
 }

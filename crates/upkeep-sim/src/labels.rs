@@ -6,7 +6,6 @@
 
 use std::borrow::Cow;
 
-use super::render::Ctx;
 use super::spec::{LABELS, label_bit, label_name};
 use super::util::{mix, node_id};
 use super::world::{Item, Repo, World};
@@ -51,15 +50,16 @@ pub struct LabelJson<'a> {
     default: bool,
 }
 
-/// The `labels` of an issue or pull request.
-pub fn labels<'a>(ctx: &Ctx<'a>, repo: &'a Repo, item: &Item) -> Vec<LabelJson<'a>> {
-    entries(ctx.world, repo, item)
+/// The `labels` of an issue or pull request; `repo_api` is the repository's API URL
+/// (`Ctx::repo_api`), which the caller passes so this file need not import the renderers.
+pub fn labels<'a>(world: &'a World, repo_api: &str, repo: &'a Repo, item: &Item) -> Vec<LabelJson<'a>> {
+    entries(world, repo, item)
         .map(|(i, name, color, description, default)| {
             let id = 1_000_000_000 + mix(repo.id, i as u64) % 8_000_000_000;
             LabelJson {
                 id,
                 node_id: node_id("Label", id),
-                url: format!("{}/labels/{}", ctx.repo_api(repo), name.replace(' ', "%20")),
+                url: format!("{}/labels/{}", repo_api, name.replace(' ', "%20")),
                 name,
                 description,
                 color,

@@ -42,6 +42,7 @@
 //! (`contents.rs`), and a small Open Collective GraphQL v2 answers at
 //! `POST /opencollective/graphql/v2` (`opencollective.rs`).
 
+mod accounts;
 mod advance;
 mod answer;
 mod community;
@@ -55,6 +56,7 @@ mod funding_json;
 mod funding_yml;
 mod generate;
 mod graphql;
+mod graphql_envelope;
 mod graphql_funding;
 mod graphql_newcomers;
 mod history;
@@ -64,15 +66,19 @@ mod labels;
 mod newcomers;
 mod onboarding;
 mod opencollective;
+mod options;
 mod paging;
 mod params;
 mod people;
 mod pipeline;
 mod ratelimit;
+mod reindex;
 mod releases;
 mod render;
 mod render_pull;
 mod render_repo;
+mod repo_gen;
+mod request;
 mod rest;
 mod rest_repo;
 mod review;
@@ -99,130 +105,13 @@ mod tests_newcomers_http;
 #[cfg(test)]
 mod tests_world;
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use actix_web::{App, HttpServer, dev::ServerHandle, web};
 
+pub use options::{AdvanceSummary, DEFAULT_EPOCH, RepoTotals, Scale, SimOptions, SimStats};
 use state::Shared;
-
-/// How big the simulated organisation is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Scale {
-    /// About 2,600 issues and pull requests and 8,000 issue comments: for tests.
-    Small,
-    /// About ten times small.
-    Medium,
-    /// The biggest repository alone has over 100,000 items and 500,000 comments.
-    Large,
-}
-
-/// Everything that shapes a simulator; [`SimOptions::new`] gives sensible defaults.
-#[derive(Debug, Clone)]
-pub struct SimOptions {
-    /// Generator seed.
-    pub seed: u64,
-    pub scale: Scale,
-    /// The simulated "now" at start, unix seconds; history is generated before it.
-    pub epoch: i64,
-    /// Fraction of requests (0.0..=1.0) that get a fault.
-    pub fault_rate: f64,
-    /// Seed for fault decisions (deterministic given serial requests).
-    pub fault_seed: u64,
-    /// Primary budget per window.
-    pub rate_limit: u32,
-    pub rate_window_secs: u64,
-    /// `retry-after` sent with 403/429 faults.
-    pub retry_after_secs: u64,
-    /// Delay of a "slow response" fault.
-    pub slow_ms: u64,
-    /// If set, requests must carry `Authorization: Bearer <token>` (or `token <token>`).
-    pub require_token: Option<String>,
-    /// The sponsored accounts' own token: requests carrying it see sponsorship amounts
-    /// (`totalRecurringMonthlyPriceInCents`) and private sponsors, as a maintainer does on
-    /// GitHub; everyone else sees 0 and public sponsors only.
-    pub sponsor_token: Option<String>,
-    /// Hostile modes (`hostile.rs`): misbehaviour a random fault cannot stand in for.
-    pub hostile: Vec<hostile::Hostility>,
-}
-
-impl SimOptions {
-    /// Defaults: epoch 2026-11-01T00:00:00Z, no faults, 5,000 requests an hour.
-    pub fn new(seed: u64, scale: Scale) -> Self {
-        SimOptions {
-            seed,
-            scale,
-            epoch: DEFAULT_EPOCH,
-            fault_rate: 0.0,
-            fault_seed: seed,
-            rate_limit: 5_000,
-            rate_window_secs: 3_600,
-            retry_after_secs: 1,
-            slow_ms: 300,
-            require_token: None,
-            sponsor_token: None,
-            hostile: Vec::new(),
-        }
-    }
-}
-
-/// 2026-11-01T00:00:00Z.
-pub const DEFAULT_EPOCH: i64 = 1_793_491_200;
-
-/// Request counters since start or the last reset; `/_sim/*` is not counted.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct SimStats {
-    /// Every other request: answered, `304`, faulted, `401` or rate-limited alike.
-    pub requests: u64,
-    /// `304`s (free of budget).
-    pub not_modified: u64,
-    /// Requests that got an injected fault.
-    pub faults: u64,
-    /// Requests refused with `403` because the primary budget was spent.
-    pub rate_limited: u64,
-    /// `POST /graphql` requests (also counted in `requests`).
-    pub graphql: u64,
-    /// Requests to the foreign hosts (Open Collective, `/manifests/…`) that carried an
-    /// `Authorization` header: a GitHub token must never go there.
-    pub foreign_tokens: u64,
-    /// e.g. `"GET /repos/{o}/{r}/issues" -> n`.
-    pub by_route: BTreeMap<String, u64>,
-}
-
-/// Current item counts of one repository.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct RepoTotals {
-    pub name: String,
-    pub issues_and_prs: u64,
-    pub pulls: u64,
-    pub issue_comments: u64,
-    pub review_comments: u64,
-    pub reviews: u64,
-    pub releases: u64,
-    /// Commits of the default branch (`/commits`).
-    pub commits: u64,
-    pub archived: bool,
-}
-
-/// What one [`SimServer::advance`] changed.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AdvanceSummary {
-    /// The sim clock after the advance.
-    pub now: i64,
-    /// New issues and pull requests.
-    pub new_issues: u64,
-    pub new_comments: u64,
-    /// Edits of titles, labels and comments.
-    pub edited: u64,
-    /// Items closed (merges included) and pull requests merged within the interval.
-    pub closed: u64,
-    pub merged: u64,
-    pub new_reviews: u64,
-    pub new_review_comments: u64,
-    pub new_releases: u64,
-}
 
 /// A running simulator. Dropping it stops the server too (without waiting).
 pub struct SimServer {

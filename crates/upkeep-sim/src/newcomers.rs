@@ -14,10 +14,11 @@ use std::collections::HashSet;
 use rand::seq::SliceRandom;
 use rand::{SeedableRng, rngs::StdRng};
 
+use super::accounts::UserKind;
 use super::people::People;
 use super::spec::{self, NEWCOMER, RepoSpec};
 use super::util::{DAY, Ts, mix};
-use super::world::{Assignment, Assoc, Link, LinkKind, Repo, Role, UserKind};
+use super::world::{Assignment, Assoc, Link, LinkKind, Repo, Role};
 
 /// The situations of an open newcomer issue that the onboarding pages must tell apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

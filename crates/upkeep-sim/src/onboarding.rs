@@ -15,14 +15,15 @@ use std::collections::{HashMap, HashSet};
 
 use rand::Rng;
 
+use super::accounts::UserKind;
 use super::discussion::{assign, push_comment_as};
-use super::history::RepoGen;
 use super::ids::assign_new_ids;
 use super::newcomers::palette;
+use super::reindex;
+use super::repo_gen::RepoGen;
 use super::spec::{self, NEWCOMER};
 use super::util::{DAY, Ts, delay, mix, stochastic_round};
-use super::views::Views;
-use super::world::{Comment, Item, Link, LinkKind, Pull, Repo, Role, StateReason, UserKind, World};
+use super::world::{Comment, Item, Link, LinkKind, Pull, Repo, Role, StateReason, World};
 
 /// An issue labelled for newcomers (in any of the organisation's spellings).
 pub fn is_newcomer_issue(item: &Item) -> bool {
@@ -93,7 +94,7 @@ pub fn claim_issue(world: &mut World, repo: &str, number: u64, login: &str) -> b
     repo.items[ix as usize].touch(now);
     assign_new_ids(world);
     let repo = &mut world.repos[r];
-    repo.views = Views::build(repo);
+    repo.views = reindex::views(repo);
     true
 }
 
@@ -112,7 +113,7 @@ pub fn close_linked_pull(world: &mut World, repo: &str, number: u64) -> Option<u
     item.closed = Some(now);
     item.touch(now);
     let closed = u64::from(item.number);
-    repo.views = Views::build(repo);
+    repo.views = reindex::views(repo);
     Some(closed)
 }
 

@@ -4,7 +4,6 @@
 //! `O(per_page)` without copying the view. `since` narrows an `updated` view by binary search.
 //! Only filters that no view covers (labels, `since` on a non-`updated` order) scan.
 
-use super::params::Query;
 use super::util::Ts;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,8 +56,9 @@ pub fn last_page(total: usize, per_page: usize) -> usize {
 }
 
 /// `Link: <…page=2>; rel="next", <…page=5>; rel="last"` with absolute URLs, in GitHub's order
-/// (prev, next, last, first). `None` when everything fits on page 1.
-pub fn link(base: &str, path: &str, q: &Query, req: PageReq, total: usize) -> Option<String> {
+/// (prev, next, last, first). `None` when everything fits on page 1. `query` is the request's
+/// decoded query string, in request order (`params::Query::pairs`).
+pub fn link(base: &str, path: &str, query: &[(String, String)], req: PageReq, total: usize) -> Option<String> {
     let last = last_page(total, req.per_page);
     if req.page == 1 && last == 1 {
         return None;
@@ -75,15 +75,15 @@ pub fn link(base: &str, path: &str, q: &Query, req: PageReq, total: usize) -> Op
         rels.push(("first", 1));
     }
     let parts: Vec<String> =
-        rels.iter().map(|(rel, page)| format!("<{}>; rel=\"{rel}\"", page_url(base, path, q, *page))).collect();
+        rels.iter().map(|(rel, page)| format!("<{}>; rel=\"{rel}\"", page_url(base, path, query, *page))).collect();
     Some(parts.join(", "))
 }
 
 /// The request's URL with `page` set (in place if present, else appended).
-fn page_url(base: &str, path: &str, q: &Query, page: usize) -> String {
+fn page_url(base: &str, path: &str, query: &[(String, String)], page: usize) -> String {
     let mut out = url::form_urlencoded::Serializer::new(String::new());
     let mut replaced = false;
-    for (k, v) in q.pairs() {
+    for (k, v) in query {
         if k == "page" {
             if !replaced {
                 out.append_pair("page", &page.to_string());
@@ -102,6 +102,7 @@ fn page_url(base: &str, path: &str, q: &Query, page: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::params::Query;
 
     const REQ: PageReq = PageReq { page: 1, per_page: 2 };
 
@@ -125,14 +126,14 @@ mod tests {
     #[test]
     fn link_header_follows_github() {
         let q = Query::parse("state=all&per_page=2");
-        let first = link("http://h", "/x", &q, REQ, 5).unwrap();
+        let first = link("http://h", "/x", q.pairs(), REQ, 5).unwrap();
         assert_eq!(
             first,
             "<http://h/x?state=all&per_page=2&page=2>; rel=\"next\", <http://h/x?state=all&per_page=2&page=3>; rel=\"last\""
         );
         let q = Query::parse("page=3&per_page=2");
-        let last = link("http://h", "/x", &q, PageReq { page: 3, per_page: 2 }, 5).unwrap();
+        let last = link("http://h", "/x", q.pairs(), PageReq { page: 3, per_page: 2 }, 5).unwrap();
         assert_eq!(last, "<http://h/x?page=2&per_page=2>; rel=\"prev\", <http://h/x?page=1&per_page=2>; rel=\"first\"");
-        assert_eq!(link("http://h", "/x", &q, REQ, 2), None);
+        assert_eq!(link("http://h", "/x", q.pairs(), REQ, 2), None);
     }
 }

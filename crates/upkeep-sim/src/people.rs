@@ -11,8 +11,8 @@ use std::collections::{HashMap, HashSet};
 
 use rand::Rng;
 
+use super::accounts::{ORG, User, UserKind};
 use super::util::{DAY, Ts, mix, pick};
-use super::world::{ORG, User, UserKind};
 
 const FIRST: [&str; 48] = [
     "ada", "bo", "chen", "dara", "eli", "farah", "gus", "hana", "ivan", "jun", "kofi", "lena", "mara", "nils", "olu",

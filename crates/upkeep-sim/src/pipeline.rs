@@ -20,12 +20,13 @@ use std::hash::Hasher;
 
 use super::answer::Answer;
 use super::faults::{self, Delivery};
-use super::graphql::Viewer;
+use super::graphql_envelope::Viewer;
 use super::hostile::{self, Hostility};
 use super::params::Query;
 use super::ratelimit::{Resource, Snapshot, wall_clock};
 use super::render::Ctx;
-use super::rest::{self, Request};
+use super::request::Request;
+use super::rest;
 use super::router::{self, Route};
 use super::state::Shared;
 use super::util::mix;

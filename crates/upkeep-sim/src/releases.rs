@@ -6,7 +6,7 @@
 
 use rand::Rng;
 
-use super::history::RepoGen;
+use super::repo_gen::RepoGen;
 use super::util::{DAY, Ts};
 use super::world::{Milestone, Release};
 

@@ -9,10 +9,11 @@
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+use super::accounts::{ORG, User, UserKind};
 use super::labels::{LabelJson, labels};
 use super::text;
 use super::util::{Ts, node_id, rfc3339};
-use super::world::{Comment, Item, ORG, Repo, User, UserKind, World};
+use super::world::{Comment, Item, Repo, World};
 
 pub const WEB: &str = "https://github.com";
 pub const DOCS: &str = "https://docs.github.com/rest";
@@ -248,7 +249,7 @@ pub fn issue<'a>(ctx: &Ctx<'a>, repo: &'a Repo, item: &'a Item) -> IssueJson<'a>
         body: text::item_body(repo.id, item),
         user: ctx.user(item.author),
         pinned_comment: None,
-        labels: labels(ctx, repo, item),
+        labels: labels(ctx.world, &ctx.repo_api(repo), repo, item),
         assignee: item.assignee.map(|u| ctx.user(u)),
         assignees: ctx.users(item.assignee),
         milestone: item.milestone.map(|m| milestone(ctx, repo, m)),

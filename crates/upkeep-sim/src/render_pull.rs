@@ -7,12 +7,13 @@
 
 use serde::Serialize;
 
+use super::accounts::{ORG, UserKind};
 use super::labels::{LabelJson, labels};
 use super::render::{Ctx, MilestoneJson, Time, UserJson, milestone, time};
 use super::render_repo::{RepoJson, repo_json};
 use super::text;
 use super::util::{mix, node_id};
-use super::world::{Item, ORG, Repo, Review, ReviewComment, UserKind};
+use super::world::{Item, Repo, Review, ReviewComment};
 
 #[derive(Serialize)]
 pub struct Href {
@@ -145,7 +146,7 @@ pub fn pull<'a>(ctx: &Ctx<'a>, repo: &'a Repo, item: &'a Item) -> PullJson<'a> {
         title: text::title(repo.id, item.number, item.rev, item.labels, true, by_bot),
         user: ctx.user(item.author),
         body: text::item_body(repo.id, item),
-        labels: labels(ctx, repo, item),
+        labels: labels(ctx.world, &ctx.repo_api(repo), repo, item),
         milestone: item.milestone.map(|m| milestone(ctx, repo, m)),
         active_lock_reason: item.locked.then_some("resolved"),
         created_at: Time(item.created),

@@ -7,10 +7,11 @@
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+use super::accounts::{ORG, UserKind};
 use super::render::{Ctx, Time, UserJson, WEB, login_path};
 use super::text;
 use super::util::{DAY, mix, node_id};
-use super::world::{ORG, Release, Repo, UserKind};
+use super::world::{Release, Repo};
 
 const LINKS_A: [(&str, &str); 17] = [
     ("archive_url", "/{archive_format}{/ref}"),

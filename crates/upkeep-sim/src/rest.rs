@@ -6,53 +6,23 @@
 //! org-level routes live in `rest_repo.rs`, the community profile in `community.rs`,
 //! `funding.json` in `funding_json.rs`, `.github/FUNDING.yml` in `funding_yml.rs`.
 
-use serde::Serialize;
-
+use super::accounts::ORG;
 use super::answer::Answer;
 use super::community;
 use super::funding_json;
 use super::funding_yml;
 use super::labels;
-use super::paging::{self, Direction, PageReq};
-use super::params::{self, Query};
-use super::render::{self, Ctx};
+use super::paging::{self, Direction};
+use super::params;
+use super::render;
 use super::render_pull;
 use super::render_repo::repo_full;
 use super::rest_repo;
 use super::router::{RepoKey, RepoPart};
 use super::util::{DAY, Ts};
-use super::world::{ORG, Repo};
+use super::world::Repo;
 
-pub type Handled = Result<Answer, Answer>;
-
-/// One request as handlers see it.
-pub struct Request<'a> {
-    pub ctx: Ctx<'a>,
-    pub query: Query,
-    /// The raw request path, for `Link` and `Location` URLs.
-    pub path: &'a str,
-    pub raw_query: &'a str,
-}
-
-impl Request<'_> {
-    /// A JSON page of `list` (after `keep`), with its `Link` header.
-    pub fn page<T: Serialize>(
-        &self,
-        list: &[u32],
-        keep: Option<&dyn Fn(u32) -> bool>,
-        dir: Direction,
-        req: PageReq,
-        render: impl Fn(u32) -> T,
-    ) -> Answer {
-        let (ixs, total) = paging::select(list, keep, dir, req);
-        let body: Vec<T> = ixs.into_iter().map(render).collect();
-        let answer = Answer::ok(&body);
-        match paging::link(self.ctx.api, self.path, &self.query, req, total) {
-            Some(link) => answer.with_header("link", link),
-            None => answer,
-        }
-    }
-}
+use super::request::{Handled, Request};
 
 /// Routes `/repos/{o}/{r}/…` and `/repositories/{id}/…`.
 pub fn repo(req: &Request, key: &RepoKey, part: RepoPart) -> Handled {

@@ -4,14 +4,15 @@
 //! Listings here are small (a dozen repositories, a few hundred releases), so sorting the
 //! repositories per request is fine; the big listings are in `rest.rs`.
 
+use super::accounts::ORG;
 use super::answer::Answer;
 use super::contrib::{self, ContributorJson};
 use super::paging::Direction;
 use super::params;
 use super::ratelimit::Snapshot;
 use super::render_repo::{OrgJson, UserFullJson, release, repo_json};
-use super::rest::{Handled, Request};
-use super::world::{ORG, Repo};
+use super::request::{Handled, Request};
+use super::world::Repo;
 
 pub fn org(req: &Request, login: &str) -> Handled {
     if !login.eq_ignore_ascii_case(ORG) {

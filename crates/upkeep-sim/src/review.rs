@@ -8,7 +8,7 @@
 
 use rand::Rng;
 
-use super::history::{Outcome, RepoGen};
+use super::repo_gen::{Outcome, RepoGen};
 use super::util::{Ts, delay, heavy_count};
 use super::world::{Repo, Review, ReviewComment, ReviewState};
 

@@ -5,7 +5,7 @@
 //! `history.rs` turns a spec into a history and `newcomers.rs` stages its onboarding threads;
 //! nothing here is random. To add a repository, add a row (the HTTP tests expect twelve).
 
-use super::Scale;
+use super::options::Scale;
 
 /// How a repository's activity evolves over its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

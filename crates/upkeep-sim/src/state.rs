@@ -8,9 +8,10 @@
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::faults::FaultDice;
+use super::options::{AdvanceSummary, RepoTotals, SimOptions, SimStats};
 use super::ratelimit::RateLimits;
 use super::world::World;
-use super::{AdvanceSummary, RepoTotals, SimOptions, SimStats, advance, onboarding};
+use super::{advance, onboarding};
 
 pub struct Shared {
     world: RwLock<World>,

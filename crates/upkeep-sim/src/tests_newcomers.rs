@@ -9,10 +9,10 @@ use super::advance::advance;
 use super::generate::generate;
 use super::newcomers::Case;
 use super::onboarding::{claim_issue, is_newcomer_issue, newcomer_issues};
+use super::reindex::{comments_of, linking};
 use super::tests_world::broken_invariants;
 use super::text::CLAIMS;
 use super::util::DAY;
-use super::views::{comments_of, linking};
 use super::world::{Assoc, LinkKind, Repo, Role, World};
 use super::{DEFAULT_EPOCH, Scale};
 
@@ -121,7 +121,8 @@ fn claims_use_every_phrasing_and_labels_need_normalising() {
     let mut names = HashSet::new();
     for repo in &w.repos {
         for item in repo.items.iter().filter(|i| is_newcomer_issue(i) || i.mentor.is_some()) {
-            let labels = serde_json::to_value(super::labels::labels(&ctx, repo, item)).unwrap();
+            let labels =
+                serde_json::to_value(super::labels::labels(ctx.world, &ctx.repo_api(repo), repo, item)).unwrap();
             names.extend(labels.as_array().unwrap().iter().map(|l| l["name"].as_str().unwrap().to_owned()));
         }
     }

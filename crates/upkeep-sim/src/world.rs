@@ -9,27 +9,11 @@
 
 use std::collections::HashMap;
 
+use super::accounts::User;
 use super::people::People;
 use super::spec::RepoSpec;
 use super::util::Ts;
 use super::views::Views;
-
-pub const ORG: &str = "upkeep-sim";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UserKind {
-    User,
-    Bot,
-    Organization,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct User {
-    pub login: Box<str>,
-    pub id: u64,
-    pub kind: UserKind,
-    pub created: Ts,
-}
 
 /// GitHub's `author_association`, as stored when the thing was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -4,7 +4,6 @@
 
 use serde::{Serialize, de::DeserializeOwned};
 
-use super::GitHubClient;
 use super::transport::transport_retry;
 use super::types::*;
 use crate::github::error::GhError;

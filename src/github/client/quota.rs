@@ -7,7 +7,6 @@ use std::time::Duration;
 use http::HeaderMap;
 use rand::Rng;
 
-use super::GitHubClient;
 use super::transport::{header_str, utc_clock};
 use super::types::*;
 use crate::github::error::GhError;

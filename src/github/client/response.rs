@@ -7,7 +7,6 @@ use std::sync::atomic::Ordering;
 use http::{HeaderMap, StatusCode, header};
 use http_body_util::BodyExt;
 
-use super::GitHubClient;
 use super::transport::{error_chain, header_str, next_link, or_status, retry_after, sso_url, transport_retry};
 use super::types::*;
 use crate::github::{error::GhError, wire::ErrorBody};

@@ -3,8 +3,10 @@
 //! client (`client.rs`) and its parts (`quota`, `response`, `graphql`, `transport`) import it,
 //! and it imports none of them.
 
-use std::sync::{Arc, atomic::AtomicU64};
+use std::sync::{Arc, Mutex, atomic::AtomicU64};
 use std::time::Duration;
+
+use octocrab::Octocrab;
 
 /// What octocrab's raw calls return.
 pub(super) type RawResponse = http::Response<http_body_util::combinators::BoxBody<bytes::Bytes, octocrab::Error>>;
@@ -125,4 +127,23 @@ pub(super) enum RetryKind {
 pub(super) enum Attempt<T> {
     Done(T),
     Retry { reason: String, wait: Option<Duration>, kind: RetryKind },
+}
+
+/// The client: octocrab for REST and GraphQL, the settings, counters, rate-limit state and the
+/// run's deadline. Its methods live in `client.rs` and the parts (`quota`, `response`,
+/// `graphql`); the fields are visible to them only.
+pub struct GitHubClient {
+    pub(super) rest: Octocrab,
+    pub(super) graphql: Octocrab,
+    pub(super) graphql_path: String,
+    pub(super) settings: ClientSettings,
+    pub(super) counters: Arc<Counters>,
+    pub(super) limits: Mutex<Limits>,
+    pub(super) wait_observer: Mutex<Option<WaitObserver>>,
+    /// Whether requests carry a token; `token_var` names the variable it came from.
+    pub(super) authenticated: bool,
+    pub(super) token_var: &'static str,
+    pub(super) deadline: Mutex<Option<tokio::time::Instant>>,
+    /// Permanent GraphQL errors that came with data (kept); drained by the step that asked.
+    pub(super) problems: Mutex<Vec<String>>,
 }

@@ -8,7 +8,9 @@
 //! longer holds (a force-push rewrote them) are deleted, so an incremental sync stores what a
 //! fresh one would. The watermark and the probe's ETag move only after every page is stored.
 
-use super::{Collector, OVERLAP_SECS, StepStatus, SyncError, context::RepoHandle, now};
+use super::context::RepoHandle;
+
+use super::collector::{Collector, OVERLAP_SECS, StepStatus, SyncError, now};
 use crate::db::{self, sync_state};
 use crate::github::{Fetched, GhError, convert, wire};
 

@@ -5,10 +5,9 @@
 //! moves behind the cursor and is seen again rather than skipped. Each page is one write
 //! transaction; a resource's watermark moves only after its last page is stored.
 
-use super::{
-    Collector, OVERLAP_SECS, StepStatus, SyncError, context::RepoHandle, context::Target, now, progress::Progress,
-    reviews,
-};
+use super::{context::RepoHandle, context::Target, progress::Progress, reviews};
+
+use super::collector::{Collector, OVERLAP_SECS, StepStatus, SyncError, now};
 use crate::db::{self, sync_state};
 use crate::github::{Fetched, convert, wire};
 

@@ -1,7 +1,11 @@
 //! Releases and the default branch's commits, each behind its own conditional request, then the
 //! community profile. (The funding steps come after the rollups: see `repo::sync_repository`.)
 
-use super::{Collector, StepStatus, SyncError, Walk, context::RepoHandle, context::Target, now, progress::Progress};
+use super::{context::RepoHandle, context::Target, progress::Progress};
+
+use super::pages::Walk;
+
+use super::collector::{Collector, StepStatus, SyncError, now};
 use crate::db::{self, sync_state};
 use crate::github::{convert, wire};
 
@@ -19,7 +23,7 @@ pub async fn sync_extras(
     items += c.step(run_id, scope, super::commits::RESOURCE, super::commits::sync_commits(c, scope, repo)).await?.1;
     progress.step("community profile");
     let community = c.step(run_id, scope, "community", super::newcomers::community_profile(c, scope, repo)).await;
-    items += super::tolerate(scope, community)?;
+    items += super::collector::tolerate(scope, community)?;
     Ok(items)
 }
 

@@ -1,6 +1,7 @@
 //! Funding data per repository, the last steps, after the rollups: GitHub Sponsors (`funding`,
 //! `sponsorable`), the funding.json manifest (`manifest`), the FUNDING.yml file (`funding_yml`,
-//! in [`super::funding_yml`]) and Open Collective (`open_collective`).
+//! in [`super::funding_yml`]) and Open Collective (`open_collective`, in
+//! [`super::open_collective`]).
 //!
 //! Quota: GraphQL and Open Collective requests cannot be conditional, so those steps (and the
 //! re-check of a funding.json or FUNDING.yml that was missing) run at most once per
@@ -14,9 +15,10 @@
 //! Only a `401` (every repository would fail) and database errors propagate.
 //!
 //! Hosts other than GitHub (Open Collective at `[funding] open_collective_url`, and a funding.json
-//! URL configured in `[funding] manifests`) are asked through a second [`GitHubClient`] (for its
-//! retries and timeouts) pointed at that host, never with the GitHub token; their requests are
-//! therefore not in the run's GitHub request counts. A configured manifest URL replaces the
+//! URL configured in `[funding] manifests`) are asked through a second
+//! [`GitHubClient`](crate::github::GitHubClient) (`foreign.rs`, for its retries and timeouts)
+//! pointed at that host, never with the GitHub token; their requests are therefore not in the
+//! run's GitHub request counts. A configured manifest URL replaces the
 //! repository's root `funding.json`; it is asked with its ETag once stored, else at most once per
 //! refresh interval, and its `404` is a failure (the last good copy stays), not a removal.
 //!
@@ -29,16 +31,18 @@
 //! and replaces the login's sponsorship history (the newest 100 public sponsorships, ended ones
 //! included), in one transaction.
 
-use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 use url::Url;
 
+use super::collector::{Collector, StepStatus, SyncError, now};
 use super::context::{RepoHandle, Target};
+use super::foreign::foreign_client;
+use super::open_collective::{collective_slug, open_collective};
 use super::repo_file::{RepoFile, ask_repo_file, fresh, within_refresh};
-use super::{Collector, StepStatus, SyncError, funding_yml, now, progress::Progress};
+use super::{funding_yml, progress::Progress};
 use crate::db::{self, funding as store, sync_state};
-use crate::funding::{self, Currency, Money, Platform, Severity};
-use crate::github::{ClientSettings, Fetched, GhError, GitHubClient, graphql};
+use crate::funding::{self, Currency, Platform, Severity};
+use crate::github::{Fetched, GhError, graphql};
 
 /// The funding steps, each recorded in the run; see the module doc for the failure policy.
 pub async fn sync_funding(
@@ -50,16 +54,21 @@ pub async fn sync_funding(
 ) -> Result<u64, SyncError> {
     let scope = target.name.as_str();
     progress.step("funding");
-    let mut items = super::tolerate(scope, c.step(run_id, scope, "funding", sponsors(c, scope, repo)).await)?;
-    items += super::tolerate(scope, c.step(run_id, scope, "sponsorable", sponsorables(c, scope, repo)).await)?;
+    let mut items =
+        super::collector::tolerate(scope, c.step(run_id, scope, "funding", sponsors(c, scope, repo)).await)?;
+    items +=
+        super::collector::tolerate(scope, c.step(run_id, scope, "sponsorable", sponsorables(c, scope, repo)).await)?;
     progress.step("funding.json");
-    items += super::tolerate(scope, c.step(run_id, scope, "manifest", manifest(c, scope, repo)).await)?;
+    items += super::collector::tolerate(scope, c.step(run_id, scope, "manifest", manifest(c, scope, repo)).await)?;
     progress.step("FUNDING.yml");
     let step = funding_yml::funding_yml(c, scope, repo);
-    items += super::tolerate(scope, c.step(run_id, scope, funding_yml::RESOURCE, step).await)?;
+    items += super::collector::tolerate(scope, c.step(run_id, scope, funding_yml::RESOURCE, step).await)?;
     progress.step("open collective");
     let slug = collective_slug(c, scope, repo).await?;
-    items += super::tolerate(scope, c.step(run_id, scope, "open_collective", open_collective(c, scope, slug)).await)?;
+    items += super::collector::tolerate(
+        scope,
+        c.step(run_id, scope, "open_collective", open_collective(c, scope, slug)).await,
+    )?;
     Ok(items)
 }
 
@@ -318,126 +327,4 @@ fn manifest_rows(repo_id: i64, url: String, raw: String) -> (store::ManifestRow,
         .collect();
     let parsed = parsed.and_then(|m| serde_json::to_string(&m).ok());
     (store::ManifestRow { repo_id, url, raw, parsed, valid }, rows)
-}
-
-/// The repository's collective: `[funding] open_collective`, else its `OPEN_COLLECTIVE` link.
-async fn collective_slug(c: &Collector, scope: &str, repo: &RepoHandle) -> sqlx::Result<Option<String>> {
-    if let Some(slug) = c.config.funding.open_collective_slug(scope, &repo.api_name) {
-        return Ok(Some(slug.to_owned()));
-    }
-    let links = store::list_funding_links(&c.db.pool, repo.repo_id).await?;
-    Ok(links
-        .iter()
-        .filter(|l| Platform::parse(&l.platform) == Platform::OpenCollective)
-        .find_map(|l| funding::open_collective_slug(&l.url)))
-}
-
-/// `UpkeepOpenCollective`: a snapshot of the collective's figures and its newest transactions.
-async fn open_collective(c: &Collector, scope: &str, slug: Option<String>) -> Result<(StepStatus, u64), SyncError> {
-    let Some(slug) = slug else { return Ok((StepStatus::Skipped, 0)) };
-    if fresh(c, scope, "open_collective").await? {
-        return Ok((StepStatus::Skipped, 0));
-    }
-    let client = foreign_client(c, &c.config.funding.open_collective_url)?;
-    let variables = serde_json::json!({ "slug": slug });
-    let data: graphql::OpenCollectiveData = match client.graphql(graphql::OPEN_COLLECTIVE_QUERY, variables).await {
-        // Open Collective's 401 (or an outage there) is not GitHub's: it must not stop the run.
-        Err(GhError::Unauthorized { .. }) => return Err(GhError::Graphql("Open Collective answered 401".into()).into()),
-        Err(e @ (GhError::Unreachable { .. } | GhError::QuotaExhausted { .. })) => {
-            return Err(GhError::Foreign {
-                url: c.config.funding.open_collective_url.to_string(),
-                problem: e.to_string(),
-            }
-            .into());
-        }
-        other => other?,
-    };
-    let Some(account) = data.account else {
-        let said = client.take_problems();
-        let said = if said.is_empty() { String::new() } else { format!(" ({})", said.join("; ")) };
-        return Err(GhError::Graphql(format!("no Open Collective account {slug:?}{said}")).into());
-    };
-    let t = now();
-    let (snapshot, transactions) = collective_rows(&slug, &account, t).map_err(GhError::Graphql)?;
-    let mut tx = c.db.begin_write().await?;
-    let mut written = u64::from(store::record_open_collective_snapshot(&mut tx, &snapshot).await?);
-    for row in &transactions {
-        store::upsert_open_collective_transaction(&mut *tx, row).await?;
-        written += 1;
-    }
-    sync_state::save_sync_state(&mut *tx, scope, "open_collective", None, None, t).await?;
-    tx.commit().await?;
-    Ok((StepStatus::Ok, written))
-}
-
-/// A client for a host other than GitHub (`url`'s origin): the GitHub client's retries and
-/// timeouts, no token. `url` also serves as its GraphQL endpoint (Open Collective's).
-fn foreign_client(c: &Collector, url: &Url) -> Result<GitHubClient, GhError> {
-    let settings = ClientSettings {
-        api_url: url.origin().ascii_serialization(),
-        graphql_url: url.to_string(),
-        user_agent: c.config.github.user_agent.clone(),
-        timeout: c.config.github.timeout(),
-        reserve: 0,
-        max_retries: c.config.collector.max_retries,
-        backoff_base: c.config.collector.backoff_base(),
-        backoff_max: c.config.collector.backoff_max(),
-        max_response_bytes: c.config.collector.max_response_bytes,
-    };
-    GitHubClient::new(settings, None)
-}
-
-/// An amount in cents with its currency (the account's when Open Collective leaves it out).
-fn money(amount: &graphql::OpenCollectiveAmount, fallback: &str) -> Result<Money, String> {
-    let code = amount.currency.as_deref().unwrap_or(fallback);
-    let currency = Currency::new(code).map_err(|e| format!("Open Collective currency {code:?}: {e}"))?;
-    Ok(Money::new(amount.value_in_cents.unwrap_or(0.0).round() as i64, currency))
-}
-
-type CollectiveRows = (store::OpenCollectiveSnapshotRow, Vec<store::OpenCollectiveTransactionRow>);
-
-fn collective_rows(slug: &str, a: &graphql::OpenCollectiveAccount, at: i64) -> Result<CollectiveRows, String> {
-    let stats = &a.stats;
-    let (balance, budget) = (money(&stats.balance, &a.currency)?, money(&stats.yearly_budget, &a.currency)?);
-    let received = money(&stats.total_amount_received, &a.currency)?;
-    let snapshot = store::OpenCollectiveSnapshotRow {
-        slug: slug.to_owned(),
-        fetched_at: at,
-        last_seen_at: at,
-        source: "open_collective".to_owned(),
-        name: a.name.clone(),
-        currency: a.currency.clone(),
-        balance_cents: balance.cents,
-        balance_currency: balance.currency.to_string(),
-        yearly_budget_cents: budget.cents,
-        yearly_budget_currency: budget.currency.to_string(),
-        total_received_cents: received.cents,
-        total_received_currency: received.currency.to_string(),
-        transactions_total: a.transactions.total_count,
-    };
-    let mut rows = Vec::new();
-    for t in &a.transactions.nodes {
-        let amount = money(&t.amount, &a.currency)?;
-        let from = t.from_account.as_ref();
-        let from_slug = from.and_then(|f| f.slug.clone());
-        let key = format!(
-            "{slug}|{}|{}|{}|{}",
-            t.created_at.to_rfc3339(),
-            amount.cents,
-            amount.currency,
-            from_slug.as_deref().unwrap_or("")
-        );
-        let id: String = Sha256::digest(key.as_bytes()).iter().take(16).map(|b| format!("{b:02x}")).collect();
-        rows.push(store::OpenCollectiveTransactionRow {
-            slug: slug.to_owned(),
-            id,
-            created_at: t.created_at.timestamp(),
-            amount_cents: amount.cents,
-            currency: amount.currency.to_string(),
-            from_slug,
-            from_name: from.and_then(|f| f.name.clone()),
-            fetched_at: at,
-        });
-    }
-    Ok((snapshot, rows))
 }

@@ -12,9 +12,9 @@
 //! file is asked for again at most once per `[funding] refresh_hours`, so an unchanged re-sync is
 //! all `304`s. A failure fails this step only and keeps the last good copy.
 
+use super::collector::{Collector, StepStatus, SyncError, now};
 use super::context::RepoHandle;
 use super::repo_file::{RepoFile, ask_repo_file};
-use super::{Collector, StepStatus, SyncError, now};
 use crate::db::{funding as store, sync_state};
 use crate::funding::{Severity, validate_funding_yml};
 

@@ -2,7 +2,9 @@
 //! newcomer-labelled issues that changed, through GraphQL batches. Only those issues are asked
 //! for, so the quota stays low however large the repository.
 
-use super::{Collector, OVERLAP_SECS, StepStatus, SyncError, context::RepoHandle, now};
+use super::context::RepoHandle;
+
+use super::collector::{Collector, OVERLAP_SECS, StepStatus, SyncError, now};
 use crate::db::{self, newcomers::CommunityProfileRow, sync_state};
 use crate::github::{Fetched, GhError, convert, graphql, wire};
 

@@ -5,8 +5,10 @@
 //! sorted by `updated` so that any change moves a repository onto page 1, whose ETag is the
 //! cheap "did anything change?" probe.
 
+use super::collector::{Collector, StepStatus, SyncError, now};
 use super::context::{RepoHandle, Target};
-use super::{Collector, StepStatus, SyncError, Walk, conversation, extras, funding, now, progress::Progress};
+use super::pages::Walk;
+use super::{conversation, extras, funding, progress::Progress};
 use crate::db::{self, repos::RepoOutcome, sync_state};
 use crate::github::{Fetched, GhError, convert, wire};
 

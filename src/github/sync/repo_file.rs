@@ -2,8 +2,8 @@
 //! and the funding steps' refresh interval: data that changes rarely is asked for again only
 //! after `[funding] refresh_hours`, or with its ETag while a copy is stored.
 
+use super::collector::{Collector, StepStatus, SyncError, now};
 use super::context::RepoHandle;
-use super::{Collector, StepStatus, SyncError, now};
 use crate::db::sync_state;
 use crate::github::{Fetched, GhError, wire};
 

@@ -7,7 +7,9 @@
 //! Each batch is written in one transaction (not one per pull request): the REST fallbacks of a
 //! batch are fetched first, so no request is made while the write lock is held.
 
-use super::{Collector, OVERLAP_SECS, StepStatus, SyncError, context::RepoHandle, now};
+use super::context::RepoHandle;
+
+use super::collector::{Collector, OVERLAP_SECS, StepStatus, SyncError, now};
 use crate::db::{self, WriteTx, issues::PullDetails, sync_state};
 use crate::github::{
     convert,

@@ -20,7 +20,11 @@ use std::{sync::Arc, time::Duration};
 
 use serde::Serialize;
 
-use super::{Collector, GhError, SyncError, now, progress::Progress, repo};
+use super::{progress::Progress, repo};
+
+use crate::github::GhError;
+
+use super::collector::{Collector, SyncError, now};
 use crate::db::{self, lease, runs};
 use crate::github::client::{RateWait, WaitObserver};
 

@@ -11,9 +11,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::SOURCE;
+use super::period::SOURCE;
+use crate::metrics::definition::{Definition, fmt_ts};
 use crate::metrics::load::ActivityWeek;
-use crate::metrics::{Definition, fmt_ts, week_start};
+use crate::metrics::time::week_start;
 
 pub const CONCENTRATION_MIN_SHARE: f64 = 0.6;
 pub const CONCENTRATION_MIN_WEEKS: usize = 8;
@@ -96,7 +97,7 @@ fn finish((_, login, weeks): Run<'_>) -> Option<Concentration> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::WEEK;
+    use crate::metrics::time::WEEK;
 
     const SUNDAY: i64 = 1_704_585_600; // 2024-01-07
 

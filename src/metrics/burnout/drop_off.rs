@@ -11,8 +11,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{RECENT_WEEKS, SOURCE, weeks_before};
-use crate::metrics::{Definition, Window, week_start};
+use super::period::{RECENT_WEEKS, SOURCE, weeks_before};
+use crate::metrics::definition::Definition;
+use crate::metrics::time::{Window, week_start};
 
 pub const DROP_OFF_HISTORY_WEEKS: i64 = 12;
 pub const DROP_OFF_MIN_ACTIVE_WEEKS: usize = 8;
@@ -92,7 +93,7 @@ fn evidence(login: &str, active_weeks: usize, average: f64, recent_total: u64, b
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::{DAY, WEEK};
+    use crate::metrics::time::{DAY, WEEK};
 
     const SUNDAY: i64 = 1_704_585_600; // 2024-01-07
     /// A Tuesday: the recent period is weeks 12–15, the history weeks 0–11.

@@ -15,22 +15,19 @@
 
 use serde::Serialize;
 
+use super::definition::{Explain, fmt_window};
 use super::load::ActivityWeek;
 use super::response::ResponseItem;
-use super::{Explain, WEEK, Window, fmt_window, week_start};
 
 pub mod concentration;
 pub mod drop_off;
+mod period;
 pub mod rising;
 
 pub use concentration::{Concentration, WeekShare, response_concentration};
 pub use drop_off::{ContributionWeek, DropOff, abrupt_drop_offs};
+pub use period::RECENT_WEEKS;
 pub use rising::{RisingResponseTimes, rising_response_times};
-
-/// The recent period, in complete weeks before the current one.
-pub const RECENT_WEEKS: i64 = 4;
-
-const SOURCE: &str = "https://chaoss.community/kb/metric-project-burnout/";
 
 /// One burnout signal with its evidence.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -86,15 +83,11 @@ pub fn burnout_signals(input: &BurnoutInput<'_>, now: i64) -> Vec<BurnoutSignal>
     out
 }
 
-/// The `weeks` complete weeks ending `offset` weeks before the start of the current week.
-fn weeks_before(now: i64, offset: i64, weeks: i64) -> Window {
-    let end = week_start(now) - offset * WEEK;
-    Window::new(end - weeks * WEEK, end)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::burnout::period::weeks_before;
+    use crate::metrics::time::{WEEK, Window};
 
     const SUNDAY: i64 = 1_704_585_600; // 2024-01-07
 

@@ -11,9 +11,11 @@
 
 use serde::Serialize;
 
-use super::{RECENT_WEEKS, SOURCE, weeks_before};
+use super::period::{RECENT_WEEKS, SOURCE, weeks_before};
+use crate::metrics::definition::{Definition, fmt_days};
+use crate::metrics::quantile::Quantile;
 use crate::metrics::response::{ResponseItem, time_to_first_response};
-use crate::metrics::{Definition, Quantile, Window, fmt_days};
+use crate::metrics::time::Window;
 
 pub const RISING_BASELINE_WEEKS: i64 = 8;
 pub const RISING_MIN_FACTOR: f64 = 1.5;
@@ -83,7 +85,7 @@ pub fn rising_response_times(items: &[ResponseItem], now: i64) -> Option<RisingR
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::{DAY, WEEK};
+    use crate::metrics::time::{DAY, WEEK};
 
     const SUNDAY: i64 = 1_704_585_600; // 2024-01-07
     /// A Monday: the recent period is weeks 8–11, the baseline weeks 0–7.

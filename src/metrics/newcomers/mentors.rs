@@ -16,8 +16,8 @@ use super::labels::mentor_from_label;
 use std::sync::LazyLock;
 
 use super::phrases::{self, Clause, Pattern, WordSet};
+use crate::metrics::definition::{Definition, Explain};
 use crate::metrics::response::{ResponseItem, ResponseSummary, time_to_first_response};
-use crate::metrics::{Definition, Explain};
 
 pub const MENTOR: Definition = Definition {
     name: "Issue mentor",
@@ -130,7 +130,8 @@ pub fn mentor_response_time(items: &[(i64, Option<i64>)], now: i64) -> ResponseS
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::{DAY, Quantile};
+    use crate::metrics::quantile::Quantile;
+    use crate::metrics::time::DAY;
 
     #[test]
     fn maintainer_offers_of_help_are_recognised() {

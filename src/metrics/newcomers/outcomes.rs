@@ -14,9 +14,11 @@
 
 use serde::Serialize;
 
+use crate::metrics::definition::{Definition, Explain, fmt_days, fmt_opt, fmt_window, ratio};
+use crate::metrics::quantile::Quantile;
 use crate::metrics::quantile::nearest_rank;
 use crate::metrics::response::{ResponseItem, time_to_first_response};
-use crate::metrics::{Definition, Explain, Quantile, Window, fmt_days, fmt_opt, fmt_window, ratio};
+use crate::metrics::time::Window;
 
 /// The key of the row for issues without a mentor; no GitHub login contains parentheses.
 pub const NO_MENTOR: &str = "(no mentor)";
@@ -174,7 +176,7 @@ fn row(key: String, issues: &[&LabelledIssue], window: Window, now: i64) -> Outc
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::DAY;
+    use crate::metrics::time::DAY;
 
     const W: Window = Window { from: 100 * DAY, to: 200 * DAY };
     const NOW: i64 = 210 * DAY;

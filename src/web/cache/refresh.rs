@@ -3,7 +3,7 @@
 //! their render.
 //!
 //! It renders a page by asking the server itself for it over loopback, with the cache's token in
-//! [`super::REFRESH_HEADER`], which makes the cache render and store the page rather than serve
+//! [`super::store::REFRESH_HEADER`], which makes the cache render and store the page rather than serve
 //! its stale copy. Stale keys arrive through the cache's queue.
 //!
 //! A task watches the data version ([`PageCache::version`]). When it moves, it asks the server
@@ -27,7 +27,7 @@ use tokio::{
     net::TcpStream,
 };
 
-use super::PageCache;
+use super::store::PageCache;
 use crate::db;
 
 /// How often the data version is looked at.
@@ -167,7 +167,7 @@ async fn get(target: SocketAddr, path: &str, token: &str) -> anyhow::Result<()> 
     let mut stream = TcpStream::connect(target).await?;
     let request = format!(
         "GET {path} HTTP/1.1\r\nHost: {target}\r\n{}: {token}\r\nConnection: close\r\n\r\n",
-        super::REFRESH_HEADER
+        super::store::REFRESH_HEADER
     );
     stream.write_all(request.as_bytes()).await?;
     let mut answer = Vec::new();

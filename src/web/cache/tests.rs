@@ -1,8 +1,13 @@
 //! Tests of the render cache: freshness, the byte budget, the age in the footer, one render per
 //! key, and stale answers queued for the refresher.
 
+use std::sync::{Arc, atomic::AtomicU64};
+
+use actix_web::{HttpResponse, test::TestRequest, web::Bytes};
+
+use super::store::*;
 use super::*;
-use actix_web::test::TestRequest;
+use crate::db;
 
 fn html() -> header::HeaderMap {
     let mut headers = header::HeaderMap::new();

@@ -9,7 +9,7 @@ use std::fmt::Write;
 use super::data::{self, Clean};
 use super::frame::{self, Legend, Rect, Swatch, series_class};
 use super::scale::{Linear, num, short, value, y_ticks};
-use super::{BarChart, BarLayout, XAxis};
+use super::spec::{BarChart, BarLayout, XAxis};
 
 const WIDTH: f64 = 600.0;
 const HEIGHT: f64 = 260.0;
@@ -162,7 +162,7 @@ fn aligned(c: &Clean<'_>, cats: &[f64]) -> Vec<Option<f64>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Series;
+    use super::super::spec::Series;
     use super::super::testkit::{assert_safe, assert_well_formed};
     use super::*;
 

@@ -4,7 +4,7 @@
 //! drawing code never meets NaN. Descriptions give each series' first, last, min and max.
 
 use super::scale::{extent, value};
-use super::{Series, XAxis};
+use super::spec::{Series, XAxis};
 
 /// Beyond this magnitude no scale survives the arithmetic (spans overflow to infinity).
 const LIMIT: f64 = 1e300;

@@ -10,7 +10,7 @@ use std::fmt::Write;
 use super::data::{self, Clean};
 use super::frame::{self, Legend, Swatch, series_class};
 use super::scale::{Linear, num, short, value, y_ticks};
-use super::{LineChart, XAxis};
+use super::spec::{LineChart, XAxis};
 
 const WIDTH: f64 = 600.0;
 const HEIGHT: f64 = 260.0;
@@ -102,8 +102,8 @@ fn isolated(points: &[(f64, Option<f64>)], k: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::spec::{Series, XAxis};
     use super::super::testkit::{assert_safe, assert_well_formed};
-    use super::super::{Series, XAxis};
     use super::*;
 
     const WEEK: f64 = 604_800.0;

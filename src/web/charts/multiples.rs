@@ -10,8 +10,8 @@ use super::data::{self, Clean};
 use super::frame::{self, Legend, Rect, Swatch};
 use super::line::draw_lines;
 use super::scale::{Linear, num, short, y_ticks};
+use super::spec::{Panel, PanelKind};
 use super::text::text_width;
-use super::{Panel, PanelKind};
 
 const WIDTH: f64 = 600.0;
 const CELL_HEIGHT: f64 = 150.0;
@@ -108,8 +108,8 @@ fn no_data_note(out: &mut String, plot: &Rect) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::spec::{BarLayout, Series, XAxis};
     use super::super::testkit::{assert_safe, assert_well_formed};
-    use super::super::{BarLayout, Series, XAxis};
     use super::*;
 
     fn panel(title: &str, kind: PanelKind, values: &[Option<f64>]) -> Panel {

@@ -6,8 +6,8 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
-use super::XAxis;
 use super::scale::{nice_ticks, short, value};
+use super::spec::XAxis;
 
 const DAY: f64 = 86_400.0;
 const WEEK: f64 = 7.0 * DAY;

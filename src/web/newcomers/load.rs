@@ -13,7 +13,7 @@ use crate::db::{
     repos::RepositoryRow,
 };
 use crate::metrics::{DAY, Window, newcomers::NewcomerLabels};
-use crate::web::WebError;
+use crate::web::error::WebError;
 
 /// How far back the finder looks at first-timers' pull requests.
 pub const PROJECT_SIGNAL_DAYS: i64 = 365;

@@ -2,8 +2,9 @@
 //! will help, and whether the project treats newcomers well.
 //!
 //! `params` validates query strings (unknown values are 400s), `load` reads rows through
-//! `db::newcomers`, `shared` keeps the finder computed once per data version, `thread` reads one issue's timeline, `finder`, `signals` and `project` compute with
-//! `metrics::newcomers` (pure, rows + `now`), `views` formats, `pages` renders the finder and the
+//! `db::newcomers`, `shared` keeps the finder computed once per data version (`current`
+//! computes it into that slot), `thread` reads one issue's timeline, `finder`, `signals` and
+//! `project` compute with `metrics::newcomers` (pure, rows + `now`), `views` formats, `pages` renders the finder and the
 //! project page (and their JSON), `feed` serves the Atom feeds and the SVG widget.
 //!
 //! Routes (declared in [`crate::web::routes`]): `/newcomers`, `/api/v1/newcomers`,
@@ -11,6 +12,7 @@
 //! `/newcomers/{owner}/{name}.atom` and `/newcomers/{owner}/{name}/widget.svg`. Pages never call
 //! GitHub; the collector fills `issue_timeline` and `community_profiles`.
 
+pub mod current;
 pub mod feed;
 pub mod finder;
 pub mod load;

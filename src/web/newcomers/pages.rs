@@ -14,11 +14,12 @@ use super::finder::{self, Finder, NewcomerIssue};
 use super::params::{self, Filters, FinderQuery, Format, Known, ProjectQuery, ProjectScope, Sort};
 use super::project::{self, COMMUNITY_DOCS, Project};
 use super::signals::ProjectSignals;
-use super::{load, shared, views};
+use super::{current, load, shared, views};
 use crate::metrics::{Explain, Window};
+use crate::web::error::{WebError, json_error};
 use crate::web::parts::{Card, WindowLink, window_links};
 use crate::web::state::AppState;
-use crate::web::{WebError, error::json_error, format, offload::off_workers};
+use crate::web::{format, offload::off_workers};
 
 #[derive(Template)]
 #[template(path = "newcomers/finder.html")]
@@ -119,7 +120,7 @@ pub async fn finder(state: Data<AppState>, req: HttpRequest) -> Result<HttpRespo
         pages: params::pages(issues.len()),
         repos: shared.repos.clone(),
         languages: shared.languages.clone(),
-        labels: shared::labels(&state).names().map(str::to_owned).collect(),
+        labels: current::labels(&state).names().map(str::to_owned).collect(),
         definitions: views::finder_definitions(),
         filters,
     };
@@ -142,8 +143,8 @@ pub(super) async fn shared_finder(
     query: &FinderQuery,
     validate: fn(&FinderQuery, &Known<'_>) -> Result<Filters, WebError>,
 ) -> Result<(Arc<shared::Computed>, Filters), WebError> {
-    let shared = state.finder.get(state).await?;
-    let labels = shared::labels(state);
+    let shared = current::finder(state).await?;
+    let labels = current::labels(state);
     let filters = validate(query, &Known { repos: &shared.repos, languages: &shared.languages, labels: &labels })?;
     Ok((shared, filters))
 }
@@ -211,7 +212,7 @@ async fn respond_project(
     let configured = finder::configured_mentors(&state.config.newcomers.mentors, &repo.full_name).to_vec();
     let p = off_workers(state, move |state| async move {
         let rows = load::project_rows(&state.db.pool, repo, window).await?;
-        Ok(project::compute(&rows, &shared::labels(&state), &configured, window, now))
+        Ok(project::compute(&rows, &current::labels(&state), &configured, window, now))
     })
     .await?;
     match force.unwrap_or(scope.format) {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::metrics::newcomers::NewcomerLabels;
 use crate::web::parts::WINDOWS;
 use crate::web::scope::{DashboardQuery, Scope};
-use crate::web::{WebError, format::day};
+use crate::web::{error::WebError, format::day};
 
 /// The longest `freshness` accepted, in days (ten years: anything longer means "no limit").
 const MAX_FRESHNESS_DAYS: i64 = 3650;

@@ -6,18 +6,18 @@
 //! clock), by one request at a time: concurrent requests wait for that one computation, then
 //! each filters, sorts and pages the shared result, which is proportional to the page, not to
 //! the number of issues.
+//!
+//! This file holds the shared slot, which [`AppState`](crate::web::state::AppState) carries;
+//! `current.rs` reads the data version and computes the finder into it.
 
 use std::{
+    future::Future,
     sync::Arc,
     time::{Duration, Instant},
 };
 
-use super::finder::{self, Finder, Settings};
-use super::load;
-use crate::metrics::newcomers::NewcomerLabels;
-use crate::web::state::AppState;
-use crate::web::{WebError, offload::off_workers};
-use crate::{db, metrics::DAY};
+use super::finder::Finder;
+use crate::web::error::WebError;
 
 /// How long a computed finder is used while the data is unchanged.
 pub const TTL: Duration = Duration::from_secs(300);
@@ -37,10 +37,13 @@ pub struct SharedFinder {
 }
 
 impl SharedFinder {
-    /// The finder at the current data version: the shared one, or computed now (once, however
-    /// many ask at the same time).
-    pub async fn get(&self, state: &AppState) -> Result<Arc<Computed>, WebError> {
-        let version = db::runs::data_version(&state.db.pool).await?;
+    /// The finder at data version `version`: the shared one, or `compute`'s (awaited once
+    /// however many ask at the same time; the others wait for it and share its result).
+    pub async fn get_or_compute(
+        &self,
+        version: i64,
+        compute: impl Future<Output = Result<Computed, WebError>>,
+    ) -> Result<Arc<Computed>, WebError> {
         let mut slot = self.slot.lock().await;
         if let Some((v, at, computed)) = slot.as_ref()
             && *v == version
@@ -48,29 +51,8 @@ impl SharedFinder {
         {
             return Ok(computed.clone());
         }
-        let computed = Arc::new(off_workers(state, |state| async move { compute(&state).await }).await?);
+        let computed = Arc::new(compute.await?);
         *slot = Some((version, Instant::now(), computed.clone()));
         Ok(computed)
     }
-}
-
-async fn compute(state: &AppState) -> Result<Computed, WebError> {
-    let now = chrono::Utc::now().timestamp();
-    let labels = labels(state);
-    let rows = load::finder_rows(&state.db.pool, &labels, now).await?;
-    let repos: Vec<String> = rows.repos.iter().map(|r| r.full_name.clone()).collect();
-    let mut languages: Vec<String> = rows.repos.iter().filter_map(|r| r.language.clone()).collect();
-    languages.sort_by_key(|l| l.to_lowercase());
-    languages.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-    let settings = Settings {
-        labels: &labels,
-        claim_days: i64::try_from(state.config.newcomers.claim_days).unwrap_or(i64::MAX / DAY),
-        mentors: &state.config.newcomers.mentors,
-    };
-    Ok(Computed { finder: finder::compute(&rows, &settings, now), repos, languages })
-}
-
-/// The configured newcomer labels.
-pub fn labels(state: &AppState) -> NewcomerLabels {
-    NewcomerLabels::new(&state.config.newcomers.labels)
 }

@@ -22,11 +22,12 @@ use askama::Template;
 
 use self::params::{Basis, Format, ReportQuery, ReportScope};
 use crate::funding::received_in;
+use crate::web::error::{WebError, json_error};
+use crate::web::format;
 use crate::web::funding::{entries, load};
 use crate::web::offload::off_workers;
 use crate::web::query::Params;
 use crate::web::state::AppState;
-use crate::web::{WebError, error::json_error, format};
 
 /// `/reports/{owner}/{name}`.
 pub async fn page(

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::funding::{Grant, default_period};
 use crate::metrics::{DAY, Window};
-use crate::web::WebError;
+use crate::web::error::WebError;
 
 /// The longest period accepted.
 const MAX_DAYS: i64 = 20 * 365;

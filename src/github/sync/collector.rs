@@ -1,0 +1,275 @@
+//! The collector ([`Collector`]: a GitHub client, the store and the configuration) and what
+//! every step shares: how a step ended ([`StepStatus`]), recording it, [`SyncError`], the
+//! watermark overlap, accounts written once per run, quarantine, and the wall clock. A leaf
+//! under the steps, `repo.rs` and `run.rs`, which import it instead of `sync/mod.rs`.
+
+use std::{collections::HashMap, sync::Mutex};
+
+use crate::config::Config;
+use crate::db::{self, Db, WriteTx, accounts::AccountRow, runs};
+use crate::github::{GhError, GitHubClient, client::CounterSnapshot};
+
+/// Re-fetch this much before a watermark: GitHub's `since` is inclusive, and a small overlap
+/// guards against items committed late on GitHub's side. Upserts make the overlap harmless.
+pub const OVERLAP_SECS: i64 = 60;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    GitHub(#[from] GhError),
+    /// The store failed; no `#[source]`, so the message is printed once.
+    #[error("the database failed: {0}")]
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for SyncError {
+    fn from(e: sqlx::Error) -> Self {
+        SyncError::Db(e)
+    }
+}
+
+/// The collector: a GitHub client, the store and the configuration.
+pub struct Collector {
+    pub(crate) client: GitHubClient,
+    pub(crate) db: Db,
+    pub(crate) config: std::sync::Arc<Config>,
+    /// Accounts already written during this run, to skip redundant upserts.
+    pub(super) seen_accounts: Mutex<HashMap<i64, AccountRow>>,
+}
+
+/// How one step ended, for the run record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepStatus {
+    Ok,
+    NotModified,
+    Pending,
+    Skipped,
+}
+
+impl StepStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            StepStatus::Ok => "ok",
+            StepStatus::NotModified => "not_modified",
+            StepStatus::Pending => "pending",
+            StepStatus::Skipped => "skipped",
+        }
+    }
+}
+
+impl Collector {
+    pub fn new(config: std::sync::Arc<Config>, db: Db, client: GitHubClient) -> Self {
+        Collector { client, db, config, seen_accounts: Mutex::default() }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Re-applies `[people]` bot rules to stored accounts; if any flag changed, first responses
+    /// are recomputed everywhere on this run. The rules last applied are kept (scope `people`,
+    /// resource `bot_rules`), so a run whose rules are the same skips reading every account.
+    pub(crate) async fn refresh_bot_flags(&self) -> sqlx::Result<()> {
+        let people = &self.config.people;
+        let rules = serde_json::json!({ "bots": people.bots, "bot_patterns": people.bot_patterns }).to_string();
+        let applied = db::sync_state::get_sync_state(&self.db.pool, "people", "bot_rules").await?;
+        if applied.etag.as_deref() == Some(rules.as_str()) {
+            return Ok(());
+        }
+        let mut changed = 0;
+        for account in db::accounts::list_accounts(&self.db.pool).await? {
+            let is_bot = people.is_bot(&account.login, &account.kind);
+            if is_bot != account.is_bot {
+                db::accounts::set_bot_flag(&self.db.pool, account.id, is_bot).await?;
+                changed += 1;
+            }
+        }
+        if changed > 0 {
+            tracing::info!(changed, "bot rules changed; first responses will be recomputed");
+            db::sync_state::reset_resource_everywhere(&self.db.pool, "derived").await?;
+            db::sync_state::reset_resource_everywhere(&self.db.pool, "rollups").await?;
+        }
+        db::sync_state::save_sync_state(&self.db.pool, "people", "bot_rules", None, Some(&rules), now()).await?;
+        Ok(())
+    }
+
+    /// `[people] maintainers` for a repository (under its configured or current name), as the
+    /// JSON array the rollup queries take; `None` means "infer from author_association".
+    pub(crate) fn configured_maintainers(&self, name: &str, api_name: &str) -> Option<String> {
+        let logins = self.config.people.maintainers.iter().find_map(|(repo, logins)| {
+            let key = repo.to_string();
+            (key.eq_ignore_ascii_case(name) || key.eq_ignore_ascii_case(api_name)).then_some(logins)
+        })?;
+        serde_json::to_string(logins).ok()
+    }
+
+    /// The accounts among `users` not yet written during this run (a plain function, so no
+    /// iterator with borrowed closures is held across an await: that trips tokio's `Send`).
+    pub(crate) fn fresh_accounts<'a>(
+        &self,
+        users: impl IntoIterator<Item = &'a crate::github::wire::User>,
+    ) -> Vec<AccountRow> {
+        let mut seen = self.seen_accounts.lock().expect("account cache");
+        let mut fresh = Vec::new();
+        for user in users {
+            let row = crate::github::convert::account(user, &self.config.people);
+            if seen.get(&row.id) != Some(&row) {
+                seen.insert(row.id, row.clone());
+                fresh.push(row);
+            }
+        }
+        fresh
+    }
+
+    /// Upserts accounts inside a page's transaction.
+    pub(crate) async fn write_accounts(&self, tx: &mut WriteTx, rows: Vec<AccountRow>) -> sqlx::Result<()> {
+        db::accounts::upsert_accounts(&mut **tx, &rows).await
+    }
+
+    /// Quarantines one item of step `resource` with the reason: stored raw, counted in the run,
+    /// listed on `/status`, never dropped silently.
+    pub(crate) async fn quarantine(
+        &self,
+        scope: &str,
+        resource: &str,
+        raw: &serde_json::Value,
+        reason: &str,
+    ) -> sqlx::Result<()> {
+        let key = item_key(raw);
+        tracing::warn!(scope, resource, item = %key, "{reason}; the item is quarantined (see /status)");
+        db::quarantine::upsert(&self.db.pool, scope, resource, &key, reason, &raw.to_string(), now()).await
+    }
+
+    /// Runs one step, recording its requests, items and outcome under the run.
+    pub(crate) async fn step(
+        &self,
+        run_id: i64,
+        scope: &str,
+        resource: &str,
+        work: impl Future<Output = Result<(StepStatus, u64), SyncError>>,
+    ) -> Result<(StepStatus, u64), SyncError> {
+        let started_at = now();
+        let before = self.client.counters();
+        let result = work.await;
+        let used: CounterSnapshot = self.client.counters() - before;
+        // Permanent GraphQL errors that came with data: the data is kept, the errors recorded.
+        let said = self.client.take_problems();
+        let (status, items, error) = match &result {
+            Ok((status, items)) if said.is_empty() => (status.as_str(), *items, None),
+            Ok((status, items)) => {
+                let note = format!("kept the data that came; GitHub also answered: {}", said.join("; "));
+                tracing::warn!(scope, resource, "{note}");
+                (status.as_str(), *items, Some(note))
+            }
+            Err(e) => ("failed", 0, Some(e.to_string())),
+        };
+        let row = runs::RunResourceRow {
+            run_id,
+            scope: scope.to_owned(),
+            resource: resource.to_owned(),
+            started_at,
+            finished_at: Some(now()),
+            status: status.to_owned(),
+            requests: used.requests as i64,
+            not_modified: used.not_modified as i64,
+            items_written: items as i64,
+            error,
+        };
+        runs::record_run_resource(&self.db.pool, &row).await?;
+        result
+    }
+
+    /// Records a step that did not need to run (its group's probe answered 304).
+    pub(crate) async fn skip_step(
+        &self,
+        run_id: i64,
+        scope: &str,
+        resource: &str,
+        status: StepStatus,
+    ) -> sqlx::Result<()> {
+        let t = now();
+        let row = runs::RunResourceRow {
+            run_id,
+            scope: scope.to_owned(),
+            resource: resource.to_owned(),
+            started_at: t,
+            finished_at: Some(t),
+            status: status.as_str().to_owned(),
+            requests: 0,
+            not_modified: 0,
+            items_written: 0,
+            error: None,
+        };
+        runs::record_run_resource(&self.db.pool, &row).await
+    }
+}
+
+/// An auxiliary step (funding sources, the community profile) that failed costs the step, not
+/// the repository: `step` already recorded it, the last good data stays and is shown stale, and
+/// the run's summary lists it under `failed_steps`. Fatal errors still stop the run.
+pub(crate) fn tolerate(scope: &str, result: Result<(StepStatus, u64), SyncError>) -> Result<u64, SyncError> {
+    match result {
+        Ok((_, items)) => Ok(items),
+        Err(SyncError::GitHub(e)) if !e.is_fatal() => {
+            tracing::warn!(repo = scope, error = %e, "auxiliary step failed; keeping the last good data");
+            Ok(0)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Wall-clock now, unix seconds (bookkeeping only; metrics take `now` as a parameter).
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+impl Collector {
+    /// The collector for a configuration: the client from `[github]`/`[collector]`, the token
+    /// from the environment (`GITHUB_TOKEN` or `GH_TOKEN`).
+    pub fn from_config(config: std::sync::Arc<Config>, db: Db) -> Result<Self, GhError> {
+        Self::with_token(config, db, crate::config::token_from_env())
+    }
+
+    /// As [`Collector::from_config`], with the token given explicitly (tests).
+    pub fn with_token(
+        config: std::sync::Arc<Config>,
+        db: Db,
+        token: Option<secrecy::SecretString>,
+    ) -> Result<Self, GhError> {
+        let settings = crate::github::ClientSettings {
+            api_url: config.github.api_url.as_str().trim_end_matches('/').to_owned(),
+            graphql_url: config.github.graphql_url(),
+            user_agent: config.github.user_agent.clone(),
+            timeout: config.github.timeout(),
+            reserve: u64::from(config.collector.reserve),
+            max_retries: config.collector.max_retries,
+            backoff_base: config.collector.backoff_base(),
+            backoff_max: config.collector.backoff_max(),
+            max_response_bytes: config.collector.max_response_bytes,
+        };
+        let token_var = crate::config::token_var_from_env().unwrap_or("GITHUB_TOKEN");
+        let client = GitHubClient::new(settings, token)?.with_token_var(token_var);
+        Ok(Collector::new(config, db, client))
+    }
+}
+
+/// What names an item: its numeric GitHub `id`, else a commit's `sha`, else its `node_id`.
+pub(super) fn item_identity(value: &serde_json::Value) -> Option<String> {
+    if let Some(id) = value.get("id").and_then(serde_json::Value::as_i64) {
+        return Some(id.to_string());
+    }
+    ["sha", "node_id"].iter().find_map(|k| value.get(*k).and_then(serde_json::Value::as_str)).map(str::to_owned)
+}
+
+/// The key an item is quarantined under: its identity, else a hash of its JSON.
+pub fn item_key(value: &serde_json::Value) -> String {
+    match item_identity(value) {
+        Some(id) => id,
+        None => {
+            use sha2::{Digest, Sha256};
+            let digest = Sha256::digest(value.to_string().as_bytes());
+            let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+            format!("sha256:{hex}")
+        }
+    }
+}
