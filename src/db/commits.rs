@@ -67,7 +67,7 @@ pub struct Deleted {
 /// one holding `from` on (commits authored earlier did not change): commits per linked account and
 /// week (Sunday 00:00 UTC, as GitHub's statistics count them), by authored time. Only rows that
 /// differ are written, so the rollups see only the weeks that changed.
-pub async fn rebuild_contributor_weeks(tx: &mut crate::db::WriteTx, repo_id: i64, from: i64) -> sqlx::Result<()> {
+pub async fn rebuild_contributor_weeks(tx: &mut super::tx::WriteTx, repo_id: i64, from: i64) -> sqlx::Result<()> {
     // 1970-01-01 was a Thursday: shift by 4 days so weeks start on Sunday.
     macro_rules! week {
         ($t:literal) => {

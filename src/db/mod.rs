@@ -30,6 +30,7 @@ pub mod rollups;
 pub mod runs;
 pub mod slices;
 pub mod sync_state;
+mod tx;
 
 use std::{path::Path, str::FromStr, time::Duration};
 
@@ -38,8 +39,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 pub use sqlx::SqlitePool as Pool;
 
-/// A write transaction on the store.
-pub type WriteTx = sqlx::Transaction<'static, sqlx::Sqlite>;
+pub use tx::WriteTx;
 
 /// A handle on the database (cheap to clone). The collector writes through the pool
 /// [`Db::open`] returns; the web server reads through its own read-only pools ([`Db::reader`]), so

@@ -203,7 +203,7 @@ const REPO_TABLES: &[&str] = &[
 /// Deletes everything stored for one repository (`id`, tracked as `full_name`): its items and
 /// their timelines, rollups, funding files, sync state and quarantined items, then the
 /// repository row itself. Run inside the transaction that marks it untracked.
-pub async fn purge_repository(tx: &mut crate::db::WriteTx, id: i64, full_name: &str) -> sqlx::Result<()> {
+pub async fn purge_repository(tx: &mut super::tx::WriteTx, id: i64, full_name: &str) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM issue_timeline WHERE issue_id IN (SELECT id FROM issues WHERE repo_id = ?)")
         .bind(id)
         .execute(&mut **tx)

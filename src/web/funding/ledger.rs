@@ -25,8 +25,8 @@ use crate::{
     funding::{Currency, Entry, Money, Source, Timing, received_in},
     metrics::Explain,
     web::{
-        WebError,
         charts::{self, BarChart, BarLayout, LineChart, Series},
+        error::WebError,
         error::json_error,
         format,
     },

@@ -15,7 +15,10 @@ use crate::{
     db,
     funding::carriers::Carrier,
     metrics::Explain,
-    web::{WebError, charts, error::json_error},
+    web::{
+        charts,
+        error::{WebError, json_error},
+    },
 };
 
 /// One project's summary and its carriers' disclosure.

@@ -18,9 +18,9 @@ use crate::{
     db,
     funding::{Currency, GoalKind, GoalProgress, Money, monthly_goal_progress},
     web::{
-        WebError,
         badges::{self, BadgeColor},
         charts::escape,
+        error::WebError,
     },
 };
 

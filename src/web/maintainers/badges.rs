@@ -14,8 +14,8 @@ use crate::{
     db,
     metrics::Quantile,
     web::{
-        WebError,
         badges::{self, BadgeColor},
+        error::WebError,
     },
 };
 

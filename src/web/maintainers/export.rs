@@ -6,7 +6,7 @@ use actix_web::HttpResponse;
 
 use super::dashboard::Dashboard;
 use super::views;
-use crate::web::{WebError, csv::Csv};
+use crate::web::{csv::Csv, error::WebError};
 
 /// The tables of a repository or org page, in page order.
 pub const TABLES: [&str; 6] = ["unanswered", "responses", "load", "backlog", "contributors", "inactive"];

@@ -21,7 +21,7 @@ use crate::web::state::AppState;
 use crate::{
     db,
     metrics::{Quantile, Window},
-    web::WebError,
+    web::error::WebError,
 };
 
 pub const SORTS: [&str; 7] =

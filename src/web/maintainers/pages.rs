@@ -20,7 +20,7 @@ use crate::web::tracked::TrackedRepo;
 use crate::{
     db,
     metrics::Window,
-    web::{WebError, error::json_error},
+    web::error::{WebError, json_error},
 };
 
 /// Sort keys of the unanswered queue.

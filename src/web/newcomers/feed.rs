@@ -20,8 +20,8 @@ use super::params::{self, Filters, FinderQuery};
 use super::views;
 use crate::web::state::AppState;
 use crate::web::{
-    WebError,
     badges::{self, BadgeColor},
+    error::WebError,
     format,
 };
 

@@ -15,33 +15,12 @@
 use super::compute::Report;
 use super::json::money;
 use super::params::ReportScope;
+use super::text::EXCLUDED;
 use super::view::{self, compare, day, outputs};
-use crate::funding::Source;
 use crate::funding::report::BeforeAfter;
 use crate::metrics::{Quantile, Window};
 use crate::web::csv::Csv;
 use crate::web::funding::entries::Note;
-
-/// What every export says about bots.
-pub const EXCLUDED: &str = "Issues and pull requests opened by bots are not counted anywhere in this report; releases \
-                            count whoever published them.";
-
-/// A stable key per money source, for scripts.
-pub fn source_key(s: Source) -> &'static str {
-    match s {
-        Source::GitHubSponsors => "github_sponsors",
-        Source::OpenCollective => "open_collective",
-        Source::FundingJson => "funding_json",
-        Source::Grant => "grants",
-        Source::Other => "other",
-    }
-}
-
-/// `1234567` → `12345.67`: no grouping, so spreadsheets read it as a number.
-pub fn plain(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    format!("{sign}{}.{:02}", cents.unsigned_abs() / 100, cents.unsigned_abs() % 100)
-}
 
 /// The CSV document (see the module doc for its columns).
 pub fn csv(r: &Report, scope: &ReportScope) -> Csv {
@@ -161,11 +140,5 @@ mod tests {
     fn markdown_escaping_defuses_links_tags_and_cells() {
         assert_eq!(md("[x](javascript:y) <b>|a|</b>\nnext"), r"\[x\](javascript:y) \<b\>\|a\|\</b\> next");
         assert_eq!(md("plain text, 1.5 - ok"), "plain text, 1.5 - ok");
-    }
-
-    #[test]
-    fn amounts_are_plain_decimals() {
-        assert_eq!(plain(1_200_000), "12000.00");
-        assert_eq!(plain(-5), "-0.05");
     }
 }

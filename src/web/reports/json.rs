@@ -7,8 +7,8 @@
 use serde::Serialize;
 
 use super::compute::{Report, Side};
-use super::export::{EXCLUDED, plain, source_key};
 use super::params::{Basis, ReportScope};
+use super::text::{EXCLUDED, plain, source_key};
 use super::view::day;
 use crate::funding::report::{BeforeAfter, OpenIssues};
 use crate::funding::{Grant, Source, Totals};

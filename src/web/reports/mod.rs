@@ -12,6 +12,7 @@ pub mod compute;
 pub mod export;
 pub mod json;
 pub mod params;
+pub mod text;
 pub mod view;
 
 use actix_web::{
