@@ -30,6 +30,17 @@ impl Application {
             std::net::TcpListener::bind(bind).map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
         let address = listener.local_addr()?;
         let base_url = config.server.base_url(address).into();
+        // The finder reads facts the collector stores; those computed under other newcomer
+        // settings (a changed config) or never (a database from before them) are recomputed now,
+        // so the finder never lists by stale settings while waiting for a sync.
+        let now = chrono::Utc::now().timestamp();
+        let refreshed = crate::newcomers::refresh_stale(&db, &config.newcomers, now).await?;
+        if refreshed > 0 {
+            tracing::info!(
+                repositories = refreshed,
+                "recomputed the finder's facts under the current newcomer settings"
+            );
+        }
         // The web reads through its own pools, never the collector's (`db`): one per page
         // render in flight, and one for the render cache's data-version check alone, so that
         // check never queues behind a slow page.

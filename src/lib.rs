@@ -11,6 +11,8 @@
 //! - [`db`]: the SQLite pool, migrations and every SQL statement, one file per table.
 //! - [`metrics`]: project-health metrics as pure functions (rows and `now` in, numbers out).
 //! - [`funding`]: the money side as pure functions (manifests, links, ledger, currencies).
+//! - [`newcomers`]: the finder's facts per open newcomer issue, computed by the collector and
+//!   read by the finder in SQL.
 //! - [`scheduler`]: the cron loop that runs the collector inside `upkeep serve`.
 //! - [`web`]: the actix-web handlers, routes grouped by audience, askama templates.
 //! - [`app`]: assembles the server around [`web::state::AppState`].
@@ -27,5 +29,6 @@ pub mod demo;
 pub mod funding;
 pub mod github;
 pub mod metrics;
+pub mod newcomers;
 pub mod scheduler;
 pub mod web;

@@ -27,6 +27,8 @@ pub const DATA_TABLES: &[(&str, &str)] = &[
     ("repo_people", "repo_id, account_id"),
     ("community_profiles", "repo_id"),
     ("issue_timeline", "issue_id, seq"),
+    ("newcomer_issues", "issue_id"),
+    ("newcomer_claims", "issue_id, seq"),
     // Funding links, manifests and FUNDING.yml files are current state, identical however they
     // arrived. The Sponsors and Open Collective series and the sponsorship histories
     // (`sponsorships`) are left out: their rows carry fetch times and depend on when

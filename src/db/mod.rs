@@ -19,6 +19,7 @@ pub mod funding;
 pub mod issues;
 pub mod lease;
 pub mod ledger;
+pub mod newcomer_facts;
 pub mod newcomers;
 pub mod quarantine;
 // Its macro (an issue span's columns) is shared with `slices`.

@@ -141,42 +141,6 @@ pub async fn list_issues_updated_since<'e>(
     .await
 }
 
-/// An open, labelled issue of a tracked, non-archived repository: a finder candidate (the
-/// caller keeps those whose labels are newcomer labels).
-#[derive(Debug, Clone, PartialEq, FromRow, serde::Serialize)]
-pub struct CandidateRow {
-    pub id: i64,
-    pub repo_id: i64,
-    pub repo: String,
-    pub repo_html_url: String,
-    pub language: Option<String>,
-    pub number: i64,
-    pub title: String,
-    pub labels: String,
-    pub assignees: String,
-    pub author: Option<String>,
-    pub created_at: i64,
-    pub updated_at: i64,
-    pub comments: i64,
-    pub first_response_at: Option<i64>,
-}
-
-/// Candidates across all tracked repositories (not archived), newest first.
-pub async fn list_candidates<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<CandidateRow>> {
-    sqlx::query_as(
-        "SELECT i.id, i.repo_id, r.full_name AS repo, r.html_url AS repo_html_url, r.language, i.number, i.title,
-                i.labels, i.assignees, a.login AS author, i.created_at, i.updated_at, i.comments, i.first_response_at
-         FROM issues i
-         JOIN repositories r ON r.id = i.repo_id
-         LEFT JOIN accounts a ON a.id = i.author_id
-         WHERE i.state = 'open' AND i.is_pull_request = 0 AND i.labels <> '[]' AND r.is_archived = 0
-           AND r.id IN (SELECT repo_id FROM tracked_repos WHERE repo_id IS NOT NULL)
-         ORDER BY i.created_at DESC, i.id DESC",
-    )
-    .fetch_all(ex)
-    .await
-}
-
 /// Stored timelines of the given issues, in order.
 pub async fn list_timelines<'e>(ex: impl SqliteExecutor<'e>, issue_ids: &[i64]) -> sqlx::Result<Vec<TimelineRow>> {
     let ids = serde_json::to_string(issue_ids).unwrap_or_else(|_| "[]".to_owned());

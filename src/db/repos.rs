@@ -196,6 +196,9 @@ const REPO_TABLES: &[&str] = &[
     "funding_yml_files",
     "funding_yml_issues",
     "week_slices",
+    "newcomer_issues",
+    "newcomer_claims",
+    "newcomer_facts_state",
     // Last: deleting the rows above marks their weeks and people dirty.
     "rollup_dirty",
 ];

@@ -2,7 +2,7 @@
 //! claims and their reasons, abandoned claims, filters, bad filter values, the JSON mirror, hostile
 //! text, the nav link, and paging fifty issues at a time (HTML, JSON and feed alike).
 
-use crate::helpers::{Store, get, json, page, select};
+use crate::helpers::{Store, config_for, get, json, page, select};
 use crate::newcomers::{
     BETA, DAY, HOSTILE_LOGIN, HOSTILE_TITLE, HOUR, Item, MAINT, href, insert, listed, numbers, row, seeded_app, texts,
     within,
@@ -179,6 +179,9 @@ async fn paged_app() -> (Store, String) {
         let old = Item { labels: &["good first issue"], ..Item::new(BETA, 100 + k, MAINT, now - (200 + k) * DAY) };
         insert(&store, old).await;
     }
+    // The collector recomputes a repository's finder facts after writing to it; so does this.
+    let newcomers = config_for("http://127.0.0.1:9", &store.path()).newcomers;
+    upkeep::newcomers::refresh(&store.db, BETA, "beta/tool", &newcomers, now).await.expect("finder facts");
     (store, app)
 }
 

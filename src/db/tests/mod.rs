@@ -13,6 +13,7 @@ mod funding_series;
 mod issues;
 mod lease;
 mod ledger;
+mod newcomer_facts;
 mod newcomers;
 mod open;
 mod quarantine;

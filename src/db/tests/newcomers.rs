@@ -1,15 +1,12 @@
 //! `db::newcomers`: community profiles, stored timelines of newcomer-labelled issues, the issues
-//! the newcomer pass revisits, the finder's candidates, and the newcomer outcomes (first-timer
+//! the newcomer pass revisits, and the newcomer outcomes (first-timer
 //! pull requests, maintainers' activity, first and second engagements, closing pull requests and
 //! assigned fixes).
 
 use super::builders::{IssueBuilder, roll_up};
 use super::scene::{ATLAS, DAY, GADGET, HOUR, fresh_scene, t};
 use super::{add_repository, fresh};
-use crate::db::{
-    newcomers::{self as nc, CommunityProfileRow, TimelineRow},
-    repos::{self, RepoOutcome},
-};
+use crate::db::newcomers::{self as nc, CommunityProfileRow, TimelineRow};
 
 fn timeline(issue_id: i64, seq: i64, kind: &str, pr_number: Option<i64>, will_close: bool) -> TimelineRow {
     TimelineRow {
@@ -92,48 +89,6 @@ async fn issues_updated_since_include_issues_whose_linked_pull_request_changed()
     let later: Vec<i64> =
         nc::list_issues_updated_since(&f.db.pool, 1, since + 2 * HOUR).await.unwrap().iter().map(|r| r.id).collect();
     assert!(later.is_empty(), "the pull request changed before that");
-}
-
-#[tokio::test]
-async fn candidates_are_open_labelled_issues_of_tracked_unarchived_repositories_newest_first() {
-    let f = fresh().await;
-    let mut atlas = super::repository(1, "numfocus/atlas");
-    atlas.language = Some("Rust".into());
-    repos::upsert_repository(&f.db.pool, &atlas).await.unwrap();
-    let mut archived = super::repository(2, "numfocus/attic");
-    archived.is_archived = true;
-    repos::upsert_repository(&f.db.pool, &archived).await.unwrap();
-    add_repository(&f.db, 3, "numfocus/untracked").await;
-    for (name, id) in [("numfocus/atlas", 1), ("numfocus/attic", 2)] {
-        repos::track_repository(&f.db.pool, name, "config").await.unwrap();
-        let outcome = RepoOutcome { condition: "ok", message: None, repo_id: Some(id), at: t() };
-        repos::record_repo_outcome(&f.db.pool, name, &outcome).await.unwrap();
-    }
-    let t = t();
-    let label = "good first issue";
-    IssueBuilder::issue(1, 1).opened(t).by("ada").label(label).assignee("bob").store(&f.db).await;
-    IssueBuilder::issue(1, 2)
-        .opened(t + HOUR)
-        .label("help wanted")
-        .comment_by("bob", t + 2 * HOUR, "MEMBER")
-        .store(&f.db)
-        .await;
-    IssueBuilder::issue(1, 3).opened(t + 2 * HOUR).store(&f.db).await; // no labels
-    IssueBuilder::issue(1, 4).opened(t + 3 * HOUR).label(label).closed(t + 4 * HOUR).store(&f.db).await;
-    IssueBuilder::pull(1, 5).opened(t + 3 * HOUR).label(label).store(&f.db).await;
-    IssueBuilder::issue(2, 6).opened(t).label(label).store(&f.db).await; // archived
-    IssueBuilder::issue(3, 7).opened(t).label(label).store(&f.db).await; // not tracked
-    roll_up(&f.db, 1).await;
-    let got = nc::list_candidates(&f.db.pool).await.unwrap();
-    let summary: Vec<_> = got.iter().map(|c| (c.number, c.author.clone(), c.comments, c.first_response_at)).collect();
-    assert_eq!(summary, [(2, None, 1, Some(t + 2 * HOUR)), (1, Some("ada".into()), 0, None)]);
-    let first = &got[1];
-    assert_eq!(
-        (first.id, first.repo_id, first.repo.as_str(), first.repo_html_url.as_str(), first.language.as_deref()),
-        (1_000_001, 1, "numfocus/atlas", "https://github.com/numfocus/atlas", Some("Rust"))
-    );
-    assert_eq!((first.labels.as_str(), first.assignees.as_str()), (r#"["good first issue"]"#, r#"["bob"]"#));
-    assert_eq!((first.title.as_str(), first.created_at, first.updated_at), ("Item 1", t, t));
 }
 
 #[tokio::test]

@@ -174,6 +174,9 @@ pub async fn sync_repository(
     } else {
         c.skip_step(run_id, &target.name, "rollups", StepStatus::NotModified).await?;
     }
+    // After the rollups too: the facts read the maintainers from `repo_people`.
+    progress.step("newcomer facts");
+    c.step(run_id, &target.name, "newcomer_facts", newcomer_facts(c, &handle)).await?;
     // After the rollups: the maintainers whose Sponsors data it fetches come from `repo_people`.
     items += funding::sync_funding(c, run_id, target, &handle, progress).await?;
     let outcome = db::repos::record_repo_outcome(&c.db.pool, &target.name, &outcome_for(target, &handle)).await;
@@ -202,6 +205,17 @@ async fn rollups(
     sync_state::save_sync_state(&mut *tx, scope, "rollups", None, Some(inputs), now()).await?;
     tx.commit().await?;
     Ok((StepStatus::Ok, 0))
+}
+
+/// Recomputes the finder's facts of the repository ([`crate::newcomers::refresh`]) when they are
+/// stale: anything they are read from was written since, or other newcomer settings.
+async fn newcomer_facts(c: &Collector, handle: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
+    let (db, config) = (&c.db, &c.config.newcomers);
+    if !crate::newcomers::is_stale(db, handle.repo_id, &handle.api_name, config).await? {
+        return Ok((StepStatus::NotModified, 0));
+    }
+    let issues = crate::newcomers::refresh(db, handle.repo_id, &handle.api_name, config, now()).await?;
+    Ok((StepStatus::Ok, issues))
 }
 
 fn outcome_for<'a>(target: &Target, handle: &'a RepoHandle) -> RepoOutcome<'a> {

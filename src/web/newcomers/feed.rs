@@ -14,8 +14,8 @@ use actix_web::{
 use atom_syndication::{Category, Entry, Feed, FixedDateTime, Generator, Link, Person, Text};
 use chrono::DateTime;
 
-use super::finder::{self, Finder, NewcomerIssue};
-use super::pages::shared_finder;
+use super::finder::{Listing, NewcomerIssue};
+use super::pages::{listing, shared_finder};
 use super::params::{self, Filters, FinderQuery};
 use super::views;
 use crate::web::state::AppState;
@@ -49,10 +49,10 @@ struct Head {
 pub async fn atom(state: Data<AppState>, req: HttpRequest) -> Result<HttpResponse, WebError> {
     let query = FinderQuery::parse(req.query_string())?;
     let (shared, filters) = shared_finder(&state, &query, FinderQuery::feed_filters).await?;
-    let issues = finder::select(&shared.finder, &filters);
+    let issues = listing(&state, &shared, &filters).await?;
     let alternate = format!("{}/newcomers", state.base_url);
     let names = Names { id: "tag:upkeep,2026:newcomers".to_owned(), title: "Newcomer issues".to_owned(), alternate };
-    feed(&shared.finder, &filters, &issues, names, &state.base_url, &req)
+    feed(&issues, &filters, names, &state.base_url, &req)
 }
 
 /// `/newcomers/{owner}/{name}.atom`: one project's unclaimed newcomer issues.
@@ -66,28 +66,27 @@ pub async fn repo_atom(
     let mut query = FinderQuery::parse(req.query_string())?;
     query.repo = Some(repo.full_name.clone());
     let (shared, filters) = shared_finder(&state, &query, FinderQuery::feed_filters).await?;
-    let issues = finder::select(&shared.finder, &filters);
+    let issues = listing(&state, &shared, &filters).await?;
     let names = Names {
         id: format!("tag:upkeep,2026:newcomers:{}", repo.full_name),
         title: format!("Newcomer issues of {}", repo.full_name),
         alternate: format!("{}/newcomers/{}", state.base_url, repo.full_name),
     };
-    feed(&shared.finder, &filters, &issues, names, &state.base_url, &req)
+    feed(&issues, &filters, names, &state.base_url, &req)
 }
 
 /// Answers one page of a feed: its entries, and the head that names and links it.
 fn feed(
-    finder: &Finder,
+    listing: &Listing,
     filters: &Filters,
-    issues: &[&NewcomerIssue],
     names: Names,
     base_url: &str,
     req: &HttpRequest,
 ) -> Result<HttpResponse, WebError> {
-    let shown = filters.page_of(issues);
-    let entries: Vec<Entry> = shown.iter().map(|i| entry(i)).collect();
+    let shown = &listing.issues;
+    let entries: Vec<Entry> = shown.iter().map(entry).collect();
     // RFC 5005 paging: the next page keeps the filters.
-    let next_href = (filters.page < params::pages(issues.len())).then(|| {
+    let next_href = (filters.page < params::pages(listing.total)).then(|| {
         let path = req.path();
         let query = [filters.query(), format!("page={}", filters.page + 1)];
         let query: Vec<&str> = query.iter().map(String::as_str).filter(|q| !q.is_empty()).collect();
@@ -95,7 +94,7 @@ fn feed(
     });
     let head = Head {
         names,
-        updated: shown.iter().map(|i| i.updated_at).max().unwrap_or(finder.now),
+        updated: shown.iter().map(|i| i.updated_at).max().unwrap_or(listing.now),
         self_href: format!("{base_url}{}", req.uri()),
         next_href,
     };
@@ -179,9 +178,8 @@ pub async fn widget(state: Data<AppState>, path: Path<(String, String)>) -> Resu
     };
     let query = FinderQuery { repo: Some(repo.full_name.clone()), ..Default::default() };
     let (shared, filters) = shared_finder(&state, &query, FinderQuery::filters).await?;
-    let finder = &shared.finder;
-    let open = finder::select(finder, &filters).len();
-    let median = finder.projects.get(&repo.id).and_then(|p| p.first_timer_pr_response.median);
+    let open = listing(&state, &shared, &filters).await?.total;
+    let median = shared.projects.get(&repo.id).and_then(|p| p.first_timer_pr_response.median);
     let color = if open == 0 { BadgeColor::Grey } else { BadgeColor::Green };
     Ok(badges::svg_response(
         HttpResponse::Ok(),

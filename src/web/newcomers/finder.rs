@@ -1,33 +1,25 @@
-//! The finder's computation: candidate rows + `now` in, newcomer issues with their claim status,
-//! mentor and project signals out; then filtering and sorting by validated [`Filters`].
+//! One page of the finder, read from the stored facts (`db::newcomer_facts`): the filters, the
+//! order, the counts and the page are SQL; this module turns the page's rows into newcomer
+//! issues with their claim status (as of `now`), abandoned claims and mentor signals.
 //!
-//! Pure (no IO, no clock). Per issue: the canonical newcomer labels (issues with none are not
-//! newcomer issues), the thread facts ([`super::thread`]), the claim status and abandoned claims
-//! ([`crate::metrics::newcomers::claims`]). Per mentor: Time to First Response over the newcomer
-//! threads they mentor. Per project: the [`super::signals`].
+//! What an issue's facts are is [`crate::newcomers`]'; the claim rules are
+//! [`crate::metrics::newcomers::claims`]'. The same claim rule decides the SQL filter (see
+//! `db::newcomer_facts`) and the status shown, from the same stored inputs.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::load::{FinderRows, parse_list};
-use super::params::{Filters, Sort};
+use super::params::{Filters, PER_PAGE, Sort};
 use super::signals::{self, ProjectSignals};
-use super::thread::{self, Thread};
-use crate::config::RepoName;
-use crate::db::newcomers::{CandidateRow, TimelineRow};
+use crate::db::Pool;
+use crate::db::newcomer_facts::{self, ClaimRow, FinderItemRow, FinderQuery};
 use crate::metrics::DAY;
 use crate::metrics::newcomers::{
-    ClaimInputs, ClaimStatus, Mentor, NewcomerLabels, StaleClaim, claim_status, mentor_response_time, stale_claims,
+    ClaimInputs, ClaimStatus, Mentor, StaleClaim, claim_status, mentor_response_time, stale_claims,
 };
 use crate::metrics::response::ResponseSummary;
-
-/// What the finder needs from the configuration.
-pub struct Settings<'a> {
-    pub labels: &'a NewcomerLabels,
-    pub claim_days: i64,
-    pub mentors: &'a BTreeMap<RepoName, Vec<String>>,
-}
+use crate::newcomers::facts::{parse_list, parse_source};
 
 /// A mentor and how fast they answer newcomers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -58,302 +50,117 @@ pub struct NewcomerIssue {
     pub abandoned_claims: Vec<StaleClaim>,
 }
 
-/// Every open newcomer issue, newest first, and the signals of their projects.
+/// One page of the issues the filters keep.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Finder {
+pub struct Listing {
     pub now: i64,
+    /// This page's issues, in the finder's order.
     pub issues: Vec<NewcomerIssue>,
-    pub projects: BTreeMap<i64, ProjectSignals>,
+    /// Issues the filters keep, on every page.
+    pub total: usize,
+    /// Claimed issues the filters would show with `claimed=show` (none when they are shown).
+    pub hidden_claimed: usize,
 }
 
-pub fn compute(rows: &FinderRows, settings: &Settings<'_>, now: i64) -> Finder {
-    let mut timelines: BTreeMap<i64, Vec<&TimelineRow>> = BTreeMap::new();
-    for t in &rows.timelines {
-        timelines.entry(t.issue_id).or_default().push(t);
+/// Page `filters.page` of the finder as of `now`, with a claim period of `claim_days`; `projects`
+/// (every tracked repository's signals) order `sort=responsive`.
+pub async fn list(
+    pool: &Pool,
+    filters: &Filters,
+    projects: &BTreeMap<i64, ProjectSignals>,
+    claim_days: i64,
+    now: i64,
+) -> sqlx::Result<Listing> {
+    let query = FinderQuery {
+        now,
+        claim_secs: claim_days.saturating_mul(DAY),
+        language: filters.language.as_deref(),
+        repo: filters.repo.as_deref(),
+        label: filters.label.as_deref(),
+        updated_since: filters.freshness_days.map(|days| now - days * DAY),
+        mentored: filters.mentored,
+        show_claimed: filters.show_claimed,
+        ranks: (filters.sort == Sort::Responsive).then(|| ranks(projects)),
+        limit: PER_PAGE as i64,
+        offset: i64::try_from((filters.page - 1).saturating_mul(PER_PAGE)).unwrap_or(i64::MAX),
+    };
+    let (all, claimed) = newcomer_facts::count_finder(pool, &query).await?;
+    let rows = newcomer_facts::list_finder_page(pool, &query).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.facts.issue_id).collect();
+    let claims = newcomer_facts::list_claims(pool, &ids).await?;
+    let mut logins: Vec<String> =
+        rows.iter().filter_map(|r| r.facts.mentor_login.as_deref()).map(str::to_ascii_lowercase).collect();
+    logins.sort();
+    logins.dedup();
+    let logins: Vec<&str> = logins.iter().map(String::as_str).collect();
+    let replies = newcomer_facts::list_mentor_replies(pool, &logins).await?;
+    let mut pairs: BTreeMap<String, Vec<(i64, Option<i64>)>> = BTreeMap::new();
+    for r in replies {
+        pairs.entry(r.mentor_login.to_ascii_lowercase()).or_default().push((r.asked_at, r.replied_at));
     }
-    let mut maintainers: BTreeMap<i64, Vec<String>> = BTreeMap::new();
-    for m in &rows.maintainers {
-        maintainers.entry(m.repo_id).or_default().push(m.login.clone());
-    }
-    let mut threads: Vec<(NewcomerIssue, Thread)> = Vec::new();
-    for c in &rows.candidates {
-        let configured = configured_mentors(settings.mentors, &c.repo);
-        let timeline = timelines.get(&c.id).map_or(&[][..], Vec::as_slice);
-        let repo_maintainers = maintainers.get(&c.repo_id).map_or(&[][..], Vec::as_slice);
-        if let Some(pair) = issue(c, timeline, repo_maintainers, configured, settings, now) {
-            threads.push(pair);
+    let issues = rows.into_iter().map(|row| issue(row, &claims, &pairs, claim_days, now)).collect();
+    let count = |n: i64| usize::try_from(n).unwrap_or(0);
+    let (total, hidden_claimed) =
+        if filters.show_claimed { (count(all), 0) } else { (count(all - claimed), count(claimed)) };
+    Ok(Listing { now, issues, total, hidden_claimed })
+}
+
+/// The responsive order as `{"repo_id": rank}`: equal signals share a rank, so newest stays
+/// first among them.
+fn ranks(projects: &BTreeMap<i64, ProjectSignals>) -> String {
+    let mut keys: Vec<_> = projects.values().map(|p| (signals::responsiveness(Some(p)), p.repo_id)).collect();
+    keys.sort();
+    let mut ranks = serde_json::Map::new();
+    let mut rank = 0;
+    for (k, (key, repo_id)) in keys.iter().enumerate() {
+        if k > 0 && keys[k - 1].0 != *key {
+            rank += 1;
         }
+        ranks.insert(repo_id.to_string(), rank.into());
     }
-    let responses = mentor_responses(&threads, &timelines, now);
-    let issues = threads
-        .into_iter()
-        .map(|(mut issue, thread)| {
-            issue.mentor = thread.mentor.map(|mentor| {
-                let response = responses
-                    .get(&mentor.login.to_lowercase())
-                    .cloned()
-                    .unwrap_or_else(|| mentor_response_time(&[], now));
-                MentorSignal { mentor, response }
-            });
-            issue
-        })
-        .collect();
-    Finder { now, issues, projects: signals::project_signals(rows, now) }
-}
-
-/// The configured mentors of `repo` (`owner/name`, any case).
-pub fn configured_mentors<'a>(mentors: &'a BTreeMap<RepoName, Vec<String>>, repo: &str) -> &'a [String] {
-    mentors.iter().find(|(name, _)| name.to_string().eq_ignore_ascii_case(repo)).map_or(&[], |(_, v)| v.as_slice())
+    serde_json::Value::Object(ranks).to_string()
 }
 
 fn issue(
-    c: &CandidateRow,
-    timeline: &[&TimelineRow],
-    repo_maintainers: &[String],
-    configured: &[String],
-    settings: &Settings<'_>,
+    row: FinderItemRow,
+    claims: &[ClaimRow],
+    pairs: &BTreeMap<String, Vec<(i64, Option<i64>)>>,
+    claim_days: i64,
     now: i64,
-) -> Option<(NewcomerIssue, Thread)> {
-    let raw_labels = parse_list(&c.labels);
-    let labels: Vec<String> = settings.labels.of_issue(&raw_labels).into_iter().map(str::to_owned).collect();
-    if labels.is_empty() {
-        return None;
-    }
-    let assignees = parse_list(&c.assignees);
-    let thread = thread::read(timeline, &raw_labels, repo_maintainers, configured);
+) -> NewcomerIssue {
+    let f = row.facts;
+    let assignees = parse_list(&row.assignees);
+    let mentors = parse_list(&f.mentors);
+    let claim_comments: Vec<(String, i64)> =
+        claims.iter().filter(|c| c.issue_id == f.issue_id).map(|c| (c.login.clone(), c.at)).collect();
     let inputs = ClaimInputs {
         assignees: &assignees,
-        mentors: &thread.mentors,
-        linked_open_prs: &thread.linked_open_prs,
-        claim_comments: &thread.claim_comments,
-        maintainers: &thread.maintainers,
+        mentors: &mentors,
+        linked_open_prs: f.linked_pr.as_slice(),
+        claim_comments: &claim_comments,
+        // Stored claim comments are already those of people who are not maintainers.
+        maintainers: &[],
     };
-    let claim = claim_status(&inputs, now, settings.claim_days);
-    let abandoned_claims =
-        if claim.is_claimed() { Vec::new() } else { stale_claims(&inputs, now, settings.claim_days) };
-    let issue = NewcomerIssue {
-        id: c.id,
-        repo_id: c.repo_id,
-        repo: c.repo.clone(),
-        repo_html_url: c.repo_html_url.clone(),
-        language: c.language.clone(),
-        number: c.number,
-        title: c.title.clone(),
-        labels,
-        author: c.author.clone(),
-        created_at: c.created_at,
-        updated_at: c.updated_at,
-        mentor: None,
+    let claim = claim_status(&inputs, now, claim_days);
+    let abandoned_claims = if claim.is_claimed() { Vec::new() } else { stale_claims(&inputs, now, claim_days) };
+    let mentor = f.mentor_login.zip(f.mentor_source.as_deref().and_then(parse_source)).map(|(login, source)| {
+        let response = mentor_response_time(pairs.get(&login.to_ascii_lowercase()).map_or(&[], Vec::as_slice), now);
+        MentorSignal { mentor: Mentor { login, source }, response }
+    });
+    NewcomerIssue {
+        id: f.issue_id,
+        repo_id: f.repo_id,
+        repo: row.repo,
+        repo_html_url: row.repo_html_url,
+        language: row.language,
+        number: row.number,
+        title: row.title,
+        labels: parse_list(&f.labels),
+        author: row.author,
+        created_at: f.created_at,
+        updated_at: f.updated_at,
+        mentor,
         claim,
         abandoned_claims,
-    };
-    Some((issue, thread))
-}
-
-/// Per mentor (lowercased login): Time to First Response over the threads they mentor.
-fn mentor_responses(
-    threads: &[(NewcomerIssue, Thread)],
-    timelines: &BTreeMap<i64, Vec<&TimelineRow>>,
-    now: i64,
-) -> BTreeMap<String, ResponseSummary> {
-    let mut items: BTreeMap<String, Vec<(i64, Option<i64>)>> = BTreeMap::new();
-    for (issue, thread) in threads {
-        let Some(mentor) = &thread.mentor else { continue };
-        let timeline = timelines.get(&issue.id).map_or(&[][..], Vec::as_slice);
-        let entry = items.entry(mentor.login.to_lowercase()).or_default();
-        entry.extend(thread::mentor_reply(timeline, thread, &mentor.login));
-    }
-    items.into_iter().map(|(login, pairs)| (login, mentor_response_time(&pairs, now))).collect()
-}
-
-/// The issues `filters` keep, in their order.
-pub fn select<'a>(finder: &'a Finder, filters: &Filters) -> Vec<&'a NewcomerIssue> {
-    let mut kept: Vec<&NewcomerIssue> = finder.issues.iter().filter(|i| keeps(filters, i, finder.now)).collect();
-    if filters.sort == Sort::Responsive {
-        // Stable: within a project (and among projects without data) newest stays first.
-        kept.sort_by_key(|i| signals::responsiveness(finder.projects.get(&i.repo_id)));
-    }
-    kept
-}
-
-fn keeps(f: &Filters, i: &NewcomerIssue, now: i64) -> bool {
-    let same = |want: &Option<String>, have: Option<&str>| {
-        want.as_deref().is_none_or(|w| have.is_some_and(|h| h.eq_ignore_ascii_case(w)))
-    };
-    same(&f.language, i.language.as_deref())
-        && same(&f.repo, Some(&i.repo))
-        && f.label.as_ref().is_none_or(|l| i.labels.contains(l))
-        && f.freshness_days.is_none_or(|days| now - i.updated_at <= days * DAY)
-        && (!f.mentored || i.mentor.is_some())
-        && (f.show_claimed || !i.claim.is_claimed())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::db::newcomers::{CommunityProfileRow, FirstTimerPrRow, RepoMaintainerRow};
-    use crate::db::repos::RepositoryRow;
-    use crate::metrics::Quantile;
-    use crate::metrics::newcomers::ClaimReason;
-
-    const NOW: i64 = 1_000 * DAY;
-
-    fn repo(id: i64, name: &str) -> RepositoryRow {
-        RepositoryRow {
-            id,
-            owner: "acme".into(),
-            name: name.into(),
-            full_name: format!("acme/{name}"),
-            description: None,
-            html_url: format!("https://github.com/acme/{name}"),
-            language: Some("Rust".into()),
-            default_branch: None,
-            is_private: false,
-            is_fork: false,
-            is_archived: false,
-            stargazers: 0,
-            forks: 0,
-            open_issues: 0,
-            created_at: 0,
-            updated_at: 0,
-            pushed_at: None,
-        }
-    }
-
-    fn candidate(id: i64, repo_id: i64, labels: &str, assignees: &str, created_days_ago: i64) -> CandidateRow {
-        CandidateRow {
-            id,
-            repo_id,
-            repo: if repo_id == 1 { "acme/fast" } else { "acme/slow" }.into(),
-            repo_html_url: "https://github.com/acme/x".into(),
-            language: Some("Rust".into()),
-            number: id,
-            title: format!("issue {id}"),
-            labels: labels.into(),
-            assignees: assignees.into(),
-            author: None,
-            created_at: NOW - created_days_ago * DAY,
-            updated_at: NOW - created_days_ago * DAY,
-            comments: 0,
-            first_response_at: None,
-        }
-    }
-
-    fn comment(issue_id: i64, seq: i64, login: &str, body: &str, days_ago: i64) -> TimelineRow {
-        TimelineRow {
-            issue_id,
-            seq,
-            kind: "comment".into(),
-            at: NOW - days_ago * DAY,
-            login: Some(login.into()),
-            association: Some("NONE".into()),
-            body: Some(body.into()),
-            pr_number: None,
-            pr_state: None,
-            will_close: false,
-        }
-    }
-
-    fn ftpr(repo_id: i64, response_hours: Option<i64>) -> FirstTimerPrRow {
-        let created = NOW - 10 * DAY;
-        FirstTimerPrRow {
-            repo_id,
-            created_at: created,
-            clock_start: created,
-            first_response_at: response_hours.map(|h| created + h * 3600),
-            merged_at: Some(created + DAY),
-            closed_at: Some(created + DAY),
-        }
-    }
-
-    fn rows() -> FinderRows {
-        FinderRows {
-            repos: vec![repo(1, "fast"), repo(2, "slow")],
-            candidates: vec![
-                candidate(10, 2, r#"["good-first-issue"]"#, "[]", 1),
-                candidate(11, 1, r#"["Good First Issue","mentor: @alice"]"#, r#"["alice"]"#, 2),
-                candidate(12, 1, r#"["easy"]"#, r#"["bob"]"#, 3),
-                candidate(13, 2, r#"["bug"]"#, "[]", 4),
-                candidate(14, 1, r#"["beginner"]"#, "[]", 5),
-                candidate(15, 2, r#"["easy"]"#, "[]", 6),
-            ],
-            timelines: vec![
-                comment(14, 0, "carol", "I'd like to work on this", 3),
-                comment(15, 0, "dan", "Can I take this?", 45),
-                comment(11, 0, "erin", "How do I run the tests?", 2),
-                comment(11, 1, "alice", "cargo test, ping me if you get stuck", 1),
-            ],
-            maintainers: vec![RepoMaintainerRow { repo_id: 1, login: "alice".into() }],
-            first_timer_prs: vec![ftpr(1, Some(2)), ftpr(2, Some(48)), ftpr(2, None)],
-            maintainer_activity: vec![],
-            profiles: vec![CommunityProfileRow { repo_id: 1, has_contributing: true, ..Default::default() }],
-        }
-    }
-
-    fn filters() -> Filters {
-        Filters {
-            language: None,
-            repo: None,
-            label: None,
-            freshness_days: None,
-            mentored: false,
-            show_claimed: false,
-            sort: Sort::Newest,
-            format: super::super::params::Format::Html,
-            page: 1,
-        }
-    }
-
-    fn finder() -> Finder {
-        let labels = NewcomerLabels::default();
-        let mentors = BTreeMap::new();
-        compute(&rows(), &Settings { labels: &labels, claim_days: 14, mentors: &mentors }, NOW)
-    }
-
-    fn numbers(list: &[&NewcomerIssue]) -> Vec<i64> {
-        list.iter().map(|i| i.number).collect()
-    }
-
-    #[test]
-    fn claimed_issues_are_hidden_unless_asked_for_and_abandoned_claims_stay_listed() {
-        let f = finder();
-        assert_eq!(f.issues.len(), 5, "the bug-only issue is no newcomer issue");
-        assert_eq!(numbers(&select(&f, &filters())), [10, 11, 15]);
-        let all = select(&f, &Filters { show_claimed: true, ..filters() });
-        assert_eq!(numbers(&all), [10, 11, 12, 14, 15]);
-        assert_eq!(all[2].claim, ClaimStatus::Claimed(ClaimReason::Assigned { login: "bob".into() }));
-        assert!(
-            matches!(&all[3].claim, ClaimStatus::Claimed(ClaimReason::ClaimComment { login, .. }) if login == "carol")
-        );
-        assert_eq!(all[4].abandoned_claims.iter().map(|s| s.age_days).collect::<Vec<_>>(), [45]);
-    }
-
-    #[test]
-    fn the_mentor_comes_from_the_label_and_their_reply_time_from_the_thread() {
-        let f = finder();
-        let mentored = select(&f, &Filters { mentored: true, ..filters() });
-        assert_eq!(numbers(&mentored), [11]);
-        let m = mentored[0].mentor.as_ref().unwrap();
-        assert_eq!(m.mentor.login, "alice");
-        assert_eq!(m.response.median, Some(Quantile::Exactly(DAY)));
-    }
-
-    #[test]
-    fn responsive_sorting_puts_the_fastest_project_first() {
-        let f = finder();
-        let sorted = select(&f, &Filters { sort: Sort::Responsive, ..filters() });
-        assert_eq!(numbers(&sorted), [11, 10, 15]);
-        // acme/slow: answered after 2 d, one waiting 10 d: S(2 d) = 1/2, so the median is 2 d.
-        assert_eq!(f.projects[&2].first_timer_pr_response.median, Some(Quantile::Exactly(2 * DAY)));
-        assert_eq!(f.projects[&1].has_contributing, Some(true));
-        assert_eq!(f.projects[&2].has_contributing, None);
-    }
-
-    #[test]
-    fn label_and_freshness_filters_narrow_the_list() {
-        let f = finder();
-        assert_eq!(numbers(&select(&f, &Filters { label: Some("easy".into()), ..filters() })), [15]);
-        assert_eq!(numbers(&select(&f, &Filters { freshness_days: Some(2), ..filters() })), [10, 11]);
-        assert_eq!(numbers(&select(&f, &Filters { repo: Some("acme/slow".into()), ..filters() })), [10, 15]);
     }
 }

@@ -1,4 +1,4 @@
-//! Loading for the newcomer pages: every row the finder or a project page needs, in one struct,
+//! Loading for the newcomer pages: every row the finder's signals or a project page needs, in one struct,
 //! through `db` (no SQL here). What the rows mean is `finder`'s and `project`'s business.
 
 use sqlx::SqlitePool;
@@ -7,52 +7,40 @@ use crate::db::{
     self,
     dashboard::{ResponseItemRow, scope_json},
     newcomers::{
-        CandidateRow, ClosingPrRow, CommunityProfileRow, FirstTimerPrRow, LabelledOutcomeRow, MaintainerActivityRow,
-        NewcomerRow, RepoMaintainerRow, TimelineRow,
+        ClosingPrRow, CommunityProfileRow, FirstTimerPrRow, LabelledOutcomeRow, MaintainerActivityRow, NewcomerRow,
+        TimelineRow,
     },
     repos::RepositoryRow,
 };
-use crate::metrics::{DAY, Window, newcomers::NewcomerLabels};
+use crate::metrics::{DAY, Window};
 use crate::web::error::WebError;
 
 /// How far back the finder looks at first-timers' pull requests.
 pub const PROJECT_SIGNAL_DAYS: i64 = 365;
 
-/// Everything the finder computes from.
+/// What the finder's project signals are computed from (the issues themselves are read page by
+/// page from the stored facts: `finder`).
 #[derive(Debug, Clone, Default)]
 pub struct FinderRows {
     /// Tracked repositories (archived ones too: they are valid filter values that list nothing).
     pub repos: Vec<RepositoryRow>,
-    pub candidates: Vec<CandidateRow>,
-    /// Timelines of the candidates that carry a newcomer label.
-    pub timelines: Vec<TimelineRow>,
-    pub maintainers: Vec<RepoMaintainerRow>,
     /// First-timers' pull requests of the last [`PROJECT_SIGNAL_DAYS`] days.
     pub first_timer_prs: Vec<FirstTimerPrRow>,
     pub maintainer_activity: Vec<MaintainerActivityRow>,
     pub profiles: Vec<CommunityProfileRow>,
 }
 
-/// The finder's rows, for every tracked repository (one finder serves every filter).
-pub async fn finder_rows(pool: &SqlitePool, labels: &NewcomerLabels, now: i64) -> Result<FinderRows, WebError> {
+/// The finder's rows, for every tracked repository.
+pub async fn finder_rows(pool: &SqlitePool, now: i64) -> Result<FinderRows, WebError> {
     let repos = db::repos::list_tracked_repositories(pool).await?;
-    let candidates = db::newcomers::list_candidates(pool).await?;
-    let labelled: Vec<i64> = candidates
-        .iter()
-        .filter(|c| parse_list(&c.labels).iter().any(|l| labels.matches(l).is_some()))
-        .map(|c| c.id)
-        .collect();
     let scope_ids: Vec<i64> = repos.iter().map(|r| r.id).collect();
     let scope = scope_json(&scope_ids);
     let since = now - PROJECT_SIGNAL_DAYS * DAY;
     Ok(FinderRows {
-        timelines: db::newcomers::list_timelines(pool, &labelled).await?,
-        maintainers: db::newcomers::list_maintainer_logins(pool, &scope).await?,
         first_timer_prs: db::newcomers::list_first_timer_prs(pool, &scope, since).await?,
         maintainer_activity: db::newcomers::list_last_maintainer_activity(pool).await?,
         profiles: db::newcomers::list_community_profiles(pool).await?,
         repos,
-        candidates,
     })
 }
 
@@ -98,7 +86,4 @@ pub async fn project_rows(pool: &SqlitePool, repo: RepositoryRow, window: Window
     })
 }
 
-/// A JSON array of strings (labels, assignees); anything else reads as empty.
-pub fn parse_list(json: &str) -> Vec<String> {
-    serde_json::from_str(json).unwrap_or_default()
-}
+pub use crate::newcomers::facts::parse_list;

@@ -2,8 +2,9 @@
 //! will help, and whether the project treats newcomers well.
 //!
 //! `params` validates query strings (unknown values are 400s), `load` reads rows through
-//! `db::newcomers`, `shared` keeps the finder computed once per data version (`current`
-//! computes it into that slot), `thread` reads one issue's timeline, `finder`, `signals` and
+//! `db::newcomers`, `shared` keeps the project signals computed once per data version (`current`
+//! computes them into that slot), `finder` reads one page of the finder from the facts the
+//! collector stores ([`crate::newcomers`], `db::newcomer_facts`), `signals` and
 //! `project` compute with `metrics::newcomers` (pure, rows + `now`), `views` formats, `pages` renders the finder and the
 //! project page (and their JSON), `feed` serves the Atom feeds and the SVG widget.
 //!
@@ -21,5 +22,4 @@ pub mod params;
 pub mod project;
 pub mod shared;
 pub mod signals;
-pub mod thread;
 pub mod views;

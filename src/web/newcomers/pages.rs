@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use std::sync::Arc;
 
-use super::finder::{self, Finder, NewcomerIssue};
+use super::finder::{self, Listing, NewcomerIssue};
 use super::params::{self, Filters, FinderQuery, Format, Known, ProjectQuery, ProjectScope, Sort};
 use super::project::{self, COMMUNITY_DOCS, Project};
 use super::signals::ProjectSignals;
@@ -96,28 +96,22 @@ struct FinderJson<'a> {
     page: usize,
     per_page: usize,
     pages: usize,
-    issues: &'a [&'a NewcomerIssue],
+    issues: &'a [NewcomerIssue],
     projects: Vec<&'a ProjectSignals>,
 }
 
 pub async fn finder(state: Data<AppState>, req: HttpRequest) -> Result<HttpResponse, WebError> {
     let query = FinderQuery::parse(req.query_string())?;
     let (shared, filters) = shared_finder(&state, &query, FinderQuery::filters).await?;
-    let finder = &shared.finder;
-    let issues = finder::select(finder, &filters);
+    let listing = listing(&state, &shared, &filters).await?;
     if filters.format == Format::Json {
-        return Ok(finder_json(finder, &filters, &issues));
+        return Ok(finder_json(&shared, &filters, &listing));
     }
-    let claimed_too = if filters.show_claimed {
-        issues.len()
-    } else {
-        finder::select(finder, &Filters { show_claimed: true, ..filters.clone() }).len()
-    };
     let page = FinderPage {
-        hidden_claimed: claimed_too - issues.len(),
-        issues: views::issue_views(finder, filters.page_of(&issues)),
-        total: issues.len(),
-        pages: params::pages(issues.len()),
+        hidden_claimed: listing.hidden_claimed,
+        issues: views::issue_views(&shared.projects, listing.now, &listing.issues),
+        total: listing.total,
+        pages: params::pages(listing.total),
         repos: shared.repos.clone(),
         languages: shared.languages.clone(),
         labels: current::labels(&state).names().map(str::to_owned).collect(),
@@ -132,12 +126,13 @@ pub async fn api_finder(state: Data<AppState>, req: HttpRequest) -> HttpResponse
     let result = async {
         let query = FinderQuery::parse(req.query_string())?;
         let (shared, filters) = shared_finder(&state, &query, FinderQuery::filters).await?;
-        Ok::<_, WebError>(finder_json(&shared.finder, &filters, &finder::select(&shared.finder, &filters)))
+        let listing = listing(&state, &shared, &filters).await?;
+        Ok::<_, WebError>(finder_json(&shared, &filters, &listing))
     };
     result.await.unwrap_or_else(|e| json_error(&e))
 }
 
-/// The shared finder ([`shared`]) and `query` validated against what it knows.
+/// The shared part of the finder ([`shared`]) and `query` validated against what it knows.
 pub(super) async fn shared_finder(
     state: &AppState,
     query: &FinderQuery,
@@ -149,16 +144,26 @@ pub(super) async fn shared_finder(
     Ok((shared, filters))
 }
 
-fn finder_json(finder: &Finder, filters: &Filters, issues: &[&NewcomerIssue]) -> HttpResponse {
-    let shown = filters.page_of(issues);
-    let projects = finder.projects.values().filter(|p| shown.iter().any(|i| i.repo_id == p.repo_id)).collect();
+/// The page of the finder `filters` ask for, as of now.
+pub(super) async fn listing(
+    state: &AppState,
+    shared: &shared::Computed,
+    filters: &Filters,
+) -> Result<Listing, WebError> {
+    let now = chrono::Utc::now().timestamp();
+    Ok(finder::list(&state.db.pool, filters, &shared.projects, current::claim_days(state), now).await?)
+}
+
+fn finder_json(shared: &shared::Computed, filters: &Filters, listing: &Listing) -> HttpResponse {
+    let shown = &listing.issues;
+    let projects = shared.projects.values().filter(|p| shown.iter().any(|i| i.repo_id == p.repo_id)).collect();
     let body = FinderJson {
-        generated_at: finder.now,
+        generated_at: listing.now,
         filters,
-        count: issues.len(),
+        count: listing.total,
         page: filters.page,
         per_page: params::PER_PAGE,
-        pages: params::pages(issues.len()),
+        pages: params::pages(listing.total),
         issues: shown,
         projects,
     };
@@ -209,7 +214,7 @@ async fn respond_project(
     let repo = crate::web::tracked::find(&state.db.pool, owner, name).await?;
     let scope = ProjectQuery::parse(req.query_string())?.scope(now)?;
     let window = Window::new(scope.scope.from, scope.scope.to);
-    let configured = finder::configured_mentors(&state.config.newcomers.mentors, &repo.full_name).to_vec();
+    let configured = crate::newcomers::configured_mentors(&state.config.newcomers.mentors, &repo.full_name).to_vec();
     let p = off_workers(state, move |state| async move {
         let rows = load::project_rows(&state.db.pool, repo, window).await?;
         Ok(project::compute(&rows, &current::labels(&state), &configured, window, now))

@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::load::{ProjectRows, parse_list};
-use super::thread;
 use crate::db::newcomers::{ClosingPrRow, CommunityProfileRow, TimelineRow};
 use crate::metrics::newcomers::experience::RETURN_WITHIN_DAYS;
 use crate::metrics::newcomers::{
@@ -19,6 +18,7 @@ use crate::metrics::newcomers::{
 };
 use crate::metrics::response::{AuthorClass, ResponseItem};
 use crate::metrics::{DAY, Window};
+use crate::newcomers::thread;
 use crate::web::inputs::author_class;
 
 /// One entry of the onboarding checklist.

@@ -1,14 +1,14 @@
-//! The finder computed once per data version and shared by every filter, page, feed and widget.
+//! What every finder page shares, computed once per data version: the filter values it knows
+//! and every project's signals (a year of first-timers' pull requests, maintainer activity,
+//! community profiles), which the responsive order and each listed issue need whatever a visitor
+//! filters on. The issues themselves are read page by page in SQL (`finder`).
 //!
-//! The finder's inputs are every open newcomer issue with its timeline (claims, mentors, linked
-//! pull requests), which costs the same whatever a visitor filters on. So it is computed once
-//! per data version ([`db::runs::data_version`]) and at most every [`TTL`] (claims expire with the
-//! clock), by one request at a time: concurrent requests wait for that one computation, then
-//! each filters, sorts and pages the shared result, which is proportional to the page, not to
-//! the number of issues.
+//! It is computed once per data version ([`db::runs::data_version`]) and at most every [`TTL`]
+//! (unanswered pull requests' waits grow with the clock), by one request at a time: concurrent
+//! requests wait for that one computation.
 //!
 //! This file holds the shared slot, which [`AppState`](crate::web::state::AppState) carries;
-//! `current.rs` reads the data version and computes the finder into it.
+//! `current.rs` reads the data version and computes into it.
 
 use std::{
     future::Future,
@@ -16,15 +16,20 @@ use std::{
     time::{Duration, Instant},
 };
 
-use super::finder::Finder;
+use std::collections::BTreeMap;
+
+use super::signals::ProjectSignals;
 use crate::web::error::WebError;
 
 /// How long a computed finder is used while the data is unchanged.
 pub const TTL: Duration = Duration::from_secs(300);
 
-/// The finder and the filter values it knows.
+/// The signals and the filter values the finder knows.
 pub struct Computed {
-    pub finder: Finder,
+    /// When the signals were computed.
+    pub now: i64,
+    /// Every tracked repository's signals, by repository id.
+    pub projects: BTreeMap<i64, ProjectSignals>,
     /// Tracked repositories, `owner/name`.
     pub repos: Vec<String>,
     /// Languages of tracked repositories, sorted, each once ignoring case.

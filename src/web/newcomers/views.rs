@@ -2,7 +2,9 @@
 //! and the widget's message. Formatting lives here so templates stay simple; every GitHub URL
 //! goes through [`format::safe_link`].
 
-use super::finder::{Finder, NewcomerIssue};
+use std::collections::BTreeMap;
+
+use super::finder::NewcomerIssue;
 use super::project::Project;
 use super::signals::ProjectSignals;
 use crate::metrics::newcomers::claims::CLAIM_STATUS;
@@ -42,8 +44,8 @@ pub struct IssueView {
     pub contributing: &'static str,
 }
 
-pub fn issue_views(finder: &Finder, issues: &[&NewcomerIssue]) -> Vec<IssueView> {
-    issues.iter().map(|i| issue_view(i, finder.projects.get(&i.repo_id), finder.now)).collect()
+pub fn issue_views(projects: &BTreeMap<i64, ProjectSignals>, now: i64, issues: &[NewcomerIssue]) -> Vec<IssueView> {
+    issues.iter().map(|i| issue_view(i, projects.get(&i.repo_id), now)).collect()
 }
 
 fn issue_view(i: &NewcomerIssue, p: Option<&ProjectSignals>, now: i64) -> IssueView {

@@ -1,0 +1,97 @@
+-- The finder's facts, one row per open newcomer-labelled issue, written by the collector after
+-- each repository's sync (src/newcomers/facts.rs computes them; src/db/newcomer_facts.rs stores
+-- and reads them). The finder filters, sorts, counts and pages these rows in SQL, so a page
+-- reads rows in proportion to what it shows, not every open issue and its thread.
+--
+-- Every column holds a fact that does not depend on the clock: whether a claim comment is still
+-- recent is decided when the page is read, from `newcomer_claims`.
+CREATE TABLE newcomer_issues (
+    issue_id          INTEGER PRIMARY KEY,
+    repo_id           INTEGER NOT NULL,
+    created_at        INTEGER NOT NULL,
+    updated_at        INTEGER NOT NULL,
+    -- The issue's canonical newcomer labels, each once (JSON array of strings; never empty).
+    labels            TEXT NOT NULL,
+    mentor_login      TEXT,
+    -- `label`, `configured` or `offered`; NULL when there is no mentor.
+    mentor_source     TEXT,
+    -- Everyone whose assignment is no claim: the mentor and the configured mentors (JSON).
+    mentors           TEXT NOT NULL,
+    -- The first assignee who is not a mentor (claim rule 1); NULL when none.
+    assigned_claimer  TEXT,
+    -- The first open pull request that says it closes the issue (claim rule 2); NULL when none.
+    linked_pr         INTEGER,
+    -- The mentor's reply to the first newcomer who spoke: when they asked, when the mentor
+    -- answered (NULL: not yet). Both NULL when no newcomer spoke.
+    mentor_asked_at   INTEGER,
+    mentor_replied_at INTEGER
+);
+CREATE INDEX newcomer_issues_newest ON newcomer_issues (created_at DESC, issue_id DESC);
+CREATE INDEX newcomer_issues_repo ON newcomer_issues (repo_id);
+CREATE INDEX newcomer_issues_mentor ON newcomer_issues (mentor_login COLLATE NOCASE) WHERE mentor_login IS NOT NULL;
+
+-- Claim comments by people who are not maintainers (claim rule 3 and abandoned claims).
+CREATE TABLE newcomer_claims (
+    issue_id INTEGER NOT NULL,
+    repo_id  INTEGER NOT NULL,
+    seq      INTEGER NOT NULL,
+    login    TEXT NOT NULL,
+    at       INTEGER NOT NULL,
+    PRIMARY KEY (issue_id, seq)
+);
+CREATE INDEX newcomer_claims_at ON newcomer_claims (issue_id, at);
+CREATE INDEX newcomer_claims_repo ON newcomer_claims (repo_id);
+
+-- Per repository, the newcomer settings its facts were computed with (labels, mentors): facts
+-- computed under other settings are recomputed before they are used.
+CREATE TABLE newcomer_facts_state (
+    repo_id  INTEGER PRIMARY KEY,
+    settings TEXT NOT NULL,
+    built_at INTEGER NOT NULL
+);
+
+-- Repositories whose facts may be out of date: marked by triggers on every write path of what
+-- facts are computed from (open labelled issues, timelines, maintainers), in the transaction
+-- that writes it, and cleared in the transaction that stores the recomputed facts. So a sync
+-- killed between the two leaves the mark, and the next run recomputes.
+-- (ON CONFLICT DO NOTHING rather than INSERT OR IGNORE: see the rollup_dirty migration.)
+CREATE TABLE newcomer_dirty (
+    repo_id INTEGER PRIMARY KEY
+);
+
+CREATE TRIGGER newcomer_dirty_issue_insert AFTER INSERT ON issues
+WHEN NEW.is_pull_request = 0 AND NEW.labels <> '[]' BEGIN
+    INSERT INTO newcomer_dirty (repo_id) VALUES (NEW.repo_id) ON CONFLICT DO NOTHING;
+END;
+
+CREATE TRIGGER newcomer_dirty_issue_update AFTER UPDATE OF repo_id, state, labels, assignees, created_at, updated_at
+ON issues
+WHEN NEW.is_pull_request = 0 AND (NEW.labels <> '[]' OR OLD.labels <> '[]') BEGIN
+    INSERT INTO newcomer_dirty (repo_id) VALUES (NEW.repo_id), (OLD.repo_id) ON CONFLICT DO NOTHING;
+END;
+
+CREATE TRIGGER newcomer_dirty_issue_delete AFTER DELETE ON issues
+WHEN OLD.is_pull_request = 0 AND OLD.labels <> '[]' BEGIN
+    INSERT INTO newcomer_dirty (repo_id) VALUES (OLD.repo_id) ON CONFLICT DO NOTHING;
+END;
+
+CREATE TRIGGER newcomer_dirty_timeline_insert AFTER INSERT ON issue_timeline BEGIN
+    INSERT INTO newcomer_dirty (repo_id) SELECT repo_id FROM issues WHERE id = NEW.issue_id ON CONFLICT DO NOTHING;
+END;
+
+CREATE TRIGGER newcomer_dirty_timeline_delete AFTER DELETE ON issue_timeline BEGIN
+    INSERT INTO newcomer_dirty (repo_id) SELECT repo_id FROM issues WHERE id = OLD.issue_id ON CONFLICT DO NOTHING;
+END;
+
+CREATE TRIGGER newcomer_dirty_maintainer_insert AFTER INSERT ON repo_people WHEN NEW.is_maintainer = 1 BEGIN
+    INSERT INTO newcomer_dirty (repo_id) VALUES (NEW.repo_id) ON CONFLICT DO NOTHING;
+END;
+
+CREATE TRIGGER newcomer_dirty_maintainer_update AFTER UPDATE OF is_maintainer, account_id ON repo_people
+WHEN NEW.is_maintainer = 1 OR OLD.is_maintainer = 1 BEGIN
+    INSERT INTO newcomer_dirty (repo_id) VALUES (NEW.repo_id) ON CONFLICT DO NOTHING;
+END;
+
+CREATE TRIGGER newcomer_dirty_maintainer_delete AFTER DELETE ON repo_people WHEN OLD.is_maintainer = 1 BEGIN
+    INSERT INTO newcomer_dirty (repo_id) VALUES (OLD.repo_id) ON CONFLICT DO NOTHING;
+END;

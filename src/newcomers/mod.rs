@@ -1,0 +1,112 @@
+//! The finder's facts: what each open newcomer-labelled issue's labels, assignees and stored
+//! thread say, computed once per change and stored, so that the finder filters, sorts, counts
+//! and pages them in SQL (`db::newcomer_facts`) instead of reading every open issue and its
+//! thread on a visit.
+//!
+//! - [`thread`]: one stored timeline sorted into offers, claims, linked pull requests and the
+//!   mentor (pure; the project page uses it too);
+//! - [`facts`]: one issue's facts from its row and thread (pure);
+//! - [`refresh`]: recomputes a repository's facts and stores them. The collector calls it after a
+//!   repository's rollups (maintainers come from `repo_people`) when they are [`is_stale`]:
+//!   triggers mark a repository when anything facts are read from is written (in the same
+//!   transaction, so a killed sync leaves the mark), and each repository's facts remember the
+//!   newcomer settings (labels, mentors) they were computed under. [`refresh_stale`] does the
+//!   same for every tracked repository when the server starts, so a changed configuration never
+//!   lists by the old settings while waiting for a sync.
+//!
+//! Nothing stored depends on the clock. The one clock-dependent rule, a claim comment's claim
+//! period, is applied when the finder reads ([`crate::metrics::newcomers::claim_status`] for the
+//! issues shown, the same rule in SQL for the filter and the counts).
+//!
+//! May import `db`, `metrics` and `config`; `github` (the collector), `app` and `web` import it.
+
+pub mod facts;
+pub mod thread;
+
+use crate::config::{NewcomersConfig, RepoName};
+use crate::db::{self, Db, dashboard::scope_json, newcomer_facts, newcomers};
+use crate::metrics::newcomers::NewcomerLabels;
+
+/// The configured mentors of `repo` (`owner/name`, any case).
+pub fn configured_mentors<'a>(
+    mentors: &'a std::collections::BTreeMap<RepoName, Vec<String>>,
+    repo: &str,
+) -> &'a [String] {
+    mentors.iter().find(|(name, _)| name.to_string().eq_ignore_ascii_case(repo)).map_or(&[], |(_, v)| v.as_slice())
+}
+
+/// The settings a repository's facts depend on, as stored next to them: the newcomer labels and
+/// the repository's configured mentors.
+pub fn settings_key(config: &NewcomersConfig, repo: &str) -> String {
+    let value = serde_json::json!({ "labels": config.labels, "mentors": configured_mentors(&config.mentors, repo) });
+    value.to_string()
+}
+
+/// Whether the facts of `repo_id` (configured as `full_name`) must be recomputed: something they
+/// are computed from changed since, they were computed under other settings, or never.
+pub async fn is_stale(db: &Db, repo_id: i64, full_name: &str, config: &NewcomersConfig) -> sqlx::Result<bool> {
+    if newcomer_facts::list_dirty(&db.pool).await?.contains(&repo_id) {
+        return Ok(true);
+    }
+    let key = settings_key(config, full_name);
+    let built = newcomer_facts::list_facts_settings(&db.pool).await?;
+    Ok(!built.iter().any(|(id, settings)| *id == repo_id && *settings == key))
+}
+
+/// Recomputes and stores the facts of one repository (`full_name` is how it is configured), in
+/// one write transaction that also reads what they are computed from, so no write can slip in
+/// between. Returns how many newcomer issues it holds.
+pub async fn refresh(db: &Db, repo_id: i64, full_name: &str, config: &NewcomersConfig, now: i64) -> sqlx::Result<u64> {
+    let labels = NewcomerLabels::new(&config.labels);
+    let configured = configured_mentors(&config.mentors, full_name);
+    let mut tx = db.begin_write().await?;
+    let issues = newcomer_facts::list_open_labelled(&mut *tx, repo_id).await?;
+    let labelled: Vec<(db::newcomer_facts::OpenLabelledRow, Vec<String>)> = issues
+        .into_iter()
+        .map(|i| {
+            let raw = facts::parse_list(&i.labels);
+            (i, raw)
+        })
+        .filter(|(_, raw)| raw.iter().any(|l| labels.matches(l).is_some()))
+        .collect();
+    let ids: Vec<i64> = labelled.iter().map(|(i, _)| i.id).collect();
+    let timelines = newcomers::list_timelines(&mut *tx, &ids).await?;
+    let maintainers: Vec<String> = newcomers::list_maintainer_logins(&mut *tx, &scope_json(&[repo_id]))
+        .await?
+        .into_iter()
+        .map(|m| m.login)
+        .collect();
+    let mut rows = Vec::with_capacity(labelled.len());
+    let mut claims = Vec::new();
+    let mut rest = timelines.as_slice();
+    for (issue, raw) in &labelled {
+        // Both lists are in issue id order: each issue's timeline is the next run of rows.
+        let skip = rest.iter().take_while(|t| t.issue_id < issue.id).count();
+        rest = &rest[skip..];
+        let len = rest.iter().take_while(|t| t.issue_id == issue.id).count();
+        let timeline: Vec<&db::newcomers::TimelineRow> = rest[..len].iter().collect();
+        rest = &rest[len..];
+        let context = facts::Context { repo_id, labels: &labels, maintainers: &maintainers, configured };
+        if let Some((row, mut issue_claims)) = facts::issue_facts(issue, raw, &timeline, &context) {
+            rows.push(row);
+            claims.append(&mut issue_claims);
+        }
+    }
+    let settings = settings_key(config, full_name);
+    newcomer_facts::replace_repo_facts(&mut tx, repo_id, &settings, &rows, &claims, now).await?;
+    tx.commit().await?;
+    Ok(rows.len() as u64)
+}
+
+/// Recomputes the facts of every tracked repository that [`is_stale`]. Returns how many it
+/// recomputed.
+pub async fn refresh_stale(db: &Db, config: &NewcomersConfig, now: i64) -> sqlx::Result<usize> {
+    let mut refreshed = 0;
+    for repo in db::repos::list_tracked_repositories(&db.pool).await? {
+        if is_stale(db, repo.id, &repo.full_name, config).await? {
+            refresh(db, repo.id, &repo.full_name, config, now).await?;
+            refreshed += 1;
+        }
+    }
+    Ok(refreshed)
+}
