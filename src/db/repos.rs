@@ -199,8 +199,9 @@ const REPO_TABLES: &[&str] = &[
     "newcomer_issues",
     "newcomer_claims",
     "newcomer_facts_state",
-    // Last: deleting the rows above marks their weeks and people dirty.
+    // Last: deleting the rows above marks their weeks and people, and the finder's facts, dirty.
     "rollup_dirty",
+    "newcomer_dirty",
 ];
 
 /// Deletes everything stored for one repository (`id`, tracked as `full_name`): its items and

@@ -8,7 +8,7 @@
 use super::thread::{self, contains};
 use crate::db::newcomer_facts::{ClaimRow, FactsRow, OpenLabelledRow};
 use crate::db::newcomers::TimelineRow;
-use crate::metrics::newcomers::{MentorSource, NewcomerLabels};
+use crate::metrics::newcomers::{ClaimInputs, ClaimReason, ClaimStatus, MentorSource, NewcomerLabels, claim_status};
 
 /// What every issue of one repository is read with.
 pub struct Context<'a> {
@@ -44,6 +44,19 @@ pub fn issue_facts(
         .filter(|((login, _), _)| !contains(cx.maintainers, login))
         .map(|((login, at), seq)| ClaimRow { issue_id: issue.id, seq, login: login.clone(), at: *at })
         .collect();
+    // Claim rules 1 and 2 do not depend on the clock: applied here, by the one definition.
+    let inputs = ClaimInputs {
+        assignees: &assignees,
+        mentors: &thread.mentors,
+        linked_open_prs: &thread.linked_open_prs,
+        claim_comments: &[],
+        maintainers: cx.maintainers,
+    };
+    let (assigned_claimer, linked_pr) = match claim_status(&inputs, 0, 0) {
+        ClaimStatus::Claimed(ClaimReason::Assigned { login }) => (Some(login), None),
+        ClaimStatus::Claimed(ClaimReason::LinkedPullRequest { number }) => (None, Some(number)),
+        _ => (None, None),
+    };
     let row = FactsRow {
         issue_id: issue.id,
         repo_id: cx.repo_id,
@@ -53,8 +66,8 @@ pub fn issue_facts(
         mentor_login: thread.mentor.as_ref().map(|m| m.login.clone()),
         mentor_source: thread.mentor.as_ref().map(|m| source_name(m.source).to_owned()),
         mentors: json(&thread.mentors),
-        assigned_claimer: assignees.iter().find(|a| !contains(&thread.mentors, a)).cloned(),
-        linked_pr: thread.linked_open_prs.first().copied(),
+        assigned_claimer,
+        linked_pr,
         mentor_asked_at: reply.map(|(asked, _)| asked),
         mentor_replied_at: reply.and_then(|(_, replied)| replied),
     };
