@@ -13,7 +13,7 @@
 # whole URL). Reports p50 and p99 (nearest rank) per page, the goal (p99 <= 30 ms at `large`), and
 # growth small -> large (goal <= 2x).
 #
-# Environment: COLD_WORK=dir keeps (and reuses) the databases and logs there (default: a temp dir,
+# Environment: UPKEEP_BIN=path measures that binary (default: builds this checkout); COLD_WORK=dir keeps (and reuses) the databases and logs there (default: a temp dir,
 # removed); COLD_URLS (20) distinct URLs per page.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,8 +21,8 @@ SCALES=("$@")
 [ ${#SCALES[@]} -eq 0 ] && SCALES=(small large)
 N=${COLD_URLS:-20}
 
-cargo build --release --quiet
-BIN=$PWD/target/release/upkeep
+# UPKEEP_BIN=path measures another build (an A/B against an older commit) instead of this one.
+if [ -n "${UPKEEP_BIN:-}" ]; then BIN=$UPKEEP_BIN; else cargo build --release --quiet; BIN=$PWD/target/release/upkeep; fi
 LOADGEN=$PWD/benches/loadgen.py
 if [ -n "${COLD_WORK:-}" ]; then WORK=$COLD_WORK; mkdir -p "$WORK"; KEEP=1; else WORK=$(mktemp -d); KEEP=0; fi
 

@@ -158,14 +158,16 @@ macro_rules! claimed_at {
 }
 
 /// The facts of tracked, non-archived repositories that the filters `?3`–`?7` keep (the claim
-/// filter aside).
+/// filter aside). The repository test is a list (`+` keeps the planner off the repository index),
+/// so a page in newest-first order walks the newest-first index and stops at its last row.
 macro_rules! finder_from {
     () => {
         "FROM newcomer_issues f
-         JOIN repositories r ON r.id = f.repo_id
-         WHERE r.is_archived = 0 AND r.id IN (SELECT repo_id FROM tracked_repos WHERE repo_id IS NOT NULL)
-           AND (?3 IS NULL OR r.language = ?3 COLLATE NOCASE)
-           AND (?4 IS NULL OR r.full_name = ?4 COLLATE NOCASE)
+         WHERE +f.repo_id IN (
+             SELECT r.id FROM repositories r
+             WHERE r.is_archived = 0 AND r.id IN (SELECT repo_id FROM tracked_repos WHERE repo_id IS NOT NULL)
+               AND (?3 IS NULL OR r.language = ?3 COLLATE NOCASE)
+               AND (?4 IS NULL OR r.full_name = ?4 COLLATE NOCASE))
            AND (?5 IS NULL OR EXISTS (SELECT 1 FROM json_each(f.labels) l WHERE l.value = ?5))
            AND (?6 IS NULL OR f.updated_at >= ?6)
            AND (?7 = 0 OR f.mentor_login IS NOT NULL)"
@@ -202,39 +204,54 @@ pub struct FinderItemRow {
     pub author: Option<String>,
 }
 
-/// One page of the issues the filters keep, newest first (after the `ranks`, when given).
+/// One page of the issues the filters keep (aliased `f`), in `$order`: the inner query picks the
+/// page from the facts alone, then the page's rows are joined to their issues.
+macro_rules! finder_page {
+    ($order:literal) => {
+        concat!(
+            "SELECT f.*, r.full_name AS repo, r.html_url AS repo_html_url, r.language, i.number, i.title,
+                    i.assignees, a.login AS author
+             FROM (SELECT f.* ",
+            finder_from!(),
+            " AND (?8 = 1 OR NOT ",
+            claimed_at!(),
+            ") ORDER BY ",
+            $order,
+            " LIMIT ?10 OFFSET ?11) f
+             JOIN repositories r ON r.id = f.repo_id
+             JOIN issues i ON i.id = f.issue_id
+             LEFT JOIN accounts a ON a.id = i.author_id
+             ORDER BY ",
+            $order
+        )
+    };
+}
+
+/// One page of the issues the filters keep, newest first, or by `ranks` first when given (newest
+/// first among equal ranks). Without ranks the newest-first index serves the order, so a page
+/// reads its rows, not every match.
 pub async fn list_finder_page<'e>(
     ex: impl SqliteExecutor<'e>,
     q: &FinderQuery<'_>,
 ) -> sqlx::Result<Vec<FinderItemRow>> {
-    sqlx::query_as(concat!(
-        "SELECT f.*, r.full_name AS repo, r.html_url AS repo_html_url, r.language, i.number, i.title, i.assignees,
-                a.login AS author
-         FROM (SELECT f.* ",
-        finder_from!(),
-        " AND (?8 = 1 OR NOT ",
-        claimed_at!(),
-        ")
-           ORDER BY json_extract(?9, '$.\"' || f.repo_id || '\"'), f.created_at DESC, f.issue_id DESC
-           LIMIT ?10 OFFSET ?11) f
-         JOIN repositories r ON r.id = f.repo_id
-         JOIN issues i ON i.id = f.issue_id
-         LEFT JOIN accounts a ON a.id = i.author_id
-         ORDER BY json_extract(?9, '$.\"' || f.repo_id || '\"'), f.created_at DESC, f.issue_id DESC"
-    ))
-    .bind(q.now)
-    .bind(q.claim_secs)
-    .bind(q.language)
-    .bind(q.repo)
-    .bind(q.label)
-    .bind(q.updated_since)
-    .bind(q.mentored)
-    .bind(q.show_claimed)
-    .bind(q.ranks.as_deref())
-    .bind(q.limit)
-    .bind(q.offset)
-    .fetch_all(ex)
-    .await
+    let sql = match q.ranks {
+        None => finder_page!("f.created_at DESC, f.issue_id DESC"),
+        Some(_) => finder_page!("json_extract(?9, '$.\"' || f.repo_id || '\"'), f.created_at DESC, f.issue_id DESC"),
+    };
+    sqlx::query_as(sql)
+        .bind(q.now)
+        .bind(q.claim_secs)
+        .bind(q.language)
+        .bind(q.repo)
+        .bind(q.label)
+        .bind(q.updated_since)
+        .bind(q.mentored)
+        .bind(q.show_claimed)
+        .bind(q.ranks.as_deref())
+        .bind(q.limit)
+        .bind(q.offset)
+        .fetch_all(ex)
+        .await
 }
 
 /// The stored claim comments of the given issues, in thread order.
