@@ -50,48 +50,54 @@ CREATE TABLE newcomer_facts_state (
     built_at INTEGER NOT NULL
 );
 
--- Repositories whose facts may be out of date: marked by triggers on every write path of what
--- facts are computed from (open labelled issues, timelines, maintainers), in the transaction
--- that writes it, and cleared in the transaction that stores the recomputed facts. So a sync
--- killed between the two leaves the mark, and the next run recomputes.
+-- Facts that may be out of date, per repository: `issue_id` names one issue whose row or
+-- timeline was written, 0 the whole repository (its maintainers changed). Marked by triggers on
+-- every write path of what facts are computed from, in the transaction that writes it, and
+-- cleared in the transaction that stores the recomputed facts; so a sync killed between the two
+-- leaves the mark, and the next run recomputes.
 -- (ON CONFLICT DO NOTHING rather than INSERT OR IGNORE: see the rollup_dirty migration.)
 CREATE TABLE newcomer_dirty (
-    repo_id INTEGER PRIMARY KEY
-);
+    repo_id  INTEGER NOT NULL,
+    issue_id INTEGER NOT NULL,
+    PRIMARY KEY (repo_id, issue_id)
+) WITHOUT ROWID;
 
 CREATE TRIGGER newcomer_dirty_issue_insert AFTER INSERT ON issues
 WHEN NEW.is_pull_request = 0 AND NEW.labels <> '[]' BEGIN
-    INSERT INTO newcomer_dirty (repo_id) VALUES (NEW.repo_id) ON CONFLICT DO NOTHING;
+    INSERT INTO newcomer_dirty (repo_id, issue_id) VALUES (NEW.repo_id, NEW.id) ON CONFLICT DO NOTHING;
 END;
 
-CREATE TRIGGER newcomer_dirty_issue_update AFTER UPDATE OF repo_id, state, labels, assignees, created_at, updated_at
+CREATE TRIGGER newcomer_dirty_issue_update AFTER UPDATE OF id, repo_id, state, labels, assignees, created_at, updated_at
 ON issues
 WHEN NEW.is_pull_request = 0 AND (NEW.labels <> '[]' OR OLD.labels <> '[]') BEGIN
-    INSERT INTO newcomer_dirty (repo_id) VALUES (NEW.repo_id), (OLD.repo_id) ON CONFLICT DO NOTHING;
+    INSERT INTO newcomer_dirty (repo_id, issue_id) VALUES (NEW.repo_id, NEW.id), (OLD.repo_id, OLD.id)
+    ON CONFLICT DO NOTHING;
 END;
 
 CREATE TRIGGER newcomer_dirty_issue_delete AFTER DELETE ON issues
 WHEN OLD.is_pull_request = 0 AND OLD.labels <> '[]' BEGIN
-    INSERT INTO newcomer_dirty (repo_id) VALUES (OLD.repo_id) ON CONFLICT DO NOTHING;
+    INSERT INTO newcomer_dirty (repo_id, issue_id) VALUES (OLD.repo_id, OLD.id) ON CONFLICT DO NOTHING;
 END;
 
 CREATE TRIGGER newcomer_dirty_timeline_insert AFTER INSERT ON issue_timeline BEGIN
-    INSERT INTO newcomer_dirty (repo_id) SELECT repo_id FROM issues WHERE id = NEW.issue_id ON CONFLICT DO NOTHING;
+    INSERT INTO newcomer_dirty (repo_id, issue_id) SELECT repo_id, id FROM issues WHERE id = NEW.issue_id
+    ON CONFLICT DO NOTHING;
 END;
 
 CREATE TRIGGER newcomer_dirty_timeline_delete AFTER DELETE ON issue_timeline BEGIN
-    INSERT INTO newcomer_dirty (repo_id) SELECT repo_id FROM issues WHERE id = OLD.issue_id ON CONFLICT DO NOTHING;
+    INSERT INTO newcomer_dirty (repo_id, issue_id) SELECT repo_id, id FROM issues WHERE id = OLD.issue_id
+    ON CONFLICT DO NOTHING;
 END;
 
 CREATE TRIGGER newcomer_dirty_maintainer_insert AFTER INSERT ON repo_people WHEN NEW.is_maintainer = 1 BEGIN
-    INSERT INTO newcomer_dirty (repo_id) VALUES (NEW.repo_id) ON CONFLICT DO NOTHING;
+    INSERT INTO newcomer_dirty (repo_id, issue_id) VALUES (NEW.repo_id, 0) ON CONFLICT DO NOTHING;
 END;
 
 CREATE TRIGGER newcomer_dirty_maintainer_update AFTER UPDATE OF is_maintainer, account_id ON repo_people
 WHEN NEW.is_maintainer = 1 OR OLD.is_maintainer = 1 BEGIN
-    INSERT INTO newcomer_dirty (repo_id) VALUES (NEW.repo_id) ON CONFLICT DO NOTHING;
+    INSERT INTO newcomer_dirty (repo_id, issue_id) VALUES (NEW.repo_id, 0), (OLD.repo_id, 0) ON CONFLICT DO NOTHING;
 END;
 
 CREATE TRIGGER newcomer_dirty_maintainer_delete AFTER DELETE ON repo_people WHEN OLD.is_maintainer = 1 BEGIN
-    INSERT INTO newcomer_dirty (repo_id) VALUES (OLD.repo_id) ON CONFLICT DO NOTHING;
+    INSERT INTO newcomer_dirty (repo_id, issue_id) VALUES (OLD.repo_id, 0) ON CONFLICT DO NOTHING;
 END;

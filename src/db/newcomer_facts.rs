@@ -48,14 +48,22 @@ pub struct OpenLabelledRow {
     pub updated_at: i64,
 }
 
-/// The open issues of `repo_id` that carry any label (the caller keeps the newcomer-labelled ones).
-pub async fn list_open_labelled<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Vec<OpenLabelledRow>> {
+/// The open issues of `repo_id` that carry any label (the caller keeps the newcomer-labelled
+/// ones); only those in `only` when given.
+pub async fn list_open_labelled<'e>(
+    ex: impl SqliteExecutor<'e>,
+    repo_id: i64,
+    only: Option<&[i64]>,
+) -> sqlx::Result<Vec<OpenLabelledRow>> {
+    let only = only.map(|ids| serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned()));
     sqlx::query_as(
         "SELECT id, labels, assignees, created_at, updated_at FROM issues
-         WHERE repo_id = ? AND state = 'open' AND is_pull_request = 0 AND labels <> '[]'
+         WHERE repo_id = ?1 AND state = 'open' AND is_pull_request = 0 AND labels <> '[]'
+           AND (?2 IS NULL OR id IN (SELECT value FROM json_each(?2)))
          ORDER BY id",
     )
     .bind(repo_id)
+    .bind(only)
     .fetch_all(ex)
     .await
 }
@@ -68,24 +76,64 @@ pub async fn list_facts_settings<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Resul
 /// Repositories whose facts may be out of date: something they are computed from was written
 /// since they were (marked by triggers; see the migration).
 pub async fn list_dirty<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar("SELECT repo_id FROM newcomer_dirty ORDER BY repo_id").fetch_all(ex).await
+    sqlx::query_scalar("SELECT DISTINCT repo_id FROM newcomer_dirty ORDER BY repo_id").fetch_all(ex).await
 }
 
-/// Replaces every fact of `repo_id`, records the settings they were computed with, and clears
-/// the repository's dirty mark (so the caller reads what it computes from in the same
-/// transaction).
+/// The issues of `repo_id` whose facts may be out of date, in id order; 0 first when the whole
+/// repository's may be (its maintainers changed).
+pub async fn list_dirty_issues<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar("SELECT issue_id FROM newcomer_dirty WHERE repo_id = ? ORDER BY issue_id")
+        .bind(repo_id)
+        .fetch_all(ex)
+        .await
+}
+
+/// Which facts of a repository a write replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replace<'a> {
+    /// All of them, computed under `settings` (which are recorded).
+    Whole { settings: &'a str },
+    /// Those of these issues only (under the recorded settings).
+    Issues(&'a [i64]),
+}
+
+/// Replaces facts of `repo_id` (all of them, or those of some issues) by `facts` and `claims`,
+/// and clears the repository's dirty marks: the caller read what it computed from in the same
+/// transaction.
 pub async fn replace_repo_facts(
     tx: &mut WriteTx,
     repo_id: i64,
-    settings: &str,
+    replace: Replace<'_>,
     facts: &[FactsRow],
     claims: &[ClaimRow],
     at: i64,
 ) -> sqlx::Result<()> {
-    for table in ["newcomer_issues", "newcomer_claims", "newcomer_dirty"] {
-        let sql = format!("DELETE FROM {table} WHERE repo_id = ?");
-        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(repo_id).execute(&mut **tx).await?;
+    match replace {
+        Replace::Whole { settings } => {
+            for table in ["newcomer_issues", "newcomer_claims"] {
+                let sql = format!("DELETE FROM {table} WHERE repo_id = ?");
+                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(repo_id).execute(&mut **tx).await?;
+            }
+            sqlx::query(
+                "INSERT INTO newcomer_facts_state (repo_id, settings, built_at) VALUES (?, ?, ?)
+                 ON CONFLICT (repo_id) DO UPDATE SET settings = excluded.settings, built_at = excluded.built_at",
+            )
+            .bind(repo_id)
+            .bind(settings)
+            .bind(at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Replace::Issues(ids) => {
+            let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned());
+            for table in ["newcomer_issues", "newcomer_claims"] {
+                let sql =
+                    format!("DELETE FROM {table} WHERE repo_id = ?1 AND issue_id IN (SELECT value FROM json_each(?2))");
+                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(repo_id).bind(&ids).execute(&mut **tx).await?;
+            }
+        }
     }
+    sqlx::query("DELETE FROM newcomer_dirty WHERE repo_id = ?").bind(repo_id).execute(&mut **tx).await?;
     for f in facts {
         sqlx::query(
             "INSERT INTO newcomer_issues (issue_id, repo_id, created_at, updated_at, labels, mentor_login,
@@ -117,15 +165,6 @@ pub async fn replace_repo_facts(
             .execute(&mut **tx)
             .await?;
     }
-    sqlx::query(
-        "INSERT INTO newcomer_facts_state (repo_id, settings, built_at) VALUES (?, ?, ?)
-         ON CONFLICT (repo_id) DO UPDATE SET settings = excluded.settings, built_at = excluded.built_at",
-    )
-    .bind(repo_id)
-    .bind(settings)
-    .bind(at)
-    .execute(&mut **tx)
-    .await?;
     Ok(())
 }
 

@@ -6,13 +6,14 @@
 //! - [`thread`]: one stored timeline sorted into offers, claims, linked pull requests and the
 //!   mentor (pure; the project page uses it too);
 //! - [`facts`]: one issue's facts from its row and thread (pure);
-//! - [`refresh`]: recomputes a repository's facts and stores them. The collector calls it after a
-//!   repository's rollups (maintainers come from `repo_people`) when they are [`is_stale`]:
-//!   triggers mark a repository when anything facts are read from is written (in the same
-//!   transaction, so a killed sync leaves the mark), and each repository's facts remember the
-//!   newcomer settings (labels, mentors) they were computed under. [`refresh_stale`] does the
-//!   same for every tracked repository when the server starts, so a changed configuration never
-//!   lists by the old settings while waiting for a sync.
+//! - [`refresh`]: recomputes a repository's stale facts and stores them. The collector calls it
+//!   after a repository's rollups (maintainers come from `repo_people`). Triggers mark each issue
+//!   whose row or timeline is written, and the whole repository when its maintainers change, in
+//!   the same transaction as the write (so a killed sync leaves the mark); each repository's
+//!   facts remember the newcomer settings (labels, mentors) they were computed under. A sync that
+//!   changed a few issues recomputes those. [`refresh_stale`] does the same for every tracked
+//!   repository when the server starts, so a changed configuration never lists by the old
+//!   settings while waiting for a sync.
 //!
 //! Nothing stored depends on the clock. The one clock-dependent rule, a claim comment's claim
 //! period, is applied when the finder reads ([`crate::metrics::newcomers::claim_status`] for the
@@ -24,7 +25,12 @@ pub mod facts;
 pub mod thread;
 
 use crate::config::{NewcomersConfig, RepoName};
-use crate::db::{self, Db, dashboard::scope_json, newcomer_facts, newcomers};
+use crate::db::{
+    self, Db,
+    dashboard::scope_json,
+    newcomer_facts::{self, Replace},
+    newcomers,
+};
 use crate::metrics::newcomers::NewcomerLabels;
 
 /// The configured mentors of `repo` (`owner/name`, any case).
@@ -42,25 +48,42 @@ pub fn settings_key(config: &NewcomersConfig, repo: &str) -> String {
     value.to_string()
 }
 
-/// Whether the facts of `repo_id` (configured as `full_name`) must be recomputed: something they
-/// are computed from changed since, they were computed under other settings, or never.
-pub async fn is_stale(db: &Db, repo_id: i64, full_name: &str, config: &NewcomersConfig) -> sqlx::Result<bool> {
-    if newcomer_facts::list_dirty(&db.pool).await?.contains(&repo_id) {
-        return Ok(true);
-    }
-    let key = settings_key(config, full_name);
-    let built = newcomer_facts::list_facts_settings(&db.pool).await?;
-    Ok(!built.iter().any(|(id, settings)| *id == repo_id && *settings == key))
+/// What [`refresh`] recomputes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every fact of the repository.
+    Whole,
+    /// Only what is stale: nothing when nothing is, the marked issues when only issues are, and
+    /// everything when the maintainers changed, the settings differ or the facts were never
+    /// computed.
+    Stale,
 }
 
-/// Recomputes and stores the facts of one repository (`full_name` is how it is configured), in
-/// one write transaction that also reads what they are computed from, so no write can slip in
-/// between. Returns how many newcomer issues it holds.
-pub async fn refresh(db: &Db, repo_id: i64, full_name: &str, config: &NewcomersConfig, now: i64) -> sqlx::Result<u64> {
+/// Recomputes and stores facts of one repository (`full_name` is how it is configured; its
+/// mentors are looked up by it), in one write transaction that also reads what they are
+/// computed from and the dirty marks, so no write can slip in between. Returns how many facts it
+/// wrote, or `None` when nothing was stale.
+pub async fn refresh(
+    db: &Db,
+    repo_id: i64,
+    full_name: &str,
+    config: &NewcomersConfig,
+    scope: Scope,
+    now: i64,
+) -> sqlx::Result<Option<u64>> {
+    let settings = settings_key(config, full_name);
+    let mut tx = db.begin_write().await?;
+    let dirty = newcomer_facts::list_dirty_issues(&mut *tx, repo_id).await?;
+    let built = newcomer_facts::list_facts_settings(&mut *tx).await?;
+    let current = built.iter().any(|(id, s)| *id == repo_id && *s == settings);
+    let whole = scope == Scope::Whole || !current || dirty.first() == Some(&0);
+    if !whole && dirty.is_empty() {
+        return Ok(None);
+    }
+    let only = (!whole).then_some(dirty.as_slice());
     let labels = NewcomerLabels::new(&config.labels);
     let configured = configured_mentors(&config.mentors, full_name);
-    let mut tx = db.begin_write().await?;
-    let issues = newcomer_facts::list_open_labelled(&mut *tx, repo_id).await?;
+    let issues = newcomer_facts::list_open_labelled(&mut *tx, repo_id, only).await?;
     let labelled: Vec<(db::newcomer_facts::OpenLabelledRow, Vec<String>)> = issues
         .into_iter()
         .map(|i| {
@@ -92,19 +115,21 @@ pub async fn refresh(db: &Db, repo_id: i64, full_name: &str, config: &NewcomersC
             claims.append(&mut issue_claims);
         }
     }
-    let settings = settings_key(config, full_name);
-    newcomer_facts::replace_repo_facts(&mut tx, repo_id, &settings, &rows, &claims, now).await?;
+    let replace = match only {
+        None => Replace::Whole { settings: &settings },
+        Some(ids) => Replace::Issues(ids),
+    };
+    newcomer_facts::replace_repo_facts(&mut tx, repo_id, replace, &rows, &claims, now).await?;
     tx.commit().await?;
-    Ok(rows.len() as u64)
+    Ok(Some(rows.len() as u64))
 }
 
-/// Recomputes the facts of every tracked repository that [`is_stale`]. Returns how many it
-/// recomputed.
+/// Brings the facts of every tracked repository up to date ([`Scope::Stale`]). Returns how many
+/// repositories it recomputed.
 pub async fn refresh_stale(db: &Db, config: &NewcomersConfig, now: i64) -> sqlx::Result<usize> {
     let mut refreshed = 0;
     for repo in db::repos::list_tracked_repositories(&db.pool).await? {
-        if is_stale(db, repo.id, &repo.full_name, config).await? {
-            refresh(db, repo.id, &repo.full_name, config, now).await?;
+        if refresh(db, repo.id, &repo.full_name, config, Scope::Stale, now).await?.is_some() {
             refreshed += 1;
         }
     }

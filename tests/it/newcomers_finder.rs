@@ -181,7 +181,8 @@ async fn paged_app() -> (Store, String) {
     }
     // The collector recomputes a repository's finder facts after writing to it; so does this.
     let newcomers = config_for("http://127.0.0.1:9", &store.path()).newcomers;
-    upkeep::newcomers::refresh(&store.db, BETA, "beta/tool", &newcomers, now).await.expect("finder facts");
+    let scope = upkeep::newcomers::Scope::Stale;
+    upkeep::newcomers::refresh(&store.db, BETA, "beta/tool", &newcomers, scope, now).await.expect("finder facts");
     (store, app)
 }
 

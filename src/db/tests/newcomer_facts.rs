@@ -27,7 +27,7 @@ use super::scene::{DAY, HOUR, t};
 use super::{fresh, repository};
 use crate::db::{
     Db,
-    newcomer_facts::{self as nf, ClaimRow, FactsRow, FinderQuery},
+    newcomer_facts::{self as nf, ClaimRow, FactsRow, FinderQuery, Replace},
     repos::{self, RepoOutcome},
 };
 
@@ -80,7 +80,7 @@ async fn store_repository(db: &Db, id: i64, name: &str, language: &str, archived
 
 async fn replace(db: &Db, repo: i64, settings: &str, facts: &[FactsRow], claims: &[ClaimRow]) {
     let mut tx = db.begin_write().await.unwrap();
-    nf::replace_repo_facts(&mut tx, repo, settings, facts, claims, now()).await.unwrap();
+    nf::replace_repo_facts(&mut tx, repo, Replace::Whole { settings }, facts, claims, now()).await.unwrap();
     tx.commit().await.unwrap();
 }
 
@@ -245,7 +245,10 @@ async fn open_labelled_issues_of_one_repository_are_what_facts_are_computed_from
     IssueBuilder::issue(ATLAS, 4).opened(t).label("easy").closed(t + DAY).store(&f.db).await;
     IssueBuilder::pull(ATLAS, 5).opened(t).label("easy").store(&f.db).await;
     IssueBuilder::issue(BETA, 6).opened(t).label("easy").store(&f.db).await;
-    let got = nf::list_open_labelled(&f.db.pool, ATLAS).await.unwrap();
+    let only = [id(ATLAS, 2), id(ATLAS, 3), id(BETA, 6)];
+    let some = nf::list_open_labelled(&f.db.pool, ATLAS, Some(&only)).await.unwrap();
+    assert_eq!(some.iter().map(|r| r.id).collect::<Vec<_>>(), [id(ATLAS, 2)], "only those, of this repository");
+    let got = nf::list_open_labelled(&f.db.pool, ATLAS, None).await.unwrap();
     let got: Vec<_> = got.iter().map(|r| (r.id, r.labels.as_str(), r.assignees.as_str(), r.created_at)).collect();
     assert_eq!(
         got,
@@ -257,31 +260,101 @@ async fn open_labelled_issues_of_one_repository_are_what_facts_are_computed_from
 }
 
 #[tokio::test]
-async fn every_write_facts_are_read_from_marks_the_repository_until_its_facts_are_replaced() {
+async fn every_write_facts_are_read_from_marks_its_issue_or_the_repository_until_facts_are_replaced() {
     let f = fresh().await;
     store_repository(&f.db, ATLAS, "numfocus/atlas", "Rust", false, true).await;
     store_repository(&f.db, BETA, "numfocus/beta", "Python", false, true).await;
     let db = &f.db;
     let dirty = || async { nf::list_dirty(&db.pool).await.unwrap() };
+    let issues = |repo| async move { nf::list_dirty_issues(&db.pool, repo).await.unwrap() };
     let clear = |repo| async move { replace(db, repo, "s", &[], &[]).await };
-    IssueBuilder::issue(ATLAS, 1).opened(t()).store(&f.db).await;
-    IssueBuilder::pull(BETA, 2).opened(t()).label("good first issue").store(&f.db).await;
+    IssueBuilder::issue(ATLAS, 1).opened(t()).store(db).await;
+    IssueBuilder::pull(BETA, 2).opened(t()).label("good first issue").store(db).await;
     assert!(dirty().await.is_empty(), "an unlabelled issue and a labelled pull request are no facts' input");
-    let labelled = IssueBuilder::issue(ATLAS, 3).opened(t()).label("good first issue").store(&f.db).await;
+    let labelled = IssueBuilder::issue(ATLAS, 3).opened(t()).label("good first issue").store(db).await;
+    IssueBuilder::issue(ATLAS, 4).opened(t()).label("easy").store(db).await;
     assert_eq!(dirty().await, [ATLAS]);
+    assert_eq!(issues(ATLAS).await, [id(ATLAS, 3), id(ATLAS, 4)]);
     clear(ATLAS).await;
-    assert!(dirty().await.is_empty(), "replacing a repository's facts clears its mark");
+    assert!(dirty().await.is_empty(), "replacing a repository's facts clears its marks");
     // The same issue written again (as a re-listing does) marks it again.
-    IssueBuilder::issue(ATLAS, 3).opened(t()).label("good first issue").assignee("bob").store(&f.db).await;
-    assert_eq!(dirty().await, [ATLAS]);
-    clear(ATLAS).await;
-    let mut tx = f.db.begin_write().await.unwrap();
+    IssueBuilder::issue(ATLAS, 3).opened(t()).label("good first issue").assignee("bob").store(db).await;
+    assert_eq!(issues(ATLAS).await, [labelled]);
+    let mut tx = db.begin_write().await.unwrap();
+    nf::replace_repo_facts(&mut tx, ATLAS, Replace::Issues(&[labelled]), &[fact(ATLAS, 3, 1)], &[], now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert!(dirty().await.is_empty(), "replacing some issues' facts clears the repository's marks too");
+    let settings = nf::list_facts_settings(&db.pool).await.unwrap();
+    assert_eq!(settings, [(ATLAS, "s".to_owned())], "an issue-level replace keeps the recorded settings");
+    let mut tx = db.begin_write().await.unwrap();
     crate::db::newcomers::replace_timeline(&mut tx, labelled, &[]).await.unwrap();
     tx.commit().await.unwrap();
     assert!(dirty().await.is_empty(), "an empty timeline replacing none writes nothing");
-    // A maintainer found by the rollups (an OWNER's item) marks the repository.
-    IssueBuilder::issue(BETA, 4).opened(t()).by("maint").association("OWNER").store(&f.db).await;
+    // A maintainer found by the rollups (an OWNER's item) marks the whole repository (issue 0).
+    IssueBuilder::issue(BETA, 5).opened(t()).by("maint").association("OWNER").store(db).await;
     assert!(dirty().await.is_empty());
-    super::builders::roll_up(&f.db, BETA).await;
-    assert_eq!(dirty().await, [BETA]);
+    super::builders::roll_up(db, BETA).await;
+    assert_eq!(issues(BETA).await, [0]);
+}
+
+#[tokio::test]
+async fn facts_brought_up_to_date_issue_by_issue_equal_facts_computed_whole() {
+    use crate::newcomers::{Scope, refresh};
+    let f = fresh().await;
+    let db = &f.db;
+    store_repository(db, ATLAS, "numfocus/atlas", "Rust", false, true).await;
+    let config = crate::config::NewcomersConfig::default();
+    let t = t();
+    let gfi = "good first issue";
+    for n in 1..=4 {
+        IssueBuilder::issue(ATLAS, n).opened(t + n).by("maint").association("OWNER").label(gfi).store(db).await;
+    }
+    super::builders::roll_up(db, ATLAS).await;
+    assert_eq!(refresh(db, ATLAS, "numfocus/atlas", &config, Scope::Stale, now()).await.unwrap(), Some(4));
+    assert_eq!(refresh(db, ATLAS, "numfocus/atlas", &config, Scope::Stale, now()).await.unwrap(), None, "fresh");
+    // Issue 2 is assigned, 3 loses its label, 4 is closed, 5 is new; a claim lands on 1.
+    IssueBuilder::issue(ATLAS, 2)
+        .opened(t + 2)
+        .by("maint")
+        .association("OWNER")
+        .label(gfi)
+        .assignee("bob")
+        .store(db)
+        .await;
+    IssueBuilder::issue(ATLAS, 3).opened(t + 3).by("maint").association("OWNER").store(db).await;
+    IssueBuilder::issue(ATLAS, 4)
+        .opened(t + 4)
+        .by("maint")
+        .association("OWNER")
+        .label(gfi)
+        .closed(t + DAY)
+        .store(db)
+        .await;
+    IssueBuilder::issue(ATLAS, 5).opened(t + 5).by("maint").association("OWNER").label("easy").store(db).await;
+    let claim = crate::db::newcomers::TimelineRow {
+        issue_id: id(ATLAS, 1),
+        seq: 0,
+        kind: "comment".into(),
+        at: t + HOUR,
+        login: Some("erin".into()),
+        association: Some("NONE".into()),
+        body: Some("I'd like to work on this".into()),
+        pr_number: None,
+        pr_state: None,
+        will_close: false,
+    };
+    let mut tx = db.begin_write().await.unwrap();
+    crate::db::newcomers::replace_timeline(&mut tx, id(ATLAS, 1), &[claim]).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(nf::list_dirty_issues(&db.pool, ATLAS).await.unwrap(), [1, 2, 3, 4, 5].map(|n| id(ATLAS, n)));
+    // The dirty issues that are still newcomer issues: 1, 2 and 5.
+    assert_eq!(refresh(db, ATLAS, "numfocus/atlas", &config, Scope::Stale, now()).await.unwrap(), Some(3));
+    let incremental = crate::db::digest::table_digests(&db.pool).await.unwrap();
+    assert_eq!(refresh(db, ATLAS, "numfocus/atlas", &config, Scope::Whole, now()).await.unwrap(), Some(3));
+    assert_eq!(crate::db::digest::table_digests(&db.pool).await.unwrap(), incremental);
+    let all = FinderQuery { show_claimed: true, now: t + 2 * HOUR, ..query() };
+    assert_eq!(numbers(db, &all).await, [5, 2, 1]);
+    assert_eq!(nf::count_finder(&db.pool, &all).await.unwrap(), (3, 2), "2 assigned, 1 claimed an hour ago");
 }

@@ -207,15 +207,13 @@ async fn rollups(
     Ok((StepStatus::Ok, 0))
 }
 
-/// Recomputes the finder's facts of the repository ([`crate::newcomers::refresh`]) when they are
-/// stale: anything they are read from was written since, or other newcomer settings.
+/// Recomputes the finder's stale facts of the repository ([`crate::newcomers::refresh`]).
 async fn newcomer_facts(c: &Collector, handle: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
-    let (db, config) = (&c.db, &c.config.newcomers);
-    if !crate::newcomers::is_stale(db, handle.repo_id, &handle.api_name, config).await? {
-        return Ok((StepStatus::NotModified, 0));
+    use crate::newcomers::{Scope, refresh};
+    match refresh(&c.db, handle.repo_id, &handle.api_name, &c.config.newcomers, Scope::Stale, now()).await? {
+        Some(facts) => Ok((StepStatus::Ok, facts)),
+        None => Ok((StepStatus::NotModified, 0)),
     }
-    let issues = crate::newcomers::refresh(db, handle.repo_id, &handle.api_name, config, now()).await?;
-    Ok((StepStatus::Ok, issues))
 }
 
 fn outcome_for<'a>(target: &Target, handle: &'a RepoHandle) -> RepoOutcome<'a> {
