@@ -127,8 +127,15 @@ pub async fn refresh(
 /// Brings the facts of every tracked repository up to date ([`Scope::Stale`]). Returns how many
 /// repositories it recomputed.
 pub async fn refresh_stale(db: &Db, config: &NewcomersConfig, now: i64) -> sqlx::Result<usize> {
+    // A first look without the write lock; `refresh` looks again under it.
+    let dirty = newcomer_facts::list_dirty(&db.pool).await?;
+    let built = newcomer_facts::list_facts_settings(&db.pool).await?;
     let mut refreshed = 0;
     for repo in db::repos::list_tracked_repositories(&db.pool).await? {
+        let key = settings_key(config, &repo.full_name);
+        if !dirty.contains(&repo.id) && built.iter().any(|(id, settings)| *id == repo.id && *settings == key) {
+            continue;
+        }
         if refresh(db, repo.id, &repo.full_name, config, Scope::Stale, now).await?.is_some() {
             refreshed += 1;
         }
