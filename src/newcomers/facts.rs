@@ -74,6 +74,31 @@ pub fn issue_facts(
     Some((row, claims))
 }
 
+/// The facts of every newcomer issue among `issues` (in id order) and their claim comments, given
+/// their `timelines` (in issue id, then thread order).
+pub fn repo_facts(
+    issues: &[OpenLabelledRow],
+    timelines: &[TimelineRow],
+    cx: &Context<'_>,
+) -> (Vec<FactsRow>, Vec<ClaimRow>) {
+    let mut rows = Vec::new();
+    let mut claims = Vec::new();
+    let mut rest = timelines;
+    for issue in issues {
+        // Each issue's timeline is the next run of rows.
+        let skip = rest.iter().take_while(|t| t.issue_id < issue.id).count();
+        rest = &rest[skip..];
+        let len = rest.iter().take_while(|t| t.issue_id == issue.id).count();
+        let timeline: Vec<&TimelineRow> = rest[..len].iter().collect();
+        rest = &rest[len..];
+        if let Some((row, mut issue_claims)) = issue_facts(issue, &parse_list(&issue.labels), &timeline, cx) {
+            rows.push(row);
+            claims.append(&mut issue_claims);
+        }
+    }
+    (rows, claims)
+}
+
 /// How a mentor's source is stored.
 pub fn source_name(source: MentorSource) -> &'static str {
     match source {

@@ -82,39 +82,22 @@ pub async fn refresh(
     }
     let only = (!whole).then_some(dirty.as_slice());
     let labels = NewcomerLabels::new(&config.labels);
-    let configured = configured_mentors(&config.mentors, full_name);
     let issues = newcomer_facts::list_open_labelled(&mut *tx, repo_id, only).await?;
-    let labelled: Vec<(db::newcomer_facts::OpenLabelledRow, Vec<String>)> = issues
-        .into_iter()
-        .map(|i| {
-            let raw = facts::parse_list(&i.labels);
-            (i, raw)
-        })
-        .filter(|(_, raw)| raw.iter().any(|l| labels.matches(l).is_some()))
+    // Timelines only of the issues with a newcomer label (the others have no facts).
+    let ids: Vec<i64> = issues
+        .iter()
+        .filter(|i| facts::parse_list(&i.labels).iter().any(|l| labels.matches(l).is_some()))
+        .map(|i| i.id)
         .collect();
-    let ids: Vec<i64> = labelled.iter().map(|(i, _)| i.id).collect();
     let timelines = newcomers::list_timelines(&mut *tx, &ids).await?;
     let maintainers: Vec<String> = newcomers::list_maintainer_logins(&mut *tx, &scope_json(&[repo_id]))
         .await?
         .into_iter()
         .map(|m| m.login)
         .collect();
-    let mut rows = Vec::with_capacity(labelled.len());
-    let mut claims = Vec::new();
-    let mut rest = timelines.as_slice();
-    for (issue, raw) in &labelled {
-        // Both lists are in issue id order: each issue's timeline is the next run of rows.
-        let skip = rest.iter().take_while(|t| t.issue_id < issue.id).count();
-        rest = &rest[skip..];
-        let len = rest.iter().take_while(|t| t.issue_id == issue.id).count();
-        let timeline: Vec<&db::newcomers::TimelineRow> = rest[..len].iter().collect();
-        rest = &rest[len..];
-        let context = facts::Context { repo_id, labels: &labels, maintainers: &maintainers, configured };
-        if let Some((row, mut issue_claims)) = facts::issue_facts(issue, raw, &timeline, &context) {
-            rows.push(row);
-            claims.append(&mut issue_claims);
-        }
-    }
+    let configured = configured_mentors(&config.mentors, full_name);
+    let cx = facts::Context { repo_id, labels: &labels, maintainers: &maintainers, configured };
+    let (rows, claims) = facts::repo_facts(&issues, &timelines, &cx);
     let replace = match only {
         None => Replace::Whole { settings: &settings },
         Some(ids) => Replace::Issues(ids),
