@@ -216,7 +216,15 @@ macro_rules! finder_from {
 /// How many issues the filters keep, as `(all, claimed)` (claimed ones counted whatever
 /// `show_claimed` says).
 pub async fn count_finder<'e>(ex: impl SqliteExecutor<'e>, q: &FinderQuery<'_>) -> sqlx::Result<(i64, i64)> {
-    sqlx::query_as(concat!("SELECT COUNT(*), COALESCE(SUM(", claimed_at!(), "), 0) ", finder_from!()))
+    let sql = concat!("SELECT COUNT(*), COALESCE(SUM(", claimed_at!(), "), 0) ", finder_from!());
+    bind_filters(sqlx::query_as(sql), q).fetch_one(ex).await
+}
+
+type FinderStatement<'q, O> = sqlx::query::QueryAs<'q, sqlx::Sqlite, O, <sqlx::Sqlite as sqlx::Database>::Arguments>;
+
+/// Binds `?1`–`?7`: the clock, the claim period and the filters.
+fn bind_filters<'q, O>(statement: FinderStatement<'q, O>, q: &'q FinderQuery<'_>) -> FinderStatement<'q, O> {
+    statement
         .bind(q.now)
         .bind(q.claim_secs)
         .bind(q.language)
@@ -224,8 +232,6 @@ pub async fn count_finder<'e>(ex: impl SqliteExecutor<'e>, q: &FinderQuery<'_>) 
         .bind(q.label)
         .bind(q.updated_since)
         .bind(q.mentored)
-        .fetch_one(ex)
-        .await
 }
 
 /// One listed issue: its facts, with what the page shows of the issue and its repository.
@@ -277,14 +283,7 @@ pub async fn list_finder_page<'e>(
         None => finder_page!("f.created_at DESC, f.issue_id DESC"),
         Some(_) => finder_page!("json_extract(?9, '$.\"' || f.repo_id || '\"'), f.created_at DESC, f.issue_id DESC"),
     };
-    sqlx::query_as(sql)
-        .bind(q.now)
-        .bind(q.claim_secs)
-        .bind(q.language)
-        .bind(q.repo)
-        .bind(q.label)
-        .bind(q.updated_since)
-        .bind(q.mentored)
+    bind_filters(sqlx::query_as(sql), q)
         .bind(q.show_claimed)
         .bind(q.ranks.as_deref())
         .bind(q.limit)
