@@ -12,8 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${1:-large}
-cargo build --release --quiet
-BIN=$PWD/target/release/upkeep
+# UPKEEP_BIN=path runs that binary instead of building this tree (to compare two versions).
+if [ -n "${UPKEEP_BIN:-}" ]; then BIN=$UPKEEP_BIN; else cargo build --release --quiet; BIN=$PWD/target/release/upkeep; fi
 # COLLECTOR_WORK=dir keeps the database, logs and JSON summaries there (default: a temp dir, removed).
 if [ -n "${COLLECTOR_WORK:-}" ]; then WORK=$COLLECTOR_WORK; rm -rf "$WORK"; mkdir -p "$WORK"; KEEP=1; else WORK=$(mktemp -d); KEEP=0; fi
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -21,6 +21,7 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 SIM=$!
 trap 'kill $SIM 2>/dev/null; [ "$KEEP" = 1 ] || rm -rf "$WORK"' EXIT
 for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$PORT/_sim/totals" > "$WORK/totals.json" 2>/dev/null && break; sleep 0.5; done
+SIM_CPU0=$(ps -o cputime= -p "$SIM")
 
 export UPKEEP_FUNDING__OPEN_COLLECTIVE_URL="http://127.0.0.1:$PORT/opencollective/graphql/v2"
 export UPKEEP_GITHUB__API_URL="http://127.0.0.1:$PORT" UPKEEP_SOURCES__ORGS=upkeep-sim UPKEEP_SOURCES__REPOS= \
@@ -57,4 +58,14 @@ full = json.load(open(f"{work}/full.json"))
 print(f"full-sync requests {full['requests']} vs page lower bound {bound} + {reviews} review batches "
       f"= {full['requests'] / (bound + reviews):.3f} x; limit 1.1 x bound + reviews = {1.1 * bound + reviews:.0f}")
 print("advance:", open(f"{work}/advance.json").read().strip())
+# Where each run's time went: the steps recorded in the database, summed over repositories (whole
+# seconds per step and repository, so small steps read 0), and the simulator's CPU time.
+import sqlite3
+db = sqlite3.connect(f"{work}/bench.db")
+for name, run_id in zip(["full", "unchanged", "changed"], [r[0] for r in db.execute("SELECT id FROM sync_runs ORDER BY id")]):
+    steps = db.execute("SELECT resource, SUM(finished_at - started_at), SUM(items_written), SUM(requests) FROM sync_run_resources "
+                       "WHERE run_id = ? GROUP BY resource HAVING SUM(finished_at - started_at) > 0 OR SUM(items_written) > 0 "
+                       "ORDER BY 2 DESC, 3 DESC", (run_id,)).fetchall()
+    print(f"{name:9} steps: " + ", ".join(f"{r} {s} s/{n} items/{q} req" for r, s, n, q in steps))
 PY
+echo "simulator CPU time: $SIM_CPU0 after start-up, $(ps -o cputime= -p "$SIM") at the end (the collector's own is in $WORK/*.time)"

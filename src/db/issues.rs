@@ -82,14 +82,50 @@ pub async fn update_pull_listing<'e>(
     draft: bool,
     merged_at: Option<i64>,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query("UPDATE issues SET draft = ?, merged_at = ? WHERE repo_id = ? AND number = ?")
-        .bind(draft)
-        .bind(merged_at)
-        .bind(repo_id)
-        .bind(number)
-        .execute(ex)
-        .await?;
-    Ok(done.rows_affected() > 0)
+    Ok(update_pull_listings(ex, repo_id, &[PullListing { number, draft, merged_at }]).await? > 0)
+}
+
+/// A pull request's `/pulls` listing fields, for [`update_pull_listings`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PullListing {
+    pub number: i64,
+    pub draft: bool,
+    pub merged_at: Option<i64>,
+}
+
+/// [`update_pull_listing`] for a page, in one statement (a number listed twice: the later entry
+/// wins, as row by row). Returns how many entries named an issue row already there.
+pub async fn update_pull_listings<'e>(
+    ex: impl SqliteExecutor<'e>,
+    repo_id: i64,
+    rows: &[PullListing],
+) -> sqlx::Result<u64> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut last = std::collections::HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        last.insert(r.number, i);
+    }
+    let tuples: Vec<_> = rows
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| last.get(&r.number) == Some(i))
+        .map(|(_, r)| (repo_id, r.number, r.draft, r.merged_at))
+        .collect();
+    // The repository comes with each row, not as its own parameter: then the planner reads the
+    // rows first and looks each pull request up by (repo_id, number), rather than the reverse.
+    let known: Vec<i64> = sqlx::query_scalar(
+        "UPDATE issues SET draft = p.value->>2, merged_at = p.value->>3
+         FROM json_each(?) AS p
+         WHERE issues.repo_id = p.value->>0 AND issues.number = p.value->>1
+         RETURNING issues.number",
+    )
+    .bind(super::activity::rows_json(&tuples)?)
+    .fetch_all(ex)
+    .await?;
+    let known: std::collections::HashSet<i64> = known.into_iter().collect();
+    Ok(rows.iter().filter(|r| known.contains(&r.number)).count() as u64)
 }
 
 /// Pull request details that only GraphQL gives cheaply.
@@ -104,16 +140,32 @@ pub struct PullDetails {
 }
 
 pub async fn update_pull_details<'e>(ex: impl SqliteExecutor<'e>, d: &PullDetails) -> sqlx::Result<()> {
+    update_pulls_details(ex, std::slice::from_ref(d)).await
+}
+
+/// [`update_pull_details`] for a batch, in one statement (a pull request listed twice: the later
+/// entry wins, as one by one).
+pub async fn update_pulls_details<'e>(ex: impl SqliteExecutor<'e>, rows: &[PullDetails]) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut last = std::collections::HashMap::new();
+    for (i, d) in rows.iter().enumerate() {
+        last.insert((d.repo_id, d.number), i);
+    }
+    let tuples: Vec<_> = rows
+        .iter()
+        .enumerate()
+        .filter(|(i, d)| last.get(&(d.repo_id, d.number)) == Some(i))
+        .map(|(_, d)| (d.repo_id, d.number, d.draft, d.merged_at, d.merged_by_id, d.ready_for_review_at))
+        .collect();
     sqlx::query(
-        "UPDATE issues SET draft = ?, merged_at = ?, merged_by_id = ?, ready_for_review_at = ?
-         WHERE repo_id = ? AND number = ?",
+        "UPDATE issues SET draft = d.value->>2, merged_at = d.value->>3, merged_by_id = d.value->>4,
+             ready_for_review_at = d.value->>5
+         FROM json_each(?) AS d
+         WHERE issues.repo_id = d.value->>0 AND issues.number = d.value->>1",
     )
-    .bind(d.draft)
-    .bind(d.merged_at)
-    .bind(d.merged_by_id)
-    .bind(d.ready_for_review_at)
-    .bind(d.repo_id)
-    .bind(d.number)
+    .bind(super::activity::rows_json(&tuples)?)
     .execute(ex)
     .await?;
     Ok(())

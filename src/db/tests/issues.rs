@@ -295,3 +295,60 @@ async fn first_response_revisits_only_items_updated_since_and_clears_a_vanished_
     assert_eq!(first_response(&f.db.pool, old_id).await.0, Some(t + 60));
     assert_eq!(respond(&f.db, 2, 0, None).await, 0, "another repository");
 }
+
+#[tokio::test]
+async fn update_pull_listings_writes_a_page_counts_the_known_and_lets_a_repeated_number_end_as_its_last_entry() {
+    let f = fresh().await;
+    let repo = add_repository(&f.db, 1, "numfocus/atlas").await;
+    add_repository(&f.db, 2, "numfocus/other").await;
+    let t = at("2024-03-04", "09:00:00");
+    let five = IssueBuilder::pull(repo, 5).opened(t).store(&f.db).await;
+    let seven = IssueBuilder::pull(repo, 7).opened(t).draft().store(&f.db).await;
+    let other = IssueBuilder::pull(2, 5).opened(t).store(&f.db).await;
+    let listing = |number, draft, merged_at| issues::PullListing { number, draft, merged_at };
+    let page = [
+        listing(5, true, None),
+        listing(6, false, None),
+        listing(7, false, Some(t + 9)),
+        listing(5, false, Some(t + 5)),
+    ];
+    // 5 twice and 7 are stored; 6 is not (yet): three of the four entries found their row.
+    assert_eq!(issues::update_pull_listings(&f.db.pool, repo, &page).await.unwrap(), 3);
+    assert_eq!(pull_columns(&f.db.pool, five).await, (false, Some(t + 5), None, None));
+    assert_eq!(pull_columns(&f.db.pool, seven).await, (false, Some(t + 9), None, None));
+    assert_eq!(pull_columns(&f.db.pool, other).await, (false, None, None, None), "another repository's #5");
+    assert_eq!(issues::update_pull_listings(&f.db.pool, repo, &[]).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn update_pulls_details_writes_a_batch_in_one_statement_and_leaves_other_rows_alone() {
+    let f = fresh().await;
+    let repo = add_repository(&f.db, 1, "numfocus/atlas").await;
+    add_repository(&f.db, 2, "numfocus/other").await;
+    let t = at("2024-03-04", "09:00:00");
+    let a = IssueBuilder::pull(repo, 1).opened(t).draft().store(&f.db).await;
+    let b = IssueBuilder::pull(repo, 2).opened(t).store(&f.db).await;
+    let untouched = IssueBuilder::pull(repo, 3).opened(t).draft().store(&f.db).await;
+    let other = IssueBuilder::pull(2, 1).opened(t).draft().store(&f.db).await;
+    let details = |number, draft, merged_at, merged_by_id, ready_for_review_at| PullDetails {
+        repo_id: repo,
+        number,
+        draft,
+        merged_at,
+        merged_by_id,
+        ready_for_review_at,
+    };
+    let batch = [
+        details(1, true, None, None, None),
+        details(2, false, Some(t + 100), Some(42), Some(t + 50)),
+        details(1, false, None, None, Some(t + 70)), // #1 again: the later entry wins
+        details(9, false, Some(t), Some(42), None),  // not stored: nothing to update
+    ];
+    issues::update_pulls_details(&f.db.pool, &batch).await.unwrap();
+    assert_eq!(pull_columns(&f.db.pool, a).await, (false, None, None, Some(t + 70)));
+    assert_eq!(pull_columns(&f.db.pool, b).await, (false, Some(t + 100), Some(42), Some(t + 50)));
+    assert_eq!(pull_columns(&f.db.pool, untouched).await, (true, None, None, None));
+    assert_eq!(pull_columns(&f.db.pool, other).await, (true, None, None, None));
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM issues").fetch_one(&f.db.pool).await.unwrap();
+    assert_eq!(count, 4, "no row is created");
+}

@@ -149,9 +149,13 @@ impl Collector {
         work: impl Future<Output = Result<(StepStatus, u64), SyncError>>,
     ) -> Result<(StepStatus, u64), SyncError> {
         let started_at = now();
+        let clock = std::time::Instant::now();
         let before = self.client.counters();
         let result = work.await;
         let used: CounterSnapshot = self.client.counters() - before;
+        // The run record keeps whole seconds; the log has the step's time to the millisecond.
+        let ms = clock.elapsed().as_secs_f64() * 1000.0;
+        tracing::debug!(scope, resource, ms, requests = used.requests, "step finished");
         // Permanent GraphQL errors that came with data: the data is kept, the errors recorded.
         let said = self.client.take_problems();
         let (status, items, error) = match &result {

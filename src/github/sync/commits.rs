@@ -44,9 +44,9 @@ pub async fn sync_commits(c: &Collector, scope: &str, repo: &RepoHandle) -> Resu
     let (mut written, mut watermark, mut seen) = (0u64, state.watermark, Vec::new());
     // The earliest authored time written: contributor weeks before it are unchanged.
     let mut oldest = i64::MAX;
-    while let Some(page) = pages.next().await? {
-        let mut tx = c.db.begin_write().await?;
-        c.write_accounts(&mut tx, c.fresh_accounts(page.iter().filter_map(|p| p.author.as_ref()))).await?;
+    let mut next = pages.next().await?;
+    while let Some(page) = next {
+        let accounts = c.fresh_accounts(page.iter().filter_map(|p| p.author.as_ref()));
         let (mut rows, mut undated) = (Vec::new(), Vec::new());
         for (i, item) in page.iter().enumerate() {
             match convert::commit(repo.repo_id, item) {
@@ -54,17 +54,27 @@ pub async fn sync_commits(c: &Collector, scope: &str, repo: &RepoHandle) -> Resu
                 None => undated.push(i),
             }
         }
-        db::commits::upsert_commits(&mut *tx, &rows).await?;
-        tx.commit().await?;
         written += rows.len() as u64;
         watermark = watermark.max(rows.iter().map(|r| r.committed_at).max());
         oldest = rows.iter().map(|r| r.authored_at).fold(oldest, i64::min);
-        seen.extend(rows.into_iter().map(|r| r.sha));
-        for i in undated {
-            if let Some(raw) = pages.raw(i) {
-                c.quarantine(scope, RESOURCE, raw, "the commit has neither an author nor a committer date").await?;
+        let raw = pages.take_raw();
+        let store = async {
+            let mut tx = c.db.begin_write().await?;
+            c.write_accounts(&mut tx, accounts).await?;
+            db::commits::upsert_commits(&mut *tx, &rows).await?;
+            tx.commit().await?;
+            for i in undated {
+                if let Some(raw) = raw.get(i) {
+                    c.quarantine(scope, RESOURCE, raw, "the commit has neither an author nor a committer date").await?;
+                }
             }
-        }
+            Ok::<_, SyncError>(())
+        };
+        // The next page is fetched while this one is written.
+        let (fetched, stored) = tokio::join!(pages.next(), store);
+        stored?;
+        seen.extend(rows.into_iter().map(|r| r.sha));
+        next = fetched?;
     }
     let mut tx = c.db.begin_write().await?;
     let deleted = db::commits::delete_unseen_since(&mut *tx, repo.repo_id, since.unwrap_or(i64::MIN), &seen).await?;

@@ -3,12 +3,13 @@
 //!
 //! Listings with `since` are sorted by `updated` ascending, so an item updated while we page
 //! moves behind the cursor and is seen again rather than skipped. Each page is one write
-//! transaction; a resource's watermark moves only after its last page is stored.
+//! transaction, written while the next page is fetched; a resource's watermark moves only after its
+//! last page is stored.
 
 use super::{context::RepoHandle, context::Target, progress::Progress, reviews};
 
 use super::collector::{Collector, OVERLAP_SECS, StepStatus, SyncError, now};
-use crate::db::{self, sync_state};
+use crate::db::{self, accounts::AccountRow, sync_state};
 use crate::github::{Fetched, convert, wire};
 
 /// Steps gated by the probe, in order.
@@ -81,18 +82,33 @@ async fn issues(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepSt
     );
     let (mut written, mut watermark) = (0u64, state.watermark);
     let mut pages = c.pages::<wire::Issue>(scope, "issues", &path, None);
-    while let Some(page) = pages.next().await? {
-        let mut tx = c.db.begin_write().await?;
+    let mut next = pages.next().await?;
+    while let Some(page) = next {
         let users = page.iter().flat_map(|i| i.user.iter().chain(i.assignees.iter().flatten()));
-        c.write_accounts(&mut tx, c.fresh_accounts(users)).await?;
+        let accounts = c.fresh_accounts(users);
         let rows: Vec<_> = page.iter().map(|item| convert::issue(repo.repo_id, item)).collect();
-        db::issues::upsert_issues(&mut *tx, &rows).await?;
         watermark = watermark.max(page.iter().map(|item| convert::ts(item.updated_at)).max());
-        tx.commit().await?;
         written += page.len() as u64;
+        // The next page is fetched while this one is written.
+        let (fetched, stored) = tokio::join!(pages.next(), store_issues(c, accounts, &rows));
+        stored?;
+        next = fetched?;
     }
     sync_state::save_sync_state(&c.db.pool, scope, "issues", watermark, None, now()).await?;
     Ok((StepStatus::Ok, written))
+}
+
+/// A page of issues and their people, in one transaction.
+async fn store_issues(
+    c: &Collector,
+    accounts: Vec<AccountRow>,
+    rows: &[db::issues::IssueRow],
+) -> Result<(), SyncError> {
+    let mut tx = c.db.begin_write().await?;
+    c.write_accounts(&mut tx, accounts).await?;
+    db::issues::upsert_issues(&mut *tx, rows).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 async fn issue_comments(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
@@ -106,29 +122,45 @@ async fn issue_comments(c: &Collector, scope: &str, repo: &RepoHandle) -> Result
     let mut written = retry_quarantined_comments(c, scope, repo).await?;
     let mut watermark = state.watermark;
     let mut pages = c.pages::<wire::IssueComment>(scope, "issue_comments", &path, None);
-    while let Some(page) = pages.next().await? {
-        let mut tx = c.db.begin_write().await?;
-        c.write_accounts(&mut tx, c.fresh_accounts(page.iter().filter_map(|i| i.user.as_ref()))).await?;
-        let (mut rows, mut unplaced) = (Vec::new(), Vec::new());
-        for (i, parent) in comment_parents(&mut tx, repo.repo_id, &page).await?.into_iter().enumerate() {
-            let item = &page[i];
-            watermark = watermark.max(Some(convert::ts(item.updated_at)));
-            match parent {
-                Ok(number) => rows.push(convert::comment(repo.repo_id, number, item)),
-                Err(reason) => unplaced.push((i, reason)),
-            }
-        }
-        db::activity::upsert_comments(&mut *tx, &rows).await?;
-        written += rows.len() as u64;
-        tx.commit().await?;
-        for (i, reason) in unplaced {
-            if let Some(raw) = pages.raw(i) {
-                c.quarantine(scope, "issue_comments", raw, &reason).await?;
-            }
-        }
+    let mut next = pages.next().await?;
+    while let Some(page) = next {
+        watermark = watermark.max(page.iter().map(|item| convert::ts(item.updated_at)).max());
+        let raw = pages.take_raw();
+        // The next page is fetched while this one is written.
+        let (fetched, stored) = tokio::join!(pages.next(), store_comments(c, scope, repo, &page, &raw));
+        written += stored?;
+        next = fetched?;
     }
     sync_state::save_sync_state(&c.db.pool, scope, "issue_comments", watermark, None, now()).await?;
     Ok((StepStatus::Ok, written))
+}
+
+/// A page of comments and their people, in one transaction; comments whose issue is not stored
+/// are quarantined (`raw`: the page's items as GitHub sent them). Returns how many were stored.
+async fn store_comments(
+    c: &Collector,
+    scope: &str,
+    repo: &RepoHandle,
+    page: &[wire::IssueComment],
+    raw: &[serde_json::Value],
+) -> Result<u64, SyncError> {
+    let mut tx = c.db.begin_write().await?;
+    c.write_accounts(&mut tx, c.fresh_accounts(page.iter().filter_map(|i| i.user.as_ref()))).await?;
+    let (mut rows, mut unplaced) = (Vec::new(), Vec::new());
+    for (i, parent) in comment_parents(&mut tx, repo.repo_id, page).await?.into_iter().enumerate() {
+        match parent {
+            Ok(number) => rows.push(convert::comment(repo.repo_id, number, &page[i])),
+            Err(reason) => unplaced.push((i, reason)),
+        }
+    }
+    db::activity::upsert_comments(&mut *tx, &rows).await?;
+    tx.commit().await?;
+    for (i, reason) in unplaced {
+        if let Some(raw) = raw.get(i) {
+            c.quarantine(scope, "issue_comments", raw, &reason).await?;
+        }
+    }
+    Ok(rows.len() as u64)
 }
 
 /// The issue number each comment belongs to, or why it cannot be placed. `issue_url` ends in the
@@ -180,9 +212,9 @@ async fn review_comments(c: &Collector, scope: &str, repo: &RepoHandle) -> Resul
     );
     let (mut written, mut watermark) = (0u64, state.watermark);
     let mut pages = c.pages::<wire::ReviewComment>(scope, "review_comments", &path, None);
-    while let Some(page) = pages.next().await? {
-        let mut tx = c.db.begin_write().await?;
-        c.write_accounts(&mut tx, c.fresh_accounts(page.iter().filter_map(|i| i.user.as_ref()))).await?;
+    let mut next = pages.next().await?;
+    while let Some(page) = next {
+        let accounts = c.fresh_accounts(page.iter().filter_map(|i| i.user.as_ref()));
         let (mut rows, mut unplaced) = (Vec::new(), Vec::new());
         for (i, item) in page.iter().enumerate() {
             watermark = watermark.max(Some(convert::ts(item.updated_at)));
@@ -191,15 +223,25 @@ async fn review_comments(c: &Collector, scope: &str, repo: &RepoHandle) -> Resul
                 None => unplaced.push(i),
             }
         }
-        db::activity::upsert_review_comments(&mut *tx, &rows).await?;
         written += rows.len() as u64;
-        tx.commit().await?;
-        for i in unplaced {
-            if let Some(raw) = pages.raw(i) {
-                let reason = "no pull_request_url, _links.pull_request or /pull/ html_url names its pull request";
-                c.quarantine(scope, "review_comments", raw, reason).await?;
+        let raw = pages.take_raw();
+        let store = async {
+            let mut tx = c.db.begin_write().await?;
+            c.write_accounts(&mut tx, accounts).await?;
+            db::activity::upsert_review_comments(&mut *tx, &rows).await?;
+            tx.commit().await?;
+            for i in unplaced {
+                if let Some(raw) = raw.get(i) {
+                    let reason = "no pull_request_url, _links.pull_request or /pull/ html_url names its pull request";
+                    c.quarantine(scope, "review_comments", raw, reason).await?;
+                }
             }
-        }
+            Ok::<_, SyncError>(())
+        };
+        // The next page is fetched while this one is written.
+        let (fetched, stored) = tokio::join!(pages.next(), store);
+        stored?;
+        next = fetched?;
     }
     sync_state::save_sync_state(&c.db.pool, scope, "review_comments", watermark, None, now()).await?;
     Ok((StepStatus::Ok, written))
@@ -212,9 +254,10 @@ async fn pulls(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepSta
     let path = format!("/repos/{}/pulls?state=all&sort=updated&direction=desc&per_page=100", repo.api_name);
     let (mut written, mut watermark) = (0u64, state.watermark);
     let mut pages = c.pages::<wire::PullRequest>(scope, "pulls", &path, None);
-    while let Some(page) = pages.next().await? {
-        let mut tx = c.db.begin_write().await?;
+    let mut next = pages.next().await?;
+    while let Some(page) = next {
         let mut reached_watermark = false;
+        let mut rows = Vec::with_capacity(page.len());
         for pr in &page {
             let updated = convert::ts(pr.updated_at);
             if stop_below.is_some_and(|w| updated < w) {
@@ -223,16 +266,19 @@ async fn pulls(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepSta
             }
             watermark = watermark.max(Some(updated));
             let merged_at = pr.merged_at.map(convert::ts);
-            if db::issues::update_pull_listing(&mut *tx, repo.repo_id, pr.number, pr.draft.unwrap_or(false), merged_at)
-                .await?
-            {
-                written += 1;
-            }
+            rows.push(db::issues::PullListing { number: pr.number, draft: pr.draft.unwrap_or(false), merged_at });
         }
-        tx.commit().await?;
+        // One statement for the page (row by row, this step was the full sync's slowest per item).
+        let store = db::issues::update_pull_listings(&c.db.pool, repo.repo_id, &rows);
         if reached_watermark {
+            written += store.await?;
             break;
         }
+        // The next page is fetched while this one is written (not past the watermark: no request
+        // is spent on a page that would not be read).
+        let (fetched, stored) = tokio::join!(pages.next(), store);
+        written += stored?;
+        next = fetched?;
     }
     sync_state::save_sync_state(&c.db.pool, scope, "pulls", watermark, None, now()).await?;
     Ok((StepStatus::Ok, written))

@@ -79,6 +79,12 @@ impl<T: DeserializeOwned> Pages<'_, T> {
         self.raw.get(i)
     }
 
+    /// The raw JSON of the page last returned, index for index, taken out of the cursor: a
+    /// step that stores a page while the next one is fetched keeps its page's raw items this way.
+    pub fn take_raw(&mut self) -> Vec<serde_json::Value> {
+        std::mem::take(&mut self.raw)
+    }
+
     fn check_bounds(&mut self, url: &str) -> Result<(), GhError> {
         let runaway = |problem: String| GhError::Runaway { url: url.to_owned(), problem };
         if !self.visited.insert(url.to_owned()) {
