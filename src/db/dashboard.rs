@@ -160,18 +160,34 @@ impl RepoWeekRow {
     }
 }
 
-/// Every week of the scope's history (a few hundred rows: the backlog is a running sum).
-pub async fn list_repo_weeks<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::Result<Vec<RepoWeekRow>> {
+/// The scope's weeks from `from_week` to before `to`, after one row (dated the week before
+/// `from_week`) that sums every earlier week: all the backlog, a running sum, needs of the
+/// history. So a page reads rows in proportion to its window, not to the scope's age.
+pub async fn list_repo_weeks<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    from_week: i64,
+    to: i64,
+) -> sqlx::Result<Vec<RepoWeekRow>> {
     sqlx::query_as(
-        "SELECT week, SUM(opened_issues) AS opened_issues, SUM(closed_issues) AS closed_issues,
+        "SELECT ?2 - 604800 AS week, SUM(opened_issues) AS opened_issues, SUM(closed_issues) AS closed_issues,
                 SUM(opened_prs) AS opened_prs, SUM(closed_prs) AS closed_prs, SUM(merged_prs) AS merged_prs,
                 SUM(bot_opened_issues) AS bot_opened_issues, SUM(bot_closed_issues) AS bot_closed_issues,
                 SUM(bot_opened_prs) AS bot_opened_prs, SUM(bot_closed_prs) AS bot_closed_prs,
                 SUM(bot_merged_prs) AS bot_merged_prs, SUM(releases) AS releases
-         FROM repo_weeks WHERE repo_id IN (SELECT value FROM json_each(?1))
-         GROUP BY week ORDER BY week",
+         FROM repo_weeks WHERE repo_id IN (SELECT value FROM json_each(?1)) AND week < ?2
+         HAVING COUNT(*) > 0
+         UNION ALL
+         SELECT week, SUM(opened_issues), SUM(closed_issues), SUM(opened_prs), SUM(closed_prs), SUM(merged_prs),
+                SUM(bot_opened_issues), SUM(bot_closed_issues), SUM(bot_opened_prs), SUM(bot_closed_prs),
+                SUM(bot_merged_prs), SUM(releases)
+         FROM repo_weeks WHERE repo_id IN (SELECT value FROM json_each(?1)) AND week >= ?2 AND week < ?3
+         GROUP BY week
+         ORDER BY week",
     )
     .bind(scope)
+    .bind(from_week)
+    .bind(to)
     .fetch_all(ex)
     .await
 }

@@ -9,6 +9,7 @@ use super::rows::{changes, closed, items, people};
 use super::scene::{DAY, GADGET, HOUR, fresh_scene, id, t, w, w2};
 use super::{add_repository, fresh};
 use crate::db::dashboard::{self as dash, PersonWeekRow, RepoWeekRow, UnansweredRow};
+use crate::metrics::WEEK;
 
 const ONE: &str = "[1]";
 const BOTH: &str = "[1,2]";
@@ -92,7 +93,7 @@ async fn closed_items_are_those_whose_last_close_is_in_the_window_and_still_clos
 #[tokio::test]
 async fn repo_weeks_sum_the_scopes_repositories_week_by_week() {
     let f = fresh_scene().await;
-    let rows = dash::list_repo_weeks(&f.db.pool, BOTH).await.unwrap();
+    let rows = dash::list_repo_weeks(&f.db.pool, BOTH, w(), w2() + WEEK).await.unwrap();
     let got: Vec<_> = rows
         .iter()
         .map(|r| {
@@ -111,8 +112,18 @@ async fn repo_weeks_sum_the_scopes_repositories_week_by_week() {
         })
         .collect();
     assert_eq!(got, [(w(), 3, 1, 3, 0, 0, 1, 0, 0), (w2(), 1, 1, 0, 1, 1, 0, 0, 1)]);
-    assert_eq!(dash::list_repo_weeks(&f.db.pool, "[2]").await.unwrap().len(), 1);
-    assert!(dash::list_repo_weeks(&f.db.pool, "[]").await.unwrap().is_empty());
+    assert_eq!(dash::list_repo_weeks(&f.db.pool, "[2]", w(), w2() + WEEK).await.unwrap().len(), 1);
+    assert!(dash::list_repo_weeks(&f.db.pool, "[]", w(), w2() + WEEK).await.unwrap().is_empty());
+    // From the second week: the first is summed into one row dated the week before.
+    let later = dash::list_repo_weeks(&f.db.pool, BOTH, w2(), w2() + WEEK).await.unwrap();
+    let got: Vec<_> = later.iter().map(|r| (r.week, r.opened_issues, r.closed_issues, r.opened_prs)).collect();
+    assert_eq!(got, [(w2() - WEEK, 3, 1, 3), (w2(), 1, 1, 0)]);
+    // Up to before the second week: the first alone, summed as the week before it.
+    let earlier = dash::list_repo_weeks(&f.db.pool, BOTH, w2() + WEEK, w2() + 2 * WEEK).await.unwrap();
+    let got: Vec<_> = earlier.iter().map(|r| (r.week, r.opened_issues, r.closed_issues, r.releases)).collect();
+    assert_eq!(got, [(w2(), 4, 2, 1)], "every week before the window in one row");
+    let none = dash::list_repo_weeks(&f.db.pool, BOTH, w(), w()).await.unwrap();
+    assert!(none.is_empty(), "an empty window after no history");
 }
 
 #[test]

@@ -72,7 +72,7 @@ pub async fn load_rows(
         slices::response_items(pool, scope, from, to),
         slices::closed_items(pool, scope, from, to),
         slices::change_requests(pool, scope, from, to),
-        q::list_repo_weeks(pool, scope),
+        q::list_repo_weeks(pool, scope, week_start(from), to),
         slices::person_weeks(pool, scope, week_start(from), to),
         full_only(parts, slices::person_weeks(pool, scope, recent_from, now + 1)),
     )?;
