@@ -42,17 +42,17 @@ CREATE TABLE newcomer_claims (
 CREATE INDEX newcomer_claims_at ON newcomer_claims (issue_id, at);
 CREATE INDEX newcomer_claims_repo ON newcomer_claims (repo_id);
 
--- Per repository, the newcomer settings its facts were computed with (labels, mentors): facts
--- computed under other settings are recomputed before they are used.
+-- Per repository, what its facts were computed under besides the rows: the newcomer settings
+-- (labels, mentors) and the repository's maintainers. Facts computed under others are
+-- recomputed whole before they are used.
 CREATE TABLE newcomer_facts_state (
     repo_id  INTEGER PRIMARY KEY,
     settings TEXT NOT NULL,
     built_at INTEGER NOT NULL
 );
 
--- Facts that may be out of date, per repository: `issue_id` names one issue whose row or
--- timeline was written, 0 the whole repository (its maintainers changed). Marked by triggers on
--- every write path of what facts are computed from, in the transaction that writes it, and
+-- Facts that may be out of date: the issues whose row or timeline was written since. Marked by
+-- triggers on every write path of what facts are computed from, in the transaction that writes it, and
 -- cleared in the transaction that stores the recomputed facts; so a sync killed between the two
 -- leaves the mark, and the next run recomputes.
 -- (ON CONFLICT DO NOTHING rather than INSERT OR IGNORE: see the rollup_dirty migration.)
@@ -87,17 +87,4 @@ END;
 CREATE TRIGGER newcomer_dirty_timeline_delete AFTER DELETE ON issue_timeline BEGIN
     INSERT INTO newcomer_dirty (repo_id, issue_id) SELECT repo_id, id FROM issues WHERE id = OLD.issue_id
     ON CONFLICT DO NOTHING;
-END;
-
-CREATE TRIGGER newcomer_dirty_maintainer_insert AFTER INSERT ON repo_people WHEN NEW.is_maintainer = 1 BEGIN
-    INSERT INTO newcomer_dirty (repo_id, issue_id) VALUES (NEW.repo_id, 0) ON CONFLICT DO NOTHING;
-END;
-
-CREATE TRIGGER newcomer_dirty_maintainer_update AFTER UPDATE OF is_maintainer, account_id ON repo_people
-WHEN NEW.is_maintainer = 1 OR OLD.is_maintainer = 1 BEGIN
-    INSERT INTO newcomer_dirty (repo_id, issue_id) VALUES (NEW.repo_id, 0), (OLD.repo_id, 0) ON CONFLICT DO NOTHING;
-END;
-
-CREATE TRIGGER newcomer_dirty_maintainer_delete AFTER DELETE ON repo_people WHEN OLD.is_maintainer = 1 BEGIN
-    INSERT INTO newcomer_dirty (repo_id, issue_id) VALUES (OLD.repo_id, 0) ON CONFLICT DO NOTHING;
 END;

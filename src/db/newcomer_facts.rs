@@ -68,7 +68,8 @@ pub async fn list_open_labelled<'e>(
     .await
 }
 
-/// The settings each repository's facts were computed with, as `(repo_id, settings)`.
+/// What each repository's facts were computed under besides its rows (newcomer settings and
+/// maintainers, as one key), as `(repo_id, settings)`.
 pub async fn list_facts_settings<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<(i64, String)>> {
     sqlx::query_as("SELECT repo_id, settings FROM newcomer_facts_state ORDER BY repo_id").fetch_all(ex).await
 }
@@ -79,8 +80,7 @@ pub async fn list_dirty<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<i64
     sqlx::query_scalar("SELECT DISTINCT repo_id FROM newcomer_dirty ORDER BY repo_id").fetch_all(ex).await
 }
 
-/// The issues of `repo_id` whose facts may be out of date, in id order; 0 first when the whole
-/// repository's may be (its maintainers changed).
+/// The issues of `repo_id` whose facts may be out of date, in id order.
 pub async fn list_dirty_issues<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar("SELECT issue_id FROM newcomer_dirty WHERE repo_id = ? ORDER BY issue_id")
         .bind(repo_id)

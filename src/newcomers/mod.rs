@@ -8,10 +8,10 @@
 //! - [`facts`]: one issue's facts from its row and thread (pure);
 //! - [`refresh`]: recomputes a repository's stale facts and stores them. The collector calls it
 //!   after a repository's rollups (maintainers come from `repo_people`). Triggers mark each issue
-//!   whose row or timeline is written, and the whole repository when its maintainers change, in
-//!   the same transaction as the write (so a killed sync leaves the mark); each repository's
-//!   facts remember the newcomer settings (labels, mentors) they were computed under. A sync that
-//!   changed a few issues recomputes those. [`refresh_stale`] does the same for every tracked
+//!   whose row or timeline is written, in the same transaction as the write (so a killed sync
+//!   leaves the mark); each repository's facts remember the newcomer settings (labels, mentors)
+//!   and the maintainers they were computed under, and are recomputed whole when those differ. A
+//!   sync that changed a few issues recomputes those. [`refresh_stale`] does the same for every tracked
 //!   repository when the server starts, so a changed configuration never lists by the old
 //!   settings while waiting for a sync.
 //!
@@ -41,11 +41,17 @@ pub fn configured_mentors<'a>(
     mentors.iter().find(|(name, _)| name.to_string().eq_ignore_ascii_case(repo)).map_or(&[], |(_, v)| v.as_slice())
 }
 
-/// The settings a repository's facts depend on, as stored next to them: the newcomer labels and
-/// the repository's configured mentors.
-pub fn settings_key(config: &NewcomersConfig, repo: &str) -> String {
-    let value = serde_json::json!({ "labels": config.labels, "mentors": configured_mentors(&config.mentors, repo) });
-    value.to_string()
+/// What a repository's facts depend on besides its rows, as stored next to them: the newcomer
+/// labels, the repository's configured mentors and its maintainers.
+pub fn settings_key(config: &NewcomersConfig, repo: &str, maintainers: &[String]) -> String {
+    let mentors = configured_mentors(&config.mentors, repo);
+    serde_json::json!({ "labels": config.labels, "mentors": mentors, "maintainers": maintainers }).to_string()
+}
+
+/// The repository's maintainers (`repo_people.is_maintainer`), by login.
+async fn maintainers<'e>(ex: impl sqlx::SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Vec<String>> {
+    let rows = newcomers::list_maintainer_logins(ex, &scope_json(&[repo_id])).await?;
+    Ok(rows.into_iter().map(|m| m.login).collect())
 }
 
 /// What [`refresh`] recomputes.
@@ -54,8 +60,8 @@ pub enum Scope {
     /// Every fact of the repository.
     Whole,
     /// Only what is stale: nothing when nothing is, the marked issues when only issues are, and
-    /// everything when the maintainers changed, the settings differ or the facts were never
-    /// computed.
+    /// everything when the settings or the maintainers differ from those the facts were computed
+    /// under, or they never were.
     Stale,
 }
 
@@ -71,12 +77,13 @@ pub async fn refresh(
     scope: Scope,
     now: i64,
 ) -> sqlx::Result<Option<u64>> {
-    let settings = settings_key(config, full_name);
     let mut tx = db.begin_write().await?;
+    let maintainers = maintainers(&mut *tx, repo_id).await?;
+    let settings = settings_key(config, full_name, &maintainers);
     let dirty = newcomer_facts::list_dirty_issues(&mut *tx, repo_id).await?;
     let built = newcomer_facts::list_facts_settings(&mut *tx).await?;
     let current = built.iter().any(|(id, s)| *id == repo_id && *s == settings);
-    let whole = scope == Scope::Whole || !current || dirty.first() == Some(&0);
+    let whole = scope == Scope::Whole || !current;
     if !whole && dirty.is_empty() {
         return Ok(None);
     }
@@ -90,11 +97,6 @@ pub async fn refresh(
         .map(|i| i.id)
         .collect();
     let timelines = newcomers::list_timelines(&mut *tx, &ids).await?;
-    let maintainers: Vec<String> = newcomers::list_maintainer_logins(&mut *tx, &scope_json(&[repo_id]))
-        .await?
-        .into_iter()
-        .map(|m| m.login)
-        .collect();
     let configured = configured_mentors(&config.mentors, full_name);
     let cx = facts::Context { repo_id, labels: &labels, maintainers: &maintainers, configured };
     let (rows, claims) = facts::repo_facts(&issues, &timelines, &cx);
@@ -115,7 +117,7 @@ pub async fn refresh_stale(db: &Db, config: &NewcomersConfig, now: i64) -> sqlx:
     let built = newcomer_facts::list_facts_settings(&db.pool).await?;
     let mut refreshed = 0;
     for repo in db::repos::list_tracked_repositories(&db.pool).await? {
-        let key = settings_key(config, &repo.full_name);
+        let key = settings_key(config, &repo.full_name, &maintainers(&db.pool, repo.id).await?);
         if !dirty.contains(&repo.id) && built.iter().any(|(id, settings)| *id == repo.id && *settings == key) {
             continue;
         }
