@@ -9,7 +9,7 @@ use super::{add_repository, fresh};
 use crate::db::{Db, is_reachable, repos};
 
 /// The migrations in `migrations/` (one file each).
-const MIGRATIONS: i64 = 15;
+const MIGRATIONS: i64 = 16;
 
 async fn applied_migrations(db: &Db) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = 1").fetch_one(&db.pool).await.unwrap()
