@@ -25,7 +25,7 @@ async fn compute(state: &AppState) -> Result<Computed, WebError> {
     let mut languages: Vec<String> = rows.repos.iter().filter_map(|r| r.language.clone()).collect();
     languages.sort_by_key(|l| l.to_lowercase());
     languages.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-    Ok(Computed { now, projects: signals::project_signals(&rows, now), repos, languages })
+    Ok(Computed { projects: signals::project_signals(&rows, now), repos, languages })
 }
 
 /// The configured claim period, in days.

@@ -84,16 +84,20 @@ pub async fn list(
         limit: PER_PAGE as i64,
         offset: i64::try_from((filters.page - 1).saturating_mul(PER_PAGE)).unwrap_or(i64::MAX),
     };
-    let (all, claimed) = newcomer_facts::count_finder(pool, &query).await?;
-    let rows = newcomer_facts::list_finder_page(pool, &query).await?;
+    // One read transaction: the count, the page and its claims and replies are one snapshot,
+    // even when a sync commits meanwhile.
+    let mut tx = pool.begin().await?;
+    let (all, claimed) = newcomer_facts::count_finder(&mut *tx, &query).await?;
+    let rows = newcomer_facts::list_finder_page(&mut *tx, &query).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.facts.issue_id).collect();
-    let claims = newcomer_facts::list_claims(pool, &ids).await?;
+    let claims = newcomer_facts::list_claims(&mut *tx, &ids).await?;
     let mut logins: Vec<String> =
         rows.iter().filter_map(|r| r.facts.mentor_login.as_deref()).map(str::to_ascii_lowercase).collect();
     logins.sort();
     logins.dedup();
     let logins: Vec<&str> = logins.iter().map(String::as_str).collect();
-    let replies = newcomer_facts::list_mentor_replies(pool, &logins).await?;
+    let replies = newcomer_facts::list_mentor_replies(&mut *tx, &logins).await?;
+    tx.commit().await?;
     let mut pairs: BTreeMap<String, Vec<(i64, Option<i64>)>> = BTreeMap::new();
     for r in replies {
         pairs.entry(r.mentor_login.to_ascii_lowercase()).or_default().push((r.asked_at, r.replied_at));

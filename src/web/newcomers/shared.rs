@@ -26,8 +26,6 @@ pub const TTL: Duration = Duration::from_secs(300);
 
 /// The signals and the filter values the finder knows.
 pub struct Computed {
-    /// When the signals were computed.
-    pub now: i64,
     /// Every tracked repository's signals, by repository id.
     pub projects: BTreeMap<i64, ProjectSignals>,
     /// Tracked repositories, `owner/name`.
