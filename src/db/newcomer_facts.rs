@@ -68,19 +68,17 @@ pub async fn list_open_labelled<'e>(
     .await
 }
 
-/// What each repository's facts were computed under besides its rows (newcomer settings and
-/// maintainers, as one key), as `(repo_id, settings)`.
-pub async fn list_facts_settings<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<(i64, String)>> {
-    sqlx::query_as("SELECT repo_id, settings FROM newcomer_facts_state ORDER BY repo_id").fetch_all(ex).await
+/// What the facts of `repo_id` were computed under besides its rows (newcomer settings and
+/// maintainers, as one key); `None` when they never were.
+pub async fn get_facts_settings<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT settings FROM newcomer_facts_state WHERE repo_id = ?")
+        .bind(repo_id)
+        .fetch_optional(ex)
+        .await
 }
 
-/// Repositories whose facts may be out of date: something they are computed from was written
-/// since they were (marked by triggers; see the migration).
-pub async fn list_dirty<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar("SELECT DISTINCT repo_id FROM newcomer_dirty ORDER BY repo_id").fetch_all(ex).await
-}
-
-/// The issues of `repo_id` whose facts may be out of date, in id order.
+/// The issues of `repo_id` whose facts may be out of date (marked by triggers; see the
+/// migration), in id order.
 pub async fn list_dirty_issues<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar("SELECT issue_id FROM newcomer_dirty WHERE repo_id = ? ORDER BY issue_id")
         .bind(repo_id)

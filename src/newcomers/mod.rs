@@ -67,8 +67,9 @@ pub enum Scope {
 
 /// Recomputes and stores facts of one repository (`full_name` is how it is configured; its
 /// mentors are looked up by it), in one write transaction that also reads what they are
-/// computed from and the dirty marks, so no write can slip in between. Returns how many facts it
-/// wrote, or `None` when nothing was stale.
+/// computed from and the dirty marks, so no write can slip in between (the write lock is taken
+/// only when a first look without it finds something stale). Returns how many facts it wrote,
+/// or `None` when nothing was stale.
 pub async fn refresh(
     db: &Db,
     repo_id: i64,
@@ -77,16 +78,15 @@ pub async fn refresh(
     scope: Scope,
     now: i64,
 ) -> sqlx::Result<Option<u64>> {
-    let mut tx = db.begin_write().await?;
-    let maintainers = maintainers(&mut *tx, repo_id).await?;
-    let settings = settings_key(config, full_name, &maintainers);
-    let dirty = newcomer_facts::list_dirty_issues(&mut *tx, repo_id).await?;
-    let built = newcomer_facts::list_facts_settings(&mut *tx).await?;
-    let current = built.iter().any(|(id, s)| *id == repo_id && *s == settings);
-    let whole = scope == Scope::Whole || !current;
-    if !whole && dirty.is_empty() {
+    // A first look without the write lock (most runs find nothing stale), then again under it.
+    if look(&mut *db.pool.acquire().await?, repo_id, full_name, config, scope).await?.is_none() {
         return Ok(None);
     }
+    let mut tx = db.begin_write().await?;
+    let Some(Stale { maintainers, settings, dirty, whole }) = look(&mut tx, repo_id, full_name, config, scope).await?
+    else {
+        return Ok(None);
+    };
     let only = (!whole).then_some(dirty.as_slice());
     let labels = NewcomerLabels::new(&config.labels);
     let issues = newcomer_facts::list_open_labelled(&mut *tx, repo_id, only).await?;
@@ -109,18 +109,37 @@ pub async fn refresh(
     Ok(Some(rows.len() as u64))
 }
 
+/// What a refresh of one repository must recompute, and what it computes under.
+struct Stale {
+    maintainers: Vec<String>,
+    settings: String,
+    /// The marked issues.
+    dirty: Vec<i64>,
+    /// Everything, not only the marked issues.
+    whole: bool,
+}
+
+/// Whether the facts of `repo_id` are stale under `scope`, and how; `None` when they are not.
+async fn look(
+    conn: &mut sqlx::SqliteConnection,
+    repo_id: i64,
+    full_name: &str,
+    config: &NewcomersConfig,
+    scope: Scope,
+) -> sqlx::Result<Option<Stale>> {
+    let maintainers = maintainers(&mut *conn, repo_id).await?;
+    let settings = settings_key(config, full_name, &maintainers);
+    let dirty = newcomer_facts::list_dirty_issues(&mut *conn, repo_id).await?;
+    let built = newcomer_facts::get_facts_settings(&mut *conn, repo_id).await?;
+    let whole = scope == Scope::Whole || built.as_deref() != Some(settings.as_str());
+    Ok((whole || !dirty.is_empty()).then_some(Stale { maintainers, settings, dirty, whole }))
+}
+
 /// Brings the facts of every tracked repository up to date ([`Scope::Stale`]). Returns how many
 /// repositories it recomputed.
 pub async fn refresh_stale(db: &Db, config: &NewcomersConfig, now: i64) -> sqlx::Result<usize> {
-    // A first look without the write lock; `refresh` looks again under it.
-    let dirty = newcomer_facts::list_dirty(&db.pool).await?;
-    let built = newcomer_facts::list_facts_settings(&db.pool).await?;
     let mut refreshed = 0;
     for repo in db::repos::list_tracked_repositories(&db.pool).await? {
-        let key = settings_key(config, &repo.full_name, &maintainers(&db.pool, repo.id).await?);
-        if !dirty.contains(&repo.id) && built.iter().any(|(id, settings)| *id == repo.id && *settings == key) {
-            continue;
-        }
         if refresh(db, repo.id, &repo.full_name, config, Scope::Stale, now).await?.is_some() {
             refreshed += 1;
         }
