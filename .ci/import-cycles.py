@@ -225,12 +225,8 @@ class Module:
         self.code = ""
 
 
-def top_level_defs(code):
-    defs = set()
-    depth = 0
-    i = 0
-    pat = re.compile(r"\b(?:struct|enum|fn|const|static|trait|type|union)\s+(" + IDENT + r")|\bmacro_rules!\s*(" + IDENT + ")")
-    # compute depth per position
+def brace_depths(code):
+    """The brace nesting depth at each position of `code` (a brace counts as inside itself)."""
     depths = []
     d = 0
     for ch in code:
@@ -239,6 +235,15 @@ def top_level_defs(code):
         depths.append(d)
         if ch == "}":
             d -= 1
+    return depths
+
+
+def top_level_defs(code):
+    defs = set()
+    depth = 0
+    i = 0
+    pat = re.compile(r"\b(?:struct|enum|fn|const|static|trait|type|union)\s+(" + IDENT + r")|\bmacro_rules!\s*(" + IDENT + ")")
+    depths = brace_depths(code)
     for m in pat.finditer(code):
         if depths[m.start()] == 0:
             name = m.group(1) or m.group(2)
@@ -264,14 +269,7 @@ def load(src_dir, root_file):
             for segs, alias, glob in items:
                 mod.uses.append((segs, alias, glob, is_pub))
         base = os.path.dirname(path) if is_dir_owner else os.path.splitext(path)[0]
-        depths = []
-        d = 0
-        for ch in code:
-            if ch == "{":
-                d += 1
-            depths.append(d)
-            if ch == "}":
-                d -= 1
+        depths = brace_depths(code)
         for m in re.finditer(r"(?:#\s*\[\s*path\s*=\s*\"\"\s*\]\s*)?\b(?:pub(?:\s*\([^)]*\))?\s+)?mod\s+(" + IDENT + r")\s*;", code):
             name = m.group(1)
             if depths[m.start()] != 0 or name in test_mods:
