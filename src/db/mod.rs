@@ -169,11 +169,24 @@ impl Db {
             .pragma("mmap_size", READER_MMAP_BYTES.to_string());
         let pool = SqlitePoolOptions::new()
             .max_connections(max_connections)
+            // Every connection stays open: opening one (its thread, its pragmas) costs
+            // milliseconds, which the first pages would otherwise pay.
+            .min_connections(max_connections)
+            .max_lifetime(None)
+            .idle_timeout(None)
             // Pages are short reads: a page that cannot get a connection in 10 s fails clearly.
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options.clone())
             .await
             .map_err(|e| anyhow::anyhow!("cannot open the database for reading: {e}"))?;
+        // Opened now, all of them, rather than by the pool's background task while the first
+        // pages are already waiting.
+        let mut opened = Vec::with_capacity(max_connections as usize);
+        for _ in 0..max_connections {
+            opened
+                .push(pool.acquire().await.map_err(|e| anyhow::anyhow!("cannot open the database for reading: {e}"))?);
+        }
+        drop(opened);
         Ok(Db { pool, options })
     }
 
