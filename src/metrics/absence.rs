@@ -11,7 +11,7 @@
 //! contribution type (commits, merged pull requests, reviews, issue comments), because a project
 //! can have many committers and a single reviewer.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -67,12 +67,13 @@ impl AbsenceFactor {
 
 /// The Contributor Absence Factor of per-contributor counts.
 pub fn contributor_absence_factor(counts: &[(String, u64)]) -> AbsenceFactor {
-    let mut merged: BTreeMap<&str, u64> = BTreeMap::new();
+    // Hashed, not ordered: the ranking below orders every contributor anyway.
+    let mut merged: HashMap<&str, u64> = HashMap::with_capacity(counts.len());
     for (login, n) in counts {
         *merged.entry(login).or_default() += n;
     }
     let mut ranked: Vec<(&str, u64)> = merged.into_iter().filter(|&(_, n)| n > 0).collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let total: u64 = ranked.iter().map(|(_, n)| n).sum();
 
     let mut prefix = 0;

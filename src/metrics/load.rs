@@ -13,7 +13,8 @@
 //! "Maintainer Scale" and concentration concerns of CHAOSS Burnout Risk; [`super::burnout`] reads
 //! the same rows for its concentration signal.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap, hash_map::Entry};
 
 use serde::Serialize;
 
@@ -115,32 +116,47 @@ impl MaintainerLoad {
 
 pub fn maintainer_load(rows: &[ActivityWeek], maintainers: &[String], window: Window) -> MaintainerLoad {
     let roster: BTreeSet<String> = maintainers.iter().map(|m| m.to_ascii_lowercase()).collect();
-    // Keyed by lowercase login; the first spelling seen is kept for display.
-    let mut per_person: BTreeMap<(i64, String), (String, [u64; 4])> = BTreeMap::new();
+    // One entry per (week, lowercase login), in that order; the first spelling seen is kept for
+    // display. Hashed then sorted once: a window of an organisation holds tens of thousands of
+    // person-weeks, and a lowercase copy is made only of a login that has capitals.
+    let mut index: HashMap<(i64, Cow<'_, str>), usize> = HashMap::with_capacity(rows.len());
+    let mut per_person: Vec<(i64, Cow<'_, str>, &str, [u64; 4])> = Vec::with_capacity(rows.len());
     for r in rows.iter().filter(|r| window.contains(week_start(r.week))) {
-        let key = (week_start(r.week), r.login.to_ascii_lowercase());
-        let e = per_person.entry(key).or_insert_with(|| (r.login.clone(), [0; 4]));
-        e.1.iter_mut().zip(r.kinds()).for_each(|(a, b)| *a += b);
+        let key = (week_start(r.week), lowercase(&r.login));
+        match index.entry(key) {
+            Entry::Occupied(e) => {
+                let kinds = &mut per_person[*e.get()].3;
+                kinds.iter_mut().zip(r.kinds()).for_each(|(a, b)| *a += b);
+            }
+            Entry::Vacant(e) => {
+                let (week, key) = e.key().clone();
+                e.insert(per_person.len());
+                per_person.push((week, key, &r.login, r.kinds()));
+            }
+        }
     }
+    drop(index);
+    per_person.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     let mut week_totals: BTreeMap<i64, [u64; 4]> = BTreeMap::new();
-    let mut window_responses: BTreeMap<&str, (&str, u64)> = BTreeMap::new();
-    for ((week, key), (login, kinds)) in &per_person {
+    // Per lowercase login: the spelling of its earliest week, and its responses.
+    let mut window_responses: HashMap<&str, (&str, u64)> = HashMap::new();
+    for (week, key, login, kinds) in &per_person {
         let t = week_totals.entry(*week).or_default();
         t.iter_mut().zip(kinds).for_each(|(a, b)| *a += b);
-        window_responses.entry(key).or_insert((login, 0)).1 += kinds[0];
+        window_responses.entry(key.as_ref()).or_insert((login, 0)).1 += kinds[0];
     }
 
     let mut active = BTreeSet::new();
     let mut weeks = Vec::new();
-    for ((week, key), (login, kinds)) in &per_person {
-        if !roster.contains(key) || kinds.iter().all(|&k| k == 0) {
+    for (week, key, login, kinds) in &per_person {
+        if !roster.contains(key.as_ref()) || kinds.iter().all(|&k| k == 0) {
             continue;
         }
-        active.insert(login.clone());
+        active.insert((*login).to_owned());
         let t = week_totals[week];
         weeks.push(MaintainerWeek {
             week: *week,
-            login: login.clone(),
+            login: (*login).to_owned(),
             responses: KindShare::new(kinds[0], t[0]),
             reviews: KindShare::new(kinds[1], t[1]),
             merges: KindShare::new(kinds[2], t[2]),
@@ -149,12 +165,12 @@ pub fn maintainer_load(rows: &[ActivityWeek], maintainers: &[String], window: Wi
     }
 
     let total: u64 = window_responses.values().map(|(_, n)| n).sum();
-    // Iterating in login order and keeping only strictly larger counts breaks ties alphabetically.
-    let top_responder = window_responses.values().fold(None::<(&str, u64)>, |best, &(login, n)| match best {
-        Some((_, b)) if b >= n => best,
-        _ if n > 0 => Some((login, n)),
-        _ => best,
-    });
+    // The most responses; a tie goes to the alphabetically first (lowercase) login.
+    let top_responder = window_responses
+        .iter()
+        .filter(|(_, (_, n))| *n > 0)
+        .min_by(|(ka, (_, na)), (kb, (_, nb))| nb.cmp(na).then_with(|| ka.cmp(kb)))
+        .map(|(_, &(login, n))| (login, n));
     let top_responder = top_responder.map(|(login, responses)| TopShare {
         login: login.to_owned(),
         responses,
@@ -169,6 +185,15 @@ pub fn maintainer_load(rows: &[ActivityWeek], maintainers: &[String], window: Wi
         active_maintainers,
         weeks,
         top_responder,
+    }
+}
+
+/// `login` in lowercase, copied only when it has capitals.
+fn lowercase(login: &str) -> Cow<'_, str> {
+    if login.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(login.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(login)
     }
 }
 
