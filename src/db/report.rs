@@ -131,7 +131,8 @@ pub struct ReportItemRow {
 
 /// Items opened in `[from, to)` by humans, except pull requests still in draft: the rows of
 /// `dashboard::list_response_items` the report reads, with bots left out in SQL and only the three
-/// columns it uses (a busy repository has tens of thousands of these in two report windows).
+/// columns it uses. The report reads them from the week slices (the response items, bots left
+/// out in Rust); this is the reference those are tested against.
 pub async fn list_human_items<'e>(
     ex: impl SqliteExecutor<'e>,
     repo_id: i64,
