@@ -47,9 +47,26 @@ impl Application {
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
         let reader = db.reader(read_pool_size(workers)).await?;
         let page_cache = Data::new(web::cache::PageCache::new(db.reader(1).await?));
-        let refresher = web::cache::refresh::spawn(page_cache.clone(), reader.clone(), address);
+        // The main pages' present state, computed before the server listens so that no first
+        // visitor pays for it (then after each sync, by the refresher).
+        let present = Arc::new(web::maintainers::present::PresentCache::default());
+        let started = std::time::Instant::now();
+        match present.rebuild(&reader.pool, chrono::Utc::now().timestamp()).await {
+            Ok(n) => tracing::info!(
+                scopes = n,
+                ms = started.elapsed().as_millis() as u64,
+                "computed the dashboards' present state"
+            ),
+            Err(e) => tracing::warn!("cannot compute the dashboards' present state ahead (pages compute it): {e}"),
+        }
+        let refresher = web::cache::refresh::spawn(page_cache.clone(), reader.clone(), address, present.clone());
         let renderer = tokio::runtime::Handle::current();
-        let state = AppState { db: reader, config, base_url, finder: Arc::default(), renderer };
+        let state =
+            AppState { db: reader, config, base_url, finder: Arc::default(), renderer, present: present.clone() };
+        // The finder's shared part too (every project's signals), for the same reason.
+        if let Err(e) = web::newcomers::current::finder(&state).await {
+            tracing::warn!("cannot compute the finder's project signals ahead (the finder computes them): {e}");
+        }
         let http_metrics = Data::new(web::telemetry::HttpMetrics::default());
         let server = HttpServer::new(move || {
             App::new()

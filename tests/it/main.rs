@@ -25,6 +25,7 @@ mod newcomers;
 mod newcomers_e2e;
 mod newcomers_finder;
 mod newcomers_project;
+mod present;
 mod print;
 mod private_data;
 mod render_cache;

@@ -12,12 +12,15 @@
 //! finder, the status page, and each tracked repository's and organisation's pages), at most
 //! [`MAX_PAGES`]. (When it first looks, it does the former only: nothing was visited yet that it
 //! would not know of.)
+//! Before the main pages, it computes the dashboards' present state again
+//! ([`PresentCache::rebuild`]) when the data version moved or it is getting old.
 //! It waits for each render (at most [`PAGE_WAIT`]) before asking for the next, so re-renders
 //! run one at a time and leave the workers to visitors. When the version moves again
 //! meanwhile, it starts over.
 
 use std::{
     net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr},
+    sync::Arc,
     time::Duration,
 };
 
@@ -29,6 +32,7 @@ use tokio::{
 
 use super::store::PageCache;
 use crate::db;
+use crate::web::maintainers::present::PresentCache;
 
 /// How often the data version is looked at.
 const POLL: Duration = Duration::from_secs(2);
@@ -41,7 +45,12 @@ const MAX_ANSWER: u64 = 64 * 1024 * 1024;
 
 /// Starts the task for a server listening on `address`, reading the tracked repositories through
 /// `db`. It runs until aborted.
-pub fn spawn(cache: Data<PageCache>, db: db::Db, address: SocketAddr) -> tokio::task::JoinHandle<()> {
+pub fn spawn(
+    cache: Data<PageCache>,
+    db: db::Db,
+    address: SocketAddr,
+    present: Arc<PresentCache>,
+) -> tokio::task::JoinHandle<()> {
     let target = loopback(address);
     let mut queue = cache.take_queue();
     tokio::spawn(async move {
@@ -60,6 +69,13 @@ pub fn spawn(cache: Data<PageCache>, db: db::Db, address: SocketAddr) -> tokio::
                 }
             }
             let Some(version) = cache.version().await else { continue };
+            // The dashboards' present state first: the pages re-rendered below use it.
+            let now = chrono::Utc::now().timestamp();
+            if present.is_due(version, now)
+                && let Err(e) = present.rebuild(&db.pool, now).await
+            {
+                tracing::warn!("cannot compute the dashboards' present state ahead (pages compute it): {e}");
+            }
             // The main pages after a change seen here; pages cached before it in any case (the
             // change may predate the first look).
             let changed = seen.is_some_and(|s| s != version);

@@ -4,20 +4,21 @@
 
 use serde::Serialize;
 
-use super::rows::{INACTIVE_SHOWN, ScopeRows};
+use super::present::{self, Present};
+use super::rows::ScopeRows;
 use crate::db::dashboard::{PersonWeekRow, ResponseItemRow, UnansweredRow};
 use crate::metrics::{
-    DAY, Window,
+    Window,
     absence::{AbsenceFactors, ContributionsByType, absence_factors},
-    backlog::{BacklogAgeing, BacklogSeries, WeekRollup, backlog_ageing, backlog_series},
-    burnout::{BurnoutInput, BurnoutSignal, ContributionWeek, burnout_signals},
+    backlog::{BacklogAgeing, BacklogSeries, WeekRollup, backlog_series},
+    burnout::BurnoutSignal,
     closing::{
         AcceptanceRatio, ChangeRequest, Closable, ClosureRatio, DurationSummary, change_request_acceptance_ratio,
         change_request_closure_ratio, time_to_close, time_to_merge,
     },
-    inactive::{InactiveContributors, InactivityThresholds, inactive_contributors},
+    inactive::InactiveContributors,
     load::{MaintainerLoad, maintainer_load},
-    release::{Lifecycle, LifecycleInput, ReleaseFrequency, WeekActivity, lifecycle_state, release_frequency},
+    release::{Lifecycle, ReleaseFrequency},
     response::{
         AuthorClass, AuthorClassSplit, ResponderSplit, ResponderTimes, ResponseItem, ResponseSummary,
         issue_response_time, response_by_author_class, response_by_responder, time_to_first_response,
@@ -38,6 +39,10 @@ pub struct Dashboard {
     pub window: Window,
     pub include_bots: bool,
     pub generated_at: i64,
+    /// The time the parts that do not depend on the window (lifecycle, releases, open backlog,
+    /// burnout signals, inactive contributors, unanswered items) are as of: `generated_at`, or
+    /// up to [`super::present::MAX_AGE`] before it when they were computed ahead.
+    pub present_at: i64,
     pub lifecycle: Lifecycle,
     pub releases: ReleaseFrequency,
     pub issues: Responsiveness,
@@ -64,6 +69,13 @@ pub struct Dashboard {
 
 /// Computes the dashboard. `archived` is true when every repository of the scope is archived.
 pub fn compute(rows: &ScopeRows, window: Window, include_bots: bool, archived: bool, now: i64) -> Dashboard {
+    assemble(rows, &present::compute(rows, archived, include_bots, now), window, include_bots, now)
+}
+
+/// The dashboard of `rows`' window with `present`: the parts that do not depend on the window,
+/// computed from these rows or before ([`present::PresentCache`]); `rows` then need only the
+/// window's ([`super::rows::Parts::Window`]).
+pub fn assemble(rows: &ScopeRows, present: &Present, window: Window, include_bots: bool, now: i64) -> Dashboard {
     let keep = |is_bot: bool| include_bots || !is_bot;
     let items: Vec<&ResponseItemRow> = rows.response_items.iter().filter(|r| keep(r.author_is_bot)).collect();
     let (issue_rows, pr_rows): (Vec<&ResponseItemRow>, Vec<&ResponseItemRow>) =
@@ -82,26 +94,17 @@ pub fn compute(rows: &ScopeRows, window: Window, include_bots: bool, archived: b
         .filter(|r| keep(r.author_is_bot))
         .map(|r| ChangeRequest { created_at: r.created_at, closed_at: r.closed_at, merged_at: r.merged_at })
         .collect();
-
-    let ageing = |pr: bool| -> BacklogAgeing {
-        let created: Vec<i64> = rows
-            .open_items
-            .iter()
-            .filter(|i| i.is_pull_request == pr && keep(i.author_is_bot))
-            .map(|i| i.created_at)
-            .collect();
-        backlog_ageing(&created, now)
-    };
-    let (issue_ageing, pr_ageing) = (ageing(false), ageing(true));
     let humans = |w: &&PersonWeekRow| !w.is_bot;
     let maintainers = &rows.maintainers;
+    let present = present.clone();
 
     Dashboard {
         window,
         include_bots,
         generated_at: now,
-        lifecycle: lifecycle(rows, archived, now),
-        releases: release_frequency(&rows.releases, now),
+        present_at: present.at,
+        lifecycle: present.lifecycle,
+        releases: present.releases,
         issues: responsiveness(&issue_rows, now),
         pulls: responsiveness(&pr_rows, now),
         issue_response_time: issue_response_time(&issue_items, now),
@@ -111,20 +114,21 @@ pub fn compute(rows: &ScopeRows, window: Window, include_bots: bool, archived: b
         closure: change_request_closure_ratio(&prs, window),
         acceptance: change_request_acceptance_ratio(&prs, window),
         backlog: backlog(rows, window, include_bots),
-        open_issues: issue_ageing.total,
-        open_prs: pr_ageing.total,
-        issue_ageing,
-        pr_ageing,
+        open_issues: present.issue_ageing.total,
+        open_prs: present.pr_ageing.total,
+        issue_ageing: present.issue_ageing,
+        pr_ageing: present.pr_ageing,
         absence: absence_factors(&contributions_by_type(rows.person_weeks.iter().filter(humans))),
         load: maintainer_load(&activity(rows.person_weeks.iter().filter(humans)), maintainers, window),
-        burnout: burnout(rows, include_bots, now),
-        inactive: inactive(rows, now),
-        unanswered_count: rows.unanswered_count,
-        unanswered: rows.unanswered.clone(),
+        burnout: present.burnout,
+        inactive: present.inactive,
+        unanswered_count: present.unanswered_count,
+        unanswered: present.unanswered,
     }
 }
 
-fn responder_times(r: &ResponseItemRow) -> ResponderTimes {
+/// The response clocks of one item.
+pub(super) fn responder_times(r: &ResponseItemRow) -> ResponderTimes {
     ResponderTimes {
         clock_start: r.clock_start,
         first_maintainer_response_at: r.first_maintainer_response_at,
@@ -182,56 +186,15 @@ fn backlog(rows: &ScopeRows, window: Window, include_bots: bool) -> BacklogSerie
 }
 
 fn contributions_by_type<'a>(weeks: impl Iterator<Item = &'a PersonWeekRow>) -> ContributionsByType {
-    let mut sums: std::collections::BTreeMap<&str, [u64; 4]> = Default::default();
+    // Hashed: each column's order does not matter (the absence factor ranks them).
+    let mut sums: std::collections::HashMap<&str, [u64; 4]> = Default::default();
     for w in weeks {
         let e = sums.entry(w.login.as_str()).or_default();
         for (slot, v) in e.iter_mut().zip([w.commits, w.prs_merged, w.reviews, w.comments]) {
             *slot += v.max(0) as u64;
         }
     }
-    let column = |i: usize| sums.iter().map(|(login, v)| ((*login).to_owned(), v[i])).filter(|(_, n)| *n > 0).collect();
+    let column =
+        |i: usize| sums.iter().filter(|(_, v)| v[i] > 0).map(|(login, v)| ((*login).to_owned(), v[i])).collect();
     ContributionsByType { commits: column(0), merged_prs: column(1), reviews: column(2), issue_comments: column(3) }
-}
-
-fn burnout(rows: &ScopeRows, include_bots: bool, now: i64) -> Vec<BurnoutSignal> {
-    let humans: Vec<&PersonWeekRow> = rows.recent_person_weeks.iter().filter(|w| !w.is_bot).collect();
-    let contributions: Vec<ContributionWeek> = humans
-        .iter()
-        .map(|w| ContributionWeek {
-            week: w.week,
-            login: w.login.clone(),
-            contributions: (w.issues_opened
-                + w.prs_opened
-                + w.comments
-                + w.reviews
-                + w.review_comments
-                + w.merges
-                + w.commits)
-                .max(0) as u64,
-        })
-        .collect();
-    let activity = activity(humans.iter().copied());
-    let items: Vec<ResponseItem> = rows
-        .recent_response_items
-        .iter()
-        .filter(|r| include_bots || !r.author_is_bot)
-        .map(|r| responder_times(r).overall())
-        .collect();
-    burnout_signals(&BurnoutInput { contributions: &contributions, activity: &activity, response_items: &items }, now)
-}
-
-/// Inactive Contributors over every human contributor; the page and JSON list the most recent
-/// [`INACTIVE_SHOWN`] of each group (the counts are of all).
-fn inactive(rows: &ScopeRows, now: i64) -> InactiveContributors {
-    inactive_contributors(&rows.last_seen, now, InactivityThresholds::default(), INACTIVE_SHOWN)
-}
-
-fn lifecycle(rows: &ScopeRows, archived: bool, now: i64) -> Lifecycle {
-    let weekly: Vec<WeekActivity> = rows
-        .week_totals
-        .iter()
-        .filter(|w| w.week >= now - 2 * 365 * DAY)
-        .map(|w| WeekActivity { week: w.week, contributions: w.contributions.max(0) as u64 })
-        .collect();
-    lifecycle_state(&LifecycleInput { archived, weekly_activity: &weekly, releases: &rows.releases }, now)
 }

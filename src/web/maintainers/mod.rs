@@ -10,5 +10,6 @@ pub mod dashboard;
 pub mod export;
 pub mod overview;
 pub mod pages;
+pub mod present;
 pub mod rows;
 pub mod views;

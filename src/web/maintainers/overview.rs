@@ -135,8 +135,10 @@ pub async fn overview(state: Data<AppState>, query: Params<DashboardQuery>) -> R
 }
 
 /// Each repository's row and, with `rollup`, the cards of all of them together. Each
-/// repository's rows are read once, for its cards' parts only ([`Parts::Cards`]); the rollup
-/// is computed from the same rows merged, as if read for every repository at once.
+/// repository's rows are read once, for its cards' parts only ([`Parts::Cards`]), or its window's
+/// alone when the present states of every repository and of all of them were computed ahead
+/// ([`super::present`]); the rollup is computed from the same rows merged, as if read for every
+/// repository at once.
 async fn summaries(
     state: &AppState,
     repos: &[db::repos::RepositoryRow],
@@ -145,20 +147,32 @@ async fn summaries(
     now: i64,
 ) -> Result<(Vec<RepoSummary>, Option<Vec<Card>>), WebError> {
     let (window, bots) = (Window::new(scope.from, scope.to), scope.include_bots);
+    let ids: Vec<i64> = repos.iter().map(|r| r.id).collect();
+    let version = if bots { None } else { Some(db::runs::data_version(&state.db.pool).await?) };
+    let scopes = repos.iter().map(|r| (vec![r.id], r.is_archived)).chain([(ids.clone(), false)]);
+    let ahead: Vec<_> = match version {
+        Some(v) => scopes.map_while(|(ids, archived)| state.present.get(v, &ids, archived, now)).collect(),
+        None => Vec::new(),
+    };
+    let parts = if ahead.len() == repos.len() + 1 { Parts::Window } else { Parts::Cards };
     // A few repositories at a time, in order: their reads overlap on the read pool.
     let (pool, period) = (&state.db.pool, (scope.from, scope.to));
-    let ids: Vec<i64> = repos.iter().map(|r| r.id).collect();
     let loaded: Vec<ScopeRows> = futures_util::stream::iter(ids)
-        .map(|id| async move { rows::load_rows(pool, &[id], period, bots, now, Parts::Cards).await })
+        .map(|id| async move { rows::load_rows(pool, &[id], period, bots, now, parts).await })
         .buffered(OVERVIEW_CONCURRENCY)
         .try_collect()
         .await?;
+    let dashboard_of = |rows: &ScopeRows, i: usize, archived: bool| match parts {
+        Parts::Window => dashboard::assemble(rows, &ahead[i], window, bots, now),
+        _ => dashboard::compute(rows, window, bots, archived, now),
+    };
     let summaries = repos
         .iter()
         .zip(&loaded)
-        .map(|(repo, rows)| RepoSummary::of(repo, &dashboard::compute(rows, window, bots, repo.is_archived, now)))
+        .enumerate()
+        .map(|(i, (repo, rows))| RepoSummary::of(repo, &dashboard_of(rows, i, repo.is_archived)))
         .collect();
-    let rollup = rollup.then(|| views::cards(&dashboard::compute(&ScopeRows::merge(loaded), window, bots, false, now)));
+    let rollup = rollup.then(|| views::cards(&dashboard_of(&ScopeRows::merge(loaded), repos.len(), false)));
     Ok((summaries, rollup))
 }
 

@@ -47,11 +47,26 @@ pub enum Parts {
     /// list, whose reads (every contributor, the last 17 weeks) are most of a page's cost. A
     /// dashboard computed from these rows leaves those three empty.
     Cards,
+    /// The window's rows alone, for a dashboard whose present state (the rows that do not depend
+    /// on the window) was computed before ([`super::present`]). Those rows stay empty.
+    Window,
 }
 
-/// `read` when `parts` is [`Parts::Full`], else nothing (an empty value).
-async fn full_only<T: Default>(parts: Parts, read: impl Future<Output = sqlx::Result<T>>) -> sqlx::Result<T> {
-    if parts == Parts::Full { read.await } else { Ok(T::default()) }
+impl Parts {
+    /// Whether the rows that depend on `now` only (not the window) are read, and whether the
+    /// Full-only ones among them are.
+    fn present(self) -> (bool, bool) {
+        match self {
+            Parts::Full => (true, true),
+            Parts::Cards => (true, false),
+            Parts::Window => (false, false),
+        }
+    }
+}
+
+/// `read` when `wanted`, else nothing (an empty value).
+async fn only_if<T: Default>(wanted: bool, read: impl Future<Output = sqlx::Result<T>>) -> sqlx::Result<T> {
+    if wanted { read.await } else { Ok(T::default()) }
 }
 
 /// Reads the rows for `repo_ids` over `[from, to)` as of `now`.
@@ -66,6 +81,7 @@ pub async fn load_rows(
     let scope = q::scope_json(repo_ids);
     let scope = scope.as_str();
     let recent_from = week_start(now) - BURNOUT_WEEKS * WEEK;
+    let (present, full) = parts.present();
     // Independent reads, run at once on the read pool: a cold page waits for the slowest, not
     // for their sum.
     let (response_items, closed_items, change_requests, repo_weeks, person_weeks, recent_person_weeks) = tokio::try_join!(
@@ -74,7 +90,7 @@ pub async fn load_rows(
         slices::change_requests(pool, scope, from, to),
         q::list_repo_weeks(pool, scope, week_start(from), to),
         slices::person_weeks(pool, scope, week_start(from), to),
-        full_only(parts, slices::person_weeks(pool, scope, recent_from, now + 1)),
+        only_if(full, slices::person_weeks(pool, scope, recent_from, now + 1)),
     )?;
     let (
         recent_response_items,
@@ -86,14 +102,14 @@ pub async fn load_rows(
         releases,
         week_totals,
     ) = tokio::try_join!(
-        full_only(parts, slices::response_items(pool, scope, recent_from, now + 1)),
+        only_if(full, slices::response_items(pool, scope, recent_from, now + 1)),
         q::list_maintainers(pool, scope),
-        full_only(parts, slices::last_seen(pool, scope)),
-        slices::open_items(pool, scope),
-        full_only(parts, q::list_unanswered(pool, scope, include_bots, UNANSWERED_LIMIT)),
-        q::count_unanswered(pool, scope, include_bots),
-        q::list_release_times(pool, scope),
-        q::list_week_totals(pool, scope, now - 2 * 365 * DAY),
+        only_if(full, slices::last_seen(pool, scope)),
+        only_if(present, slices::open_items(pool, scope)),
+        only_if(full, q::list_unanswered(pool, scope, include_bots, UNANSWERED_LIMIT)),
+        only_if(present, q::count_unanswered(pool, scope, include_bots)),
+        only_if(present, q::list_release_times(pool, scope)),
+        only_if(present, q::list_week_totals(pool, scope, now - 2 * 365 * DAY)),
     )?;
     Ok(ScopeRows {
         response_items,
