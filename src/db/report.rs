@@ -40,11 +40,14 @@ pub async fn count_outputs<'e>(
            (SELECT COUNT(*) FROM releases
              WHERE repo_id = ?1 AND draft = 0
                AND COALESCE(published_at, created_at) >= ?2 AND COALESCE(published_at, created_at) < ?3) AS releases,
-           (SELECT COUNT(*) FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
-             WHERE rp.repo_id = ?1 AND a.is_bot = 0 AND rp.first_at >= ?2 AND rp.first_at < ?3) AS new_contributors,
-           (SELECT COUNT(*) FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
-             WHERE rp.repo_id = ?1 AND a.is_bot = 0 AND rp.first_at >= ?2 AND rp.first_at < ?3
-               AND rp.second_at IS NOT NULL AND rp.second_at < ?3) AS returning_first_timers",
+           p.new_contributors, p.returning_first_timers
+         FROM (
+           -- Both counts of first-timers in one pass over the repository's people.
+           SELECT COUNT(*) AS new_contributors,
+                  COALESCE(SUM(rp.second_at IS NOT NULL AND rp.second_at < ?3), 0) AS returning_first_timers
+           FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
+           WHERE rp.repo_id = ?1 AND a.is_bot = 0 AND rp.first_at >= ?2 AND rp.first_at < ?3
+         ) p",
     )
     .bind(repo_id)
     .bind(from)
