@@ -61,11 +61,21 @@ impl Application {
         }
         let refresher = web::cache::refresh::spawn(page_cache.clone(), reader.clone(), address, present.clone());
         let renderer = tokio::runtime::Handle::current();
-        let state =
-            AppState { db: reader, config, base_url, finder: Arc::default(), renderer, present: present.clone() };
-        // The finder's shared part too (every project's signals), for the same reason.
+        let state = AppState {
+            db: reader,
+            config,
+            base_url,
+            finder: Arc::default(),
+            funding: Arc::default(),
+            renderer,
+            present: present.clone(),
+        };
+        // The finder's and the funding overview's shared parts too, for the same reason.
         if let Err(e) = web::newcomers::current::finder(&state).await {
             tracing::warn!("cannot compute the finder's project signals ahead (the finder computes them): {e}");
+        }
+        if let Err(e) = web::funding::overview::summaries(&state).await {
+            tracing::warn!("cannot compute the funding overview ahead (the page computes it): {e}");
         }
         let http_metrics = Data::new(web::telemetry::HttpMetrics::default());
         let server = HttpServer::new(move || {

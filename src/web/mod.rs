@@ -14,6 +14,7 @@ pub mod home;
 pub mod http;
 pub mod inputs;
 pub mod maintainers;
+pub mod memo;
 pub mod newcomers;
 pub mod offload;
 pub mod parts;

@@ -1,6 +1,8 @@
 //! `/funding` and `/api/v1/funding`: every tracked project's funding at a glance, funded
 //! projects first, and the maintainers who carry load without visible funding.
 
+use std::sync::Arc;
+
 use actix_web::{HttpResponse, web::Data};
 use askama::Template;
 use futures_util::{StreamExt, TryStreamExt};
@@ -64,9 +66,23 @@ pub struct OverviewPage {
     pub synced: bool,
 }
 
-/// Every tracked repository's summary, funded projects first (largest sponsor count, then name).
-pub async fn summaries(state: &AppState, now: i64) -> Result<Vec<(Summary, Explain)>, WebError> {
-    off_workers(state, move |state| async move { compute_summaries(&state, now).await }).await
+/// Every tracked repository's summary, funded projects first (largest sponsor count, then name),
+/// as of the returned time: computed once per data version (and again when older than
+/// [`crate::web::memo::TTL`]) for every request, so a visitor after a sync (when the refresher
+/// has re-rendered this page) or a second URL of it pays no more than its template.
+pub async fn summaries(state: &AppState) -> Result<Arc<Summaries>, WebError> {
+    let version = db::runs::data_version(&state.db.pool).await?;
+    let compute = off_workers(state, move |state| async move {
+        let at = chrono::Utc::now().timestamp();
+        Ok(Summaries { at, rows: compute_summaries(&state, at).await? })
+    });
+    state.funding.get_or_compute(version, compute).await
+}
+
+/// Every tracked repository's summary and its carriers' disclosure, as of `at`.
+pub struct Summaries {
+    pub at: i64,
+    pub rows: Vec<(Summary, Explain)>,
 }
 
 async fn compute_summaries(state: &AppState, now: i64) -> Result<Vec<(Summary, Explain)>, WebError> {
@@ -92,11 +108,12 @@ async fn compute_summaries(state: &AppState, now: i64) -> Result<Vec<(Summary, E
 }
 
 pub async fn page(state: Data<AppState>) -> Result<HttpResponse, WebError> {
-    let now = chrono::Utc::now().timestamp();
     let synced = db::runs::has_finished_run(&state.db.pool).await?;
-    let rows: Vec<Row> = summaries(&state, now)
+    let rows: Vec<Row> = summaries(&state)
         .await?
-        .into_iter()
+        .rows
+        .iter()
+        .cloned()
         .map(|(summary, carriers_explain)| {
             let values: Vec<Option<f64>> =
                 summary.new_sponsorships.iter().map(|m| Some((m.active + m.ended) as f64)).collect();
@@ -119,9 +136,11 @@ pub async fn page(state: Data<AppState>) -> Result<HttpResponse, WebError> {
 
 pub async fn api(state: Data<AppState>) -> HttpResponse {
     let result = async {
-        let now = chrono::Utc::now().timestamp();
-        let projects: Vec<Summary> = summaries(&state, now).await?.into_iter().map(|(s, _)| s).collect();
-        Ok::<_, WebError>(HttpResponse::Ok().json(serde_json::json!({ "generated_at": now, "projects": projects })))
+        let computed = summaries(&state).await?;
+        let projects: Vec<&Summary> = computed.rows.iter().map(|(s, _)| s).collect();
+        Ok::<_, WebError>(
+            HttpResponse::Ok().json(serde_json::json!({ "generated_at": computed.at, "projects": projects })),
+        )
     };
     result.await.unwrap_or_else(|e| json_error(&e))
 }
