@@ -1,11 +1,13 @@
 //! The dashboards' present state computed ahead (`web::maintainers::present`): on a synced
 //! simulated organisation, a dashboard assembled from a scope's window rows and its present
 //! state computed ahead equals the dashboard computed from all its rows at the same time, for
-//! every repository, the organisation and all of them; and a present state is used only at its
+//! every repository, the organisation and all of them (and so do an overview row's measures,
+//! computed alone); and a present state is used only at its
 //! data version, while it is young enough, and for the scopes it was computed for.
 
 use upkeep::db::{repos, runs};
 use upkeep::metrics::{DAY, Window, week_start};
+use upkeep::web::maintainers::dashboard::RowMeasures;
 use upkeep::web::maintainers::present::{MAX_AGE, PresentCache, RENEW_AFTER};
 use upkeep::web::maintainers::{dashboard, rows};
 
@@ -48,11 +50,14 @@ async fn dashboards_assembled_from_present_states_computed_ahead_equal_whole_das
             let part = rows::load_rows(pool, scope, (from, to), false, now, rows::Parts::Window).await.unwrap();
             assert!(part.last_seen.is_empty() && part.open_items.is_empty(), "the window's rows only");
             let all = rows::load_rows(pool, scope, (from, to), false, now, rows::Parts::Full).await.unwrap();
+            let whole = dashboard::compute(&all, window, false, *archived, now);
             assert_eq!(
                 dashboard::assemble(&part, &present, window, false, now),
-                dashboard::compute(&all, window, false, *archived, now),
+                whole,
                 "scope {scope:?}, archived {archived}, window {from}..{to}"
             );
+            // An overview row's measures, computed alone, are its dashboard's.
+            assert_eq!(RowMeasures::compute(&part, window, false, now), RowMeasures::of(&whole));
         }
     }
     assert!(nonempty >= 10, "the present states hold data: {nonempty}");

@@ -9,7 +9,7 @@ use super::rows::ScopeRows;
 use crate::db::dashboard::{PersonWeekRow, ResponseItemRow, UnansweredRow};
 use crate::metrics::{
     Window,
-    absence::{AbsenceFactors, ContributionsByType, absence_factors},
+    absence::{AbsenceFactors, ContributionsByType, absence_factors, contributor_absence_factor},
     backlog::{BacklogAgeing, BacklogSeries, WeekRollup, backlog_series},
     burnout::BurnoutSignal,
     closing::{
@@ -97,6 +97,23 @@ pub fn assemble(rows: &ScopeRows, present: &Present, window: Window, include_bot
     let humans = |w: &&PersonWeekRow| !w.is_bot;
     let maintainers = &rows.maintainers;
     let present = present.clone();
+    // The people's measures on a second core while this one computes the items' (a large
+    // organisation's window holds tens of thousands of person-weeks).
+    let ((absence, load), responses) = alongside(
+        || {
+            let weeks = || rows.person_weeks.iter().filter(humans);
+            (absence_factors(&contributions_by_type(weeks())), maintainer_load(&activity(weeks()), maintainers, window))
+        },
+        || {
+            (
+                responsiveness(&issue_rows, now),
+                responsiveness(&pr_rows, now),
+                issue_response_time(&issue_items, now),
+                time_to_first_response(&items.iter().map(|r| responder_times(r).overall()).collect::<Vec<_>>(), now),
+            )
+        },
+    );
+    let (issues, pulls, issue_response_time, all_items) = responses;
 
     Dashboard {
         window,
@@ -105,10 +122,10 @@ pub fn assemble(rows: &ScopeRows, present: &Present, window: Window, include_bot
         present_at: present.at,
         lifecycle: present.lifecycle,
         releases: present.releases,
-        issues: responsiveness(&issue_rows, now),
-        pulls: responsiveness(&pr_rows, now),
-        issue_response_time: issue_response_time(&issue_items, now),
-        all_items: time_to_first_response(&items.iter().map(|r| responder_times(r).overall()).collect::<Vec<_>>(), now),
+        issues,
+        pulls,
+        issue_response_time,
+        all_items,
         time_to_close: time_to_close(&closed, window),
         time_to_merge: time_to_merge(&prs, window),
         closure: change_request_closure_ratio(&prs, window),
@@ -118,13 +135,63 @@ pub fn assemble(rows: &ScopeRows, present: &Present, window: Window, include_bot
         open_prs: present.pr_ageing.total,
         issue_ageing: present.issue_ageing,
         pr_ageing: present.pr_ageing,
-        absence: absence_factors(&contributions_by_type(rows.person_weeks.iter().filter(humans))),
-        load: maintainer_load(&activity(rows.person_weeks.iter().filter(humans)), maintainers, window),
+        absence,
+        load,
         burnout: present.burnout,
         inactive: present.inactive,
         unanswered_count: present.unanswered_count,
         unanswered: present.unanswered,
     }
+}
+
+/// The measures of an overview row that depend on the window: what [`assemble`] computes for
+/// them, by the same functions, and nothing else (a dashboard's other measures cost more than
+/// these together).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowMeasures {
+    pub backlog: BacklogSeries,
+    pub all_items: ResponseSummary,
+    pub merged_prs_absence: Option<usize>,
+    pub active_maintainers: usize,
+}
+
+impl RowMeasures {
+    /// The row's measures of a whole dashboard.
+    pub fn of(d: &Dashboard) -> RowMeasures {
+        RowMeasures {
+            backlog: d.backlog.clone(),
+            all_items: d.all_items.clone(),
+            merged_prs_absence: d.absence.merged_prs.factor,
+            active_maintainers: d.load.active_maintainer_count,
+        }
+    }
+
+    /// The row's measures of `rows`' window alone.
+    pub fn compute(rows: &ScopeRows, window: Window, include_bots: bool, now: i64) -> RowMeasures {
+        let items: Vec<ResponseItem> = rows
+            .response_items
+            .iter()
+            .filter(|r| include_bots || !r.author_is_bot)
+            .map(|r| responder_times(r).overall())
+            .collect();
+        let weeks = || rows.person_weeks.iter().filter(|w| !w.is_bot);
+        RowMeasures {
+            backlog: backlog(rows, window, include_bots),
+            all_items: time_to_first_response(&items, now),
+            merged_prs_absence: contributor_absence_factor(&contributions_by_type(weeks()).merged_prs).factor,
+            active_maintainers: maintainer_load(&activity(weeks()), &rows.maintainers, window).active_maintainer_count,
+        }
+    }
+}
+
+/// `a()` on another thread while this one runs `b()`: two halves of one page's computation on
+/// two cores. A panic in `a` carries on here.
+pub fn alongside<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    std::thread::scope(|s| {
+        let other = s.spawn(a);
+        let b = b();
+        (other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), b)
+    })
 }
 
 /// The response clocks of one item.

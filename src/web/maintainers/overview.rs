@@ -7,7 +7,8 @@ use futures_util::{StreamExt, TryStreamExt};
 use serde::Serialize;
 
 use super::{
-    dashboard::{self, Dashboard},
+    dashboard::{self, RowMeasures},
+    present::{self, Present},
     rows::{self, Parts, ScopeRows},
     views,
 };
@@ -46,8 +47,8 @@ pub struct RepoSummary {
 }
 
 impl RepoSummary {
-    fn of(repo: &db::repos::RepositoryRow, d: &Dashboard) -> RepoSummary {
-        let weeks = &d.backlog.weeks;
+    fn of(repo: &db::repos::RepositoryRow, present: &Present, m: &RowMeasures) -> RepoSummary {
+        let weeks = &m.backlog.weeks;
         let open = |w: &crate::metrics::backlog::BacklogWeek| (w.open_issues + w.open_prs) as i64;
         let change = match (weeks.iter().rev().nth(11.min(weeks.len().saturating_sub(1))), weeks.last()) {
             (Some(first), Some(last)) => Some(open(last) - open(first)),
@@ -56,15 +57,15 @@ impl RepoSummary {
         RepoSummary {
             repo: repo.full_name.clone(),
             archived: repo.is_archived,
-            lifecycle: d.lifecycle.state.to_string(),
-            lifecycle_rule: d.lifecycle.rule.clone(),
-            open_backlog: d.open_issues + d.open_prs,
+            lifecycle: present.lifecycle.state.to_string(),
+            lifecycle_rule: present.lifecycle.rule.clone(),
+            open_backlog: present.issue_ageing.total + present.pr_ageing.total,
             backlog_change: change,
-            first_response_median: d.all_items.median,
-            absence_factor: d.absence.merged_prs.factor,
-            active_maintainers: d.load.active_maintainer_count,
-            unanswered: d.unanswered_count,
-            sparkline: views::backlog_sparkline(d),
+            first_response_median: m.all_items.median,
+            absence_factor: m.merged_prs_absence,
+            active_maintainers: m.active_maintainers,
+            unanswered: present.unanswered_count,
+            sparkline: views::backlog_sparkline(&m.backlog),
         }
     }
 
@@ -162,17 +163,23 @@ async fn summaries(
         .buffered(OVERVIEW_CONCURRENCY)
         .try_collect()
         .await?;
-    let dashboard_of = |rows: &ScopeRows, i: usize, archived: bool| match parts {
+    let dashboard_of = |rows: &ScopeRows, i: usize| match parts {
         Parts::Window => dashboard::assemble(rows, &ahead[i], window, bots, now),
-        _ => dashboard::compute(rows, window, bots, archived, now),
+        _ => dashboard::compute(rows, window, bots, false, now),
     };
-    let summaries = repos
-        .iter()
-        .zip(&loaded)
-        .enumerate()
-        .map(|(i, (repo, rows))| RepoSummary::of(repo, &dashboard_of(rows, i, repo.is_archived)))
-        .collect();
-    let rollup = rollup.then(|| views::cards(&dashboard_of(&ScopeRows::merge(loaded), repos.len(), false)));
+    // A row needs a few of its dashboard's measures: those alone are computed.
+    let row_of = |repo: &db::repos::RepositoryRow, rows: &ScopeRows, i: usize| {
+        let measures = RowMeasures::compute(rows, window, bots, now);
+        match parts {
+            Parts::Window => RepoSummary::of(repo, &ahead[i], &measures),
+            _ => RepoSummary::of(repo, &present::compute(rows, repo.is_archived, bots, now), &measures),
+        }
+    };
+    // The rollup on a second core while this one computes each repository's row.
+    let (rollup, summaries) = dashboard::alongside(
+        || rollup.then(|| views::cards(&dashboard_of(&ScopeRows::merge(loaded.clone()), repos.len()))),
+        || repos.iter().zip(&loaded).enumerate().map(|(i, (repo, rows))| row_of(repo, rows, i)).collect(),
+    );
     Ok((summaries, rollup))
 }
 

@@ -253,9 +253,9 @@ pub fn load_chart(d: &Dashboard) -> String {
 }
 
 /// The last 12 weeks of open backlog, for the overview's sparkline.
-pub fn backlog_sparkline(d: &Dashboard) -> String {
+pub fn backlog_sparkline(backlog: &crate::metrics::backlog::BacklogSeries) -> String {
     let values: Vec<Option<f64>> =
-        d.backlog.weeks.iter().rev().take(12).rev().map(|w| Some((w.open_issues + w.open_prs) as f64)).collect();
+        backlog.weeks.iter().rev().take(12).rev().map(|w| Some((w.open_issues + w.open_prs) as f64)).collect();
     charts::sparkline(&values, "open backlog, last 12 weeks")
 }
 
