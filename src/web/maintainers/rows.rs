@@ -69,6 +69,13 @@ async fn only_if<T: Default>(wanted: bool, read: impl Future<Output = sqlx::Resu
     if wanted { read.await } else { Ok(T::default()) }
 }
 
+/// `read` run as a task of its own (on any of the runtime's threads), awaited here.
+async fn on_own_task<T: Send + 'static>(
+    read: impl Future<Output = sqlx::Result<T>> + Send + 'static,
+) -> sqlx::Result<T> {
+    tokio::spawn(read).await.map_err(|e| sqlx::Error::Protocol(format!("a read stopped: {e}")))?
+}
+
 /// Reads the rows for `repo_ids` over `[from, to)` as of `now`.
 pub async fn load_rows(
     pool: &sqlx::SqlitePool,
@@ -82,6 +89,12 @@ pub async fn load_rows(
     let scope = scope.as_str();
     let recent_from = week_start(now) - BURNOUT_WEEKS * WEEK;
     let (present, full) = parts.present();
+    // The largest read (every person's weeks of the window) is decoded on a task of its own, so
+    // on another core while this task decodes the others.
+    let people = {
+        let (pool, scope, from_week) = (pool.clone(), scope.to_owned(), week_start(from));
+        on_own_task(async move { slices::person_weeks(&pool, &scope, from_week, to).await })
+    };
     // Independent reads, run at once on the read pool: a cold page waits for the slowest, not
     // for their sum.
     let (response_items, closed_items, change_requests, repo_weeks, person_weeks, recent_person_weeks) = tokio::try_join!(
@@ -89,7 +102,7 @@ pub async fn load_rows(
         slices::closed_items(pool, scope, from, to),
         slices::change_requests(pool, scope, from, to),
         q::list_repo_weeks(pool, scope, week_start(from), to),
-        slices::person_weeks(pool, scope, week_start(from), to),
+        people,
         only_if(full, slices::person_weeks(pool, scope, recent_from, now + 1)),
     )?;
     let (
