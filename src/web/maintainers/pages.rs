@@ -74,6 +74,17 @@ impl DashboardPage {
         self.scope.to_date()
     }
 
+    /// When the parts that do not depend on the window were computed ahead, a minute or more
+    /// before this page: what they are as of.
+    pub fn present_note(&self) -> Option<String> {
+        let minutes = (self.d.generated_at - self.d.present_at) / 60;
+        (minutes >= 1).then(|| {
+            format!(
+                "Lifecycle, open backlog, unanswered items, burnout signals and inactive contributors as of {minutes} min ago (computed after each sync and every few minutes)."
+            )
+        })
+    }
+
     pub fn days_ago(&self, ts: &i64) -> String {
         views::days_ago(*ts, self.d.generated_at)
     }
