@@ -34,6 +34,11 @@ pub const MAX_AGE: i64 = 5 * 60;
 /// ahead of [`MAX_AGE`].
 pub const RENEW_AFTER: i64 = 4 * 60;
 
+/// Scopes computed ahead at most, each time: all repositories and the organisations first, then
+/// the repositories in name order. A larger portfolio's other repositories compute their present
+/// state on the spot (and a log line says how many were left out).
+pub const MAX_SCOPES: usize = 200;
+
 /// The window-free parts of one scope's dashboard, as of `at`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Present {
@@ -157,7 +162,8 @@ impl PresentCache {
     pub async fn rebuild(&self, pool: &sqlx::SqlitePool, now: i64) -> sqlx::Result<usize> {
         let version = crate::db::runs::data_version(pool).await?;
         let repos = crate::db::repos::list_tracked_repositories(pool).await?;
-        let mut scopes: Vec<ScopeKey> = repos.iter().map(|r| key(&[r.id], r.is_archived)).collect();
+        // The overview's rollup counts as not archived whatever its repositories are.
+        let mut scopes: Vec<ScopeKey> = vec![key(&repos.iter().map(|r| r.id).collect::<Vec<_>>(), false)];
         let mut owners: Vec<&str> = repos.iter().map(|r| r.owner.as_str()).collect();
         owners.sort_unstable_by_key(|o| o.to_ascii_lowercase());
         owners.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
@@ -166,10 +172,17 @@ impl PresentCache {
             let ids: Vec<i64> = of.iter().map(|r| r.id).collect();
             scopes.push(key(&ids, of.iter().all(|r| r.is_archived)));
         }
-        // The overview's rollup counts as not archived whatever its repositories are.
-        scopes.push(key(&repos.iter().map(|r| r.id).collect::<Vec<_>>(), false));
-        scopes.sort();
-        scopes.dedup();
+        scopes.extend(repos.iter().map(|r| key(&[r.id], r.is_archived)));
+        let mut seen = std::collections::HashSet::new();
+        scopes.retain(|s| seen.insert(s.clone()));
+        if scopes.len() > MAX_SCOPES {
+            tracing::info!(
+                computed = MAX_SCOPES,
+                scopes = scopes.len(),
+                "dashboards' present state computed ahead for the first scopes only; the others compute it per page"
+            );
+            scopes.truncate(MAX_SCOPES);
+        }
         let mut computed = HashMap::with_capacity(scopes.len());
         for scope in scopes {
             // The window's reads of an empty window cost next to nothing.
