@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 use sqlx::SqliteExecutor;
 
 use crate::db::dashboard::{ChangeRequestRow, ClosedItemRow, PersonWeekRow, ResponseItemRow};
-use crate::db::report::IssueSpanRow;
+use crate::db::report::{IssueSpanRow, ReportItemRow};
 
 /// The week under which `spans` keeps issues that are open (year 10000, after any close).
 pub const OPEN_WEEK: i64 = 253_402_300_800;
@@ -169,6 +169,41 @@ pub fn merge_person_weeks(mut rows: Vec<PersonWeekRow>) -> Vec<PersonWeekRow> {
         same
     });
     rows
+}
+
+/// The human maintainers' weeks starting in `[from_week, to)`: the rows
+/// [`crate::db::dashboard::list_maintainer_weeks`] selects (the reference the tests compare
+/// with), read from the week slices.
+pub async fn maintainer_weeks<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    from_week: i64,
+    to: i64,
+) -> sqlx::Result<Vec<PersonWeekRow>> {
+    let mut weeks = person_weeks(ex, scope, from_week, to).await?;
+    weeks.retain(|w| w.is_maintainer && !w.is_bot);
+    Ok(weeks)
+}
+
+/// Items opened in `[from, to)` by humans: the rows [`crate::db::report::list_human_items`]
+/// selects (the reference the tests compare with), read from the week slices as the response
+/// items without bots.
+pub async fn human_items<'e>(
+    ex: impl SqliteExecutor<'e>,
+    scope: &str,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<Vec<ReportItemRow>> {
+    let items = response_items(ex, scope, from, to).await?;
+    Ok(items
+        .into_iter()
+        .filter(|r| !r.author_is_bot)
+        .map(|r| ReportItemRow {
+            created_at: r.created_at,
+            clock_start: r.clock_start,
+            first_response_at: r.first_response_at,
+        })
+        .collect())
 }
 
 /// One open item: whether it is a pull request, when it was opened, whether a bot opened it.

@@ -1,6 +1,7 @@
 //! `db::slices`: the week slices are rebuilt whole or by week, built for repositories that lack
 //! them, and read back as the same rows the reference queries (`db::dashboard`,
-//! `db::report::list_issue_spans`) return, over the scene's two repositories.
+//! `db::report::list_issue_spans` and `list_human_items`) return, over the scene's two
+//! repositories.
 
 use std::collections::BTreeSet;
 
@@ -33,6 +34,7 @@ fn windows() -> Vec<(&'static str, i64, i64)> {
 
 /// Every window of [`windows`] read from the slices and through the reference queries.
 async fn compare_with_reference(pool: &sqlx::SqlitePool) {
+    let (mut maintainer_weeks, mut human_items) = (0, 0);
     for (scope, from, to) in windows() {
         let what = format!("{scope} [{from}, {to})");
         let reference = items(dash::list_response_items(pool, scope, from, to).await.unwrap());
@@ -44,6 +46,10 @@ async fn compare_with_reference(pool: &sqlx::SqlitePool) {
         let week = crate::metrics::week_start(from);
         let reference = people(&dash::list_person_weeks(pool, scope, week, to).await.unwrap());
         assert_eq!(people(&slices::person_weeks(pool, scope, week, to).await.unwrap()), reference, "people {what}");
+        let reference = people(&dash::list_maintainer_weeks(pool, scope, week, to).await.unwrap());
+        let got = people(&slices::maintainer_weeks(pool, scope, week, to).await.unwrap());
+        assert_eq!(got, reference, "maintainers' weeks {what}");
+        maintainer_weeks += got.len();
     }
     for (repo, from, to) in
         [(ATLAS, t(), t() + 7 * DAY), (ATLAS, t() + 7 * DAY + 1, t() + 9 * DAY), (GADGET, w(), w2())]
@@ -56,7 +62,19 @@ async fn compare_with_reference(pool: &sqlx::SqlitePool) {
         let reference = sorted(report::list_issue_spans(pool, repo, from, to).await.unwrap());
         let got = sorted(slices::issue_spans(pool, &scope, from, to).await.unwrap());
         assert_eq!(got, reference, "spans {scope} [{from}, {to}]");
+        let sorted = |mut rows: Vec<report::ReportItemRow>| {
+            rows.sort_by_key(|i| (i.created_at, i.clock_start, i.first_response_at));
+            rows
+        };
+        let reference = sorted(report::list_human_items(pool, repo, from, to).await.unwrap());
+        assert_eq!(
+            sorted(slices::human_items(pool, &scope, from, to).await.unwrap()),
+            reference,
+            "human items {scope}"
+        );
+        human_items += reference.len();
     }
+    assert!(maintainer_weeks > 0 && human_items > 0, "the scene holds both: {maintainer_weeks}, {human_items}");
 }
 
 #[tokio::test]

@@ -44,34 +44,13 @@ pub async fn load_rows(pool: &sqlx::SqlitePool, repo_id: i64, period: Window, no
     let (outputs, releases, response_items, change_requests, person_weeks, maintainers, issue_spans) = tokio::try_join!(
         store::count_outputs(pool, repo_id, period.from, period.to),
         store::list_releases_in(pool, repo_id, period.from, period.to),
-        human_items(pool, scope, before.from, after.to),
+        crate::db::slices::human_items(pool, scope, before.from, after.to),
         crate::db::slices::change_requests(pool, scope, before.from, after.to),
-        q::list_maintainer_weeks(pool, scope, before.from, after.to),
+        crate::db::slices::maintainer_weeks(pool, scope, before.from, after.to),
         q::list_maintainers(pool, scope),
         crate::db::slices::issue_spans(pool, scope, before.from, after.to),
     )?;
     Ok(ReportRows { outputs, releases, response_items, change_requests, person_weeks, maintainers, issue_spans })
-}
-
-/// Items opened in `[from, to)` by humans, read from the week slices: the rows
-/// [`store::list_human_items`] selects (the response items without bots; the tests hold both
-/// equal), without reading every item's row of the `issues` table.
-async fn human_items(
-    pool: &sqlx::SqlitePool,
-    scope: &str,
-    from: i64,
-    to: i64,
-) -> sqlx::Result<Vec<store::ReportItemRow>> {
-    let items = crate::db::slices::response_items(pool, scope, from, to).await?;
-    Ok(items
-        .into_iter()
-        .filter(|r| !r.author_is_bot)
-        .map(|r| store::ReportItemRow {
-            created_at: r.created_at,
-            clock_start: r.clock_start,
-            first_response_at: r.first_response_at,
-        })
-        .collect())
 }
 
 /// One window's measures, with what their disclosures and charts need.
