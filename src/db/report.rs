@@ -6,7 +6,7 @@
 //! activity reuse the maintainer dashboard's queries (`db::dashboard`). Definitions of each count
 //! live beside the report maths (`funding::report`).
 
-use sqlx::{FromRow, SqliteExecutor};
+use sqlx::{FromRow, SqliteExecutor, SqlitePool};
 
 /// What a repository delivered in `[from, to)`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, FromRow)]
@@ -23,37 +23,38 @@ pub struct OutputCountsRow {
     pub returning_first_timers: i64,
 }
 
-pub async fn count_outputs<'e>(
-    ex: impl SqliteExecutor<'e>,
-    repo_id: i64,
-    from: i64,
-    to: i64,
-) -> sqlx::Result<OutputCountsRow> {
-    sqlx::query_as(
-        "SELECT
-           (SELECT COUNT(*) FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
+/// The period's counts, read by four statements at once on `pool` (each walks its own index;
+/// together they took as long as the slowest instead of their sum).
+pub async fn count_outputs(pool: &SqlitePool, repo_id: i64, from: i64, to: i64) -> sqlx::Result<OutputCountsRow> {
+    let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql).bind(repo_id).bind(from).bind(to).fetch_one(pool);
+    let (merged_prs, closed_issues, releases, (new_contributors, returning_first_timers)) = tokio::try_join!(
+        count(
+            "SELECT COUNT(*) FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
              WHERE i.repo_id = ?1 AND i.is_pull_request = 1 AND i.merged_at >= ?2 AND i.merged_at < ?3
-               AND COALESCE(a.is_bot, 0) = 0) AS merged_prs,
-           (SELECT COUNT(*) FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
+               AND COALESCE(a.is_bot, 0) = 0"
+        ),
+        count(
+            "SELECT COUNT(*) FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
              WHERE i.repo_id = ?1 AND i.is_pull_request = 0 AND i.state = 'closed'
-               AND i.closed_at >= ?2 AND i.closed_at < ?3 AND COALESCE(a.is_bot, 0) = 0) AS closed_issues,
-           (SELECT COUNT(*) FROM releases
+               AND i.closed_at >= ?2 AND i.closed_at < ?3 AND COALESCE(a.is_bot, 0) = 0"
+        ),
+        count(
+            "SELECT COUNT(*) FROM releases
              WHERE repo_id = ?1 AND draft = 0
-               AND COALESCE(published_at, created_at) >= ?2 AND COALESCE(published_at, created_at) < ?3) AS releases,
-           p.new_contributors, p.returning_first_timers
-         FROM (
-           -- Both counts of first-timers in one pass over the repository's people.
-           SELECT COUNT(*) AS new_contributors,
-                  COALESCE(SUM(rp.second_at IS NOT NULL AND rp.second_at < ?3), 0) AS returning_first_timers
-           FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
-           WHERE rp.repo_id = ?1 AND a.is_bot = 0 AND rp.first_at >= ?2 AND rp.first_at < ?3
-         ) p",
-    )
-    .bind(repo_id)
-    .bind(from)
-    .bind(to)
-    .fetch_one(ex)
-    .await
+               AND COALESCE(published_at, created_at) >= ?2 AND COALESCE(published_at, created_at) < ?3"
+        ),
+        // Both counts of first-timers in one pass over the repository's people.
+        sqlx::query_as::<_, (i64, i64)>(
+            "SELECT COUNT(*), COALESCE(SUM(rp.second_at IS NOT NULL AND rp.second_at < ?3), 0)
+             FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
+             WHERE rp.repo_id = ?1 AND a.is_bot = 0 AND rp.first_at >= ?2 AND rp.first_at < ?3"
+        )
+        .bind(repo_id)
+        .bind(from)
+        .bind(to)
+        .fetch_one(pool),
+    )?;
+    Ok(OutputCountsRow { merged_prs, closed_issues, releases, new_contributors, returning_first_timers })
 }
 
 /// A release published in the period.
