@@ -133,6 +133,13 @@ pub struct ReportItemRow {
     pub first_response_at: Option<i64>,
 }
 
+impl ReportItemRow {
+    /// The report's columns of a response item.
+    pub fn of(r: &crate::db::dashboard::ResponseItemRow) -> ReportItemRow {
+        ReportItemRow { created_at: r.created_at, clock_start: r.clock_start, first_response_at: r.first_response_at }
+    }
+}
+
 /// Items opened in `[from, to)` by humans, except pull requests still in draft: the rows of
 /// `dashboard::list_response_items` the report reads, with bots left out in SQL and only the three
 /// columns it uses. The report reads them from the week slices (the response items, bots left

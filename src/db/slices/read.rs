@@ -195,15 +195,7 @@ pub async fn human_items<'e>(
     to: i64,
 ) -> sqlx::Result<Vec<ReportItemRow>> {
     let items = response_items(ex, scope, from, to).await?;
-    Ok(items
-        .into_iter()
-        .filter(|r| !r.author_is_bot)
-        .map(|r| ReportItemRow {
-            created_at: r.created_at,
-            clock_start: r.clock_start,
-            first_response_at: r.first_response_at,
-        })
-        .collect())
+    Ok(items.iter().filter(|r| !r.author_is_bot).map(ReportItemRow::of).collect())
 }
 
 /// One open item: whether it is a pull request, when it was opened, whether a bot opened it.

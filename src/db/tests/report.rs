@@ -112,15 +112,8 @@ async fn human_items_are_the_dashboards_response_items_without_bots() {
     for (from, to) in [(w(), w2()), (w(), w2() + 7 * DAY), (t() + HOUR, t() + 2 * DAY)] {
         let scope = format!("[{ATLAS}]");
         let reference = crate::db::dashboard::list_response_items(&f.db.pool, &scope, from, to).await.unwrap();
-        let mut expected: Vec<ReportItemRow> = reference
-            .into_iter()
-            .filter(|r| !r.author_is_bot)
-            .map(|r| ReportItemRow {
-                created_at: r.created_at,
-                clock_start: r.clock_start,
-                first_response_at: r.first_response_at,
-            })
-            .collect();
+        let mut expected: Vec<ReportItemRow> =
+            reference.iter().filter(|r| !r.author_is_bot).map(ReportItemRow::of).collect();
         let mut got = report::list_human_items(&f.db.pool, ATLAS, from, to).await.unwrap();
         expected.sort_by_key(|i| (i.created_at, i.clock_start));
         got.sort_by_key(|i| (i.created_at, i.clock_start));
