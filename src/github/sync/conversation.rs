@@ -142,7 +142,7 @@ async fn store_comments(
     scope: &str,
     repo: &RepoHandle,
     page: &[wire::IssueComment],
-    raw: &[serde_json::Value],
+    raw: &super::pages::RawItems,
 ) -> Result<u64, SyncError> {
     let mut tx = c.db.begin_write().await?;
     c.write_accounts(&mut tx, c.fresh_accounts(page.iter().filter_map(|i| i.user.as_ref()))).await?;
