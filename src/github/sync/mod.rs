@@ -37,6 +37,7 @@ pub mod repo;
 pub mod repo_file;
 pub mod reviews;
 pub mod run;
+pub mod write_behind;
 
 pub use collector::{Collector, OVERLAP_SECS, StepStatus, SyncError, item_key, now};
 pub use pages::{Pages, STALE_PAGES, Walk};
