@@ -270,34 +270,44 @@ async fn pulls(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepSta
     let state = sync_state::get_sync_state(&c.db.pool, scope, "pulls").await?;
     let stop_below = state.watermark.map(|w| w - OVERLAP_SECS);
     let path = format!("/repos/{}/pulls?state=all&sort=updated&direction=desc&per_page=100", repo.api_name);
-    let (mut written, mut watermark) = (0u64, state.watermark);
-    let mut pages = c.pages::<wire::PullRequest>(scope, "pulls", &path, None);
-    let mut next = pages.next().await?;
-    while let Some(page) = next {
-        let mut reached_watermark = false;
-        let mut rows = Vec::with_capacity(page.len());
-        for pr in &page {
-            let updated = convert::ts(pr.updated_at);
-            if stop_below.is_some_and(|w| updated < w) {
-                reached_watermark = true;
+    let (send, queued) = write_behind::queue();
+    let read = async move {
+        let mut watermark = state.watermark;
+        let mut pages = c.pages::<wire::PullRequest>(scope, "pulls", &path, None);
+        while let Some(page) = pages.next().await? {
+            let mut reached_watermark = false;
+            let mut rows = Vec::with_capacity(page.len());
+            for pr in &page {
+                let updated = convert::ts(pr.updated_at);
+                if stop_below.is_some_and(|w| updated < w) {
+                    reached_watermark = true;
+                    break;
+                }
+                watermark = watermark.max(Some(updated));
+                let merged_at = pr.merged_at.map(convert::ts);
+                rows.push(db::issues::PullListing { number: pr.number, draft: pr.draft.unwrap_or(false), merged_at });
+            }
+            // Not past the watermark: no request is spent on a page that would not be read.
+            if send.send(rows).await.is_err() || reached_watermark {
                 break;
             }
-            watermark = watermark.max(Some(updated));
-            let merged_at = pr.merged_at.map(convert::ts);
-            rows.push(db::issues::PullListing { number: pr.number, draft: pr.draft.unwrap_or(false), merged_at });
         }
-        // One statement for the page (row by row, this step was the full sync's slowest per item).
-        let store = db::issues::update_pull_listings(&c.db.pool, repo.repo_id, &rows);
-        if reached_watermark {
-            written += store.await?;
-            break;
+        Ok::<_, SyncError>(watermark)
+    };
+    // One statement per page (row by row, this step was the full sync's slowest per item), the
+    // pages queued together in one transaction.
+    let store = |batch: Vec<Vec<db::issues::PullListing>>| async move {
+        let mut tx = c.db.begin_write().await?;
+        let mut written = 0;
+        for rows in &batch {
+            written += db::issues::update_pull_listings(&mut *tx, repo.repo_id, rows).await?;
         }
-        // The next page is fetched while this one is written (not past the watermark: no request
-        // is spent on a page that would not be read).
-        let (fetched, stored) = tokio::join!(pages.next(), store);
-        written += stored?;
-        next = fetched?;
-    }
+        tx.commit().await?;
+        Ok(written)
+    };
+    let (read, written) = tokio::join!(read, write_behind::drain(queued, store));
+    let written = written?;
+    let watermark = read?;
     sync_state::save_sync_state(&c.db.pool, scope, "pulls", watermark, None, now()).await?;
     Ok((StepStatus::Ok, written))
 }
