@@ -19,7 +19,7 @@ use crate::db::accounts::AccountRow;
 pub type RowsPage<R> = (Vec<AccountRow>, Vec<R>, Vec<usize>, RawItems);
 
 /// Most pages stored in one transaction (and queued while one is written).
-pub const MAX_BATCH: usize = 8;
+pub const MAX_BATCH: usize = 16;
 
 /// The queue between a step's reading and [`drain`].
 pub fn queue<P>() -> (mpsc::Sender<P>, mpsc::Receiver<P>) {
