@@ -183,6 +183,19 @@ pub(super) enum Weeks {
     Some(BTreeSet<i64>),
 }
 
+/// Weeks of one run ([`Weeks::runs`]) further apart than this are read as two index ranges.
+const RUN_GAP_WEEKS: i64 = 8;
+const WEEK_SECS: i64 = 604_800;
+
+/// One index range of a rebuild: rows from `from` to before `to` whose week is in `weeks`.
+#[derive(Debug, PartialEq)]
+pub(super) struct WeekRun {
+    pub from: i64,
+    pub to: i64,
+    /// The weeks, a JSON array; NULL for every week.
+    pub weeks: Option<String>,
+}
+
 impl Weeks {
     /// `?2` (the first week, for an index range) and `?3` (the weeks as a JSON array, or NULL for
     /// all) of the statements below.
@@ -193,8 +206,34 @@ impl Weeks {
         }
     }
 
-    fn is_empty(&self) -> bool {
-        matches!(self, Weeks::Some(w) if w.is_empty())
+    /// The weeks as index ranges (`?2` to `?4`, with `?3` their weeks): one per run of weeks less
+    /// than [`RUN_GAP_WEEKS`] apart, so a rebuild reads the rows of its weeks, not every row from
+    /// the first one on (one old item edited made a 1% re-sync read years of rows). A row's
+    /// week starts less than a week from its time either way (times before 1970-01-04 fall in a
+    /// later week), so a run reads from a week before its first, never before the first week
+    /// rebuilt: together the runs select exactly the rows `bounds` selects, each once.
+    pub(super) fn runs(&self) -> Vec<WeekRun> {
+        let Weeks::Some(weeks) = self else { return vec![WeekRun { from: i64::MIN, to: i64::MAX, weeks: None }] };
+        let Some(&first) = weeks.first() else { return Vec::new() };
+        let mut runs: Vec<Vec<i64>> = Vec::new();
+        for &week in weeks {
+            match runs.last_mut() {
+                Some(run) if run.last().is_some_and(|&last| week.saturating_sub(last) < RUN_GAP_WEEKS * WEEK_SECS) => {
+                    run.push(week)
+                }
+                _ => runs.push(vec![week]),
+            }
+        }
+        runs.into_iter()
+            .filter_map(|run| {
+                let (lo, hi) = (*run.first()?, *run.last()?);
+                Some(WeekRun {
+                    from: lo.saturating_sub(WEEK_SECS).max(first),
+                    to: hi.saturating_add(WEEK_SECS),
+                    weeks: Some(json(&run)),
+                })
+            })
+            .collect()
     }
 }
 
@@ -211,11 +250,9 @@ async fn rebuild_weeks(
     repo_id: i64,
     weeks: &Weeks,
 ) -> sqlx::Result<()> {
-    if weeks.is_empty() {
-        return Ok(());
+    for run in weeks.runs() {
+        sqlx::query(sql).bind(repo_id).bind(run.from).bind(run.weeks).bind(run.to).execute(&mut *tx).await?;
     }
-    let (first, list) = weeks.bounds();
-    sqlx::query(sql).bind(repo_id).bind(first).bind(list).execute(&mut *tx).await?;
     Ok(())
 }
 

@@ -1,4 +1,5 @@
-//! The collector's own record: one row per run, one per (run, scope, resource).
+//! The collector's own record: one row per run, one per (run, scope, resource); and the settings
+//! of the connections a run writes through ([`tune_for_sync`]).
 
 use sqlx::{FromRow, SqliteExecutor};
 
@@ -16,6 +17,37 @@ pub struct RunRow {
     pub error: Option<String>,
     /// While the run waits for the rate limit: until when (unix seconds).
     pub waiting_until: Option<i64>,
+}
+
+/// Page cache of each of the collector's connections while it syncs, in KiB. A sync inserts into
+/// indexes spread over the whole file (comments by author, by issue, by time): with the default
+/// 8 MB most of those inserts first read their page back from the file.
+pub const SYNC_CACHE_KIB: i64 = 16 * 1024;
+/// WAL frames (pages) before a commit copies them into the database file. A sync rewrites the
+/// same index pages in many short transactions; checkpointing every 4 MB (SQLite's default)
+/// copied and flushed each of them again and again.
+pub const SYNC_AUTOCHECKPOINT_PAGES: i64 = 16_000;
+
+/// Sets the sync's page cache and checkpoint interval on every connection of the collector's
+/// pool (they are per connection). The pool's connections are all taken for a moment (one busy
+/// for over a second is left as it is); a connection opened later keeps SQLite's defaults, which
+/// are slower but as safe: durability (`synchronous`) is not touched, so a killed sync loses no
+/// committed transaction.
+pub async fn tune_for_sync(pool: &sqlx::SqlitePool) -> sqlx::Result<()> {
+    let mut held = Vec::new();
+    for _ in 0..pool.options().get_max_connections() {
+        match tokio::time::timeout(std::time::Duration::from_secs(1), pool.acquire()).await {
+            Ok(conn) => held.push(conn?),
+            Err(_) => break,
+        }
+    }
+    for conn in &mut held {
+        let cache = format!("PRAGMA cache_size = -{SYNC_CACHE_KIB}");
+        sqlx::query(sqlx::AssertSqlSafe(cache)).execute(&mut **conn).await?;
+        let checkpoint = format!("PRAGMA wal_autocheckpoint = {SYNC_AUTOCHECKPOINT_PAGES}");
+        sqlx::query(sqlx::AssertSqlSafe(checkpoint)).execute(&mut **conn).await?;
+    }
+    Ok(())
 }
 
 /// Opens a run. The caller closes runs a killed process left `running` first

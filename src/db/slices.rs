@@ -41,8 +41,9 @@ macro_rules! slice_week {
 }
 
 /// `INSERT` of one kind's slices from a `SELECT` whose columns are `$cols`, keyed by the week of
-/// `$week`, restricted to the weeks being rebuilt: `$raw >= ?2` (the first of them, for an index
-/// range) inside, and the week in `?3` (a JSON array, or NULL for every week) outside.
+/// `$week`, restricted to the weeks being rebuilt: `$raw` in `[?2, ?4)` (an index range around
+/// them, `rollups::Weeks::runs`) inside, and the week in `?3` (a JSON array, or NULL for every
+/// week) outside.
 macro_rules! insert_slices {
     ($kind:literal, $week:literal, $raw:literal, $cols:literal, $select:expr) => {
         concat!(
@@ -56,7 +57,9 @@ macro_rules! insert_slices {
             $select,
             " AND ",
             $raw,
-            " >= ?2) WHERE ?3 IS NULL OR wk IN (SELECT value FROM json_each(?3)) GROUP BY wk"
+            " >= ?2 AND ",
+            $raw,
+            " < ?4) WHERE ?3 IS NULL OR wk IN (SELECT value FROM json_each(?3)) GROUP BY wk"
         )
     };
 }
@@ -179,7 +182,7 @@ pub struct SliceWeeks {
 pub async fn rebuild(tx: &mut sqlx::SqliteConnection, repo_id: i64) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM week_slices WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
     for (_, sql) in WEEKLY {
-        sqlx::query(sql).bind(repo_id).bind(i64::MIN).bind(None::<String>).execute(&mut *tx).await?;
+        sqlx::query(sql).bind(repo_id).bind(i64::MIN).bind(None::<String>).bind(i64::MAX).execute(&mut *tx).await?;
     }
     for (_, sql) in WHOLE {
         sqlx::query(sql).bind(repo_id).execute(&mut *tx).await?;
@@ -218,8 +221,14 @@ pub async fn rebuild_weeks(tx: &mut sqlx::SqliteConnection, repo_id: i64, weeks:
         .bind(&list)
         .execute(&mut *tx)
         .await?;
-        let insert = sqlx::query(sql).bind(repo_id).bind(first).bind(&list);
-        if kind == "spans" { insert.bind(OPEN_WEEK) } else { insert }.execute(&mut *tx).await?;
+        if kind == "spans" {
+            sqlx::query(sql).bind(repo_id).bind(first).bind(&list).bind(OPEN_WEEK).execute(&mut *tx).await?;
+            continue;
+        }
+        // One index range per run of nearby weeks, not every row from the first week on.
+        for run in super::rollups::Weeks::Some(set.clone()).runs() {
+            sqlx::query(sql).bind(repo_id).bind(run.from).bind(run.weeks).bind(run.to).execute(&mut *tx).await?;
+        }
     }
     for (kind, sql) in WHOLE {
         sqlx::query("DELETE FROM week_slices WHERE repo_id = ?1 AND kind = ?2 AND week = 0")

@@ -27,11 +27,12 @@
 //!
 //! The parts: [`quota`] (rate limits, waits, backoff), [`response`] (classifying answers, reading
 //! bodies under the caps), [`graphql`] (envelopes, errors, node batches) and [`transport`]
-//! (octocrab's stack, JSON, header and link helpers), over [`types`] (settings, answers,
+//! (octocrab's stack, JSON, header and link helpers), with [`page`] (a listing's page read
+//! without building its JSON), over [`types`] (settings, answers,
 //! counters, rate-limit state, attempts, the fixed limits and [`GitHubClient`]'s fields); this
 //! file holds the client's constructor and its retry loop. The parts import `types` and
-//! `transport`, never this file, and this file imports only `transport` and `types`, so no
-//! import runs back.
+//! `transport`, never this file, and this file imports only `transport`, `types` and `page` (a
+//! leaf), so no import runs back.
 //!
 //! Requests are strictly serial: one client is used by one sync at a time, as GitHub asks.
 //! The token lives inside octocrab as a `SecretString` and is never logged.
@@ -45,12 +46,14 @@ use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 
 mod graphql;
+mod page;
 mod quota;
 mod response;
 mod transport;
 mod types;
 
 use super::error::GhError;
+pub use page::{Page, identity};
 pub use transport::next_link;
 use transport::*;
 use types::*;
@@ -126,12 +129,29 @@ impl GitHubClient {
         etag: Option<&str>,
         cap: u64,
     ) -> Result<Fetched<T>, GhError> {
+        self.get_parsed(path, etag, cap, parse_json::<T>).await
+    }
+
+    /// GET one page of a listing as its body and item identities ([`Page`]), conditionally when
+    /// `etag` is given: answers are retried and refused exactly as [`Self::get`] for a
+    /// `Vec<serde_json::Value>` would, without building the values.
+    pub async fn get_page(&self, path: &str, etag: Option<&str>) -> Result<Fetched<Page>, GhError> {
+        self.get_parsed(path, etag, self.settings.max_response_bytes, Page::parse).await
+    }
+
+    async fn get_parsed<T>(
+        &self,
+        path: &str,
+        etag: Option<&str>,
+        cap: u64,
+        parse: fn(&str) -> Result<T, serde_json::Error>,
+    ) -> Result<Fetched<T>, GhError> {
         let path = path_and_query(path);
         let cap = cap.min(self.settings.max_response_bytes);
         self.until_ready(&path, || async {
             self.with_retries(&path, "core", || async {
                 let response = self.rest._get_with_headers(path.as_str(), Some(if_none_match(etag))).await;
-                self.classify_response(&path, response, cap, |body| parse_json::<T>(body)).await
+                self.classify_response(&path, response, cap, parse).await
             })
             .await
         })

@@ -31,6 +31,7 @@ mod private_data;
 mod render_cache;
 mod replay;
 mod replay_bounds;
+mod replay_quarantine;
 mod report_seed;
 mod reports;
 mod rollups;

@@ -62,15 +62,24 @@ pub(super) async fn update_people(
     full.extend(recount);
     if !delta.is_empty() {
         let ids = json(&delta);
-        let stats: Vec<(i64, i64, i64, bool)> = sqlx::query_as(PEOPLE_IN_WEEKS)
-            .bind(repo_id)
-            .bind(first_week)
-            .bind(json(weeks))
-            .bind(&ids)
-            .bind(maintainers)
-            .fetch_all(&mut *tx)
-            .await?;
-        let stats: BTreeMap<i64, (i64, i64, bool)> = stats.into_iter().map(|(p, a, b, m)| (p, (a, b, m))).collect();
+        // Per run of nearby weeks (an index range each), merged: the first, the last, and whether
+        // any was made as a maintainer.
+        let mut stats: BTreeMap<i64, (i64, i64, bool)> = BTreeMap::new();
+        for run in super::Weeks::Some(weeks.clone()).runs() {
+            let rows: Vec<(i64, i64, i64, bool)> = sqlx::query_as(PEOPLE_IN_WEEKS)
+                .bind(repo_id)
+                .bind(run.from)
+                .bind(run.weeks)
+                .bind(&ids)
+                .bind(maintainers)
+                .bind(run.to)
+                .fetch_all(&mut *tx)
+                .await?;
+            for (who, first, last, maint) in rows {
+                let merged = stats.entry(who).or_insert((first, last, maint));
+                *merged = (merged.0.min(first), merged.1.max(last), merged.2 || maint);
+            }
+        }
         let totals: Vec<(i64, i64)> =
             sqlx::query_as(PEOPLE_TOTALS).bind(repo_id).bind(&ids).fetch_all(&mut *tx).await?;
         for (who, total) in totals {

@@ -1,6 +1,6 @@
 //! The rollup statements, each written once and restricted by a filter macro: to the weeks being
-//! rebuilt (`?2` the first, `?3` all of them as JSON, NULL for every week), or for `repo_people`
-//! to everyone or the people in `?2`.
+//! rebuilt (`?3` as JSON, NULL for every week, within the index range `[?2, ?4)`), or for
+//! `repo_people` to everyone or the people in `?2`.
 
 /// `WEEK(x)`: the Sunday 00:00 UTC that starts the week of unix time `x` (1970-01-04 was a Sunday).
 macro_rules! week {
@@ -9,11 +9,20 @@ macro_rules! week {
     };
 }
 
-/// ` AND` the column falls in a week being rebuilt: `?2` is the first such week (an index range),
-/// `?3` the weeks as a JSON array, or NULL for every week.
+/// ` AND` the column falls in a week being rebuilt: `[?2, ?4)` bounds the index range (around
+/// one run of nearby weeks, `Weeks::runs`), `?3` holds the weeks as a JSON array, or NULL for
+/// every week.
 macro_rules! in_weeks {
     ($col:literal) => {
-        concat!(" AND ", $col, " >= ?2 AND (?3 IS NULL OR ", week!($col), " IN (SELECT value FROM json_each(?3)))")
+        concat!(
+            " AND ",
+            $col,
+            " >= ?2 AND ",
+            $col,
+            " < ?4 AND (?3 IS NULL OR ",
+            week!($col),
+            " IN (SELECT value FROM json_each(?3)))"
+        )
     };
 }
 
@@ -168,10 +177,19 @@ macro_rules! rows_of_people {
         concat!($table, " WHERE ", $who, " IN (SELECT value FROM json_each(?2)) AND ")
     };
 }
-/// - the rows in the weeks being rebuilt (`?2` the first, `?3` all of them).
+/// - the rows in the weeks being rebuilt (`?3`), read in the index range `[?2, ?6)`.
 macro_rules! rows_in_weeks {
     ($how:ident, $table:literal, $index:literal, $who:literal, $at:literal) => {
-        concat!($table, " WHERE ", $at, " >= ?2 AND ", week!($at), " IN (SELECT value FROM json_each(?3)) AND ")
+        concat!(
+            $table,
+            " WHERE ",
+            $at,
+            " >= ?2 AND ",
+            $at,
+            " < ?6 AND ",
+            week!($at),
+            " IN (SELECT value FROM json_each(?3)) AND "
+        )
     };
 }
 
@@ -247,8 +265,8 @@ macro_rules! repo_people_sql {
 }
 
 /// The people in `?4`'s first and last contribution and maintainer status (`?5`: configured
-/// maintainers) within the weeks being rebuilt: with their totals from before, what their new
-/// rows change.
+/// maintainers) within the weeks being rebuilt (`?3`, read in `[?2, ?6)`: one run of them):
+/// with their totals from before, what their new rows change.
 pub(super) const PEOPLE_IN_WEEKS: &str = concat!(
     "SELECT who, MIN(at), MAX(at), ",
     maintainer!("?5"),

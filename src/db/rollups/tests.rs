@@ -40,8 +40,8 @@ async fn a_dirty_persons_rows_are_read_through_the_author_indexes() {
 #[tokio::test]
 async fn a_dirty_weeks_rows_are_read_through_time_ranges() {
     for (sql, branches, binds) in [
-        (PERSON_WEEKS, 8, &[Some("1"), Some("0"), Some("[0]")][..]),
-        (PEOPLE_IN_WEEKS, 6, &[Some("1"), Some("0"), Some("[0]"), Some("[1]"), None][..]),
+        (PERSON_WEEKS, 8, &[Some("1"), Some("0"), Some("[0]"), Some("604800")][..]),
+        (PEOPLE_IN_WEEKS, 6, &[Some("1"), Some("0"), Some("[0]"), Some("[1]"), None, Some("604800")][..]),
     ] {
         let steps = plan(sql, binds).await;
         let searches: Vec<&String> = steps
@@ -50,7 +50,30 @@ async fn a_dirty_weeks_rows_are_read_through_time_ranges() {
             .collect();
         assert_eq!(searches.len(), branches, "{steps:#?}");
         for step in searches {
-            assert!(step.contains(">?)"), "a range on the week's column: {step} in {steps:#?}");
+            assert!(step.contains(">?") && step.contains("<?)"), "a range on the week's column: {step} in {steps:#?}");
         }
     }
+}
+
+#[test]
+fn weeks_are_read_as_one_range_per_run_of_nearby_weeks() {
+    use super::{WeekRun, Weeks};
+    const W: i64 = 604_800;
+    let weeks = Weeks::Some([10 * W, 12 * W, 17 * W, 40 * W, 41 * W, 400 * W].into_iter().collect());
+    let run = |from: i64, to: i64, weeks: &str| WeekRun { from, to, weeks: Some(weeks.to_owned()) };
+    assert_eq!(
+        weeks.runs(),
+        vec![
+            // The first run starts at the first week rebuilt; later ones a week before their own.
+            run(10 * W, 18 * W, &format!("[{},{},{}]", 10 * W, 12 * W, 17 * W)),
+            run(39 * W, 42 * W, &format!("[{},{}]", 40 * W, 41 * W)),
+            run(399 * W, 401 * W, &format!("[{}]", 400 * W)),
+        ]
+    );
+    assert_eq!(Weeks::Some(Default::default()).runs(), Vec::new());
+    assert_eq!(Weeks::All.runs(), vec![WeekRun { from: i64::MIN, to: i64::MAX, weeks: None }]);
+    // Extreme keys neither overflow nor split wrongly.
+    let extremes = Weeks::Some([i64::MIN, i64::MAX].into_iter().collect()).runs();
+    assert_eq!(extremes.len(), 2);
+    assert_eq!((extremes[0].from, extremes[1].to), (i64::MIN, i64::MAX));
 }

@@ -241,3 +241,24 @@ async fn data_version_moves_when_a_run_starts_or_finishes_and_only_then() {
     start_run(p, "cli", 30).await.unwrap();
     assert_eq!(data_version(p).await.unwrap(), 3);
 }
+
+#[tokio::test]
+async fn tune_for_sync_sets_every_connections_cache_and_checkpoint_and_keeps_synchronous() {
+    use crate::db::runs::{SYNC_AUTOCHECKPOINT_PAGES, SYNC_CACHE_KIB, tune_for_sync};
+    let f = fresh().await;
+    let p = &f.db.pool;
+    tune_for_sync(p).await.unwrap();
+    // Both of the collector's connections, held at once so that each is asked.
+    let mut held = Vec::new();
+    for _ in 0..p.options().get_max_connections() {
+        held.push(p.acquire().await.unwrap());
+    }
+    assert_eq!(held.len(), 2);
+    for conn in &mut held {
+        let cache: i64 = sqlx::query_scalar("PRAGMA cache_size").fetch_one(&mut **conn).await.unwrap();
+        let checkpoint: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint").fetch_one(&mut **conn).await.unwrap();
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&mut **conn).await.unwrap();
+        assert_eq!((cache, checkpoint), (-SYNC_CACHE_KIB, SYNC_AUTOCHECKPOINT_PAGES));
+        assert_eq!(synchronous, 1, "NORMAL, as the pool opened it: a killed sync loses no commit");
+    }
+}

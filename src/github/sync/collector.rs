@@ -257,23 +257,21 @@ impl Collector {
     }
 }
 
-/// What names an item: its numeric GitHub `id`, else a commit's `sha`, else its `node_id`.
+/// What names an item: its numeric GitHub `id`, else a commit's `sha`, else its `node_id`
+/// (read from a page's text by `client::Page` the same way).
 pub(super) fn item_identity(value: &serde_json::Value) -> Option<String> {
-    if let Some(id) = value.get("id").and_then(serde_json::Value::as_i64) {
-        return Some(id.to_string());
-    }
-    ["sha", "node_id"].iter().find_map(|k| value.get(*k).and_then(serde_json::Value::as_str)).map(str::to_owned)
+    crate::github::client::identity(value)
 }
 
 /// The key an item is quarantined under: its identity, else a hash of its JSON.
 pub fn item_key(value: &serde_json::Value) -> String {
-    match item_identity(value) {
-        Some(id) => id,
-        None => {
-            use sha2::{Digest, Sha256};
-            let digest = Sha256::digest(value.to_string().as_bytes());
-            let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-            format!("sha256:{hex}")
-        }
-    }
+    item_identity(value).unwrap_or_else(|| hashed_key(value))
+}
+
+/// The key of an item without an identity: a hash of its JSON.
+pub(super) fn hashed_key(value: &serde_json::Value) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(value.to_string().as_bytes());
+    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
 }

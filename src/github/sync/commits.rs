@@ -4,11 +4,13 @@
 //! Cost: a conditional probe of the newest commit (`commits?per_page=1` with its ETag): `304`
 //! when nothing was pushed, so an unchanged re-sync is free. Otherwise the commits committed
 //! since the watermark (less [`OVERLAP_SECS`]) are listed, 100 a page: a first sync pays the
-//! history once, a later one `ceil(new / 100)` pages. Commits in that window that the listing no
+//! history once, a later one `ceil(new / 100)` pages, written behind the reading
+//! ([`write_behind`]). Commits in that window that the listing no
 //! longer holds (a force-push rewrote them) are deleted, so an incremental sync stores what a
 //! fresh one would. The watermark and the probe's ETag move only after every page is stored.
 
 use super::context::RepoHandle;
+use super::write_behind;
 
 use super::collector::{Collector, OVERLAP_SECS, StepStatus, SyncError, now};
 use crate::db::{self, sync_state};
@@ -40,42 +42,47 @@ pub async fn sync_commits(c: &Collector, scope: &str, repo: &RepoHandle) -> Resu
         .map(|t| format!("&since={}", t.format("%Y-%m-%dT%H:%M:%SZ")))
         .unwrap_or_default();
     let path = format!("/repos/{}/commits?per_page=100{since_param}", repo.api_name);
-    let mut pages = c.pages::<wire::Commit>(scope, RESOURCE, &path, None);
-    let (mut written, mut watermark, mut seen) = (0u64, state.watermark, Vec::new());
-    // The earliest authored time written: contributor weeks before it are unchanged.
-    let mut oldest = i64::MAX;
-    let mut next = pages.next().await?;
-    while let Some(page) = next {
-        let accounts = c.fresh_accounts(page.iter().filter_map(|p| p.author.as_ref()));
-        let (mut rows, mut undated) = (Vec::new(), Vec::new());
-        for (i, item) in page.iter().enumerate() {
-            match convert::commit(repo.repo_id, item) {
-                Some(row) => rows.push(row),
-                None => undated.push(i),
-            }
-        }
-        written += rows.len() as u64;
-        watermark = watermark.max(rows.iter().map(|r| r.committed_at).max());
-        oldest = rows.iter().map(|r| r.authored_at).fold(oldest, i64::min);
-        let raw = pages.take_raw();
-        let store = async {
-            let mut tx = c.db.begin_write().await?;
-            c.write_accounts(&mut tx, accounts).await?;
-            db::commits::upsert_commits(&mut *tx, &rows).await?;
-            tx.commit().await?;
-            for i in undated {
-                if let Some(raw) = raw.get(i) {
-                    c.quarantine(scope, RESOURCE, raw, "the commit has neither an author nor a committer date").await?;
+    let (send, queued) = write_behind::queue();
+    let read = async move {
+        let mut pages = c.pages::<wire::Commit>(scope, RESOURCE, &path, None);
+        let (mut watermark, mut seen) = (state.watermark, Vec::new());
+        // The earliest authored time written: contributor weeks before it are unchanged.
+        let mut oldest = i64::MAX;
+        while let Some(page) = pages.next().await? {
+            let accounts = c.fresh_accounts(page.iter().filter_map(|p| p.author.as_ref()));
+            let (mut rows, mut undated) = (Vec::new(), Vec::new());
+            for (i, item) in page.iter().enumerate() {
+                match convert::commit(repo.repo_id, item) {
+                    Some(row) => rows.push(row),
+                    None => undated.push(i),
                 }
             }
-            Ok::<_, SyncError>(())
-        };
-        // The next page is fetched while this one is written.
-        let (fetched, stored) = tokio::join!(pages.next(), store);
-        stored?;
-        seen.extend(rows.into_iter().map(|r| r.sha));
-        next = fetched?;
-    }
+            watermark = watermark.max(rows.iter().map(|r| r.committed_at).max());
+            oldest = rows.iter().map(|r| r.authored_at).fold(oldest, i64::min);
+            seen.extend(rows.iter().map(|r| r.sha.clone()));
+            if send.send((accounts, rows, undated, pages.take_raw())).await.is_err() {
+                break; // the writer failed, and says why
+            }
+        }
+        Ok::<_, SyncError>((watermark, seen, oldest))
+    };
+    let store = |batch: Vec<write_behind::RowsPage<db::commits::CommitRow>>| async move {
+        let accounts = batch.iter().flat_map(|(accounts, ..)| accounts.iter().cloned()).collect();
+        let rows: Vec<_> = batch.iter().flat_map(|(_, rows, ..)| rows.iter().cloned()).collect();
+        let mut tx = c.db.begin_write().await?;
+        c.write_accounts(&mut tx, accounts).await?;
+        db::commits::upsert_commits(&mut *tx, &rows).await?;
+        tx.commit().await?;
+        for (_, _, undated, raw) in &batch {
+            for raw in undated.iter().filter_map(|&i| raw.get(i)) {
+                c.quarantine(scope, RESOURCE, raw, "the commit has neither an author nor a committer date").await?;
+            }
+        }
+        Ok(rows.len() as u64)
+    };
+    let (read, written) = tokio::join!(read, write_behind::drain(queued, store));
+    let written = written?;
+    let (watermark, seen, oldest) = read?;
     let mut tx = c.db.begin_write().await?;
     let deleted = db::commits::delete_unseen_since(&mut *tx, repo.repo_id, since.unwrap_or(i64::MIN), &seen).await?;
     let rewritten = deleted.count;

@@ -2,11 +2,12 @@
 //! reviews and the derived first-response facts, all behind one conditional probe.
 //!
 //! Listings with `since` are sorted by `updated` ascending, so an item updated while we page
-//! moves behind the cursor and is seen again rather than skipped. Each page is one write
-//! transaction, written while the next page is fetched; a resource's watermark moves only after its
-//! last page is stored.
+//! moves behind the cursor and is seen again rather than skipped. Pages are written behind the
+//! reading ([`write_behind`]): the pages queued while one batch is written go in the next
+//! transaction; a resource's watermark moves only after its last page is stored.
 
-use super::{context::RepoHandle, context::Target, progress::Progress, reviews};
+use super::pages::RawItems;
+use super::{context::RepoHandle, context::Target, progress::Progress, reviews, write_behind};
 
 use super::collector::{Collector, OVERLAP_SECS, StepStatus, SyncError, now};
 use crate::db::{self, accounts::AccountRow, sync_state};
@@ -80,35 +81,40 @@ async fn issues(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepSt
         repo.api_name,
         since_param(state.watermark)
     );
-    let (mut written, mut watermark) = (0u64, state.watermark);
-    let mut pages = c.pages::<wire::Issue>(scope, "issues", &path, None);
-    let mut next = pages.next().await?;
-    while let Some(page) = next {
-        let users = page.iter().flat_map(|i| i.user.iter().chain(i.assignees.iter().flatten()));
-        let accounts = c.fresh_accounts(users);
-        let rows: Vec<_> = page.iter().map(|item| convert::issue(repo.repo_id, item)).collect();
-        watermark = watermark.max(page.iter().map(|item| convert::ts(item.updated_at)).max());
-        written += page.len() as u64;
-        // The next page is fetched while this one is written.
-        let (fetched, stored) = tokio::join!(pages.next(), store_issues(c, accounts, &rows));
-        stored?;
-        next = fetched?;
-    }
+    let (send, queued) = write_behind::queue();
+    let read = async move {
+        let mut watermark = state.watermark;
+        let mut pages = c.pages::<wire::Issue>(scope, "issues", &path, None);
+        while let Some(page) = pages.next().await? {
+            let users = page.iter().flat_map(|i| i.user.iter().chain(i.assignees.iter().flatten()));
+            let accounts = c.fresh_accounts(users);
+            let rows: Vec<_> = page.iter().map(|item| convert::issue(repo.repo_id, item)).collect();
+            watermark = watermark.max(page.iter().map(|item| convert::ts(item.updated_at)).max());
+            if send.send((accounts, rows)).await.is_err() {
+                break; // the writer failed, and says why
+            }
+        }
+        Ok::<_, SyncError>(watermark)
+    };
+    let (read, written) = tokio::join!(read, write_behind::drain(queued, |batch| store_issues(c, batch)));
+    let written = written?;
+    let watermark = read?;
     sync_state::save_sync_state(&c.db.pool, scope, "issues", watermark, None, now()).await?;
     Ok((StepStatus::Ok, written))
 }
 
-/// A page of issues and their people, in one transaction.
+/// Pages of issues and their people, in one transaction; returns how many issues.
 async fn store_issues(
     c: &Collector,
-    accounts: Vec<AccountRow>,
-    rows: &[db::issues::IssueRow],
-) -> Result<(), SyncError> {
+    batch: Vec<(Vec<AccountRow>, Vec<db::issues::IssueRow>)>,
+) -> Result<u64, SyncError> {
+    let (accounts, rows): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+    let rows: Vec<_> = rows.into_iter().flatten().collect();
     let mut tx = c.db.begin_write().await?;
-    c.write_accounts(&mut tx, accounts).await?;
-    db::issues::upsert_issues(&mut *tx, rows).await?;
+    c.write_accounts(&mut tx, accounts.into_iter().flatten().collect()).await?;
+    db::issues::upsert_issues(&mut *tx, &rows).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(rows.len() as u64)
 }
 
 async fn issue_comments(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
@@ -119,43 +125,50 @@ async fn issue_comments(c: &Collector, scope: &str, repo: &RepoHandle) -> Result
         since_param(state.watermark)
     );
     // Comments quarantined earlier for want of their parent may find it now.
-    let mut written = retry_quarantined_comments(c, scope, repo).await?;
-    let mut watermark = state.watermark;
-    let mut pages = c.pages::<wire::IssueComment>(scope, "issue_comments", &path, None);
-    let mut next = pages.next().await?;
-    while let Some(page) = next {
-        watermark = watermark.max(page.iter().map(|item| convert::ts(item.updated_at)).max());
-        let raw = pages.take_raw();
-        // The next page is fetched while this one is written.
-        let (fetched, stored) = tokio::join!(pages.next(), store_comments(c, scope, repo, &page, &raw));
-        written += stored?;
-        next = fetched?;
-    }
+    let retried = retry_quarantined_comments(c, scope, repo).await?;
+    let (send, queued) = write_behind::queue();
+    let read = async move {
+        let mut watermark = state.watermark;
+        let mut pages = c.pages::<wire::IssueComment>(scope, "issue_comments", &path, None);
+        while let Some(page) = pages.next().await? {
+            watermark = watermark.max(page.iter().map(|item| convert::ts(item.updated_at)).max());
+            let accounts = c.fresh_accounts(page.iter().filter_map(|i| i.user.as_ref()));
+            if send.send((accounts, page, pages.take_raw())).await.is_err() {
+                break; // the writer failed, and says why
+            }
+        }
+        Ok::<_, SyncError>(watermark)
+    };
+    let store = |batch| store_comments(c, scope, repo, batch);
+    let (read, written) = tokio::join!(read, write_behind::drain(queued, store));
+    let written = retried + written?;
+    let watermark = read?;
     sync_state::save_sync_state(&c.db.pool, scope, "issue_comments", watermark, None, now()).await?;
     Ok((StepStatus::Ok, written))
 }
 
-/// A page of comments and their people, in one transaction; comments whose issue is not stored
-/// are quarantined (`raw`: the page's items as GitHub sent them). Returns how many were stored.
+/// Pages of comments and their people, in one transaction; comments whose issue is not stored
+/// are quarantined (each page with its items as GitHub sent them). Returns how many were stored.
 async fn store_comments(
     c: &Collector,
     scope: &str,
     repo: &RepoHandle,
-    page: &[wire::IssueComment],
-    raw: &[serde_json::Value],
+    batch: Vec<(Vec<AccountRow>, Vec<wire::IssueComment>, RawItems)>,
 ) -> Result<u64, SyncError> {
     let mut tx = c.db.begin_write().await?;
-    c.write_accounts(&mut tx, c.fresh_accounts(page.iter().filter_map(|i| i.user.as_ref()))).await?;
+    c.write_accounts(&mut tx, batch.iter().flat_map(|(accounts, ..)| accounts.iter().cloned()).collect()).await?;
     let (mut rows, mut unplaced) = (Vec::new(), Vec::new());
-    for (i, parent) in comment_parents(&mut tx, repo.repo_id, page).await?.into_iter().enumerate() {
-        match parent {
-            Ok(number) => rows.push(convert::comment(repo.repo_id, number, &page[i])),
-            Err(reason) => unplaced.push((i, reason)),
+    for (_, page, raw) in &batch {
+        for (i, parent) in comment_parents(&mut tx, repo.repo_id, page).await?.into_iter().enumerate() {
+            match parent {
+                Ok(number) => rows.push(convert::comment(repo.repo_id, number, &page[i])),
+                Err(reason) => unplaced.push((raw, i, reason)),
+            }
         }
     }
     db::activity::upsert_comments(&mut *tx, &rows).await?;
     tx.commit().await?;
-    for (i, reason) in unplaced {
+    for (raw, i, reason) in unplaced {
         if let Some(raw) = raw.get(i) {
             c.quarantine(scope, "issue_comments", raw, &reason).await?;
         }
@@ -210,39 +223,44 @@ async fn review_comments(c: &Collector, scope: &str, repo: &RepoHandle) -> Resul
         repo.api_name,
         since_param(state.watermark)
     );
-    let (mut written, mut watermark) = (0u64, state.watermark);
-    let mut pages = c.pages::<wire::ReviewComment>(scope, "review_comments", &path, None);
-    let mut next = pages.next().await?;
-    while let Some(page) = next {
-        let accounts = c.fresh_accounts(page.iter().filter_map(|i| i.user.as_ref()));
-        let (mut rows, mut unplaced) = (Vec::new(), Vec::new());
-        for (i, item) in page.iter().enumerate() {
-            watermark = watermark.max(Some(convert::ts(item.updated_at)));
-            match convert::review_comment(repo.repo_id, item) {
-                Some(row) => rows.push(row),
-                None => unplaced.push(i),
-            }
-        }
-        written += rows.len() as u64;
-        let raw = pages.take_raw();
-        let store = async {
-            let mut tx = c.db.begin_write().await?;
-            c.write_accounts(&mut tx, accounts).await?;
-            db::activity::upsert_review_comments(&mut *tx, &rows).await?;
-            tx.commit().await?;
-            for i in unplaced {
-                if let Some(raw) = raw.get(i) {
-                    let reason = "no pull_request_url, _links.pull_request or /pull/ html_url names its pull request";
-                    c.quarantine(scope, "review_comments", raw, reason).await?;
+    let (send, queued) = write_behind::queue();
+    let read = async move {
+        let mut watermark = state.watermark;
+        let mut pages = c.pages::<wire::ReviewComment>(scope, "review_comments", &path, None);
+        while let Some(page) = pages.next().await? {
+            let accounts = c.fresh_accounts(page.iter().filter_map(|i| i.user.as_ref()));
+            let (mut rows, mut unplaced) = (Vec::new(), Vec::new());
+            for (i, item) in page.iter().enumerate() {
+                watermark = watermark.max(Some(convert::ts(item.updated_at)));
+                match convert::review_comment(repo.repo_id, item) {
+                    Some(row) => rows.push(row),
+                    None => unplaced.push(i),
                 }
             }
-            Ok::<_, SyncError>(())
-        };
-        // The next page is fetched while this one is written.
-        let (fetched, stored) = tokio::join!(pages.next(), store);
-        stored?;
-        next = fetched?;
-    }
+            if send.send((accounts, rows, unplaced, pages.take_raw())).await.is_err() {
+                break; // the writer failed, and says why
+            }
+        }
+        Ok::<_, SyncError>(watermark)
+    };
+    let store = |batch: Vec<write_behind::RowsPage<db::activity::ReviewCommentRow>>| async move {
+        let accounts = batch.iter().flat_map(|(accounts, ..)| accounts.iter().cloned()).collect();
+        let rows: Vec<_> = batch.iter().flat_map(|(_, rows, ..)| rows.iter().cloned()).collect();
+        let mut tx = c.db.begin_write().await?;
+        c.write_accounts(&mut tx, accounts).await?;
+        db::activity::upsert_review_comments(&mut *tx, &rows).await?;
+        tx.commit().await?;
+        for (_, _, unplaced, raw) in &batch {
+            for raw in unplaced.iter().filter_map(|&i| raw.get(i)) {
+                let reason = "no pull_request_url, _links.pull_request or /pull/ html_url names its pull request";
+                c.quarantine(scope, "review_comments", raw, reason).await?;
+            }
+        }
+        Ok(rows.len() as u64)
+    };
+    let (read, written) = tokio::join!(read, write_behind::drain(queued, store));
+    let written = written?;
+    let watermark = read?;
     sync_state::save_sync_state(&c.db.pool, scope, "review_comments", watermark, None, now()).await?;
     Ok((StepStatus::Ok, written))
 }
@@ -252,34 +270,44 @@ async fn pulls(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepSta
     let state = sync_state::get_sync_state(&c.db.pool, scope, "pulls").await?;
     let stop_below = state.watermark.map(|w| w - OVERLAP_SECS);
     let path = format!("/repos/{}/pulls?state=all&sort=updated&direction=desc&per_page=100", repo.api_name);
-    let (mut written, mut watermark) = (0u64, state.watermark);
-    let mut pages = c.pages::<wire::PullRequest>(scope, "pulls", &path, None);
-    let mut next = pages.next().await?;
-    while let Some(page) = next {
-        let mut reached_watermark = false;
-        let mut rows = Vec::with_capacity(page.len());
-        for pr in &page {
-            let updated = convert::ts(pr.updated_at);
-            if stop_below.is_some_and(|w| updated < w) {
-                reached_watermark = true;
+    let (send, queued) = write_behind::queue();
+    let read = async move {
+        let mut watermark = state.watermark;
+        let mut pages = c.pages::<wire::PullRequest>(scope, "pulls", &path, None);
+        while let Some(page) = pages.next().await? {
+            let mut reached_watermark = false;
+            let mut rows = Vec::with_capacity(page.len());
+            for pr in &page {
+                let updated = convert::ts(pr.updated_at);
+                if stop_below.is_some_and(|w| updated < w) {
+                    reached_watermark = true;
+                    break;
+                }
+                watermark = watermark.max(Some(updated));
+                let merged_at = pr.merged_at.map(convert::ts);
+                rows.push(db::issues::PullListing { number: pr.number, draft: pr.draft.unwrap_or(false), merged_at });
+            }
+            // Not past the watermark: no request is spent on a page that would not be read.
+            if send.send(rows).await.is_err() || reached_watermark {
                 break;
             }
-            watermark = watermark.max(Some(updated));
-            let merged_at = pr.merged_at.map(convert::ts);
-            rows.push(db::issues::PullListing { number: pr.number, draft: pr.draft.unwrap_or(false), merged_at });
         }
-        // One statement for the page (row by row, this step was the full sync's slowest per item).
-        let store = db::issues::update_pull_listings(&c.db.pool, repo.repo_id, &rows);
-        if reached_watermark {
-            written += store.await?;
-            break;
+        Ok::<_, SyncError>(watermark)
+    };
+    // One statement per page (row by row, this step was the full sync's slowest per item), the
+    // pages queued together in one transaction.
+    let store = |batch: Vec<Vec<db::issues::PullListing>>| async move {
+        let mut tx = c.db.begin_write().await?;
+        let mut written = 0;
+        for rows in &batch {
+            written += db::issues::update_pull_listings(&mut *tx, repo.repo_id, rows).await?;
         }
-        // The next page is fetched while this one is written (not past the watermark: no request
-        // is spent on a page that would not be read).
-        let (fetched, stored) = tokio::join!(pages.next(), store);
-        written += stored?;
-        next = fetched?;
-    }
+        tx.commit().await?;
+        Ok(written)
+    };
+    let (read, written) = tokio::join!(read, write_behind::drain(queued, store));
+    let written = written?;
+    let watermark = read?;
     sync_state::save_sync_state(&c.db.pool, scope, "pulls", watermark, None, now()).await?;
     Ok((StepStatus::Ok, written))
 }

@@ -7,7 +7,8 @@
 //!    means no issue, PR, comment or review changed, so steps 3 to 5 are skipped at no quota
 //!    cost. The probe's new ETag is saved only after steps 3 to 5 all succeed;
 //! 3. `issues`, `issue_comments`, `review_comments`, `pulls` ([`conversation`]), a page per
-//!    statement;
+//!    statement, written behind the reading ([`write_behind`]: the pages queued while one batch
+//!    is written go in one transaction);
 //! 4. `reviews`: GraphQL batches for pull requests changed since the last pass ([`reviews`]);
 //! 5. `derived`: first-response facts for changed items;
 //! 6. `releases` and `commits` (the default branch's history, [`commits`]), each conditional on its
@@ -37,6 +38,7 @@ pub mod repo;
 pub mod repo_file;
 pub mod reviews;
 pub mod run;
+pub mod write_behind;
 
 pub use collector::{Collector, OVERLAP_SECS, StepStatus, SyncError, item_key, now};
 pub use pages::{Pages, STALE_PAGES, Walk};
