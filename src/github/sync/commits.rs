@@ -67,8 +67,7 @@ pub async fn sync_commits(c: &Collector, scope: &str, repo: &RepoHandle) -> Resu
         Ok::<_, SyncError>((watermark, seen, oldest))
     };
     let store = |batch: Vec<write_behind::RowsPage<db::commits::CommitRow>>| async move {
-        let accounts = batch.iter().flat_map(|(accounts, ..)| accounts.iter().cloned()).collect();
-        let rows: Vec<_> = batch.iter().flat_map(|(_, rows, ..)| rows.iter().cloned()).collect();
+        let (accounts, rows) = write_behind::people_and_rows(&batch);
         let mut tx = c.db.begin_write().await?;
         c.write_accounts(&mut tx, accounts).await?;
         db::commits::upsert_commits(&mut *tx, &rows).await?;

@@ -244,8 +244,7 @@ async fn review_comments(c: &Collector, scope: &str, repo: &RepoHandle) -> Resul
         Ok::<_, SyncError>(watermark)
     };
     let store = |batch: Vec<write_behind::RowsPage<db::activity::ReviewCommentRow>>| async move {
-        let accounts = batch.iter().flat_map(|(accounts, ..)| accounts.iter().cloned()).collect();
-        let rows: Vec<_> = batch.iter().flat_map(|(_, rows, ..)| rows.iter().cloned()).collect();
+        let (accounts, rows) = write_behind::people_and_rows(&batch);
         let mut tx = c.db.begin_write().await?;
         c.write_accounts(&mut tx, accounts).await?;
         db::activity::upsert_review_comments(&mut *tx, &rows).await?;

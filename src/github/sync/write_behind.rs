@@ -18,6 +18,13 @@ use crate::db::accounts::AccountRow;
 /// stored (quarantined after the write), and its items as GitHub sent them.
 pub type RowsPage<R> = (Vec<AccountRow>, Vec<R>, Vec<usize>, RawItems);
 
+/// The people and the rows of a batch of [`RowsPage`]s, each in one list, in page order.
+pub fn people_and_rows<R: Clone>(batch: &[RowsPage<R>]) -> (Vec<AccountRow>, Vec<R>) {
+    let accounts = batch.iter().flat_map(|(accounts, ..)| accounts.iter().cloned()).collect();
+    let rows = batch.iter().flat_map(|(_, rows, ..)| rows.iter().cloned()).collect();
+    (accounts, rows)
+}
+
 /// Most pages stored in one transaction (and queued while one is written).
 pub const MAX_BATCH: usize = 16;
 
