@@ -226,7 +226,7 @@ pub async fn rebuild_weeks(tx: &mut sqlx::SqliteConnection, repo_id: i64, weeks:
             continue;
         }
         // One index range per run of nearby weeks, not every row from the first week on.
-        for run in super::rollups::Weeks::Some(set.clone()).runs() {
+        for run in super::rollups::weeks::Weeks::Some(set.clone()).runs() {
             sqlx::query(sql).bind(repo_id).bind(run.from).bind(run.weeks).bind(run.to).execute(&mut *tx).await?;
         }
     }

@@ -65,7 +65,7 @@ pub(super) async fn update_people(
         // Per run of nearby weeks (an index range each), merged: the first, the last, and whether
         // any was made as a maintainer.
         let mut stats: BTreeMap<i64, (i64, i64, bool)> = BTreeMap::new();
-        for run in super::Weeks::Some(weeks.clone()).runs() {
+        for run in super::weeks::Weeks::Some(weeks.clone()).runs() {
             let rows: Vec<(i64, i64, i64, bool)> = sqlx::query_as(PEOPLE_IN_WEEKS)
                 .bind(repo_id)
                 .bind(run.from)

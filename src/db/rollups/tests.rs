@@ -57,7 +57,7 @@ async fn a_dirty_weeks_rows_are_read_through_time_ranges() {
 
 #[test]
 fn weeks_are_read_as_one_range_per_run_of_nearby_weeks() {
-    use super::{WeekRun, Weeks};
+    use super::weeks::{WeekRun, Weeks};
     const W: i64 = 604_800;
     let weeks = Weeks::Some([10 * W, 12 * W, 17 * W, 40 * W, 41 * W, 400 * W].into_iter().collect());
     let run = |from: i64, to: i64, weeks: &str| WeekRun { from, to, weeks: Some(weeks.to_owned()) };
