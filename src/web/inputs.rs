@@ -3,7 +3,10 @@
 //! way, so a number means the same thing on each.
 
 use crate::db::dashboard::{PersonWeekRow, ResponseItemRow};
-use crate::metrics::{load::ActivityWeek, response::AuthorClass};
+use crate::metrics::{
+    load::ActivityWeek,
+    response::{AuthorClass, ResponderTimes},
+};
 
 /// The class of an item's author ([`AuthorClass::of`]), from its row.
 pub fn author_class(r: &ResponseItemRow) -> AuthorClass {
@@ -24,4 +27,14 @@ pub fn activity<'a>(weeks: impl Iterator<Item = &'a PersonWeekRow>) -> Vec<Activ
             triage: u(w.triage),
         })
         .collect()
+}
+
+/// The response clocks of one item.
+pub fn responder_times(r: &ResponseItemRow) -> ResponderTimes {
+    ResponderTimes {
+        clock_start: r.clock_start,
+        first_maintainer_response_at: r.first_maintainer_response_at,
+        first_community_response_at: r.first_community_response_at,
+        first_bot_response_at: r.first_bot_response_at,
+    }
 }

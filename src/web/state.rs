@@ -17,7 +17,7 @@ pub struct AppState {
     /// The newcomer finder, computed once per data version for every filter and page.
     pub finder: Arc<super::newcomers::shared::SharedFinder>,
     /// The funding overview's summaries of the current data version ([`super::memo`]).
-    pub funding: Arc<super::memo::PerVersion<super::funding::overview::Summaries>>,
+    pub funding: Arc<super::memo::PerVersion<super::funding::summary::Summaries>>,
     /// The main pages' scopes' present state, computed ahead ([`super::maintainers::present`]).
     pub present: Arc<super::maintainers::present::PresentCache>,
     /// The runtime that computes pages, off the HTTP workers ([`super::offload`]).

@@ -9,7 +9,7 @@ use futures_util::{StreamExt, TryStreamExt};
 
 use super::{
     entries, load,
-    summary::{self, Summary},
+    summary::{self, Summaries, Summary},
 };
 use crate::web::offload::off_workers;
 use crate::web::state::AppState;
@@ -77,12 +77,6 @@ pub async fn summaries(state: &AppState) -> Result<Arc<Summaries>, WebError> {
         Ok(Summaries { at, rows: compute_summaries(&state, at).await? })
     });
     state.funding.get_or_compute(version, compute).await
-}
-
-/// Every tracked repository's summary and its carriers' disclosure, as of `at`.
-pub struct Summaries {
-    pub at: i64,
-    pub rows: Vec<(Summary, Explain)>,
 }
 
 async fn compute_summaries(state: &AppState, now: i64) -> Result<Vec<(Summary, Explain)>, WebError> {

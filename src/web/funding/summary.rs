@@ -230,6 +230,13 @@ fn as_of(p: &ProjectFunding) -> Option<i64> {
     sponsors.chain(collective).max()
 }
 
+/// Every tracked repository's summary and its carriers' disclosure, as of `at` (the funding
+/// overview's, computed once per data version).
+pub struct Summaries {
+    pub at: i64,
+    pub rows: Vec<(Summary, Explain)>,
+}
+
 /// The summary joined with who carries the load (from the repository's workload rows): active
 /// maintainers, funding per active maintainer and the load carriers, with the carriers' disclosure.
 pub fn summarize_with_load(p: &ProjectFunding, entries: &[Entry], work: &Workload, now: i64) -> (Summary, Explain) {

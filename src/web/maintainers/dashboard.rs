@@ -25,7 +25,7 @@ use crate::metrics::{
     },
     week_start,
 };
-use crate::web::inputs::{activity, author_class};
+use crate::web::inputs::{activity, author_class, responder_times};
 
 /// Response times of one kind of item (issues, or pull requests).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -192,16 +192,6 @@ pub fn alongside<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B
         let b = b();
         (other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), b)
     })
-}
-
-/// The response clocks of one item.
-pub(super) fn responder_times(r: &ResponseItemRow) -> ResponderTimes {
-    ResponderTimes {
-        clock_start: r.clock_start,
-        first_maintainer_response_at: r.first_maintainer_response_at,
-        first_community_response_at: r.first_community_response_at,
-        first_bot_response_at: r.first_bot_response_at,
-    }
 }
 
 fn responsiveness(rows: &[&ResponseItemRow], now: i64) -> Responsiveness {

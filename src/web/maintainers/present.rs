@@ -25,7 +25,7 @@ use crate::metrics::{
     release::{Lifecycle, LifecycleInput, ReleaseFrequency, WeekActivity, lifecycle_state, release_frequency},
     response::ResponseItem,
 };
-use crate::web::inputs::activity;
+use crate::web::inputs::{activity, responder_times};
 
 /// How old (seconds) a present state may be when a page uses it: the render cache's TTL, so a
 /// page built on it is no older than a cached page may be.
@@ -100,7 +100,7 @@ fn burnout(rows: &ScopeRows, include_bots: bool, now: i64) -> Vec<BurnoutSignal>
         .recent_response_items
         .iter()
         .filter(|r| include_bots || !r.author_is_bot)
-        .map(|r| super::dashboard::responder_times(r).overall())
+        .map(|r| responder_times(r).overall())
         .collect();
     burnout_signals(&BurnoutInput { contributions: &contributions, activity: &activity, response_items: &items }, now)
 }
