@@ -163,8 +163,9 @@ async fn summaries(
         .buffered(OVERVIEW_CONCURRENCY)
         .try_collect()
         .await?;
-    let dashboard_of = |rows: &ScopeRows, i: usize| match parts {
-        Parts::Window => dashboard::assemble(rows, &ahead[i], window, bots, now),
+    // The rollup's dashboard: all repositories' rows merged, never archived.
+    let rollup_of = |rows: &ScopeRows| match parts {
+        Parts::Window => dashboard::assemble(rows, &ahead[repos.len()], window, bots, now),
         _ => dashboard::compute(rows, window, bots, false, now),
     };
     // A row needs a few of its dashboard's measures: those alone are computed.
@@ -177,7 +178,7 @@ async fn summaries(
     };
     // The rollup on a second core while this one computes each repository's row.
     let (rollup, summaries) = dashboard::alongside(
-        || rollup.then(|| views::cards(&dashboard_of(&ScopeRows::merge(loaded.clone()), repos.len()))),
+        || rollup.then(|| views::cards(&rollup_of(&ScopeRows::merge(loaded.clone())))),
         || repos.iter().zip(&loaded).enumerate().map(|(i, (repo, rows))| row_of(repo, rows, i)).collect(),
     );
     Ok((summaries, rollup))
