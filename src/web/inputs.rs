@@ -5,8 +5,16 @@
 use crate::db::dashboard::{PersonWeekRow, ResponseItemRow};
 use crate::metrics::{
     load::ActivityWeek,
-    response::{AuthorClass, ResponderTimes},
+    response::{AuthorClass, ResponderTimes, ResponseItem},
 };
+
+/// The response clocks of `rows`' items, bots' items left out unless `include_bots`.
+pub fn response_times<'a>(
+    rows: impl IntoIterator<Item = &'a ResponseItemRow>,
+    include_bots: bool,
+) -> Vec<ResponseItem> {
+    rows.into_iter().filter(|r| include_bots || !r.author_is_bot).map(|r| responder_times(r).overall()).collect()
+}
 
 /// The class of an item's author ([`AuthorClass::of`]), from its row.
 pub fn author_class(r: &ResponseItemRow) -> AuthorClass {

@@ -25,7 +25,7 @@ use crate::metrics::{
     },
     week_start,
 };
-use crate::web::inputs::{activity, author_class, responder_times};
+use crate::web::inputs::{activity, author_class, responder_times, response_times};
 
 /// Response times of one kind of item (issues, or pull requests).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -109,7 +109,7 @@ pub fn assemble(rows: &ScopeRows, present: &Present, window: Window, include_bot
                 responsiveness(&issue_rows, now),
                 responsiveness(&pr_rows, now),
                 issue_response_time(&issue_items, now),
-                time_to_first_response(&items.iter().map(|r| responder_times(r).overall()).collect::<Vec<_>>(), now),
+                time_to_first_response(&response_times(&rows.response_items, include_bots), now),
             )
         },
     );
@@ -168,12 +168,7 @@ impl RowMeasures {
 
     /// The row's measures of `rows`' window alone.
     pub fn compute(rows: &ScopeRows, window: Window, include_bots: bool, now: i64) -> RowMeasures {
-        let items: Vec<ResponseItem> = rows
-            .response_items
-            .iter()
-            .filter(|r| include_bots || !r.author_is_bot)
-            .map(|r| responder_times(r).overall())
-            .collect();
+        let items = response_times(&rows.response_items, include_bots);
         let weeks = || rows.person_weeks.iter().filter(|w| !w.is_bot);
         RowMeasures {
             backlog: backlog(rows, window, include_bots),

@@ -149,12 +149,13 @@ async fn summaries(
 ) -> Result<(Vec<RepoSummary>, Option<Vec<Card>>), WebError> {
     let (window, bots) = (Window::new(scope.from, scope.to), scope.include_bots);
     let ids: Vec<i64> = repos.iter().map(|r| r.id).collect();
-    let version = if bots { None } else { Some(db::runs::data_version(&state.db.pool).await?) };
-    let scopes = repos.iter().map(|r| (vec![r.id], r.is_archived)).chain([(ids.clone(), false)]);
-    let ahead: Vec<_> = match version {
-        Some(v) => scopes.map_while(|(ids, archived)| state.present.get(v, &ids, archived, now)).collect(),
-        None => Vec::new(),
-    };
+    let version = db::runs::data_version(&state.db.pool).await?;
+    let ahead: Vec<_> = repos
+        .iter()
+        .map(|r| (vec![r.id], r.is_archived))
+        .chain([(ids.clone(), false)])
+        .map_while(|(ids, archived)| state.present.for_page(version, &ids, archived, bots, now))
+        .collect();
     let parts = if ahead.len() == repos.len() + 1 { Parts::Window } else { Parts::Cards };
     // A few repositories at a time, in order: their reads overlap on the read pool.
     let (pool, period) = (&state.db.pool, (scope.from, scope.to));

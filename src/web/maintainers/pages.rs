@@ -9,7 +9,7 @@ use askama::Template;
 
 use super::{
     dashboard::{self, Dashboard},
-    export, present, rows, views,
+    export, rows, views,
 };
 use crate::web::offload::off_workers;
 use crate::web::parts::{Card, WindowLink, window_links};
@@ -157,7 +157,8 @@ pub async fn dashboard_for(
         let now = chrono::Utc::now().timestamp();
         let window = Window::new(from, to);
         let pool = &state.db.pool;
-        if let Some(present) = present_of(&state, &repo_ids, archived, bots, now).await? {
+        let version = db::runs::data_version(pool).await?;
+        if let Some(present) = state.present.for_page(version, &repo_ids, archived, bots, now) {
             let rows = rows::load_rows(pool, &repo_ids, (from, to), bots, now, rows::Parts::Window).await?;
             return Ok(dashboard::assemble(&rows, &present, window, bots, now));
         }
@@ -165,22 +166,6 @@ pub async fn dashboard_for(
         Ok(dashboard::compute(&rows, window, bots, archived, now))
     })
     .await
-}
-
-/// The scope's present state computed ahead at the current data version, if there is one (bots
-/// excluded only).
-pub async fn present_of(
-    state: &AppState,
-    repo_ids: &[i64],
-    archived: bool,
-    include_bots: bool,
-    now: i64,
-) -> Result<Option<std::sync::Arc<present::Present>>, WebError> {
-    if include_bots {
-        return Ok(None);
-    }
-    let version = db::runs::data_version(&state.db.pool).await?;
-    Ok(state.present.get(version, repo_ids, archived, now))
 }
 
 async fn respond(

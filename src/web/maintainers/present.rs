@@ -23,9 +23,8 @@ use crate::metrics::{
     burnout::{BurnoutInput, BurnoutSignal, ContributionWeek, burnout_signals},
     inactive::{InactiveContributors, InactivityThresholds, inactive_contributors},
     release::{Lifecycle, LifecycleInput, ReleaseFrequency, WeekActivity, lifecycle_state, release_frequency},
-    response::ResponseItem,
 };
-use crate::web::inputs::{activity, responder_times};
+use crate::web::inputs::{activity, response_times};
 
 /// How old (seconds) a present state may be when a page uses it: the render cache's TTL, so a
 /// page built on it is no older than a cached page may be.
@@ -96,12 +95,7 @@ fn burnout(rows: &ScopeRows, include_bots: bool, now: i64) -> Vec<BurnoutSignal>
         })
         .collect();
     let activity = activity(humans.iter().copied());
-    let items: Vec<ResponseItem> = rows
-        .recent_response_items
-        .iter()
-        .filter(|r| include_bots || !r.author_is_bot)
-        .map(|r| responder_times(r).overall())
-        .collect();
+    let items = response_times(&rows.recent_response_items, include_bots);
     burnout_signals(&BurnoutInput { contributions: &contributions, activity: &activity, response_items: &items }, now)
 }
 
@@ -147,6 +141,19 @@ impl PresentCache {
             return None;
         }
         snapshot.scopes.get(&key(repo_ids, archived)).cloned()
+    }
+
+    /// The present state a page may take from here: [`get`](Self::get)'s, for the default view
+    /// (bots excluded: only that is computed ahead), none with bots included.
+    pub fn for_page(
+        &self,
+        version: i64,
+        repo_ids: &[i64],
+        archived: bool,
+        include_bots: bool,
+        now: i64,
+    ) -> Option<Arc<Present>> {
+        if include_bots { None } else { self.get(version, repo_ids, archived, now) }
     }
 
     /// Whether the states should be computed (again): never computed, computed at another data
