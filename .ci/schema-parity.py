@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The SQLite and PostgreSQL schemas agree (issue #14): same catalog, same trigger marks.
 
-Applies migrations/*.sql to a fresh SQLite file and migrations/postgres/*.sql to a fresh
+Applies migrations/*.sql (or migrations/sqlite/*.sql) to a fresh SQLite file and migrations/postgres/*.sql to a fresh
 PostgreSQL database (made beside the one UPKEEP_TEST_POSTGRES_URL names, dropped afterwards),
 then:
 
@@ -573,7 +573,11 @@ def main(argv):
     if not url:
         print("schema-parity: UPKEEP_TEST_POSTGRES_URL is not set (`.ci/postgres.sh start` prints it)", file=sys.stderr)
         return 2
-    lite_files = sorted(glob.glob(os.path.join(ROOT, "migrations", "*.sql")))
+    # The SQLite set is migrations/*.sql, or migrations/sqlite/*.sql once it moves there.
+    lite_dir = os.path.join(ROOT, "migrations", "sqlite")
+    if not os.path.isdir(lite_dir):
+        lite_dir = os.path.join(ROOT, "migrations")
+    lite_files = sorted(glob.glob(os.path.join(lite_dir, "*.sql")))
     pg_files = sorted(glob.glob(os.path.join(ROOT, "migrations", "postgres", "*.sql")))
     lite_names = [os.path.basename(f) for f in lite_files]
     pg_names = [os.path.basename(f) for f in pg_files]
