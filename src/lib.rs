@@ -8,7 +8,8 @@
 //! - [`config`]: the typed configuration (`config.toml` plus `UPKEEP_*` overrides), validated once.
 //! - [`github`]: the GitHub client (base URL, auth, ETags, rate limits, retries), wire types and
 //!   one sync step per resource. It writes through [`db`] and never renders.
-//! - [`db`]: the SQLite pool, migrations and every SQL statement, one file per table.
+//! - [`db`]: the store's pools (SQLite, or PostgreSQL at scale), migrations and every SQL
+//!   statement, one file per table.
 //! - [`metrics`]: project-health metrics as pure functions (rows and `now` in, numbers out).
 //! - [`funding`]: the money side as pure functions (manifests, links, ledger, currencies).
 //! - [`newcomers`]: the finder's facts per open newcomer issue, computed by the collector and
@@ -18,6 +19,7 @@
 //! - [`app`]: assembles the server around [`web::state::AppState`].
 //! - [`demo`]: `upkeep demo`, the whole product offline.
 //! - [`cli`]: the clap commands; `main.rs` only wires them together.
+//! - [`scratch`]: throwaway databases on either backend, for tests and benchmarks.
 //! - The simulated GitHub used by tests, benchmarks and `upkeep demo` is its own crate,
 //!   `upkeep-sim` (`crates/upkeep-sim`), which depends on nothing here.
 
@@ -31,4 +33,5 @@ pub mod github;
 pub mod metrics;
 pub mod newcomers;
 pub mod scheduler;
+pub mod scratch;
 pub mod web;

@@ -1,6 +1,6 @@
 //! Accounts (users, bots, organizations) and their bot flag.
 
-use sqlx::{FromRow, SqliteExecutor};
+use sqlx::{AnyExecutor, FromRow};
 
 /// A row of `accounts`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, FromRow)]
@@ -10,21 +10,22 @@ pub struct AccountRow {
     /// `User`, `Bot`, `Organization` or `Mannequin`.
     pub kind: String,
     pub name: Option<String>,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub is_bot: bool,
 }
 
 /// Inserts or refreshes an account. A missing display name never erases a known one.
-pub async fn upsert_account<'e>(ex: impl SqliteExecutor<'e>, a: &AccountRow) -> sqlx::Result<()> {
+pub async fn upsert_account<'e>(ex: impl AnyExecutor<'e>, a: &AccountRow) -> sqlx::Result<()> {
     upsert_accounts(ex, std::slice::from_ref(a)).await
 }
 
 /// [`upsert_account`] for many, in one statement; a row that would change nothing is not written.
-pub async fn upsert_accounts<'e>(ex: impl SqliteExecutor<'e>, rows: &[AccountRow]) -> sqlx::Result<()> {
+pub async fn upsert_accounts<'e>(ex: impl AnyExecutor<'e>, rows: &[AccountRow]) -> sqlx::Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
     let tuples: Vec<_> = rows.iter().map(|a| (a.id, &a.login, &a.kind, &a.name, a.is_bot)).collect();
-    sqlx::query(
+    crate::db::sql::query(
         "INSERT INTO accounts (id, login, kind, name, is_bot)
          SELECT value->>0, value->>1, value->>2, value->>3, value->>4 FROM json_each(?) WHERE true
          ON CONFLICT (id) DO UPDATE SET login = excluded.login, kind = excluded.kind,
@@ -39,11 +40,11 @@ pub async fn upsert_accounts<'e>(ex: impl SqliteExecutor<'e>, rows: &[AccountRow
     Ok(())
 }
 
-pub async fn list_accounts<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<AccountRow>> {
-    sqlx::query_as("SELECT * FROM accounts ORDER BY id").fetch_all(ex).await
+pub async fn list_accounts<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<Vec<AccountRow>> {
+    crate::db::sql::query_as("SELECT * FROM accounts ORDER BY id").fetch_all(ex).await
 }
 
-pub async fn set_bot_flag<'e>(ex: impl SqliteExecutor<'e>, id: i64, is_bot: bool) -> sqlx::Result<()> {
-    sqlx::query("UPDATE accounts SET is_bot = ? WHERE id = ?").bind(is_bot).bind(id).execute(ex).await?;
+pub async fn set_bot_flag<'e>(ex: impl AnyExecutor<'e>, id: i64, is_bot: bool) -> sqlx::Result<()> {
+    crate::db::sql::query("UPDATE accounts SET is_bot = ? WHERE id = ?").bind(is_bot).bind(id).execute(ex).await?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 //! rows read with `json_each`), since one statement per row made the collector wait mostly on
 //! round trips to SQLite's thread.
 
-use sqlx::SqliteExecutor;
+use sqlx::AnyExecutor;
 
 /// The rows as one JSON array of arrays, for `INSERT … SELECT value->>0, … FROM json_each(?)`.
 pub(crate) fn rows_json<T: serde::Serialize>(rows: &[T]) -> sqlx::Result<String> {
@@ -22,11 +22,11 @@ pub struct CommentRow {
     pub updated_at: i64,
 }
 
-pub async fn upsert_comment<'e>(ex: impl SqliteExecutor<'e>, c: &CommentRow) -> sqlx::Result<()> {
+pub async fn upsert_comment<'e>(ex: impl AnyExecutor<'e>, c: &CommentRow) -> sqlx::Result<()> {
     upsert_comments(ex, std::slice::from_ref(c)).await
 }
 
-pub async fn upsert_comments<'e>(ex: impl SqliteExecutor<'e>, rows: &[CommentRow]) -> sqlx::Result<()> {
+pub async fn upsert_comments<'e>(ex: impl AnyExecutor<'e>, rows: &[CommentRow]) -> sqlx::Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -34,7 +34,7 @@ pub async fn upsert_comments<'e>(ex: impl SqliteExecutor<'e>, rows: &[CommentRow
         .iter()
         .map(|c| (c.id, c.repo_id, c.issue_number, c.author_id, &c.author_association, c.created_at, c.updated_at))
         .collect();
-    sqlx::query(
+    crate::db::sql::query(
         "INSERT INTO comments (id, repo_id, issue_number, author_id, author_association, created_at, updated_at)
          SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6 FROM json_each(?) WHERE true
          ON CONFLICT (id) DO UPDATE SET repo_id = excluded.repo_id, issue_number = excluded.issue_number,
@@ -59,7 +59,7 @@ pub struct ReviewCommentRow {
     pub updated_at: i64,
 }
 
-pub async fn upsert_review_comments<'e>(ex: impl SqliteExecutor<'e>, rows: &[ReviewCommentRow]) -> sqlx::Result<()> {
+pub async fn upsert_review_comments<'e>(ex: impl AnyExecutor<'e>, rows: &[ReviewCommentRow]) -> sqlx::Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -69,7 +69,7 @@ pub async fn upsert_review_comments<'e>(ex: impl SqliteExecutor<'e>, rows: &[Rev
             (c.id, c.repo_id, c.pr_number, c.review_id, c.author_id, &c.author_association, c.created_at, c.updated_at)
         })
         .collect();
-    sqlx::query(
+    crate::db::sql::query(
         "INSERT INTO review_comments (id, repo_id, pr_number, review_id, author_id, author_association, created_at, updated_at)
          SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7
          FROM json_each(?) WHERE true
@@ -95,11 +95,11 @@ pub struct ReviewRow {
     pub submitted_at: Option<i64>,
 }
 
-pub async fn upsert_review<'e>(ex: impl SqliteExecutor<'e>, r: &ReviewRow) -> sqlx::Result<()> {
+pub async fn upsert_review<'e>(ex: impl AnyExecutor<'e>, r: &ReviewRow) -> sqlx::Result<()> {
     upsert_reviews(ex, std::slice::from_ref(r)).await
 }
 
-pub async fn upsert_reviews<'e>(ex: impl SqliteExecutor<'e>, rows: &[ReviewRow]) -> sqlx::Result<()> {
+pub async fn upsert_reviews<'e>(ex: impl AnyExecutor<'e>, rows: &[ReviewRow]) -> sqlx::Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -107,7 +107,7 @@ pub async fn upsert_reviews<'e>(ex: impl SqliteExecutor<'e>, rows: &[ReviewRow])
         .iter()
         .map(|r| (r.id, r.repo_id, r.pr_number, r.author_id, &r.author_association, &r.state, r.submitted_at))
         .collect();
-    sqlx::query(
+    crate::db::sql::query(
         "INSERT INTO reviews (id, repo_id, pr_number, author_id, author_association, state, submitted_at)
          SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6 FROM json_each(?) WHERE true
          ON CONFLICT (id) DO UPDATE SET repo_id = excluded.repo_id, pr_number = excluded.pr_number,
@@ -133,8 +133,8 @@ pub struct ReleaseRow {
     pub published_at: Option<i64>,
 }
 
-pub async fn upsert_release<'e>(ex: impl SqliteExecutor<'e>, r: &ReleaseRow) -> sqlx::Result<()> {
-    sqlx::query(
+pub async fn upsert_release<'e>(ex: impl AnyExecutor<'e>, r: &ReleaseRow) -> sqlx::Result<()> {
+    crate::db::sql::query(
         "INSERT INTO releases (id, repo_id, tag_name, name, draft, prerelease, author_id, created_at, published_at)
          VALUES (?,?,?,?,?,?,?,?,?)
          ON CONFLICT (id) DO UPDATE SET repo_id = excluded.repo_id, tag_name = excluded.tag_name,

@@ -1,7 +1,7 @@
 //! The default branch's commits (`migrations/…11_commits.sql`) and the weekly per-account
 //! counts rebuilt from them (`contributor_weeks`, which the rollups read).
 
-use sqlx::SqliteExecutor;
+use sqlx::AnyExecutor;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommitRow {
@@ -14,13 +14,13 @@ pub struct CommitRow {
 }
 
 /// Inserts or updates a page of commits, in one statement.
-pub async fn upsert_commits<'e>(ex: impl SqliteExecutor<'e>, rows: &[CommitRow]) -> sqlx::Result<()> {
+pub async fn upsert_commits<'e>(ex: impl AnyExecutor<'e>, rows: &[CommitRow]) -> sqlx::Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
     let tuples: Vec<_> =
         rows.iter().map(|c| (c.repo_id, &c.sha, c.author_id, &c.author_hash, c.authored_at, c.committed_at)).collect();
-    sqlx::query(
+    crate::db::sql::query(
         "INSERT INTO commits (repo_id, sha, author_id, author_hash, authored_at, committed_at)
          SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5 FROM json_each(?) WHERE true
          ON CONFLICT (repo_id, sha) DO UPDATE SET author_id = excluded.author_id,
@@ -36,13 +36,13 @@ pub async fn upsert_commits<'e>(ex: impl SqliteExecutor<'e>, rows: &[CommitRow])
 /// Deletes the repository's commits committed at or after `since` that the listing just read
 /// did not contain (`seen`, a JSON array of shas): history rewritten by a force-push.
 pub async fn delete_unseen_since<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     repo_id: i64,
     since: i64,
     seen: &[String],
 ) -> sqlx::Result<Deleted> {
     let seen = serde_json::to_string(seen).unwrap_or_else(|_| "[]".to_owned());
-    let authored: Vec<i64> = sqlx::query_scalar(
+    let authored: Vec<i64> = crate::db::sql::query_scalar(
         "DELETE FROM commits WHERE repo_id = ? AND committed_at >= ?
            AND sha NOT IN (SELECT value FROM json_each(?))
          RETURNING authored_at",
@@ -85,9 +85,9 @@ pub async fn rebuild_contributor_weeks(tx: &mut super::tx::WriteTx, repo_id: i64
             )
         };
     }
-    let first_week = sqlx::query_scalar::<_, i64>(concat!("SELECT ", week!("MAX(0, ?1)")));
+    let first_week = crate::db::sql::query_scalar::<i64>(concat!("SELECT ", week!("MAX(0, ?1)")));
     let first_week = first_week.bind(from).fetch_one(&mut **tx).await?;
-    sqlx::query(concat!(
+    crate::db::sql::query(concat!(
         "DELETE FROM contributor_weeks WHERE repo_id = ?1 AND week >= ?2
            AND (account_id, week) NOT IN (SELECT author_id, week FROM (",
         counts!(),
@@ -97,7 +97,7 @@ pub async fn rebuild_contributor_weeks(tx: &mut super::tx::WriteTx, repo_id: i64
     .bind(first_week)
     .execute(&mut **tx)
     .await?;
-    sqlx::query(concat!(
+    crate::db::sql::query(concat!(
         "INSERT INTO contributor_weeks (repo_id, account_id, week, commits, additions, deletions)
          SELECT repo_id, author_id, week, n, 0, 0 FROM (",
         counts!(),
@@ -113,6 +113,6 @@ pub async fn rebuild_contributor_weeks(tx: &mut super::tx::WriteTx, repo_id: i64
 }
 
 /// How many commits are stored for a repository.
-pub async fn count<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM commits WHERE repo_id = ?").bind(repo_id).fetch_one(ex).await
+pub async fn count<'e>(ex: impl AnyExecutor<'e>, repo_id: i64) -> sqlx::Result<i64> {
+    crate::db::sql::query_scalar("SELECT COUNT(*) FROM commits WHERE repo_id = ?").bind(repo_id).fetch_one(ex).await
 }

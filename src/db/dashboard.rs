@@ -12,7 +12,7 @@
 
 mod queue;
 
-use sqlx::{FromRow, SqliteExecutor};
+use sqlx::{AnyExecutor, FromRow};
 
 pub use queue::*;
 
@@ -29,6 +29,7 @@ pub fn json_list<T: serde::Serialize + ?Sized>(values: &T) -> String {
 /// An issue or pull request opened in the window, with what response-time metrics need.
 #[derive(Debug, Clone, FromRow)]
 pub struct ResponseItemRow {
+    #[sqlx(try_from = "crate::db::Flag")]
     pub is_pull_request: bool,
     pub created_at: i64,
     /// Creation, or for a PR opened as a draft, when it was first marked ready for review.
@@ -39,7 +40,9 @@ pub struct ResponseItemRow {
     pub first_bot_response_at: Option<i64>,
     /// The author's first contribution to this repository (from `repo_people`).
     pub author_first_at: Option<i64>,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub author_is_maintainer: bool,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub author_is_bot: bool,
 }
 
@@ -71,12 +74,12 @@ macro_rules! response_item_kept {
 /// Items opened in `[from, to)`, except pull requests still in draft (their clock has not started).
 /// Pages read them from the week slices; this is the reference the slices are tested against.
 pub async fn list_response_items<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     scope: &str,
     from: i64,
     to: i64,
 ) -> sqlx::Result<Vec<ResponseItemRow>> {
-    sqlx::query_as(concat!(
+    crate::db::sql::query_as(concat!(
         response_item_select!(),
         "WHERE i.repo_id IN (SELECT value FROM json_each(?1)) AND i.created_at >= ?2 AND i.created_at < ?3 AND",
         response_item_kept!()
@@ -91,10 +94,12 @@ pub async fn list_response_items<'e>(
 /// An item closed in the window (the last close, for reopened issues).
 #[derive(Debug, Clone, FromRow)]
 pub struct ClosedItemRow {
+    #[sqlx(try_from = "crate::db::Flag")]
     pub is_pull_request: bool,
     pub created_at: i64,
     pub closed_at: i64,
     pub merged_at: Option<i64>,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub author_is_bot: bool,
 }
 
@@ -110,12 +115,12 @@ macro_rules! closed_item_select {
 
 /// Items closed in `[from, to)`: the reference the week slices are tested against.
 pub async fn list_closed_items<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     scope: &str,
     from: i64,
     to: i64,
 ) -> sqlx::Result<Vec<ClosedItemRow>> {
-    sqlx::query_as(concat!(
+    crate::db::sql::query_as(concat!(
         closed_item_select!(),
         "i.repo_id IN (SELECT value FROM json_each(?1)) AND i.closed_at >= ?2 AND i.closed_at < ?3"
     ))
@@ -164,12 +169,12 @@ impl RepoWeekRow {
 /// `from_week`) that sums every earlier week: all the backlog, a running sum, needs of the
 /// history. So a page reads rows in proportion to its window, not to the scope's age.
 pub async fn list_repo_weeks<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     scope: &str,
     from_week: i64,
     to: i64,
 ) -> sqlx::Result<Vec<RepoWeekRow>> {
-    sqlx::query_as(
+    crate::db::sql::query_as(
         "SELECT ?2 - 604800 AS week, SUM(opened_issues) AS opened_issues, SUM(closed_issues) AS closed_issues,
                 SUM(opened_prs) AS opened_prs, SUM(closed_prs) AS closed_prs, SUM(merged_prs) AS merged_prs,
                 SUM(bot_opened_issues) AS bot_opened_issues, SUM(bot_closed_issues) AS bot_closed_issues,
@@ -198,7 +203,9 @@ pub struct PersonWeekRow {
     pub week: i64,
     pub account_id: i64,
     pub login: String,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub is_bot: bool,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub is_maintainer: bool,
     pub issues_opened: i64,
     pub prs_opened: i64,
@@ -232,7 +239,7 @@ impl PersonWeekRow {
 /// Weeks starting in `[from_week, to)`. Pages read them from the week slices; this is the
 /// reference the slices are tested against.
 pub async fn list_person_weeks<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     scope: &str,
     from_week: i64,
     to: i64,
@@ -243,7 +250,7 @@ pub async fn list_person_weeks<'e>(
 /// The maintainers' rows of [`list_person_weeks`] only (the roster of [`list_maintainers`]):
 /// enough for who was active, and far fewer rows to decode on a busy repository.
 pub async fn list_maintainer_weeks<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     scope: &str,
     from_week: i64,
     to: i64,
@@ -265,13 +272,13 @@ macro_rules! person_week_select {
 }
 
 async fn person_weeks<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     scope: &str,
     from_week: i64,
     to: i64,
     maintainers_only: bool,
 ) -> sqlx::Result<Vec<PersonWeekRow>> {
-    sqlx::query_as(concat!(
+    crate::db::sql::query_as(concat!(
         "SELECT week, account_id, login, is_bot, MAX(is_maintainer) AS is_maintainer,
                 SUM(issues_opened) AS issues_opened, SUM(prs_opened) AS prs_opened,
                 SUM(prs_merged) AS prs_merged, SUM(merges) AS merges, SUM(comments) AS comments,
@@ -292,8 +299,8 @@ async fn person_weeks<'e>(
 }
 
 /// The scope's human maintainers (inferred or configured), for the load roster.
-pub async fn list_maintainers<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar(
+pub async fn list_maintainers<'e>(ex: impl AnyExecutor<'e>, scope: &str) -> sqlx::Result<Vec<String>> {
+    crate::db::sql::query_scalar(
         // The partial index holds only maintainers (the planner, without statistics, would walk
         // every contributor of the repository through the primary key).
         "SELECT DISTINCT a.login FROM repo_people rp INDEXED BY repo_people_maintainers
@@ -312,6 +319,7 @@ pub struct ChangeRequestRow {
     pub created_at: i64,
     pub closed_at: Option<i64>,
     pub merged_at: Option<i64>,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub author_is_bot: bool,
 }
 
@@ -330,13 +338,13 @@ macro_rules! change_request_select {
 /// Pull requests opened or closed in `[from, to)`: the reference the week slices are tested
 /// against.
 pub async fn list_change_requests<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     scope: &str,
     from: i64,
     to: i64,
 ) -> sqlx::Result<Vec<ChangeRequestRow>> {
     // Two index range scans (created, closed), not one OR that would read the whole repository.
-    sqlx::query_as(concat!(
+    crate::db::sql::query_as(concat!(
         "SELECT created_at, closed_at, merged_at, author_is_bot FROM (",
         change_request_select!(),
         "i.id IN (

@@ -6,7 +6,7 @@
 //! first-response facts too). `upkeep db digest` prints this as JSON. Rows are read in primary-key order, so the digest is independent of insertion order.
 
 use sha2::{Digest, Sha256};
-use sqlx::{Column, Row, SqliteExecutor, ValueRef, sqlite::SqliteRow};
+use sqlx::{AnyExecutor, Column, Row, ValueRef, any::AnyRow};
 
 /// The tables that hold GitHub data, with the order that makes their rows canonical.
 pub const DATA_TABLES: &[(&str, &str)] = &[
@@ -41,7 +41,7 @@ pub const DATA_TABLES: &[(&str, &str)] = &[
 ];
 
 /// One hex digest per data table, plus its row count.
-pub async fn table_digests(pool: &sqlx::SqlitePool) -> sqlx::Result<Vec<(String, u64, String)>> {
+pub async fn table_digests(pool: &sqlx::AnyPool) -> sqlx::Result<Vec<(String, u64, String)>> {
     let mut out = Vec::new();
     for (table, order) in DATA_TABLES {
         let (rows, hex) = digest_table(pool, table, order).await?;
@@ -50,9 +50,9 @@ pub async fn table_digests(pool: &sqlx::SqlitePool) -> sqlx::Result<Vec<(String,
     Ok(out)
 }
 
-async fn digest_table<'e>(ex: impl SqliteExecutor<'e>, table: &str, order: &str) -> sqlx::Result<(u64, String)> {
+async fn digest_table<'e>(ex: impl AnyExecutor<'e>, table: &str, order: &str) -> sqlx::Result<(u64, String)> {
     let sql = format!("SELECT * FROM {table} ORDER BY {order}");
-    let rows: Vec<SqliteRow> = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(ex).await?;
+    let rows: Vec<AnyRow> = crate::db::sql::query(sqlx::AssertSqlSafe(sql)).fetch_all(ex).await?;
     let mut hasher = Sha256::new();
     for row in &rows {
         for (i, column) in row.columns().iter().enumerate() {
@@ -67,7 +67,7 @@ async fn digest_table<'e>(ex: impl SqliteExecutor<'e>, table: &str, order: &str)
     Ok((rows.len() as u64, hex))
 }
 
-fn cell_text(row: &SqliteRow, i: usize) -> String {
+fn cell_text(row: &AnyRow, i: usize) -> String {
     if row.try_get_raw(i).map(|v| v.is_null()).unwrap_or(true) {
         return "NULL".to_owned();
     }

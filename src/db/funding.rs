@@ -11,7 +11,7 @@
 
 mod open_collective;
 
-use sqlx::{FromRow, SqliteConnection, SqliteExecutor};
+use sqlx::{AnyConnection, AnyExecutor, FromRow};
 
 pub use open_collective::*;
 
@@ -25,14 +25,10 @@ pub struct FundingLinkRow {
 }
 
 /// Replaces a repository's funding links.
-pub async fn replace_funding_links(
-    tx: &mut SqliteConnection,
-    repo_id: i64,
-    rows: &[FundingLinkRow],
-) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM funding_links WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
+pub async fn replace_funding_links(tx: &mut AnyConnection, repo_id: i64, rows: &[FundingLinkRow]) -> sqlx::Result<()> {
+    crate::db::sql::query("DELETE FROM funding_links WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
     for r in rows {
-        sqlx::query("INSERT INTO funding_links (repo_id, seq, platform, url) VALUES (?,?,?,?)")
+        crate::db::sql::query("INSERT INTO funding_links (repo_id, seq, platform, url) VALUES (?,?,?,?)")
             .bind(r.repo_id)
             .bind(r.seq)
             .bind(&r.platform)
@@ -43,8 +39,11 @@ pub async fn replace_funding_links(
     Ok(())
 }
 
-pub async fn list_funding_links<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Vec<FundingLinkRow>> {
-    sqlx::query_as("SELECT * FROM funding_links WHERE repo_id = ? ORDER BY seq").bind(repo_id).fetch_all(ex).await
+pub async fn list_funding_links<'e>(ex: impl AnyExecutor<'e>, repo_id: i64) -> sqlx::Result<Vec<FundingLinkRow>> {
+    crate::db::sql::query_as("SELECT * FROM funding_links WHERE repo_id = ? ORDER BY seq")
+        .bind(repo_id)
+        .fetch_all(ex)
+        .await
 }
 
 /// One point of a sponsorable account's GitHub Sponsors series. Amounts are USD cents (GitHub
@@ -55,6 +54,7 @@ pub struct SponsorsSnapshotRow {
     pub fetched_at: i64,
     pub last_seen_at: i64,
     pub source: String,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub has_listing: bool,
     pub listing_name: Option<String>,
     pub goal_kind: Option<String>,
@@ -69,6 +69,7 @@ pub struct SponsorsSnapshotRow {
     pub active_sponsorships: i64,
     pub recurring_monthly_cents: i64,
     pub currency: String,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub amounts_visible: bool,
 }
 
@@ -82,14 +83,14 @@ impl SponsorsSnapshotRow {
 
 /// Records a fetch: a new point if any figure changed since the login's latest one (returns
 /// `true`), else moves the latest point's `last_seen_at`.
-pub async fn record_sponsors_snapshot(tx: &mut SqliteConnection, row: &SponsorsSnapshotRow) -> sqlx::Result<bool> {
+pub async fn record_sponsors_snapshot(tx: &mut AnyConnection, row: &SponsorsSnapshotRow) -> sqlx::Result<bool> {
     let latest: Option<SponsorsSnapshotRow> =
-        sqlx::query_as("SELECT * FROM sponsors_snapshots WHERE login = ? ORDER BY fetched_at DESC LIMIT 1")
+        crate::db::sql::query_as("SELECT * FROM sponsors_snapshots WHERE login = ? ORDER BY fetched_at DESC LIMIT 1")
             .bind(&row.login)
             .fetch_optional(&mut *tx)
             .await?;
     if let Some(latest) = latest.filter(|l| l.same_figures(row) || l.fetched_at >= row.fetched_at) {
-        sqlx::query("UPDATE sponsors_snapshots SET last_seen_at = ? WHERE login = ? AND fetched_at = ?")
+        crate::db::sql::query("UPDATE sponsors_snapshots SET last_seen_at = ? WHERE login = ? AND fetched_at = ?")
             .bind(row.last_seen_at.max(latest.last_seen_at))
             .bind(&latest.login)
             .bind(latest.fetched_at)
@@ -97,7 +98,7 @@ pub async fn record_sponsors_snapshot(tx: &mut SqliteConnection, row: &SponsorsS
             .await?;
         return Ok(false);
     }
-    sqlx::query(
+    crate::db::sql::query(
         "INSERT INTO sponsors_snapshots (login, fetched_at, last_seen_at, source, has_listing, listing_name,
              goal_kind, goal_target, goal_percent, goal_title, tiers, sponsor_count, sponsor_logins,
              active_sponsorships, recurring_monthly_cents, currency, amounts_visible)
@@ -127,18 +128,18 @@ pub async fn record_sponsors_snapshot(tx: &mut SqliteConnection, row: &SponsorsS
 
 /// A login's Sponsors series, oldest first.
 pub async fn list_sponsors_snapshots<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     login: &str,
 ) -> sqlx::Result<Vec<SponsorsSnapshotRow>> {
-    sqlx::query_as("SELECT * FROM sponsors_snapshots WHERE login = ? COLLATE NOCASE ORDER BY fetched_at")
+    crate::db::sql::query_as("SELECT * FROM sponsors_snapshots WHERE login = ? COLLATE NOCASE ORDER BY fetched_at")
         .bind(login)
         .fetch_all(ex)
         .await
 }
 
 /// When the login's latest Sponsors point was last confirmed, if it has one.
-pub async fn get_sponsors_last_seen<'e>(ex: impl SqliteExecutor<'e>, login: &str) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT MAX(last_seen_at) FROM sponsors_snapshots WHERE login = ? COLLATE NOCASE")
+pub async fn get_sponsors_last_seen<'e>(ex: impl AnyExecutor<'e>, login: &str) -> sqlx::Result<Option<i64>> {
+    crate::db::sql::query_scalar("SELECT MAX(last_seen_at) FROM sponsors_snapshots WHERE login = ? COLLATE NOCASE")
         .bind(login)
         .fetch_one(ex)
         .await
@@ -147,11 +148,11 @@ pub async fn get_sponsors_last_seen<'e>(ex: impl SqliteExecutor<'e>, login: &str
 /// The repository's human maintainers (`repo_people.is_maintainer`, accounts of kind `User` that
 /// are not bots), at most `limit`, most contributions first: whose Sponsors data to fetch.
 pub async fn list_sponsorable_maintainers<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     repo_id: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar(
+    crate::db::sql::query_scalar(
         "SELECT a.login FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
          WHERE rp.repo_id = ? AND rp.is_maintainer = 1 AND a.is_bot = 0 AND a.kind = 'User'
          ORDER BY rp.contributions DESC, a.login LIMIT ?",
@@ -172,6 +173,7 @@ pub struct ManifestRow {
     /// The parsed document re-serialised, unknown fields kept; `None` when it did not parse.
     pub parsed: Option<String>,
     /// No error-level issue.
+    #[sqlx(try_from = "crate::db::Flag")]
     pub valid: bool,
 }
 
@@ -190,12 +192,12 @@ pub struct ManifestIssueRow {
 
 /// Replaces a repository's manifest and its issues.
 pub async fn replace_manifest(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     row: &ManifestRow,
     issues: &[ManifestIssueRow],
 ) -> sqlx::Result<()> {
     delete_manifest(tx, row.repo_id).await?;
-    sqlx::query("INSERT INTO funding_manifests (repo_id, url, raw, parsed, valid) VALUES (?,?,?,?,?)")
+    crate::db::sql::query("INSERT INTO funding_manifests (repo_id, url, raw, parsed, valid) VALUES (?,?,?,?,?)")
         .bind(row.repo_id)
         .bind(&row.url)
         .bind(&row.raw)
@@ -204,7 +206,7 @@ pub async fn replace_manifest(
         .execute(&mut *tx)
         .await?;
     for i in issues {
-        sqlx::query(
+        crate::db::sql::query(
             "INSERT INTO funding_manifest_issues (repo_id, seq, severity, path, message, line, col)
              VALUES (?,?,?,?,?,?,?)",
         )
@@ -222,21 +224,21 @@ pub async fn replace_manifest(
 }
 
 /// Forgets a repository's manifest (it was removed).
-pub async fn delete_manifest(tx: &mut SqliteConnection, repo_id: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM funding_manifests WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
-    sqlx::query("DELETE FROM funding_manifest_issues WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
+pub async fn delete_manifest(tx: &mut AnyConnection, repo_id: i64) -> sqlx::Result<()> {
+    crate::db::sql::query("DELETE FROM funding_manifests WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
+    crate::db::sql::query("DELETE FROM funding_manifest_issues WHERE repo_id = ?")
+        .bind(repo_id)
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }
 
-pub async fn get_manifest<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Option<ManifestRow>> {
-    sqlx::query_as("SELECT * FROM funding_manifests WHERE repo_id = ?").bind(repo_id).fetch_optional(ex).await
+pub async fn get_manifest<'e>(ex: impl AnyExecutor<'e>, repo_id: i64) -> sqlx::Result<Option<ManifestRow>> {
+    crate::db::sql::query_as("SELECT * FROM funding_manifests WHERE repo_id = ?").bind(repo_id).fetch_optional(ex).await
 }
 
-pub async fn list_manifest_issues<'e>(
-    ex: impl SqliteExecutor<'e>,
-    repo_id: i64,
-) -> sqlx::Result<Vec<ManifestIssueRow>> {
-    sqlx::query_as("SELECT * FROM funding_manifest_issues WHERE repo_id = ? ORDER BY seq")
+pub async fn list_manifest_issues<'e>(ex: impl AnyExecutor<'e>, repo_id: i64) -> sqlx::Result<Vec<ManifestIssueRow>> {
+    crate::db::sql::query_as("SELECT * FROM funding_manifest_issues WHERE repo_id = ? ORDER BY seq")
         .bind(repo_id)
         .fetch_all(ex)
         .await
@@ -250,7 +252,9 @@ pub struct SponsorshipRow {
     pub created_at: i64,
     /// Position in GitHub's answer, newest first; breaks ties of `created_at`.
     pub seq: i64,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub is_active: bool,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub one_time: bool,
     /// The tier's price in USD cents (a one-time payment's amount); `None` when the token may not
     /// see tiers, which is anyone's but the sponsored account's.
@@ -259,10 +263,10 @@ pub struct SponsorshipRow {
 }
 
 /// Replaces `login`'s sponsorship history (GitHub gives no stable id to upsert by).
-pub async fn replace_sponsorships(tx: &mut SqliteConnection, login: &str, rows: &[SponsorshipRow]) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM sponsorships WHERE login = ?").bind(login).execute(&mut *tx).await?;
+pub async fn replace_sponsorships(tx: &mut AnyConnection, login: &str, rows: &[SponsorshipRow]) -> sqlx::Result<()> {
+    crate::db::sql::query("DELETE FROM sponsorships WHERE login = ?").bind(login).execute(&mut *tx).await?;
     for r in rows {
-        sqlx::query(
+        crate::db::sql::query(
             "INSERT INTO sponsorships (login, created_at, seq, is_active, one_time, monthly_cents, fetched_at)
              VALUES (?,?,?,?,?,?,?)",
         )
@@ -280,8 +284,8 @@ pub async fn replace_sponsorships(tx: &mut SqliteConnection, login: &str, rows: 
 }
 
 /// A login's sponsorship history as last fetched, oldest first.
-pub async fn list_sponsorships<'e>(ex: impl SqliteExecutor<'e>, login: &str) -> sqlx::Result<Vec<SponsorshipRow>> {
-    sqlx::query_as("SELECT * FROM sponsorships WHERE login = ? COLLATE NOCASE ORDER BY created_at, seq DESC")
+pub async fn list_sponsorships<'e>(ex: impl AnyExecutor<'e>, login: &str) -> sqlx::Result<Vec<SponsorshipRow>> {
+    crate::db::sql::query_as("SELECT * FROM sponsorships WHERE login = ? COLLATE NOCASE ORDER BY created_at, seq DESC")
         .bind(login)
         .fetch_all(ex)
         .await
@@ -295,6 +299,7 @@ pub struct FundingYmlRow {
     pub path: String,
     pub raw: String,
     /// No error-level issue.
+    #[sqlx(try_from = "crate::db::Flag")]
     pub valid: bool,
 }
 
@@ -314,12 +319,12 @@ pub struct FundingYmlIssueRow {
 
 /// Replaces a repository's FUNDING.yml and its issues.
 pub async fn replace_funding_yml(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     row: &FundingYmlRow,
     issues: &[FundingYmlIssueRow],
 ) -> sqlx::Result<()> {
     delete_funding_yml(tx, row.repo_id).await?;
-    sqlx::query("INSERT INTO funding_yml_files (repo_id, path, raw, valid) VALUES (?,?,?,?)")
+    crate::db::sql::query("INSERT INTO funding_yml_files (repo_id, path, raw, valid) VALUES (?,?,?,?)")
         .bind(row.repo_id)
         .bind(&row.path)
         .bind(&row.raw)
@@ -327,7 +332,7 @@ pub async fn replace_funding_yml(
         .execute(&mut *tx)
         .await?;
     for i in issues {
-        sqlx::query(
+        crate::db::sql::query(
             "INSERT INTO funding_yml_issues (repo_id, seq, severity, key, message, line, col) VALUES (?,?,?,?,?,?,?)",
         )
         .bind(i.repo_id)
@@ -344,19 +349,22 @@ pub async fn replace_funding_yml(
 }
 
 /// Forgets a repository's FUNDING.yml (it was removed).
-pub async fn delete_funding_yml(tx: &mut SqliteConnection, repo_id: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM funding_yml_files WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
-    sqlx::query("DELETE FROM funding_yml_issues WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
+pub async fn delete_funding_yml(tx: &mut AnyConnection, repo_id: i64) -> sqlx::Result<()> {
+    crate::db::sql::query("DELETE FROM funding_yml_files WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
+    crate::db::sql::query("DELETE FROM funding_yml_issues WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
     Ok(())
 }
 
-pub async fn get_funding_yml<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Option<FundingYmlRow>> {
-    sqlx::query_as("SELECT * FROM funding_yml_files WHERE repo_id = ?").bind(repo_id).fetch_optional(ex).await
+pub async fn get_funding_yml<'e>(ex: impl AnyExecutor<'e>, repo_id: i64) -> sqlx::Result<Option<FundingYmlRow>> {
+    crate::db::sql::query_as("SELECT * FROM funding_yml_files WHERE repo_id = ?").bind(repo_id).fetch_optional(ex).await
 }
 
 pub async fn list_funding_yml_issues<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     repo_id: i64,
 ) -> sqlx::Result<Vec<FundingYmlIssueRow>> {
-    sqlx::query_as("SELECT * FROM funding_yml_issues WHERE repo_id = ? ORDER BY seq").bind(repo_id).fetch_all(ex).await
+    crate::db::sql::query_as("SELECT * FROM funding_yml_issues WHERE repo_id = ? ORDER BY seq")
+        .bind(repo_id)
+        .fetch_all(ex)
+        .await
 }

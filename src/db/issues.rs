@@ -1,7 +1,7 @@
 //! Issues and pull requests: upserts from the listings, PR details, and the derived
 //! "first human non-author response" that the dashboards read instead of scanning comments.
 
-use sqlx::{FromRow, SqliteExecutor};
+use sqlx::{AnyExecutor, FromRow};
 
 /// The fields of `issues` that the `/issues` listing provides.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,12 +30,12 @@ pub struct IssueRow {
 }
 
 /// Inserts or updates an issue from the listing; PR details and derived columns are kept.
-pub async fn upsert_issue<'e>(ex: impl SqliteExecutor<'e>, i: &IssueRow) -> sqlx::Result<()> {
+pub async fn upsert_issue<'e>(ex: impl AnyExecutor<'e>, i: &IssueRow) -> sqlx::Result<()> {
     upsert_issues(ex, std::slice::from_ref(i)).await
 }
 
 /// [`upsert_issue`] for a page of issues, in one statement.
-pub async fn upsert_issues<'e>(ex: impl SqliteExecutor<'e>, rows: &[IssueRow]) -> sqlx::Result<()> {
+pub async fn upsert_issues<'e>(ex: impl AnyExecutor<'e>, rows: &[IssueRow]) -> sqlx::Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -49,7 +49,7 @@ pub async fn upsert_issues<'e>(ex: impl SqliteExecutor<'e>, rows: &[IssueRow]) -
             )
         })
         .collect();
-    sqlx::query(
+    crate::db::sql::query(
         "INSERT INTO issues (id, repo_id, number, node_id, is_pull_request, title, state, state_reason,
              author_id, author_association, labels, assignees, milestone, comments,
              created_at, updated_at, closed_at, draft, merged_at)
@@ -76,7 +76,7 @@ pub async fn upsert_issues<'e>(ex: impl SqliteExecutor<'e>, rows: &[IssueRow]) -
 /// Applies `/pulls` details (draft, merged_at) to a pull request already known from `/issues`.
 /// Returns false when the issue row is not there yet (the next sync's `/issues` pass brings it).
 pub async fn update_pull_listing<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     repo_id: i64,
     number: i64,
     draft: bool,
@@ -96,7 +96,7 @@ pub struct PullListing {
 /// [`update_pull_listing`] for a page, in one statement (a number listed twice: the later entry
 /// wins, as row by row). Returns how many entries named an issue row already there.
 pub async fn update_pull_listings<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     repo_id: i64,
     rows: &[PullListing],
 ) -> sqlx::Result<u64> {
@@ -115,7 +115,7 @@ pub async fn update_pull_listings<'e>(
         .collect();
     // The repository comes with each row, not as its own parameter: then the planner reads the
     // rows first and looks each pull request up by (repo_id, number), rather than the reverse.
-    let known: Vec<i64> = sqlx::query_scalar(
+    let known: Vec<i64> = crate::db::sql::query_scalar(
         "UPDATE issues SET draft = p.value->>2, merged_at = p.value->>3
          FROM json_each(?) AS p
          WHERE issues.repo_id = p.value->>0 AND issues.number = p.value->>1
@@ -139,13 +139,13 @@ pub struct PullDetails {
     pub ready_for_review_at: Option<i64>,
 }
 
-pub async fn update_pull_details<'e>(ex: impl SqliteExecutor<'e>, d: &PullDetails) -> sqlx::Result<()> {
+pub async fn update_pull_details<'e>(ex: impl AnyExecutor<'e>, d: &PullDetails) -> sqlx::Result<()> {
     update_pulls_details(ex, std::slice::from_ref(d)).await
 }
 
 /// [`update_pull_details`] for a batch, in one statement (a pull request listed twice: the later
 /// entry wins, as one by one).
-pub async fn update_pulls_details<'e>(ex: impl SqliteExecutor<'e>, rows: &[PullDetails]) -> sqlx::Result<()> {
+pub async fn update_pulls_details<'e>(ex: impl AnyExecutor<'e>, rows: &[PullDetails]) -> sqlx::Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -159,7 +159,7 @@ pub async fn update_pulls_details<'e>(ex: impl SqliteExecutor<'e>, rows: &[PullD
         .filter(|(i, d)| last.get(&(d.repo_id, d.number)) == Some(i))
         .map(|(_, d)| (d.repo_id, d.number, d.draft, d.merged_at, d.merged_by_id, d.ready_for_review_at))
         .collect();
-    sqlx::query(
+    crate::db::sql::query(
         "UPDATE issues SET draft = d.value->>2, merged_at = d.value->>3, merged_by_id = d.value->>4,
              ready_for_review_at = d.value->>5
          FROM json_each(?) AS d
@@ -181,11 +181,11 @@ pub struct ChangedPull {
 
 /// Pull requests of a repository updated at or after `since`, oldest change first.
 pub async fn list_pulls_updated_since<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     repo_id: i64,
     since: i64,
 ) -> sqlx::Result<Vec<ChangedPull>> {
-    sqlx::query_as(
+    crate::db::sql::query_as(
         "SELECT number, node_id, updated_at FROM issues
          WHERE repo_id = ? AND is_pull_request = 1 AND updated_at >= ?
          ORDER BY updated_at, number",
@@ -199,11 +199,11 @@ pub async fn list_pulls_updated_since<'e>(
 /// The issues that trailing numbers of `issue_url`s name, by number or (GitHub's 2012 bodies ended
 /// `issue_url` in the id) by id, the number first: each number that names one, mapped to it.
 pub async fn parent_numbers<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     repo_id: i64,
     ns: &[i64],
 ) -> sqlx::Result<std::collections::HashMap<i64, i64>> {
-    let rows: Vec<(i64, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<(i64, Option<i64>)> = crate::db::sql::query_as(
         "SELECT n.value, (SELECT number FROM (
                  SELECT number, 0 AS pref FROM issues WHERE repo_id = ?1 AND number = n.value
                  UNION ALL SELECT number, 1 AS pref FROM issues WHERE repo_id = ?1 AND id = n.value)
@@ -218,6 +218,9 @@ pub async fn parent_numbers<'e>(
 }
 
 /// The newest `updated_at` stored for a repository's issues (the `derived` watermark target).
-pub async fn max_updated_at<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT MAX(updated_at) FROM issues WHERE repo_id = ?").bind(repo_id).fetch_one(ex).await
+pub async fn max_updated_at<'e>(ex: impl AnyExecutor<'e>, repo_id: i64) -> sqlx::Result<Option<i64>> {
+    crate::db::sql::query_scalar("SELECT MAX(updated_at) FROM issues WHERE repo_id = ?")
+        .bind(repo_id)
+        .fetch_one(ex)
+        .await
 }

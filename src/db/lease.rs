@@ -4,7 +4,7 @@
 //! live process holds it; [`heartbeat`] renews it; [`release`] gives it back. A lease whose
 //! heartbeat is older than `stale_secs` belongs to a dead process and is taken over.
 
-use sqlx::{FromRow, SqlitePool};
+use sqlx::{AnyPool, FromRow};
 
 /// Who holds (or wants) the lease.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
@@ -28,7 +28,7 @@ pub enum Acquired {
 /// Takes the lease unless another holder is alive: its heartbeat is recent and `dead` (a check
 /// the caller can make, such as "that process is gone from this host") does not say otherwise.
 pub async fn acquire(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     me: &LeaseRow,
     now: i64,
     stale_secs: i64,
@@ -36,7 +36,7 @@ pub async fn acquire(
 ) -> sqlx::Result<Acquired> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let current: Option<LeaseRow> =
-        sqlx::query_as("SELECT holder, pid, host, started_at, heartbeat_at FROM run_lease WHERE id = 1")
+        crate::db::sql::query_as("SELECT holder, pid, host, started_at, heartbeat_at FROM run_lease WHERE id = 1")
             .fetch_optional(&mut *tx)
             .await?;
     if let Some(other) = &current
@@ -46,7 +46,7 @@ pub async fn acquire(
     {
         return Ok(Acquired::Held(other.clone()));
     }
-    sqlx::query(
+    crate::db::sql::query(
         "INSERT INTO run_lease (id, holder, pid, host, started_at, heartbeat_at) VALUES (1, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, pid = excluded.pid, host = excluded.host,
              started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at",
@@ -63,8 +63,8 @@ pub async fn acquire(
 }
 
 /// Renews the lease; `false` when it is no longer ours (another process took it over).
-pub async fn heartbeat(pool: &SqlitePool, holder: &str, now: i64) -> sqlx::Result<bool> {
-    let done = sqlx::query("UPDATE run_lease SET heartbeat_at = ? WHERE id = 1 AND holder = ?")
+pub async fn heartbeat(pool: &AnyPool, holder: &str, now: i64) -> sqlx::Result<bool> {
+    let done = crate::db::sql::query("UPDATE run_lease SET heartbeat_at = ? WHERE id = 1 AND holder = ?")
         .bind(now)
         .bind(holder)
         .execute(pool)
@@ -72,14 +72,14 @@ pub async fn heartbeat(pool: &SqlitePool, holder: &str, now: i64) -> sqlx::Resul
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn release(pool: &SqlitePool, holder: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM run_lease WHERE id = 1 AND holder = ?").bind(holder).execute(pool).await?;
+pub async fn release(pool: &AnyPool, holder: &str) -> sqlx::Result<()> {
+    crate::db::sql::query("DELETE FROM run_lease WHERE id = 1 AND holder = ?").bind(holder).execute(pool).await?;
     Ok(())
 }
 
 /// The current holder, if any (for `/status`).
-pub async fn current(pool: &SqlitePool) -> sqlx::Result<Option<LeaseRow>> {
-    sqlx::query_as("SELECT holder, pid, host, started_at, heartbeat_at FROM run_lease WHERE id = 1")
+pub async fn current(pool: &AnyPool) -> sqlx::Result<Option<LeaseRow>> {
+    crate::db::sql::query_as("SELECT holder, pid, host, started_at, heartbeat_at FROM run_lease WHERE id = 1")
         .fetch_optional(pool)
         .await
 }

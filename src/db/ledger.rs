@@ -3,7 +3,7 @@
 //! snapshot of many logins at once, each funding step's latest outcome (for "stale" marks), and
 //! the outputs of a period for the impact report.
 
-use sqlx::{FromRow, SqliteExecutor};
+use sqlx::{AnyExecutor, FromRow};
 
 use super::funding::SponsorsSnapshotRow;
 
@@ -22,11 +22,8 @@ pub struct StepOutcomeRow {
 
 /// Each funding resource's latest non-skipped outcome for `scope` (the repository's configured
 /// name, as the collector records it).
-pub async fn latest_funding_outcomes<'e>(
-    ex: impl SqliteExecutor<'e>,
-    scope: &str,
-) -> sqlx::Result<Vec<StepOutcomeRow>> {
-    sqlx::query_as(
+pub async fn latest_funding_outcomes<'e>(ex: impl AnyExecutor<'e>, scope: &str) -> sqlx::Result<Vec<StepOutcomeRow>> {
+    crate::db::sql::query_as(
         "SELECT resource, status, started_at, error FROM (
              SELECT resource, status, started_at, error,
                     ROW_NUMBER() OVER (PARTITION BY resource ORDER BY run_id DESC) AS rn
@@ -44,10 +41,10 @@ pub async fn latest_funding_outcomes<'e>(
 
 /// The latest Sponsors snapshot of each login in `logins` (a JSON array) that has one.
 pub async fn latest_sponsors_snapshots<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     logins: &str,
 ) -> sqlx::Result<Vec<SponsorsSnapshotRow>> {
-    sqlx::query_as(
+    crate::db::sql::query_as(
         "SELECT s.* FROM sponsors_snapshots s
          JOIN (SELECT login, MAX(fetched_at) AS fetched_at FROM sponsors_snapshots
                WHERE login COLLATE NOCASE IN (SELECT value FROM json_each(?1)) GROUP BY login) l

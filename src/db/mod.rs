@@ -1,4 +1,5 @@
-//! The SQLite store: pool, pragmas, migrations, and (in the submodules) every SQL statement.
+//! The store (SQLite, or PostgreSQL at scale): pools, migrations, and (in the submodules) every SQL
+//! statement.
 //!
 //! One file per table or concern; functions are generic over the executor so they run on the
 //! pool or inside a transaction. Nothing outside `db/` writes SQL. Timestamps are unix seconds.
@@ -10,7 +11,9 @@
 mod rules;
 pub mod accounts;
 pub mod activity;
+pub(super) mod backend;
 pub mod commits;
+mod flag;
 // Its macros (each row's columns) are shared with `slices`.
 #[macro_use]
 pub mod dashboard;
@@ -30,16 +33,20 @@ pub mod responses;
 pub mod rollups;
 pub mod runs;
 pub mod slices;
+pub mod sql;
 pub mod sync_state;
 mod tx;
 
-use std::{path::Path, str::FromStr, time::Duration};
+use std::{path::Path, time::Duration};
 
 use anyhow::Context;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{AnyPool, any::AnyPoolOptions};
 
-pub use sqlx::SqlitePool as Pool;
+pub use sqlx::AnyPool as Pool;
 
+use backend::Role;
+pub use backend::{Backend, Location};
+pub use flag::Flag;
 pub use tx::WriteTx;
 
 /// A handle on the database (cheap to clone). The collector writes through the pool
@@ -47,10 +54,15 @@ pub use tx::WriteTx;
 /// a sync never makes a page wait for a connection.
 #[derive(Clone, Debug)]
 pub struct Db {
-    pub pool: SqlitePool,
-    /// The options the pool was opened with, so [`Db::reader`] opens the same file.
-    options: SqliteConnectOptions,
+    pub pool: AnyPool,
+    /// Where the pool's connections go, so [`Db::reader`] opens the same database.
+    location: Location,
 }
+
+/// Each backend's migrations, embedded at compile time: the same versions in both folders, and
+/// the same tables, columns, keys and triggers (`.ci/schema-parity.py` checks).
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+pub(crate) static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// How long a process waits for another one to finish migrating the same database.
 const MIGRATION_WAIT: Duration = Duration::from_secs(60);
@@ -88,14 +100,24 @@ async fn migration_lock(path: &Path) -> anyhow::Result<std::fs::File> {
 }
 
 /// Whether the database answers a trivial query (the liveness probe, `/healthz`).
-pub async fn is_reachable(pool: &sqlx::SqlitePool) -> bool {
-    sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(pool).await.is_ok()
+pub async fn is_reachable(pool: &sqlx::AnyPool) -> bool {
+    crate::db::sql::query_scalar::<i64>("SELECT 1").fetch_one(pool).await.is_ok()
 }
 
-/// How much of the database file the web server's readers ask to map into memory (past it, they
-/// read). SQLite caps the mapping at its build limit, `SQLITE_MAX_MMAP_SIZE` (2 GiB in the
-/// bundled library: `PRAGMA mmap_size` answers 2147418112), so a bigger file is mapped in part.
-const READER_MMAP_BYTES: u64 = 4 << 30;
+/// Opens a pool of `max_connections` on `location` for `role`, each connection set up by
+/// [`backend::set_up`].
+async fn pool_for(location: &Location, role: Role, options: AnyPoolOptions) -> sqlx::Result<AnyPool> {
+    sqlx::any::install_default_drivers();
+    let backend = location.backend();
+    let url = match location {
+        Location::Sqlite(path) => backend::sqlite_url(path, role).map_err(sqlx::Error::Io)?,
+        Location::Postgres(url) => url.clone(),
+    };
+    options
+        .after_connect(move |conn, _| Box::pin(async move { backend::set_up(conn, backend, role).await }))
+        .connect(&url)
+        .await
+}
 
 impl Db {
     /// Opens (creating if needed) the database file and runs pending migrations, with the
@@ -107,67 +129,61 @@ impl Db {
     /// As [`Db::open`] with `max_connections` connections. The collector uses 2: it reads and
     /// writes serially, and every extra connection costs a page cache and a worker thread.
     pub async fn open_with(path: &Path, max_connections: u32) -> anyhow::Result<Db> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating the database folder {}", dir.display()))?;
-        }
-        let options = SqliteConnectOptions::from_str("sqlite://")?
-            .filename(path)
-            .create_if_missing(true)
-            // WAL: readers (web pages) never block the writer (collector) and vice versa.
-            .journal_mode(SqliteJournalMode::Wal)
-            // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose
-            // the last transactions, which the next sync re-fetches anyway.
-            .synchronous(SqliteSynchronous::Normal)
-            // The collector holds short write transactions (one page); readers wait that long.
-            .busy_timeout(Duration::from_secs(30))
-            .foreign_keys(false)
-            // Rollup rebuilds sort hundreds of thousands of rows: let SQLite spill those sorts to
-            // temporary files past the page cache rather than hold them in memory.
-            .pragma("temp_store", "file")
-            // 8 MB of page cache per connection (4 connections).
-            .pragma("cache_size", "-8000");
+        Self::connect(&Location::Sqlite(path.to_owned()), max_connections).await
+    }
+
+    /// Opens the database at `location` (creating a SQLite file if needed) with the collector's
+    /// pool of `max_connections`, and runs pending migrations.
+    pub async fn connect(location: &Location, max_connections: u32) -> anyhow::Result<Db> {
+        let shown = location.redacted();
         // Two processes opening a fresh database at once (serve's scheduler and a cron collect)
         // would both switch it to WAL ("database is locked") and create the tables: one opens
         // and migrates at a time, under a lock file beside it.
-        let _migrating = migration_lock(path).await?;
-        let pool = SqlitePoolOptions::new()
-            .max_connections(max_connections)
-            .connect_with(options.clone())
+        let _migrating = match location.sqlite_path() {
+            Some(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("creating the database folder {}", dir.display()))?;
+                }
+                Some(migration_lock(path).await?)
+            }
+            None => None,
+        };
+        let pool = pool_for(location, Role::Writer, AnyPoolOptions::new().max_connections(max_connections))
             .await
-            // One message, naming the file once (sqlx's own error repeats its cause as a source).
-            .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", path.display()))?;
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot update the database {} to this version: {e}", path.display()))?;
+            // One message, naming the database once (sqlx's own error repeats its cause as a source).
+            .map_err(|e| anyhow::anyhow!("cannot open the database {shown}: {e}"))?;
+        let migrated = match location.backend() {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await,
+        };
+        migrated.map_err(|e| anyhow::anyhow!("cannot update the database {shown} to this version: {e}"))?;
         // A database from before the week slices gets them once, here, so pages never read a
         // repository without them.
         let built = slices::build_missing(&pool)
             .await
-            .map_err(|e| anyhow::anyhow!("cannot update the database {} to this version: {e}", path.display()))?;
+            .map_err(|e| anyhow::anyhow!("cannot update the database {shown} to this version: {e}"))?;
         if built > 0 {
             tracing::info!("built the week slices of {built} repositories");
         }
-        Ok(Db { pool, options })
+        Ok(Db { pool, location: location.clone() })
+    }
+
+    /// The engine behind this database.
+    pub fn backend(&self) -> Backend {
+        self.location.backend()
+    }
+
+    /// Where this database is (its `redacted` form is safe to show).
+    pub fn location(&self) -> &Location {
+        &self.location
     }
 
     /// A second, read-only pool of `max_connections` on the same (already migrated) database:
     /// the web server's, so pages never queue behind the collector's connections. In WAL mode
     /// its readers never block the writer, nor it them.
     pub async fn reader(&self, max_connections: u32) -> anyhow::Result<Db> {
-        // Pages read rows scattered over the whole file (a repository's open items, its people):
-        // through `read()` each page missing from a connection's small cache costs a system call
-        // and a copy, most of a cold render. Mapped, a page the process has touched once costs
-        // nothing more; the mapping is shared by the pool's connections and is the OS's page
-        // cache, not the process's own memory. Read-only connections only: the writer keeps
-        // `read()`, whose errors are reported rather than raised as signals.
-        let options = self
-            .options
-            .clone()
-            .read_only(true)
-            .create_if_missing(false)
-            .pragma("mmap_size", READER_MMAP_BYTES.to_string());
-        let pool = SqlitePoolOptions::new()
+        let options = AnyPoolOptions::new()
             .max_connections(max_connections)
             // Every connection stays open: opening one (its thread, its pragmas) costs
             // milliseconds, which the first pages would otherwise pay.
@@ -175,8 +191,8 @@ impl Db {
             .max_lifetime(None)
             .idle_timeout(None)
             // Pages are short reads: a page that cannot get a connection in 10 s fails clearly.
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options.clone())
+            .acquire_timeout(Duration::from_secs(10));
+        let pool = pool_for(&self.location, Role::Reader, options)
             .await
             .map_err(|e| anyhow::anyhow!("cannot open the database for reading: {e}"))?;
         // Opened now, all of them, rather than by the pool's background task while the first
@@ -187,12 +203,12 @@ impl Db {
                 .push(pool.acquire().await.map_err(|e| anyhow::anyhow!("cannot open the database for reading: {e}"))?);
         }
         drop(opened);
-        Ok(Db { pool, options })
+        Ok(Db { pool, location: self.location.clone() })
     }
 
-    /// Starts a write transaction that takes the write lock up front.
+    /// Starts a write transaction; on SQLite it takes the write lock up front.
     pub async fn begin_write(&self) -> sqlx::Result<WriteTx> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+        self.pool.begin_with(backend::begin_write_statement(self.backend())).await
     }
 }
 

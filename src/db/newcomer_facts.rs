@@ -6,7 +6,7 @@
 //! the claim period), so that rule is applied when the page is read: [`claimed_at!`]. Every
 //! other fact is stored. Only tracked, non-archived repositories are listed.
 
-use sqlx::{FromRow, SqliteExecutor};
+use sqlx::{AnyExecutor, FromRow};
 
 use super::tx::WriteTx;
 
@@ -51,12 +51,12 @@ pub struct OpenLabelledRow {
 /// The open issues of `repo_id` that carry any label (the caller keeps the newcomer-labelled
 /// ones); only those in `only` when given.
 pub async fn list_open_labelled<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     repo_id: i64,
     only: Option<&[i64]>,
 ) -> sqlx::Result<Vec<OpenLabelledRow>> {
     let only = only.map(|ids| serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned()));
-    sqlx::query_as(
+    crate::db::sql::query_as(
         "SELECT id, labels, assignees, created_at, updated_at FROM issues
          WHERE repo_id = ?1 AND state = 'open' AND is_pull_request = 0 AND labels <> '[]'
            AND (?2 IS NULL OR id IN (SELECT value FROM json_each(?2)))
@@ -70,8 +70,8 @@ pub async fn list_open_labelled<'e>(
 
 /// What the facts of `repo_id` were computed under besides its rows (newcomer settings and
 /// maintainers, as one key); `None` when they never were.
-pub async fn get_facts_settings<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("SELECT settings FROM newcomer_facts_state WHERE repo_id = ?")
+pub async fn get_facts_settings<'e>(ex: impl AnyExecutor<'e>, repo_id: i64) -> sqlx::Result<Option<String>> {
+    crate::db::sql::query_scalar("SELECT settings FROM newcomer_facts_state WHERE repo_id = ?")
         .bind(repo_id)
         .fetch_optional(ex)
         .await
@@ -79,8 +79,8 @@ pub async fn get_facts_settings<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -
 
 /// The issues of `repo_id` whose facts may be out of date (marked by triggers; see the
 /// migration), in id order.
-pub async fn list_dirty_issues<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar("SELECT issue_id FROM newcomer_dirty WHERE repo_id = ? ORDER BY issue_id")
+pub async fn list_dirty_issues<'e>(ex: impl AnyExecutor<'e>, repo_id: i64) -> sqlx::Result<Vec<i64>> {
+    crate::db::sql::query_scalar("SELECT issue_id FROM newcomer_dirty WHERE repo_id = ? ORDER BY issue_id")
         .bind(repo_id)
         .fetch_all(ex)
         .await
@@ -110,9 +110,9 @@ pub async fn replace_repo_facts(
         Replace::Whole { settings } => {
             for table in ["newcomer_issues", "newcomer_claims"] {
                 let sql = format!("DELETE FROM {table} WHERE repo_id = ?");
-                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(repo_id).execute(&mut **tx).await?;
+                crate::db::sql::query(sqlx::AssertSqlSafe(sql)).bind(repo_id).execute(&mut **tx).await?;
             }
-            sqlx::query(
+            crate::db::sql::query(
                 "INSERT INTO newcomer_facts_state (repo_id, settings, built_at) VALUES (?, ?, ?)
                  ON CONFLICT (repo_id) DO UPDATE SET settings = excluded.settings, built_at = excluded.built_at",
             )
@@ -127,13 +127,13 @@ pub async fn replace_repo_facts(
             for table in ["newcomer_issues", "newcomer_claims"] {
                 let sql =
                     format!("DELETE FROM {table} WHERE repo_id = ?1 AND issue_id IN (SELECT value FROM json_each(?2))");
-                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(repo_id).bind(&ids).execute(&mut **tx).await?;
+                crate::db::sql::query(sqlx::AssertSqlSafe(sql)).bind(repo_id).bind(&ids).execute(&mut **tx).await?;
             }
         }
     }
-    sqlx::query("DELETE FROM newcomer_dirty WHERE repo_id = ?").bind(repo_id).execute(&mut **tx).await?;
+    crate::db::sql::query("DELETE FROM newcomer_dirty WHERE repo_id = ?").bind(repo_id).execute(&mut **tx).await?;
     for f in facts {
-        sqlx::query(
+        crate::db::sql::query(
             "INSERT INTO newcomer_issues (issue_id, repo_id, created_at, updated_at, labels, mentor_login,
                  mentor_source, mentors, assigned_claimer, linked_pr, mentor_asked_at, mentor_replied_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -154,7 +154,7 @@ pub async fn replace_repo_facts(
         .await?;
     }
     for c in claims {
-        sqlx::query("INSERT INTO newcomer_claims (issue_id, repo_id, seq, login, at) VALUES (?, ?, ?, ?, ?)")
+        crate::db::sql::query("INSERT INTO newcomer_claims (issue_id, repo_id, seq, login, at) VALUES (?, ?, ?, ?, ?)")
             .bind(c.issue_id)
             .bind(repo_id)
             .bind(c.seq)
@@ -213,12 +213,12 @@ macro_rules! finder_from {
 
 /// How many issues the filters keep, as `(all, claimed)` (claimed ones counted whatever
 /// `show_claimed` says).
-pub async fn count_finder<'e>(ex: impl SqliteExecutor<'e>, q: &FinderQuery<'_>) -> sqlx::Result<(i64, i64)> {
+pub async fn count_finder<'e>(ex: impl AnyExecutor<'e>, q: &FinderQuery<'_>) -> sqlx::Result<(i64, i64)> {
     let sql = concat!("SELECT COUNT(*), COALESCE(SUM(", claimed_at!(), "), 0) ", finder_from!());
-    bind_filters(sqlx::query_as(sql), q).fetch_one(ex).await
+    bind_filters(crate::db::sql::query_as(sql), q).fetch_one(ex).await
 }
 
-type FinderStatement<'q, O> = sqlx::query::QueryAs<'q, sqlx::Sqlite, O, <sqlx::Sqlite as sqlx::Database>::Arguments>;
+type FinderStatement<'q, O> = sqlx::query::QueryAs<'q, sqlx::Any, O, <sqlx::Any as sqlx::Database>::Arguments>;
 
 /// Binds `?1`–`?7`: the clock, the claim period and the filters.
 fn bind_filters<'q, O>(statement: FinderStatement<'q, O>, q: &'q FinderQuery<'_>) -> FinderStatement<'q, O> {
@@ -273,15 +273,12 @@ macro_rules! finder_page {
 /// One page of the issues the filters keep, newest first, or by `ranks` first when given (newest
 /// first among equal ranks). Without ranks the newest-first index serves the order, so a page
 /// reads its rows, not every match.
-pub async fn list_finder_page<'e>(
-    ex: impl SqliteExecutor<'e>,
-    q: &FinderQuery<'_>,
-) -> sqlx::Result<Vec<FinderItemRow>> {
+pub async fn list_finder_page<'e>(ex: impl AnyExecutor<'e>, q: &FinderQuery<'_>) -> sqlx::Result<Vec<FinderItemRow>> {
     let sql = match q.ranks {
         None => finder_page!("f.created_at DESC, f.issue_id DESC"),
         Some(_) => finder_page!("json_extract(?9, '$.\"' || f.repo_id || '\"'), f.created_at DESC, f.issue_id DESC"),
     };
-    bind_filters(sqlx::query_as(sql), q)
+    bind_filters(crate::db::sql::query_as(sql), q)
         .bind(q.show_claimed)
         .bind(q.ranks.as_deref())
         .bind(q.limit)
@@ -291,9 +288,9 @@ pub async fn list_finder_page<'e>(
 }
 
 /// The stored claim comments of the given issues, in thread order.
-pub async fn list_claims<'e>(ex: impl SqliteExecutor<'e>, issue_ids: &[i64]) -> sqlx::Result<Vec<ClaimRow>> {
+pub async fn list_claims<'e>(ex: impl AnyExecutor<'e>, issue_ids: &[i64]) -> sqlx::Result<Vec<ClaimRow>> {
     let ids = serde_json::to_string(issue_ids).unwrap_or_else(|_| "[]".to_owned());
-    sqlx::query_as(
+    crate::db::sql::query_as(
         "SELECT issue_id, seq, login, at FROM newcomer_claims
          WHERE issue_id IN (SELECT value FROM json_each(?)) ORDER BY issue_id, seq",
     )
@@ -312,12 +309,9 @@ pub struct MentorReplyRow {
 
 /// Every reply of the given mentors (logins lowercased, compared ASCII case-insensitively) in the open newcomer issues of tracked,
 /// non-archived repositories where a newcomer spoke.
-pub async fn list_mentor_replies<'e>(
-    ex: impl SqliteExecutor<'e>,
-    logins: &[&str],
-) -> sqlx::Result<Vec<MentorReplyRow>> {
+pub async fn list_mentor_replies<'e>(ex: impl AnyExecutor<'e>, logins: &[&str]) -> sqlx::Result<Vec<MentorReplyRow>> {
     let logins = serde_json::to_string(logins).unwrap_or_else(|_| "[]".to_owned());
-    sqlx::query_as(
+    crate::db::sql::query_as(
         "SELECT f.mentor_login, f.mentor_asked_at AS asked_at, f.mentor_replied_at AS replied_at
          FROM newcomer_issues f JOIN repositories r ON r.id = f.repo_id
          WHERE lower(f.mentor_login) IN (SELECT value FROM json_each(?1))

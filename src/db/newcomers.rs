@@ -1,24 +1,30 @@
 //! Newcomer onboarding data: community profiles, timelines of open newcomer-labelled issues,
 //! and the queries behind the finder and the per-project newcomer page.
 
-use sqlx::{FromRow, SqliteExecutor};
+use sqlx::{AnyExecutor, FromRow};
 
 #[derive(Debug, Clone, Default, PartialEq, FromRow, serde::Serialize)]
 pub struct CommunityProfileRow {
     pub repo_id: i64,
     pub health_percentage: i64,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub has_readme: bool,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub has_contributing: bool,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub has_code_of_conduct: bool,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub has_license: bool,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub has_issue_template: bool,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub has_pull_request_template: bool,
     pub contributing_url: Option<String>,
     pub updated_at: Option<i64>,
 }
 
-pub async fn upsert_community_profile<'e>(ex: impl SqliteExecutor<'e>, p: &CommunityProfileRow) -> sqlx::Result<()> {
-    sqlx::query(
+pub async fn upsert_community_profile<'e>(ex: impl AnyExecutor<'e>, p: &CommunityProfileRow) -> sqlx::Result<()> {
+    crate::db::sql::query(
         "INSERT INTO community_profiles (repo_id, health_percentage, has_readme, has_contributing, has_code_of_conduct,
              has_license, has_issue_template, has_pull_request_template, contributing_url, updated_at)
          VALUES (?,?,?,?,?,?,?,?,?,?)
@@ -44,8 +50,8 @@ pub async fn upsert_community_profile<'e>(ex: impl SqliteExecutor<'e>, p: &Commu
     Ok(())
 }
 
-pub async fn list_community_profiles<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<CommunityProfileRow>> {
-    sqlx::query_as("SELECT * FROM community_profiles ORDER BY repo_id").fetch_all(ex).await
+pub async fn list_community_profiles<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<Vec<CommunityProfileRow>> {
+    crate::db::sql::query_as("SELECT * FROM community_profiles ORDER BY repo_id").fetch_all(ex).await
 }
 
 /// One timeline item of a newcomer-labelled issue.
@@ -61,18 +67,15 @@ pub struct TimelineRow {
     pub body: Option<String>,
     pub pr_number: Option<i64>,
     pub pr_state: Option<String>,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub will_close: bool,
 }
 
 /// Replaces an issue's stored timeline.
-pub async fn replace_timeline(
-    tx: &mut sqlx::SqliteConnection,
-    issue_id: i64,
-    rows: &[TimelineRow],
-) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM issue_timeline WHERE issue_id = ?").bind(issue_id).execute(&mut *tx).await?;
+pub async fn replace_timeline(tx: &mut sqlx::AnyConnection, issue_id: i64, rows: &[TimelineRow]) -> sqlx::Result<()> {
+    crate::db::sql::query("DELETE FROM issue_timeline WHERE issue_id = ?").bind(issue_id).execute(&mut *tx).await?;
     for r in rows {
-        sqlx::query(
+        crate::db::sql::query(
             "INSERT INTO issue_timeline (issue_id, seq, kind, at, login, association, body, pr_number, pr_state, will_close)
              VALUES (?,?,?,?,?,?,?,?,?,?)",
         )
@@ -99,13 +102,14 @@ pub struct LabelledIssueRow {
     pub node_id: String,
     pub labels: String,
     pub updated_at: i64,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub open: bool,
 }
 
 /// Forgets the timelines of issues that closed or lost their newcomer labels.
-pub async fn delete_timelines(tx: &mut sqlx::SqliteConnection, issue_ids: &[i64]) -> sqlx::Result<()> {
+pub async fn delete_timelines(tx: &mut sqlx::AnyConnection, issue_ids: &[i64]) -> sqlx::Result<()> {
     let ids = serde_json::to_string(issue_ids).unwrap_or_else(|_| "[]".to_owned());
-    sqlx::query("DELETE FROM issue_timeline WHERE issue_id IN (SELECT value FROM json_each(?))")
+    crate::db::sql::query("DELETE FROM issue_timeline WHERE issue_id IN (SELECT value FROM json_each(?))")
         .bind(ids)
         .execute(&mut *tx)
         .await?;
@@ -117,11 +121,11 @@ pub async fn delete_timelines(tx: &mut sqlx::SqliteConnection, issue_ids: &[i64]
 /// GitHub does not bump the issue for that): the newcomer pass fetches the open
 /// newcomer-labelled ones and forgets the timelines of the rest.
 pub async fn list_issues_updated_since<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     repo_id: i64,
     since: i64,
 ) -> sqlx::Result<Vec<LabelledIssueRow>> {
-    sqlx::query_as(
+    crate::db::sql::query_as(
         // Two index searches joined by UNION, with the join order fixed (CROSS JOIN): as one
         // `updated_at >= ?2 OR EXISTS (…)` the planner probed every issue of the repository
         // against every recently updated pull request (25 s for a repository of 110k items).
@@ -142,9 +146,9 @@ pub async fn list_issues_updated_since<'e>(
 }
 
 /// Stored timelines of the given issues, in order.
-pub async fn list_timelines<'e>(ex: impl SqliteExecutor<'e>, issue_ids: &[i64]) -> sqlx::Result<Vec<TimelineRow>> {
+pub async fn list_timelines<'e>(ex: impl AnyExecutor<'e>, issue_ids: &[i64]) -> sqlx::Result<Vec<TimelineRow>> {
     let ids = serde_json::to_string(issue_ids).unwrap_or_else(|_| "[]".to_owned());
-    sqlx::query_as(
+    crate::db::sql::query_as(
         "SELECT * FROM issue_timeline WHERE issue_id IN (SELECT value FROM json_each(?)) ORDER BY issue_id, seq",
     )
     .bind(ids)
@@ -164,11 +168,11 @@ pub struct FirstTimerPrRow {
 }
 
 pub async fn list_first_timer_prs<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     scope: &str,
     since: i64,
 ) -> sqlx::Result<Vec<FirstTimerPrRow>> {
-    sqlx::query_as(concat!(
+    crate::db::sql::query_as(concat!(
         "SELECT i.repo_id, i.created_at, ",
         clock_start!(),
         " AS clock_start,
@@ -193,10 +197,8 @@ pub struct MaintainerActivityRow {
     pub last_at: Option<i64>,
 }
 
-pub async fn list_last_maintainer_activity<'e>(
-    ex: impl SqliteExecutor<'e>,
-) -> sqlx::Result<Vec<MaintainerActivityRow>> {
-    sqlx::query_as(
+pub async fn list_last_maintainer_activity<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<Vec<MaintainerActivityRow>> {
+    crate::db::sql::query_as(
         "SELECT rp.repo_id, MAX(rp.last_at) AS last_at FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
          WHERE rp.is_maintainer = 1 AND a.is_bot = 0 GROUP BY rp.repo_id",
     )
@@ -213,10 +215,10 @@ pub struct NewcomerRow {
 }
 
 pub async fn list_contributors_first_second<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     repo_id: i64,
 ) -> sqlx::Result<Vec<NewcomerRow>> {
-    sqlx::query_as(
+    crate::db::sql::query_as(
         "SELECT a.login, rp.first_at, rp.second_at FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
          WHERE rp.repo_id = ? AND rp.is_maintainer = 0 AND a.is_bot = 0 ORDER BY rp.first_at",
     )
@@ -236,11 +238,11 @@ pub struct LabelledOutcomeRow {
 }
 
 pub async fn list_labelled_issues<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     repo_id: i64,
     since: i64,
 ) -> sqlx::Result<Vec<LabelledOutcomeRow>> {
-    sqlx::query_as(
+    crate::db::sql::query_as(
         "SELECT id, labels, created_at, CASE WHEN state = 'closed' THEN closed_at END AS closed_at, first_response_at
          FROM issues WHERE repo_id = ? AND is_pull_request = 0 AND labels <> '[]' AND created_at >= ?",
     )
@@ -258,11 +260,8 @@ pub struct RepoMaintainerRow {
 }
 
 /// The maintainers of the repositories in `scope` (a JSON array of ids, see `dashboard::scope_json`).
-pub async fn list_maintainer_logins<'e>(
-    ex: impl SqliteExecutor<'e>,
-    scope: &str,
-) -> sqlx::Result<Vec<RepoMaintainerRow>> {
-    sqlx::query_as(
+pub async fn list_maintainer_logins<'e>(ex: impl AnyExecutor<'e>, scope: &str) -> sqlx::Result<Vec<RepoMaintainerRow>> {
+    crate::db::sql::query_as(
         "SELECT rp.repo_id, a.login FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
          WHERE rp.repo_id IN (SELECT value FROM json_each(?1)) AND rp.is_maintainer = 1 AND a.is_bot = 0
          ORDER BY rp.repo_id, a.login",
@@ -281,6 +280,7 @@ pub struct ClosingPrRow {
     pub pr_number: i64,
     pub merged_at: i64,
     /// The author's first contribution came after the issue was opened; no maintainer, no bot.
+    #[sqlx(try_from = "crate::db::Flag")]
     pub by_first_timer: bool,
     pub author_first_at: Option<i64>,
     pub author_second_at: Option<i64>,
@@ -289,11 +289,11 @@ pub struct ClosingPrRow {
 /// Merged closing pull requests of the repository's labelled issues created since `since`.
 /// Only issues whose timeline was stored (fetched while they were open) can have any.
 pub async fn list_closing_prs<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     repo_id: i64,
     since: i64,
 ) -> sqlx::Result<Vec<ClosingPrRow>> {
-    sqlx::query_as(
+    crate::db::sql::query_as(
         "SELECT DISTINCT t.issue_id, p.number AS pr_number, p.merged_at,
                 (rp.first_at IS NOT NULL AND rp.first_at >= i.created_at AND rp.is_maintainer = 0
                  AND COALESCE(a.is_bot, 0) = 0) AS by_first_timer,
@@ -319,11 +319,11 @@ pub async fn list_closing_prs<'e>(
 /// the issue's timeline is gone (projects assign the issue to whoever fixes it). Same rows as
 /// [`list_closing_prs`].
 pub async fn list_assigned_first_timer_fixes<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     repo_id: i64,
     since: i64,
 ) -> sqlx::Result<Vec<ClosingPrRow>> {
-    sqlx::query_as(
+    crate::db::sql::query_as(
         // The join order is fixed (CROSS JOIN, and the assignee's pull requests through the
         // author index): left to itself the planner read every merged pull request of the
         // repository for each closed issue (55 s for atlas).

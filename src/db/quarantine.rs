@@ -3,7 +3,7 @@
 //! steps; read by `/status`, `collect --json` and the retry of earlier quarantined comments.
 
 use serde::Serialize;
-use sqlx::{FromRow, SqliteExecutor};
+use sqlx::{AnyExecutor, FromRow};
 
 /// Longest raw JSON kept for one item.
 pub const RAW_LIMIT: usize = 64 * 1024;
@@ -21,7 +21,7 @@ pub struct QuarantinedRow {
 
 /// Records (or re-records) an item; `raw` is cut at [`RAW_LIMIT`] bytes on a character boundary.
 pub async fn upsert<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     scope: &str,
     resource: &str,
     item_key: &str,
@@ -33,7 +33,7 @@ pub async fn upsert<'e>(
     while !raw.is_char_boundary(end) {
         end -= 1;
     }
-    sqlx::query(
+    crate::db::sql::query(
         "INSERT INTO quarantined_items (scope, resource, item_key, reason, raw, first_seen, last_seen)
          VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (scope, resource, item_key) DO UPDATE SET reason = excluded.reason, raw = excluded.raw,
@@ -52,8 +52,8 @@ pub async fn upsert<'e>(
 }
 
 /// Removes an item that has now been read or placed.
-pub async fn remove<'e>(ex: impl SqliteExecutor<'e>, scope: &str, resource: &str, item_key: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM quarantined_items WHERE scope = ? AND resource = ? AND item_key = ?")
+pub async fn remove<'e>(ex: impl AnyExecutor<'e>, scope: &str, resource: &str, item_key: &str) -> sqlx::Result<()> {
+    crate::db::sql::query("DELETE FROM quarantined_items WHERE scope = ? AND resource = ? AND item_key = ?")
         .bind(scope)
         .bind(resource)
         .bind(item_key)
@@ -63,8 +63,8 @@ pub async fn remove<'e>(ex: impl SqliteExecutor<'e>, scope: &str, resource: &str
 }
 
 /// The keys quarantined for one step (usually none), so a walk knows which items to release.
-pub async fn keys<'e>(ex: impl SqliteExecutor<'e>, scope: &str, resource: &str) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("SELECT item_key FROM quarantined_items WHERE scope = ? AND resource = ?")
+pub async fn keys<'e>(ex: impl AnyExecutor<'e>, scope: &str, resource: &str) -> sqlx::Result<Vec<String>> {
+    crate::db::sql::query_scalar("SELECT item_key FROM quarantined_items WHERE scope = ? AND resource = ?")
         .bind(scope)
         .bind(resource)
         .fetch_all(ex)
@@ -72,12 +72,8 @@ pub async fn keys<'e>(ex: impl SqliteExecutor<'e>, scope: &str, resource: &str) 
 }
 
 /// Every item quarantined for one step, for a retry from the raw JSON.
-pub async fn list_for<'e>(
-    ex: impl SqliteExecutor<'e>,
-    scope: &str,
-    resource: &str,
-) -> sqlx::Result<Vec<QuarantinedRow>> {
-    sqlx::query_as("SELECT * FROM quarantined_items WHERE scope = ? AND resource = ? ORDER BY item_key")
+pub async fn list_for<'e>(ex: impl AnyExecutor<'e>, scope: &str, resource: &str) -> sqlx::Result<Vec<QuarantinedRow>> {
+    crate::db::sql::query_as("SELECT * FROM quarantined_items WHERE scope = ? AND resource = ? ORDER BY item_key")
         .bind(scope)
         .bind(resource)
         .fetch_all(ex)
@@ -85,19 +81,24 @@ pub async fn list_for<'e>(
 }
 
 /// How many items were (re-)quarantined at or after `since` (a run's start).
-pub async fn count_since<'e>(ex: impl SqliteExecutor<'e>, since: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM quarantined_items WHERE last_seen >= ?").bind(since).fetch_one(ex).await
-}
-
-/// The most recently seen quarantined items, newest first.
-pub async fn list_recent<'e>(ex: impl SqliteExecutor<'e>, limit: i64) -> sqlx::Result<Vec<QuarantinedRow>> {
-    sqlx::query_as("SELECT * FROM quarantined_items ORDER BY last_seen DESC, scope, resource, item_key LIMIT ?")
-        .bind(limit)
-        .fetch_all(ex)
+pub async fn count_since<'e>(ex: impl AnyExecutor<'e>, since: i64) -> sqlx::Result<i64> {
+    crate::db::sql::query_scalar("SELECT COUNT(*) FROM quarantined_items WHERE last_seen >= ?")
+        .bind(since)
+        .fetch_one(ex)
         .await
 }
 
+/// The most recently seen quarantined items, newest first.
+pub async fn list_recent<'e>(ex: impl AnyExecutor<'e>, limit: i64) -> sqlx::Result<Vec<QuarantinedRow>> {
+    crate::db::sql::query_as(
+        "SELECT * FROM quarantined_items ORDER BY last_seen DESC, scope, resource, item_key LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(ex)
+    .await
+}
+
 /// All quarantined items in total.
-pub async fn count_all<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM quarantined_items").fetch_one(ex).await
+pub async fn count_all<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<i64> {
+    crate::db::sql::query_scalar("SELECT COUNT(*) FROM quarantined_items").fetch_one(ex).await
 }

@@ -6,7 +6,7 @@
 //! activity reuse the maintainer dashboard's queries (`db::dashboard`). Definitions of each count
 //! live beside the report maths (`funding::report`).
 
-use sqlx::{FromRow, SqliteExecutor, SqlitePool};
+use sqlx::{AnyExecutor, AnyPool, FromRow};
 
 /// What a repository delivered in `[from, to)`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, FromRow)]
@@ -25,8 +25,9 @@ pub struct OutputCountsRow {
 
 /// The period's counts, read by four statements at once on `pool` (each walks its own index;
 /// together they took as long as the slowest instead of their sum).
-pub async fn count_outputs(pool: &SqlitePool, repo_id: i64, from: i64, to: i64) -> sqlx::Result<OutputCountsRow> {
-    let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql).bind(repo_id).bind(from).bind(to).fetch_one(pool);
+pub async fn count_outputs(pool: &AnyPool, repo_id: i64, from: i64, to: i64) -> sqlx::Result<OutputCountsRow> {
+    let count =
+        |sql: &'static str| crate::db::sql::query_scalar::<i64>(sql).bind(repo_id).bind(from).bind(to).fetch_one(pool);
     let (merged_prs, closed_issues, releases, (new_contributors, returning_first_timers)) = tokio::try_join!(
         count(
             "SELECT COUNT(*) FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
@@ -44,7 +45,7 @@ pub async fn count_outputs(pool: &SqlitePool, repo_id: i64, from: i64, to: i64) 
                AND COALESCE(published_at, created_at) >= ?2 AND COALESCE(published_at, created_at) < ?3"
         ),
         // Both counts of first-timers in one pass over the repository's people.
-        sqlx::query_as::<_, (i64, i64)>(
+        crate::db::sql::query_as::<(i64, i64)>(
             "SELECT COUNT(*), COALESCE(SUM(rp.second_at IS NOT NULL AND rp.second_at < ?3), 0)
              FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
              WHERE rp.repo_id = ?1 AND a.is_bot = 0 AND rp.first_at >= ?2 AND rp.first_at < ?3"
@@ -62,18 +63,19 @@ pub async fn count_outputs(pool: &SqlitePool, repo_id: i64, from: i64, to: i64) 
 pub struct ReportReleaseRow {
     pub tag_name: String,
     pub name: Option<String>,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub prerelease: bool,
     pub published_at: i64,
 }
 
 /// Releases published in `[from, to)` (drafts excluded), oldest first.
 pub async fn list_releases_in<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     repo_id: i64,
     from: i64,
     to: i64,
 ) -> sqlx::Result<Vec<ReportReleaseRow>> {
-    sqlx::query_as(
+    crate::db::sql::query_as(
         "SELECT tag_name, name, prerelease, COALESCE(published_at, created_at) AS published_at FROM releases
          WHERE repo_id = ?1 AND draft = 0
            AND COALESCE(published_at, created_at) >= ?2 AND COALESCE(published_at, created_at) < ?3
@@ -108,12 +110,12 @@ macro_rules! issue_span_select {
 /// instant in that range. The reference the week slices are tested against; the report reads
 /// them from the slices.
 pub async fn list_issue_spans<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     repo_id: i64,
     from: i64,
     to: i64,
 ) -> sqlx::Result<Vec<IssueSpanRow>> {
-    sqlx::query_as(concat!(
+    crate::db::sql::query_as(concat!(
         issue_span_select!(),
         "i.repo_id = ?1 AND i.created_at < ?3 AND NOT (i.state = 'closed' AND i.closed_at IS NOT NULL AND i.closed_at < ?2)"
     ))
@@ -145,12 +147,12 @@ impl ReportItemRow {
 /// columns it uses. The report reads them from the week slices (the response items, bots left
 /// out in Rust); this is the reference those are tested against.
 pub async fn list_human_items<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     repo_id: i64,
     from: i64,
     to: i64,
 ) -> sqlx::Result<Vec<ReportItemRow>> {
-    sqlx::query_as(concat!(
+    crate::db::sql::query_as(concat!(
         "SELECT i.created_at, ",
         clock_start!(),
         " AS clock_start, i.first_response_at

@@ -1,6 +1,6 @@
 //! Repositories and the tracked-repository list (what the status page shows per repo).
 
-use sqlx::{FromRow, SqliteExecutor};
+use sqlx::{AnyExecutor, FromRow};
 
 /// A row of `repositories`.
 #[derive(Debug, Clone, PartialEq, FromRow)]
@@ -13,8 +13,11 @@ pub struct RepositoryRow {
     pub html_url: String,
     pub language: Option<String>,
     pub default_branch: Option<String>,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub is_private: bool,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub is_fork: bool,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub is_archived: bool,
     pub stargazers: i64,
     pub forks: i64,
@@ -24,8 +27,8 @@ pub struct RepositoryRow {
     pub pushed_at: Option<i64>,
 }
 
-pub async fn upsert_repository<'e>(ex: impl SqliteExecutor<'e>, r: &RepositoryRow) -> sqlx::Result<()> {
-    sqlx::query(
+pub async fn upsert_repository<'e>(ex: impl AnyExecutor<'e>, r: &RepositoryRow) -> sqlx::Result<()> {
+    crate::db::sql::query(
         "INSERT INTO repositories (id, owner, name, full_name, description, html_url, language, default_branch,
              is_private, is_fork, is_archived, stargazers, forks, open_issues, created_at, updated_at, pushed_at)
          VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
@@ -59,10 +62,10 @@ pub async fn upsert_repository<'e>(ex: impl SqliteExecutor<'e>, r: &RepositoryRo
 }
 
 pub async fn find_repository_by_name<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     full_name: &str,
 ) -> sqlx::Result<Option<RepositoryRow>> {
-    sqlx::query_as("SELECT * FROM repositories WHERE full_name = ? COLLATE NOCASE")
+    crate::db::sql::query_as("SELECT * FROM repositories WHERE full_name = ? COLLATE NOCASE")
         .bind(full_name)
         .fetch_optional(ex)
         .await
@@ -71,10 +74,10 @@ pub async fn find_repository_by_name<'e>(
 /// A tracked repository by `owner/name` (any case); `None` when it is not tracked (whether or
 /// not it was ever stored).
 pub async fn find_tracked_repository<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     full_name: &str,
 ) -> sqlx::Result<Option<RepositoryRow>> {
-    sqlx::query_as(
+    crate::db::sql::query_as(
         "SELECT r.* FROM repositories r WHERE r.full_name = ? COLLATE NOCASE
            AND EXISTS (SELECT 1 FROM tracked_repos t WHERE t.repo_id = r.id)",
     )
@@ -83,13 +86,13 @@ pub async fn find_tracked_repository<'e>(
     .await
 }
 
-pub async fn list_repositories<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<RepositoryRow>> {
-    sqlx::query_as("SELECT * FROM repositories ORDER BY full_name COLLATE NOCASE").fetch_all(ex).await
+pub async fn list_repositories<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<Vec<RepositoryRow>> {
+    crate::db::sql::query_as("SELECT * FROM repositories ORDER BY full_name COLLATE NOCASE").fetch_all(ex).await
 }
 
 /// The repositories an org listing produced last time (used when that listing answers 304).
-pub async fn list_repositories_of_source<'e>(ex: impl SqliteExecutor<'e>, source: &str) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("SELECT full_name FROM tracked_repos WHERE source = ? ORDER BY full_name")
+pub async fn list_repositories_of_source<'e>(ex: impl AnyExecutor<'e>, source: &str) -> sqlx::Result<Vec<String>> {
+    crate::db::sql::query_scalar("SELECT full_name FROM tracked_repos WHERE source = ? ORDER BY full_name")
         .bind(source)
         .fetch_all(ex)
         .await
@@ -108,8 +111,8 @@ pub struct TrackedRepoRow {
 }
 
 /// Records that `full_name` is tracked because of `source`, keeping its history if known.
-pub async fn track_repository<'e>(ex: impl SqliteExecutor<'e>, full_name: &str, source: &str) -> sqlx::Result<()> {
-    sqlx::query(
+pub async fn track_repository<'e>(ex: impl AnyExecutor<'e>, full_name: &str, source: &str) -> sqlx::Result<()> {
+    crate::db::sql::query(
         "INSERT INTO tracked_repos (full_name, source) VALUES (?, ?)
          ON CONFLICT (full_name) DO UPDATE SET source = excluded.source",
     )
@@ -121,9 +124,9 @@ pub async fn track_repository<'e>(ex: impl SqliteExecutor<'e>, full_name: &str, 
 }
 
 /// Replaces the membership of an org source with `names` (repos that left the org stop being tracked).
-pub async fn untrack_missing<'e>(ex: impl SqliteExecutor<'e>, source: &str, names: &[String]) -> sqlx::Result<u64> {
+pub async fn untrack_missing<'e>(ex: impl AnyExecutor<'e>, source: &str, names: &[String]) -> sqlx::Result<u64> {
     let keep = serde_json::to_string(names).unwrap_or_else(|_| "[]".to_owned());
-    let done = sqlx::query(
+    let done = crate::db::sql::query(
         "DELETE FROM tracked_repos WHERE source = ?
            AND full_name NOT IN (SELECT value FROM json_each(?))",
     )
@@ -143,11 +146,11 @@ pub struct RepoOutcome<'a> {
 }
 
 pub async fn record_repo_outcome<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     full_name: &str,
     o: &RepoOutcome<'_>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    crate::db::sql::query(
         "UPDATE tracked_repos SET condition = ?, message = ?, repo_id = COALESCE(?, repo_id), last_attempt_at = ?,
              last_success_at = CASE WHEN ? IN ('ok', 'moved') THEN ? ELSE last_success_at END
          WHERE full_name = ?",
@@ -164,13 +167,13 @@ pub async fn record_repo_outcome<'e>(
     Ok(())
 }
 
-pub async fn list_tracked<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<TrackedRepoRow>> {
-    sqlx::query_as("SELECT * FROM tracked_repos ORDER BY full_name COLLATE NOCASE").fetch_all(ex).await
+pub async fn list_tracked<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<Vec<TrackedRepoRow>> {
+    crate::db::sql::query_as("SELECT * FROM tracked_repos ORDER BY full_name COLLATE NOCASE").fetch_all(ex).await
 }
 
 /// The tracked repositories that exist in the store (what the overview lists).
-pub async fn list_tracked_repositories<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<RepositoryRow>> {
-    sqlx::query_as(
+pub async fn list_tracked_repositories<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<Vec<RepositoryRow>> {
+    crate::db::sql::query_as(
         "SELECT r.* FROM repositories r JOIN tracked_repos t ON t.repo_id = r.id
          GROUP BY r.id ORDER BY r.full_name COLLATE NOCASE",
     )
@@ -208,37 +211,34 @@ const REPO_TABLES: &[&str] = &[
 /// their timelines, rollups, funding files, sync state and quarantined items, then the
 /// repository row itself. Run inside the transaction that marks it untracked.
 pub async fn purge_repository(tx: &mut super::tx::WriteTx, id: i64, full_name: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM issue_timeline WHERE issue_id IN (SELECT id FROM issues WHERE repo_id = ?)")
+    crate::db::sql::query("DELETE FROM issue_timeline WHERE issue_id IN (SELECT id FROM issues WHERE repo_id = ?)")
         .bind(id)
         .execute(&mut **tx)
         .await?;
-    sqlx::query("DELETE FROM issues WHERE repo_id = ?").bind(id).execute(&mut **tx).await?;
+    crate::db::sql::query("DELETE FROM issues WHERE repo_id = ?").bind(id).execute(&mut **tx).await?;
     for table in REPO_TABLES {
         let sql = format!("DELETE FROM {table} WHERE repo_id = ?");
-        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).execute(&mut **tx).await?;
+        crate::db::sql::query(sqlx::AssertSqlSafe(sql)).bind(id).execute(&mut **tx).await?;
     }
     for table in ["sync_state", "quarantined_items"] {
         let sql = format!("DELETE FROM {table} WHERE scope = ? COLLATE NOCASE");
-        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(full_name).execute(&mut **tx).await?;
+        crate::db::sql::query(sqlx::AssertSqlSafe(sql)).bind(full_name).execute(&mut **tx).await?;
     }
-    sqlx::query("DELETE FROM repositories WHERE id = ?").bind(id).execute(&mut **tx).await?;
+    crate::db::sql::query("DELETE FROM repositories WHERE id = ?").bind(id).execute(&mut **tx).await?;
     Ok(())
 }
 
 /// Stored repositories GitHub marked private, as (id, full_name).
-pub async fn list_private<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<(i64, String)>> {
-    sqlx::query_as("SELECT id, full_name FROM repositories WHERE is_private = 1 ORDER BY full_name").fetch_all(ex).await
+pub async fn list_private<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<Vec<(i64, String)>> {
+    crate::db::sql::query_as("SELECT id, full_name FROM repositories WHERE is_private = 1 ORDER BY full_name")
+        .fetch_all(ex)
+        .await
 }
 
 /// Keeps a repository whose data was deleted on `/status` with why: source `removed`, no
 /// repository row, never a sync target.
-pub async fn mark_removed<'e>(
-    ex: impl SqliteExecutor<'e>,
-    full_name: &str,
-    message: &str,
-    at: i64,
-) -> sqlx::Result<()> {
-    sqlx::query(
+pub async fn mark_removed<'e>(ex: impl AnyExecutor<'e>, full_name: &str, message: &str, at: i64) -> sqlx::Result<()> {
+    crate::db::sql::query(
         "INSERT INTO tracked_repos (full_name, repo_id, source, condition, message, last_attempt_at)
          VALUES (?, NULL, 'removed', 'skipped', ?, ?)
          ON CONFLICT (full_name) DO UPDATE SET repo_id = NULL, source = 'removed', condition = 'skipped',

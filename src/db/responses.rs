@@ -4,7 +4,7 @@
 //! one definition of a response ([`responses_to!`]) and of maintainer status ([`configured_or!`]),
 //! so the overall figure and the role split can never disagree on what a response is.
 
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// Each changed item's first responses (`?1` repository, `?2` since, `?3` configured
 /// maintainers): `firsts (issue_id, at, who, assoc, maint_at, comm_at, bot_at)` for the items of
@@ -52,15 +52,20 @@ macro_rules! firsts {
 /// get their values, the rest NULL; an item whose values stay the same is not written, so the
 /// rollups do not see it as changed. Returns how many items changed.
 pub async fn recompute_responses(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     repo_id: i64,
     since: i64,
     maintainers: Option<&str>,
 ) -> sqlx::Result<u64> {
     let mut changed = 0;
     for sql in STATEMENTS {
-        changed +=
-            sqlx::query(sql).bind(repo_id).bind(since).bind(maintainers).execute(&mut *tx).await?.rows_affected();
+        changed += crate::db::sql::query(sql)
+            .bind(repo_id)
+            .bind(since)
+            .bind(maintainers)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
     }
     Ok(changed)
 }

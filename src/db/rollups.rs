@@ -15,7 +15,7 @@ pub(super) mod weeks;
 
 use std::collections::BTreeSet;
 
-use sqlx::SqliteExecutor;
+use sqlx::AnyExecutor;
 
 use super::dashboard::json_list as json;
 use statements::{PERSON_WEEKS, REPO_WEEKS, WEEK_CONTRIBUTIONS};
@@ -50,9 +50,11 @@ impl Dirty {
 }
 
 /// The repository's dirty parts.
-pub async fn read_dirty<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Dirty> {
-    let rows: Vec<(String, i64)> =
-        sqlx::query_as("SELECT part, key FROM rollup_dirty WHERE repo_id = ?").bind(repo_id).fetch_all(ex).await?;
+pub async fn read_dirty<'e>(ex: impl AnyExecutor<'e>, repo_id: i64) -> sqlx::Result<Dirty> {
+    let rows: Vec<(String, i64)> = crate::db::sql::query_as("SELECT part, key FROM rollup_dirty WHERE repo_id = ?")
+        .bind(repo_id)
+        .fetch_all(ex)
+        .await?;
     let mut dirty = Dirty::default();
     for (part, key) in rows {
         match part.as_str() {
@@ -84,20 +86,20 @@ pub enum Rebuilt {
 /// Rebuilds `repo_weeks`, `person_weeks`, `repo_people` and the week slices for one repository,
 /// from scratch, and clears its dirty marks.
 pub async fn rebuild_rollups(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     repo_id: i64,
     maintainers: Option<&str>,
 ) -> sqlx::Result<()> {
     for table in ["repo_weeks", "person_weeks", "repo_people", "rollup_dirty"] {
         let sql = format!("DELETE FROM {table} WHERE repo_id = ?");
-        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(repo_id).execute(&mut *tx).await?;
+        crate::db::sql::query(sqlx::AssertSqlSafe(sql)).bind(repo_id).execute(&mut *tx).await?;
     }
     let all = Weeks::All;
     rebuild_weeks(&mut *tx, REPO_WEEKS, repo_id, &all).await?;
     rebuild_weeks(&mut *tx, PERSON_WEEKS, repo_id, &all).await?;
-    let people = sqlx::query(repo_people_sql!(all_rows)).bind(repo_id).bind(None::<String>).bind(maintainers);
+    let people = crate::db::sql::query(repo_people_sql!(all_rows)).bind(repo_id).bind(None::<String>).bind(maintainers);
     people.execute(&mut *tx).await?;
-    sqlx::query(engagements_sql!(everyone)).bind(repo_id).execute(&mut *tx).await?;
+    crate::db::sql::query(engagements_sql!(everyone)).bind(repo_id).execute(&mut *tx).await?;
     rebuild_weeks(&mut *tx, WEEK_CONTRIBUTIONS, repo_id, &all).await?;
     // Last: the slices read `repo_people` (first contribution, maintainer) and `person_weeks`.
     super::slices::rebuild(&mut *tx, repo_id).await?;
@@ -107,7 +109,7 @@ pub async fn rebuild_rollups(
 /// Rebuilds only what the repository's dirty marks name (or everything, after a rename or a
 /// changed bot flag), then clears them. The result equals [`rebuild_rollups`]'s.
 pub async fn update_rollups(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     repo_id: i64,
     maintainers: Option<&str>,
 ) -> sqlx::Result<Rebuilt> {
@@ -147,7 +149,7 @@ pub async fn update_rollups(
     if !changed.is_empty() {
         let ids = json(&changed);
         items.extend(
-            sqlx::query_scalar::<_, i64>(concat!(
+            crate::db::sql::query_scalar::<i64>(concat!(
                 "SELECT DISTINCT ",
                 week!("created_at"),
                 " FROM json_each(?2) AS who CROSS JOIN issues INDEXED BY issues_author_created
@@ -159,7 +161,7 @@ pub async fn update_rollups(
             .await?,
         );
         people.extend(
-            sqlx::query_scalar::<_, i64>(
+            crate::db::sql::query_scalar::<i64>(
                 "SELECT DISTINCT week FROM person_weeks WHERE repo_id = ?1 AND account_id IN (SELECT value FROM json_each(?2))",
             )
             .bind(repo_id)
@@ -170,30 +172,34 @@ pub async fn update_rollups(
     }
     let weeks = super::slices::SliceWeeks { items, prs: dirty.created, closed: dirty.closed, people };
     super::slices::rebuild_weeks(&mut *tx, repo_id, &weeks).await?;
-    sqlx::query("DELETE FROM rollup_dirty WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
+    crate::db::sql::query("DELETE FROM rollup_dirty WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
     Ok(Rebuilt::Dirty)
 }
 
 /// Whether the repository has rows written since its last rollup.
-pub async fn has_dirty<'e>(ex: impl SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM rollup_dirty WHERE repo_id = ?)").bind(repo_id).fetch_one(ex).await
+pub async fn has_dirty<'e>(ex: impl AnyExecutor<'e>, repo_id: i64) -> sqlx::Result<bool> {
+    crate::db::sql::query_scalar::<crate::db::Flag>("SELECT EXISTS (SELECT 1 FROM rollup_dirty WHERE repo_id = ?)")
+        .bind(repo_id)
+        .fetch_one(ex)
+        .await
+        .map(bool::from)
 }
 
-async fn delete_weeks(tx: &mut sqlx::SqliteConnection, table: &str, repo_id: i64, weeks: &Weeks) -> sqlx::Result<()> {
+async fn delete_weeks(tx: &mut sqlx::AnyConnection, table: &str, repo_id: i64, weeks: &Weeks) -> sqlx::Result<()> {
     let (_, list) = weeks.bounds();
     let sql = format!("DELETE FROM {table} WHERE repo_id = ?1 AND week IN (SELECT value FROM json_each(?2))");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(repo_id).bind(list).execute(&mut *tx).await?;
+    crate::db::sql::query(sqlx::AssertSqlSafe(sql)).bind(repo_id).bind(list).execute(&mut *tx).await?;
     Ok(())
 }
 
 async fn rebuild_weeks(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     sql: &'static str,
     repo_id: i64,
     weeks: &Weeks,
 ) -> sqlx::Result<()> {
     for run in weeks.runs() {
-        sqlx::query(sql).bind(repo_id).bind(run.from).bind(run.weeks).bind(run.to).execute(&mut *tx).await?;
+        crate::db::sql::query(sql).bind(repo_id).bind(run.from).bind(run.weeks).bind(run.to).execute(&mut *tx).await?;
     }
     Ok(())
 }

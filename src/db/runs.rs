@@ -1,7 +1,7 @@
 //! The collector's own record: one row per run, one per (run, scope, resource); and the settings
 //! of the connections a run writes through ([`tune_for_sync`]).
 
-use sqlx::{FromRow, SqliteExecutor};
+use sqlx::{AnyExecutor, FromRow};
 
 #[derive(Debug, Clone, PartialEq, FromRow, serde::Serialize)]
 pub struct RunRow {
@@ -33,7 +33,7 @@ pub const SYNC_AUTOCHECKPOINT_PAGES: i64 = 16_000;
 /// for over a second is left as it is); a connection opened later keeps SQLite's defaults, which
 /// are slower but as safe: durability (`synchronous`) is not touched, so a killed sync loses no
 /// committed transaction.
-pub async fn tune_for_sync(pool: &sqlx::SqlitePool) -> sqlx::Result<()> {
+pub async fn tune_for_sync(pool: &sqlx::AnyPool) -> sqlx::Result<()> {
     let mut held = Vec::new();
     for _ in 0..pool.options().get_max_connections() {
         match tokio::time::timeout(std::time::Duration::from_secs(1), pool.acquire()).await {
@@ -43,27 +43,29 @@ pub async fn tune_for_sync(pool: &sqlx::SqlitePool) -> sqlx::Result<()> {
     }
     for conn in &mut held {
         let cache = format!("PRAGMA cache_size = -{SYNC_CACHE_KIB}");
-        sqlx::query(sqlx::AssertSqlSafe(cache)).execute(&mut **conn).await?;
+        crate::db::sql::query(sqlx::AssertSqlSafe(cache)).execute(&mut **conn).await?;
         let checkpoint = format!("PRAGMA wal_autocheckpoint = {SYNC_AUTOCHECKPOINT_PAGES}");
-        sqlx::query(sqlx::AssertSqlSafe(checkpoint)).execute(&mut **conn).await?;
+        crate::db::sql::query(sqlx::AssertSqlSafe(checkpoint)).execute(&mut **conn).await?;
     }
     Ok(())
 }
 
 /// Opens a run. The caller closes runs a killed process left `running` first
 /// ([`close_interrupted_runs`], under the run lease).
-pub async fn start_run<'e>(ex: impl SqliteExecutor<'e>, trigger: &str, now: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar("INSERT INTO sync_runs (started_at, status, trigger) VALUES (?, 'running', ?) RETURNING id")
-        .bind(now)
-        .bind(trigger)
-        .fetch_one(ex)
-        .await
+pub async fn start_run<'e>(ex: impl AnyExecutor<'e>, trigger: &str, now: i64) -> sqlx::Result<i64> {
+    crate::db::sql::query_scalar(
+        "INSERT INTO sync_runs (started_at, status, trigger) VALUES (?, 'running', ?) RETURNING id",
+    )
+    .bind(now)
+    .bind(trigger)
+    .fetch_one(ex)
+    .await
 }
 
 /// Closes runs left `running` by a process that died. Only the holder of the run lease calls
 /// this, so no live run is among them.
-pub async fn close_interrupted_runs<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<()> {
-    sqlx::query(
+pub async fn close_interrupted_runs<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<()> {
+    crate::db::sql::query(
         "UPDATE sync_runs SET status = 'interrupted', error = 'the process stopped before the run finished',
              waiting_until = NULL
          WHERE status = 'running'",
@@ -82,8 +84,8 @@ pub struct RunTotals<'a> {
     pub error: Option<&'a str>,
 }
 
-pub async fn finish_run<'e>(ex: impl SqliteExecutor<'e>, id: i64, t: &RunTotals<'_>, now: i64) -> sqlx::Result<()> {
-    sqlx::query(
+pub async fn finish_run<'e>(ex: impl AnyExecutor<'e>, id: i64, t: &RunTotals<'_>, now: i64) -> sqlx::Result<()> {
+    crate::db::sql::query(
         "UPDATE sync_runs SET finished_at = ?, status = ?, repos = ?, requests = ?, not_modified = ?,
              items_written = ?, error = ?, waiting_until = NULL WHERE id = ?",
     )
@@ -114,8 +116,8 @@ pub struct RunResourceRow {
     pub error: Option<String>,
 }
 
-pub async fn record_run_resource<'e>(ex: impl SqliteExecutor<'e>, r: &RunResourceRow) -> sqlx::Result<()> {
-    sqlx::query(
+pub async fn record_run_resource<'e>(ex: impl AnyExecutor<'e>, r: &RunResourceRow) -> sqlx::Result<()> {
+    crate::db::sql::query(
         "INSERT INTO sync_run_resources (run_id, scope, resource, started_at, finished_at, status, requests,
              not_modified, items_written, error) VALUES (?,?,?,?,?,?,?,?,?,?)
          ON CONFLICT (run_id, scope, resource) DO UPDATE SET finished_at = excluded.finished_at,
@@ -138,33 +140,42 @@ pub async fn record_run_resource<'e>(ex: impl SqliteExecutor<'e>, r: &RunResourc
 }
 
 /// Records that a run waits for the rate limit until `until` (`None`: no longer waiting).
-pub async fn set_waiting<'e>(ex: impl SqliteExecutor<'e>, run_id: i64, until: Option<i64>) -> sqlx::Result<()> {
-    sqlx::query("UPDATE sync_runs SET waiting_until = ? WHERE id = ?").bind(until).bind(run_id).execute(ex).await?;
+pub async fn set_waiting<'e>(ex: impl AnyExecutor<'e>, run_id: i64, until: Option<i64>) -> sqlx::Result<()> {
+    crate::db::sql::query("UPDATE sync_runs SET waiting_until = ? WHERE id = ?")
+        .bind(until)
+        .bind(run_id)
+        .execute(ex)
+        .await?;
     Ok(())
 }
 
 /// Items written by every step of a run, failed repositories' finished steps included.
-pub async fn items_written_in_run<'e>(ex: impl SqliteExecutor<'e>, run_id: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COALESCE(SUM(items_written), 0) FROM sync_run_resources WHERE run_id = ?")
+pub async fn items_written_in_run<'e>(ex: impl AnyExecutor<'e>, run_id: i64) -> sqlx::Result<i64> {
+    crate::db::sql::query_scalar("SELECT COALESCE(SUM(items_written), 0) FROM sync_run_resources WHERE run_id = ?")
         .bind(run_id)
         .fetch_one(ex)
         .await
 }
 
-pub async fn list_recent_runs<'e>(ex: impl SqliteExecutor<'e>, limit: i64) -> sqlx::Result<Vec<RunRow>> {
-    sqlx::query_as("SELECT * FROM sync_runs ORDER BY id DESC LIMIT ?").bind(limit).fetch_all(ex).await
+pub async fn list_recent_runs<'e>(ex: impl AnyExecutor<'e>, limit: i64) -> sqlx::Result<Vec<RunRow>> {
+    crate::db::sql::query_as("SELECT * FROM sync_runs ORDER BY id DESC LIMIT ?").bind(limit).fetch_all(ex).await
 }
 
-pub async fn list_run_resources<'e>(ex: impl SqliteExecutor<'e>, run_id: i64) -> sqlx::Result<Vec<RunResourceRow>> {
-    sqlx::query_as("SELECT * FROM sync_run_resources WHERE run_id = ? ORDER BY scope, started_at, resource")
+pub async fn list_run_resources<'e>(ex: impl AnyExecutor<'e>, run_id: i64) -> sqlx::Result<Vec<RunResourceRow>> {
+    crate::db::sql::query_as("SELECT * FROM sync_run_resources WHERE run_id = ? ORDER BY scope, started_at, resource")
         .bind(run_id)
         .fetch_all(ex)
         .await
 }
 
 /// True once at least one run has finished (the overview then lists repositories).
-pub async fn has_finished_run<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sync_runs WHERE finished_at IS NOT NULL)").fetch_one(ex).await
+pub async fn has_finished_run<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<bool> {
+    crate::db::sql::query_scalar::<crate::db::Flag>(
+        "SELECT EXISTS (SELECT 1 FROM sync_runs WHERE finished_at IS NOT NULL)",
+    )
+    .fetch_one(ex)
+    .await
+    .map(bool::from)
 }
 
 /// Per final status: how many runs, and their summed requests, 304s and items.
@@ -177,8 +188,8 @@ pub struct RunStatusTotals {
     pub items_written: i64,
 }
 
-pub async fn run_totals<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<RunStatusTotals>> {
-    sqlx::query_as(
+pub async fn run_totals<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<Vec<RunStatusTotals>> {
+    crate::db::sql::query_as(
         "SELECT status, COUNT(*) AS runs, SUM(requests) AS requests, SUM(not_modified) AS not_modified,
                 SUM(items_written) AS items_written
          FROM sync_runs GROUP BY status ORDER BY status",
@@ -187,11 +198,11 @@ pub async fn run_totals<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<Vec<Run
     .await
 }
 
-pub async fn count_failed_steps<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM sync_run_resources WHERE status = 'failed'").fetch_one(ex).await
+pub async fn count_failed_steps<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<i64> {
+    crate::db::sql::query_scalar("SELECT COUNT(*) FROM sync_run_resources WHERE status = 'failed'").fetch_one(ex).await
 }
 
 /// Changes whenever a sync run starts or finishes: pages cached under an older value are stale.
-pub async fn data_version<'e>(ex: impl SqliteExecutor<'e>) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) + COUNT(finished_at) FROM sync_runs").fetch_one(ex).await
+pub async fn data_version<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<i64> {
+    crate::db::sql::query_scalar("SELECT COUNT(*) + COUNT(finished_at) FROM sync_runs").fetch_one(ex).await
 }

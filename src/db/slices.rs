@@ -179,16 +179,28 @@ pub struct SliceWeeks {
 }
 
 /// Rebuilds every slice of one repository (inside the rollups' transaction).
-pub async fn rebuild(tx: &mut sqlx::SqliteConnection, repo_id: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM week_slices WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
+pub async fn rebuild(tx: &mut sqlx::AnyConnection, repo_id: i64) -> sqlx::Result<()> {
+    crate::db::sql::query("DELETE FROM week_slices WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
     for (_, sql) in WEEKLY {
-        sqlx::query(sql).bind(repo_id).bind(i64::MIN).bind(None::<String>).bind(i64::MAX).execute(&mut *tx).await?;
+        crate::db::sql::query(sql)
+            .bind(repo_id)
+            .bind(i64::MIN)
+            .bind(None::<String>)
+            .bind(i64::MAX)
+            .execute(&mut *tx)
+            .await?;
     }
     for (_, sql) in WHOLE {
-        sqlx::query(sql).bind(repo_id).execute(&mut *tx).await?;
+        crate::db::sql::query(sql).bind(repo_id).execute(&mut *tx).await?;
     }
-    sqlx::query(SPANS).bind(repo_id).bind(i64::MIN).bind(None::<String>).bind(OPEN_WEEK).execute(&mut *tx).await?;
-    sqlx::query("INSERT INTO week_slices (repo_id, kind, week, rows) VALUES (?1, 'format', 0, ?2)")
+    crate::db::sql::query(SPANS)
+        .bind(repo_id)
+        .bind(i64::MIN)
+        .bind(None::<String>)
+        .bind(OPEN_WEEK)
+        .execute(&mut *tx)
+        .await?;
+    crate::db::sql::query("INSERT INTO week_slices (repo_id, kind, week, rows) VALUES (?1, 'format', 0, ?2)")
         .bind(repo_id)
         .bind(FORMAT)
         .execute(&mut *tx)
@@ -198,7 +210,7 @@ pub async fn rebuild(tx: &mut sqlx::SqliteConnection, repo_id: i64) -> sqlx::Res
 
 /// Rebuilds the named weeks of each kind, `spans` for the `closed` weeks and the open issues,
 /// and the whole-repository kinds (inside the rollups' transaction).
-pub async fn rebuild_weeks(tx: &mut sqlx::SqliteConnection, repo_id: i64, weeks: &SliceWeeks) -> sqlx::Result<()> {
+pub async fn rebuild_weeks(tx: &mut sqlx::AnyConnection, repo_id: i64, weeks: &SliceWeeks) -> sqlx::Result<()> {
     let mut spans = weeks.closed.clone();
     spans.insert(OPEN_WEEK);
     let kinds = WEEKLY.iter().map(|&(kind, sql)| {
@@ -213,7 +225,7 @@ pub async fn rebuild_weeks(tx: &mut sqlx::SqliteConnection, repo_id: i64, weeks:
     for (kind, sql, set) in kinds.chain([("spans", SPANS, &spans)]) {
         let Some(&first) = set.first() else { continue };
         let list = super::dashboard::json_list(set);
-        sqlx::query(
+        crate::db::sql::query(
             "DELETE FROM week_slices WHERE repo_id = ?1 AND kind = ?2 AND week IN (SELECT value FROM json_each(?3))",
         )
         .bind(repo_id)
@@ -222,21 +234,27 @@ pub async fn rebuild_weeks(tx: &mut sqlx::SqliteConnection, repo_id: i64, weeks:
         .execute(&mut *tx)
         .await?;
         if kind == "spans" {
-            sqlx::query(sql).bind(repo_id).bind(first).bind(&list).bind(OPEN_WEEK).execute(&mut *tx).await?;
+            crate::db::sql::query(sql).bind(repo_id).bind(first).bind(&list).bind(OPEN_WEEK).execute(&mut *tx).await?;
             continue;
         }
         // One index range per run of nearby weeks, not every row from the first week on.
         for run in super::rollups::weeks::Weeks::Some(set.clone()).runs() {
-            sqlx::query(sql).bind(repo_id).bind(run.from).bind(run.weeks).bind(run.to).execute(&mut *tx).await?;
+            crate::db::sql::query(sql)
+                .bind(repo_id)
+                .bind(run.from)
+                .bind(run.weeks)
+                .bind(run.to)
+                .execute(&mut *tx)
+                .await?;
         }
     }
     for (kind, sql) in WHOLE {
-        sqlx::query("DELETE FROM week_slices WHERE repo_id = ?1 AND kind = ?2 AND week = 0")
+        crate::db::sql::query("DELETE FROM week_slices WHERE repo_id = ?1 AND kind = ?2 AND week = 0")
             .bind(repo_id)
             .bind(kind)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(sql).bind(repo_id).execute(&mut *tx).await?;
+        crate::db::sql::query(sql).bind(repo_id).execute(&mut *tx).await?;
     }
     Ok(())
 }
@@ -244,8 +262,8 @@ pub async fn rebuild_weeks(tx: &mut sqlx::SqliteConnection, repo_id: i64, weeks:
 /// Builds the slices of repositories that have rollups but no slices of the current [`FORMAT`]
 /// (a database from before slices, or from an older layout); returns how many. One transaction
 /// per repository.
-pub async fn build_missing(pool: &sqlx::SqlitePool) -> sqlx::Result<usize> {
-    let missing: Vec<i64> = sqlx::query_scalar(
+pub async fn build_missing(pool: &sqlx::AnyPool) -> sqlx::Result<usize> {
+    let missing: Vec<i64> = crate::db::sql::query_scalar(
         "SELECT DISTINCT repo_id FROM repo_weeks rw
          WHERE NOT EXISTS (SELECT 1 FROM week_slices s
                            WHERE s.repo_id = rw.repo_id AND s.kind = 'format' AND s.week = 0 AND s.rows = ?1)",

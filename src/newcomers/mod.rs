@@ -49,7 +49,7 @@ pub fn settings_key(config: &NewcomersConfig, repo: &str, maintainers: &[String]
 }
 
 /// The repository's maintainers (`repo_people.is_maintainer`), by login.
-async fn maintainers<'e>(ex: impl sqlx::SqliteExecutor<'e>, repo_id: i64) -> sqlx::Result<Vec<String>> {
+async fn maintainers<'e>(ex: impl sqlx::AnyExecutor<'e>, repo_id: i64) -> sqlx::Result<Vec<String>> {
     let rows = newcomers::list_maintainer_logins(ex, &scope_json(&[repo_id])).await?;
     Ok(rows.into_iter().map(|m| m.login).collect())
 }
@@ -121,7 +121,7 @@ struct Stale {
 
 /// Whether the facts of `repo_id` are stale under `scope`, and how; `None` when they are not.
 async fn look(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     repo_id: i64,
     full_name: &str,
     config: &NewcomersConfig,

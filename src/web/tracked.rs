@@ -7,7 +7,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, error::InternalError, web::Data};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::error::WebError;
 use super::error::json_error;
@@ -19,12 +19,12 @@ use crate::db::{self, repos::RepositoryRow};
 pub struct TrackedRepo(pub RepositoryRow);
 
 /// `owner/name` (any case) among the tracked repositories, or a 404 that says so.
-pub async fn find(pool: &SqlitePool, owner: &str, name: &str) -> Result<RepositoryRow, WebError> {
+pub async fn find(pool: &AnyPool, owner: &str, name: &str) -> Result<RepositoryRow, WebError> {
     find_named(pool, &format!("{owner}/{name}")).await
 }
 
 /// As [`find`], for `owner/name` as one string.
-pub async fn find_named(pool: &SqlitePool, full: &str) -> Result<RepositoryRow, WebError> {
+pub async fn find_named(pool: &AnyPool, full: &str) -> Result<RepositoryRow, WebError> {
     db::repos::find_tracked_repository(pool, full)
         .await?
         .ok_or_else(|| WebError::NotFound(format!("Upkeep does not track a repository named {full}.")))

@@ -39,10 +39,11 @@ async fn a_full_sync_stores_every_item_within_ten_percent_of_the_page_lower_boun
     );
     assert_eq!(summary.not_modified, 0);
 
-    let answered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM issues WHERE first_response_at IS NOT NULL")
-        .fetch_one(&store.db.pool)
-        .await
-        .unwrap();
+    let answered: i64 =
+        upkeep::db::sql::query_scalar("SELECT COUNT(*) FROM issues WHERE first_response_at IS NOT NULL")
+            .fetch_one(&store.db.pool)
+            .await
+            .unwrap();
     assert!(answered > 0, "first responses are derived during the sync");
 }
 
@@ -150,7 +151,7 @@ async fn a_rejected_token_stops_the_run_with_a_clear_message_and_is_never_stored
     let runs = db::runs::list_recent_runs(&store.db.pool, 1).await.unwrap();
     assert_eq!(runs[0].status, "failed");
     assert!(runs[0].error.as_deref().unwrap_or("").contains("GITHUB_TOKEN"), "{:?}", runs[0].error);
-    let dump: Vec<String> = sqlx::query_scalar(
+    let dump: Vec<String> = upkeep::db::sql::query_scalar(
         "SELECT COALESCE(error, '') FROM sync_runs UNION ALL SELECT COALESCE(error, '') FROM sync_run_resources
          UNION ALL SELECT COALESCE(message, '') FROM tracked_repos UNION ALL SELECT COALESCE(etag, '') FROM sync_state",
     )

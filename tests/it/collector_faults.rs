@@ -97,7 +97,7 @@ async fn killing_collect_at_random_points_and_running_it_again_converges_to_the_
     let resumed = upkeep::db::Db::open(&db_path).await.unwrap();
     let digests = upkeep::db::digest::table_digests(&resumed.pool).await.unwrap();
     assert_eq!(digests, clean.digests().await);
-    let interrupted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sync_runs WHERE status = 'interrupted'")
+    let interrupted: i64 = upkeep::db::sql::query_scalar("SELECT COUNT(*) FROM sync_runs WHERE status = 'interrupted'")
         .fetch_one(&resumed.pool)
         .await
         .unwrap();

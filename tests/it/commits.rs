@@ -7,7 +7,7 @@ use crate::helpers::{Store, collect, sim_options, start_sim};
 
 /// The `commits` step of the latest run for `repo`: (status, requests, 304s).
 async fn commits_step(store: &Store, repo: &str) -> (String, i64, i64) {
-    sqlx::query_as(
+    upkeep::db::sql::query_as(
         "SELECT status, requests, not_modified FROM sync_run_resources WHERE scope = ? AND resource = 'commits'
          ORDER BY run_id DESC LIMIT 1",
     )
@@ -24,7 +24,7 @@ async fn a_first_sync_stores_every_commit_of_the_default_branch_and_the_weeks_ad
     let summary = collect(&store.collector(&sim)).await;
     assert!(summary.complete(), "{summary:?}");
     for t in sim.totals() {
-        let stored: i64 = sqlx::query_scalar(
+        let stored: i64 = upkeep::db::sql::query_scalar(
             "SELECT COUNT(*) FROM commits WHERE repo_id = (SELECT id FROM repositories WHERE name = ?)",
         )
         .bind(&t.name)
@@ -33,7 +33,7 @@ async fn a_first_sync_stores_every_commit_of_the_default_branch_and_the_weeks_ad
         .unwrap();
         assert_eq!(stored as u64, t.commits, "{}: every commit, not the top 100 contributors", t.name);
         // Weekly counts per account are the linked commits, week by week.
-        let (weeks, linked): (i64, i64) = sqlx::query_as(
+        let (weeks, linked): (i64, i64) = upkeep::db::sql::query_as(
             "SELECT (SELECT COALESCE(SUM(commits), 0) FROM contributor_weeks w WHERE w.repo_id = r.id),
                     (SELECT COUNT(*) FROM commits c WHERE c.repo_id = r.id AND c.author_id IS NOT NULL)
              FROM repositories r WHERE r.name = ?",
@@ -44,13 +44,14 @@ async fn a_first_sync_stores_every_commit_of_the_default_branch_and_the_weeks_ad
         .unwrap();
         assert_eq!(weeks, linked, "{}", t.name);
     }
-    let unlinked: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM commits WHERE author_id IS NULL AND author_hash IS NOT NULL")
-            .fetch_one(&store.db.pool)
-            .await
-            .unwrap();
+    let unlinked: i64 = upkeep::db::sql::query_scalar(
+        "SELECT COUNT(*) FROM commits WHERE author_id IS NULL AND author_hash IS NOT NULL",
+    )
+    .fetch_one(&store.db.pool)
+    .await
+    .unwrap();
     assert!(unlinked > 0, "commits GitHub links to no account are kept, by e-mail hash");
-    let leaked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM commits WHERE author_hash LIKE '%@%'")
+    let leaked: i64 = upkeep::db::sql::query_scalar("SELECT COUNT(*) FROM commits WHERE author_hash LIKE '%@%'")
         .fetch_one(&store.db.pool)
         .await
         .unwrap();
@@ -143,12 +144,13 @@ async fn contributor_weeks_recounted_from_the_oldest_change_equal_a_whole_recoun
         committed_at: committed,
     };
     let weeks = |pool| async move {
-        let rows: Vec<(i64, i64, i64)> =
-            sqlx::query_as("SELECT account_id, week, commits FROM contributor_weeks WHERE repo_id = ? ORDER BY 1, 2")
-                .bind(repo)
-                .fetch_all(pool)
-                .await
-                .unwrap();
+        let rows: Vec<(i64, i64, i64)> = upkeep::db::sql::query_as(
+            "SELECT account_id, week, commits FROM contributor_weeks WHERE repo_id = ? ORDER BY 1, 2",
+        )
+        .bind(repo)
+        .fetch_all(pool)
+        .await
+        .unwrap();
         rows
     };
     let pool = &store.db.pool;

@@ -97,18 +97,20 @@ async fn unknown_repos_and_orgs_get_a_404_page() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stored_repository_that_is_no_longer_tracked_gets_a_404_everywhere() {
     let (store, app) = seeded_app().await;
-    let name: String = sqlx::query_scalar("SELECT full_name FROM repositories ORDER BY id LIMIT 1")
+    let name: String = upkeep::db::sql::query_scalar("SELECT full_name FROM repositories ORDER BY id LIMIT 1")
         .fetch_one(&store.db.pool)
         .await
         .unwrap();
     // (Another window than the one asked for below: that page is not in the render cache.)
     let (status, _) = get(&format!("{app}/repos/{name}?window=30")).await;
     assert_eq!(status, 200, "tracked: shown");
-    sqlx::query("DELETE FROM tracked_repos WHERE repo_id = (SELECT id FROM repositories WHERE full_name = ?)")
-        .bind(&name)
-        .execute(&store.db.pool)
-        .await
-        .unwrap();
+    upkeep::db::sql::query(
+        "DELETE FROM tracked_repos WHERE repo_id = (SELECT id FROM repositories WHERE full_name = ?)",
+    )
+    .bind(&name)
+    .execute(&store.db.pool)
+    .await
+    .unwrap();
     for path in [
         format!("/repos/{name}"),
         format!("/api/v1/repos/{name}"),

@@ -121,7 +121,7 @@ async fn a_second_collect_while_one_runs_exits_5_naming_the_first_and_leaves_it_
     assert_eq!(code, 1, "the first run finished on its own (its releases failed): {json}");
     let store = upkeep::db::Db::open(&db).await.unwrap();
     let statuses: Vec<String> =
-        sqlx::query_scalar("SELECT status FROM sync_runs ORDER BY id").fetch_all(&store.pool).await.unwrap();
+        upkeep::db::sql::query_scalar("SELECT status FROM sync_runs ORDER BY id").fetch_all(&store.pool).await.unwrap();
     // One run (the only repository's releases failed, so it counts as failed), never marked
     // interrupted by the second process.
     assert_eq!(statuses, ["failed"]);
@@ -152,7 +152,7 @@ async fn the_run_deadline_cuts_the_run_marks_what_it_cut_and_the_next_run_resume
     assert!(started.elapsed() < Duration::from_secs(10), "ended at its deadline: {:?}", started.elapsed());
     assert_eq!(summary.timed_out.len() as u64, summary.repos, "{summary:?}");
     assert!(!summary.complete());
-    let status: String = sqlx::query_scalar("SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1")
+    let status: String = upkeep::db::sql::query_scalar("SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1")
         .fetch_one(&store.db.pool)
         .await
         .unwrap();

@@ -13,7 +13,7 @@ use upkeep_sim::SimServer;
 use crate::helpers::{Store, collect, config_for, sim_options, start_sim};
 
 pub(crate) async fn repo_id(store: &Store, name: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM repositories WHERE full_name = ?")
+    upkeep::db::sql::query_scalar("SELECT id FROM repositories WHERE full_name = ?")
         .bind(format!("upkeep-sim/{name}"))
         .fetch_one(&store.db.pool)
         .await
@@ -56,7 +56,7 @@ async fn sim_atlas_owner(sim: &SimServer, config: &Config) -> graphql::Sponsorab
 
 /// `(status, error, requests)` of a step in the latest run.
 pub(crate) async fn latest_step_row(store: &Store, scope: &str, resource: &str) -> (String, Option<String>, i64) {
-    sqlx::query_as(
+    upkeep::db::sql::query_as(
         "SELECT status, error, requests FROM sync_run_resources WHERE scope = ? AND resource = ?
          ORDER BY run_id DESC LIMIT 1",
     )
@@ -243,15 +243,17 @@ async fn maintainers_get_sponsors_snapshots_each_asked_once_per_refresh_interval
     for repo in upkeep::db::repos::list_repositories(pool).await.unwrap() {
         named += store::list_sponsorable_maintainers(pool, repo.id, 10).await.unwrap().len();
     }
-    let distinct: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT login) FROM sponsors_snapshots WHERE login <> ?")
-        .bind("upkeep-sim")
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    let asked: i64 = sqlx::query_scalar("SELECT SUM(requests) FROM sync_run_resources WHERE resource = 'sponsorable'")
-        .fetch_one(pool)
-        .await
-        .unwrap();
+    let distinct: i64 =
+        upkeep::db::sql::query_scalar("SELECT COUNT(DISTINCT login) FROM sponsors_snapshots WHERE login <> ?")
+            .bind("upkeep-sim")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    let asked: i64 =
+        upkeep::db::sql::query_scalar("SELECT SUM(requests) FROM sync_run_resources WHERE resource = 'sponsorable'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
     assert_eq!(asked, distinct, "one UpkeepSponsorable per login, however many repositories it maintains");
     assert!((named as i64) > distinct, "some maintain several repositories ({named} vs {distinct})");
     let again = collect(&collector).await;

@@ -9,7 +9,7 @@ use crate::report_seed;
 const EVIL: &str = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>";
 
 async fn exec(store: &Store, sql: &'static str, binds: &[&str]) {
-    let mut q = sqlx::query(sql);
+    let mut q = upkeep::db::sql::query(sql);
     for b in binds {
         q = q.bind(b.to_string());
     }
@@ -20,7 +20,7 @@ async fn exec(store: &Store, sql: &'static str, binds: &[&str]) {
 async fn hostile_funding_text_is_escaped_everywhere_and_links_stay_safe() {
     let store = Store::new().await;
     report_seed::seed(&store, 0).await;
-    let repo_id: i64 = sqlx::query_scalar("SELECT id FROM repositories WHERE full_name = 'acme/widget'")
+    let repo_id: i64 = upkeep::db::sql::query_scalar("SELECT id FROM repositories WHERE full_name = 'acme/widget'")
         .fetch_one(&store.db.pool)
         .await
         .unwrap();

@@ -32,10 +32,11 @@ async fn funded_and_unfunded_projects_their_ledgers_widgets_and_notes() {
     let config = config(&sim.url(), &store);
     collect(&store.collector_with(config.clone())).await;
     // A FUNDING.yml that names an account while GitHub lists no link for pulsar.
-    let pulsar_id: i64 = sqlx::query_scalar("SELECT id FROM repositories WHERE full_name = 'upkeep-sim/pulsar'")
-        .fetch_one(&store.db.pool)
-        .await
-        .unwrap();
+    let pulsar_id: i64 =
+        upkeep::db::sql::query_scalar("SELECT id FROM repositories WHERE full_name = 'upkeep-sim/pulsar'")
+            .fetch_one(&store.db.pool)
+            .await
+            .unwrap();
     let raw = "github: upkeep-sim\n".to_owned();
     let file = upkeep::db::funding::FundingYmlRow { repo_id: pulsar_id, path: "p".into(), raw, valid: true };
     let mut tx = store.db.begin_write().await.unwrap();

@@ -71,7 +71,7 @@ impl Store {
 
     pub async fn count(&self, table: &str) -> i64 {
         let sql = format!("SELECT COUNT(*) FROM {table}");
-        sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(&self.db.pool).await.expect("count")
+        upkeep::db::sql::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(&self.db.pool).await.expect("count")
     }
 }
 

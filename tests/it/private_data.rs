@@ -7,12 +7,16 @@ use crate::helpers::{Store, collect, config_for, get, sim_options, spawn_app, st
 const REPO: &str = "upkeep-sim/comet";
 
 async fn count(store: &Store, sql: &str) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned())).bind(REPO).fetch_one(&store.db.pool).await.unwrap()
+    upkeep::db::sql::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .bind(REPO)
+        .fetch_one(&store.db.pool)
+        .await
+        .unwrap()
 }
 
 /// comet's repository id (while it is stored).
 async fn comet_id(store: &Store) -> i64 {
-    sqlx::query_scalar("SELECT id FROM repositories WHERE full_name = ?")
+    upkeep::db::sql::query_scalar("SELECT id FROM repositories WHERE full_name = ?")
         .bind(REPO)
         .fetch_one(&store.db.pool)
         .await
@@ -24,7 +28,7 @@ async fn comet_id(store: &Store) -> i64 {
 /// `tracked_repos`: its row stays, so that `/status` can say why the data went.
 async fn comet_rows(store: &Store, id: i64) -> i64 {
     let pool = &store.db.pool;
-    let tables: Vec<String> = sqlx::query_scalar(
+    let tables: Vec<String> = upkeep::db::sql::query_scalar(
         "SELECT m.name FROM sqlite_master m
          WHERE m.type = 'table' AND m.name <> 'tracked_repos'
            AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'repo_id')",
@@ -36,7 +40,7 @@ async fn comet_rows(store: &Store, id: i64) -> i64 {
     let mut total = 0;
     for table in tables {
         let sql = format!("SELECT COUNT(*) FROM {table} WHERE repo_id = ?");
-        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(pool).await.unwrap();
+        let n: i64 = upkeep::db::sql::query_scalar(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(pool).await.unwrap();
         if n > 0 {
             eprintln!("{table}: {n} rows of repository {id}");
         }
@@ -83,7 +87,7 @@ async fn turning_include_private_off_deletes_a_private_repository_everywhere() {
     collect(&store.collector_with(config.clone())).await;
     assert!(count(&store, "SELECT COUNT(*) FROM repositories WHERE full_name = ? AND is_private = 1").await == 1);
     let id = comet_id(&store).await;
-    let title: String = sqlx::query_scalar(
+    let title: String = upkeep::db::sql::query_scalar(
         "SELECT title FROM issues WHERE repo_id = (SELECT id FROM repositories WHERE full_name = ?) LIMIT 1",
     )
     .bind(REPO)

@@ -215,7 +215,7 @@ pub fn empty_listings(replay: &Replay, repo: &str) {
 }
 
 async fn rows(store: &Store, sql: &str) -> Vec<(i64, i64)> {
-    sqlx::query_as(sqlx::AssertSqlSafe(sql.to_owned())).fetch_all(&store.db.pool).await.unwrap()
+    upkeep::db::sql::query_as(sqlx::AssertSqlSafe(sql.to_owned())).fetch_all(&store.db.pool).await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -255,8 +255,10 @@ async fn recorded_pagination_with_millisecond_resets_stores_every_issue_across_r
         .sum();
     assert_eq!(stored.len(), recorded, "every recorded issue is stored once: {stored:?}");
     assert!(stored.iter().all(|(_, pr)| *pr == 0), "none of them is a pull request");
-    let repo: (String, String) =
-        sqlx::query_as("SELECT full_name, html_url FROM repositories").fetch_one(&store.db.pool).await.unwrap();
+    let repo: (String, String) = upkeep::db::sql::query_as("SELECT full_name, html_url FROM repositories")
+        .fetch_one(&store.db.pool)
+        .await
+        .unwrap();
     assert_eq!(
         repo,
         ("octokit-fixture-org/hello-world".into(), "https://github.com/octokit-fixture-org/hello-world".into())
@@ -306,7 +308,7 @@ async fn octocrabs_recorded_releases_pulls_review_comments_and_commits_are_read(
     assert!(summary.failed_repos.is_empty(), "{summary:?}\nunmatched: {:?}", replay.unmatched());
     assert_eq!(rows(&store, "SELECT number, is_pull_request FROM issues").await, vec![(1347, 1)]);
     let releases: Vec<(String, Option<String>)> =
-        sqlx::query_as("SELECT tag_name, name FROM releases ORDER BY tag_name")
+        upkeep::db::sql::query_as("SELECT tag_name, name FROM releases ORDER BY tag_name")
             .fetch_all(&store.db.pool)
             .await
             .unwrap();
@@ -314,7 +316,10 @@ async fn octocrabs_recorded_releases_pulls_review_comments_and_commits_are_read(
     assert_eq!(tags, ["v0.37.0", "v0.38.0"], "{releases:?}");
     assert_eq!(rows(&store, "SELECT pr_number, COALESCE(review_id, 0) FROM review_comments").await, vec![(1, 42)]);
     let commits: Vec<(String, Option<i64>, Option<String>)> =
-        sqlx::query_as("SELECT sha, author_id, author_hash FROM commits").fetch_all(&store.db.pool).await.unwrap();
+        upkeep::db::sql::query_as("SELECT sha, author_id, author_hash FROM commits")
+            .fetch_all(&store.db.pool)
+            .await
+            .unwrap();
     assert_eq!(commits, vec![("24606b5f326a1356f031dd06431cfb0beddd475f".to_owned(), Some(8_143_842), None)]);
     // Commit activity per account and week comes from the history, not /stats/contributors.
     assert_eq!(rows(&store, "SELECT account_id, commits FROM contributor_weeks").await, vec![(8_143_842, 1)]);
@@ -345,8 +350,10 @@ async fn githubs_2012_shapes_are_stored_truly_and_what_cannot_be_placed_is_quara
         rows(&store, "SELECT number, is_pull_request FROM issues ORDER BY number").await,
         vec![(1, 0), (2, 1), (3, 0)]
     );
-    let deleted_author: Option<i64> =
-        sqlx::query_scalar("SELECT author_id FROM issues WHERE number = 1").fetch_one(&store.db.pool).await.unwrap();
+    let deleted_author: Option<i64> = upkeep::db::sql::query_scalar("SELECT author_id FROM issues WHERE number = 1")
+        .fetch_one(&store.db.pool)
+        .await
+        .unwrap();
     assert_eq!(deleted_author, None, "user: null is a deleted account, stored without an author");
     // A comment's issue_url ending in the issue's id lands on that issue; one ending in a number
     // on that number; one naming neither, and one that cannot be read, are quarantined.
@@ -358,7 +365,7 @@ async fn githubs_2012_shapes_are_stored_truly_and_what_cannot_be_placed_is_quara
     // all is quarantined and the rest of its page is kept.
     assert_eq!(rows(&store, "SELECT id, pr_number FROM review_comments").await, vec![(8_000_001, 2)]);
     let quarantined: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT resource, item_key, reason FROM quarantined_items ORDER BY item_key")
+        upkeep::db::sql::query_as("SELECT resource, item_key, reason FROM quarantined_items ORDER BY item_key")
             .fetch_all(&store.db.pool)
             .await
             .unwrap();
@@ -384,8 +391,10 @@ async fn githubs_2012_shapes_are_stored_truly_and_what_cannot_be_placed_is_quara
     let again = collect(&store, config(&replay, &store, repo)).await;
     assert!(again.failed_repos.is_empty(), "{again:?}");
     assert_eq!(rows(&store, "SELECT id, issue_number FROM comments ORDER BY id").await.len(), 2);
-    let count: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM quarantined_items").fetch_one(&store.db.pool).await.unwrap();
+    let count: i64 = upkeep::db::sql::query_scalar("SELECT COUNT(*) FROM quarantined_items")
+        .fetch_one(&store.db.pool)
+        .await
+        .unwrap();
     assert_eq!(count, 3);
     replay.stop().await;
 }

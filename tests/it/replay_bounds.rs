@@ -31,7 +31,7 @@ fn issues(numbers: std::ops::RangeInclusive<i64>) -> Value {
 }
 
 async fn issues_step_error(store: &Store) -> String {
-    let (status, error): (String, Option<String>) = sqlx::query_as(
+    let (status, error): (String, Option<String>) = upkeep::db::sql::query_as(
         "SELECT status, error FROM sync_run_resources WHERE resource = 'issues' ORDER BY run_id DESC LIMIT 1",
     )
     .fetch_one(&store.db.pool)
@@ -62,7 +62,7 @@ async fn a_next_link_that_comes_back_to_a_page_already_read_stops_the_listing_wi
     assert!(replay.asked().len() < 20, "{:?}", replay.asked());
     // The watermark did not move: the next run reads the listing again from the start.
     let watermark: Option<i64> =
-        sqlx::query_scalar("SELECT watermark FROM sync_state WHERE scope = ? AND resource = 'issues'")
+        upkeep::db::sql::query_scalar("SELECT watermark FROM sync_state WHERE scope = ? AND resource = 'issues'")
             .bind(repo)
             .fetch_optional(&store.db.pool)
             .await

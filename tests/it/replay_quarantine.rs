@@ -21,14 +21,17 @@ fn comment(id: i64, issue: i64, created: Option<&str>) -> Value {
 }
 
 async fn quarantined(store: &Store) -> Vec<(String, String)> {
-    sqlx::query_as("SELECT resource, item_key FROM quarantined_items ORDER BY item_key")
+    upkeep::db::sql::query_as("SELECT resource, item_key FROM quarantined_items ORDER BY item_key")
         .fetch_all(&store.db.pool)
         .await
         .unwrap()
 }
 
 async fn comments(store: &Store) -> Vec<(i64, i64)> {
-    sqlx::query_as("SELECT id, issue_number FROM comments ORDER BY id").fetch_all(&store.db.pool).await.unwrap()
+    upkeep::db::sql::query_as("SELECT id, issue_number FROM comments ORDER BY id")
+        .fetch_all(&store.db.pool)
+        .await
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -17,7 +17,7 @@ use crate::seed::{self, BOB, CAROL, DAY, WIDGET};
 /// The rollup tables' digests and every week slice, its rows sorted (a slice's order within a
 /// week is not part of its meaning).
 pub async fn rollup_state(
-    pool: &sqlx::SqlitePool,
+    pool: &sqlx::AnyPool,
 ) -> (Vec<(String, u64, String)>, BTreeMap<(i64, String, i64), Vec<String>>) {
     let tables = db::digest::table_digests(pool)
         .await
@@ -26,7 +26,10 @@ pub async fn rollup_state(
         .filter(|t| ["repo_weeks", "person_weeks", "repo_people"].contains(&t.0.as_str()))
         .collect();
     let rows: Vec<(i64, String, i64, String)> =
-        sqlx::query_as("SELECT repo_id, kind, week, rows FROM week_slices").fetch_all(pool).await.expect("slices");
+        upkeep::db::sql::query_as("SELECT repo_id, kind, week, rows FROM week_slices")
+            .fetch_all(pool)
+            .await
+            .expect("slices");
     let slices = rows
         .into_iter()
         .map(|(repo, kind, week, text)| {
@@ -40,7 +43,7 @@ pub async fn rollup_state(
 }
 
 async fn exec(store: &Store, sql: &str) {
-    sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).execute(&store.db.pool).await.expect(sql);
+    upkeep::db::sql::query(sqlx::AssertSqlSafe(sql.to_owned())).execute(&store.db.pool).await.expect(sql);
 }
 
 /// Runs the incremental update for both repositories, then checks a rebuild changes nothing.
@@ -84,10 +87,11 @@ async fn incremental_rollups_equal_a_rebuild_after_each_kind_of_change() {
 
     // Closing widget #4 (dave's issue, opened 20 days ago) dirties its close week (counts, the
     // closed slices and spans) and its creation week (the items slice), and no one's totals.
-    let created: i64 = sqlx::query_scalar("SELECT created_at FROM issues WHERE repo_id = 100 AND number = 4")
-        .fetch_one(pool)
-        .await
-        .unwrap();
+    let created: i64 =
+        upkeep::db::sql::query_scalar("SELECT created_at FROM issues WHERE repo_id = 100 AND number = 4")
+            .fetch_one(pool)
+            .await
+            .unwrap();
     let closed_at = now - 2 * DAY;
     exec(
         &store,

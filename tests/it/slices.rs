@@ -117,11 +117,13 @@ async fn opening_a_database_without_current_slices_builds_them() {
     let pool = &store.db.pool;
     let built = store.count("week_slices").await;
     assert!(built > 100, "{built}");
-    sqlx::query("DELETE FROM week_slices WHERE repo_id IN (SELECT id FROM repositories WHERE name = 'atlas')")
-        .execute(pool)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE week_slices SET rows = '[0]' WHERE kind = 'format'").execute(pool).await.unwrap();
+    upkeep::db::sql::query(
+        "DELETE FROM week_slices WHERE repo_id IN (SELECT id FROM repositories WHERE name = 'atlas')",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    upkeep::db::sql::query("UPDATE week_slices SET rows = '[0]' WHERE kind = 'format'").execute(pool).await.unwrap();
     let reopened = upkeep::db::Db::open(&store.path()).await.expect("opens");
     assert_eq!(store.count("week_slices").await, built, "every repository's slices are back");
     assert_eq!(slices::build_missing(&reopened.pool).await.unwrap(), 0, "and current: nothing left to build");

@@ -121,7 +121,7 @@ async fn hostile_text_from_github_is_escaped() {
     db::repos::record_repo_outcome(&store.db.pool, &row.full_name, &outcome).await.unwrap();
     db::runs::start_run(&store.db.pool, "test", 0).await.unwrap();
     db::runs::close_interrupted_runs(&store.db.pool).await.unwrap();
-    sqlx::query("UPDATE sync_runs SET finished_at = 1").execute(&store.db.pool).await.unwrap();
+    upkeep::db::sql::query("UPDATE sync_runs SET finished_at = 1").execute(&store.db.pool).await.unwrap();
     let app = spawn_app(config_for("http://127.0.0.1:9", &store.path()), store.db.clone()).await;
 
     let (status, body) = get(&format!("{app}/")).await;

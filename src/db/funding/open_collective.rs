@@ -1,7 +1,7 @@
 //! Open Collective's side of the funding data: each account's snapshot series (change points,
 //! as [`super::record_sponsors_snapshot`] keeps GitHub Sponsors') and its transactions.
 
-use sqlx::{FromRow, SqliteConnection, SqliteExecutor};
+use sqlx::{AnyConnection, AnyExecutor, FromRow};
 
 /// One point of an Open Collective account's series; each amount in cents with its currency.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
@@ -23,26 +23,29 @@ pub struct OpenCollectiveSnapshotRow {
 
 /// As [`record_sponsors_snapshot`], for an Open Collective account.
 pub async fn record_open_collective_snapshot(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     row: &OpenCollectiveSnapshotRow,
 ) -> sqlx::Result<bool> {
-    let latest: Option<OpenCollectiveSnapshotRow> =
-        sqlx::query_as("SELECT * FROM open_collective_snapshots WHERE slug = ? ORDER BY fetched_at DESC LIMIT 1")
-            .bind(&row.slug)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let latest: Option<OpenCollectiveSnapshotRow> = crate::db::sql::query_as(
+        "SELECT * FROM open_collective_snapshots WHERE slug = ? ORDER BY fetched_at DESC LIMIT 1",
+    )
+    .bind(&row.slug)
+    .fetch_optional(&mut *tx)
+    .await?;
     let times =
         |r: &OpenCollectiveSnapshotRow| OpenCollectiveSnapshotRow { fetched_at: 0, last_seen_at: 0, ..r.clone() };
     if let Some(latest) = latest.filter(|l| times(l) == times(row) || l.fetched_at >= row.fetched_at) {
-        sqlx::query("UPDATE open_collective_snapshots SET last_seen_at = ? WHERE slug = ? AND fetched_at = ?")
-            .bind(row.last_seen_at.max(latest.last_seen_at))
-            .bind(&latest.slug)
-            .bind(latest.fetched_at)
-            .execute(&mut *tx)
-            .await?;
+        crate::db::sql::query(
+            "UPDATE open_collective_snapshots SET last_seen_at = ? WHERE slug = ? AND fetched_at = ?",
+        )
+        .bind(row.last_seen_at.max(latest.last_seen_at))
+        .bind(&latest.slug)
+        .bind(latest.fetched_at)
+        .execute(&mut *tx)
+        .await?;
         return Ok(false);
     }
-    sqlx::query(
+    crate::db::sql::query(
         "INSERT INTO open_collective_snapshots (slug, fetched_at, last_seen_at, source, name, currency,
              balance_cents, balance_currency, yearly_budget_cents, yearly_budget_currency,
              total_received_cents, total_received_currency, transactions_total)
@@ -68,10 +71,10 @@ pub async fn record_open_collective_snapshot(
 
 /// A collective's series, oldest first.
 pub async fn list_open_collective_snapshots<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     slug: &str,
 ) -> sqlx::Result<Vec<OpenCollectiveSnapshotRow>> {
-    sqlx::query_as("SELECT * FROM open_collective_snapshots WHERE slug = ? ORDER BY fetched_at")
+    crate::db::sql::query_as("SELECT * FROM open_collective_snapshots WHERE slug = ? ORDER BY fetched_at")
         .bind(slug)
         .fetch_all(ex)
         .await
@@ -92,10 +95,10 @@ pub struct OpenCollectiveTransactionRow {
 }
 
 pub async fn upsert_open_collective_transaction<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     t: &OpenCollectiveTransactionRow,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    crate::db::sql::query(
         "INSERT INTO open_collective_transactions (slug, id, created_at, amount_cents, currency, from_slug,
              from_name, fetched_at)
          VALUES (?,?,?,?,?,?,?,?)
@@ -116,10 +119,10 @@ pub async fn upsert_open_collective_transaction<'e>(
 
 /// A collective's transactions, newest first.
 pub async fn list_open_collective_transactions<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     slug: &str,
 ) -> sqlx::Result<Vec<OpenCollectiveTransactionRow>> {
-    sqlx::query_as("SELECT * FROM open_collective_transactions WHERE slug = ? ORDER BY created_at DESC, id")
+    crate::db::sql::query_as("SELECT * FROM open_collective_transactions WHERE slug = ? ORDER BY created_at DESC, id")
         .bind(slug)
         .fetch_all(ex)
         .await

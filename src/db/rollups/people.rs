@@ -16,16 +16,17 @@ struct Person {
     first_at: i64,
     last_at: i64,
     contributions: i64,
+    #[sqlx(try_from = "crate::db::Flag")]
     is_maintainer: bool,
     second_at: Option<i64>,
 }
 
 async fn read(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     repo_id: i64,
     people: &BTreeSet<i64>,
 ) -> sqlx::Result<BTreeMap<i64, Person>> {
-    let rows: Vec<Person> = sqlx::query_as(
+    let rows: Vec<Person> = crate::db::sql::query_as(
         "SELECT account_id, first_at, last_at, contributions, is_maintainer, second_at FROM repo_people
          WHERE repo_id = ?1 AND account_id IN (SELECT value FROM json_each(?2))",
     )
@@ -41,7 +42,7 @@ async fn read(
 /// Returns the people whose first contribution or maintainer status changed, or who appeared or
 /// disappeared: the slices show those.
 pub(super) async fn update_people(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     repo_id: i64,
     maintainers: Option<&str>,
     recount: &BTreeSet<i64>,
@@ -66,7 +67,7 @@ pub(super) async fn update_people(
         // any was made as a maintainer.
         let mut stats: BTreeMap<i64, (i64, i64, bool)> = BTreeMap::new();
         for run in super::weeks::Weeks::Some(weeks.clone()).runs() {
-            let rows: Vec<(i64, i64, i64, bool)> = sqlx::query_as(PEOPLE_IN_WEEKS)
+            let rows: Vec<(i64, i64, i64, crate::db::Flag)> = crate::db::sql::query_as(PEOPLE_IN_WEEKS)
                 .bind(repo_id)
                 .bind(run.from)
                 .bind(run.weeks)
@@ -75,17 +76,17 @@ pub(super) async fn update_people(
                 .bind(run.to)
                 .fetch_all(&mut *tx)
                 .await?;
-            for (who, first, last, maint) in rows {
+            for (who, first, last, crate::db::Flag(maint)) in rows {
                 let merged = stats.entry(who).or_insert((first, last, maint));
                 *merged = (merged.0.min(first), merged.1.max(last), merged.2 || maint);
             }
         }
         let totals: Vec<(i64, i64)> =
-            sqlx::query_as(PEOPLE_TOTALS).bind(repo_id).bind(&ids).fetch_all(&mut *tx).await?;
+            crate::db::sql::query_as(PEOPLE_TOTALS).bind(repo_id).bind(&ids).fetch_all(&mut *tx).await?;
         for (who, total) in totals {
             let Some(old) = before.get(&who) else { continue };
             let (first, last, maint) = stats.get(&who).copied().unwrap_or((old.first_at, old.last_at, false));
-            sqlx::query(
+            crate::db::sql::query(
                 "UPDATE repo_people SET first_at = ?3, last_at = ?4, contributions = ?5, is_maintainer = ?6
                  WHERE repo_id = ?1 AND account_id = ?2",
             )
@@ -101,18 +102,20 @@ pub(super) async fn update_people(
     }
     if !full.is_empty() {
         let ids = json(&full);
-        sqlx::query("DELETE FROM repo_people WHERE repo_id = ?1 AND account_id IN (SELECT value FROM json_each(?2))")
-            .bind(repo_id)
-            .bind(&ids)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(repo_people_sql!(rows_of_people))
+        crate::db::sql::query(
+            "DELETE FROM repo_people WHERE repo_id = ?1 AND account_id IN (SELECT value FROM json_each(?2))",
+        )
+        .bind(repo_id)
+        .bind(&ids)
+        .execute(&mut *tx)
+        .await?;
+        crate::db::sql::query(repo_people_sql!(rows_of_people))
             .bind(repo_id)
             .bind(&ids)
             .bind(maintainers)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(engagements_sql!(among)).bind(repo_id).bind(&ids).execute(&mut *tx).await?;
+        crate::db::sql::query(engagements_sql!(among)).bind(repo_id).bind(&ids).execute(&mut *tx).await?;
     }
     let after = read(&mut *tx, repo_id, &everyone).await?;
     let shown = |rows: &BTreeMap<i64, Person>, p: &i64| rows.get(p).map(|r| (r.first_at, r.is_maintainer));

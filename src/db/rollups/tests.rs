@@ -9,7 +9,7 @@ async fn plan(sql: &str, binds: &[Option<&str>]) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let db = crate::db::Db::open(&dir.path().join("plan.db")).await.unwrap();
     let explain = format!("EXPLAIN QUERY PLAN {sql}");
-    let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(explain));
+    let mut query = crate::db::sql::query_as::<(i64, i64, i64, String)>(sqlx::AssertSqlSafe(explain));
     for bind in binds {
         query = query.bind(*bind);
     }

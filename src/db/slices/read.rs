@@ -2,7 +2,7 @@
 //! the reference queries return, filtered to the window's exact timestamps.
 
 use serde::de::DeserializeOwned;
-use sqlx::SqliteExecutor;
+use sqlx::AnyExecutor;
 
 use crate::db::dashboard::{ChangeRequestRow, ClosedItemRow, PersonWeekRow, ResponseItemRow};
 use crate::db::report::{IssueSpanRow, ReportItemRow};
@@ -12,13 +12,13 @@ pub const OPEN_WEEK: i64 = 253_402_300_800;
 
 /// The JSON arrays of one kind for the scope's weeks in `[from_week, to)`.
 async fn read<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     scope: &str,
     kind: &str,
     from_week: i64,
     to: i64,
 ) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar(
+    crate::db::sql::query_scalar(
         "SELECT rows FROM week_slices
          WHERE repo_id IN (SELECT value FROM json_each(?1)) AND kind = ?2 AND week >= ?3 AND week < ?4",
     )
@@ -44,7 +44,7 @@ type ItemTuple = (i64, i64, i64, Option<i64>, Option<i64>, Option<i64>, Option<i
 
 /// Response items created in `[from, to)`, read from the weeks that hold them.
 pub async fn response_items<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     scope: &str,
     from: i64,
     to: i64,
@@ -71,7 +71,7 @@ pub async fn response_items<'e>(
 
 /// Items closed in `[from, to)`.
 pub async fn closed_items<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     scope: &str,
     from: i64,
     to: i64,
@@ -95,7 +95,7 @@ type PrTuple = (i64, Option<i64>, i64, Option<i64>, Option<i64>, i64);
 
 /// Pull requests opened or closed in `[from, to)`, each once.
 pub async fn change_requests(
-    pool: &sqlx::SqlitePool,
+    pool: &sqlx::AnyPool,
     scope: &str,
     from: i64,
     to: i64,
@@ -126,7 +126,7 @@ type PersonTuple = (i64, i64, String, i64, i64, i64, i64, i64, i64, i64, i64, i6
 /// People's weeks starting in `[from_week, to)`, summed over the scope's repositories per person
 /// (a maintainer in any of them is one), ordered by week, then login.
 pub async fn person_weeks<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     scope: &str,
     from_week: i64,
     to: i64,
@@ -175,7 +175,7 @@ pub fn merge_person_weeks(mut rows: Vec<PersonWeekRow>) -> Vec<PersonWeekRow> {
 /// [`crate::db::dashboard::list_maintainer_weeks`] selects (the reference the tests compare
 /// with), read from the week slices.
 pub async fn maintainer_weeks<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     scope: &str,
     from_week: i64,
     to: i64,
@@ -189,7 +189,7 @@ pub async fn maintainer_weeks<'e>(
 /// selects (the reference the tests compare with), read from the week slices as the response
 /// items without bots.
 pub async fn human_items<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     scope: &str,
     from: i64,
     to: i64,
@@ -207,7 +207,7 @@ pub struct OpenItem {
 }
 
 /// Every open item of the scope.
-pub async fn open_items<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::Result<Vec<OpenItem>> {
+pub async fn open_items<'e>(ex: impl AnyExecutor<'e>, scope: &str) -> sqlx::Result<Vec<OpenItem>> {
     let texts = read(ex, scope, "open", 0, 1).await?;
     let rows: Vec<(i64, i64, i64)> = decode(&texts)?;
     Ok(rows
@@ -217,7 +217,7 @@ pub async fn open_items<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::R
 }
 
 /// Every human contributor of the scope with their last contribution, once per repository.
-pub async fn last_seen<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::Result<Vec<(String, i64)>> {
+pub async fn last_seen<'e>(ex: impl AnyExecutor<'e>, scope: &str) -> sqlx::Result<Vec<(String, i64)>> {
     let texts = read(ex, scope, "last_seen", 0, 1).await?;
     decode(&texts)
 }
@@ -225,7 +225,7 @@ pub async fn last_seen<'e>(ex: impl SqliteExecutor<'e>, scope: &str) -> sqlx::Re
 /// Human-authored issues open at some instant of `[from, to]`: opened before `to` and not closed
 /// before `from` (read from the weeks closed since `from`, and the open ones).
 pub async fn issue_spans<'e>(
-    ex: impl SqliteExecutor<'e>,
+    ex: impl AnyExecutor<'e>,
     scope: &str,
     from: i64,
     to: i64,

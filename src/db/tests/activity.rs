@@ -2,14 +2,15 @@
 //! GitHub id, every column refreshed on conflict), releases, and the JSON they are bound as.
 
 use super::{add_repository, at, fresh};
+use crate::db::Flag;
 use crate::db::activity::{self, CommentRow, ReleaseRow, ReviewCommentRow, ReviewRow};
 
 type Row = (i64, i64, i64, Option<i64>, String, i64, i64);
 /// `id, tag_name, name, draft, prerelease, created_at, published_at`.
-type ReleaseCols = (i64, String, Option<String>, bool, bool, i64, Option<i64>);
+type ReleaseCols = (i64, String, Option<String>, Flag, Flag, i64, Option<i64>);
 
-async fn comments(pool: &sqlx::SqlitePool) -> Vec<Row> {
-    sqlx::query_as(
+async fn comments(pool: &sqlx::AnyPool) -> Vec<Row> {
+    crate::db::sql::query_as(
         "SELECT id, repo_id, issue_number, author_id, author_association, created_at, updated_at
          FROM comments ORDER BY id",
     )
@@ -92,7 +93,7 @@ async fn upsert_review_comments_stores_and_refreshes_by_id_with_their_review() {
     activity::upsert_review_comments(&f.db.pool, &[rc(21, Some(5), t + 90)]).await.unwrap();
     activity::upsert_review_comments(&f.db.pool, &[]).await.unwrap();
     let stored: Vec<(i64, i64, Option<i64>, i64)> =
-        sqlx::query_as("SELECT id, pr_number, review_id, updated_at FROM review_comments ORDER BY id")
+        crate::db::sql::query_as("SELECT id, pr_number, review_id, updated_at FROM review_comments ORDER BY id")
             .fetch_all(&f.db.pool)
             .await
             .unwrap();
@@ -119,7 +120,10 @@ async fn upsert_review_turns_a_pending_review_into_a_submitted_one() {
     activity::upsert_reviews(&f.db.pool, &[submitted, other]).await.unwrap();
     activity::upsert_reviews(&f.db.pool, &[]).await.unwrap();
     let stored: Vec<(i64, String, Option<i64>)> =
-        sqlx::query_as("SELECT id, state, submitted_at FROM reviews ORDER BY id").fetch_all(&f.db.pool).await.unwrap();
+        crate::db::sql::query_as("SELECT id, state, submitted_at FROM reviews ORDER BY id")
+            .fetch_all(&f.db.pool)
+            .await
+            .unwrap();
     assert_eq!(stored, [(30, "COMMENTED".into(), Some(t - 60)), (31, "APPROVED".into(), Some(t))]);
 }
 
@@ -143,11 +147,11 @@ async fn upsert_release_stores_a_draft_then_its_publication() {
     let published =
         ReleaseRow { name: Some("One".into()), draft: false, prerelease: true, published_at: Some(t + 3600), ..draft };
     activity::upsert_release(&f.db.pool, &published).await.unwrap();
-    let stored: Vec<ReleaseCols> = sqlx::query_as(
+    let stored: Vec<ReleaseCols> = crate::db::sql::query_as(
         "SELECT id, tag_name, name, draft, prerelease, created_at, published_at FROM releases ORDER BY id",
     )
     .fetch_all(&f.db.pool)
     .await
     .unwrap();
-    assert_eq!(stored, [(41, "v1.0".into(), Some("One".into()), false, true, t, Some(t + 3600))]);
+    assert_eq!(stored, [(41, "v1.0".into(), Some("One".into()), Flag(false), Flag(true), t, Some(t + 3600))]);
 }

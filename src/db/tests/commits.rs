@@ -5,8 +5,8 @@ use super::builders::{Person, commit, commit_unlinked, store_commits};
 use super::{add_repository, at, fresh};
 use crate::db::commits::{self, CommitRow, Deleted};
 
-async fn weeks(pool: &sqlx::SqlitePool, repo: i64) -> Vec<(i64, i64, i64)> {
-    sqlx::query_as(
+async fn weeks(pool: &sqlx::AnyPool, repo: i64) -> Vec<(i64, i64, i64)> {
+    crate::db::sql::query_as(
         "SELECT account_id, week, commits FROM contributor_weeks WHERE repo_id = ? ORDER BY week, account_id",
     )
     .bind(repo)
@@ -40,7 +40,7 @@ async fn upsert_commits_inserts_then_updates_by_repository_and_sha_and_count_is_
     commits::upsert_commits(&f.db.pool, &[]).await.unwrap();
     assert_eq!(commits::count(&f.db.pool, repo).await.unwrap(), 2);
     assert_eq!(commits::count(&f.db.pool, 2).await.unwrap(), 1);
-    let stored: Vec<CommitCols> = sqlx::query_as(
+    let stored: Vec<CommitCols> = crate::db::sql::query_as(
         "SELECT sha, author_id, author_hash, authored_at, committed_at FROM commits WHERE repo_id = 1 ORDER BY sha",
     )
     .fetch_all(&f.db.pool)
@@ -72,7 +72,7 @@ async fn delete_unseen_since_removes_rewritten_history_from_since_on_in_one_repo
     let deleted = commits::delete_unseen_since(&f.db.pool, repo, since, &seen).await.unwrap();
     assert_eq!(deleted, Deleted { count: 2, oldest_authored: Some(since - 3 * 86_400) });
     let left: Vec<String> =
-        sqlx::query_scalar("SELECT sha FROM commits ORDER BY sha").fetch_all(&f.db.pool).await.unwrap();
+        crate::db::sql::query_scalar("SELECT sha FROM commits ORDER BY sha").fetch_all(&f.db.pool).await.unwrap();
     assert_eq!(left, ["old", "seen", "x"]);
     let again = commits::delete_unseen_since(&f.db.pool, repo, since, &seen).await.unwrap();
     assert_eq!(again, Deleted { count: 0, oldest_authored: None });

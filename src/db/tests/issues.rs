@@ -3,28 +3,33 @@
 
 use super::builders::{IssueBuilder, Person, account_id, respond};
 use super::{add_repository, at, fresh};
+use crate::db::Flag;
 use crate::db::issues::{self, PullDetails};
 
 type Derived = (Option<i64>, Option<i64>, Option<String>);
 
-async fn first_response(pool: &sqlx::SqlitePool, id: i64) -> Derived {
-    sqlx::query_as("SELECT first_response_at, first_response_by, first_response_association FROM issues WHERE id = ?")
-        .bind(id)
-        .fetch_one(pool)
-        .await
-        .unwrap()
+async fn first_response(pool: &sqlx::AnyPool, id: i64) -> Derived {
+    crate::db::sql::query_as(
+        "SELECT first_response_at, first_response_by, first_response_association FROM issues WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await
+    .unwrap()
 }
 
-async fn pull_columns(pool: &sqlx::SqlitePool, id: i64) -> (bool, Option<i64>, Option<i64>, Option<i64>) {
-    sqlx::query_as("SELECT draft, merged_at, merged_by_id, ready_for_review_at FROM issues WHERE id = ?")
-        .bind(id)
-        .fetch_one(pool)
-        .await
-        .unwrap()
+async fn pull_columns(pool: &sqlx::AnyPool, id: i64) -> (bool, Option<i64>, Option<i64>, Option<i64>) {
+    let (draft, merged_at, merged_by, ready): (Flag, Option<i64>, Option<i64>, Option<i64>) =
+        crate::db::sql::query_as("SELECT draft, merged_at, merged_by_id, ready_for_review_at FROM issues WHERE id = ?")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    (draft.into(), merged_at, merged_by, ready)
 }
 
 /// `id, number, is_pull_request, title, state, state_reason, closed_at, updated_at, labels`.
-type ListingCols = (i64, i64, bool, String, String, Option<String>, Option<i64>, i64, String);
+type ListingCols = (i64, i64, Flag, String, String, Option<String>, Option<i64>, i64, String);
 
 #[tokio::test]
 async fn upsert_issues_stores_a_page_and_a_second_pass_updates_the_listing_fields() {
@@ -37,7 +42,7 @@ async fn upsert_issues_stores_a_page_and_a_second_pass_updates_the_listing_field
     let closed = IssueBuilder::issue(repo, 1).opened(t).by("ada").label("bug").title("Renamed").closed(t + 600).row();
     issues::upsert_issue(&f.db.pool, &closed).await.unwrap();
     issues::upsert_issues(&f.db.pool, &[]).await.unwrap();
-    let stored: Vec<ListingCols> = sqlx::query_as(
+    let stored: Vec<ListingCols> = crate::db::sql::query_as(
         "SELECT id, number, is_pull_request, title, state, state_reason, closed_at, updated_at, labels
          FROM issues ORDER BY id",
     )
@@ -50,7 +55,7 @@ async fn upsert_issues_stores_a_page_and_a_second_pass_updates_the_listing_field
             (
                 a.id,
                 1,
-                false,
+                Flag(false),
                 "Renamed".into(),
                 "closed".into(),
                 Some("completed".into()),
@@ -58,7 +63,7 @@ async fn upsert_issues_stores_a_page_and_a_second_pass_updates_the_listing_field
                 t + 600,
                 r#"["bug"]"#.into()
             ),
-            (1_000_002, 2, true, "Item 2".into(), "open".into(), None, None, t + 60, "[]".into()),
+            (1_000_002, 2, Flag(true), "Item 2".into(), "open".into(), None, None, t + 60, "[]".into()),
         ]
     );
 }
@@ -78,7 +83,7 @@ async fn upsert_issues_round_trips_quotes_unicode_and_numeric_looking_text_throu
     let row = issues::IssueRow { node_id: "0042".into(), milestone: Some("1.0".into()), ..row };
     issues::upsert_issues(&f.db.pool, &[row]).await.unwrap();
     let stored: (String, String, String, String, Option<String>) =
-        sqlx::query_as("SELECT title, labels, assignees, node_id, milestone FROM issues")
+        crate::db::sql::query_as("SELECT title, labels, assignees, node_id, milestone FROM issues")
             .fetch_one(&f.db.pool)
             .await
             .unwrap();
@@ -349,6 +354,6 @@ async fn update_pulls_details_writes_a_batch_in_one_statement_and_leaves_other_r
     assert_eq!(pull_columns(&f.db.pool, b).await, (false, Some(t + 100), Some(42), Some(t + 50)));
     assert_eq!(pull_columns(&f.db.pool, untouched).await, (true, None, None, None));
     assert_eq!(pull_columns(&f.db.pool, other).await, (true, None, None, None));
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM issues").fetch_one(&f.db.pool).await.unwrap();
+    let count: i64 = crate::db::sql::query_scalar("SELECT COUNT(*) FROM issues").fetch_one(&f.db.pool).await.unwrap();
     assert_eq!(count, 4, "no row is created");
 }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod activity;
+mod backend;
 mod builders;
 mod commits;
 mod coverage;
@@ -27,22 +28,33 @@ mod rules;
 mod runs;
 mod scene;
 mod slices;
+mod sql;
 mod support_ops;
 mod sync_state;
 
-use crate::db::{Db, repos::RepositoryRow};
+use crate::{
+    db::{Db, repos::RepositoryRow},
+    scratch::Scratch,
+};
 
-/// A fresh database with every migration, in a temporary folder kept alive by the guard.
+/// A fresh database with every migration, removed when the guard drops.
 pub(crate) struct Fresh {
-    _dir: tempfile::TempDir,
     pub db: Db,
+    _scratch: Scratch,
 }
 
-/// Opens a fresh database.
+/// Opens a fresh database: SQLite, or PostgreSQL when `UPKEEP_TEST_POSTGRES_URL` is set
+/// ([`crate::scratch`]).
 pub(crate) async fn fresh() -> Fresh {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = Db::open(&dir.path().join("upkeep.db")).await.expect("database opens");
-    Fresh { _dir: dir, db }
+    let scratch = Scratch::new().await.expect("database opens");
+    Fresh { db: scratch.db.clone(), _scratch: scratch }
+}
+
+/// A fresh SQLite database whatever the environment says, for tests of SQLite's own behaviour
+/// (its file, pragmas and locks).
+pub(crate) async fn fresh_sqlite() -> Fresh {
+    let scratch = Scratch::sqlite().await.expect("database opens");
+    Fresh { db: scratch.db.clone(), _scratch: scratch }
 }
 
 /// Unix seconds for a UTC date and time, for readable test data.

@@ -3,16 +3,17 @@
 
 use std::time::Duration;
 
-use sqlx::sqlite::SqlitePoolOptions;
+use super::{add_repository, fresh, fresh_sqlite};
+use crate::db::{Db, Location, is_reachable, repos};
 
-use super::{add_repository, fresh};
-use crate::db::{Db, is_reachable, repos};
-
-/// The migrations in `migrations/` (one file each).
+/// The migrations in `migrations/sqlite/` (one file each).
 const MIGRATIONS: i64 = 16;
 
 async fn applied_migrations(db: &Db) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = 1").fetch_one(&db.pool).await.unwrap()
+    crate::db::sql::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = 1")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -22,10 +23,10 @@ async fn open_creates_the_missing_folders_and_applies_every_migration_in_wal_mod
     let db = Db::open(&path).await.unwrap();
     assert!(path.is_file());
     assert_eq!(applied_migrations(&db).await, MIGRATIONS);
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&db.pool).await.unwrap();
+    let mode: String = crate::db::sql::query_scalar("PRAGMA journal_mode").fetch_one(&db.pool).await.unwrap();
     assert_eq!(mode, "wal");
     // The last migration's index exists: the schema is the current one.
-    let index: i64 = sqlx::query_scalar(
+    let index: i64 = crate::db::sql::query_scalar(
         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'repo_people_maintainers'",
     )
     .fetch_one(&db.pool)
@@ -123,7 +124,7 @@ async fn two_opens_of_a_new_database_at_once_both_succeed() {
 
 #[tokio::test]
 async fn the_reader_sees_what_the_writer_stored_but_cannot_write() {
-    let f = fresh().await;
+    let f = fresh_sqlite().await;
     let reader = f.db.reader(3).await.unwrap();
     assert_eq!(reader.pool.options().get_max_connections(), 3);
     // Stored after the reader opened: WAL readers see every committed write.
@@ -138,33 +139,30 @@ async fn the_reader_sees_what_the_writer_stored_but_cannot_write() {
 
 #[tokio::test]
 async fn the_readers_map_the_file_into_memory_and_the_writer_does_not() {
-    let f = fresh().await;
+    let f = fresh_sqlite().await;
     let reader = f.db.reader(1).await.unwrap();
-    let mapped: i64 = sqlx::query_scalar("PRAGMA mmap_size").fetch_one(&reader.pool).await.unwrap();
+    let mapped: i64 = crate::db::sql::query_scalar("PRAGMA mmap_size").fetch_one(&reader.pool).await.unwrap();
     // SQLite caps the size at its compile-time SQLITE_MAX_MMAP_SIZE (2147418112 on Linux).
-    assert!(mapped > 0 && mapped as u64 <= crate::db::READER_MMAP_BYTES, "{mapped}");
-    let written: i64 = sqlx::query_scalar("PRAGMA mmap_size").fetch_one(&f.db.pool).await.unwrap();
+    assert!(mapped > 0 && mapped as u64 <= crate::db::backend::READER_MMAP_BYTES, "{mapped}");
+    let written: i64 = crate::db::sql::query_scalar("PRAGMA mmap_size").fetch_one(&f.db.pool).await.unwrap();
     assert_eq!(written, 0);
 }
 
 #[tokio::test]
 async fn the_reader_of_a_deleted_database_fails_instead_of_creating_one() {
-    let f = fresh().await;
+    let f = fresh_sqlite().await;
     let dir = tempfile::tempdir().unwrap();
-    let moved = Db { options: f.db.options.clone().filename(dir.path().join("gone.db")), ..f.db.clone() };
+    let moved = Db { location: Location::Sqlite(dir.path().join("gone.db")), ..f.db.clone() };
     assert!(moved.reader(1).await.is_err());
     assert!(!dir.path().join("gone.db").exists());
 }
 
 #[tokio::test]
 async fn begin_write_holds_the_write_lock_before_its_first_statement() {
-    let f = fresh().await;
+    let f = fresh_sqlite().await;
     // Another writer that gives up at once instead of waiting for the lock.
-    let impatient = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(f.db.options.clone().busy_timeout(Duration::ZERO))
-        .await
-        .unwrap();
+    let impatient = Db::open_with(f.db.location.sqlite_path().unwrap(), 1).await.unwrap().pool;
+    crate::db::sql::query("PRAGMA busy_timeout = 0").execute(&impatient).await.unwrap();
 
     // A deferred transaction that has not written yet leaves the other writer free...
     let deferred = f.db.pool.begin().await.unwrap();

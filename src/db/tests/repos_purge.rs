@@ -20,7 +20,7 @@ use crate::db::{
 
 /// Every table with a `repo_id` column but `tracked_repos` (which the purge leaves to its caller).
 async fn repo_tables(db: &Db) -> Vec<String> {
-    sqlx::query_scalar(
+    crate::db::sql::query_scalar(
         "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c
          WHERE m.type = 'table' AND c.name = 'repo_id' AND m.name <> 'tracked_repos' ORDER BY m.name",
     )
@@ -107,7 +107,7 @@ async fn fill(db: &Db, id: i64, name: &str) {
 }
 
 async fn timeline_rows(db: &Db, issue_id: i64) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM issue_timeline WHERE issue_id = ?")
+    crate::db::sql::query_scalar("SELECT COUNT(*) FROM issue_timeline WHERE issue_id = ?")
         .bind(issue_id)
         .fetch_one(&db.pool)
         .await

@@ -3,6 +3,7 @@
 //! incrementally. The incremental result is compared with a rebuild from scratch, table by table
 //! and slice by slice.
 
+use crate::db::Flag;
 use std::collections::BTreeSet;
 
 use super::builders::{IssueBuilder, Person, derive, derive_with, roll_up};
@@ -15,8 +16,8 @@ use crate::db::{
 
 type Roles = (Option<i64>, Option<i64>, Option<i64>);
 
-async fn roles(pool: &sqlx::SqlitePool, issue_id: i64) -> Roles {
-    sqlx::query_as(
+async fn roles(pool: &sqlx::AnyPool, issue_id: i64) -> Roles {
+    crate::db::sql::query_as(
         "SELECT first_maintainer_response_at, first_community_response_at, first_bot_response_at FROM issues WHERE id = ?",
     )
     .bind(issue_id)
@@ -29,8 +30,8 @@ async fn roles(pool: &sqlx::SqlitePool, issue_id: i64) -> Roles {
 /// contributions.
 type RepoWeek = (i64, i64, i64, i64, i64, i64, i64, i64, i64);
 
-async fn repo_weeks(pool: &sqlx::SqlitePool, repo: i64) -> Vec<RepoWeek> {
-    sqlx::query_as(
+async fn repo_weeks(pool: &sqlx::AnyPool, repo: i64) -> Vec<RepoWeek> {
+    crate::db::sql::query_as(
         "SELECT week, opened_issues, closed_issues, opened_prs, closed_prs, merged_prs, bot_opened_prs, releases,
                 contributions FROM repo_weeks WHERE repo_id = ? ORDER BY week",
     )
@@ -45,10 +46,10 @@ async fn repo_weeks(pool: &sqlx::SqlitePool, repo: i64) -> Vec<RepoWeek> {
 type PersonWeekCols = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
 
 /// `repo_people`: account, first, last, contributions, maintainer, second engagement.
-type RepoPerson = (i64, i64, i64, i64, bool, Option<i64>);
+type RepoPerson = (i64, i64, i64, i64, Flag, Option<i64>);
 
-async fn repo_people(pool: &sqlx::SqlitePool, repo: i64) -> Vec<RepoPerson> {
-    sqlx::query_as(
+async fn repo_people(pool: &sqlx::AnyPool, repo: i64) -> Vec<RepoPerson> {
+    crate::db::sql::query_as(
         "SELECT account_id, first_at, last_at, contributions, is_maintainer, second_at FROM repo_people
          WHERE repo_id = ? ORDER BY first_at",
     )
@@ -59,7 +60,7 @@ async fn repo_people(pool: &sqlx::SqlitePool, repo: i64) -> Vec<RepoPerson> {
 }
 
 /// Every rollup row and week slice of the database, as text, for comparing two builds.
-pub(super) async fn rollup_state(pool: &sqlx::SqlitePool) -> Vec<String> {
+pub(super) async fn rollup_state(pool: &sqlx::AnyPool) -> Vec<String> {
     let mut out = Vec::new();
     for (table, order) in [
         ("repo_weeks", "repo_id, week"),
@@ -67,7 +68,8 @@ pub(super) async fn rollup_state(pool: &sqlx::SqlitePool) -> Vec<String> {
         ("repo_people", "repo_id, account_id"),
     ] {
         let sql = format!("SELECT * FROM {table} ORDER BY {order}");
-        let rows: Vec<sqlx::sqlite::SqliteRow> = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await.unwrap();
+        let rows: Vec<sqlx::any::AnyRow> =
+            crate::db::sql::query(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await.unwrap();
         for row in rows {
             use sqlx::Row;
             let cells: Vec<String> =
@@ -76,7 +78,7 @@ pub(super) async fn rollup_state(pool: &sqlx::SqlitePool) -> Vec<String> {
         }
     }
     let slices: Vec<(i64, String, i64, String)> =
-        sqlx::query_as("SELECT repo_id, kind, week, rows FROM week_slices ORDER BY repo_id, kind, week")
+        crate::db::sql::query_as("SELECT repo_id, kind, week, rows FROM week_slices ORDER BY repo_id, kind, week")
             .fetch_all(pool)
             .await
             .unwrap();
@@ -184,7 +186,7 @@ async fn role_responses_revisit_only_items_updated_since_and_leave_unchanged_ite
     roll_up(&f.db, repo).await;
     // Bob becomes a bot; only items updated from `since` on are revisited.
     accounts::set_bot_flag(&f.db.pool, id("bob"), true).await.unwrap();
-    sqlx::query("DELETE FROM rollup_dirty").execute(&f.db.pool).await.unwrap();
+    crate::db::sql::query("DELETE FROM rollup_dirty").execute(&f.db.pool).await.unwrap();
     let mut tx = f.db.begin_write().await.unwrap();
     crate::db::responses::recompute_responses(&mut tx, repo, t + 61, None).await.unwrap();
     tx.commit().await.unwrap();
@@ -247,13 +249,13 @@ async fn rebuild_rollups_counts_the_scenes_weeks_and_people_and_clears_the_marks
     assert_eq!(
         repo_people(&f.db.pool, ATLAS).await,
         [
-            (id("ada"), t, t + 3 * DAY, 2, false, Some(t + 3 * DAY)),
-            (id("dependabot[bot]"), t + HOUR / 2, t + 2 * DAY, 2, false, Some(t + 2 * DAY)),
-            (id("bob"), t + HOUR, t + 7 * DAY + HOUR, 3, true, Some(t + DAY + 2 * HOUR)),
-            (id("carol"), t + DAY, t + 8 * DAY, 2, false, Some(t + 8 * DAY)),
+            (id("ada"), t, t + 3 * DAY, 2, Flag(false), Some(t + 3 * DAY)),
+            (id("dependabot[bot]"), t + HOUR / 2, t + 2 * DAY, 2, Flag(false), Some(t + 2 * DAY)),
+            (id("bob"), t + HOUR, t + 7 * DAY + HOUR, 3, Flag(true), Some(t + DAY + 2 * HOUR)),
+            (id("carol"), t + DAY, t + 8 * DAY, 2, Flag(false), Some(t + 8 * DAY)),
         ]
     );
-    let person_weeks: Vec<PersonWeekCols> = sqlx::query_as(
+    let person_weeks: Vec<PersonWeekCols> = crate::db::sql::query_as(
         "SELECT week, account_id, issues_opened, prs_opened, prs_merged, merges, comments, responses, reviews, triage
          FROM person_weeks WHERE repo_id = 1 AND account_id = ? ORDER BY week",
     )
@@ -268,7 +270,7 @@ async fn rebuild_rollups_counts_the_scenes_weeks_and_people_and_clears_the_marks
 async fn rebuild_rollups_with_configured_maintainers_uses_the_list_not_associations() {
     let f = fresh_scene().await;
     rebuild(&f.db, ATLAS, Some(r#"["Carol"]"#)).await;
-    let maint: Vec<(i64, bool)> = repo_people(&f.db.pool, ATLAS).await.into_iter().map(|p| (p.0, p.4)).collect();
+    let maint: Vec<(i64, bool)> = repo_people(&f.db.pool, ATLAS).await.into_iter().map(|p| (p.0, p.4.into())).collect();
     assert_eq!(maint, [(id("ada"), false), (id("dependabot[bot]"), false), (id("bob"), false), (id("carol"), true)]);
 }
 
@@ -303,7 +305,7 @@ async fn update_rollups_after_new_rows_equals_a_rebuild() {
         .await;
     assert_eq!(update_equals_rebuild(&f.db, ATLAS).await, Rebuilt::Dirty);
     let frank = repo_people(&f.db.pool, ATLAS).await.into_iter().find(|p| p.0 == id("frank"));
-    assert_eq!(frank, Some((id("frank"), t + 8 * DAY + HOUR, t + 8 * DAY + HOUR, 1, false, None)));
+    assert_eq!(frank, Some((id("frank"), t + 8 * DAY + HOUR, t + 8 * DAY + HOUR, 1, Flag(false), None)));
 }
 
 #[tokio::test]
@@ -321,7 +323,7 @@ async fn update_rollups_after_an_association_change_equals_a_rebuild() {
         .await;
     assert_eq!(update_equals_rebuild(&f.db, ATLAS).await, Rebuilt::Dirty);
     let carol = repo_people(&f.db.pool, ATLAS).await.into_iter().find(|p| p.0 == id("carol")).unwrap();
-    assert!(carol.4, "carol is a maintainer now");
+    assert!(carol.4.0, "carol is a maintainer now");
 }
 
 #[tokio::test]

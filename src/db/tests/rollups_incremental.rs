@@ -31,7 +31,7 @@ async fn update_equals_rebuild(db: &Db, maintainers: Option<&str>, what: &str) -
 }
 
 async fn second_at(db: &Db, login: &str) -> Option<i64> {
-    sqlx::query_scalar("SELECT second_at FROM repo_people WHERE repo_id = 1 AND account_id = ?")
+    crate::db::sql::query_scalar("SELECT second_at FROM repo_people WHERE repo_id = 1 AND account_id = ?")
         .bind(id(login))
         .fetch_one(&db.pool)
         .await
@@ -135,10 +135,11 @@ async fn a_later_member_comment_makes_a_known_person_a_maintainer_incrementally(
         .store(&f.db)
         .await;
     update_equals_rebuild(&f.db, None, "member comment").await;
-    let maint: bool = sqlx::query_scalar("SELECT is_maintainer FROM repo_people WHERE repo_id = 1 AND account_id = ?")
-        .bind(id("ada"))
-        .fetch_one(&f.db.pool)
-        .await
-        .unwrap();
-    assert!(maint);
+    let maint: crate::db::Flag =
+        crate::db::sql::query_scalar("SELECT is_maintainer FROM repo_people WHERE repo_id = 1 AND account_id = ?")
+            .bind(id("ada"))
+            .fetch_one(&f.db.pool)
+            .await
+            .unwrap();
+    assert!(maint.0);
 }

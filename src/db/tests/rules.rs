@@ -80,7 +80,7 @@ async fn review(db: &Db, id: i64, number: i64, who: i64, state: &str, t: i64) {
 type Firsts = (Option<i64>, Option<i64>, Option<String>, Option<i64>, Option<i64>, Option<i64>);
 
 async fn firsts(db: &Db, number: i64) -> Firsts {
-    sqlx::query_as(
+    crate::db::sql::query_as(
         "SELECT first_response_at, first_response_by, first_response_association, first_maintainer_response_at,
                 first_community_response_at, first_bot_response_at FROM issues WHERE repo_id = ? AND number = ?",
     )
@@ -188,13 +188,13 @@ async fn a_response_that_disappears_is_cleared() {
     upsert_issue(&f.db.pool, &item(1, 1, false, t0)).await.unwrap();
     comment(&f.db, 13, 1, 2, "NONE", t0 + 300).await;
     recompute(&f.db, None).await;
-    sqlx::query("DELETE FROM comments WHERE id = 13").execute(&f.db.pool).await.unwrap();
+    crate::db::sql::query("DELETE FROM comments WHERE id = 13").execute(&f.db.pool).await.unwrap();
     assert_eq!(recompute(&f.db, None).await, 1);
     assert_eq!(firsts(&f.db, 1).await, (None, None, None, None, None, None));
 }
 
 async fn is_maintainer(db: &Db, login: &str) -> Option<bool> {
-    sqlx::query_scalar(
+    crate::db::sql::query_scalar::<crate::db::Flag>(
         "SELECT rp.is_maintainer FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
          WHERE rp.repo_id = ? AND a.login = ?",
     )
@@ -203,6 +203,7 @@ async fn is_maintainer(db: &Db, login: &str) -> Option<bool> {
     .fetch_optional(&db.pool)
     .await
     .unwrap()
+    .map(bool::from)
 }
 
 #[tokio::test]

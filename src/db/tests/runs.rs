@@ -13,7 +13,7 @@ fn totals<'a>(status: &'a str, requests: i64, items: i64, error: Option<&'a str>
 }
 
 /// The run `id` as the latest runs list shows it.
-async fn run(p: &sqlx::SqlitePool, id: i64) -> RunRow {
+async fn run(p: &sqlx::AnyPool, id: i64) -> RunRow {
     list_recent_runs(p, 100).await.unwrap().into_iter().find(|r| r.id == id).expect("the run is listed")
 }
 
@@ -255,9 +255,10 @@ async fn tune_for_sync_sets_every_connections_cache_and_checkpoint_and_keeps_syn
     }
     assert_eq!(held.len(), 2);
     for conn in &mut held {
-        let cache: i64 = sqlx::query_scalar("PRAGMA cache_size").fetch_one(&mut **conn).await.unwrap();
-        let checkpoint: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint").fetch_one(&mut **conn).await.unwrap();
-        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&mut **conn).await.unwrap();
+        let cache: i64 = crate::db::sql::query_scalar("PRAGMA cache_size").fetch_one(&mut **conn).await.unwrap();
+        let checkpoint: i64 =
+            crate::db::sql::query_scalar("PRAGMA wal_autocheckpoint").fetch_one(&mut **conn).await.unwrap();
+        let synchronous: i64 = crate::db::sql::query_scalar("PRAGMA synchronous").fetch_one(&mut **conn).await.unwrap();
         assert_eq!((cache, checkpoint), (-SYNC_CACHE_KIB, SYNC_AUTOCHECKPOINT_PAGES));
         assert_eq!(synchronous, 1, "NORMAL, as the pool opened it: a killed sync loses no commit");
     }

@@ -33,7 +33,7 @@ fn windows() -> Vec<(&'static str, i64, i64)> {
 }
 
 /// Every window of [`windows`] read from the slices and through the reference queries.
-async fn compare_with_reference(pool: &sqlx::SqlitePool) {
+async fn compare_with_reference(pool: &sqlx::AnyPool) {
     let (mut maintainer_weeks, mut human_items) = (0, 0);
     for (scope, from, to) in windows() {
         let what = format!("{scope} [{from}, {to})");
@@ -184,8 +184,8 @@ fn merge_person_weeks_sums_a_persons_week_across_repositories_and_sorts() {
     assert!(slices::merge_person_weeks(Vec::new()).is_empty());
 }
 
-async fn kinds(pool: &sqlx::SqlitePool, repo: i64) -> Vec<(String, i64)> {
-    sqlx::query_as("SELECT kind, week FROM week_slices WHERE repo_id = ? ORDER BY kind, week")
+async fn kinds(pool: &sqlx::AnyPool, repo: i64) -> Vec<(String, i64)> {
+    crate::db::sql::query_as("SELECT kind, week FROM week_slices WHERE repo_id = ? ORDER BY kind, week")
         .bind(repo)
         .fetch_all(pool)
         .await
@@ -262,8 +262,8 @@ async fn build_missing_builds_repositories_with_rollups_but_no_current_slices() 
     add_repository(&f.db, 3, "numfocus/empty").await; // no rollups: nothing to build
     assert_eq!(slices::build_missing(&f.db.pool).await.unwrap(), 0);
     let before = rollup_state(&f.db.pool).await;
-    sqlx::query("DELETE FROM week_slices WHERE repo_id = 1").execute(&f.db.pool).await.unwrap();
-    sqlx::query("UPDATE week_slices SET rows = '[0]' WHERE repo_id = 2 AND kind = 'format'")
+    crate::db::sql::query("DELETE FROM week_slices WHERE repo_id = 1").execute(&f.db.pool).await.unwrap();
+    crate::db::sql::query("UPDATE week_slices SET rows = '[0]' WHERE repo_id = 2 AND kind = 'format'")
         .execute(&f.db.pool)
         .await
         .unwrap();

@@ -42,7 +42,7 @@ pub(crate) async fn add_account(db: &Db, id: i64, login: &str, kind: &str, is_bo
 /// times to `repo_id`, and is a maintainer there or not.
 pub(crate) async fn add_person(db: &Db, repo_id: i64, account_id: i64, contributions: i64, is_maintainer: bool) {
     let first = super::at("2024-01-01", "00:00:00");
-    sqlx::query(
+    crate::db::sql::query(
         "INSERT INTO repo_people (repo_id, account_id, first_at, last_at, contributions, is_maintainer)
          VALUES (?, ?, ?, ?, ?, ?)",
     )
@@ -107,5 +107,9 @@ pub(crate) fn collective(slug: &str, at: i64, balance_cents: i64) -> OpenCollect
 /// How many rows of `table` belong to `repo_id` (a table with a `repo_id` column).
 pub(crate) async fn rows_of(db: &Db, table: &str, repo_id: i64) -> i64 {
     let sql = format!("SELECT COUNT(*) FROM {table} WHERE repo_id = ?");
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(repo_id).fetch_one(&db.pool).await.expect("rows counted")
+    crate::db::sql::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(repo_id)
+        .fetch_one(&db.pool)
+        .await
+        .expect("rows counted")
 }

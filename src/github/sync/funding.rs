@@ -31,7 +31,7 @@
 //! and replaces the login's sponsorship history (the newest 100 public sponsorships, ended ones
 //! included), in one transaction.
 
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 use url::Url;
 
 use super::collector::{Collector, StepStatus, SyncError, now};
@@ -147,7 +147,7 @@ async fn sponsorable_logins(c: &Collector, repo: &RepoHandle) -> sqlx::Result<Ve
 
 /// Stores a sponsorable account's snapshot and replaces its sponsorship history; returns the rows
 /// written (a new snapshot point, if any figure changed, and the history).
-async fn record_sponsorable(tx: &mut SqliteConnection, node: &graphql::SponsorableNode, at: i64) -> sqlx::Result<u64> {
+async fn record_sponsorable(tx: &mut AnyConnection, node: &graphql::SponsorableNode, at: i64) -> sqlx::Result<u64> {
     let new_point = store::record_sponsors_snapshot(tx, &sponsors_row(node, at)).await?;
     let history = sponsorship_rows(node, at);
     store::replace_sponsorships(tx, &node.login, &history).await?;

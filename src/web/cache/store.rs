@@ -102,7 +102,7 @@ pub(super) struct Entries {
 
 /// The last data version read, and the connection it is read on.
 pub(super) struct Version {
-    pub(super) pool: sqlx::SqlitePool,
+    pub(super) pool: sqlx::AnyPool,
     pub(super) last: Mutex<Option<(Instant, i64)>>,
     /// Set while one request re-reads the version.
     pub(super) reading: AtomicBool,

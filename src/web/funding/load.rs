@@ -80,7 +80,7 @@ pub fn sponsor_logins(repo: &RepositoryRow, links: &[FundingLinkRow]) -> Vec<(St
 }
 
 /// Loads one repository's funding rows.
-pub async fn project(pool: &sqlx::SqlitePool, config: &Config, repo: RepositoryRow) -> sqlx::Result<ProjectFunding> {
+pub async fn project(pool: &sqlx::AnyPool, config: &Config, repo: RepositoryRow) -> sqlx::Result<ProjectFunding> {
     let links = store::list_funding_links(pool, repo.id).await?;
     let mut accounts = Vec::new();
     for (login, is_owner) in sponsor_logins(&repo, &links) {
@@ -136,7 +136,7 @@ pub struct Workload {
 /// The window over which `/funding` measures who carries the load (the dashboards' default).
 pub const LOAD_DAYS: i64 = 90;
 
-pub async fn workload(pool: &sqlx::SqlitePool, repo_id: i64, now: i64) -> sqlx::Result<Workload> {
+pub async fn workload(pool: &sqlx::AnyPool, repo_id: i64, now: i64) -> sqlx::Result<Workload> {
     let scope = dashboard::scope_json(&[repo_id]);
     let window = Window::new(week_start(now - LOAD_DAYS * DAY), now + 1);
     let weeks = crate::db::slices::person_weeks(pool, &scope, window.from, window.to).await?;

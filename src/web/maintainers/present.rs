@@ -166,7 +166,7 @@ impl PresentCache {
     /// Computes the present state of every tracked repository, every organisation and all of
     /// them, as of `now`, and keeps them if the data version did not move meanwhile. Returns the
     /// number of scopes computed (0 when the version moved: the next look tries again).
-    pub async fn rebuild(&self, pool: &sqlx::SqlitePool, now: i64) -> sqlx::Result<usize> {
+    pub async fn rebuild(&self, pool: &sqlx::AnyPool, now: i64) -> sqlx::Result<usize> {
         let version = crate::db::runs::data_version(pool).await?;
         let repos = crate::db::repos::list_tracked_repositories(pool).await?;
         // The overview's rollup counts as not archived whatever its repositories are.

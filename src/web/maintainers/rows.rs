@@ -78,7 +78,7 @@ async fn on_own_task<T: Send + 'static>(
 
 /// Reads the rows for `repo_ids` over `[from, to)` as of `now`.
 pub async fn load_rows(
-    pool: &sqlx::SqlitePool,
+    pool: &sqlx::AnyPool,
     repo_ids: &[i64],
     (from, to): (i64, i64),
     include_bots: bool,

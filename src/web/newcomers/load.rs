@@ -1,7 +1,7 @@
 //! Loading for the newcomer pages: every row the finder's signals or a project page needs, in one struct,
 //! through `db` (no SQL here). What the rows mean is `finder`'s and `project`'s business.
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::db::{
     self,
@@ -31,7 +31,7 @@ pub struct FinderRows {
 }
 
 /// The finder's rows, for every tracked repository.
-pub async fn finder_rows(pool: &SqlitePool, now: i64) -> Result<FinderRows, WebError> {
+pub async fn finder_rows(pool: &AnyPool, now: i64) -> Result<FinderRows, WebError> {
     let repos = db::repos::list_tracked_repositories(pool).await?;
     let scope_ids: Vec<i64> = repos.iter().map(|r| r.id).collect();
     let scope = scope_json(&scope_ids);
@@ -64,7 +64,7 @@ pub struct ProjectRows {
     pub maintainers: Vec<String>,
 }
 
-pub async fn project_rows(pool: &SqlitePool, repo: RepositoryRow, window: Window) -> Result<ProjectRows, WebError> {
+pub async fn project_rows(pool: &AnyPool, repo: RepositoryRow, window: Window) -> Result<ProjectRows, WebError> {
     let scope = scope_json(&[repo.id]);
     let labelled = db::newcomers::list_labelled_issues(pool, repo.id, window.from).await?;
     let ids: Vec<i64> = labelled.iter().map(|l| l.id).collect();

@@ -36,7 +36,7 @@ pub struct ReportRows {
 }
 
 /// Reads the rows of `repo_id` for `period` and the windows of [`before_after`] as of `now`.
-pub async fn load_rows(pool: &sqlx::SqlitePool, repo_id: i64, period: Window, now: i64) -> sqlx::Result<ReportRows> {
+pub async fn load_rows(pool: &sqlx::AnyPool, repo_id: i64, period: Window, now: i64) -> sqlx::Result<ReportRows> {
     let (before, after) = before_after(period, now);
     let scope = q::scope_json(&[repo_id]);
     let scope = scope.as_str();

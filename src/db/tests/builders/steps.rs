@@ -178,7 +178,7 @@ async fn builders_store_an_issue_with_its_conversation_through_the_upserts() {
     logins.sort();
     assert_eq!(logins, ["ada", "bob"]);
     let stored: (String, i64, i64, Option<i64>, String) =
-        sqlx::query_as("SELECT state, comments, updated_at, closed_at, labels FROM issues WHERE id = ?")
+        crate::db::sql::query_as("SELECT state, comments, updated_at, closed_at, labels FROM issues WHERE id = ?")
             .bind(id)
             .fetch_one(&f.db.pool)
             .await
@@ -186,7 +186,7 @@ async fn builders_store_an_issue_with_its_conversation_through_the_upserts() {
     assert_eq!(stored, ("closed".to_owned(), 1, t + 7200, Some(t + 7200), r#"["good first issue"]"#.to_owned()));
     roll_up(&f.db, repo).await;
     let first: (Option<i64>, Option<i64>) =
-        sqlx::query_as("SELECT first_response_at, first_response_by FROM issues WHERE id = ?")
+        crate::db::sql::query_as("SELECT first_response_at, first_response_by FROM issues WHERE id = ?")
             .bind(id)
             .fetch_one(&f.db.pool)
             .await

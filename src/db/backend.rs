@@ -1,0 +1,173 @@
+//! Where the two stores differ, in one place: which backend a database URL names, how each
+//! backend's connections are set up, and how a write transaction starts.
+//!
+//! Every statement elsewhere in `db/` is written once, in SQL both SQLite and PostgreSQL accept,
+//! and runs through sqlx's `Any` driver. What cannot be written once lives here.
+
+use std::path::{Path, PathBuf};
+
+use sqlx::Executor;
+
+/// The database engine behind a pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Where the data lives: a SQLite file, or a PostgreSQL database named by a URL.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(PathBuf),
+    /// A `postgres://` URL as given (it may carry a password: never log it, use
+    /// [`Location::redacted`]).
+    Postgres(String),
+}
+
+impl std::fmt::Debug for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl Location {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Location::Sqlite(_) => Backend::Sqlite,
+            Location::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Reads a database URL: `sqlite://PATH` (or `sqlite:PATH`), `postgres://…` or
+    /// `postgresql://…`. Anything else is refused with a message naming the accepted forms.
+    pub fn parse(url: &str) -> Result<Location, String> {
+        let url = url.trim();
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            let path = path.split('?').next().unwrap_or_default();
+            if path.is_empty() {
+                return Err("a sqlite:// URL needs a file path, e.g. sqlite://upkeep.db".into());
+            }
+            return Ok(Location::Sqlite(PathBuf::from(path)));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let parsed = url::Url::parse(url).map_err(|e| format!("not a valid PostgreSQL URL: {e}"))?;
+            if parsed.host_str().is_none_or(str::is_empty) {
+                return Err("a postgres:// URL needs a host, e.g. postgres://upkeep@localhost/upkeep".into());
+            }
+            if parsed.path().trim_start_matches('/').is_empty() {
+                return Err("a postgres:// URL needs a database name, e.g. postgres://upkeep@localhost/upkeep".into());
+            }
+            return Ok(Location::Postgres(url.to_owned()));
+        }
+        Err("expected sqlite://PATH or postgres://USER@HOST/DATABASE".into())
+    }
+
+    /// The location for messages and logs: a SQLite path, or the URL without its password.
+    pub fn redacted(&self) -> String {
+        match self {
+            Location::Sqlite(path) => path.display().to_string(),
+            Location::Postgres(url) => match url::Url::parse(url) {
+                Ok(mut parsed) => {
+                    if parsed.password().is_some() {
+                        let _ = parsed.set_password(Some("***"));
+                    }
+                    parsed.to_string()
+                }
+                Err(_) => "postgres://…".to_owned(),
+            },
+        }
+    }
+
+    /// The SQLite file, when this is one.
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        match self {
+            Location::Sqlite(path) => Some(path),
+            Location::Postgres(_) => None,
+        }
+    }
+}
+
+/// How a connection is used: the collector's read-write pool or the web server's readers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Writer,
+    Reader,
+}
+
+/// How much of the database file the web server's readers ask to map into memory (past it, they
+/// read). SQLite caps the mapping at its build limit, `SQLITE_MAX_MMAP_SIZE` (2 GiB in the
+/// bundled library: `PRAGMA mmap_size` answers 2147418112), so a bigger file is mapped in part.
+pub(super) const READER_MMAP_BYTES: u64 = 4 << 30;
+
+/// The URL sqlx's `Any` driver opens a SQLite file with: an absolute, percent-encoded path, so
+/// no character of a file name is read as part of the URL, created if missing for the writer
+/// and opened read-only for readers.
+pub fn sqlite_url(path: &Path, role: Role) -> std::io::Result<String> {
+    let absolute = std::path::absolute(path)?;
+    let file = url::Url::from_file_path(&absolute)
+        .map_err(|()| std::io::Error::other(format!("{} is not a usable file path", absolute.display())))?;
+    let mode = match role {
+        Role::Writer => "rwc",
+        Role::Reader => "ro",
+    };
+    // `file:///a%20b.db` → `sqlite:///a%20b.db?mode=…` (sqlx decodes the path).
+    Ok(format!("sqlite://{}?mode={mode}", file.path()))
+}
+
+/// The settings every new connection gets before its first statement.
+///
+/// SQLite:
+/// - WAL (set once, by the writer; it is a property of the file): readers (web pages) never block
+///   the writer (collector) and vice versa;
+/// - `synchronous = NORMAL`: durable across application crashes in WAL mode; only an OS crash can
+///   lose the last transactions, which the next sync re-fetches anyway;
+/// - a 30 s busy timeout: the collector holds short write transactions (one page); readers wait
+///   that long;
+/// - foreign keys off (the collector writes children before parents within a page);
+/// - `temp_store = FILE`: rollup rebuilds sort hundreds of thousands of rows, and spill those
+///   sorts to temporary files past the page cache rather than hold them in memory;
+/// - 8 MB of page cache per connection;
+/// - readers map the file (see [`READER_MMAP_BYTES`]): through `read()`, each page missing from a
+///   connection's small cache costs a system call and a copy, most of a cold render. Mapped, a
+///   page the process has touched once costs nothing more; the mapping is the OS's page cache,
+///   shared by the connections. Read-only connections only: the writer keeps `read()`, whose
+///   errors are reported rather than raised as signals.
+///
+/// PostgreSQL: UTC, so nothing depends on the server's time zone (timestamps are stored as unix
+/// seconds in both backends anyway).
+pub async fn set_up(conn: &mut sqlx::AnyConnection, backend: Backend, role: Role) -> sqlx::Result<()> {
+    let statements: &[&str] = match (backend, role) {
+        (Backend::Sqlite, Role::Writer) => &[
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = NORMAL",
+            "PRAGMA busy_timeout = 30000",
+            "PRAGMA foreign_keys = OFF",
+            "PRAGMA temp_store = FILE",
+            "PRAGMA cache_size = -8000",
+        ],
+        (Backend::Sqlite, Role::Reader) => &[
+            "PRAGMA busy_timeout = 30000",
+            "PRAGMA foreign_keys = OFF",
+            "PRAGMA temp_store = FILE",
+            "PRAGMA cache_size = -8000",
+        ],
+        (Backend::Postgres, _) => &["SET TIME ZONE 'UTC'"],
+    };
+    for statement in statements {
+        conn.execute(*statement).await?;
+    }
+    if (backend, role) == (Backend::Sqlite, Role::Reader) {
+        conn.execute(sqlx::AssertSqlSafe(format!("PRAGMA mmap_size = {READER_MMAP_BYTES}"))).await?;
+    }
+    Ok(())
+}
+
+/// The statement that opens a write transaction: SQLite takes the write lock up front
+/// (`IMMEDIATE`), so a transaction that reads first never fails on a lock upgrade; PostgreSQL's
+/// row locks need no such thing.
+pub fn begin_write_statement(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "BEGIN IMMEDIATE",
+        Backend::Postgres => "BEGIN",
+    }
+}
