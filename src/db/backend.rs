@@ -171,3 +171,16 @@ pub fn begin_write_statement(backend: Backend) -> &'static str {
         Backend::Postgres => "BEGIN",
     }
 }
+
+/// The backend a pool's connections go to.
+pub fn of(pool: &sqlx::AnyPool) -> Backend {
+    match pool.connect_options().database_url.scheme() {
+        "sqlite" => Backend::Sqlite,
+        _ => Backend::Postgres,
+    }
+}
+
+/// Starts a write transaction on `pool` ([`begin_write_statement`]).
+pub async fn begin_write(pool: &sqlx::AnyPool) -> sqlx::Result<super::WriteTx> {
+    pool.begin_with(begin_write_statement(of(pool))).await
+}

@@ -108,7 +108,7 @@ pub async fn record_sponsors_snapshot(tx: &mut AnyConnection, row: &SponsorsSnap
     .bind(row.fetched_at)
     .bind(row.last_seen_at)
     .bind(&row.source)
-    .bind(row.has_listing)
+    .bind(i64::from(row.has_listing))
     .bind(&row.listing_name)
     .bind(&row.goal_kind)
     .bind(row.goal_target)
@@ -202,7 +202,7 @@ pub async fn replace_manifest(
         .bind(&row.url)
         .bind(&row.raw)
         .bind(&row.parsed)
-        .bind(row.valid)
+        .bind(i64::from(row.valid))
         .execute(&mut *tx)
         .await?;
     for i in issues {
@@ -273,7 +273,7 @@ pub async fn replace_sponsorships(tx: &mut AnyConnection, login: &str, rows: &[S
         .bind(&r.login)
         .bind(r.created_at)
         .bind(r.seq)
-        .bind(r.is_active)
+        .bind(i64::from(r.is_active))
         .bind(r.one_time)
         .bind(r.monthly_cents)
         .bind(r.fetched_at)
@@ -328,7 +328,7 @@ pub async fn replace_funding_yml(
         .bind(row.repo_id)
         .bind(&row.path)
         .bind(&row.raw)
-        .bind(row.valid)
+        .bind(i64::from(row.valid))
         .execute(&mut *tx)
         .await?;
     for i in issues {

@@ -34,7 +34,7 @@ pub async fn acquire(
     stale_secs: i64,
     dead: impl Fn(&LeaseRow) -> bool,
 ) -> sqlx::Result<Acquired> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = super::backend::begin_write(pool).await?;
     let current: Option<LeaseRow> =
         crate::db::sql::query_as("SELECT holder, pid, host, started_at, heartbeat_at FROM run_lease WHERE id = 1")
             .fetch_optional(&mut *tx)

@@ -208,7 +208,7 @@ impl Db {
 
     /// Starts a write transaction; on SQLite it takes the write lock up front.
     pub async fn begin_write(&self) -> sqlx::Result<WriteTx> {
-        self.pool.begin_with(backend::begin_write_statement(self.backend())).await
+        backend::begin_write(&self.pool).await
     }
 }
 

@@ -272,7 +272,7 @@ pub async fn build_missing(pool: &sqlx::AnyPool) -> sqlx::Result<usize> {
     .fetch_all(pool)
     .await?;
     for &repo_id in &missing {
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = super::backend::begin_write(pool).await?;
         rebuild(&mut tx, repo_id).await?;
         tx.commit().await?;
     }

@@ -46,6 +46,9 @@ async fn connect_opens_a_sqlite_url_and_says_where_it_is() {
     assert_eq!(db.location(), &Location::Sqlite(dir.path().join("by url.db")));
     assert!(dir.path().join("by url.db").exists());
     assert_eq!(begin_write_statement(db.backend()), "BEGIN IMMEDIATE");
+    assert_eq!(crate::db::backend::of(&db.pool), Backend::Sqlite);
+    let tx = crate::db::backend::begin_write(&db.pool).await.unwrap();
+    tx.rollback().await.unwrap();
     assert_eq!(begin_write_statement(Backend::Postgres), "BEGIN");
 }
 
