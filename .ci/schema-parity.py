@@ -7,8 +7,8 @@ then:
 
 1. compares the catalogs: tables; columns in order with nullability, a compatible type
    (INTEGER/bigint, TEXT/text, REAL/double precision, BLOB/bytea) and default; primary keys,
-   unique constraints and indexes, and the other indexes by column list (`COLLATE NOCASE`
-   counted as lower(column)), direction and partial predicate; CHECK constraints; triggers by
+   unique constraints and indexes, and the other indexes by column list (with `COLLATE NOCASE`,
+   which PostgreSQL has as an ICU collation of that name), direction and partial predicate; CHECK constraints; triggers by
    name, table, timing, event (with UPDATE OF columns) and whether they have a WHEN;
 2. runs one scripted workload on both (repositories, accounts, issues and pull requests opened,
    closed, merged, moved between repositories; comments, reviews, review comments, releases,
@@ -151,7 +151,7 @@ def parse_trigger(sql):
 
 
 def sqlite_catalog(db):
-    cat = {"tables": {}, "keys": {}, "indexes": {}, "checks": {}, "triggers": {}, "nocase_pk": {}}
+    cat = {"tables": {}, "keys": {}, "indexes": {}, "checks": {}, "triggers": {}}
     tables = [
         (n, s)
         for n, s in db.execute(
@@ -189,7 +189,7 @@ def sqlite_catalog(db):
                     continue
                 if cid == -2:
                     raise SetupError(f"index {index}: expression columns are not compared")
-                col = f"lower({cname})" if (coll or "").upper() == "NOCASE" else cname
+                col = f"{cname} collate nocase" if (coll or "").upper() == "NOCASE" else cname
                 cols.append(col + (" DESC" if desc else ""))
             cols = tuple(cols)
             if origin == "pk":
@@ -202,10 +202,6 @@ def sqlite_catalog(db):
                     sql = db.execute("SELECT sql FROM sqlite_master WHERE name = ?", (index,)).fetchone()[0]
                     pred = norm_predicate(re.split(r"\bWHERE\b", sql, maxsplit=1, flags=re.I)[1])
                 cat["indexes"][index] = {"table": table, "unique": bool(unique), "columns": cols, "where": pred}
-        # PostgreSQL cannot key a table on lower(col): a NOCASE primary key is a unique index there.
-        if any(c.startswith("lower(") for c in keys.get("primary", ())):
-            cat["nocase_pk"][table] = keys.pop("primary")
-            keys.setdefault("unique", set()).add(cat["nocase_pk"][table])
         keys["unique"] = sorted(keys.get("unique", set()))
         cat["keys"][table] = keys
         cat["checks"][table] = len(re.findall(r"\bCHECK\s*\(", create, re.I))
@@ -227,6 +223,8 @@ PG_CATALOG = {
     "indexes": """
         SELECT t.relname, i.relname, x.indisprimary, x.indisunique, pg_get_expr(x.indpred, x.indrelid),
                (SELECT string_agg(pg_get_indexdef(x.indexrelid, k, true)
+                                  || CASE WHEN x.indcollation[k - 1] = (SELECT oid FROM pg_collation WHERE collname = 'nocase')
+                                          THEN ' collate nocase' ELSE '' END
                                   || CASE WHEN (x.indoption[k - 1] & 1) = 1 THEN ' DESC' ELSE '' END, '|' ORDER BY k)
                 FROM generate_series(1, x.indnkeyatts) AS k),
                EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid)
@@ -315,8 +313,6 @@ def compare_catalogs(lite, pg):
     li, pi = lite["indexes"], pg["indexes"]
     for name in sorted(set(li) | set(pi)):
         p = pi.get(name)
-        if name not in li and p and p["unique"] and p["where"] is None and lite["nocase_pk"].get(p["table"]) == p["columns"]:
-            continue  # the index that keys a table SQLite keys on a NOCASE column
         if li.get(name) != p:
             diffs.append(f"index {name}: SQLite {li.get(name)}, PostgreSQL {pi.get(name)}")
     ltr, ptr = lite["triggers"], pg["triggers"]

@@ -5,9 +5,13 @@
 -- PostgreSQL form of migrations/20261124000001_core.sql (same columns, same order). 0/1 flags
 -- stay BIGINT, as SQLite's INTEGER. The SQLite schema's REFERENCES clauses are not enforced there
 -- (the pool runs with foreign_keys off, src/db/mod.rs), so here they are comments: PostgreSQL
--- would enforce them and refuse writes SQLite accepts. `full_name COLLATE NOCASE` becomes an
--- index on lower(full_name); with the C collation (.ci/postgres.sh) lower() folds ASCII only,
--- as NOCASE does.
+-- would enforce them and refuse writes SQLite accepts.
+--
+-- SQLite's NOCASE collation, so that `COLLATE NOCASE` means the same in every statement and key
+-- on both backends: equal ignoring case (ICU, case-insensitive, non-deterministic). GitHub's logins
+-- and repository names are ASCII, where it agrees with SQLite's; only the order of punctuation
+-- in `ORDER BY … COLLATE NOCASE` differs (ICU's order, not ASCII's).
+CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
 
 CREATE TABLE repositories (
     id              BIGINT  PRIMARY KEY,          -- GitHub repository id
@@ -28,7 +32,7 @@ CREATE TABLE repositories (
     updated_at      BIGINT  NOT NULL,
     pushed_at       BIGINT
 );
-CREATE UNIQUE INDEX repositories_full_name ON repositories (lower(full_name));
+CREATE UNIQUE INDEX repositories_full_name ON repositories (full_name COLLATE nocase);
 
 CREATE TABLE accounts (
     id          BIGINT  PRIMARY KEY,              -- GitHub account id
@@ -37,7 +41,7 @@ CREATE TABLE accounts (
     name        TEXT,
     is_bot      BIGINT  NOT NULL DEFAULT 0        -- kind = Bot, or matched by [people] bots/bot_patterns
 );
-CREATE INDEX accounts_login ON accounts (lower(login));
+CREATE INDEX accounts_login ON accounts (login COLLATE nocase);
 
 -- Issues and pull requests share GitHub's numbering and the /issues listing.
 CREATE TABLE issues (
@@ -183,10 +187,8 @@ CREATE TABLE sync_run_resources (
 
 -- The latest known condition of each tracked repository as the collector sees it; the status page
 -- reads this. A repository that 404s has no row in `repositories`, hence a table of its own.
--- SQLite's key is `full_name COLLATE NOCASE`; PostgreSQL cannot key on lower(full_name), so the
--- unique index on it is the key, and upserts name it: `ON CONFLICT (lower(full_name))`.
 CREATE TABLE tracked_repos (
-    full_name       TEXT    NOT NULL,
+    full_name       TEXT    PRIMARY KEY COLLATE nocase,
     repo_id         BIGINT,
     source          TEXT    NOT NULL,             -- config | org:LOGIN
     condition       TEXT    NOT NULL DEFAULT 'pending', -- pending | ok | failed | not_found | moved | unauthorized | skipped
@@ -194,4 +196,3 @@ CREATE TABLE tracked_repos (
     last_attempt_at BIGINT,
     last_success_at BIGINT
 );
-CREATE UNIQUE INDEX tracked_repos_full_name ON tracked_repos (lower(full_name));

@@ -28,8 +28,7 @@ CREATE TABLE newcomer_issues (
 );
 CREATE INDEX newcomer_issues_newest ON newcomer_issues (created_at DESC, issue_id DESC);
 CREATE INDEX newcomer_issues_repo ON newcomer_issues (repo_id);
--- SQLite: (mentor_login COLLATE NOCASE); here lower(), which src/db/newcomer_facts.rs already compares.
-CREATE INDEX newcomer_issues_mentor ON newcomer_issues (lower(mentor_login)) WHERE mentor_login IS NOT NULL;
+CREATE INDEX newcomer_issues_mentor ON newcomer_issues (mentor_login COLLATE nocase) WHERE mentor_login IS NOT NULL;
 
 -- Claim comments by people who are not maintainers (claim rule 3 and abandoned claims).
 CREATE TABLE newcomer_claims (

@@ -31,3 +31,10 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT '[' || COALESCE(acc, '') || ']
 CREATE AGGREGATE json_group_array(text) (
     SFUNC = upkeep_json_group_step, STYPE = text, FINALFUNC = upkeep_json_group_final, FINALFUNC_MODIFY = READ_ONLY
 );
+
+-- json_extract(doc, '$."key"') (or '$.key'): a member of a JSON object, as text (the statements
+-- CAST it).
+CREATE FUNCTION json_extract(doc text, path text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT (doc::jsonb) ->> CASE WHEN path LIKE '$."%"' THEN substr(path, 4, length(path) - 4) ELSE substr(path, 3) END
+$$;

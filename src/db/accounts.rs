@@ -20,19 +20,36 @@ pub async fn upsert_account<'e>(ex: impl AnyExecutor<'e>, a: &AccountRow) -> sql
 }
 
 /// [`upsert_account`] for many, in one statement; a row that would change nothing is not written.
+/// An account listed twice ends as if written one entry at a time (PostgreSQL refuses to update
+/// one row twice in a statement, so the entries are merged here first).
 pub async fn upsert_accounts<'e>(ex: impl AnyExecutor<'e>, rows: &[AccountRow]) -> sqlx::Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
-    let tuples: Vec<_> = rows.iter().map(|a| (a.id, &a.login, &a.kind, &a.name, a.is_bot)).collect();
+    let mut merged: Vec<AccountRow> = Vec::with_capacity(rows.len());
+    let mut at: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    for a in rows {
+        match at.get(&a.id) {
+            Some(&i) => {
+                let name = a.name.clone().or_else(|| merged[i].name.take());
+                merged[i] = AccountRow { name, ..a.clone() };
+            }
+            None => {
+                at.insert(a.id, merged.len());
+                merged.push(a.clone());
+            }
+        }
+    }
+    let tuples: Vec<_> = merged.iter().map(|a| (a.id, &a.login, &a.kind, &a.name, i64::from(a.is_bot))).collect();
     crate::db::sql::query(
         "INSERT INTO accounts (id, login, kind, name, is_bot)
-         SELECT value->>0, value->>1, value->>2, value->>3, value->>4 FROM json_each(?) WHERE true
+         SELECT CAST(value->>0 AS BIGINT), value->>1, value->>2, value->>3, CAST(value->>4 AS BIGINT)
+         FROM json_each(?) WHERE true
          ON CONFLICT (id) DO UPDATE SET login = excluded.login, kind = excluded.kind,
              name = COALESCE(excluded.name, accounts.name), is_bot = excluded.is_bot
-         WHERE accounts.login IS NOT excluded.login OR accounts.kind IS NOT excluded.kind
-            OR accounts.is_bot IS NOT excluded.is_bot
-            OR (excluded.name IS NOT NULL AND accounts.name IS NOT excluded.name)",
+         WHERE accounts.login IS DISTINCT FROM excluded.login OR accounts.kind IS DISTINCT FROM excluded.kind
+            OR accounts.is_bot IS DISTINCT FROM excluded.is_bot
+            OR (excluded.name IS NOT NULL AND accounts.name IS DISTINCT FROM excluded.name)",
     )
     .bind(super::activity::rows_json(&tuples)?)
     .execute(ex)
@@ -45,6 +62,10 @@ pub async fn list_accounts<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<Vec<Acc
 }
 
 pub async fn set_bot_flag<'e>(ex: impl AnyExecutor<'e>, id: i64, is_bot: bool) -> sqlx::Result<()> {
-    crate::db::sql::query("UPDATE accounts SET is_bot = ? WHERE id = ?").bind(is_bot).bind(id).execute(ex).await?;
+    crate::db::sql::query("UPDATE accounts SET is_bot = ? WHERE id = ?")
+        .bind(i64::from(is_bot))
+        .bind(id)
+        .execute(ex)
+        .await?;
     Ok(())
 }

@@ -36,7 +36,7 @@ pub async fn upsert_comments<'e>(ex: impl AnyExecutor<'e>, rows: &[CommentRow]) 
         .collect();
     crate::db::sql::query(
         "INSERT INTO comments (id, repo_id, issue_number, author_id, author_association, created_at, updated_at)
-         SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6 FROM json_each(?) WHERE true
+         SELECT CAST(value->>0 AS BIGINT), CAST(value->>1 AS BIGINT), CAST(value->>2 AS BIGINT), CAST(value->>3 AS BIGINT), value->>4, CAST(value->>5 AS BIGINT), CAST(value->>6 AS BIGINT) FROM json_each(?) WHERE true
          ON CONFLICT (id) DO UPDATE SET repo_id = excluded.repo_id, issue_number = excluded.issue_number,
              author_id = excluded.author_id, author_association = excluded.author_association,
              created_at = excluded.created_at, updated_at = excluded.updated_at",
@@ -71,7 +71,7 @@ pub async fn upsert_review_comments<'e>(ex: impl AnyExecutor<'e>, rows: &[Review
         .collect();
     crate::db::sql::query(
         "INSERT INTO review_comments (id, repo_id, pr_number, review_id, author_id, author_association, created_at, updated_at)
-         SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7
+         SELECT CAST(value->>0 AS BIGINT), CAST(value->>1 AS BIGINT), CAST(value->>2 AS BIGINT), CAST(value->>3 AS BIGINT), CAST(value->>4 AS BIGINT), value->>5, CAST(value->>6 AS BIGINT), CAST(value->>7 AS BIGINT)
          FROM json_each(?) WHERE true
          ON CONFLICT (id) DO UPDATE SET repo_id = excluded.repo_id, pr_number = excluded.pr_number,
              review_id = excluded.review_id, author_id = excluded.author_id,
@@ -109,7 +109,7 @@ pub async fn upsert_reviews<'e>(ex: impl AnyExecutor<'e>, rows: &[ReviewRow]) ->
         .collect();
     crate::db::sql::query(
         "INSERT INTO reviews (id, repo_id, pr_number, author_id, author_association, state, submitted_at)
-         SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6 FROM json_each(?) WHERE true
+         SELECT CAST(value->>0 AS BIGINT), CAST(value->>1 AS BIGINT), CAST(value->>2 AS BIGINT), CAST(value->>3 AS BIGINT), value->>4, value->>5, CAST(value->>6 AS BIGINT) FROM json_each(?) WHERE true
          ON CONFLICT (id) DO UPDATE SET repo_id = excluded.repo_id, pr_number = excluded.pr_number,
              author_id = excluded.author_id, author_association = excluded.author_association,
              state = excluded.state, submitted_at = excluded.submitted_at",

@@ -22,7 +22,9 @@ pub async fn upsert_commits<'e>(ex: impl AnyExecutor<'e>, rows: &[CommitRow]) ->
         rows.iter().map(|c| (c.repo_id, &c.sha, c.author_id, &c.author_hash, c.authored_at, c.committed_at)).collect();
     crate::db::sql::query(
         "INSERT INTO commits (repo_id, sha, author_id, author_hash, authored_at, committed_at)
-         SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5 FROM json_each(?) WHERE true
+         SELECT CAST(value->>0 AS BIGINT), value->>1, CAST(value->>2 AS BIGINT), value->>3, CAST(value->>4 AS BIGINT),
+                CAST(value->>5 AS BIGINT)
+         FROM json_each(?) WHERE true
          ON CONFLICT (repo_id, sha) DO UPDATE SET author_id = excluded.author_id,
              author_hash = excluded.author_hash, authored_at = excluded.authored_at,
              committed_at = excluded.committed_at",
@@ -80,18 +82,19 @@ pub async fn rebuild_contributor_weeks(tx: &mut super::tx::WriteTx, repo_id: i64
                 "SELECT repo_id, author_id, ",
                 week!("authored_at"),
                 " AS week, COUNT(*) AS n
-                 FROM commits WHERE repo_id = ?1 AND author_id IS NOT NULL AND authored_at >= MAX(0, ?2)
+                 FROM commits WHERE repo_id = ?1 AND author_id IS NOT NULL AND authored_at >= CASE WHEN ?2 > 0 THEN ?2 ELSE 0 END
                  GROUP BY repo_id, author_id, week"
             )
         };
     }
-    let first_week = crate::db::sql::query_scalar::<i64>(concat!("SELECT ", week!("MAX(0, ?1)")));
+    let first_week =
+        crate::db::sql::query_scalar::<i64>(concat!("SELECT ", week!("CASE WHEN ?1 > 0 THEN ?1 ELSE 0 END")));
     let first_week = first_week.bind(from).fetch_one(&mut **tx).await?;
     crate::db::sql::query(concat!(
         "DELETE FROM contributor_weeks WHERE repo_id = ?1 AND week >= ?2
            AND (account_id, week) NOT IN (SELECT author_id, week FROM (",
         counts!(),
-        "))"
+        ") AS c)"
     ))
     .bind(repo_id)
     .bind(first_week)
@@ -101,9 +104,9 @@ pub async fn rebuild_contributor_weeks(tx: &mut super::tx::WriteTx, repo_id: i64
         "INSERT INTO contributor_weeks (repo_id, account_id, week, commits, additions, deletions)
          SELECT repo_id, author_id, week, n, 0, 0 FROM (",
         counts!(),
-        ") WHERE true
+        ") AS c WHERE true
          ON CONFLICT (repo_id, account_id, week) DO UPDATE SET commits = excluded.commits
-         WHERE commits IS NOT excluded.commits"
+         WHERE contributor_weeks.commits IS DISTINCT FROM excluded.commits"
     ))
     .bind(repo_id)
     .bind(first_week)

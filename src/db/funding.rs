@@ -120,7 +120,7 @@ pub async fn record_sponsors_snapshot(tx: &mut AnyConnection, row: &SponsorsSnap
     .bind(row.active_sponsorships)
     .bind(row.recurring_monthly_cents)
     .bind(&row.currency)
-    .bind(row.amounts_visible)
+    .bind(i64::from(row.amounts_visible))
     .execute(&mut *tx)
     .await?;
     Ok(true)
@@ -274,7 +274,7 @@ pub async fn replace_sponsorships(tx: &mut AnyConnection, login: &str, rows: &[S
         .bind(r.created_at)
         .bind(r.seq)
         .bind(i64::from(r.is_active))
-        .bind(r.one_time)
+        .bind(i64::from(r.one_time))
         .bind(r.monthly_cents)
         .bind(r.fetched_at)
         .execute(&mut *tx)

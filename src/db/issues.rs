@@ -43,9 +43,18 @@ pub async fn upsert_issues<'e>(ex: impl AnyExecutor<'e>, rows: &[IssueRow]) -> s
         .iter()
         .map(|i| {
             (
-                (i.id, i.repo_id, i.number, &i.node_id, i.is_pull_request, &i.title, &i.state, &i.state_reason),
+                (
+                    i.id,
+                    i.repo_id,
+                    i.number,
+                    &i.node_id,
+                    i64::from(i.is_pull_request),
+                    &i.title,
+                    &i.state,
+                    &i.state_reason,
+                ),
                 (i.author_id, &i.author_association, &i.labels, &i.assignees, &i.milestone, i.comments),
-                (i.created_at, i.updated_at, i.closed_at, i.draft, i.merged_at),
+                (i.created_at, i.updated_at, i.closed_at, i64::from(i.draft), i.merged_at),
             )
         })
         .collect();
@@ -53,11 +62,11 @@ pub async fn upsert_issues<'e>(ex: impl AnyExecutor<'e>, rows: &[IssueRow]) -> s
         "INSERT INTO issues (id, repo_id, number, node_id, is_pull_request, title, state, state_reason,
              author_id, author_association, labels, assignees, milestone, comments,
              created_at, updated_at, closed_at, draft, merged_at)
-         SELECT value->>'$[0][0]', value->>'$[0][1]', value->>'$[0][2]', value->>'$[0][3]', value->>'$[0][4]',
-                value->>'$[0][5]', value->>'$[0][6]', value->>'$[0][7]',
-                value->>'$[1][0]', value->>'$[1][1]', value->>'$[1][2]', value->>'$[1][3]', value->>'$[1][4]',
-                value->>'$[1][5]',
-                value->>'$[2][0]', value->>'$[2][1]', value->>'$[2][2]', value->>'$[2][3]', value->>'$[2][4]'
+         SELECT CAST(value->0->>0 AS BIGINT), CAST(value->0->>1 AS BIGINT), CAST(value->0->>2 AS BIGINT), value->0->>3, CAST(value->0->>4 AS BIGINT),
+                value->0->>5, value->0->>6, value->0->>7,
+                CAST(value->1->>0 AS BIGINT), value->1->>1, value->1->>2, value->1->>3, value->1->>4,
+                CAST(value->1->>5 AS BIGINT),
+                CAST(value->2->>0 AS BIGINT), CAST(value->2->>1 AS BIGINT), CAST(value->2->>2 AS BIGINT), CAST(value->2->>3 AS BIGINT), CAST(value->2->>4 AS BIGINT)
          FROM json_each(?) WHERE true
          ON CONFLICT (id) DO UPDATE SET repo_id = excluded.repo_id, number = excluded.number,
              node_id = excluded.node_id, is_pull_request = excluded.is_pull_request, title = excluded.title,
@@ -111,14 +120,14 @@ pub async fn update_pull_listings<'e>(
         .iter()
         .enumerate()
         .filter(|(i, r)| last.get(&r.number) == Some(i))
-        .map(|(_, r)| (repo_id, r.number, r.draft, r.merged_at))
+        .map(|(_, r)| (repo_id, r.number, i64::from(r.draft), r.merged_at))
         .collect();
     // The repository comes with each row, not as its own parameter: then the planner reads the
     // rows first and looks each pull request up by (repo_id, number), rather than the reverse.
     let known: Vec<i64> = crate::db::sql::query_scalar(
-        "UPDATE issues SET draft = p.value->>2, merged_at = p.value->>3
+        "UPDATE issues SET draft = CAST(p.value->>2 AS BIGINT), merged_at = CAST(p.value->>3 AS BIGINT)
          FROM json_each(?) AS p
-         WHERE issues.repo_id = p.value->>0 AND issues.number = p.value->>1
+         WHERE issues.repo_id = CAST(p.value->>0 AS BIGINT) AND issues.number = CAST(p.value->>1 AS BIGINT)
          RETURNING issues.number",
     )
     .bind(super::activity::rows_json(&tuples)?)
@@ -157,13 +166,13 @@ pub async fn update_pulls_details<'e>(ex: impl AnyExecutor<'e>, rows: &[PullDeta
         .iter()
         .enumerate()
         .filter(|(i, d)| last.get(&(d.repo_id, d.number)) == Some(i))
-        .map(|(_, d)| (d.repo_id, d.number, d.draft, d.merged_at, d.merged_by_id, d.ready_for_review_at))
+        .map(|(_, d)| (d.repo_id, d.number, i64::from(d.draft), d.merged_at, d.merged_by_id, d.ready_for_review_at))
         .collect();
     crate::db::sql::query(
-        "UPDATE issues SET draft = d.value->>2, merged_at = d.value->>3, merged_by_id = d.value->>4,
-             ready_for_review_at = d.value->>5
+        "UPDATE issues SET draft = CAST(d.value->>2 AS BIGINT), merged_at = CAST(d.value->>3 AS BIGINT),
+             merged_by_id = CAST(d.value->>4 AS BIGINT), ready_for_review_at = CAST(d.value->>5 AS BIGINT)
          FROM json_each(?) AS d
-         WHERE issues.repo_id = d.value->>0 AND issues.number = d.value->>1",
+         WHERE issues.repo_id = CAST(d.value->>0 AS BIGINT) AND issues.number = CAST(d.value->>1 AS BIGINT)",
     )
     .bind(super::activity::rows_json(&tuples)?)
     .execute(ex)
@@ -204,11 +213,11 @@ pub async fn parent_numbers<'e>(
     ns: &[i64],
 ) -> sqlx::Result<std::collections::HashMap<i64, i64>> {
     let rows: Vec<(i64, Option<i64>)> = crate::db::sql::query_as(
-        "SELECT n.value, (SELECT number FROM (
-                 SELECT number, 0 AS pref FROM issues WHERE repo_id = ?1 AND number = n.value
-                 UNION ALL SELECT number, 1 AS pref FROM issues WHERE repo_id = ?1 AND id = n.value)
+        "SELECT n.v, (SELECT number FROM (
+                 SELECT number, 0 AS pref FROM issues WHERE repo_id = ?1 AND number = n.v
+                 UNION ALL SELECT number, 1 AS pref FROM issues WHERE repo_id = ?1 AND id = n.v) AS c
              ORDER BY pref LIMIT 1)
-         FROM json_each(?2) AS n",
+         FROM (SELECT CAST(value AS BIGINT) AS v FROM json_each(?2)) AS n",
     )
     .bind(repo_id)
     .bind(super::activity::rows_json(ns)?)

@@ -30,7 +30,7 @@ pub async fn latest_funding_outcomes<'e>(ex: impl AnyExecutor<'e>, scope: &str) 
              FROM sync_run_resources
              WHERE scope = ?1 COLLATE NOCASE
                AND resource IN (SELECT value FROM json_each(?2))
-               AND status <> 'skipped')
+               AND status <> 'skipped') AS latest
          WHERE rn = 1 ORDER BY resource",
     )
     .bind(scope)

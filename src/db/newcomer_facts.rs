@@ -59,7 +59,7 @@ pub async fn list_open_labelled<'e>(
     crate::db::sql::query_as(
         "SELECT id, labels, assignees, created_at, updated_at FROM issues
          WHERE repo_id = ?1 AND state = 'open' AND is_pull_request = 0 AND labels <> '[]'
-           AND (?2 IS NULL OR id IN (SELECT value FROM json_each(?2)))
+           AND (?2 IS NULL OR id IN (SELECT CAST(value AS BIGINT) FROM json_each(?2)))
          ORDER BY id",
     )
     .bind(repo_id)
@@ -125,8 +125,9 @@ pub async fn replace_repo_facts(
         Replace::Issues(ids) => {
             let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned());
             for table in ["newcomer_issues", "newcomer_claims"] {
-                let sql =
-                    format!("DELETE FROM {table} WHERE repo_id = ?1 AND issue_id IN (SELECT value FROM json_each(?2))");
+                let sql = format!(
+                    "DELETE FROM {table} WHERE repo_id = ?1 AND issue_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?2))"
+                );
                 crate::db::sql::query(sqlx::AssertSqlSafe(sql)).bind(repo_id).bind(&ids).execute(&mut **tx).await?;
             }
         }
@@ -214,7 +215,12 @@ macro_rules! finder_from {
 /// How many issues the filters keep, as `(all, claimed)` (claimed ones counted whatever
 /// `show_claimed` says).
 pub async fn count_finder<'e>(ex: impl AnyExecutor<'e>, q: &FinderQuery<'_>) -> sqlx::Result<(i64, i64)> {
-    let sql = concat!("SELECT COUNT(*), COALESCE(SUM(", claimed_at!(), "), 0) ", finder_from!());
+    let sql = concat!(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN ",
+        claimed_at!(),
+        " THEN 1 ELSE 0 END), 0) AS BIGINT) ",
+        finder_from!()
+    );
     bind_filters(crate::db::sql::query_as(sql), q).fetch_one(ex).await
 }
 
@@ -229,7 +235,7 @@ fn bind_filters<'q, O>(statement: FinderStatement<'q, O>, q: &'q FinderQuery<'_>
         .bind(q.repo)
         .bind(q.label)
         .bind(q.updated_since)
-        .bind(q.mentored)
+        .bind(i64::from(q.mentored))
 }
 
 /// One listed issue: its facts, with what the page shows of the issue and its repository.
@@ -276,10 +282,12 @@ macro_rules! finder_page {
 pub async fn list_finder_page<'e>(ex: impl AnyExecutor<'e>, q: &FinderQuery<'_>) -> sqlx::Result<Vec<FinderItemRow>> {
     let sql = match q.ranks {
         None => finder_page!("f.created_at DESC, f.issue_id DESC"),
-        Some(_) => finder_page!("json_extract(?9, '$.\"' || f.repo_id || '\"'), f.created_at DESC, f.issue_id DESC"),
+        Some(_) => finder_page!(
+            "CAST(json_extract(?9, '$.\"' || f.repo_id || '\"') AS BIGINT) NULLS FIRST, f.created_at DESC, f.issue_id DESC"
+        ),
     };
     bind_filters(crate::db::sql::query_as(sql), q)
-        .bind(q.show_claimed)
+        .bind(i64::from(q.show_claimed))
         .bind(q.ranks.as_deref())
         .bind(q.limit)
         .bind(q.offset)
@@ -292,7 +300,7 @@ pub async fn list_claims<'e>(ex: impl AnyExecutor<'e>, issue_ids: &[i64]) -> sql
     let ids = serde_json::to_string(issue_ids).unwrap_or_else(|_| "[]".to_owned());
     crate::db::sql::query_as(
         "SELECT issue_id, seq, login, at FROM newcomer_claims
-         WHERE issue_id IN (SELECT value FROM json_each(?)) ORDER BY issue_id, seq",
+         WHERE issue_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?)) ORDER BY issue_id, seq",
     )
     .bind(ids)
     .fetch_all(ex)

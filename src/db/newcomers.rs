@@ -109,10 +109,12 @@ pub struct LabelledIssueRow {
 /// Forgets the timelines of issues that closed or lost their newcomer labels.
 pub async fn delete_timelines(tx: &mut sqlx::AnyConnection, issue_ids: &[i64]) -> sqlx::Result<()> {
     let ids = serde_json::to_string(issue_ids).unwrap_or_else(|_| "[]".to_owned());
-    crate::db::sql::query("DELETE FROM issue_timeline WHERE issue_id IN (SELECT value FROM json_each(?))")
-        .bind(ids)
-        .execute(&mut *tx)
-        .await?;
+    crate::db::sql::query(
+        "DELETE FROM issue_timeline WHERE issue_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))",
+    )
+    .bind(ids)
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 
@@ -129,13 +131,13 @@ pub async fn list_issues_updated_since<'e>(
         // Two index searches joined by UNION, with the join order fixed (CROSS JOIN): as one
         // `updated_at >= ?2 OR EXISTS (…)` the planner probed every issue of the repository
         // against every recently updated pull request (25 s for a repository of 110k items).
-        "SELECT id, node_id, labels, updated_at, state = 'open' AS open FROM issues
+        "SELECT id, node_id, labels, updated_at, CASE WHEN state = 'open' THEN 1 ELSE 0 END AS open FROM issues
          WHERE repo_id = ?1 AND is_pull_request = 0 AND updated_at >= ?2
          UNION
-         SELECT i.id, i.node_id, i.labels, i.updated_at, i.state = 'open' FROM issue_timeline t
-           CROSS JOIN issues i ON i.id = t.issue_id
-           CROSS JOIN issues p ON p.repo_id = i.repo_id AND p.number = t.pr_number
-          WHERE t.pr_number IS NOT NULL AND i.repo_id = ?1 AND i.is_pull_request = 0
+         SELECT i.id, i.node_id, i.labels, i.updated_at, CASE WHEN i.state = 'open' THEN 1 ELSE 0 END
+           FROM issue_timeline t CROSS JOIN issues i CROSS JOIN issues p
+          WHERE i.id = t.issue_id AND p.repo_id = i.repo_id AND p.number = t.pr_number
+            AND t.pr_number IS NOT NULL AND i.repo_id = ?1 AND i.is_pull_request = 0
             AND p.is_pull_request = 1 AND p.updated_at >= ?2
          ORDER BY 4, 1",
     )
@@ -149,7 +151,7 @@ pub async fn list_issues_updated_since<'e>(
 pub async fn list_timelines<'e>(ex: impl AnyExecutor<'e>, issue_ids: &[i64]) -> sqlx::Result<Vec<TimelineRow>> {
     let ids = serde_json::to_string(issue_ids).unwrap_or_else(|_| "[]".to_owned());
     crate::db::sql::query_as(
-        "SELECT * FROM issue_timeline WHERE issue_id IN (SELECT value FROM json_each(?)) ORDER BY issue_id, seq",
+        "SELECT * FROM issue_timeline WHERE issue_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?)) ORDER BY issue_id, seq",
     )
     .bind(ids)
     .fetch_all(ex)
@@ -180,7 +182,7 @@ pub async fn list_first_timer_prs<'e>(
          FROM issues i
          JOIN repo_people rp ON rp.repo_id = i.repo_id AND rp.account_id = i.author_id
          JOIN accounts a ON a.id = i.author_id
-         WHERE i.repo_id IN (SELECT value FROM json_each(?1)) AND i.is_pull_request = 1 AND i.created_at >= ?2
+         WHERE i.repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND i.is_pull_request = 1 AND i.created_at >= ?2
            AND i.created_at <= rp.first_at AND rp.is_maintainer = 0 AND a.is_bot = 0 AND ",
         has_response_clock!()
     ))
@@ -263,7 +265,7 @@ pub struct RepoMaintainerRow {
 pub async fn list_maintainer_logins<'e>(ex: impl AnyExecutor<'e>, scope: &str) -> sqlx::Result<Vec<RepoMaintainerRow>> {
     crate::db::sql::query_as(
         "SELECT rp.repo_id, a.login FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
-         WHERE rp.repo_id IN (SELECT value FROM json_each(?1)) AND rp.is_maintainer = 1 AND a.is_bot = 0
+         WHERE rp.repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND rp.is_maintainer = 1 AND a.is_bot = 0
          ORDER BY rp.repo_id, a.login",
     )
     .bind(scope)
@@ -325,18 +327,19 @@ pub async fn list_assigned_first_timer_fixes<'e>(
 ) -> sqlx::Result<Vec<ClosingPrRow>> {
     crate::db::sql::query_as(
         // The join order is fixed (CROSS JOIN, and the assignee's pull requests through the
-        // author index): left to itself the planner read every merged pull request of the
+        // author index: `+p.repo_id` keeps SQLite off the indexes that start with the
+        // repository): left to itself the planner read every merged pull request of the
         // repository for each closed issue (55 s for atlas).
         "SELECT DISTINCT i.id AS issue_id, p.number AS pr_number, p.merged_at, 1 AS by_first_timer,
                 rp.first_at AS author_first_at, rp.second_at AS author_second_at
-         FROM issues i CROSS JOIN json_each(i.assignees) j
-         CROSS JOIN accounts a ON a.login = j.value COLLATE NOCASE AND a.is_bot = 0
-         CROSS JOIN repo_people rp ON rp.repo_id = i.repo_id AND rp.account_id = a.id AND rp.is_maintainer = 0
-              AND rp.first_at >= i.created_at
-         CROSS JOIN issues p INDEXED BY issues_author_created
-              ON p.repo_id = i.repo_id AND p.author_id = a.id AND p.is_pull_request = 1
-              AND p.merged_at IS NOT NULL AND p.created_at >= i.created_at AND p.merged_at <= i.closed_at
-         WHERE i.repo_id = ?1 AND i.created_at >= ?2 AND i.is_pull_request = 0 AND i.state = 'closed'
+         FROM issues i CROSS JOIN json_each(i.assignees) j CROSS JOIN accounts a CROSS JOIN repo_people rp
+         CROSS JOIN issues p
+         WHERE a.login = j.value COLLATE NOCASE AND a.is_bot = 0
+           AND rp.repo_id = i.repo_id AND rp.account_id = a.id AND rp.is_maintainer = 0
+           AND rp.first_at >= i.created_at
+           AND +p.repo_id = i.repo_id AND p.author_id = a.id AND p.is_pull_request = 1
+           AND p.merged_at IS NOT NULL AND p.created_at >= i.created_at AND p.merged_at <= i.closed_at
+           AND i.repo_id = ?1 AND i.created_at >= ?2 AND i.is_pull_request = 0 AND i.state = 'closed'
            AND i.labels <> '[]' AND i.assignees <> '[]'
          ORDER BY i.id, p.number",
     )

@@ -32,8 +32,12 @@ pub const SYNC_AUTOCHECKPOINT_PAGES: i64 = 16_000;
 /// pool (they are per connection). The pool's connections are all taken for a moment (one busy
 /// for over a second is left as it is); a connection opened later keeps SQLite's defaults, which
 /// are slower but as safe: durability (`synchronous`) is not touched, so a killed sync loses no
-/// committed transaction.
+/// committed transaction. SQLite only.
 pub async fn tune_for_sync(pool: &sqlx::AnyPool) -> sqlx::Result<()> {
+    // PostgreSQL's cache and checkpoints are the server's, not the connection's.
+    if super::backend::of(pool) != super::Backend::Sqlite {
+        return Ok(());
+    }
     let mut held = Vec::new();
     for _ in 0..pool.options().get_max_connections() {
         match tokio::time::timeout(std::time::Duration::from_secs(1), pool.acquire()).await {
@@ -151,10 +155,12 @@ pub async fn set_waiting<'e>(ex: impl AnyExecutor<'e>, run_id: i64, until: Optio
 
 /// Items written by every step of a run, failed repositories' finished steps included.
 pub async fn items_written_in_run<'e>(ex: impl AnyExecutor<'e>, run_id: i64) -> sqlx::Result<i64> {
-    crate::db::sql::query_scalar("SELECT COALESCE(SUM(items_written), 0) FROM sync_run_resources WHERE run_id = ?")
-        .bind(run_id)
-        .fetch_one(ex)
-        .await
+    crate::db::sql::query_scalar(
+        "SELECT CAST(COALESCE(SUM(items_written), 0) AS BIGINT) FROM sync_run_resources WHERE run_id = ?",
+    )
+    .bind(run_id)
+    .fetch_one(ex)
+    .await
 }
 
 pub async fn list_recent_runs<'e>(ex: impl AnyExecutor<'e>, limit: i64) -> sqlx::Result<Vec<RunRow>> {
@@ -190,8 +196,8 @@ pub struct RunStatusTotals {
 
 pub async fn run_totals<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<Vec<RunStatusTotals>> {
     crate::db::sql::query_as(
-        "SELECT status, COUNT(*) AS runs, SUM(requests) AS requests, SUM(not_modified) AS not_modified,
-                SUM(items_written) AS items_written
+        "SELECT status, COUNT(*) AS runs, CAST(SUM(requests) AS BIGINT) AS requests,
+                CAST(SUM(not_modified) AS BIGINT) AS not_modified, CAST(SUM(items_written) AS BIGINT) AS items_written
          FROM sync_runs GROUP BY status ORDER BY status",
     )
     .fetch_all(ex)

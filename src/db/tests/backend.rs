@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::fresh;
+use super::fresh_sqlite;
 use crate::db::{
     Backend, Db, Location,
     backend::{Role, begin_write_statement, set_up, sqlite_url},
@@ -54,7 +54,7 @@ async fn connect_opens_a_sqlite_url_and_says_where_it_is() {
 
 #[tokio::test]
 async fn every_connection_is_set_up_for_its_role() {
-    let f = fresh().await;
+    let f = fresh_sqlite().await;
     let mut conn = f.db.pool.acquire().await.unwrap();
     crate::db::sql::query("PRAGMA busy_timeout = 5").execute(&mut *conn).await.unwrap();
     set_up(&mut conn, Backend::Sqlite, Role::Writer).await.unwrap();

@@ -245,7 +245,7 @@ async fn data_version_moves_when_a_run_starts_or_finishes_and_only_then() {
 #[tokio::test]
 async fn tune_for_sync_sets_every_connections_cache_and_checkpoint_and_keeps_synchronous() {
     use crate::db::runs::{SYNC_AUTOCHECKPOINT_PAGES, SYNC_CACHE_KIB, tune_for_sync};
-    let f = fresh().await;
+    let f = super::fresh_sqlite().await;
     let p = &f.db.pool;
     tune_for_sync(p).await.unwrap();
     // Both of the collector's connections, held at once so that each is asked.

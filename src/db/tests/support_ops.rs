@@ -51,7 +51,7 @@ pub(crate) async fn add_person(db: &Db, repo_id: i64, account_id: i64, contribut
     .bind(first)
     .bind(first)
     .bind(contributions)
-    .bind(is_maintainer)
+    .bind(i64::from(is_maintainer))
     .execute(&db.pool)
     .await
     .expect("person stored");
