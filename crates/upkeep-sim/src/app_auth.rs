@@ -31,6 +31,11 @@ impl Installations {
         let (installation, expires) = self.issued.get(token)?;
         Some(if now < *expires { Ok(format!("installation {installation}")) } else { Err(()) })
     }
+
+    /// Forgets every token issued (as when an App's tokens are revoked): they get `401` now.
+    pub fn revoke_all(&mut self) {
+        self.issued.clear();
+    }
 }
 
 #[derive(serde::Deserialize)]

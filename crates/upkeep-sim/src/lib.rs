@@ -214,6 +214,12 @@ impl SimServer {
         self.shared.newcomer_issues(repo)
     }
 
+    /// Revokes every installation token issued so far: requests carrying one get `401` until
+    /// the App asks for a new one.
+    pub fn revoke_installation_tokens(&self) {
+        self.shared.installations().revoke_all();
+    }
+
     /// The simulated clock, unix seconds.
     pub fn now(&self) -> i64 {
         self.shared.now()

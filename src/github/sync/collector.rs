@@ -66,6 +66,12 @@ impl Collector {
         &self.db
     }
 
+    /// Each credential's label (`GITHUB_TOKENS entry 2`), requests sent with it so far, and
+    /// whether GitHub rejected it.
+    pub fn credential_use(&self) -> Vec<(String, u64, bool)> {
+        self.client.requests_by_credential()
+    }
+
     /// Re-applies `[people]` bot rules to stored accounts; if any flag changed, first responses
     /// are recomputed everywhere on this run. The rules last applied are kept (scope `people`,
     /// resource `bot_rules`), so a run whose rules are the same skips reading every account.
