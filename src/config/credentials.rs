@@ -26,7 +26,10 @@ pub enum Credentials {
     None,
     /// One or more tokens; `var` is where they came from. Positions in `tokens` are the entries'
     /// (1-based in messages).
-    Tokens { var: &'static str, tokens: Vec<SecretString> },
+    Tokens {
+        var: &'static str,
+        tokens: Vec<SecretString>,
+    },
     App(AppCredentials),
 }
 
@@ -97,13 +100,10 @@ impl Credentials {
                 return Ok(Credentials::Tokens { var: TOKENS_VAR, tokens });
             }
         }
-        Ok(SINGLE_TOKEN_VARS
-            .into_iter()
-            .find_map(|name| set(name).map(|t| (name, t)))
-            .map_or(Credentials::None, |(var, token)| Credentials::Tokens {
-                var,
-                tokens: vec![SecretString::from(token.trim().to_owned())],
-            }))
+        Ok(SINGLE_TOKEN_VARS.into_iter().find_map(|name| set(name).map(|t| (name, t))).map_or(
+            Credentials::None,
+            |(var, token)| Credentials::Tokens { var, tokens: vec![SecretString::from(token.trim().to_owned())] },
+        ))
     }
 
     /// One line for the log: which variable, how many tokens; never a value.

@@ -84,7 +84,8 @@ async fn when_every_token_is_spent_the_run_waits_for_the_earliest_reset_or_stops
     // Windows of 1 s: the run waits for resets and completes.
     let sim = start_sim(sim_with_tokens(40, 1)).await;
     let store = Store::new().await;
-    let summary = collect_within(&collector(&store, config_for(&sim.url(), &store.path()), tokens(&GOOD[..2])), 120).await;
+    let summary =
+        collect_within(&collector(&store, config_for(&sim.url(), &store.path()), tokens(&GOOD[..2])), 120).await;
     assert!(summary.complete(), "{summary:?}");
     assert!(summary.requests > 80, "more than both budgets: the run waited for resets ({})", summary.requests);
     assert_eq!(sim.stats().rate_limited, 0, "it waited rather than spend past the budget");
@@ -93,7 +94,8 @@ async fn when_every_token_is_spent_the_run_waits_for_the_earliest_reset_or_stops
     let sim = start_sim(sim_with_tokens(40, 3_600)).await;
     let store = Store::new().await;
     let started = std::time::Instant::now();
-    let summary = collect_within(&collector(&store, config_for(&sim.url(), &store.path()), tokens(&GOOD[..2])), 60).await;
+    let summary =
+        collect_within(&collector(&store, config_for(&sim.url(), &store.path()), tokens(&GOOD[..2])), 60).await;
     assert!(started.elapsed() < Duration::from_secs(60), "it did not sleep: {:?}", started.elapsed());
     let error = summary.error.clone().unwrap_or_default();
     assert!(error.contains("rate limit is spent until"), "{summary:?}");

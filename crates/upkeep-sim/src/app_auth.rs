@@ -103,7 +103,9 @@ fn check_jwt(app: &SimApp, jwt: &str, now: i64) -> Result<(), &'static str> {
         return Err("Integration not found");
     }
     if claims.exp <= now {
-        return Err("'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires");
+        return Err(
+            "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires",
+        );
     }
     if claims.exp > now + 600 || claims.iat > now + 60 || claims.iat >= claims.exp {
         return Err("'Expiration time' claim ('exp') is too far in the future");

@@ -48,9 +48,9 @@
 //! `POST /opencollective/graphql/v2` (`opencollective.rs`).
 
 mod accounts;
-mod app_auth;
 mod advance;
 mod answer;
+mod app_auth;
 mod community;
 mod contents;
 mod contrib;

@@ -71,7 +71,8 @@ pub async fn entry(req: HttpRequest, body: Bytes, shared: web::Data<Shared>) -> 
     };
     if !foreign {
         let conditional = req.headers().contains_key(header::IF_NONE_MATCH);
-        let foreign_etags = if_none_match(&req).filter(|tag| etag_caller(tag).is_some_and(|m| m != caller_mark(&caller))).count();
+        let foreign_etags =
+            if_none_match(&req).filter(|tag| etag_caller(tag).is_some_and(|m| m != caller_mark(&caller))).count();
         shared.with_stats(|s| {
             *s.by_caller.entry(caller.clone()).or_default() += 1;
             if conditional {

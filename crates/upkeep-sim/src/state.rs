@@ -7,9 +7,9 @@
 
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use super::app_auth::Installations;
 use super::faults::FaultDice;
 use super::options::{AdvanceSummary, RepoTotals, SimOptions, SimStats};
-use super::app_auth::Installations;
 use super::ratelimit::RateBook;
 use super::world::World;
 use super::{advance, onboarding};

@@ -28,9 +28,8 @@ pub(super) fn app_key(app: &AppCredentials) -> Result<AppKey, GhError> {
     let key = octocrab::EncodingKey::from_rsa_pem(app.key_pem.expose_secret().as_bytes()).map_err(|e| {
         GhError::Config(format!("{var}: the GitHub App's private key is not an RSA private key in PEM form ({e})"))
     })?;
-    octocrab::auth::create_jwt(octocrab::models::AppId(app.app_id), &key).map_err(|e| {
-        GhError::Config(format!("{var}: the GitHub App's private key cannot sign a token ({e})"))
-    })?;
+    octocrab::auth::create_jwt(octocrab::models::AppId(app.app_id), &key)
+        .map_err(|e| GhError::Config(format!("{var}: the GitHub App's private key cannot sign a token ({e})")))?;
     Ok(AppKey { app_id: app.app_id, installation_id: app.installation_id, key, key_var: var })
 }
 
@@ -50,8 +49,7 @@ impl GitHubClient {
         let due = {
             let keys = self.keys.lock().expect("keys lock");
             let s = &keys.slots[slot];
-            s.header.is_none()
-                || s.expires_at.is_none_or(|at| at - chrono::Utc::now().timestamp() <= RENEW_BEFORE_SECS)
+            s.header.is_none() || s.expires_at.is_none_or(|at| at - chrono::Utc::now().timestamp() <= RENEW_BEFORE_SECS)
         };
         if due { self.renew_installation_token(slot).await } else { Ok(()) }
     }

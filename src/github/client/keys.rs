@@ -132,11 +132,13 @@ impl Keyring {
         if live.is_empty() {
             return Choice::NoneLeft;
         }
-        let ready: Vec<(usize, &Slot)> = live.iter().copied().filter(|(_, s)| !quota(s).is_some_and(|q| is_spent(&q))).collect();
+        let ready: Vec<(usize, &Slot)> =
+            live.iter().copied().filter(|(_, s)| !quota(s).is_some_and(|q| is_spent(&q))).collect();
         if let Some((i, _)) = ready.iter().find(|(_, s)| prefer.is_some() && s.fingerprint.as_deref() == prefer) {
             return Choice::Use(*i);
         }
-        let most = ready.iter().max_by_key(|(i, s)| (quota(s).map_or(u64::MAX, |q| q.remaining), std::cmp::Reverse(*i)));
+        let most =
+            ready.iter().max_by_key(|(i, s)| (quota(s).map_or(u64::MAX, |q| q.remaining), std::cmp::Reverse(*i)));
         if let Some((i, _)) = most {
             return Choice::Use(*i);
         }
