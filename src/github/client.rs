@@ -25,17 +25,29 @@
 //!   errors are kept as [`GitHubClient::take_problems`] for the step's record;
 //! - 304 answers to `If-None-Match` are reported as [`Fetched::NotModified`] and counted.
 //!
-//! The parts: [`quota`] (rate limits, waits, backoff), [`response`] (classifying answers, reading
-//! bodies under the caps), [`graphql`] (envelopes, errors, node batches) and [`transport`]
-//! (octocrab's stack, JSON, header and link helpers), with [`page`] (a listing's page read
-//! without building its JSON), over [`types`] (settings, answers,
-//! counters, rate-limit state, attempts, the fixed limits and [`GitHubClient`]'s fields); this
-//! file holds the client's constructor and its retry loop. The parts import `types` and
-//! `transport`, never this file, and this file imports only `transport`, `types` and `page` (a
-//! leaf), so no import runs back.
+//! Credentials (see [`keys`] for the rules): the client holds one or more tokens
+//! (`GITHUB_TOKENS`), or a GitHub App's installation token, or none. Each has its own rate-limit
+//! state per bucket; each request goes out with a live token that is not in its reserve,
+//! preferring the one that fetched the request's ETag, else the one with the most remaining,
+//! and the client waits only when every token is in its reserve, until the earliest reset. A
+//! 401 takes a token out of rotation (logged by position, `GITHUB_TOKENS entry 2`) and the
+//! request goes on with another; an App's token is renewed before it runs out and once on a 401
+//! ([`auth`]). ETags come back tagged with the fingerprint of the token that fetched them and
+//! `If-None-Match` is only ever sent with that token.
+//!
+//! The parts: [`quota`] (rate limits, choosing the credential, waits, backoff), [`response`]
+//! (classifying answers, reading bodies under the caps), [`graphql`] (envelopes, errors, node
+//! batches), [`auth`] (the App's key and installation tokens, 401s) and [`transport`]
+//! (octocrab's stack, sending with a credential, JSON, header and link helpers), with [`page`] (a
+//! listing's page read without building its JSON), over [`types`] (settings, answers, counters,
+//! attempts, the fixed limits and [`GitHubClient`]'s fields) and [`keys`] (the credentials and
+//! their rate-limit state, a leaf); this file holds the client's constructor and its retry loop.
+//! The parts import `types`, `keys` and `transport`, never this file, and this file imports only
+//! those, `page` and `auth`'s key check, so no import runs back.
 //!
 //! Requests are strictly serial: one client is used by one sync at a time, as GitHub asks.
-//! The token lives inside octocrab as a `SecretString` and is never logged.
+//! Tokens live in sensitive `Authorization` header values and are never logged; messages name a
+//! token by its variable and position.
 
 use std::{
     sync::{Arc, Mutex, atomic::Ordering},
