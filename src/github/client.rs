@@ -143,6 +143,14 @@ impl GitHubClient {
         self.authenticated
     }
 
+    /// Puts tokens rejected in an earlier run back in rotation (called as a run starts): a 401
+    /// takes a token out for the rest of its run only, so a long-lived `serve` tries it once a
+    /// run and says so, rather than dropping it for good.
+    pub fn restore_rejected(&self) {
+        let mut keys = self.keys.lock().expect("keys lock");
+        keys.slots.iter_mut().for_each(|s| s.rejected = false);
+    }
+
     /// Requests sent so far with each credential, by its label (`GITHUB_TOKENS entry 2`), and
     /// whether GitHub rejected it.
     pub fn requests_by_credential(&self) -> Vec<(String, u64, bool)> {

@@ -121,6 +121,13 @@ async fn a_rejected_token_is_named_by_position_and_the_sync_goes_on_with_the_oth
     assert_eq!(rotation[1], ("GITHUB_TOKENS entry 2".to_owned(), true), "{rotation:?}");
     assert!(!rotation[0].1 && !rotation[2].1);
 
+    // Out of rotation for that run only: the next run may try it once again (an unchanged
+    // re-sync asks each resource of the token that holds its ETag, so it may not) and goes on.
+    let again = collect(&collector).await;
+    assert!(again.complete(), "{again:?}");
+    let tried_again = sim.stats().unauthorized == 2;
+    assert_eq!(collector_rotation(&collector)[1].1, tried_again, "rejected again only if tried again");
+
     // Every token rejected: the run stops with the clear message, naming the variable only.
     let store = Store::new().await;
     let all_bad = collector_for_bad_tokens(&sim, &store);
@@ -291,6 +298,28 @@ async fn an_app_syncs_on_installation_tokens_and_renews_them_before_they_expire_
     let stats = sim.stats();
     assert_eq!(stats.unauthorized, 1, "one 401, then a new token");
     assert!(stats.installation_tokens >= 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upkeep_collect_runs_as_the_app_with_its_key_from_a_file_and_says_the_tokens_are_ignored() {
+    let sim = start_sim(app_sim(3_600)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/github-app/test-app-key.pem");
+    let env = [
+        ("UPKEEP_GITHUB__APP_ID", "77"),
+        ("UPKEEP_GITHUB__INSTALLATION_ID", "5"),
+        ("UPKEEP_GITHUB_APP_KEY_FILE", key_file),
+        ("GITHUB_TOKENS", GOOD[0]),
+    ];
+    let (code, stderr) = run_cli(&sim.url(), &dir.path().join("a.db"), &env).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("it is used, and GITHUB_TOKENS ignored"), "{stderr}");
+    assert!(stderr.contains("GitHub App 77 installation 5 (private key from UPKEEP_GITHUB_APP_KEY_FILE)"), "{stderr}");
+    assert!(stderr.contains("renewed the GitHub App's installation token"), "{stderr}");
+    assert!(!stderr.contains("BEGIN") && !stderr.contains(GOOD[0]) && !stderr.contains("ghs_"), "{stderr}");
+    let stats = sim.stats();
+    assert_eq!(stats.by_caller.keys().collect::<Vec<_>>(), ["installation 5"]);
+    assert_eq!(stats.installation_tokens, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
