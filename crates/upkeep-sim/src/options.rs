@@ -34,6 +34,9 @@ pub struct SimOptions {
     /// Primary budget per window, for each caller: every token (and each App installation, and
     /// the anonymous caller) has its own buckets, as on GitHub.
     pub rate_limit: u32,
+    /// Budgets per window for given callers (a token, or `installation <id>`), instead of
+    /// `rate_limit`.
+    pub caller_rate_limits: BTreeMap<String, u32>,
     pub rate_window_secs: u64,
     /// `retry-after` sent with 403/429 faults.
     pub retry_after_secs: u64,
@@ -64,6 +67,7 @@ impl SimOptions {
             fault_rate: 0.0,
             fault_seed: seed,
             rate_limit: 5_000,
+            caller_rate_limits: BTreeMap::new(),
             rate_window_secs: 3_600,
             retry_after_secs: 1,
             slow_ms: 300,

@@ -55,18 +55,21 @@ pub fn wall_clock() -> u64 {
 #[derive(Debug, Clone)]
 pub struct RateBook {
     limit: u32,
+    /// Budgets of given callers, instead of `limit`.
+    limits: std::collections::BTreeMap<String, u32>,
     window: u64,
     callers: std::collections::HashMap<String, RateLimits>,
 }
 
 impl RateBook {
-    pub fn new(limit: u32, window_secs: u64) -> RateBook {
-        RateBook { limit, window: window_secs, callers: std::collections::HashMap::new() }
+    pub fn new(limit: u32, limits: std::collections::BTreeMap<String, u32>, window_secs: u64) -> RateBook {
+        RateBook { limit, limits, window: window_secs, callers: std::collections::HashMap::new() }
     }
 
     /// `caller`'s buckets (a token, `installation <id>`, or `""`).
     pub fn of(&mut self, caller: &str) -> &mut RateLimits {
-        let (limit, window) = (self.limit, self.window);
+        let limit = self.limits.get(caller).copied().unwrap_or(self.limit);
+        let window = self.window;
         self.callers.entry(caller.to_owned()).or_insert_with(|| RateLimits::new(limit, window))
     }
 }
@@ -125,10 +128,11 @@ mod tests {
 
     #[test]
     fn every_caller_has_its_own_budget() {
-        let mut book = RateBook::new(1, 60);
+        let mut book = RateBook::new(1, [("c".to_owned(), 3)].into(), 60);
         book.of("a").spend(Resource::Core, 1_000);
         assert!(book.of("a").exhausted(Resource::Core, 1_001));
         assert!(!book.of("b").exhausted(Resource::Core, 1_001));
         assert!(!book.of("").exhausted(Resource::Core, 1_001));
+        assert_eq!(book.of("c").snapshot(Resource::Core, 1_001).limit, 3, "a caller's own limit");
     }
 }

@@ -37,7 +37,7 @@ impl Shared {
             world: RwLock::new(world),
             base,
             stats: Mutex::new(SimStats::default()),
-            limits: Mutex::new(RateBook::new(opts.rate_limit, opts.rate_window_secs)),
+            limits: Mutex::new(RateBook::new(opts.rate_limit, opts.caller_rate_limits.clone(), opts.rate_window_secs)),
             dice: Mutex::new(FaultDice::new(opts.fault_seed, opts.fault_rate)),
             installations: Mutex::default(),
             opts,
