@@ -132,12 +132,6 @@ impl GitHubClient {
         })
     }
 
-    /// Names the environment variable the token came from, for the 401 message.
-    pub fn with_token_var(mut self, var: &'static str) -> Self {
-        self.token_var = var;
-        self
-    }
-
     /// Whether requests carry a token.
     pub fn is_authenticated(&self) -> bool {
         self.authenticated

@@ -106,7 +106,8 @@ async fn failures_are_classified_for_the_retry_policy() {
 
 #[tokio::test]
 async fn a_two_factor_401_asks_for_a_token_and_an_sso_403_gives_the_authorisation_url() {
-    let c = client().with_token_var("GH_TOKEN");
+    let credentials = crate::config::Credentials::Tokens { var: "GH_TOKEN", tokens: vec![SecretString::from("t")] };
+    let c = GitHubClient::with_credentials(settings(), credentials).expect("client");
     let otp = headers(&[("x-github-otp", "required; sms")]);
     match c.classify_failure::<()>(
         "/user",
