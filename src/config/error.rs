@@ -43,6 +43,8 @@ pub enum ProblemKind {
     },
     /// `github.token`: the token is only ever read from the environment.
     TokenNotAllowed,
+    /// `github.private_key` and the like: a GitHub App's key is only ever read from the environment.
+    PrivateKeyNotAllowed,
     /// The value does not fit the key; the message says why.
     InvalidValue(String),
 }
@@ -62,6 +64,12 @@ impl fmt::Display for Problem {
                 f,
                 "{key} cannot be configured here: set the GitHub token in the GITHUB_TOKEN (or \
                  GH_TOKEN) environment variable instead"
+            ),
+            ProblemKind::PrivateKeyNotAllowed => write!(
+                f,
+                "{key} cannot be configured here: put the GitHub App's private key in the \
+                 UPKEEP_GITHUB_APP_KEY environment variable (the PEM text), or its path in \
+                 UPKEEP_GITHUB_APP_KEY_FILE"
             ),
             // An `UPKEEP_*` variable already names its key.
             ProblemKind::InvalidValue(why) if matches!(self.origin, Origin::Env { .. }) => {

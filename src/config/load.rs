@@ -10,7 +10,9 @@
 //! document to learn each key's line. Unknown sections and keys are rejected; environment values are
 //! converted to TOML using the type of the key's default, then laid over the file. Each key is then
 //! checked on its own, by deserializing the defaults with just that key replaced, so every error is
-//! attributed to exactly one key and its origin, and all of them are reported at once.
+//! attributed to exactly one key and its origin, and all of them are reported at once. Last, keys
+//! that only make sense together (`[github] app_id` and `installation_id`) are checked as a pair:
+//! the one that is set is reported, naming the missing one.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -18,6 +20,7 @@ use std::path::PathBuf;
 use toml::{Table, Value};
 use url::Url;
 
+use super::credentials::{APP_KEY_FILE_VAR, APP_KEY_VAR};
 use super::error::{ConfigError, Origin, Problem, ProblemKind};
 use super::sections::Config;
 
@@ -75,6 +78,7 @@ fn build(text: &str, file: &str, env: &[(String, String)]) -> Result<Config, Con
     layers.drop_unknown_file_keys(&schema);
     layers.overlay_env(env, &schema, &defaults);
     layers.check_values(&defaults);
+    layers.check_pairs();
     let Layers { values, mut problems, .. } = layers;
     if !problems.is_empty() {
         problems.sort_by_key(|p| match &p.origin {
@@ -92,6 +96,8 @@ fn schema() -> Table {
     let mut full = Config::default();
     full.github.graphql_url = Some(Url::parse("https://api.github.com/graphql").expect("valid"));
     full.server.public_url = Some(Url::parse("https://upkeep.example.org").expect("valid"));
+    full.github.app_id = Some(1);
+    full.github.installation_id = Some(1);
     Table::try_from(full).expect("config serializes")
 }
 
@@ -160,10 +166,7 @@ impl<'a> Layers<'a> {
                 table.remove(key);
             }
             for key in unknown {
-                let kind = match (section.as_str(), key.as_str()) {
-                    ("github", "token") => ProblemKind::TokenNotAllowed,
-                    _ => ProblemKind::UnknownKey { expected: keys_of(known) },
-                };
+                let kind = secret_key(&section, &key).unwrap_or(ProblemKind::UnknownKey { expected: keys_of(known) });
                 let origin = self.file_origin(&[&section, &key]);
                 self.problem(origin, format!("{section}.{key}"), kind);
             }
@@ -177,6 +180,10 @@ impl<'a> Layers<'a> {
             let Some(rest) = var.strip_prefix(ENV_PREFIX) else {
                 continue;
             };
+            if [APP_KEY_VAR, APP_KEY_FILE_VAR].contains(&var.as_str()) {
+                // The App's key (read by `credentials`), not an override.
+                continue;
+            }
             let rest = rest.to_ascii_lowercase();
             let origin = Origin::Env { var: var.clone() };
             let Some((section, key)) = rest.split_once("__") else {
@@ -198,10 +205,7 @@ impl<'a> Layers<'a> {
                 continue;
             };
             let Some(example) = known.get(key) else {
-                let kind = match (section, key) {
-                    ("github", "token") => ProblemKind::TokenNotAllowed,
-                    _ => ProblemKind::UnknownKey { expected: keys_of(known) },
-                };
+                let kind = secret_key(section, key).unwrap_or(ProblemKind::UnknownKey { expected: keys_of(known) });
                 self.problem(origin, format!("{section}.{key}"), kind);
                 continue;
             };
@@ -241,6 +245,39 @@ impl<'a> Layers<'a> {
             };
             self.problem(origin, format!("{section}.{key}"), ProblemKind::InvalidValue(why));
         }
+    }
+}
+
+/// Keys that would hold a secret: the token, or a GitHub App's private key (or its file). Both
+/// come from the environment only.
+fn secret_key(section: &str, key: &str) -> Option<ProblemKind> {
+    const KEY_NAMES: [&str; 8] =
+        ["private_key", "app_key", "key", "pem", "private_key_file", "private_key_path", "app_key_file", "key_file"];
+    match (section, key) {
+        ("github", "token" | "tokens") => Some(ProblemKind::TokenNotAllowed),
+        ("github", key) if KEY_NAMES.contains(&key) => Some(ProblemKind::PrivateKeyNotAllowed),
+        _ => None,
+    }
+}
+
+impl Layers<'_> {
+    /// Both or neither of `[github] app_id` and `installation_id`: the one set names the missing one.
+    fn check_pairs(&mut self) {
+        let github = self.values.get("github").and_then(Value::as_table);
+        let set = |key: &str| github.is_some_and(|t| t.contains_key(key));
+        let (given, missing) = match (set("app_id"), set("installation_id")) {
+            (true, false) => ("app_id", "installation_id"),
+            (false, true) => ("installation_id", "app_id"),
+            _ => return,
+        };
+        let origin = match self.from_env.get(&("github".to_owned(), given.to_owned())) {
+            Some(var) => Origin::Env { var: var.clone() },
+            None => self.file_origin(&["github", given]),
+        };
+        let why = format!(
+            "needs github.{missing} as well: a GitHub App acts as one of its installations, so set both (or neither)"
+        );
+        self.problem(origin, format!("github.{given}"), ProblemKind::InvalidValue(why));
     }
 }
 

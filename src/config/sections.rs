@@ -32,7 +32,8 @@ pub struct Config {
     pub funding: FundingConfig,
 }
 
-/// `[github]`: how to reach the GitHub API. The token is not a setting: see [`token_from_env`].
+/// `[github]`: how to reach the GitHub API. The token and an App's key are not settings: see
+/// [`super::Credentials`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct GithubConfig {
@@ -51,6 +52,15 @@ pub struct GithubConfig {
     /// (default `upkeep/<version>`).
     #[serde(deserialize_with = "header_text")]
     pub user_agent: String,
+    /// A GitHub App's id (default unset). With `installation_id`, the collector authenticates as
+    /// that installation; the private key comes from `UPKEEP_GITHUB_APP_KEY` (the PEM text) or
+    /// `UPKEEP_GITHUB_APP_KEY_FILE` (its path), never from this file. Both or neither.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<u64>,
+    /// The App installation to act as (default unset); the number at the end of the
+    /// installation's settings URL. Both or neither with `app_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub installation_id: Option<u64>,
 }
 
 /// `[database]`: where the data lives.
@@ -201,6 +211,8 @@ impl Default for GithubConfig {
             graphql_url: None,
             timeout_secs: 30,
             user_agent: concat!("upkeep/", env!("CARGO_PKG_VERSION")).to_owned(),
+            app_id: None,
+            installation_id: None,
         }
     }
 }

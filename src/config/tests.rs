@@ -93,11 +93,15 @@ fn globs_match_stars_anywhere() {
 #[test]
 fn the_token_comes_from_github_token_then_gh_token_ignoring_empty_values() {
     let token = |github: Option<&str>, gh: Option<&str>| {
-        let found = token_from(|name| match name {
+        let found = Credentials::from_vars(&GithubConfig::default(), |name| match name {
             "GITHUB_TOKEN" => github.map(String::from),
-            _ => gh.map(String::from),
+            "GH_TOKEN" => gh.map(String::from),
+            _ => None,
         });
-        found.map(|secret| secret.expose_secret().to_owned())
+        match found.expect("tokens need no file") {
+            Credentials::Tokens { tokens, .. } => Some(tokens[0].expose_secret().to_owned()),
+            _ => None,
+        }
     };
     assert_eq!(token(Some("a"), Some("b")).as_deref(), Some("a"));
     assert_eq!(token(Some(""), Some("b")).as_deref(), Some("b"));

@@ -25,27 +25,41 @@
 //!   errors are kept as [`GitHubClient::take_problems`] for the step's record;
 //! - 304 answers to `If-None-Match` are reported as [`Fetched::NotModified`] and counted.
 //!
-//! The parts: [`quota`] (rate limits, waits, backoff), [`response`] (classifying answers, reading
-//! bodies under the caps), [`graphql`] (envelopes, errors, node batches) and [`transport`]
-//! (octocrab's stack, JSON, header and link helpers), with [`page`] (a listing's page read
-//! without building its JSON), over [`types`] (settings, answers,
-//! counters, rate-limit state, attempts, the fixed limits and [`GitHubClient`]'s fields); this
-//! file holds the client's constructor and its retry loop. The parts import `types` and
-//! `transport`, never this file, and this file imports only `transport`, `types` and `page` (a
-//! leaf), so no import runs back.
+//! Credentials (see [`keys`] for the rules): the client holds one or more tokens
+//! (`GITHUB_TOKENS`), or a GitHub App's installation token, or none. Each has its own rate-limit
+//! state per bucket; each request goes out with a live token that is not in its reserve,
+//! preferring the one that fetched the request's ETag, else the one with the most remaining,
+//! and the client waits only when every token is in its reserve, until the earliest reset. A
+//! 401 takes a token out of rotation (logged by position, `GITHUB_TOKENS entry 2`) and the
+//! request goes on with another; an App's token is renewed before it runs out and once on a 401
+//! ([`auth`]). ETags come back tagged with the fingerprint of the token that fetched them and
+//! `If-None-Match` is only ever sent with that token.
+//!
+//! The parts: [`quota`] (rate limits, choosing the credential, waits, backoff), [`response`]
+//! (classifying answers, reading bodies under the caps), [`graphql`] (envelopes, errors, node
+//! batches), [`auth`] (the App's key and installation tokens, 401s) and [`transport`]
+//! (octocrab's stack, sending with a credential, JSON, header and link helpers), with [`page`] (a
+//! listing's page read without building its JSON), over [`types`] (settings, answers, counters,
+//! attempts, the fixed limits and [`GitHubClient`]'s fields) and [`keys`] (the credentials and
+//! their rate-limit state, a leaf); this file holds the client's constructor and its retry loop.
+//! The parts import `types`, `keys` and `transport`, never this file, and this file imports only
+//! those, `page` and `auth`'s key check, so no import runs back.
 //!
 //! Requests are strictly serial: one client is used by one sync at a time, as GitHub asks.
-//! The token lives inside octocrab as a `SecretString` and is never logged.
+//! Tokens live in sensitive `Authorization` header values and are never logged; messages name a
+//! token by its variable and position.
 
 use std::{
     sync::{Arc, Mutex, atomic::Ordering},
     time::Duration,
 };
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 
+mod auth;
 mod graphql;
+mod keys;
 mod page;
 mod quota;
 mod response;
@@ -53,6 +67,9 @@ mod transport;
 mod types;
 
 use super::error::GhError;
+use crate::config::Credentials;
+use auth::app_key;
+use keys::{Keyring, Pass, Slot, tag_etag};
 pub use page::{Page, identity};
 pub use transport::next_link;
 use transport::*;
@@ -60,38 +77,79 @@ use types::*;
 pub use types::{ClientSettings, CounterSnapshot, Counters, Fetched, GitHubClient, RateWait, WaitObserver};
 
 impl GitHubClient {
+    /// A client with one token (`GITHUB_TOKEN`) or none.
     pub fn new(settings: ClientSettings, token: Option<SecretString>) -> Result<Self, GhError> {
-        let authenticated = token.is_some();
-        let rest = build_octocrab(&settings.api_url, &settings, token.clone())?;
+        let credentials = match token {
+            Some(token) => Credentials::Tokens { var: "GITHUB_TOKEN", tokens: vec![token] },
+            None => Credentials::None,
+        };
+        Self::with_credentials(settings, credentials)
+    }
+
+    /// A client for `credentials`: one slot per token, or the App's installation (its key is
+    /// checked now by signing a JWT: a key that cannot sign is a configuration error naming its
+    /// variable), or none.
+    pub fn with_credentials(settings: ClientSettings, credentials: Credentials) -> Result<Self, GhError> {
+        let rest = build_octocrab(&settings.api_url, &settings)?;
         let gql =
             url::Url::parse(&settings.graphql_url).map_err(|e| GhError::Config(format!("github.graphql_url: {e}")))?;
         let origin = gql.origin().ascii_serialization();
-        let graphql = build_octocrab(&origin, &settings, token)?;
+        let graphql = build_octocrab(&origin, &settings)?;
         let graphql_path = gql.path().to_owned();
+        let (slots, app, token_var) = match credentials {
+            Credentials::None => (vec![Slot::new("no token".to_owned(), None, None)], None, "GITHUB_TOKEN"),
+            Credentials::Tokens { var, tokens } => {
+                let many = tokens.len() > 1;
+                let mut slots = Vec::with_capacity(tokens.len());
+                for (i, token) in tokens.iter().enumerate() {
+                    let label = if many { format!("{var} entry {}", i + 1) } else { var.to_owned() };
+                    let header = bearer(token.expose_secret(), &label)?;
+                    slots.push(Slot::new(label, Some(token.expose_secret()), Some(header)));
+                }
+                (slots, None, var)
+            }
+            Credentials::App(app) => {
+                let key = app_key(&app)?;
+                let label = format!("the GitHub App's installation {}", app.installation_id);
+                let identity = format!("github app {} installation {}", app.app_id, app.installation_id);
+                (vec![Slot::new(label, Some(&identity), None)], Some(key), app.key_var)
+            }
+        };
+        let authenticated = app.is_some() || slots[0].header.is_some();
         Ok(GitHubClient {
             rest,
             graphql,
             graphql_path,
             settings,
             counters: Arc::default(),
-            limits: Mutex::default(),
+            keys: Mutex::new(Keyring::new(slots)),
+            app,
             wait_observer: Mutex::default(),
             authenticated,
-            token_var: "GITHUB_TOKEN",
+            token_var,
             deadline: Mutex::default(),
             problems: Mutex::default(),
         })
     }
 
-    /// Names the environment variable the token came from, for the 401 message.
-    pub fn with_token_var(mut self, var: &'static str) -> Self {
-        self.token_var = var;
-        self
-    }
-
     /// Whether requests carry a token.
     pub fn is_authenticated(&self) -> bool {
         self.authenticated
+    }
+
+    /// Puts tokens rejected in an earlier run back in rotation (called as a run starts): a 401
+    /// takes a token out for the rest of its run only, so a long-lived `serve` tries it once a
+    /// run and says so, rather than dropping it for good.
+    pub fn restore_rejected(&self) {
+        let mut keys = self.keys.lock().expect("keys lock");
+        keys.slots.iter_mut().for_each(|s| s.rejected = false);
+    }
+
+    /// Requests sent so far with each credential, by its label (`GITHUB_TOKENS entry 2`), and
+    /// whether GitHub rejected it.
+    pub fn requests_by_credential(&self) -> Vec<(String, u64, bool)> {
+        let keys = self.keys.lock().expect("keys lock");
+        keys.slots.iter().map(|s| (s.label.clone(), s.requests, s.rejected)).collect()
     }
 
     /// Installs the observer told about rate-limit waits (replacing any earlier one).
@@ -148,14 +206,7 @@ impl GitHubClient {
     ) -> Result<Fetched<T>, GhError> {
         let path = path_and_query(path);
         let cap = cap.min(self.settings.max_response_bytes);
-        self.until_ready(&path, || async {
-            self.with_retries(&path, "core", || async {
-                let response = self.rest._get_with_headers(path.as_str(), Some(if_none_match(etag))).await;
-                self.classify_response(&path, response, cap, parse).await
-            })
-            .await
-        })
-        .await
+        self.until_ready(&path, || self.conditional_get(&path, etag, cap, parse)).await
     }
 
     /// GET `path` as text rather than JSON (a file on another host, such as a funding.json
@@ -164,9 +215,28 @@ impl GitHubClient {
     pub async fn get_text(&self, path: &str, etag: Option<&str>, cap: u64) -> Result<Fetched<String>, GhError> {
         let path = path_and_query(path);
         let cap = cap.min(self.settings.max_response_bytes);
-        self.with_retries(&path, "core", || async {
-            let response = self.rest._get_with_headers(path.as_str(), Some(if_none_match(etag))).await;
-            self.classify_response(&path, response, cap, |body| Ok::<_, serde_json::Error>(body.to_owned())).await
+        self.conditional_get(&path, etag, cap, |body| Ok::<_, serde_json::Error>(body.to_owned())).await
+    }
+
+    /// One GET with retries: `If-None-Match` goes only with the credential that fetched `etag`
+    /// (see `keys.rs`), and a fresh answer's ETag comes back tagged with the credential used.
+    async fn conditional_get<T>(
+        &self,
+        path: &str,
+        etag: Option<&str>,
+        cap: u64,
+        parse: impl Fn(&str) -> Result<T, serde_json::Error> + Copy,
+    ) -> Result<Fetched<T>, GhError> {
+        self.with_retries(path, "core", etag, |pass| async move {
+            let response = get_with(&self.rest, path, &pass).await;
+            let attempt = self.classify_response(path, response, cap, parse).await?;
+            Ok(match attempt {
+                Attempt::Done(Fetched::Fresh { value, etag, next }) => {
+                    let etag = etag.map(|e| tag_etag(pass.fingerprint.as_deref(), e));
+                    Attempt::Done(Fetched::Fresh { value, etag, next })
+                }
+                other => other,
+            })
         })
         .await
     }
@@ -197,17 +267,32 @@ impl GitHubClient {
         unreachable!("the loop returns")
     }
 
-    async fn with_retries<T, F, Fut>(&self, url: &str, bucket: &str, mut attempt: F) -> Result<T, GhError>
+    /// Sends `attempt` until it is done, retrying as the module doc says. Each try goes out with
+    /// the credential [`Self::ready`] picks (`etag` is the stored ETag, tagged with its
+    /// credential); a 401 takes that credential out of rotation and tries another
+    /// ([`Self::rejected`]) without counting as a retry.
+    async fn with_retries<T, F, Fut>(
+        &self,
+        url: &str,
+        bucket: &str,
+        etag: Option<&str>,
+        mut attempt: F,
+    ) -> Result<T, GhError>
     where
-        F: FnMut() -> Fut,
+        F: FnMut(Pass) -> Fut,
         Fut: Future<Output = Result<Attempt<T>, GhError>>,
     {
         let (mut transient, mut connect, mut malformed) = (0u32, 0u32, 0u32);
         let malformed_tries = if bucket == "graphql" { GRAPHQL_MALFORMED_TRIES } else { self.settings.max_retries + 1 };
+        let mut renewed = false;
         loop {
-            self.wait_for_quota(bucket).await?;
+            let pass = self.ready(bucket, etag).await?;
             self.counters.requests.fetch_add(1, Ordering::Relaxed);
-            let outcome = match tokio::time::timeout(self.settings.timeout, attempt()).await {
+            let outcome = match tokio::time::timeout(self.settings.timeout, attempt(pass.clone())).await {
+                Ok(Err(GhError::Unauthorized { message, hint })) => {
+                    self.rejected(&pass, message, hint, &mut renewed)?;
+                    continue;
+                }
                 Ok(outcome) => outcome?,
                 Err(_) => Attempt::Retry {
                     reason: format!(

@@ -39,6 +39,7 @@ mod run_lease;
 mod seed;
 mod seed_ids;
 mod slices;
+mod tokens;
 mod web;
 mod web_http;
 mod wire_examples;

@@ -31,8 +31,12 @@ pub struct SimOptions {
     pub fault_rate: f64,
     /// Seed for fault decisions (deterministic given serial requests).
     pub fault_seed: u64,
-    /// Primary budget per window.
+    /// Primary budget per window, for each caller: every token (and each App installation, and
+    /// the anonymous caller) has its own buckets, as on GitHub.
     pub rate_limit: u32,
+    /// Budgets per window for given callers (a token, or `installation <id>`), instead of
+    /// `rate_limit`.
+    pub caller_rate_limits: BTreeMap<String, u32>,
     pub rate_window_secs: u64,
     /// `retry-after` sent with 403/429 faults.
     pub retry_after_secs: u64,
@@ -40,6 +44,11 @@ pub struct SimOptions {
     pub slow_ms: u64,
     /// If set, requests must carry `Authorization: Bearer <token>` (or `token <token>`).
     pub require_token: Option<String>,
+    /// More accepted tokens, each its own caller with its own budget. When this, `require_token`
+    /// or `app` is set, any other token (and none) gets `401 Bad credentials`.
+    pub tokens: Vec<String>,
+    /// A GitHub App with one installation (`app_auth.rs`).
+    pub app: Option<SimApp>,
     /// The sponsored accounts' own token: requests carrying it see sponsorship amounts
     /// (`totalRecurringMonthlyPriceInCents`) and private sponsors, as a maintainer does on
     /// GitHub; everyone else sees 0 and public sponsors only.
@@ -58,14 +67,29 @@ impl SimOptions {
             fault_rate: 0.0,
             fault_seed: seed,
             rate_limit: 5_000,
+            caller_rate_limits: BTreeMap::new(),
             rate_window_secs: 3_600,
             retry_after_secs: 1,
             slow_ms: 300,
             require_token: None,
+            tokens: Vec::new(),
+            app: None,
             sponsor_token: None,
             hostile: Vec::new(),
         }
     }
+}
+
+/// A GitHub App the simulator knows: `POST /app/installations/{installation_id}/access_tokens`
+/// with a JWT signed by the key matching `public_key_pem` and `iss` = `app_id` issues an
+/// installation token that lives `token_lifetime_secs` (GitHub: an hour).
+#[derive(Debug, Clone)]
+pub struct SimApp {
+    pub app_id: u64,
+    pub installation_id: u64,
+    /// The App's public key, PEM (`-----BEGIN PUBLIC KEY-----`).
+    pub public_key_pem: String,
+    pub token_lifetime_secs: u64,
 }
 
 /// 2026-11-01T00:00:00Z.
@@ -78,6 +102,18 @@ pub struct SimStats {
     pub requests: u64,
     /// `304`s (free of budget).
     pub not_modified: u64,
+    /// Requests by caller: the token for a plain token, `installation <id>` for an App's
+    /// installation tokens, `""` without a token (GitHub requests only; `401`s included).
+    pub by_caller: BTreeMap<String, u64>,
+    /// Requests with `If-None-Match`, by caller.
+    pub conditional_by_caller: BTreeMap<String, u64>,
+    /// `If-None-Match` ETags that another caller had been given (this server's ETags say whose
+    /// they are, as GitHub's vary by `Authorization`): a client that mixes up its tokens' ETags.
+    pub etags_of_another_caller: u64,
+    /// Installation tokens issued (`POST /app/installations/{id}/access_tokens`).
+    pub installation_tokens: u64,
+    /// `401` answers (unknown or expired tokens, refused JWTs).
+    pub unauthorized: u64,
     /// Requests that got an injected fault.
     pub faults: u64,
     /// Requests refused with `403` because the primary budget was spent.

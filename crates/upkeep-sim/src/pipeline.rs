@@ -1,6 +1,9 @@
-//! What happens to every request, in order: route, count, authenticate, check the budget, roll
-//! for a fault, answer, turn a matching `If-None-Match` into a free `304`, spend the budget,
-//! then deliver (normally, or through the fault).
+//! What happens to every request, in order: route, count, authenticate (who the caller is: a
+//! token, an App installation, or nobody), check the caller's budget, roll for a fault, answer,
+//! turn a matching `If-None-Match` into a free `304` (ETags are the caller's own, as GitHub's
+//! vary by `Authorization`), spend the caller's budget, then deliver (normally, or through the
+//! fault). `POST /app/installations/{id}/access_tokens` is answered by `app_auth.rs` before any
+//! of that but counting.
 //!
 //! This is the one place that knows GitHub's rules around a request; handlers (`rest*.rs`,
 //! `graphql.rs`) only turn a request into an [`Answer`]. `/_sim/*` skips all of it; the foreign
@@ -30,7 +33,7 @@ use super::rest;
 use super::router::{self, Route};
 use super::state::Shared;
 use super::util::mix;
-use super::{control, funding_json, graphql, opencollective, rest_repo};
+use super::{app_auth, control, funding_json, graphql, opencollective, rest_repo};
 
 pub async fn entry(req: HttpRequest, body: Bytes, shared: web::Data<Shared>) -> HttpResponse {
     let parsed = router::parse(req.method(), req.path());
@@ -46,26 +49,55 @@ pub async fn entry(req: HttpRequest, body: Bytes, shared: web::Data<Shared>) -> 
     });
     let resource = parsed.route.resource();
     let now = wall_clock();
-    if !foreign && !authorized(&shared, &req) {
-        let denied = Answer::error(StatusCode::UNAUTHORIZED, "Bad credentials");
-        return respond(denied, rate(&shared, resource, now), None);
+    if let Route::AccessTokens(installation) = parsed.route {
+        let answer = {
+            let mut installations = shared.installations();
+            app_auth::access_tokens(shared.opts.app.as_ref(), &mut installations, installation, token_of(&req), now)
+        };
+        shared.with_stats(|s| {
+            s.installation_tokens += u64::from(answer.status == StatusCode::CREATED);
+            s.unauthorized += u64::from(answer.status == StatusCode::UNAUTHORIZED);
+        });
+        return respond(answer, rate(&shared, "", None, now), None);
     }
-    if resource.is_some_and(|r| shared.limits().exhausted(r, now)) {
+    let caller = if foreign { Some(String::new()) } else { caller_of(&shared, &req, now) };
+    let Some(caller) = caller else {
+        shared.with_stats(|s| {
+            s.unauthorized += 1;
+            *s.by_caller.entry(token_of(&req).to_owned()).or_default() += 1;
+        });
+        let denied = Answer::error(StatusCode::UNAUTHORIZED, "Bad credentials");
+        return respond(denied, rate(&shared, "", resource, now), None);
+    };
+    if !foreign {
+        let conditional = req.headers().contains_key(header::IF_NONE_MATCH);
+        let foreign_etags =
+            if_none_match(&req).filter(|tag| etag_caller(tag).is_some_and(|m| m != caller_mark(&caller))).count();
+        shared.with_stats(|s| {
+            *s.by_caller.entry(caller.clone()).or_default() += 1;
+            if conditional {
+                *s.conditional_by_caller.entry(caller.clone()).or_default() += 1;
+            }
+            s.etags_of_another_caller += foreign_etags as u64;
+        });
+    }
+    if resource.is_some_and(|r| shared.limits().of(&caller).exhausted(r, now)) {
         shared.with_stats(|s| s.rate_limited += 1);
-        return respond(primary_limited(), rate(&shared, resource, now), None);
+        return respond(primary_limited(), rate(&shared, &caller, resource, now), None);
     }
     let fault = shared.dice().roll(parsed.route.is_stats());
-    let answer = dispatch(&shared, &parsed.route, &req, &body, resource, now);
-    let etag = (answer.status == StatusCode::OK && req.method() == Method::GET).then(|| etag_of(&answer.body));
+    let answer = dispatch(&shared, &parsed.route, &req, &body, resource, &caller, now);
+    let etag =
+        (answer.status == StatusCode::OK && req.method() == Method::GET).then(|| etag_of_for(&caller, &answer.body));
     if etag.as_deref().is_some_and(|tag| matches_if_none_match(&req, tag)) {
         shared.with_stats(|s| s.not_modified += 1);
         let unchanged = Answer { status: StatusCode::NOT_MODIFIED, body: Vec::new(), ..answer };
-        return respond(unchanged, rate(&shared, resource, now), etag);
+        return respond(unchanged, rate(&shared, &caller, resource, now), etag);
     }
     if let Some(r) = resource {
-        shared.limits().spend(r, now);
+        shared.limits().of(&caller).spend(r, now);
     }
-    let mut limits = rate(&shared, resource, now);
+    let mut limits = rate(&shared, &caller, resource, now);
     if let Some(hostile) = hostile_delivery(&shared, &parsed.route, req.path(), &mut limits) {
         shared.with_stats(|s| s.faults += 1);
         return hostile;
@@ -132,10 +164,12 @@ fn dispatch(
     req: &HttpRequest,
     body: &[u8],
     resource: Option<Resource>,
+    caller: &str,
     now: u64,
 ) -> Answer {
     if *route == Route::RateLimit {
-        let mut limits = shared.limits();
+        let mut book = shared.limits();
+        let limits = book.of(caller);
         return rest_repo::rate_limit(limits.snapshot(Resource::Core, now), limits.snapshot(Resource::Graphql, now));
     }
     let world = shared.world();
@@ -148,20 +182,29 @@ fn dispatch(
         Route::User(login) => rest_repo::user(&request, login),
         Route::Repo(key, part) => rest::repo(&request, key, *part),
         Route::Graphql => {
-            let budget = resource.map(|r| shared.limits().snapshot(r, now));
+            let budget = resource.map(|r| shared.limits().of(caller).snapshot(r, now));
             let sponsor = shared.opts.sponsor_token.as_deref().is_some_and(|t| token_of(req) == t);
             Ok(graphql::handle(&ctx, body, budget, if sponsor { Viewer::Maintainer } else { Viewer::Anyone }))
         }
         Route::OpenCollective => Ok(opencollective::handle(&world, body)),
         Route::Manifest(name) => funding_json::raw(&world, name).ok_or_else(Answer::not_found),
-        Route::RateLimit | Route::Control(_) | Route::Unknown => Err(Answer::not_found()),
+        Route::RateLimit | Route::Control(_) | Route::AccessTokens(_) | Route::Unknown => Err(Answer::not_found()),
     };
     handled.unwrap_or_else(|error| error)
 }
 
-fn authorized(shared: &Shared, req: &HttpRequest) -> bool {
-    let Some(expected) = &shared.opts.require_token else { return true };
-    token_of(req) == expected
+/// Who a GitHub request is from: its token, `installation <id>` for a live installation token,
+/// `""` without one; `None` (401) for an expired installation token, or, when the simulator
+/// knows its tokens (`require_token`, `tokens`, `app`), for any other token or none.
+fn caller_of(shared: &Shared, req: &HttpRequest, now: u64) -> Option<String> {
+    let token = token_of(req);
+    if let Some(installation) = shared.installations().caller(token, now) {
+        return installation.ok();
+    }
+    let opts = &shared.opts;
+    let known = opts.require_token.as_deref() == Some(token) || opts.tokens.iter().any(|t| t == token);
+    let open = opts.require_token.is_none() && opts.tokens.is_empty() && opts.app.is_none();
+    (open || known).then(|| token.to_owned())
 }
 
 /// The token of `Authorization: Bearer <token>` (or `token <token>`), `""` if none.
@@ -184,32 +227,54 @@ fn primary_limited() -> Answer {
     Answer::json(StatusCode::FORBIDDEN, &body)
 }
 
-/// The bucket's state for the headers; free requests report `core`.
-fn rate(shared: &Shared, resource: Option<Resource>, now: u64) -> (Resource, Snapshot) {
+/// The caller's bucket's state for the headers; free requests report `core`.
+fn rate(shared: &Shared, caller: &str, resource: Option<Resource>, now: u64) -> (Resource, Snapshot) {
     let resource = resource.unwrap_or(Resource::Core);
-    (resource, shared.limits().snapshot(resource, now))
+    (resource, shared.limits().of(caller).snapshot(resource, now))
 }
 
-/// A weak ETag over the body, shaped like GitHub's (64 hex digits).
+/// A weak ETag over the body for `caller`, shaped like GitHub's (64 hex digits): GitHub's vary by
+/// `Authorization`, so a caller's ETags do not match for another. The first 16 digits mark the
+/// caller ([`caller_mark`]), so the server can tell an ETag sent by the wrong caller.
 ///
 /// SipHash from std rather than SHA-256: std is optimised even in debug builds, where hashing
 /// a 1.6 MB `/pulls` page with `sha2` would cost more than rendering it. Equal bodies give equal
 /// ETags within one build, which is all a conditional request needs.
-pub fn etag_of(body: &[u8]) -> String {
+fn etag_of_for(caller: &str, body: &[u8]) -> String {
     let mut hasher = std::hash::DefaultHasher::new();
     hasher.write(body);
     let h = hasher.finish();
-    format!("W/\"{h:016x}{:016x}{:016x}{:016x}\"", mix(h, 1), mix(h, 2), mix(h, 3))
+    format!("W/\"{}{h:016x}{:016x}{:016x}\"", caller_mark(caller), mix(h, 1), mix(h, 2))
+}
+
+/// 16 hex digits naming a caller in its ETags.
+fn caller_mark(caller: &str) -> String {
+    let mut hasher = std::hash::DefaultHasher::new();
+    hasher.write(b"caller\n");
+    hasher.write(caller.as_bytes());
+    format!("{:016x}", hasher.finish())
+}
+
+/// The caller mark of an ETag this server wrote (`None` for `*` or anything else).
+fn etag_caller(tag: &str) -> Option<String> {
+    let hex = tag.trim().trim_start_matches("W/").trim_matches('"');
+    (hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then(|| hex[..16].to_owned())
+}
+
+/// The ETags listed in `If-None-Match`.
+fn if_none_match(req: &HttpRequest) -> impl Iterator<Item = String> + '_ {
+    req.headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().to_owned())
 }
 
 /// `If-None-Match` lists the current ETag (weak comparison, `*` matches anything).
 fn matches_if_none_match(req: &HttpRequest, etag: &str) -> bool {
     let strip = |t: &str| t.trim().trim_start_matches("W/").to_owned();
     let current = strip(etag);
-    req.headers().get_all(header::IF_NONE_MATCH).filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|t| {
-        let t = t.trim();
-        t == "*" || strip(t) == current
-    })
+    if_none_match(req).any(|t| t == "*" || strip(&t) == current)
 }
 
 fn builder(answer: &Answer, (resource, snap): (Resource, Snapshot), etag: &Option<String>) -> HttpResponseBuilder {

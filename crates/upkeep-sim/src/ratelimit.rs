@@ -1,4 +1,5 @@
 //! The primary rate limit: a budget of requests per window, per resource (`core`, `graphql`),
+//! per caller ([`RateBook`]: each token, App installation and the anonymous caller has its own),
 //! on the real wall clock as GitHub's `x-ratelimit-reset` is.
 //!
 //! A window opens with the first request and lasts `rate_window_secs`; every counted request
@@ -48,6 +49,29 @@ pub struct RateLimits {
 
 pub fn wall_clock() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// Every caller's [`RateLimits`], opened on a caller's first request.
+#[derive(Debug, Clone)]
+pub struct RateBook {
+    limit: u32,
+    /// Budgets of given callers, instead of `limit`.
+    limits: std::collections::BTreeMap<String, u32>,
+    window: u64,
+    callers: std::collections::HashMap<String, RateLimits>,
+}
+
+impl RateBook {
+    pub fn new(limit: u32, limits: std::collections::BTreeMap<String, u32>, window_secs: u64) -> RateBook {
+        RateBook { limit, limits, window: window_secs, callers: std::collections::HashMap::new() }
+    }
+
+    /// `caller`'s buckets (a token, `installation <id>`, or `""`).
+    pub fn of(&mut self, caller: &str) -> &mut RateLimits {
+        let limit = self.limits.get(caller).copied().unwrap_or(self.limit);
+        let window = self.window;
+        self.callers.entry(caller.to_owned()).or_insert_with(|| RateLimits::new(limit, window))
+    }
 }
 
 impl RateLimits {
@@ -100,5 +124,15 @@ mod tests {
         assert!(!limits.exhausted(Resource::Graphql, 1_059), "buckets are separate");
         let renewed = limits.snapshot(Resource::Core, 1_060);
         assert_eq!((renewed.remaining, renewed.reset), (2, 1_120));
+    }
+
+    #[test]
+    fn every_caller_has_its_own_budget() {
+        let mut book = RateBook::new(1, [("c".to_owned(), 3)].into(), 60);
+        book.of("a").spend(Resource::Core, 1_000);
+        assert!(book.of("a").exhausted(Resource::Core, 1_001));
+        assert!(!book.of("b").exhausted(Resource::Core, 1_001));
+        assert!(!book.of("").exhausted(Resource::Core, 1_001));
+        assert_eq!(book.of("c").snapshot(Resource::Core, 1_001).limit, 3, "a caller's own limit");
     }
 }

@@ -94,6 +94,9 @@ pub enum Route {
     Repo(RepoKey, RepoPart),
     RateLimit,
     Graphql,
+    /// `POST /app/installations/{id}/access_tokens`: a GitHub App asks for an installation token
+    /// with a JWT (`app_auth.rs`); free of budget.
+    AccessTokens(u64),
     /// `POST /opencollective/graphql/v2`: Open Collective, not GitHub (no GitHub budget or token).
     OpenCollective,
     /// `GET /manifests/{name}/funding.json`: repository `name`'s funding.json as a plain file on a
@@ -108,7 +111,11 @@ impl Route {
     /// The rate-limit bucket a request spends from; `None` for free requests.
     pub fn resource(&self) -> Option<Resource> {
         match self {
-            Route::RateLimit | Route::Control(_) | Route::OpenCollective | Route::Manifest(_) => None,
+            Route::RateLimit
+            | Route::Control(_)
+            | Route::OpenCollective
+            | Route::Manifest(_)
+            | Route::AccessTokens(_) => None,
             Route::Graphql => Some(Resource::Graphql),
             _ => Some(Resource::Core),
         }
@@ -138,6 +145,10 @@ pub fn parse(method: &Method, path: &str) -> Parsed {
         ["manifests", name, "funding.json"] if get => {
             (Route::Manifest((*name).to_owned()), "GET /manifests/{name}/funding.json".to_owned())
         }
+        ["app", "installations", id, "access_tokens"] if method == Method::POST => match id.parse() {
+            Ok(id) => (Route::AccessTokens(id), "POST /app/installations/{id}/access_tokens".to_owned()),
+            Err(_) => unknown(method),
+        },
         ["rate_limit"] if get => (Route::RateLimit, "GET /rate_limit".to_owned()),
         ["orgs", org] if get => (Route::Org((*org).to_owned()), "GET /orgs/{org}".to_owned()),
         ["orgs", org, "repos"] if get => (Route::OrgRepos((*org).to_owned()), "GET /orgs/{org}/repos".to_owned()),

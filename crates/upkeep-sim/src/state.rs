@@ -7,9 +7,10 @@
 
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use super::app_auth::Installations;
 use super::faults::FaultDice;
 use super::options::{AdvanceSummary, RepoTotals, SimOptions, SimStats};
-use super::ratelimit::RateLimits;
+use super::ratelimit::RateBook;
 use super::world::World;
 use super::{advance, onboarding};
 
@@ -19,8 +20,9 @@ pub struct Shared {
     pub base: String,
     pub opts: SimOptions,
     stats: Mutex<SimStats>,
-    limits: Mutex<RateLimits>,
+    limits: Mutex<RateBook>,
     dice: Mutex<FaultDice>,
+    installations: Mutex<Installations>,
 }
 
 /// Locks even if another thread panicked while holding the lock: counters and a world that
@@ -35,8 +37,9 @@ impl Shared {
             world: RwLock::new(world),
             base,
             stats: Mutex::new(SimStats::default()),
-            limits: Mutex::new(RateLimits::new(opts.rate_limit, opts.rate_window_secs)),
+            limits: Mutex::new(RateBook::new(opts.rate_limit, opts.caller_rate_limits.clone(), opts.rate_window_secs)),
             dice: Mutex::new(FaultDice::new(opts.fault_seed, opts.fault_rate)),
+            installations: Mutex::default(),
             opts,
         }
     }
@@ -53,8 +56,12 @@ impl Shared {
         f(&mut lock(&self.stats));
     }
 
-    pub fn limits(&self) -> MutexGuard<'_, RateLimits> {
+    pub fn limits(&self) -> MutexGuard<'_, RateBook> {
         lock(&self.limits)
+    }
+
+    pub fn installations(&self) -> MutexGuard<'_, Installations> {
+        lock(&self.installations)
     }
 
     pub fn dice(&self) -> MutexGuard<'_, FaultDice> {

@@ -140,6 +140,35 @@ async fn renamed_repositories_redirect_and_deleted_ones_vanish() {
 }
 
 #[tokio::test]
+async fn each_token_has_its_own_budget_and_etags_and_unknown_tokens_get_401() {
+    let mut opts = SimOptions::new(42, Scale::Small);
+    opts.tokens = vec!["tok-a".into(), "tok-b".into()];
+    opts.rate_limit = 2;
+    opts.caller_rate_limits = [("tok-b".to_owned(), 5)].into();
+    let sim = SimServer::start(opts, 0).await.unwrap();
+    let url = format!("{}/repos/upkeep-sim/ion", sim.url());
+    let (a, b) = (("authorization", "Bearer tok-a"), ("authorization", "Bearer tok-b"));
+    let first = get_with(&url, &[a]).await.unwrap();
+    assert_eq!((first.status, first.header("x-ratelimit-limit")), (200, Some("2")));
+    let etag = first.header("etag").unwrap().to_owned();
+    let with_b = get_with(&url, &[b, ("if-none-match", &etag)]).await.unwrap();
+    assert_eq!(with_b.status, 200, "a's ETag does not match for b");
+    assert_eq!((with_b.header("x-ratelimit-limit"), with_b.header("x-ratelimit-remaining")), (Some("5"), Some("4")));
+    assert_ne!(with_b.header("etag"), Some(etag.as_str()));
+    assert_eq!(get_with(&url, &[a, ("if-none-match", &etag)]).await.unwrap().status, 304);
+    assert_eq!(get_with(&url, &[a]).await.unwrap().status, 200);
+    assert_eq!(get_with(&url, &[a]).await.unwrap().status, 403, "a's budget of 2 is spent");
+    assert_eq!(get_with(&url, &[b]).await.unwrap().status, 200, "b's is not");
+    assert_eq!(get_with(&url, &[("authorization", "Bearer tok-c")]).await.unwrap().status, 401);
+    assert_eq!(get(&url).await.unwrap().status, 401, "no token once tokens are configured");
+    let stats = sim.stats();
+    assert_eq!((stats.by_caller.get("tok-a"), stats.by_caller.get("tok-b")), (Some(&4), Some(&2)));
+    assert_eq!(stats.etags_of_another_caller, 1);
+    assert_eq!((stats.unauthorized, stats.rate_limited, stats.not_modified), (2, 1, 1));
+    sim.stop().await;
+}
+
+#[tokio::test]
 async fn a_required_token_rejects_other_credentials() {
     let mut opts = SimOptions::new(42, Scale::Small);
     opts.require_token = Some("s3cret".into());

@@ -151,8 +151,8 @@ fn other_bad_values_name_the_key_and_line() {
 fn unknown_keys_in_the_file_are_named_with_the_expected_ones() {
     assert_eq!(
         error("[github]\ntokn = \"x\"\n", &[]),
-        "config.toml:2: unknown key github.tokn (expected one of api_url, graphql_url, \
-         timeout_secs, user_agent)"
+        "config.toml:2: unknown key github.tokn (expected one of api_url, app_id, graphql_url, \
+         installation_id, timeout_secs, user_agent)"
     );
     let message = error("[githb]\napi_url = \"x\"\n", &[]);
     assert!(message.starts_with("config.toml:1: unknown section githb (expected one of"));
@@ -165,6 +165,39 @@ fn a_token_in_the_file_is_rejected_in_favour_of_the_environment() {
     assert!(message.contains("GITHUB_TOKEN") && !message.contains("ghp_secret"));
     let message = error("", &[("UPKEEP_GITHUB__TOKEN", "ghp_secret")]);
     assert!(message.starts_with("UPKEEP_GITHUB__TOKEN: github.token cannot be configured"));
+}
+
+#[test]
+fn a_private_key_in_the_file_is_refused_without_showing_it() {
+    for key in ["private_key", "private_key_file", "key"] {
+        let message = error(&format!("[github]\napp_id = 1\ninstallation_id = 2\n{key} = \"-----BEGIN RSA\"\n"), &[]);
+        assert!(message.starts_with(&format!("config.toml:4: github.{key} cannot be configured here")), "{message}");
+        assert!(message.contains("UPKEEP_GITHUB_APP_KEY") && !message.contains("BEGIN"), "{message}");
+    }
+    let message = error("", &[("UPKEEP_GITHUB__PRIVATE_KEY", "-----BEGIN RSA")]);
+    assert!(message.starts_with("UPKEEP_GITHUB__PRIVATE_KEY: github.private_key cannot be configured"), "{message}");
+}
+
+#[test]
+fn app_id_and_installation_id_go_together() {
+    let message = error("[github]\napp_id = 12\n", &[]);
+    assert_eq!(
+        message,
+        "config.toml:2: github.app_id: needs github.installation_id as well: a GitHub App acts as one of its \
+         installations, so set both (or neither)"
+    );
+    let message = error("", &[("UPKEEP_GITHUB__INSTALLATION_ID", "5")]);
+    assert!(message.starts_with("UPKEEP_GITHUB__INSTALLATION_ID: needs github.app_id as well"), "{message}");
+    let config = with_env("[github]\napp_id = 12\n", &[("UPKEEP_GITHUB__INSTALLATION_ID", "5")]);
+    assert_eq!((config.github.app_id, config.github.installation_id), (Some(12), Some(5)));
+    let message = error("[github]\napp_id = \"twelve\"\ninstallation_id = 5\n", &[]);
+    assert!(message.starts_with("config.toml:2: github.app_id:"), "{message}");
+}
+
+#[test]
+fn the_app_key_variables_are_not_taken_for_misspelt_overrides() {
+    let config = with_env("", &[("UPKEEP_GITHUB_APP_KEY", "pem"), ("UPKEEP_GITHUB_APP_KEY_FILE", "/k.pem")]);
+    assert_eq!(config, Config::default());
 }
 
 #[test]
@@ -226,7 +259,7 @@ fn the_schema_knows_every_key_including_optional_ones() {
     assert_eq!(keys_of(funding), ["grants", "manifests", "open_collective", "open_collective_url", "refresh_hours"]);
     assert_eq!(keys_of(schema["newcomers"].as_table().unwrap()), ["claim_days", "labels", "mentors"]);
     let github = schema["github"].as_table().unwrap();
-    assert_eq!(keys_of(github), ["api_url", "graphql_url", "timeout_secs", "user_agent"]);
+    assert_eq!(keys_of(github), ["api_url", "app_id", "graphql_url", "installation_id", "timeout_secs", "user_agent"]);
     assert_eq!(schema["collector"].as_table().unwrap().len(), 9);
 }
 

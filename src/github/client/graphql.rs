@@ -4,7 +4,7 @@
 
 use serde::{Serialize, de::DeserializeOwned};
 
-use super::transport::transport_retry;
+use super::transport::{post_with, transport_retry};
 use super::types::*;
 use crate::github::error::GhError;
 
@@ -14,10 +14,10 @@ impl GitHubClient {
     /// data they fail with GitHub's messages and paths.
     pub async fn graphql<T: DeserializeOwned>(&self, query: &str, variables: serde_json::Value) -> Result<T, GhError> {
         let payload = GraphqlRequest { query, variables };
-        let path = self.graphql_path.clone();
-        self.with_retries(&path, "graphql", || async {
-            let response = self.graphql._post(path.as_str(), Some(&payload)).await;
-            self.classify_graphql(&path, response).await
+        let (path, payload) = (self.graphql_path.as_str(), &payload);
+        self.with_retries(path, "graphql", None, |pass| async move {
+            let response = post_with(&self.graphql, path, pass.auth.as_ref(), Some(payload)).await;
+            self.classify_graphql(path, response).await
         })
         .await
     }

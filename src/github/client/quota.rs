@@ -1,12 +1,14 @@
-//! Rate limits: what each response's `x-ratelimit-*` headers say, the reserve kept back, the
-//! wait for a reset (and when a reset is no plausible time), and the jittered backoff between
-//! retries.
+//! Rate limits: what each response's `x-ratelimit-*` headers say (per credential), which
+//! credential the next request goes out with ([`GitHubClient::ready`], choosing by `keys.rs`'s
+//! rules), the reserve kept back, the wait for a reset when every credential is in its reserve
+//! (and when a reset is no plausible time), and the jittered backoff between retries.
 
 use std::time::Duration;
 
 use http::HeaderMap;
 use rand::Rng;
 
+use super::keys::{Choice, Pass, Quota, split_etag};
 use super::transport::{header_str, utc_clock};
 use super::types::*;
 use crate::github::error::GhError;
@@ -23,6 +25,7 @@ pub(super) enum Reset {
 }
 
 impl GitHubClient {
+    /// Records a response's `x-ratelimit-*` headers under the credential it was sent with.
     pub(super) fn record_limits(&self, headers: &HeaderMap) {
         let number = |name| header_str(headers, name).and_then(|v| v.trim().parse::<i64>().ok());
         let (Some(remaining), Some(reset)) = (number("x-ratelimit-remaining"), number("x-ratelimit-reset")) else {
@@ -31,24 +34,61 @@ impl GitHubClient {
         let limit = number("x-ratelimit-limit").and_then(|l| u64::try_from(l).ok());
         let bucket = header_str(headers, "x-ratelimit-resource").unwrap_or_else(|| "core".to_owned());
         let quota = Quota { remaining: u64::try_from(remaining).unwrap_or(0), limit, reset };
-        *self.limits.lock().expect("limits lock").slot(&bucket) = Some(quota);
+        *self.keys.lock().expect("keys lock").current().limits.slot(&bucket) = Some(quota);
     }
 
-    /// Marks a bucket as spent (a GraphQL `RATE_LIMITED`), keeping the reset already known.
+    /// Marks a bucket of the credential in use as spent (a GraphQL `RATE_LIMITED`), keeping the
+    /// reset already known.
     pub(super) fn mark_spent(&self, bucket: &str) {
-        let mut limits = self.limits.lock().expect("limits lock");
-        let slot = limits.slot(bucket);
+        let mut keys = self.keys.lock().expect("keys lock");
+        let slot = keys.current().limits.slot(bucket);
         let reset = slot.map_or(chrono::Utc::now().timestamp() + WINDOW_SECS, |q| q.reset);
         *slot = Some(Quota { remaining: 0, limit: slot.and_then(|q| q.limit), reset });
     }
 
-    /// Waits for the window to reset while the remaining quota is at or below the reserve.
-    pub(super) async fn wait_for_quota(&self, bucket: &str) -> Result<(), GhError> {
-        let Some(quota) = *self.limits.lock().expect("limits lock").slot(bucket) else { return Ok(()) };
-        let reserve = effective_reserve(self.settings.reserve, quota.limit);
-        if quota.remaining > reserve {
-            return Ok(());
+    /// The credential the next request in `bucket` goes out with (see `keys.rs`): waits for the
+    /// earliest reset while every live credential is in its reserve, renews an App's installation
+    /// token when it is due, and fills in `If-None-Match` for the stored `etag` when the chosen
+    /// credential fetched it.
+    pub(super) async fn ready(&self, bucket: &str, etag: Option<&str>) -> Result<Pass, GhError> {
+        let prefer = etag.and_then(|e| split_etag(e).0);
+        loop {
+            let now = chrono::Utc::now().timestamp();
+            let reserve = self.settings.reserve;
+            let in_reserve = |q: &Quota| {
+                q.remaining <= effective_reserve(reserve, q.limit) && judge_reset(q.reset, now) != Reset::Past
+            };
+            let choice = self.keys.lock().expect("keys lock").choose(bucket, prefer, in_reserve);
+            match choice {
+                Choice::Use(slot) => {
+                    self.renew_if_due(slot).await?;
+                    let mut keys = self.keys.lock().expect("keys lock");
+                    keys.in_use = slot;
+                    let if_none_match = keys.etag_for(slot, etag).map(str::to_owned);
+                    let chosen = keys.current();
+                    chosen.requests += 1;
+                    return Ok(Pass {
+                        slot,
+                        auth: chosen.header.clone(),
+                        fingerprint: chosen.fingerprint.clone(),
+                        if_none_match,
+                    });
+                }
+                Choice::Wait(slot, quota) => self.wait_for_reset(bucket, slot, quota).await?,
+                Choice::NoneLeft => {
+                    return Err(GhError::Unauthorized {
+                        message: "Bad credentials".to_owned(),
+                        hint: format!("GitHub rejected every token in {}", self.token_var),
+                    });
+                }
+            }
         }
+    }
+
+    /// Waits for `slot`'s window in `bucket` to reset (it was the earliest of the credentials
+    /// in their reserve), then forgets that window's numbers.
+    async fn wait_for_reset(&self, bucket: &str, slot: usize, quota: Quota) -> Result<(), GhError> {
+        let reserve = effective_reserve(self.settings.reserve, quota.limit);
         let now = chrono::Utc::now().timestamp();
         let until = match judge_reset(quota.reset, now) {
             Reset::Past => None,
@@ -57,7 +97,8 @@ impl GitHubClient {
                 tracing::warn!(
                     bucket,
                     reset = quota.reset,
-                    "x-ratelimit-reset is not a plausible time (milliseconds, or over an hour ahead);                      treating it as unknown and waiting at most one window (3600 s)"
+                    "x-ratelimit-reset is not a plausible time (milliseconds, or over an hour ahead); \
+                     treating it as unknown and waiting at most one window (3600 s)"
                 );
                 Some(now + WINDOW_SECS)
             }
@@ -70,18 +111,22 @@ impl GitHubClient {
                     bucket: bucket.to_owned(),
                     until: utc_clock(until),
                     hint: format!(
-                        "without a token GitHub allows {limit} requests an hour; set GITHUB_TOKEN or GH_TOKEN                          (a token with no scopes is enough) and run again: what is left stays pending"
+                        "without a token GitHub allows {limit} requests an hour; set GITHUB_TOKEN or GH_TOKEN \
+                         (a token with no scopes is enough) and run again: what is left stays pending"
                     ),
                 });
             }
             self.check_deadline(&format!("the {bucket} rate limit to reset"), bucket, wait)?;
+            let tokens = self.keys.lock().expect("keys lock").live();
             tracing::warn!(
                 bucket,
                 remaining = quota.remaining,
                 limit = %limit,
                 reserve,
-                "waiting for the rate limit until {} (UTC)",
-                utc_clock(until)
+                tokens,
+                "waiting for the rate limit until {} (UTC){}",
+                utc_clock(until),
+                if tokens > 1 { ": every token is in its reserve" } else { "" }
             );
             let observer = self.wait_observer.lock().expect("observer lock").clone();
             if let Some(observer) = &observer {
@@ -92,7 +137,7 @@ impl GitHubClient {
                 observer(None);
             }
         }
-        *self.limits.lock().expect("limits lock").slot(bucket) = None;
+        *self.keys.lock().expect("keys lock").slots[slot].limits.slot(bucket) = None;
         Ok(())
     }
 

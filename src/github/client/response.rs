@@ -140,10 +140,17 @@ impl GitHubClient {
                 self.token_var
             );
         }
+        if let Some(app) = &self.app {
+            return format!(
+                "the installation token of GitHub App {} (installation {}) was rejected even after renewal: check \
+                 that the installation is not suspended",
+                app.app_id, app.installation_id
+            );
+        }
         if self.authenticated {
+            let label = self.keys.lock().expect("keys lock").current().label.clone();
             format!(
-                "the token in {} is wrong, expired or revoked: create a new one at https://github.com/settings/tokens",
-                self.token_var
+                "the token in {label} is wrong, expired or revoked: create a new one at https://github.com/settings/tokens"
             )
         } else {
             "no token was sent: set GITHUB_TOKEN or GH_TOKEN".to_owned()

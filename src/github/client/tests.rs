@@ -20,7 +20,11 @@ fn path_and_query_strips_the_host() {
 }
 
 fn client() -> GitHubClient {
-    let settings = ClientSettings {
+    GitHubClient::new(settings(), None).expect("client")
+}
+
+fn settings() -> ClientSettings {
+    ClientSettings {
         api_url: "http://127.0.0.1:9".into(),
         graphql_url: "http://127.0.0.1:9/graphql".into(),
         user_agent: "upkeep-test".into(),
@@ -30,8 +34,32 @@ fn client() -> GitHubClient {
         backoff_base: Duration::from_millis(1),
         backoff_max: Duration::from_millis(1),
         max_response_bytes: 1024,
-    };
-    GitHubClient::new(settings, None).expect("client")
+    }
+}
+
+fn pass(slot: usize) -> super::keys::Pass {
+    let auth = Some(http::HeaderValue::from_static("Bearer x"));
+    super::keys::Pass { slot, auth, fingerprint: None, if_none_match: None }
+}
+
+#[tokio::test]
+async fn a_rejected_token_leaves_the_rotation_until_the_next_run_and_the_last_one_fails_naming_the_variable() {
+    let tokens = ["ghp_one", "ghp_two"].map(SecretString::from).to_vec();
+    let credentials = crate::config::Credentials::Tokens { var: "GITHUB_TOKENS", tokens };
+    let c = GitHubClient::with_credentials(settings(), credentials).expect("client");
+    let mut renewed = false;
+    let hint = || "the token in GITHUB_TOKENS entry 1 is wrong".to_owned();
+    assert!(c.rejected(&pass(1), "Bad credentials".into(), hint(), &mut renewed).is_ok(), "one is left");
+    let used = c.requests_by_credential();
+    assert_eq!(used[1], ("GITHUB_TOKENS entry 2".to_owned(), 0, true));
+    match c.rejected(&pass(0), "Bad credentials".into(), hint(), &mut renewed) {
+        Err(GhError::Unauthorized { hint, .. }) => {
+            assert!(hint.starts_with("every token in GITHUB_TOKENS was rejected; the token in GITHUB_TOKENS entry 1"))
+        }
+        other => panic!("the last token's 401 fails the request: {other:?}"),
+    }
+    c.restore_rejected();
+    assert!(c.requests_by_credential().iter().all(|(_, _, rejected)| !rejected));
 }
 
 fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
@@ -78,7 +106,8 @@ async fn failures_are_classified_for_the_retry_policy() {
 
 #[tokio::test]
 async fn a_two_factor_401_asks_for_a_token_and_an_sso_403_gives_the_authorisation_url() {
-    let c = client().with_token_var("GH_TOKEN");
+    let credentials = crate::config::Credentials::Tokens { var: "GH_TOKEN", tokens: vec![SecretString::from("t")] };
+    let c = GitHubClient::with_credentials(settings(), credentials).expect("client");
     let otp = headers(&[("x-github-otp", "required; sms")]);
     match c.classify_failure::<()>(
         "/user",

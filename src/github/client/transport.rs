@@ -1,14 +1,15 @@
-//! The transport around octocrab: building it (our own service stack and headers), reading
-//! JSON bodies, telling transport failures apart, and the small header and link helpers.
+//! The transport around octocrab: building it (our own service stack and headers), sending a
+//! request with its own credential, reading JSON bodies, telling transport failures apart, and
+//! the small header and link helpers.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use http::{HeaderMap, header};
 use octocrab::Octocrab;
-use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 
+use super::keys::Pass;
 use super::types::*;
 use crate::github::error::GhError;
 
@@ -87,11 +88,11 @@ pub(super) fn if_none_match(etag: Option<&str>) -> HeaderMap {
 /// timeout), redirects followed (renamed repositories answer 301), then the base URI and our
 /// headers. Built by hand because octocrab's default builder always adds its own `User-Agent:
 /// octocrab` beside ours; here every request carries exactly one, `upkeep/<version>` by default.
-/// The token goes in a sensitive `Authorization` header, which the redirect layer drops when a
-/// redirect leaves the host.
-pub(super) fn build_octocrab(base: &str, s: &ClientSettings, token: Option<SecretString>) -> Result<Octocrab, GhError> {
+/// No credential is built in: each request carries its own `Authorization` ([`get_with`],
+/// [`post_with`]), a sensitive header, which the redirect layer drops when a redirect leaves the
+/// host.
+pub(super) fn build_octocrab(base: &str, s: &ClientSettings) -> Result<Octocrab, GhError> {
     use octocrab::service::middleware::{base_uri::BaseUriLayer, extra_headers::ExtraHeadersLayer};
-    use secrecy::ExposeSecret;
 
     let base_uri: http::Uri = base.parse().map_err(|e| GhError::Config(format!("bad GitHub base URL {base}: {e}")))?;
     let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
@@ -110,18 +111,11 @@ pub(super) fn build_octocrab(base: &str, s: &ClientSettings, token: Option<Secre
         .build::<_, octocrab::OctoBody>(https);
     let client = tower_http::follow_redirect::FollowRedirect::new(client);
 
-    let mut headers = vec![(
+    let headers = vec![(
         header::USER_AGENT,
         http::HeaderValue::from_str(&s.user_agent)
             .map_err(|e| GhError::Config(format!("github.user_agent {:?}: {e}", s.user_agent)))?,
     )];
-    if let Some(token) = token {
-        let mut value = http::HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())).map_err(|_| {
-            GhError::Config("the token in GITHUB_TOKEN or GH_TOKEN has characters a header cannot carry".into())
-        })?;
-        value.set_sensitive(true);
-        headers.push((header::AUTHORIZATION, value));
-    }
     Ok(octocrab::OctocrabBuilder::new_empty()
         .with_service(client)
         .with_layer(&ExtraHeadersLayer::new(Arc::new(headers)))
@@ -129,6 +123,38 @@ pub(super) fn build_octocrab(base: &str, s: &ClientSettings, token: Option<Secre
         .with_auth(octocrab::AuthState::None)
         .build()
         .unwrap_or_else(|never| match never {}))
+}
+
+/// `Bearer <token>` as a sensitive header value; `label` names the token if it cannot be one.
+pub(super) fn bearer(token: &str, label: &str) -> Result<http::HeaderValue, GhError> {
+    let mut value = http::HeaderValue::from_str(&format!("Bearer {token}"))
+        .map_err(|_| GhError::Config(format!("the token in {label} has characters a header cannot carry")))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// GET `path` with the pass's `Authorization` and `If-None-Match`.
+pub(super) async fn get_with(oc: &Octocrab, path: &str, pass: &Pass) -> octocrab::Result<RawResponse> {
+    let mut headers = if_none_match(pass.if_none_match.as_deref());
+    if let Some(auth) = &pass.auth {
+        headers.insert(header::AUTHORIZATION, auth.clone());
+    }
+    oc._get_with_headers(path, Some(headers)).await
+}
+
+/// POST `body` as JSON to `path` with `auth` (the pass's, or a JWT's).
+pub(super) async fn post_with<B: serde::Serialize + ?Sized>(
+    oc: &Octocrab,
+    path: &str,
+    auth: Option<&http::HeaderValue>,
+    body: Option<&B>,
+) -> octocrab::Result<RawResponse> {
+    let mut builder = http::Request::builder().method(http::Method::POST).uri(path);
+    if let Some(auth) = auth {
+        builder = builder.header(header::AUTHORIZATION, auth.clone());
+    }
+    let request = oc.build_request(builder, body)?;
+    oc.execute(request).await
 }
 
 /// Keeps only the path and query of a `Link` URL, so auth and base-path handling stay ours.

@@ -1,12 +1,14 @@
-//! The client's shared vocabulary: its settings, what a GET returns, the counters, the rate-limit
-//! state per bucket, what one attempt produced, and the limits it works within. A leaf: the
-//! client (`client.rs`) and its parts (`quota`, `response`, `graphql`, `transport`) import it,
-//! and it imports none of them.
+//! The client's shared vocabulary: its settings, what a GET returns, the counters, what one
+//! attempt produced, and the limits it works within. Nearly a leaf: it imports only `keys` (the
+//! credentials and their rate-limit state); the client (`client.rs`) and its parts (`quota`,
+//! `response`, `graphql`, `transport`, `app`) import it, and it imports none of them.
 
 use std::sync::{Arc, Mutex, atomic::AtomicU64};
 use std::time::Duration;
 
 use octocrab::Octocrab;
+
+use super::keys::{AppKey, Keyring};
 
 /// What octocrab's raw calls return.
 pub(super) type RawResponse = http::Response<http_body_util::combinators::BoxBody<bytes::Bytes, octocrab::Error>>;
@@ -21,6 +23,8 @@ pub(super) const UNAUTHENTICATED_MAX_WAIT: Duration = Duration::from_secs(60);
 pub(super) const PENDING_BUDGET: Duration = Duration::from_secs(60);
 /// Tries before a host that cannot be reached ends the run.
 pub(super) const CONNECT_TRIES: u32 = 3;
+/// An installation token is renewed when it has this little left (GitHub gives an hour).
+pub(super) const RENEW_BEFORE_SECS: i64 = 300;
 /// Tries of a GraphQL answer that is not JSON (the first and one retry).
 pub(super) const GRAPHQL_MALFORMED_TRIES: u32 = 2;
 
@@ -87,28 +91,6 @@ pub struct RateWait {
 /// progress bar and `/status` can say so.
 pub type WaitObserver = Arc<dyn Fn(Option<RateWait>) + Send + Sync>;
 
-/// The last rate-limit headers seen in one bucket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Quota {
-    pub(super) remaining: u64,
-    pub(super) limit: Option<u64>,
-    /// `x-ratelimit-reset` as sent (not necessarily a plausible epoch second).
-    pub(super) reset: i64,
-}
-
-/// The last rate-limit headers seen, per bucket (`core`, `graphql`).
-#[derive(Debug, Default)]
-pub(super) struct Limits {
-    pub(super) core: Option<Quota>,
-    pub(super) graphql: Option<Quota>,
-}
-
-impl Limits {
-    pub(super) fn slot(&mut self, bucket: &str) -> &mut Option<Quota> {
-        if bucket == "graphql" { &mut self.graphql } else { &mut self.core }
-    }
-}
-
 /// Why one attempt should be tried again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum RetryKind {
@@ -129,8 +111,8 @@ pub(super) enum Attempt<T> {
     Retry { reason: String, wait: Option<Duration>, kind: RetryKind },
 }
 
-/// The client: octocrab for REST and GraphQL, the settings, counters, rate-limit state and the
-/// run's deadline. Its methods live in `client.rs` and the parts (`quota`, `response`,
+/// The client: octocrab for REST and GraphQL, the settings, counters, the credentials with their
+/// rate-limit state, and the run's deadline. Its methods live in `client.rs` and the parts (`quota`, `response`,
 /// `graphql`); the fields are visible to them only.
 pub struct GitHubClient {
     pub(super) rest: Octocrab,
@@ -138,7 +120,10 @@ pub struct GitHubClient {
     pub(super) graphql_path: String,
     pub(super) settings: ClientSettings,
     pub(super) counters: Arc<Counters>,
-    pub(super) limits: Mutex<Limits>,
+    /// The credentials, one slot each, with their rate-limit state (`keys.rs`).
+    pub(super) keys: Mutex<Keyring>,
+    /// A GitHub App: the installation token in the only slot is renewed from it (`app.rs`).
+    pub(super) app: Option<AppKey>,
     pub(super) wait_observer: Mutex<Option<WaitObserver>>,
     /// Whether requests carry a token; `token_var` names the variable it came from.
     pub(super) authenticated: bool,

@@ -66,6 +66,12 @@ impl Collector {
         &self.db
     }
 
+    /// Each credential's label (`GITHUB_TOKENS entry 2`), requests sent with it so far, and
+    /// whether GitHub rejected it.
+    pub fn credential_use(&self) -> Vec<(String, u64, bool)> {
+        self.client.requests_by_credential()
+    }
+
     /// Re-applies `[people]` bot rules to stored accounts; if any flag changed, first responses
     /// are recomputed everywhere on this run. The rules last applied are kept (scope `people`,
     /// resource `bot_rules`), so a run whose rules are the same skips reading every account.
@@ -228,17 +234,34 @@ pub fn now() -> i64 {
 }
 
 impl Collector {
-    /// The collector for a configuration: the client from `[github]`/`[collector]`, the token
-    /// from the environment (`GITHUB_TOKEN` or `GH_TOKEN`).
+    /// The collector for a configuration: the client from `[github]`/`[collector]`, the
+    /// credentials from the environment ([`crate::config::Credentials`]: a GitHub App, else
+    /// `GITHUB_TOKENS`, else `GITHUB_TOKEN` or `GH_TOKEN`). The log says which, never a value.
     pub fn from_config(config: std::sync::Arc<Config>, db: Db) -> Result<Self, GhError> {
-        Self::with_token(config, db, crate::config::token_from_env())
+        let credentials =
+            crate::config::Credentials::from_env(&config.github).map_err(|e| GhError::Config(e.to_string()))?;
+        tracing::info!("GitHub credentials: {}", credentials.describe());
+        Self::with_credentials(config, db, credentials)
     }
 
-    /// As [`Collector::from_config`], with the token given explicitly (tests).
+    /// As [`Collector::from_config`], with one token (or none) given explicitly (tests).
     pub fn with_token(
         config: std::sync::Arc<Config>,
         db: Db,
         token: Option<secrecy::SecretString>,
+    ) -> Result<Self, GhError> {
+        let credentials = match token {
+            Some(token) => crate::config::Credentials::Tokens { var: "GITHUB_TOKEN", tokens: vec![token] },
+            None => crate::config::Credentials::None,
+        };
+        Self::with_credentials(config, db, credentials)
+    }
+
+    /// As [`Collector::from_config`], with the credentials given explicitly (tests).
+    pub fn with_credentials(
+        config: std::sync::Arc<Config>,
+        db: Db,
+        credentials: crate::config::Credentials,
     ) -> Result<Self, GhError> {
         let settings = crate::github::ClientSettings {
             api_url: config.github.api_url.as_str().trim_end_matches('/').to_owned(),
@@ -251,8 +274,7 @@ impl Collector {
             backoff_max: config.collector.backoff_max(),
             max_response_bytes: config.collector.max_response_bytes,
         };
-        let token_var = crate::config::token_var_from_env().unwrap_or("GITHUB_TOKEN");
-        let client = GitHubClient::new(settings, token)?.with_token_var(token_var);
+        let client = GitHubClient::with_credentials(settings, credentials)?;
         Ok(Collector::new(config, db, client))
     }
 }

@@ -184,6 +184,7 @@ impl Collector {
         let run_id = runs::start_run(pool, &opts.trigger, started_at).await?;
         let deadline = opts.timeout.map(|t| tokio::time::Instant::now() + t);
         self.client.set_deadline(deadline);
+        self.client.restore_rejected();
         if !self.client.is_authenticated() && !self.config.github.is_loopback() {
             tracing::warn!(
                 "no GITHUB_TOKEN or GH_TOKEN is set: GitHub allows 60 requests an hour without a token, \
