@@ -1,10 +1,7 @@
 //! `upkeep collect` as cron runs it: one collector per database, a deadline, and an exit code
 //! and `--json` object for every way a run can end (README "When something goes wrong").
 
-use std::{
-    process::Stdio,
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use upkeep_sim::hostile::Hostility;
@@ -16,23 +13,8 @@ async fn run(api_url: &str, db: &std::path::Path, extra: &[&str], env: &[(&str, 
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("empty.toml");
     std::fs::write(&config, "").unwrap();
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_upkeep"));
-    cmd.args(["--config", config.to_str().unwrap(), "collect", "--json"])
-        .args(extra)
-        .env("UPKEEP_GITHUB__API_URL", api_url)
-        .env("UPKEEP_FUNDING__OPEN_COLLECTIVE_URL", format!("{api_url}/opencollective/graphql/v2"))
-        .env("UPKEEP_SOURCES__ORGS", "upkeep-sim")
-        .env("UPKEEP_SOURCES__REPOS", "")
-        .env("UPKEEP_DATABASE__PATH", db)
-        .env("UPKEEP_COLLECTOR__RESERVE", "0")
-        .env("UPKEEP_COLLECTOR__BACKOFF_BASE_MS", "1")
-        .env("UPKEEP_COLLECTOR__BACKOFF_MAX_SECS", "1")
-        .env_remove("GITHUB_TOKEN")
-        .env_remove("GH_TOKEN")
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
+    let mut cmd = crate::helpers::collect_command(&config, api_url, db, &["--json"]);
+    cmd.args(extra).envs(env.iter().copied());
     let out = tokio::time::timeout(Duration::from_secs(120), cmd.output()).await.expect("ends").expect("runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let json =

@@ -75,6 +75,36 @@ impl Store {
     }
 }
 
+/// `upkeep --config CONFIG collect ARGS` against the simulator at `api_url`, into the SQLite file
+/// `db`, with no credentials from the developer's environment (tests add their own with `.env`).
+pub fn collect_command(
+    config: &std::path::Path,
+    api_url: &str,
+    db: &std::path::Path,
+    args: &[&str],
+) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_upkeep"));
+    cmd.args(["--config", config.to_str().expect("a UTF-8 path"), "collect"])
+        .args(args)
+        .env("UPKEEP_GITHUB__API_URL", api_url)
+        .env("UPKEEP_FUNDING__OPEN_COLLECTIVE_URL", format!("{api_url}/opencollective/graphql/v2"))
+        .env("UPKEEP_SOURCES__ORGS", "upkeep-sim")
+        .env("UPKEEP_SOURCES__REPOS", "")
+        .env("UPKEEP_DATABASE__PATH", db)
+        .env("UPKEEP_COLLECTOR__RESERVE", "0")
+        .env("UPKEEP_COLLECTOR__BACKOFF_BASE_MS", "1")
+        .env("UPKEEP_COLLECTOR__BACKOFF_MAX_SECS", "1")
+        .env_remove("GITHUB_TOKENS")
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GH_TOKEN")
+        .env_remove("UPKEEP_GITHUB_APP_KEY")
+        .env_remove("UPKEEP_GITHUB_APP_KEY_FILE")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    cmd
+}
+
 pub async fn collect(collector: &Collector) -> CollectSummary {
     let opts = RunOptions { only_repo: None, trigger: "test".to_owned(), show_progress: false, timeout: None };
     collector.run(&opts).await.expect("collect runs")

@@ -180,26 +180,8 @@ async fn run_cli_with(api_url: &str, db: &std::path::Path, config: &str, env: &[
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("config.toml");
     std::fs::write(&file, config).unwrap();
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_upkeep"));
-    cmd.args(["--config", file.to_str().unwrap(), "collect"])
-        .env("UPKEEP_GITHUB__API_URL", api_url)
-        .env("UPKEEP_FUNDING__OPEN_COLLECTIVE_URL", format!("{api_url}/opencollective/graphql/v2"))
-        .env("UPKEEP_SOURCES__ORGS", "upkeep-sim")
-        .env("UPKEEP_SOURCES__REPOS", "")
-        .env("UPKEEP_DATABASE__PATH", db)
-        .env("UPKEEP_COLLECTOR__RESERVE", "0")
-        .env("UPKEEP_COLLECTOR__BACKOFF_BASE_MS", "1")
-        .env("UPKEEP_COLLECTOR__BACKOFF_MAX_SECS", "1")
-        .env("RUST_LOG", "upkeep=info")
-        .env_remove("GITHUB_TOKENS")
-        .env_remove("GITHUB_TOKEN")
-        .env_remove("GH_TOKEN")
-        .env_remove("UPKEEP_GITHUB_APP_KEY")
-        .env_remove("UPKEEP_GITHUB_APP_KEY_FILE")
-        .envs(env.iter().copied())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true);
+    let mut cmd = crate::helpers::collect_command(&file, api_url, db, &[]);
+    cmd.env("RUST_LOG", "upkeep=info").envs(env.iter().copied());
     let out = tokio::time::timeout(Duration::from_secs(120), cmd.output()).await.expect("ends").expect("runs");
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
 }
