@@ -172,6 +172,17 @@ pub fn begin_write_statement(backend: Backend) -> &'static str {
     }
 }
 
+/// Makes the write transaction on `conn` the only one, among all processes, that holds `key`
+/// until it ends. On SQLite the transaction already is the only writer (`BEGIN IMMEDIATE`); on
+/// PostgreSQL, where writers run side by side, it takes a transaction-scoped advisory lock, so a
+/// read-then-write (the run lease) cannot interleave with another process's.
+pub async fn exclusive(conn: &mut sqlx::AnyConnection, key: i64) -> sqlx::Result<()> {
+    if conn.backend_name() == "PostgreSQL" {
+        crate::db::sql::query("SELECT pg_advisory_xact_lock(?)").bind(key).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// The backend a pool's connections go to.
 pub fn of(pool: &sqlx::AnyPool) -> Backend {
     match pool.connect_options().database_url.scheme() {

@@ -1,10 +1,13 @@
 //! The run lease: one collector at a time per database (`migrations/…10_run_lease.sql`).
 //!
-//! [`acquire`] takes the single lease row in one `BEGIN IMMEDIATE` transaction unless another
-//! live process holds it; [`heartbeat`] renews it; [`release`] gives it back. A lease whose
+//! [`acquire`] takes the single lease row in one write transaction, the only one at a time
+//! ([`super::backend::exclusive`]), unless another live process holds it; [`heartbeat`] renews it; [`release`] gives it back. A lease whose
 //! heartbeat is older than `stale_secs` belongs to a dead process and is taken over.
 
 use sqlx::{AnyPool, FromRow};
+
+/// The key of the run lease's lock ([`super::backend::exclusive`]).
+const LEASE_LOCK: i64 = 0x7570_6b65_6570; // "upkeep"
 
 /// Who holds (or wants) the lease.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
@@ -35,6 +38,7 @@ pub async fn acquire(
     dead: impl Fn(&LeaseRow) -> bool,
 ) -> sqlx::Result<Acquired> {
     let mut tx = super::backend::begin_write(pool).await?;
+    super::backend::exclusive(&mut tx, LEASE_LOCK).await?;
     let current: Option<LeaseRow> =
         crate::db::sql::query_as("SELECT holder, pid, host, started_at, heartbeat_at FROM run_lease WHERE id = 1")
             .fetch_optional(&mut *tx)

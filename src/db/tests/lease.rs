@@ -114,3 +114,22 @@ async fn release_gives_back_only_the_callers_own_lease() {
     let got = acquire(&f.db.pool, &b, 1001, STALE, alive).await.unwrap();
     assert_eq!(got, Acquired::Taken { from_dead: None });
 }
+
+#[tokio::test]
+async fn of_many_processes_asking_at_once_exactly_one_takes_the_lease() {
+    let f = fresh().await;
+    let asks = (0..8).map(|i| {
+        let pool = f.db.pool.clone();
+        tokio::spawn(async move {
+            let me = process(&format!("run-{i}"), 100 + i);
+            acquire(&pool, &me, 1000, STALE, alive).await.unwrap()
+        })
+    });
+    let mut taken = 0;
+    for ask in asks.collect::<Vec<_>>() {
+        if matches!(ask.await.unwrap(), Acquired::Taken { .. }) {
+            taken += 1;
+        }
+    }
+    assert_eq!(taken, 1);
+}
