@@ -271,6 +271,20 @@ macro_rules! person_week_select {
     };
 }
 
+/// [`person_weeks`]: `?4` is 1 for the maintainers' rows only.
+pub(in crate::db) const SCOPE_PERSON_WEEKS: &str = concat!(
+    "SELECT week, account_id, login, is_bot, MAX(is_maintainer) AS is_maintainer,
+            SUM(issues_opened) AS issues_opened, SUM(prs_opened) AS prs_opened,
+            SUM(prs_merged) AS prs_merged, SUM(merges) AS merges, SUM(comments) AS comments,
+            SUM(responses) AS responses, SUM(reviews) AS reviews,
+            SUM(review_comments) AS review_comments, SUM(triage) AS triage, SUM(commits) AS commits
+     FROM (",
+    person_week_select!(),
+    "WHERE pw.repo_id IN (SELECT value FROM json_each(?1)) AND pw.week >= ?2 AND pw.week < ?3)
+     WHERE ?4 = 0 OR (is_maintainer = 1 AND is_bot = 0)
+     GROUP BY week, account_id ORDER BY week, login"
+);
+
 async fn person_weeks<'e>(
     ex: impl AnyExecutor<'e>,
     scope: &str,
@@ -278,39 +292,26 @@ async fn person_weeks<'e>(
     to: i64,
     maintainers_only: bool,
 ) -> sqlx::Result<Vec<PersonWeekRow>> {
-    crate::db::sql::query_as(concat!(
-        "SELECT week, account_id, login, is_bot, MAX(is_maintainer) AS is_maintainer,
-                SUM(issues_opened) AS issues_opened, SUM(prs_opened) AS prs_opened,
-                SUM(prs_merged) AS prs_merged, SUM(merges) AS merges, SUM(comments) AS comments,
-                SUM(responses) AS responses, SUM(reviews) AS reviews,
-                SUM(review_comments) AS review_comments, SUM(triage) AS triage, SUM(commits) AS commits
-         FROM (",
-        person_week_select!(),
-        "WHERE pw.repo_id IN (SELECT value FROM json_each(?1)) AND pw.week >= ?2 AND pw.week < ?3)
-         WHERE ?4 = 0 OR (is_maintainer = 1 AND is_bot = 0)
-         GROUP BY week, account_id ORDER BY week, login"
-    ))
-    .bind(scope)
-    .bind(from_week)
-    .bind(to)
-    .bind(maintainers_only)
-    .fetch_all(ex)
-    .await
+    crate::db::sql::query_as(SCOPE_PERSON_WEEKS)
+        .bind(scope)
+        .bind(from_week)
+        .bind(to)
+        .bind(maintainers_only)
+        .fetch_all(ex)
+        .await
 }
+
+/// [`list_maintainers`]. The partial index holds only maintainers (the planner, without
+/// statistics, would walk every contributor of the repository through the primary key).
+pub(in crate::db) const MAINTAINERS: &str =
+    "SELECT DISTINCT a.login FROM repo_people rp INDEXED BY repo_people_maintainers
+     JOIN accounts a ON a.id = rp.account_id
+     WHERE rp.repo_id IN (SELECT value FROM json_each(?1)) AND rp.is_maintainer = 1 AND a.is_bot = 0
+     ORDER BY a.login";
 
 /// The scope's human maintainers (inferred or configured), for the load roster.
 pub async fn list_maintainers<'e>(ex: impl AnyExecutor<'e>, scope: &str) -> sqlx::Result<Vec<String>> {
-    crate::db::sql::query_scalar(
-        // The partial index holds only maintainers (the planner, without statistics, would walk
-        // every contributor of the repository through the primary key).
-        "SELECT DISTINCT a.login FROM repo_people rp INDEXED BY repo_people_maintainers
-         JOIN accounts a ON a.id = rp.account_id
-         WHERE rp.repo_id IN (SELECT value FROM json_each(?1)) AND rp.is_maintainer = 1 AND a.is_bot = 0
-         ORDER BY a.login",
-    )
-    .bind(scope)
-    .fetch_all(ex)
-    .await
+    crate::db::sql::query_scalar(MAINTAINERS).bind(scope).fetch_all(ex).await
 }
 
 /// A pull request opened or closed in the window (drafts included: opening one is a change request).

@@ -73,7 +73,7 @@ pub async fn recompute_responses(
 /// Two statements, each a join the planner does well (one correlated lookup per item into the
 /// grouped responses took minutes for 110k items): the answered items' values, then NULL for the
 /// rest.
-const STATEMENTS: [&str; 2] = [
+pub(in crate::db) const STATEMENTS: [&str; 2] = [
     concat!(
         firsts!(),
         " UPDATE issues SET first_response_at = f.at, first_response_by = f.who,

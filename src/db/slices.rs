@@ -80,7 +80,7 @@ macro_rules! insert_whole {
 }
 
 /// The kinds keyed by a week, each with its statement.
-const WEEKLY: [(&str, &str); 5] = [
+pub(in crate::db) const WEEKLY: [(&str, &str); 5] = [
     (
         "items",
         insert_slices!(
@@ -137,7 +137,7 @@ const WEEKLY: [(&str, &str); 5] = [
 ];
 
 /// The whole-repository kinds, rebuilt whenever anything in the repository changed.
-const WHOLE: [(&str, &str); 2] = [
+pub(in crate::db) const WHOLE: [(&str, &str); 2] = [
     (
         "open",
         insert_whole!(
@@ -160,7 +160,7 @@ const WHOLE: [(&str, &str); 2] = [
 
 /// `spans`, keyed by the week of the last close, open issues under `?4` ([`OPEN_WEEK`]); `?3`
 /// as in [`insert_slices`] (`?2` is bound but unused: nothing bounds an open issue's row).
-const SPANS: &str = concat!(
+pub(in crate::db) const SPANS: &str = concat!(
     "INSERT INTO week_slices (repo_id, kind, week, rows)
      SELECT ?1, 'spans', COALESCE(",
     slice_week!("closed_at"),

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::statements::{PEOPLE_IN_WEEKS, PEOPLE_TOTALS};
+use super::statements::{ENGAGEMENTS_OF, PEOPLE_IN_WEEKS, PEOPLE_TOTALS, REPO_PEOPLE_OF};
 use crate::db::dashboard::json_list as json;
 
 /// A person's `repo_people` row.
@@ -109,13 +109,8 @@ pub(super) async fn update_people(
         .bind(&ids)
         .execute(&mut *tx)
         .await?;
-        crate::db::sql::query(repo_people_sql!(rows_of_people))
-            .bind(repo_id)
-            .bind(&ids)
-            .bind(maintainers)
-            .execute(&mut *tx)
-            .await?;
-        crate::db::sql::query(engagements_sql!(among)).bind(repo_id).bind(&ids).execute(&mut *tx).await?;
+        crate::db::sql::query(REPO_PEOPLE_OF).bind(repo_id).bind(&ids).bind(maintainers).execute(&mut *tx).await?;
+        crate::db::sql::query(ENGAGEMENTS_OF).bind(repo_id).bind(&ids).execute(&mut *tx).await?;
     }
     let after = read(&mut *tx, repo_id, &everyone).await?;
     let shown = |rows: &BTreeMap<i64, Person>, p: &i64| rows.get(p).map(|r| (r.first_at, r.is_maintainer));

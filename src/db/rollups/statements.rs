@@ -39,7 +39,7 @@ macro_rules! among {
     };
 }
 
-pub(super) const REPO_WEEKS: &str = concat!(
+pub(in crate::db) const REPO_WEEKS: &str = concat!(
     "INSERT INTO repo_weeks (repo_id, week, opened_issues, closed_issues, opened_prs, closed_prs, merged_prs,
          bot_opened_issues, bot_closed_issues, bot_opened_prs, bot_closed_prs, bot_merged_prs, releases)
      SELECT ?1, week, SUM(oi), SUM(ci), SUM(op), SUM(cp), SUM(mp),
@@ -79,7 +79,7 @@ pub(super) const REPO_WEEKS: &str = concat!(
      ) GROUP BY week"
 );
 
-pub(super) const PERSON_WEEKS: &str = concat!(
+pub(in crate::db) const PERSON_WEEKS: &str = concat!(
     "INSERT INTO person_weeks (repo_id, week, account_id, issues_opened, prs_opened, prs_merged, merges,
          comments, responses, reviews, review_comments, triage, commits)
      SELECT ?1, week, who, SUM(io), SUM(po), SUM(pm), SUM(mg), SUM(cm), SUM(rs), SUM(rv), SUM(rc), SUM(tr), SUM(ct)
@@ -146,7 +146,7 @@ pub(super) const PERSON_WEEKS: &str = concat!(
 
 /// `repo_weeks.contributions` from `person_weeks` (humans only), adding weeks that had
 /// contributions but no backlog flow.
-pub(super) const WEEK_CONTRIBUTIONS: &str = concat!(
+pub(in crate::db) const WEEK_CONTRIBUTIONS: &str = concat!(
     "INSERT INTO repo_weeks (repo_id, week, contributions)
      SELECT pw.repo_id, pw.week, SUM(pw.issues_opened + pw.prs_opened + pw.comments + pw.reviews
                                      + pw.review_comments + pw.merges + pw.commits)
@@ -264,10 +264,14 @@ macro_rules! repo_people_sql {
     };
 }
 
+/// [`repo_people_sql`] for everyone (`?2` NULL) and for the people in `?2`.
+pub(in crate::db) const REPO_PEOPLE_ALL: &str = repo_people_sql!(all_rows);
+pub(in crate::db) const REPO_PEOPLE_OF: &str = repo_people_sql!(rows_of_people);
+
 /// The people in `?4`'s first and last contribution and maintainer status (`?5`: configured
 /// maintainers) within the weeks being rebuilt (`?3`, read in `[?2, ?6)`: one run of them):
 /// with their totals from before, what their new rows change.
-pub(super) const PEOPLE_IN_WEEKS: &str = concat!(
+pub(in crate::db) const PEOPLE_IN_WEEKS: &str = concat!(
     "SELECT who, MIN(at), MAX(at), ",
     maintainer!("?5"),
     " FROM (",
@@ -275,8 +279,16 @@ pub(super) const PEOPLE_IN_WEEKS: &str = concat!(
     ") WHERE who IN (SELECT value FROM json_each(?4)) GROUP BY who"
 );
 
+/// The creation weeks of the items the people in `?2` opened in repository `?1`.
+pub(in crate::db) const ITEM_WEEKS_OF_PEOPLE: &str = concat!(
+    "SELECT DISTINCT ",
+    week!("created_at"),
+    " FROM json_each(?2) AS who CROSS JOIN issues INDEXED BY issues_author_created
+       ON issues.author_id = who.value WHERE issues.repo_id = ?1"
+);
+
 /// Each of the people in `?2`'s total: the sum of their weeks.
-pub(super) const PEOPLE_TOTALS: &str =
+pub(in crate::db) const PEOPLE_TOTALS: &str =
     "SELECT account_id, SUM(issues_opened + prs_opened + comments + reviews + review_comments
                                             + merges + commits)
      FROM person_weeks WHERE repo_id = ?1 AND account_id IN (SELECT value FROM json_each(?2)) GROUP BY account_id";
@@ -311,3 +323,7 @@ macro_rules! engagements_sql {
         )
     };
 }
+
+/// [`engagements_sql`] for everyone and for the people in `?2`.
+pub(in crate::db) const ENGAGEMENTS_ALL: &str = engagements_sql!(everyone);
+pub(in crate::db) const ENGAGEMENTS_OF: &str = engagements_sql!(among);

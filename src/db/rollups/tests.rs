@@ -3,7 +3,7 @@
 //! plan that read the whole repository once per person or per issue. (That the incremental
 //! results equal a rebuild is checked in `tests/it/rollups.rs`.)
 
-use super::statements::{PEOPLE_IN_WEEKS, PERSON_WEEKS};
+use super::statements::{ENGAGEMENTS_OF, PEOPLE_IN_WEEKS, PERSON_WEEKS, REPO_PEOPLE_OF};
 
 async fn plan(sql: &str, binds: &[Option<&str>]) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
@@ -18,7 +18,7 @@ async fn plan(sql: &str, binds: &[Option<&str>]) -> Vec<String> {
 
 #[tokio::test]
 async fn a_dirty_persons_rows_are_read_through_the_author_indexes() {
-    for sql in [repo_people_sql!(rows_of_people), engagements_sql!(among)] {
+    for sql in [REPO_PEOPLE_OF, ENGAGEMENTS_OF] {
         let steps = plan(sql, &[Some("1"), Some("[1]"), None]).await;
         let searches: Vec<&String> = steps
             .iter()

@@ -93,3 +93,61 @@ pub(crate) async fn fresh_scene() -> super::Fresh {
     store(&f.db).await;
     f
 }
+
+/// Every statement of the rollups, the slices and the dashboard's aggregates whose text the
+/// PostgreSQL port (#14) changed beyond casts and aliases, by name.
+fn ported_statements() -> Vec<(String, &'static str)> {
+    use crate::db::rollups::statements::*;
+    let mut all: Vec<(String, &'static str)> = vec![
+        ("REPO_WEEKS".into(), REPO_WEEKS),
+        ("PERSON_WEEKS".into(), PERSON_WEEKS),
+        ("WEEK_CONTRIBUTIONS".into(), WEEK_CONTRIBUTIONS),
+        ("repo_people(all_rows)".into(), REPO_PEOPLE_ALL),
+        ("repo_people(rows_of_people)".into(), REPO_PEOPLE_OF),
+        ("PEOPLE_IN_WEEKS".into(), PEOPLE_IN_WEEKS),
+        ("PEOPLE_TOTALS".into(), PEOPLE_TOTALS),
+        ("engagements(everyone)".into(), ENGAGEMENTS_ALL),
+        ("engagements(among)".into(), ENGAGEMENTS_OF),
+        ("ITEM_WEEKS_OF_PEOPLE".into(), ITEM_WEEKS_OF_PEOPLE),
+        ("dashboard::SCOPE_PERSON_WEEKS".into(), crate::db::dashboard::SCOPE_PERSON_WEEKS),
+        ("dashboard::MAINTAINERS".into(), crate::db::dashboard::MAINTAINERS),
+        ("report::FIRST_TIMERS".into(), crate::db::report::FIRST_TIMERS),
+        ("slices::SPANS".into(), crate::db::slices::SPANS),
+    ];
+    for (i, sql) in crate::db::responses::STATEMENTS.into_iter().enumerate() {
+        all.push((format!("responses::STATEMENTS[{i}]"), sql));
+    }
+    for (kind, sql) in crate::db::slices::WEEKLY.into_iter().chain(crate::db::slices::WHOLE) {
+        all.push((format!("slices::{kind}"), sql));
+    }
+    all
+}
+
+/// Prints SQLite's `EXPLAIN QUERY PLAN` of every [`ported_statements`] on the scene database
+/// (`db/tests/scene.rs`), to the file `UPKEEP_PLANS_OUT` names: run before and after a change
+/// to the statements' text and compare the two files. Parameters are bound as NULL (SQLite plans
+/// without looking at them).
+#[tokio::test]
+#[ignore = "a tool: writes the plans to the file UPKEEP_PLANS_OUT names"]
+async fn print_the_ported_statements_plans() {
+    let out = std::env::var("UPKEEP_PLANS_OUT").expect("UPKEEP_PLANS_OUT names the output file");
+    let f = super::fresh_sqlite().await;
+    store(&f.db).await;
+    let mut text = String::new();
+    for (name, sql) in ported_statements() {
+        let numbered = crate::db::sql::numbered(sql);
+        let params = (1..=99).rev().find(|n| numbered.contains(&format!("${n}"))).unwrap_or(0);
+        let mut query = crate::db::sql::query_as::<(i64, i64, i64, String)>(sqlx::AssertSqlSafe(format!(
+            "EXPLAIN QUERY PLAN {sql}"
+        )));
+        for _ in 0..params {
+            query = query.bind(None::<i64>);
+        }
+        let rows = query.fetch_all(&f.db.pool).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+        text.push_str(&format!("== {name}\n"));
+        for (id, parent, _, detail) in rows {
+            text.push_str(&format!("{id:>4} {parent:>4} {detail}\n"));
+        }
+    }
+    std::fs::write(&out, text).expect("plans written");
+}
