@@ -25,7 +25,7 @@ pub struct OutputCountsRow {
 
 /// The first-timers of `[?2, ?3)` and, of those, the ones whose second engagement came before `?3`.
 pub(in crate::db) const FIRST_TIMERS: &str =
-    "SELECT COUNT(*), COALESCE(SUM(rp.second_at IS NOT NULL AND rp.second_at < ?3), 0)
+    "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN rp.second_at IS NOT NULL AND rp.second_at < ?3 THEN 1 ELSE 0 END), 0) AS BIGINT)
      FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
      WHERE rp.repo_id = ?1 AND a.is_bot = 0 AND rp.first_at >= ?2 AND rp.first_at < ?3";
 

@@ -28,8 +28,8 @@ macro_rules! firsts {
              ), ranked AS (
                  SELECT issue_id, at, who, assoc,
                         ROW_NUMBER() OVER (PARTITION BY issue_id ORDER BY is_bot, at, who) AS n,
-                        MIN(CASE WHEN is_bot = 0 AND maint THEN at END) OVER (PARTITION BY issue_id) AS maint_at,
-                        MIN(CASE WHEN is_bot = 0 AND NOT maint THEN at END) OVER (PARTITION BY issue_id) AS comm_at,
+                        MIN(CASE WHEN is_bot = 0 AND maint = 1 THEN at END) OVER (PARTITION BY issue_id) AS maint_at,
+                        MIN(CASE WHEN is_bot = 0 AND maint = 0 THEN at END) OVER (PARTITION BY issue_id) AS comm_at,
                         MIN(CASE WHEN is_bot = 1 THEN at END) OVER (PARTITION BY issue_id) AS bot_at,
                         MIN(is_bot) OVER (PARTITION BY issue_id) AS only_bots
                    FROM classified
@@ -83,7 +83,7 @@ pub(in crate::db) const STATEMENTS: [&str; 2] = [
                 AND (issues.first_response_at, issues.first_response_by, issues.first_response_association,
                      issues.first_maintainer_response_at, issues.first_community_response_at,
                      issues.first_bot_response_at)
-                    IS NOT (f.at, f.who, f.assoc, f.maint_at, f.comm_at, f.bot_at)"
+                    IS DISTINCT FROM (f.at, f.who, f.assoc, f.maint_at, f.comm_at, f.bot_at)"
     ),
     concat!(
         firsts!(),

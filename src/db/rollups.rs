@@ -159,7 +159,7 @@ pub async fn update_rollups(
         );
         people.extend(
             crate::db::sql::query_scalar::<i64>(
-                "SELECT DISTINCT week FROM person_weeks WHERE repo_id = ?1 AND account_id IN (SELECT value FROM json_each(?2))",
+                "SELECT DISTINCT week FROM person_weeks WHERE repo_id = ?1 AND account_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?2))",
             )
             .bind(repo_id)
             .bind(&ids)
@@ -184,7 +184,8 @@ pub async fn has_dirty<'e>(ex: impl AnyExecutor<'e>, repo_id: i64) -> sqlx::Resu
 
 async fn delete_weeks(tx: &mut sqlx::AnyConnection, table: &str, repo_id: i64, weeks: &Weeks) -> sqlx::Result<()> {
     let (_, list) = weeks.bounds();
-    let sql = format!("DELETE FROM {table} WHERE repo_id = ?1 AND week IN (SELECT value FROM json_each(?2))");
+    let sql =
+        format!("DELETE FROM {table} WHERE repo_id = ?1 AND week IN (SELECT CAST(value AS BIGINT) FROM json_each(?2))");
     crate::db::sql::query(sqlx::AssertSqlSafe(sql)).bind(repo_id).bind(list).execute(&mut *tx).await?;
     Ok(())
 }

@@ -28,7 +28,7 @@ async fn read(
 ) -> sqlx::Result<BTreeMap<i64, Person>> {
     let rows: Vec<Person> = crate::db::sql::query_as(
         "SELECT account_id, first_at, last_at, contributions, is_maintainer, second_at FROM repo_people
-         WHERE repo_id = ?1 AND account_id IN (SELECT value FROM json_each(?2))",
+         WHERE repo_id = ?1 AND account_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?2))",
     )
     .bind(repo_id)
     .bind(json(people))
@@ -95,7 +95,7 @@ pub(super) async fn update_people(
             .bind(old.first_at.min(first))
             .bind(old.last_at.max(last))
             .bind(total)
-            .bind(old.is_maintainer || maint)
+            .bind(i64::from(old.is_maintainer || maint))
             .execute(&mut *tx)
             .await?;
         }
@@ -103,7 +103,7 @@ pub(super) async fn update_people(
     if !full.is_empty() {
         let ids = json(&full);
         crate::db::sql::query(
-            "DELETE FROM repo_people WHERE repo_id = ?1 AND account_id IN (SELECT value FROM json_each(?2))",
+            "DELETE FROM repo_people WHERE repo_id = ?1 AND account_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?2))",
         )
         .bind(repo_id)
         .bind(&ids)
