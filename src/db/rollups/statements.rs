@@ -164,7 +164,7 @@ pub(in crate::db) const PERSON_WEEKS: &str = concat!(
 /// contributions but no backlog flow.
 pub(in crate::db) const WEEK_CONTRIBUTIONS: &str = concat!(
     "INSERT INTO repo_weeks (repo_id, week, contributions)
-     SELECT pw.repo_id, pw.week, SUM(pw.issues_opened + pw.prs_opened + pw.comments + pw.reviews
+     SELECT ?1, pw.week, SUM(pw.issues_opened + pw.prs_opened + pw.comments + pw.reviews
                                      + pw.review_comments + pw.merges + pw.commits)
      FROM person_weeks pw JOIN accounts a ON a.id = pw.account_id
      WHERE pw.repo_id = ?1 AND a.is_bot = 0",
