@@ -307,8 +307,8 @@ async fn person_weeks<'e>(
         .await
 }
 
-/// [`list_maintainers`]. The partial index holds only maintainers (the planner, without
-/// statistics, would walk every contributor of the repository through the primary key).
+/// [`list_maintainers`], read through the partial index `repo_people_maintainers`, which holds only
+/// maintainers (a plan test in `db/rollups/tests.rs` checks that SQLite still picks it).
 pub(in crate::db) const MAINTAINERS: &str = "SELECT DISTINCT a.login FROM repo_people rp
      JOIN accounts a ON a.id = rp.account_id
      WHERE rp.repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND rp.is_maintainer = 1 AND a.is_bot = 0
