@@ -123,14 +123,18 @@ fn ported_statements() -> Vec<(String, &'static str)> {
     all
 }
 
-/// Prints SQLite's `EXPLAIN QUERY PLAN` of every [`ported_statements`] on the scene database
-/// (`db/tests/scene.rs`), to the file `UPKEEP_PLANS_OUT` names: run before and after a change
-/// to the statements' text and compare the two files. Parameters are bound as NULL (SQLite plans
-/// without looking at them).
+/// SQLite's `EXPLAIN QUERY PLAN` of every [`ported_statements`] on the scene database, one line per
+/// step indented by depth, for comparing plans before and after a change to the statements' text:
+/// the text of the statement changes, the plan must not. A subquery is named by its order (SQLite
+/// numbers those without an alias and names the others by it). Parameters are bound as NULL
+/// (SQLite plans without looking at them, and without statistics the scene's plans are any
+/// database's: nothing runs `ANALYZE`).
+///
+/// `UPKEEP_PLANS_OUT=before.txt cargo test --lib print_the_ported -- --ignored` on the old text,
+/// then `UPKEEP_PLANS_BEFORE=before.txt` on the new one fails on any plan that changed.
 #[tokio::test]
-#[ignore = "a tool: writes the plans to the file UPKEEP_PLANS_OUT names"]
+#[ignore = "a tool: writes the plans to UPKEEP_PLANS_OUT, compares them with UPKEEP_PLANS_BEFORE"]
 async fn print_the_ported_statements_plans() {
-    let out = std::env::var("UPKEEP_PLANS_OUT").expect("UPKEEP_PLANS_OUT names the output file");
     let f = super::fresh_sqlite().await;
     store(&f.db).await;
     let mut text = String::new();
@@ -145,9 +149,32 @@ async fn print_the_ported_statements_plans() {
         }
         let rows = query.fetch_all(&f.db.pool).await.unwrap_or_else(|e| panic!("{name}: {e}"));
         text.push_str(&format!("== {name}\n"));
+        let (mut depths, mut subqueries) = (std::collections::HashMap::new(), Vec::<String>::new());
         for (id, parent, _, detail) in rows {
-            text.push_str(&format!("{id:>4} {parent:>4} {detail}\n"));
+            let depth = depths.get(&parent).map_or(0, |d| d + 1);
+            depths.insert(id, depth);
+            if let Some(name) = detail.strip_prefix("CO-ROUTINE ").or_else(|| detail.strip_prefix("MATERIALIZE ")) {
+                subqueries.push(name.to_owned());
+            }
+            let words: Vec<String> = detail
+                .split(' ')
+                .map(|w| subqueries.iter().position(|s| s == w).map_or(w.to_owned(), |k| format!("<subquery {k}>")))
+                .collect();
+            text.push_str(&format!("{}{}\n", "  ".repeat(depth), words.join(" ")));
         }
     }
-    std::fs::write(&out, text).expect("plans written");
+    if let Ok(out) = std::env::var("UPKEEP_PLANS_OUT") {
+        std::fs::write(&out, &text).expect("plans written");
+    }
+    if let Ok(before) = std::env::var("UPKEEP_PLANS_BEFORE") {
+        let before = std::fs::read_to_string(&before).expect("the plans from before");
+        let sections = |t: &str| -> Vec<String> { t.split("== ").map(str::to_owned).collect() };
+        let (old, new) = (sections(&before), sections(&text));
+        let changed: Vec<&String> = new.iter().filter(|s| !old.contains(s)).collect();
+        assert!(
+            changed.is_empty() && old.len() == new.len(),
+            "plans changed:\n{}",
+            changed.iter().map(|s| s.as_str()).collect::<String>()
+        );
+    }
 }
