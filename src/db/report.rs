@@ -23,6 +23,12 @@ pub struct OutputCountsRow {
     pub returning_first_timers: i64,
 }
 
+/// The first-timers of `[?2, ?3)` and, of those, the ones whose second engagement came before `?3`.
+pub(in crate::db) const FIRST_TIMERS: &str =
+    "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN rp.second_at IS NOT NULL AND rp.second_at < ?3 THEN 1 ELSE 0 END), 0) AS BIGINT)
+     FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
+     WHERE rp.repo_id = ?1 AND a.is_bot = 0 AND rp.first_at >= ?2 AND rp.first_at < ?3";
+
 /// The period's counts, read by four statements at once on `pool` (each walks its own index;
 /// together they took as long as the slowest instead of their sum).
 pub async fn count_outputs(pool: &AnyPool, repo_id: i64, from: i64, to: i64) -> sqlx::Result<OutputCountsRow> {
@@ -45,15 +51,7 @@ pub async fn count_outputs(pool: &AnyPool, repo_id: i64, from: i64, to: i64) -> 
                AND COALESCE(published_at, created_at) >= ?2 AND COALESCE(published_at, created_at) < ?3"
         ),
         // Both counts of first-timers in one pass over the repository's people.
-        crate::db::sql::query_as::<(i64, i64)>(
-            "SELECT COUNT(*), COALESCE(SUM(rp.second_at IS NOT NULL AND rp.second_at < ?3), 0)
-             FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
-             WHERE rp.repo_id = ?1 AND a.is_bot = 0 AND rp.first_at >= ?2 AND rp.first_at < ?3"
-        )
-        .bind(repo_id)
-        .bind(from)
-        .bind(to)
-        .fetch_one(pool),
+        crate::db::sql::query_as::<(i64, i64)>(FIRST_TIMERS).bind(repo_id).bind(from).bind(to).fetch_one(pool),
     )?;
     Ok(OutputCountsRow { merged_prs, closed_issues, releases, new_contributors, returning_first_timers })
 }

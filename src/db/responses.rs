@@ -28,8 +28,8 @@ macro_rules! firsts {
              ), ranked AS (
                  SELECT issue_id, at, who, assoc,
                         ROW_NUMBER() OVER (PARTITION BY issue_id ORDER BY is_bot, at, who) AS n,
-                        MIN(CASE WHEN is_bot = 0 AND maint THEN at END) OVER (PARTITION BY issue_id) AS maint_at,
-                        MIN(CASE WHEN is_bot = 0 AND NOT maint THEN at END) OVER (PARTITION BY issue_id) AS comm_at,
+                        MIN(CASE WHEN is_bot = 0 AND maint = 1 THEN at END) OVER (PARTITION BY issue_id) AS maint_at,
+                        MIN(CASE WHEN is_bot = 0 AND maint = 0 THEN at END) OVER (PARTITION BY issue_id) AS comm_at,
                         MIN(CASE WHEN is_bot = 1 THEN at END) OVER (PARTITION BY issue_id) AS bot_at,
                         MIN(is_bot) OVER (PARTITION BY issue_id) AS only_bots
                    FROM classified
@@ -73,7 +73,7 @@ pub async fn recompute_responses(
 /// Two statements, each a join the planner does well (one correlated lookup per item into the
 /// grouped responses took minutes for 110k items): the answered items' values, then NULL for the
 /// rest.
-const STATEMENTS: [&str; 2] = [
+pub(in crate::db) const STATEMENTS: [&str; 2] = [
     concat!(
         firsts!(),
         " UPDATE issues SET first_response_at = f.at, first_response_by = f.who,
@@ -83,7 +83,7 @@ const STATEMENTS: [&str; 2] = [
                 AND (issues.first_response_at, issues.first_response_by, issues.first_response_association,
                      issues.first_maintainer_response_at, issues.first_community_response_at,
                      issues.first_bot_response_at)
-                    IS NOT (f.at, f.who, f.assoc, f.maint_at, f.comm_at, f.bot_at)"
+                    IS DISTINCT FROM (f.at, f.who, f.assoc, f.maint_at, f.comm_at, f.bot_at)"
     ),
     concat!(
         firsts!(),

@@ -9,7 +9,7 @@
 //! Weeks start Sunday 00:00 UTC, like GitHub's contributor statistics.
 
 #[macro_use]
-mod statements;
+pub(super) mod statements;
 mod people;
 pub(super) mod weeks;
 
@@ -18,7 +18,9 @@ use std::collections::BTreeSet;
 use sqlx::AnyExecutor;
 
 use super::dashboard::json_list as json;
-use statements::{PERSON_WEEKS, REPO_WEEKS, WEEK_CONTRIBUTIONS};
+use statements::{
+    ENGAGEMENTS_ALL, ITEM_WEEKS_OF_PEOPLE, PERSON_WEEKS, REPO_PEOPLE_ALL, REPO_WEEKS, WEEK_CONTRIBUTIONS,
+};
 use weeks::Weeks;
 
 /// What the rows written since a repository's last rollup touched (its `rollup_dirty` rows).
@@ -97,9 +99,9 @@ pub async fn rebuild_rollups(
     let all = Weeks::All;
     rebuild_weeks(&mut *tx, REPO_WEEKS, repo_id, &all).await?;
     rebuild_weeks(&mut *tx, PERSON_WEEKS, repo_id, &all).await?;
-    let people = crate::db::sql::query(repo_people_sql!(all_rows)).bind(repo_id).bind(None::<String>).bind(maintainers);
+    let people = crate::db::sql::query(REPO_PEOPLE_ALL).bind(repo_id).bind(None::<String>).bind(maintainers);
     people.execute(&mut *tx).await?;
-    crate::db::sql::query(engagements_sql!(everyone)).bind(repo_id).execute(&mut *tx).await?;
+    crate::db::sql::query(ENGAGEMENTS_ALL).bind(repo_id).execute(&mut *tx).await?;
     rebuild_weeks(&mut *tx, WEEK_CONTRIBUTIONS, repo_id, &all).await?;
     // Last: the slices read `repo_people` (first contribution, maintainer) and `person_weeks`.
     super::slices::rebuild(&mut *tx, repo_id).await?;
@@ -149,20 +151,15 @@ pub async fn update_rollups(
     if !changed.is_empty() {
         let ids = json(&changed);
         items.extend(
-            crate::db::sql::query_scalar::<i64>(concat!(
-                "SELECT DISTINCT ",
-                week!("created_at"),
-                " FROM json_each(?2) AS who CROSS JOIN issues INDEXED BY issues_author_created
-                   ON issues.author_id = who.value WHERE issues.repo_id = ?1"
-            ))
-            .bind(repo_id)
-            .bind(&ids)
-            .fetch_all(&mut *tx)
-            .await?,
+            crate::db::sql::query_scalar::<i64>(ITEM_WEEKS_OF_PEOPLE)
+                .bind(repo_id)
+                .bind(&ids)
+                .fetch_all(&mut *tx)
+                .await?,
         );
         people.extend(
             crate::db::sql::query_scalar::<i64>(
-                "SELECT DISTINCT week FROM person_weeks WHERE repo_id = ?1 AND account_id IN (SELECT value FROM json_each(?2))",
+                "SELECT DISTINCT week FROM person_weeks WHERE repo_id = ?1 AND account_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?2))",
             )
             .bind(repo_id)
             .bind(&ids)
@@ -187,7 +184,8 @@ pub async fn has_dirty<'e>(ex: impl AnyExecutor<'e>, repo_id: i64) -> sqlx::Resu
 
 async fn delete_weeks(tx: &mut sqlx::AnyConnection, table: &str, repo_id: i64, weeks: &Weeks) -> sqlx::Result<()> {
     let (_, list) = weeks.bounds();
-    let sql = format!("DELETE FROM {table} WHERE repo_id = ?1 AND week IN (SELECT value FROM json_each(?2))");
+    let sql =
+        format!("DELETE FROM {table} WHERE repo_id = ?1 AND week IN (SELECT CAST(value AS BIGINT) FROM json_each(?2))");
     crate::db::sql::query(sqlx::AssertSqlSafe(sql)).bind(repo_id).bind(list).execute(&mut *tx).await?;
     Ok(())
 }

@@ -31,15 +31,17 @@ macro_rules! has_response_clock {
 }
 
 /// Whether an `author_association` makes the author a maintainer when none are configured:
-/// OWNER, MEMBER or COLLABORATOR, as GitHub reports it on the comment, review or item.
+/// OWNER, MEMBER or COLLABORATOR, as GitHub reports it on the comment, review or item. A 0/1
+/// integer (both backends sum it, take its maximum and union it with integer columns).
 macro_rules! maintainer_association {
     ($assoc:literal) => {
-        concat!("(", $assoc, " IN ('OWNER', 'MEMBER', 'COLLABORATOR'))")
+        concat!("(CASE WHEN ", $assoc, " IN ('OWNER', 'MEMBER', 'COLLABORATOR') THEN 1 ELSE 0 END)")
     };
 }
 
-/// Maintainer status: when the repository has configured maintainers (`$list`, a JSON array of
-/// logins, or NULL), whether `$login` is one of them, ignoring case; otherwise `$inferred`.
+/// Maintainer status, a 0/1 integer: when the repository has configured maintainers (`$list`, a
+/// JSON array of logins, or NULL), whether `$login` is one of them, ignoring case; otherwise
+/// `$inferred` (a 0/1 integer).
 macro_rules! configured_or {
     ($list:literal, $login:literal, $inferred:expr) => {
         concat!(
@@ -47,11 +49,11 @@ macro_rules! configured_or {
             $list,
             " IS NULL THEN ",
             $inferred,
-            " ELSE lower(",
+            " WHEN lower(",
             $login,
             ") IN (SELECT lower(value) FROM json_each(",
             $list,
-            ")) END)"
+            ")) THEN 1 ELSE 0 END)"
         )
     };
 }
@@ -81,18 +83,18 @@ macro_rules! responses_to {
             $targets,
             " t JOIN review_comments rc ON rc.repo_id = t.repo_id AND rc.pr_number = t.number
              ) AS resp
-             WHERE resp.who IS NOT resp.author AND resp.at >= resp.clock"
+             WHERE resp.who IS DISTINCT FROM resp.author AND resp.at >= resp.clock"
         )
     };
 }
 
 /// "Unanswered", the one definition the dashboard's queue and its count share: open, not a draft,
 /// no human response by someone other than the author (`first_response_at`, filled by the
-/// response rule above); bot-authored items only when `?2` (include bots) is true. Expects
+/// response rule above); bot-authored items only when `?2` (include bots) is 1. Expects
 /// `issues i` and `accounts a` (left-joined on the author) and the scope as `?1`.
 macro_rules! unanswered_where {
     () => {
-        "WHERE i.repo_id IN (SELECT value FROM json_each(?1)) AND i.state = 'open' AND i.first_response_at IS NULL
-           AND i.draft = 0 AND (?2 OR COALESCE(a.is_bot, 0) = 0)"
+        "WHERE i.repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND i.state = 'open'
+           AND i.first_response_at IS NULL AND i.draft = 0 AND (?2 = 1 OR COALESCE(a.is_bot, 0) = 0)"
     };
 }

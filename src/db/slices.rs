@@ -43,7 +43,8 @@ macro_rules! slice_week {
 /// `INSERT` of one kind's slices from a `SELECT` whose columns are `$cols`, keyed by the week of
 /// `$week`, restricted to the weeks being rebuilt: `$raw` in `[?2, ?4)` (an index range around
 /// them, `rollups::Weeks::runs`) inside, and the week in `?3` (a JSON array, or NULL for every
-/// week) outside.
+/// week) outside. `json_array` of each kind's column types is defined for PostgreSQL in
+/// migration `20261206000018_json_array`: a kind with other columns needs an overload there.
 macro_rules! insert_slices {
     ($kind:literal, $week:literal, $raw:literal, $cols:literal, $select:expr) => {
         concat!(
@@ -59,7 +60,9 @@ macro_rules! insert_slices {
             $raw,
             " >= ?2 AND ",
             $raw,
-            " < ?4) WHERE ?3 IS NULL OR wk IN (SELECT value FROM json_each(?3)) GROUP BY wk"
+            " < ?4) AS slice WHERE ?3 IS NULL OR ",
+            slice_week!($week),
+            " IN (SELECT CAST(value AS BIGINT) FROM json_each(?3)) GROUP BY wk"
         )
     };
 }
@@ -74,13 +77,13 @@ macro_rules! insert_whole {
             $cols,
             ")) FROM (",
             $select,
-            ")"
+            ") AS slice"
         )
     };
 }
 
 /// The kinds keyed by a week, each with its statement.
-const WEEKLY: [(&str, &str); 5] = [
+pub(in crate::db) const WEEKLY: [(&str, &str); 5] = [
     (
         "items",
         insert_slices!(
@@ -137,7 +140,7 @@ const WEEKLY: [(&str, &str); 5] = [
 ];
 
 /// The whole-repository kinds, rebuilt whenever anything in the repository changed.
-const WHOLE: [(&str, &str); 2] = [
+pub(in crate::db) const WHOLE: [(&str, &str); 2] = [
     (
         "open",
         insert_whole!(
@@ -160,13 +163,15 @@ const WHOLE: [(&str, &str); 2] = [
 
 /// `spans`, keyed by the week of the last close, open issues under `?4` ([`OPEN_WEEK`]); `?3`
 /// as in [`insert_slices`] (`?2` is bound but unused: nothing bounds an open issue's row).
-const SPANS: &str = concat!(
+pub(in crate::db) const SPANS: &str = concat!(
     "INSERT INTO week_slices (repo_id, kind, week, rows)
      SELECT ?1, 'spans', COALESCE(",
     slice_week!("closed_at"),
     ", ?4) AS wk, json_group_array(json_array(created_at, closed_at)) FROM (",
     issue_span_select!(),
-    "i.repo_id = ?1) WHERE ?3 IS NULL OR wk IN (SELECT value FROM json_each(?3)) GROUP BY wk"
+    "i.repo_id = ?1) AS slice WHERE ?3 IS NULL OR COALESCE(",
+    slice_week!("closed_at"),
+    ", ?4) IN (SELECT CAST(value AS BIGINT) FROM json_each(?3)) GROUP BY wk"
 );
 
 /// The weeks of each kind to rebuild (`spans` follows `closed`; the whole kinds are rebuilt).
@@ -226,7 +231,7 @@ pub async fn rebuild_weeks(tx: &mut sqlx::AnyConnection, repo_id: i64, weeks: &S
         let Some(&first) = set.first() else { continue };
         let list = super::dashboard::json_list(set);
         crate::db::sql::query(
-            "DELETE FROM week_slices WHERE repo_id = ?1 AND kind = ?2 AND week IN (SELECT value FROM json_each(?3))",
+            "DELETE FROM week_slices WHERE repo_id = ?1 AND kind = ?2 AND week IN (SELECT CAST(value AS BIGINT) FROM json_each(?3))",
         )
         .bind(repo_id)
         .bind(kind)

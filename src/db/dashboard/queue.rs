@@ -34,7 +34,7 @@ pub async fn list_unanswered<'e>(
         " ORDER BY i.created_at, i.id LIMIT ?3"
     ))
     .bind(scope)
-    .bind(include_bots)
+    .bind(i64::from(include_bots))
     .bind(limit)
     .fetch_all(ex)
     .await
@@ -46,7 +46,7 @@ pub async fn count_unanswered<'e>(ex: impl AnyExecutor<'e>, scope: &str, include
         unanswered_where!()
     ))
     .bind(scope)
-    .bind(include_bots)
+    .bind(i64::from(include_bots))
     .fetch_one(ex)
     .await
 }
@@ -55,7 +55,7 @@ pub async fn count_unanswered<'e>(ex: impl AnyExecutor<'e>, scope: &str, include
 pub async fn list_release_times<'e>(ex: impl AnyExecutor<'e>, scope: &str) -> sqlx::Result<Vec<i64>> {
     crate::db::sql::query_scalar(
         "SELECT COALESCE(published_at, created_at) FROM releases
-         WHERE repo_id IN (SELECT value FROM json_each(?1)) AND draft = 0 ORDER BY 1",
+         WHERE repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND draft = 0 ORDER BY 1",
     )
     .bind(scope)
     .fetch_all(ex)
@@ -75,8 +75,8 @@ pub async fn list_week_totals<'e>(
     since: i64,
 ) -> sqlx::Result<Vec<WeekTotalRow>> {
     crate::db::sql::query_as(
-        "SELECT week, SUM(contributions) AS contributions FROM repo_weeks
-         WHERE repo_id IN (SELECT value FROM json_each(?1)) AND week >= ?2
+        "SELECT week, CAST(SUM(contributions) AS BIGINT) AS contributions FROM repo_weeks
+         WHERE repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND week >= ?2
          GROUP BY week ORDER BY week",
     )
     .bind(scope)

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::statements::{PEOPLE_IN_WEEKS, PEOPLE_TOTALS};
+use super::statements::{ENGAGEMENTS_OF, PEOPLE_IN_WEEKS, PEOPLE_TOTALS, REPO_PEOPLE_OF};
 use crate::db::dashboard::json_list as json;
 
 /// A person's `repo_people` row.
@@ -28,7 +28,7 @@ async fn read(
 ) -> sqlx::Result<BTreeMap<i64, Person>> {
     let rows: Vec<Person> = crate::db::sql::query_as(
         "SELECT account_id, first_at, last_at, contributions, is_maintainer, second_at FROM repo_people
-         WHERE repo_id = ?1 AND account_id IN (SELECT value FROM json_each(?2))",
+         WHERE repo_id = ?1 AND account_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?2))",
     )
     .bind(repo_id)
     .bind(json(people))
@@ -95,7 +95,7 @@ pub(super) async fn update_people(
             .bind(old.first_at.min(first))
             .bind(old.last_at.max(last))
             .bind(total)
-            .bind(old.is_maintainer || maint)
+            .bind(i64::from(old.is_maintainer || maint))
             .execute(&mut *tx)
             .await?;
         }
@@ -103,19 +103,14 @@ pub(super) async fn update_people(
     if !full.is_empty() {
         let ids = json(&full);
         crate::db::sql::query(
-            "DELETE FROM repo_people WHERE repo_id = ?1 AND account_id IN (SELECT value FROM json_each(?2))",
+            "DELETE FROM repo_people WHERE repo_id = ?1 AND account_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?2))",
         )
         .bind(repo_id)
         .bind(&ids)
         .execute(&mut *tx)
         .await?;
-        crate::db::sql::query(repo_people_sql!(rows_of_people))
-            .bind(repo_id)
-            .bind(&ids)
-            .bind(maintainers)
-            .execute(&mut *tx)
-            .await?;
-        crate::db::sql::query(engagements_sql!(among)).bind(repo_id).bind(&ids).execute(&mut *tx).await?;
+        crate::db::sql::query(REPO_PEOPLE_OF).bind(repo_id).bind(&ids).bind(maintainers).execute(&mut *tx).await?;
+        crate::db::sql::query(ENGAGEMENTS_OF).bind(repo_id).bind(&ids).execute(&mut *tx).await?;
     }
     let after = read(&mut *tx, repo_id, &everyone).await?;
     let shown = |rows: &BTreeMap<i64, Person>, p: &i64| rows.get(p).map(|r| (r.first_at, r.is_maintainer));

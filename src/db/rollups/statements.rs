@@ -21,25 +21,40 @@ macro_rules! in_weeks {
             $col,
             " < ?4 AND (?3 IS NULL OR ",
             week!($col),
-            " IN (SELECT value FROM json_each(?3)))"
+            " IN (SELECT CAST(value AS BIGINT) FROM json_each(?3)))"
         )
     };
 }
 
-/// The table of a second-engagement branch, for everyone or only the accounts in `?2`, looked up
-/// one by one through the table's author index (as [`rows_of_people`] does).
+/// The table of a second-engagement branch (`from`), and the condition on its person column
+/// (`who`, a ` AND …` for the branch's `WHERE`), for everyone or only the accounts in `?2`,
+/// looked up one by one through the table's author index (as [`rows_of_people`] does).
 macro_rules! everyone {
-    ($table:literal, $index:literal, $col:literal) => {
+    (from, $table:literal) => {
         $table
     };
+    (repo, $col:literal) => {
+        concat!($col, " = ?1")
+    };
+    (who, $col:literal) => {
+        ""
+    };
 }
+/// (`CROSS JOIN` fixes the join order on SQLite; the unary `+` keeps it off the repository's
+/// indexes.)
 macro_rules! among {
-    ($table:literal, $index:literal, $col:literal) => {
-        concat!("json_each(?2) AS who CROSS JOIN ", $table, " INDEXED BY ", $index, " ON ", $col, " = who.value")
+    (from, $table:literal) => {
+        concat!("json_each(?2) AS who CROSS JOIN ", $table)
+    };
+    (repo, $col:literal) => {
+        concat!("+", $col, " = ?1")
+    };
+    (who, $col:literal) => {
+        concat!(" AND ", $col, " = CAST(who.value AS BIGINT)")
     };
 }
 
-pub(super) const REPO_WEEKS: &str = concat!(
+pub(in crate::db) const REPO_WEEKS: &str = concat!(
     "INSERT INTO repo_weeks (repo_id, week, opened_issues, closed_issues, opened_prs, closed_prs, merged_prs,
          bot_opened_issues, bot_closed_issues, bot_opened_prs, bot_closed_prs, bot_merged_prs, releases)
      SELECT ?1, week, SUM(oi), SUM(ci), SUM(op), SUM(cp), SUM(mp),
@@ -47,16 +62,17 @@ pub(super) const REPO_WEEKS: &str = concat!(
      FROM (
          SELECT ",
     week!("i.created_at"),
-    " AS week, i.is_pull_request = 0 AS oi, 0 AS ci,
-                i.is_pull_request = 1 AS op, 0 AS cp, 0 AS mp, COALESCE(a.is_bot, 0) AS bot, 0 AS rel
+    " AS week, CASE WHEN i.is_pull_request = 0 THEN 1 ELSE 0 END AS oi, 0 AS ci,
+                CASE WHEN i.is_pull_request = 1 THEN 1 ELSE 0 END AS op, 0 AS cp, 0 AS mp,
+                COALESCE(a.is_bot, 0) AS bot, 0 AS rel
            FROM issues i LEFT JOIN accounts a ON a.id = i.author_id WHERE i.repo_id = ?1",
     in_weeks!("i.created_at"),
     "
          UNION ALL
          SELECT ",
     week!("i.closed_at"),
-    ", 0, i.is_pull_request = 0, 0, i.is_pull_request = 1, 0,
-                COALESCE(a.is_bot, 0), 0
+    ", 0, CASE WHEN i.is_pull_request = 0 THEN 1 ELSE 0 END, 0,
+                CASE WHEN i.is_pull_request = 1 THEN 1 ELSE 0 END, 0, COALESCE(a.is_bot, 0), 0
            FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
           WHERE i.repo_id = ?1 AND i.state = 'closed' AND i.closed_at IS NOT NULL",
     in_weeks!("i.closed_at"),
@@ -76,18 +92,18 @@ pub(super) const REPO_WEEKS: &str = concat!(
            FROM releases WHERE repo_id = ?1 AND draft = 0",
     in_weeks!("COALESCE(published_at, created_at)"),
     "
-     ) GROUP BY week"
+     ) AS flow GROUP BY week"
 );
 
-pub(super) const PERSON_WEEKS: &str = concat!(
+pub(in crate::db) const PERSON_WEEKS: &str = concat!(
     "INSERT INTO person_weeks (repo_id, week, account_id, issues_opened, prs_opened, prs_merged, merges,
          comments, responses, reviews, review_comments, triage, commits)
      SELECT ?1, week, who, SUM(io), SUM(po), SUM(pm), SUM(mg), SUM(cm), SUM(rs), SUM(rv), SUM(rc), SUM(tr), SUM(ct)
      FROM (
          SELECT ",
     week!("created_at"),
-    " AS week, author_id AS who, is_pull_request = 0 AS io,
-                is_pull_request = 1 AS po, 0 AS pm, 0 AS mg, 0 AS cm, 0 AS rs, 0 AS rv, 0 AS rc, 0 AS tr, 0 AS ct
+    " AS week, author_id AS who, CASE WHEN is_pull_request = 0 THEN 1 ELSE 0 END AS io,
+                CASE WHEN is_pull_request = 1 THEN 1 ELSE 0 END AS po, 0 AS pm, 0 AS mg, 0 AS cm, 0 AS rs, 0 AS rv, 0 AS rc, 0 AS tr, 0 AS ct
            FROM issues WHERE repo_id = ?1 AND author_id IS NOT NULL",
     in_weeks!("created_at"),
     "
@@ -108,7 +124,7 @@ pub(super) const PERSON_WEEKS: &str = concat!(
          UNION ALL
          SELECT ",
     week!("c.created_at"),
-    ", c.author_id, 0, 0, 0, 0, 1, c.author_id IS NOT i.author_id, 0, 0, 0, 0
+    ", c.author_id, 0, 0, 0, 0, 1, CASE WHEN c.author_id IS DISTINCT FROM i.author_id THEN 1 ELSE 0 END, 0, 0, 0, 0
            FROM comments c LEFT JOIN issues i ON i.repo_id = c.repo_id AND i.number = c.issue_number
           WHERE c.repo_id = ?1 AND c.author_id IS NOT NULL",
     in_weeks!("c.created_at"),
@@ -116,7 +132,7 @@ pub(super) const PERSON_WEEKS: &str = concat!(
          UNION ALL
          SELECT ",
     week!("r.submitted_at"),
-    ", r.author_id, 0, 0, 0, 0, 0, 0, r.author_id IS NOT i.author_id, 0, 0, 0
+    ", r.author_id, 0, 0, 0, 0, 0, 0, CASE WHEN r.author_id IS DISTINCT FROM i.author_id THEN 1 ELSE 0 END, 0, 0, 0
            FROM reviews r LEFT JOIN issues i ON i.repo_id = r.repo_id AND i.number = r.pr_number
           WHERE r.repo_id = ?1 AND r.author_id IS NOT NULL AND r.submitted_at IS NOT NULL AND r.state <> 'PENDING'",
     in_weeks!("r.submitted_at"),
@@ -124,7 +140,7 @@ pub(super) const PERSON_WEEKS: &str = concat!(
          UNION ALL
          SELECT ",
     week!("rc.created_at"),
-    ", rc.author_id, 0, 0, 0, 0, 0, rc.author_id IS NOT i.author_id, 0, 1, 0, 0
+    ", rc.author_id, 0, 0, 0, 0, 0, CASE WHEN rc.author_id IS DISTINCT FROM i.author_id THEN 1 ELSE 0 END, 0, 1, 0, 0
            FROM review_comments rc LEFT JOIN issues i ON i.repo_id = rc.repo_id AND i.number = rc.pr_number
           WHERE rc.repo_id = ?1 AND rc.author_id IS NOT NULL",
     in_weeks!("rc.created_at"),
@@ -141,14 +157,14 @@ pub(super) const PERSON_WEEKS: &str = concat!(
            FROM contributor_weeks WHERE repo_id = ?1 AND commits > 0",
     in_weeks!("week"),
     "
-     ) GROUP BY week, who"
+     ) AS contributions GROUP BY week, who"
 );
 
 /// `repo_weeks.contributions` from `person_weeks` (humans only), adding weeks that had
 /// contributions but no backlog flow.
-pub(super) const WEEK_CONTRIBUTIONS: &str = concat!(
+pub(in crate::db) const WEEK_CONTRIBUTIONS: &str = concat!(
     "INSERT INTO repo_weeks (repo_id, week, contributions)
-     SELECT pw.repo_id, pw.week, SUM(pw.issues_opened + pw.prs_opened + pw.comments + pw.reviews
+     SELECT ?1, pw.week, SUM(pw.issues_opened + pw.prs_opened + pw.comments + pw.reviews
                                      + pw.review_comments + pw.merges + pw.commits)
      FROM person_weeks pw JOIN accounts a ON a.id = pw.account_id
      WHERE pw.repo_id = ?1 AND a.is_bot = 0",
@@ -158,23 +174,29 @@ pub(super) const WEEK_CONTRIBUTIONS: &str = concat!(
 );
 
 /// Where a `repo_people` branch reads its rows: `$how` says whether the table has an index on the
-/// person column (`$index`) or only the condition (`plain`). Each expands to `TABLE WHERE` plus a
-/// condition ending in `AND`, for the branch's own conditions to follow.
+/// person column (`$index`) or only the condition (`plain`). Each expands to `TABLE WHERE` plus the
+/// repository condition (`?1`) and its own, ending in `AND`, for the branch's conditions to follow.
 /// - every row of the repository:
 macro_rules! all_rows {
     ($how:ident, $table:literal, $index:literal, $who:literal, $at:literal) => {
-        concat!($table, " WHERE ")
+        concat!($table, " WHERE repo_id = ?1 AND ")
     };
 }
-/// - the rows of the people in `?2`, looked up one by one through the person index (`CROSS
-///   JOIN` and `INDEXED BY` fix the plan; left to itself the planner scans the repository's rows
-///   once per person);
+/// - the rows of the people in `?2`, looked up one by one through the person index `$index`
+///   (`CROSS JOIN` fixes the join order on SQLite, and the unary `+` keeps it off the repository's
+///   indexes; left to itself the planner scans the repository's rows once per person);
 macro_rules! rows_of_people {
     (indexed, $table:literal, $index:literal, $who:literal, $at:literal) => {
-        concat!("json_each(?2) AS who CROSS JOIN ", $table, " INDEXED BY ", $index, " ON ", $who, " = who.value WHERE ")
+        concat!(
+            "json_each(?2) AS who CROSS JOIN ",
+            $table,
+            " WHERE ",
+            $who,
+            " = CAST(who.value AS BIGINT) AND +repo_id = ?1 AND "
+        )
     };
     (plain, $table:literal, $index:literal, $who:literal, $at:literal) => {
-        concat!($table, " WHERE ", $who, " IN (SELECT value FROM json_each(?2)) AND ")
+        concat!($table, " WHERE repo_id = ?1 AND ", $who, " IN (SELECT CAST(value AS BIGINT) FROM json_each(?2)) AND ")
     };
 }
 /// - the rows in the weeks being rebuilt (`?3`), read in the index range `[?2, ?6)`.
@@ -182,13 +204,13 @@ macro_rules! rows_in_weeks {
     ($how:ident, $table:literal, $index:literal, $who:literal, $at:literal) => {
         concat!(
             $table,
-            " WHERE ",
+            " WHERE repo_id = ?1 AND ",
             $at,
             " >= ?2 AND ",
             $at,
             " < ?6 AND ",
             week!($at),
-            " IN (SELECT value FROM json_each(?3)) AND "
+            " IN (SELECT CAST(value AS BIGINT) FROM json_each(?3)) AND "
         )
     };
 }
@@ -205,21 +227,21 @@ macro_rules! people_rows {
             " AS maint
                FROM ",
             $rows!(indexed, "issues", "issues_author_created", "author_id", "created_at"),
-            "repo_id = ?1 AND author_id IS NOT NULL
+            "author_id IS NOT NULL
              UNION ALL
              SELECT author_id, created_at, 1, ",
             maintainer_association!("author_association"),
             "
                FROM ",
             $rows!(indexed, "comments", "comments_author_created", "author_id", "created_at"),
-            "repo_id = ?1 AND author_id IS NOT NULL
+            "author_id IS NOT NULL
              UNION ALL
              SELECT author_id, submitted_at, 1, ",
             maintainer_association!("author_association"),
             "
                FROM ",
             $rows!(indexed, "reviews", "reviews_author_submitted", "author_id", "submitted_at"),
-            "repo_id = ?1 AND author_id IS NOT NULL AND submitted_at IS NOT NULL AND state <> 'PENDING'
+            "author_id IS NOT NULL AND submitted_at IS NOT NULL AND state <> 'PENDING'
                AND NOT EXISTS (SELECT 1 FROM issues i WHERE i.repo_id = reviews.repo_id
                                AND i.number = reviews.pr_number AND i.author_id = reviews.author_id)
              UNION ALL
@@ -228,15 +250,15 @@ macro_rules! people_rows {
             "
                FROM ",
             $rows!(indexed, "review_comments", "review_comments_author_created", "author_id", "created_at"),
-            "repo_id = ?1 AND author_id IS NOT NULL
+            "author_id IS NOT NULL
              UNION ALL
              SELECT merged_by_id, merged_at, 1, 1 FROM ",
             $rows!(plain, "issues", "", "merged_by_id", "merged_at"),
-            "repo_id = ?1 AND merged_by_id IS NOT NULL AND merged_at IS NOT NULL
+            "merged_by_id IS NOT NULL AND merged_at IS NOT NULL
              UNION ALL
              SELECT account_id, week, commits, 0 FROM ",
             $rows!(plain, "contributor_weeks", "", "account_id", "week"),
-            "repo_id = ?1 AND commits > 0"
+            "commits > 0"
         )
     };
 }
@@ -259,27 +281,41 @@ macro_rules! repo_people_sql {
             maintainer!("?3"),
             " FROM (",
             people_rows!($rows),
-            ") GROUP BY who"
+            ") AS contributions GROUP BY who"
         )
     };
 }
 
+/// [`repo_people_sql`] for everyone (`?2` NULL) and for the people in `?2`.
+pub(in crate::db) const REPO_PEOPLE_ALL: &str = repo_people_sql!(all_rows);
+pub(in crate::db) const REPO_PEOPLE_OF: &str = repo_people_sql!(rows_of_people);
+
 /// The people in `?4`'s first and last contribution and maintainer status (`?5`: configured
 /// maintainers) within the weeks being rebuilt (`?3`, read in `[?2, ?6)`: one run of them):
 /// with their totals from before, what their new rows change.
-pub(super) const PEOPLE_IN_WEEKS: &str = concat!(
+pub(in crate::db) const PEOPLE_IN_WEEKS: &str = concat!(
     "SELECT who, MIN(at), MAX(at), ",
     maintainer!("?5"),
     " FROM (",
     people_rows!(rows_in_weeks),
-    ") WHERE who IN (SELECT value FROM json_each(?4)) GROUP BY who"
+    ") AS contributions WHERE who IN (SELECT CAST(value AS BIGINT) FROM json_each(?4)) GROUP BY who"
+);
+
+/// The creation weeks of the items the people in `?2` opened in repository `?1`, looked up one by
+/// one through `issues_author_created` (as [`rows_of_people`] does).
+pub(in crate::db) const ITEM_WEEKS_OF_PEOPLE: &str = concat!(
+    "SELECT DISTINCT ",
+    week!("created_at"),
+    " FROM json_each(?2) AS who CROSS JOIN issues
+       WHERE issues.author_id = CAST(who.value AS BIGINT) AND +issues.repo_id = ?1"
 );
 
 /// Each of the people in `?2`'s total: the sum of their weeks.
-pub(super) const PEOPLE_TOTALS: &str =
-    "SELECT account_id, SUM(issues_opened + prs_opened + comments + reviews + review_comments
-                                            + merges + commits)
-     FROM person_weeks WHERE repo_id = ?1 AND account_id IN (SELECT value FROM json_each(?2)) GROUP BY account_id";
+pub(in crate::db) const PEOPLE_TOTALS: &str =
+    "SELECT account_id, CAST(SUM(issues_opened + prs_opened + comments + reviews + review_comments
+                                                 + merges + commits) AS BIGINT)
+     FROM person_weeks WHERE repo_id = ?1 AND account_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?2))
+     GROUP BY account_id";
 
 /// `repo_people.second_at`: a person's second engagement (an item they opened, or a comment or
 /// review on someone else's item), so replies in their own first thread don't count.
@@ -288,20 +324,30 @@ macro_rules! engagements_sql {
         concat!(
             "WITH engagements AS (
                  SELECT author_id AS who, created_at AS at FROM ",
-            $people!("issues", "issues_author_created", "issues.author_id"),
-            " WHERE repo_id = ?1 AND author_id IS NOT NULL",
+            $people!(from, "issues"),
+            " WHERE ",
+            $people!(repo, "repo_id"),
+            " AND author_id IS NOT NULL",
+            $people!(who, "issues.author_id"),
             "
                  UNION ALL
                  SELECT c.author_id, c.created_at FROM ",
-            $people!("comments AS c", "comments_author_created", "c.author_id"),
+            $people!(from, "comments AS c"),
             " JOIN issues i ON i.repo_id = c.repo_id AND i.number = c.issue_number
-                  WHERE c.repo_id = ?1 AND c.author_id IS NOT NULL AND c.author_id IS NOT i.author_id",
+                  WHERE ",
+            $people!(repo, "c.repo_id"),
+            " AND c.author_id IS NOT NULL AND c.author_id IS DISTINCT FROM i.author_id",
+            $people!(who, "c.author_id"),
             "
                  UNION ALL
                  SELECT r.author_id, r.submitted_at FROM ",
-            $people!("reviews AS r", "reviews_author_submitted", "r.author_id"),
+            $people!(from, "reviews AS r"),
             " JOIN issues i ON i.repo_id = r.repo_id AND i.number = r.pr_number
-                  WHERE r.repo_id = ?1 AND r.author_id IS NOT NULL AND r.submitted_at IS NOT NULL AND r.author_id IS NOT i.author_id",
+                  WHERE ",
+            $people!(repo, "r.repo_id"),
+            " AND r.author_id IS NOT NULL AND r.submitted_at IS NOT NULL
+                    AND r.author_id IS DISTINCT FROM i.author_id",
+            $people!(who, "r.author_id"),
             "
              ), ranked AS (
                  SELECT who, at, ROW_NUMBER() OVER (PARTITION BY who ORDER BY at) AS n FROM engagements
@@ -311,3 +357,7 @@ macro_rules! engagements_sql {
         )
     };
 }
+
+/// [`engagements_sql`] for everyone and for the people in `?2`.
+pub(in crate::db) const ENGAGEMENTS_ALL: &str = engagements_sql!(everyone);
+pub(in crate::db) const ENGAGEMENTS_OF: &str = engagements_sql!(among);

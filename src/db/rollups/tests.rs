@@ -3,7 +3,7 @@
 //! plan that read the whole repository once per person or per issue. (That the incremental
 //! results equal a rebuild is checked in `tests/it/rollups.rs`.)
 
-use super::statements::{PEOPLE_IN_WEEKS, PERSON_WEEKS};
+use super::statements::{ENGAGEMENTS_OF, ITEM_WEEKS_OF_PEOPLE, PEOPLE_IN_WEEKS, PERSON_WEEKS, REPO_PEOPLE_OF};
 
 async fn plan(sql: &str, binds: &[Option<&str>]) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
@@ -18,8 +18,14 @@ async fn plan(sql: &str, binds: &[Option<&str>]) -> Vec<String> {
 
 #[tokio::test]
 async fn a_dirty_persons_rows_are_read_through_the_author_indexes() {
-    for sql in [repo_people_sql!(rows_of_people), engagements_sql!(among)] {
-        let steps = plan(sql, &[Some("1"), Some("[1]"), None]).await;
+    // With the number of branches read through an author index: issues, comments, reviews and
+    // review comments; the three engagements; the items.
+    for (sql, binds, branches) in [
+        (REPO_PEOPLE_OF, &[Some("1"), Some("[1]"), None][..], 4),
+        (ENGAGEMENTS_OF, &[Some("1"), Some("[1]")][..], 3),
+        (ITEM_WEEKS_OF_PEOPLE, &[Some("1"), Some("[1]")][..], 1),
+    ] {
+        let steps = plan(sql, binds).await;
         let searches: Vec<&String> = steps
             .iter()
             .filter(|s| {
@@ -30,7 +36,7 @@ async fn a_dirty_persons_rows_are_read_through_the_author_indexes() {
             })
             .filter(|s| !s.contains("(repo_id=? AND number=?)") && !s.contains("merged_at"))
             .collect();
-        assert!(searches.len() >= 3, "{steps:#?}");
+        assert_eq!(searches.len(), branches, "{steps:#?}");
         for step in searches {
             assert!(step.contains("_author_") && step.contains("(author_id=?"), "{step} in {steps:#?}");
         }
@@ -53,6 +59,17 @@ async fn a_dirty_weeks_rows_are_read_through_time_ranges() {
             assert!(step.contains(">?") && step.contains("<?)"), "a range on the week's column: {step} in {steps:#?}");
         }
     }
+}
+
+/// The load roster reads only the maintainers' entries of the partial index (SQLite once walked
+/// every contributor of the repository through the primary key instead).
+#[tokio::test]
+async fn the_maintainer_roster_is_read_through_the_partial_index() {
+    let steps = plan(crate::db::dashboard::MAINTAINERS, &[Some("[1]")]).await;
+    assert!(
+        steps.iter().any(|s| s.starts_with("SEARCH rp USING COVERING INDEX repo_people_maintainers")),
+        "{steps:#?}"
+    );
 }
 
 #[test]

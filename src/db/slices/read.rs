@@ -20,7 +20,7 @@ async fn read<'e>(
 ) -> sqlx::Result<Vec<String>> {
     crate::db::sql::query_scalar(
         "SELECT rows FROM week_slices
-         WHERE repo_id IN (SELECT value FROM json_each(?1)) AND kind = ?2 AND week >= ?3 AND week < ?4",
+         WHERE repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND kind = ?2 AND week >= ?3 AND week < ?4",
     )
     .bind(scope)
     .bind(kind)

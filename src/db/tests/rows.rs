@@ -26,7 +26,8 @@ pub(crate) fn items(rows: Vec<ResponseItemRow>) -> Vec<Item> {
             )
         })
         .collect();
-    out.sort_by_key(|i| i.1);
+    // By creation, then the whole row: items created in the same second come in no set order.
+    out.sort_by(|a, b| (a.1, a).cmp(&(b.1, b)));
     out
 }
 

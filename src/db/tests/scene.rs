@@ -93,3 +93,88 @@ pub(crate) async fn fresh_scene() -> super::Fresh {
     store(&f.db).await;
     f
 }
+
+/// Every statement of the rollups, the slices and the dashboard's aggregates whose text the
+/// PostgreSQL port (#14) changed beyond casts and aliases, by name.
+fn ported_statements() -> Vec<(String, &'static str)> {
+    use crate::db::rollups::statements::*;
+    let mut all: Vec<(String, &'static str)> = vec![
+        ("REPO_WEEKS".into(), REPO_WEEKS),
+        ("PERSON_WEEKS".into(), PERSON_WEEKS),
+        ("WEEK_CONTRIBUTIONS".into(), WEEK_CONTRIBUTIONS),
+        ("repo_people(all_rows)".into(), REPO_PEOPLE_ALL),
+        ("repo_people(rows_of_people)".into(), REPO_PEOPLE_OF),
+        ("PEOPLE_IN_WEEKS".into(), PEOPLE_IN_WEEKS),
+        ("PEOPLE_TOTALS".into(), PEOPLE_TOTALS),
+        ("engagements(everyone)".into(), ENGAGEMENTS_ALL),
+        ("engagements(among)".into(), ENGAGEMENTS_OF),
+        ("ITEM_WEEKS_OF_PEOPLE".into(), ITEM_WEEKS_OF_PEOPLE),
+        ("dashboard::SCOPE_PERSON_WEEKS".into(), crate::db::dashboard::SCOPE_PERSON_WEEKS),
+        ("dashboard::MAINTAINERS".into(), crate::db::dashboard::MAINTAINERS),
+        ("report::FIRST_TIMERS".into(), crate::db::report::FIRST_TIMERS),
+        ("slices::SPANS".into(), crate::db::slices::SPANS),
+    ];
+    for (i, sql) in crate::db::responses::STATEMENTS.into_iter().enumerate() {
+        all.push((format!("responses::STATEMENTS[{i}]"), sql));
+    }
+    for (kind, sql) in crate::db::slices::WEEKLY.into_iter().chain(crate::db::slices::WHOLE) {
+        all.push((format!("slices::{kind}"), sql));
+    }
+    all
+}
+
+/// SQLite's `EXPLAIN QUERY PLAN` of every [`ported_statements`] on the scene database, one line per
+/// step indented by depth, for comparing plans before and after a change to the statements' text:
+/// the text of the statement changes, the plan must not. A subquery is named by its order (SQLite
+/// numbers those without an alias and names the others by it). Parameters are bound as NULL
+/// (SQLite plans without looking at them, and without statistics the scene's plans are any
+/// database's: nothing runs `ANALYZE`).
+///
+/// `UPKEEP_PLANS_OUT=before.txt cargo test --lib print_the_ported -- --ignored` on the old text,
+/// then `UPKEEP_PLANS_BEFORE=before.txt` on the new one fails on any plan that changed.
+#[tokio::test]
+#[ignore = "a tool: writes the plans to UPKEEP_PLANS_OUT, compares them with UPKEEP_PLANS_BEFORE"]
+async fn print_the_ported_statements_plans() {
+    let f = super::fresh_sqlite().await;
+    store(&f.db).await;
+    let mut text = String::new();
+    for (name, sql) in ported_statements() {
+        let numbered = crate::db::sql::numbered(sql);
+        let params = (1..=99).rev().find(|n| numbered.contains(&format!("${n}"))).unwrap_or(0);
+        let mut query = crate::db::sql::query_as::<(i64, i64, i64, String)>(sqlx::AssertSqlSafe(format!(
+            "EXPLAIN QUERY PLAN {sql}"
+        )));
+        for _ in 0..params {
+            query = query.bind(None::<i64>);
+        }
+        let rows = query.fetch_all(&f.db.pool).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+        text.push_str(&format!("== {name}\n"));
+        let (mut depths, mut subqueries) = (std::collections::HashMap::new(), Vec::<String>::new());
+        for (id, parent, _, detail) in rows {
+            let depth = depths.get(&parent).map_or(0, |d| d + 1);
+            depths.insert(id, depth);
+            if let Some(name) = detail.strip_prefix("CO-ROUTINE ").or_else(|| detail.strip_prefix("MATERIALIZE ")) {
+                subqueries.push(name.to_owned());
+            }
+            let words: Vec<String> = detail
+                .split(' ')
+                .map(|w| subqueries.iter().position(|s| s == w).map_or(w.to_owned(), |k| format!("<subquery {k}>")))
+                .collect();
+            text.push_str(&format!("{}{}\n", "  ".repeat(depth), words.join(" ")));
+        }
+    }
+    if let Ok(out) = std::env::var("UPKEEP_PLANS_OUT") {
+        std::fs::write(&out, &text).expect("plans written");
+    }
+    if let Ok(before) = std::env::var("UPKEEP_PLANS_BEFORE") {
+        let before = std::fs::read_to_string(&before).expect("the plans from before");
+        let sections = |t: &str| -> Vec<String> { t.split("== ").map(str::to_owned).collect() };
+        let (old, new) = (sections(&before), sections(&text));
+        let changed: Vec<&String> = new.iter().filter(|s| !old.contains(s)).collect();
+        assert!(
+            changed.is_empty() && old.len() == new.len(),
+            "plans changed:\n{}",
+            changed.iter().map(|s| s.as_str()).collect::<String>()
+        );
+    }
+}

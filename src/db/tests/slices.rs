@@ -285,3 +285,52 @@ async fn slices_of_an_empty_database_read_as_nothing() {
     assert!(slices::last_seen(&f.db.pool, "[1]").await.unwrap().is_empty());
     assert!(slices::issue_spans(&f.db.pool, "[1]", from, to).await.unwrap().is_empty());
 }
+
+/// `json_array` for each kind's columns (SQLite's own; on PostgreSQL the overloads of migration
+/// 18), inside `json_group_array`, decodes to the values bound: NULLs, extreme integers and a login
+/// that needs escaping included. PostgreSQL spaces its JSON differently; the rows are the same.
+#[tokio::test]
+async fn json_array_of_each_kinds_columns_decodes_to_the_values_given() {
+    let f = fresh().await;
+    let pool = &f.db.pool;
+    let login = "o'\"\\é[bot] ✓";
+    let sql = |n: usize| {
+        let params: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
+        format!("SELECT json_group_array(json_array({}))", params.join(", "))
+    };
+    let ints = |n: usize, nulls: bool| -> Vec<Option<i64>> {
+        (0..n).map(|i| if nulls && i % 2 == 1 { None } else { Some([i64::MIN, i64::MAX, 0, -1][i % 4]) }).collect()
+    };
+    for n in [2, 3, 5, 6, 10] {
+        for nulls in [false, true] {
+            let values = ints(n, nulls);
+            let mut query = crate::db::sql::query_scalar::<String>(sqlx::AssertSqlSafe(sql(n)));
+            for v in &values {
+                query = query.bind(*v);
+            }
+            let text = query.fetch_one(pool).await.unwrap_or_else(|e| panic!("{n} integers: {e}"));
+            let rows: Vec<Vec<Option<i64>>> = serde_json::from_str(&text).unwrap();
+            assert_eq!(rows, vec![values], "{n} integers: {text}");
+        }
+    }
+    // last_seen: login, last contribution.
+    // (Its own text: a connection keeps a statement prepared with the types first bound to it.)
+    let text: String = crate::db::sql::query_scalar(sqlx::AssertSqlSafe(sql(2).replace("?1", "CAST(?1 AS TEXT)")))
+        .bind(login)
+        .bind(i64::MAX)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let rows: Vec<(String, i64)> = serde_json::from_str(&text).unwrap();
+    assert_eq!(rows, vec![(login.to_owned(), i64::MAX)], "{text}");
+    // people: week, account id, login, then twelve integers.
+    let mut query = crate::db::sql::query_scalar::<String>(sqlx::AssertSqlSafe(sql(15)));
+    query = query.bind(7_i64).bind(8_i64).bind(login);
+    for i in 0..12_i64 {
+        query = query.bind(i - 1);
+    }
+    let text = query.fetch_one(pool).await.unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    let expected = serde_json::json!([7, 8, login, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert_eq!(rows, vec![expected], "{text}");
+}
