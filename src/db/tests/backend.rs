@@ -79,3 +79,20 @@ async fn an_unreachable_postgres_fails_clearly_without_its_password() {
     assert!(err.contains("cannot open the database postgres://upkeep:***@127.0.0.1:9/upkeep"), "{err}");
     assert!(!err.contains("hunter2"), "{err}");
 }
+
+#[tokio::test]
+async fn an_exclusive_write_transaction_keeps_the_next_one_waiting_until_it_ends() {
+    let f = super::fresh().await;
+    let mut first = crate::db::backend::begin_write(&f.db.pool).await.unwrap();
+    crate::db::backend::exclusive(&mut first, 42).await.unwrap();
+    let pool = f.db.pool.clone();
+    let second = tokio::spawn(async move {
+        let mut tx = crate::db::backend::begin_write(&pool).await.unwrap();
+        crate::db::backend::exclusive(&mut tx, 42).await.unwrap();
+        tx.commit().await.unwrap();
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!second.is_finished(), "the second transaction waits while the first holds the key");
+    first.commit().await.unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(10), second).await.unwrap().unwrap();
+}
