@@ -144,7 +144,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
 
 async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     let config = Arc::new(config);
-    let db = Db::open(&config.database.path).await?;
+    let db = Db::connect(&config.database.location().map_err(anyhow::Error::msg)?, 2).await?;
     let collector = Arc::new(Collector::from_config(config.clone(), db.clone())?);
     let app = Application::build(config.clone(), db, config.server.bind)
         .await
@@ -160,7 +160,6 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
 
 async fn collect(config: Config, repo: Option<RepoName>, json: bool, timeout: Option<u64>) -> anyhow::Result<ExitCode> {
     let config = Arc::new(config);
-    let path = config.database.path.clone();
     let fail = |code: u8, message: String| {
         eprintln!("upkeep: {message}");
         if json {
@@ -172,7 +171,11 @@ async fn collect(config: Config, repo: Option<RepoName>, json: bool, timeout: Op
     if repo.is_none() && config.sources.repos.is_empty() && config.sources.orgs.is_empty() {
         return fail(exit::CONFIG, NOTHING_CONFIGURED.to_owned());
     }
-    let db = match Db::open_with(&path, 2).await {
+    let location = match config.database.location() {
+        Ok(location) => location,
+        Err(e) => return fail(exit::CONFIG, e),
+    };
+    let db = match Db::connect(&location, 2).await {
         Ok(db) => db,
         Err(e) => return fail(exit::DATABASE, format!("{e}. {DATABASE_HINT}")),
     };
@@ -191,7 +194,7 @@ async fn collect(config: Config, repo: Option<RepoName>, json: bool, timeout: Op
     let summary = match collector.run(&opts).await {
         Ok(summary) => summary,
         Err(e @ RunError::Busy(_)) => return fail(exit::BUSY, e.to_string()),
-        Err(RunError::Db(e)) => return fail(exit::DATABASE, database_message(&path, &e.to_string())),
+        Err(RunError::Db(e)) => return fail(exit::DATABASE, database_message(&location, &e.to_string())),
     };
     let nothing = summary.repos == 0 && summary.error.is_none();
     let summary = if nothing { CollectSummary { error: Some(NOTHING_FOUND.to_owned()), ..summary } } else { summary };
@@ -223,8 +226,8 @@ const DATABASE_HINT: &str = "Free disk space or fix its permissions; if it is da
                              or delete it and collect again";
 
 /// A database problem during a run, naming the file once, with what to do.
-fn database_message(path: &std::path::Path, cause: &str) -> String {
-    format!("cannot use the database {}: {cause}. {DATABASE_HINT}", path.display())
+fn database_message(location: &crate::db::Location, cause: &str) -> String {
+    format!("cannot use the database {}: {cause}. {DATABASE_HINT}", location.redacted())
 }
 
 /// The last line of `collect`: how many repositories synced, and what is missing.
@@ -257,12 +260,20 @@ pub fn summary_text(s: &CollectSummary) -> String {
 }
 
 async fn digest(config: Config) -> anyhow::Result<ExitCode> {
-    let path = config.database.path.clone();
-    if !path.exists() {
+    let location = match config.database.location() {
+        Ok(location) => location,
+        Err(e) => {
+            eprintln!("upkeep: {e}");
+            return Ok(ExitCode::from(exit::CONFIG));
+        }
+    };
+    if let Some(path) = location.sqlite_path()
+        && !path.exists()
+    {
         eprintln!("upkeep: no database at {}: run `upkeep collect` first", path.display());
         return Ok(ExitCode::from(exit::DATABASE));
     }
-    let db = match Db::open_with(&path, 1).await {
+    let db = match Db::connect(&location, 1).await {
         Ok(db) => db,
         Err(e) => {
             eprintln!("upkeep: {e}. {DATABASE_HINT}");

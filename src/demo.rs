@@ -133,6 +133,7 @@ fn demo_config(config: &mut Config, sim_url: &str, db_path: &std::path::Path, po
         config.people.bots.push("upkeep-ci".to_owned());
     }
     config.database.path = db_path.to_owned();
+    config.database.url = None;
     config.server.bind = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     config.collector.backoff_base_ms = 50;
     config.collector.backoff_max_secs = 2;

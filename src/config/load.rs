@@ -79,6 +79,7 @@ fn build(text: &str, file: &str, env: &[(String, String)]) -> Result<Config, Con
     layers.overlay_env(env, &schema, &defaults);
     layers.check_values(&defaults);
     layers.check_pairs();
+    layers.check_database();
     let Layers { values, mut problems, .. } = layers;
     if !problems.is_empty() {
         problems.sort_by_key(|p| match &p.origin {
@@ -98,6 +99,7 @@ fn schema() -> Table {
     full.server.public_url = Some(Url::parse("https://upkeep.example.org").expect("valid"));
     full.github.app_id = Some(1);
     full.github.installation_id = Some(1);
+    full.database.url = Some("sqlite://upkeep.db".to_owned());
     Table::try_from(full).expect("config serializes")
 }
 
@@ -278,6 +280,37 @@ impl Layers<'_> {
             "needs github.{missing} as well: a GitHub App acts as one of its installations, so set both (or neither)"
         );
         self.problem(origin, format!("github.{given}"), ProblemKind::InvalidValue(why));
+    }
+}
+
+impl Layers<'_> {
+    /// `[database]`: `url` or `path`, not both in the same place (a `url` from the environment
+    /// overrides the file's `path`, as every variable overrides the file); and no password
+    /// written in the file.
+    fn check_database(&mut self) {
+        let database = self.values.get("database").and_then(Value::as_table);
+        let Some(url) = database.and_then(|t| t.get("url")).and_then(Value::as_str).map(str::to_owned) else {
+            return;
+        };
+        let path_env = self.from_env.contains_key(&("database".to_owned(), "path".to_owned()));
+        let path_too = database.is_some_and(|t| t.contains_key("path"));
+        let url_env = self.from_env.get(&("database".to_owned(), "url".to_owned())).cloned();
+        let origin = match &url_env {
+            Some(var) => Origin::Env { var: var.clone() },
+            None => self.file_origin(&["database", "url"]),
+        };
+        // Both in the file, or both in the environment.
+        if path_too && url_env.is_some() == path_env {
+            let why = "names the database a second time: set database.url or database.path, not both".to_owned();
+            self.problem(origin.clone(), "database.url".to_owned(), ProblemKind::InvalidValue(why));
+        }
+        let has_password = url::Url::parse(&url).is_ok_and(|u| u.password().is_some());
+        if url_env.is_none() && has_password {
+            let why = "holds a password: keep it out of the file, in PGPASSWORD (or ~/.pgpass), or give the \
+                       whole URL in UPKEEP_DATABASE__URL"
+                .to_owned();
+            self.problem(origin, "database.url".to_owned(), ProblemKind::InvalidValue(why));
+        }
     }
 }
 

@@ -15,7 +15,7 @@ use super::funding_section::FundingConfig;
 use super::newcomers_section::NewcomersConfig;
 use super::repo_name::RepoName;
 use super::values::{
-    cron_schedule, header_text, http_url, logins, maintainer_map, non_empty_path, positive, socket_addr,
+    cron_schedule, database_url, header_text, http_url, logins, maintainer_map, non_empty_path, positive, socket_addr,
 };
 
 /// The whole configuration. `Config::default()` is what an empty file gives.
@@ -68,8 +68,26 @@ pub struct GithubConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct DatabaseConfig {
     /// SQLite file, created if missing; relative to the working directory (default `upkeep.db`).
+    /// A shorthand for `url = "sqlite://PATH"`.
     #[serde(deserialize_with = "non_empty_path")]
     pub path: PathBuf,
+    /// The database as a URL: `sqlite://PATH` or `postgres://USER@HOST/DB` (a preview: see the
+    /// README's "Running at scale"). Default unset: `path`. A password belongs in `PGPASSWORD`
+    /// or in the URL given by `UPKEEP_DATABASE__URL`, never in the file.
+    #[serde(default, deserialize_with = "database_url", skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl DatabaseConfig {
+    /// Where the data lives: `url` when set, else the SQLite file at `path`. A URL the store
+    /// cannot open is an error naming the key (loading checks it, so only a configuration built
+    /// in code can have one).
+    pub fn location(&self) -> Result<crate::db::Location, String> {
+        match &self.url {
+            Some(url) => crate::db::Location::parse(url).map_err(|why| format!("database.url: {why}")),
+            None => Ok(crate::db::Location::Sqlite(self.path.clone())),
+        }
+    }
 }
 
 /// `[server]`: the web dashboard served by `upkeep serve`.
@@ -219,7 +237,7 @@ impl Default for GithubConfig {
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        Self { path: PathBuf::from("upkeep.db") }
+        Self { path: PathBuf::from("upkeep.db"), url: None }
     }
 }
 

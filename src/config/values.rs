@@ -41,6 +41,13 @@ pub(super) fn non_empty_path<'de, D: Deserializer<'de>>(deserializer: D) -> Resu
     }
 }
 
+/// A database URL the store can open (`crate::db::Location::parse` says what it accepts).
+pub(super) fn database_url<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    crate::db::Location::parse(&text).map_err(D::Error::custom)?;
+    Ok(Some(text.trim().to_owned()))
+}
+
 pub(super) fn socket_addr<'de, D: Deserializer<'de>>(deserializer: D) -> Result<SocketAddr, D::Error> {
     let text = String::deserialize(deserializer)?;
     text.trim().parse().map_err(|_| {

@@ -136,6 +136,12 @@ impl Db {
     /// pool of `max_connections`, and runs pending migrations.
     pub async fn connect(location: &Location, max_connections: u32) -> anyhow::Result<Db> {
         let shown = location.redacted();
+        if location.backend() == Backend::Postgres {
+            tracing::warn!(
+                "PostgreSQL support is a preview: the store's own tests pass on it, the end-to-end tests do not run \
+                 on it yet (README, \"Running at scale\")"
+            );
+        }
         // Two processes opening a fresh database at once (serve's scheduler and a cron collect)
         // would both switch it to WAL ("database is locked") and create the tables: one opens
         // and migrates at a time, under a lock file beside it.

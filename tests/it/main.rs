@@ -1,8 +1,10 @@
 //! Upkeep's integration tests, one binary: the simulated GitHub on 127.0.0.1 → the collector →
-//! SQLite → the web server on port 0. Nothing here reaches the network.
+//! SQLite (and PostgreSQL where `UPKEEP_TEST_POSTGRES_URL` says) → the web server on port 0.
+//! Nothing here reaches the network.
 
 mod helpers;
 
+mod backends;
 mod browser;
 mod cli;
 mod collector;

@@ -291,3 +291,36 @@ fn public_url_can_be_set_from_the_environment() {
     let message = error("", &[("UPKEEP_SERVER__PUBLIC_URL", "not a url")]);
     assert!(message.starts_with("UPKEEP_SERVER__PUBLIC_URL"), "{message}");
 }
+
+#[test]
+fn the_database_is_a_path_or_a_url_and_the_url_names_its_backend() {
+    use crate::db::Location;
+    assert_eq!(with_env("", &[]).database.location(), Ok(Location::Sqlite("upkeep.db".into())));
+    let by_url = with_env("[database]\nurl = \"sqlite:///var/lib/upkeep/u.db\"\n", &[]);
+    assert_eq!(by_url.database.location(), Ok(Location::Sqlite("/var/lib/upkeep/u.db".into())));
+    let pg = with_env("", &[("UPKEEP_DATABASE__URL", "postgres://upkeep:s3cret@db.internal/upkeep")]);
+    assert_eq!(pg.database.location().map(|l| l.redacted()), Ok("postgres://upkeep:***@db.internal/upkeep".into()));
+    let message = error("[database]\nurl = \"mysql://u@h/d\"\n", &[]);
+    assert!(message.starts_with("config.toml:2: database.url: expected sqlite://PATH or postgres://"), "{message}");
+}
+
+#[test]
+fn a_database_password_in_the_file_is_refused_without_showing_it() {
+    let message = error("[database]\nurl = \"postgres://upkeep:s3cret@db/upkeep\"\n", &[]);
+    assert!(message.starts_with("config.toml:2: database.url: holds a password"), "{message}");
+    assert!(message.contains("PGPASSWORD") && !message.contains("s3cret"), "{message}");
+    // Without a password, or with it in the environment's URL, the file is fine.
+    assert!(with_env("[database]\nurl = \"postgres://upkeep@db/upkeep\"\n", &[]).database.url.is_some());
+}
+
+#[test]
+fn the_database_is_named_once() {
+    let message = error("[database]\npath = \"a.db\"\nurl = \"sqlite://b.db\"\n", &[]);
+    assert!(message.starts_with("config.toml:3: database.url: names the database a second time"), "{message}");
+    let both = [("UPKEEP_DATABASE__PATH", "a.db"), ("UPKEEP_DATABASE__URL", "sqlite://b.db")];
+    let message = error("", &both);
+    assert!(message.starts_with("UPKEEP_DATABASE__URL: names the database a second time"), "{message}");
+    // A URL in the environment overrides the file's path (the shipped config.toml sets one).
+    let over = with_env("[database]\npath = \"a.db\"\n", &[("UPKEEP_DATABASE__URL", "sqlite://b.db")]);
+    assert_eq!(over.database.location(), Ok(crate::db::Location::Sqlite("b.db".into())));
+}
