@@ -183,6 +183,20 @@ pub async fn exclusive(conn: &mut sqlx::AnyConnection, key: i64) -> sqlx::Result
     Ok(())
 }
 
+/// On PostgreSQL, the database's collation when it is not byte order (`C` or `POSIX`), which is
+/// how SQLite orders text (`None` on SQLite, and for a byte-order database).
+pub async fn text_order(pool: &sqlx::AnyPool) -> sqlx::Result<Option<String>> {
+    if of(pool) != Backend::Postgres {
+        return Ok(None);
+    }
+    let collation: String = crate::db::sql::query_scalar(
+        "SELECT CAST(datcollate AS TEXT) FROM pg_database WHERE datname = current_database()",
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok((!matches!(collation.as_str(), "C" | "POSIX")).then_some(collation))
+}
+
 /// The backend a pool's connections go to.
 pub fn of(pool: &sqlx::AnyPool) -> Backend {
     match pool.connect_options().database_url.scheme() {

@@ -164,6 +164,12 @@ impl Db {
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await,
         };
         migrated.map_err(|e| anyhow::anyhow!("cannot update the database {shown} to this version: {e}"))?;
+        if let Some(collation) = backend::text_order(&pool).await? {
+            tracing::warn!(
+                "the database {shown} sorts text by the collation {collation}, not byte by byte as SQLite does: \
+                 lists ordered by name may come out in another order; create it with LC_COLLATE 'C'"
+            );
+        }
         // A database from before the week slices gets them once, here, so pages never read a
         // repository without them.
         let built = slices::build_missing(&pool)

@@ -127,7 +127,7 @@ async fn collect_json_prints_exactly_the_documented_summary() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn db_digest_prints_every_table_with_rows_and_hash_equal_to_the_library_digest() {
     let sim = start_sim(sim_options()).await;
-    let store = crate::helpers::Store::new().await;
+    let store = crate::helpers::Store::sqlite().await;
     crate::helpers::collect(&store.collector(&sim)).await;
     let path = store.path();
     let out = tokio::task::spawn_blocking(move || {

@@ -34,7 +34,7 @@ async fn a_first_sync_stores_every_commit_of_the_default_branch_and_the_weeks_ad
         assert_eq!(stored as u64, t.commits, "{}: every commit, not the top 100 contributors", t.name);
         // Weekly counts per account are the linked commits, week by week.
         let (weeks, linked): (i64, i64) = upkeep::db::sql::query_as(
-            "SELECT (SELECT COALESCE(SUM(commits), 0) FROM contributor_weeks w WHERE w.repo_id = r.id),
+            "SELECT (SELECT CAST(COALESCE(SUM(commits), 0) AS BIGINT) FROM contributor_weeks w WHERE w.repo_id = r.id),
                     (SELECT COUNT(*) FROM commits c WHERE c.repo_id = r.id AND c.author_id IS NOT NULL)
              FROM repositories r WHERE r.name = ?",
         )

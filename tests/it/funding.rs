@@ -249,11 +249,12 @@ async fn maintainers_get_sponsors_snapshots_each_asked_once_per_refresh_interval
             .fetch_one(pool)
             .await
             .unwrap();
-    let asked: i64 =
-        upkeep::db::sql::query_scalar("SELECT SUM(requests) FROM sync_run_resources WHERE resource = 'sponsorable'")
-            .fetch_one(pool)
-            .await
-            .unwrap();
+    let asked: i64 = upkeep::db::sql::query_scalar(
+        "SELECT CAST(SUM(requests) AS BIGINT) FROM sync_run_resources WHERE resource = 'sponsorable'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
     assert_eq!(asked, distinct, "one UpkeepSponsorable per login, however many repositories it maintains");
     assert!((named as i64) > distinct, "some maintain several repositories ({named} vs {distinct})");
     let again = collect(&collector).await;

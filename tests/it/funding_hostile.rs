@@ -41,7 +41,7 @@ async fn hostile_funding_text_is_escaped_everywhere_and_links_stay_safe() {
     ] {
         exec(
             &store,
-            "INSERT INTO funding_links (repo_id, seq, platform, url) VALUES (?,?,?,?)",
+            "INSERT INTO funding_links (repo_id, seq, platform, url) VALUES (CAST(? AS BIGINT), CAST(? AS BIGINT), ?, ?)",
             &[&id, seq, platform, url],
         )
         .await;
@@ -74,21 +74,25 @@ async fn hostile_funding_text_is_escaped_everywhere_and_links_stay_safe() {
     .await;
     exec(
         &store,
-        "INSERT INTO funding_manifests (repo_id, url, raw, parsed, valid) VALUES (?, 'javascript:alert(4)', '{', NULL, 0)",
+        "INSERT INTO funding_manifests (repo_id, url, raw, parsed, valid) VALUES (CAST(? AS BIGINT), 'javascript:alert(4)', '{', NULL, 0)",
         &[&id],
     )
     .await;
     exec(
         &store,
-        "INSERT INTO funding_manifest_issues (repo_id, seq, severity, path, message) VALUES (?, 0, 'error', ?, ?)",
+        "INSERT INTO funding_manifest_issues (repo_id, seq, severity, path, message) VALUES (CAST(? AS BIGINT), 0, 'error', ?, ?)",
         &[&id, EVIL, EVIL],
     )
     .await;
-    exec(&store, "INSERT INTO funding_yml_files (repo_id, path, raw, valid) VALUES (?, ?, ?, 1)", &[&id, EVIL, EVIL])
-        .await;
     exec(
         &store,
-        "INSERT INTO funding_yml_issues (repo_id, seq, severity, key, message) VALUES (?, 0, 'warning', ?, ?)",
+        "INSERT INTO funding_yml_files (repo_id, path, raw, valid) VALUES (CAST(? AS BIGINT), ?, ?, 1)",
+        &[&id, EVIL, EVIL],
+    )
+    .await;
+    exec(
+        &store,
+        "INSERT INTO funding_yml_issues (repo_id, seq, severity, key, message) VALUES (CAST(? AS BIGINT), 0, 'warning', ?, ?)",
         &[&id, EVIL, EVIL],
     )
     .await;

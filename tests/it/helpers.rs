@@ -9,6 +9,7 @@ use upkeep::{
     config::Config,
     db::{Db, digest},
     github::sync::{CollectSummary, Collector, RunOptions},
+    scratch::Scratch,
 };
 use upkeep_sim::{Scale, SimOptions, SimServer};
 
@@ -41,20 +42,34 @@ pub fn config_for(sim_url: &str, db_path: &std::path::Path) -> Config {
 }
 
 /// A fresh database in a temporary folder (kept alive by the returned guard).
+/// A fresh database: SQLite, or PostgreSQL when `UPKEEP_TEST_POSTGRES_URL` names a server
+/// (`upkeep::scratch`).
 pub struct Store {
-    pub dir: tempfile::TempDir,
     pub db: Db,
+    scratch: Scratch,
+    /// A folder for the test's own files (and the SQLite file, on SQLite).
+    pub dir: tempfile::TempDir,
 }
 
 impl Store {
     pub async fn new() -> Store {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db = Db::open(&dir.path().join("upkeep.db")).await.expect("database opens");
-        Store { dir, db }
+        Self::from(Scratch::new().await.expect("database opens"))
     }
 
+    /// A SQLite database whatever the environment says: for tests that hand the file to an
+    /// `upkeep` process or look at the file itself.
+    pub async fn sqlite() -> Store {
+        Self::from(Scratch::sqlite().await.expect("database opens"))
+    }
+
+    fn from(scratch: Scratch) -> Store {
+        Store { db: scratch.db.clone(), scratch, dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    /// The SQLite file; on PostgreSQL a file name that is never created (for `config_for`). A test
+    /// that hands the file to an `upkeep` process asks for [`Store::sqlite`].
     pub fn path(&self) -> std::path::PathBuf {
-        self.dir.path().join("upkeep.db")
+        self.scratch.sqlite_path().unwrap_or_else(|| self.dir.path().join("not-used-on-postgres.db"))
     }
 
     pub fn collector(&self, sim: &SimServer) -> Collector {

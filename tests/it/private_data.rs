@@ -28,14 +28,18 @@ async fn comet_id(store: &Store) -> i64 {
 /// `tracked_repos`: its row stays, so that `/status` can say why the data went.
 async fn comet_rows(store: &Store, id: i64) -> i64 {
     let pool = &store.db.pool;
-    let tables: Vec<String> = upkeep::db::sql::query_scalar(
-        "SELECT m.name FROM sqlite_master m
-         WHERE m.type = 'table' AND m.name <> 'tracked_repos'
-           AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'repo_id')",
-    )
-    .fetch_all(pool)
-    .await
-    .unwrap();
+    let catalog = match store.db.backend() {
+        upkeep::db::Backend::Sqlite => {
+            "SELECT m.name FROM sqlite_master m
+             WHERE m.type = 'table' AND m.name <> 'tracked_repos'
+               AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'repo_id')"
+        }
+        upkeep::db::Backend::Postgres => {
+            "SELECT CAST(table_name AS TEXT) FROM information_schema.columns
+             WHERE table_schema = 'public' AND column_name = 'repo_id' AND table_name <> 'tracked_repos'"
+        }
+    };
+    let tables: Vec<String> = upkeep::db::sql::query_scalar(catalog).fetch_all(pool).await.unwrap();
     assert!(tables.len() > 15 && tables.iter().any(|t| t == "week_slices"), "{tables:?}");
     let mut total = 0;
     for table in tables {
@@ -88,7 +92,11 @@ async fn turning_include_private_off_deletes_a_private_repository_everywhere() {
     assert!(count(&store, "SELECT COUNT(*) FROM repositories WHERE full_name = ? AND is_private = 1").await == 1);
     let id = comet_id(&store).await;
     let title: String = upkeep::db::sql::query_scalar(
-        "SELECT title FROM issues WHERE repo_id = (SELECT id FROM repositories WHERE full_name = ?) LIMIT 1",
+        // A title no other repository's item has (the simulator reuses titles), whatever order
+        // the backend would return the rows in.
+        "SELECT i.title FROM issues i WHERE i.repo_id = (SELECT id FROM repositories WHERE full_name = ?)
+           AND NOT EXISTS (SELECT 1 FROM issues o WHERE o.title = i.title AND o.repo_id <> i.repo_id)
+         ORDER BY i.id LIMIT 1",
     )
     .bind(REPO)
     .fetch_one(&store.db.pool)

@@ -124,7 +124,7 @@ async fn opening_a_database_without_current_slices_builds_them() {
     .await
     .unwrap();
     upkeep::db::sql::query("UPDATE week_slices SET rows = '[0]' WHERE kind = 'format'").execute(pool).await.unwrap();
-    let reopened = upkeep::db::Db::open(&store.path()).await.expect("opens");
+    let reopened = upkeep::db::Db::connect(store.db.location(), 1).await.expect("opens");
     assert_eq!(store.count("week_slices").await, built, "every repository's slices are back");
     assert_eq!(slices::build_missing(&reopened.pool).await.unwrap(), 0, "and current: nothing left to build");
 }

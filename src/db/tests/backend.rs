@@ -96,3 +96,10 @@ async fn an_exclusive_write_transaction_keeps_the_next_one_waiting_until_it_ends
     first.commit().await.unwrap();
     tokio::time::timeout(std::time::Duration::from_secs(10), second).await.unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn a_database_that_sorts_text_by_byte_order_needs_no_warning() {
+    // SQLite always; the test cluster's databases are made with the C collation.
+    let f = super::fresh().await;
+    assert_eq!(crate::db::backend::text_order(&f.db.pool).await.unwrap(), None);
+}
