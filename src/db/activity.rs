@@ -6,6 +6,15 @@
 
 use sqlx::AnyExecutor;
 
+/// The last entry of each key, in the order those entries came: what a page (or a batch of
+/// pages) that lists an item twice leaves after writing it one entry at a time. A listing can
+/// repeat an item when it moves between pages; PostgreSQL refuses to update one row twice in a
+/// statement, so the bulk upserts write only these.
+pub(crate) fn last_per_key<T, K: std::hash::Hash + Eq>(rows: &[T], key: impl Fn(&T) -> K) -> Vec<&T> {
+    let last: std::collections::HashMap<K, usize> = rows.iter().enumerate().map(|(i, r)| (key(r), i)).collect();
+    rows.iter().enumerate().filter(|(i, r)| last.get(&key(r)) == Some(i)).map(|(_, r)| r).collect()
+}
+
 /// The rows as one JSON array of arrays, for `INSERT … SELECT value->>0, … FROM json_each(?)`.
 pub(crate) fn rows_json<T: serde::Serialize>(rows: &[T]) -> sqlx::Result<String> {
     serde_json::to_string(rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))
@@ -30,8 +39,8 @@ pub async fn upsert_comments<'e>(ex: impl AnyExecutor<'e>, rows: &[CommentRow]) 
     if rows.is_empty() {
         return Ok(());
     }
-    let tuples: Vec<_> = rows
-        .iter()
+    let tuples: Vec<_> = last_per_key(rows, |c| c.id)
+        .into_iter()
         .map(|c| (c.id, c.repo_id, c.issue_number, c.author_id, &c.author_association, c.created_at, c.updated_at))
         .collect();
     crate::db::sql::query(
@@ -63,8 +72,8 @@ pub async fn upsert_review_comments<'e>(ex: impl AnyExecutor<'e>, rows: &[Review
     if rows.is_empty() {
         return Ok(());
     }
-    let tuples: Vec<_> = rows
-        .iter()
+    let tuples: Vec<_> = last_per_key(rows, |c| c.id)
+        .into_iter()
         .map(|c| {
             (c.id, c.repo_id, c.pr_number, c.review_id, c.author_id, &c.author_association, c.created_at, c.updated_at)
         })
@@ -103,8 +112,8 @@ pub async fn upsert_reviews<'e>(ex: impl AnyExecutor<'e>, rows: &[ReviewRow]) ->
     if rows.is_empty() {
         return Ok(());
     }
-    let tuples: Vec<_> = rows
-        .iter()
+    let tuples: Vec<_> = last_per_key(rows, |r| r.id)
+        .into_iter()
         .map(|r| (r.id, r.repo_id, r.pr_number, r.author_id, &r.author_association, &r.state, r.submitted_at))
         .collect();
     crate::db::sql::query(

@@ -1,5 +1,6 @@
 //! Where the two stores differ, in one place: which backend a database URL names, how each
-//! backend's connections are set up, and how a write transaction starts.
+//! backend's connections are set up, how a write transaction starts and is made the only one
+//! ([`exclusive`]), and whether a PostgreSQL database orders text as SQLite does ([`text_order`]).
 //!
 //! Every statement elsewhere in `db/` is written once, in SQL both SQLite and PostgreSQL accept,
 //! and runs through sqlx's `Any` driver. What cannot be written once lives here.
@@ -195,6 +196,23 @@ pub async fn text_order(pool: &sqlx::AnyPool) -> sqlx::Result<Option<String>> {
     .fetch_one(pool)
     .await?;
     Ok((!matches!(collation.as_str(), "C" | "POSIX")).then_some(collation))
+}
+
+/// The tables that have a column named `column`, by name, from the backend's own catalog (the
+/// purge tests check that a deleted repository leaves no row in any of them).
+pub async fn tables_with_column(pool: &sqlx::AnyPool, column: &str) -> sqlx::Result<Vec<String>> {
+    let catalog = match of(pool) {
+        Backend::Sqlite => {
+            "SELECT m.name FROM sqlite_master m
+             WHERE m.type = 'table' AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) c WHERE c.name = ?)
+             ORDER BY m.name"
+        }
+        Backend::Postgres => {
+            "SELECT CAST(table_name AS TEXT) FROM information_schema.columns
+             WHERE table_schema = current_schema() AND column_name = ? ORDER BY 1"
+        }
+    };
+    crate::db::sql::query_scalar(catalog).bind(column).fetch_all(pool).await
 }
 
 /// The backend a pool's connections go to.

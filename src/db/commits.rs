@@ -18,8 +18,10 @@ pub async fn upsert_commits<'e>(ex: impl AnyExecutor<'e>, rows: &[CommitRow]) ->
     if rows.is_empty() {
         return Ok(());
     }
-    let tuples: Vec<_> =
-        rows.iter().map(|c| (c.repo_id, &c.sha, c.author_id, &c.author_hash, c.authored_at, c.committed_at)).collect();
+    let tuples: Vec<_> = super::activity::last_per_key(rows, |c| (c.repo_id, c.sha.clone()))
+        .into_iter()
+        .map(|c| (c.repo_id, &c.sha, c.author_id, &c.author_hash, c.authored_at, c.committed_at))
+        .collect();
     crate::db::sql::query(
         "INSERT INTO commits (repo_id, sha, author_id, author_hash, authored_at, committed_at)
          SELECT CAST(value->>0 AS BIGINT), value->>1, CAST(value->>2 AS BIGINT), value->>3, CAST(value->>4 AS BIGINT),

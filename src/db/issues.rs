@@ -39,8 +39,8 @@ pub async fn upsert_issues<'e>(ex: impl AnyExecutor<'e>, rows: &[IssueRow]) -> s
     if rows.is_empty() {
         return Ok(());
     }
-    let tuples: Vec<_> = rows
-        .iter()
+    let tuples: Vec<_> = super::activity::last_per_key(rows, |i| i.id)
+        .into_iter()
         .map(|i| {
             (
                 (

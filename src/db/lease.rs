@@ -1,12 +1,13 @@
 //! The run lease: one collector at a time per database (`migrations/…10_run_lease.sql`).
 //!
 //! [`acquire`] takes the single lease row in one write transaction, the only one at a time
-//! ([`super::backend::exclusive`]), unless another live process holds it; [`heartbeat`] renews it; [`release`] gives it back. A lease whose
-//! heartbeat is older than `stale_secs` belongs to a dead process and is taken over.
+//! (`backend::exclusive`), unless another live process holds it; [`heartbeat`] renews it;
+//! [`release`] gives it back. A lease whose heartbeat is older than `stale_secs` belongs to a dead
+//! process and is taken over.
 
 use sqlx::{AnyPool, FromRow};
 
-/// The key of the run lease's lock ([`super::backend::exclusive`]).
+/// The key of the run lease's lock (`backend::exclusive`).
 const LEASE_LOCK: i64 = 0x7570_6b65_6570; // "upkeep"
 
 /// Who holds (or wants) the lease.

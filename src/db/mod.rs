@@ -2,9 +2,10 @@
 //! statement.
 //!
 //! One file per table or concern; functions are generic over the executor so they run on the
-//! pool or inside a transaction. Nothing outside `db/` writes SQL. Timestamps are unix seconds.
-//! Writers use `BEGIN IMMEDIATE` transactions (see [`Db::begin_write`]) so concurrent readers
-//! (the web server) never make a writer fail on a lock upgrade.
+//! pool or inside a transaction. Nothing outside `db/` writes SQL, and each statement is one text
+//! for both backends ([`sql`]; what differs is in `backend.rs`). Timestamps are unix seconds.
+//! On SQLite, writers use `BEGIN IMMEDIATE` transactions (see [`Db::begin_write`]) so concurrent
+//! readers (the web server) never make a writer fail on a lock upgrade.
 
 // The rules the SQL applies (response, maintainer, unanswered), as macros every statement uses.
 #[macro_use]
@@ -45,7 +46,7 @@ use sqlx::{AnyPool, any::AnyPoolOptions};
 pub use sqlx::AnyPool as Pool;
 
 use backend::Role;
-pub use backend::{Backend, Location};
+pub use backend::{Backend, Location, tables_with_column};
 pub use flag::Flag;
 pub use tx::WriteTx;
 

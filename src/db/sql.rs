@@ -50,7 +50,7 @@ impl Statement for AssertSqlSafe<&str> {
     }
 }
 
-/// [`sqlx::query`] for a statement written once for both backends.
+/// [`sqlx::query()`] for a statement written once for both backends.
 pub fn query<'q>(sql: impl Statement) -> Query<'q, Any, AnyArguments> {
     sqlx::query(sql.portable())
 }

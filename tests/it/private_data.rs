@@ -28,18 +28,8 @@ async fn comet_id(store: &Store) -> i64 {
 /// `tracked_repos`: its row stays, so that `/status` can say why the data went.
 async fn comet_rows(store: &Store, id: i64) -> i64 {
     let pool = &store.db.pool;
-    let catalog = match store.db.backend() {
-        upkeep::db::Backend::Sqlite => {
-            "SELECT m.name FROM sqlite_master m
-             WHERE m.type = 'table' AND m.name <> 'tracked_repos'
-               AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'repo_id')"
-        }
-        upkeep::db::Backend::Postgres => {
-            "SELECT CAST(table_name AS TEXT) FROM information_schema.columns
-             WHERE table_schema = 'public' AND column_name = 'repo_id' AND table_name <> 'tracked_repos'"
-        }
-    };
-    let tables: Vec<String> = upkeep::db::sql::query_scalar(catalog).fetch_all(pool).await.unwrap();
+    let mut tables = upkeep::db::tables_with_column(pool, "repo_id").await.unwrap();
+    tables.retain(|t| t != "tracked_repos");
     assert!(tables.len() > 15 && tables.iter().any(|t| t == "week_slices"), "{tables:?}");
     let mut total = 0;
     for table in tables {

@@ -155,3 +155,32 @@ async fn upsert_release_stores_a_draft_then_its_publication() {
     .unwrap();
     assert_eq!(stored, [(41, "v1.0".into(), Some("One".into()), Flag(false), Flag(true), t, Some(t + 3600))]);
 }
+
+#[tokio::test]
+async fn a_page_that_lists_a_comment_twice_stores_its_last_entry_on_either_backend() {
+    // A listing repeats an item that moved between pages while it was read; written one entry at
+    // a time, the last wins, and PostgreSQL would refuse the one statement without this.
+    let f = fresh().await;
+    add_repository(&f.db, 1, "numfocus/atlas").await;
+    let t = at("2024-03-04", "09:00:00");
+    let first = comment(7, 1, Some(5), t);
+    let moved = CommentRow { updated_at: t + 60, issue_number: 2, ..first.clone() };
+    activity::upsert_comments(&f.db.pool, &[first, comment(8, 1, None, t), moved]).await.unwrap();
+    assert_eq!(
+        comments(&f.db.pool).await,
+        [(7, 1, 2, Some(5), "NONE".into(), t, t + 60), (8, 1, 1, None, "NONE".into(), t, t)]
+    );
+    let review = |state: &str| ReviewRow {
+        id: 9,
+        repo_id: 1,
+        pr_number: 3,
+        author_id: Some(5),
+        author_association: "MEMBER".into(),
+        state: state.into(),
+        submitted_at: Some(t),
+    };
+    activity::upsert_reviews(&f.db.pool, &[review("PENDING"), review("APPROVED")]).await.unwrap();
+    let state: String =
+        crate::db::sql::query_scalar("SELECT state FROM reviews WHERE id = 9").fetch_one(&f.db.pool).await.unwrap();
+    assert_eq!(state, "APPROVED");
+}

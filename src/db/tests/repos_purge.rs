@@ -20,18 +20,9 @@ use crate::db::{
 
 /// Every table with a `repo_id` column but `tracked_repos` (which the purge leaves to its caller).
 async fn repo_tables(db: &Db) -> Vec<String> {
-    let catalog = match db.backend() {
-        crate::db::Backend::Sqlite => {
-            "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c
-             WHERE m.type = 'table' AND c.name = 'repo_id' AND m.name <> 'tracked_repos' ORDER BY m.name"
-        }
-        crate::db::Backend::Postgres => {
-            "SELECT CAST(table_name AS TEXT) FROM information_schema.columns
-             WHERE table_schema = 'public' AND column_name = 'repo_id' AND table_name <> 'tracked_repos'
-             ORDER BY table_name"
-        }
-    };
-    crate::db::sql::query_scalar(catalog).fetch_all(&db.pool).await.unwrap()
+    let mut tables = crate::db::tables_with_column(&db.pool, "repo_id").await.unwrap();
+    tables.retain(|t| t != "tracked_repos");
+    tables
 }
 
 /// Stores one of everything for repository `id` named `name`, its issue numbered 1.
