@@ -9,6 +9,22 @@ use rand::{Rng, SeedableRng};
 use crate::helpers::{Store, collect, sim_options, start_sim};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_whose_listings_name_items_twice_stores_the_same_data_as_a_clean_one() {
+    // A walk sees an item twice when it moves between pages as they are read; the bulk upserts
+    // must take each once (PostgreSQL refuses a row updated twice in one statement).
+    let clean_sim = start_sim(sim_options()).await;
+    let clean = Store::new().await;
+    collect(&clean.collector(&clean_sim)).await;
+    let mut opts = sim_options();
+    opts.hostile = vec![upkeep_sim::hostile::Hostility::RepeatedItems];
+    let repeating_sim = start_sim(opts).await;
+    let repeating = Store::new().await;
+    let summary = collect(&repeating.collector(&repeating_sim)).await;
+    assert!(summary.complete(), "{summary:?}");
+    assert_eq!(repeating.digests().await, clean.digests().await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sync_through_twenty_percent_faults_stores_the_same_data_as_a_clean_one() {
     let clean_sim = start_sim(sim_options()).await;
     let clean = Store::new().await;

@@ -9,6 +9,7 @@
 //! | `oversize` | release listings are a body without end (chunked, no length; stops at 1 GiB) |
 //! | `graphql-errors` | every third GraphQL answer is GitHub's 200 "Something went wrong … timeout" |
 //! | `endless-next` | release listings always link a next page (`page=N+1`), for ever |
+//! | `repeated-items` | every page of the issue, pull, comment and commit listings lists its first item again at its end, as a walk sees an item that moved between pages while it read them |
 //!
 //! The modes touch only delivery, never the world, so a collector that copes stores exactly
 //! what it would from a well-behaved server, except what the mode withholds.
@@ -28,15 +29,17 @@ pub enum Hostility {
     Oversize,
     GraphqlErrors,
     EndlessNext,
+    RepeatedItems,
 }
 
 impl Hostility {
-    pub const ALL: [Hostility; 5] = [
+    pub const ALL: [Hostility; 6] = [
         Hostility::MillisReset,
         Hostility::Trickle,
         Hostility::Oversize,
         Hostility::GraphqlErrors,
         Hostility::EndlessNext,
+        Hostility::RepeatedItems,
     ];
 
     pub fn name(self) -> &'static str {
@@ -46,6 +49,7 @@ impl Hostility {
             Hostility::Oversize => "oversize",
             Hostility::GraphqlErrors => "graphql-errors",
             Hostility::EndlessNext => "endless-next",
+            Hostility::RepeatedItems => "repeated-items",
         }
     }
 
@@ -67,6 +71,9 @@ impl Hostility {
     pub fn targets(self, path: &str) -> bool {
         match self {
             Hostility::Trickle | Hostility::Oversize | Hostility::EndlessNext => path.ends_with("/releases"),
+            Hostility::RepeatedItems => {
+                ["/issues", "/pulls", "/comments", "/commits"].iter().any(|end| path.ends_with(end))
+            }
             Hostility::MillisReset | Hostility::GraphqlErrors => false,
         }
     }

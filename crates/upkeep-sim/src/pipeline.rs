@@ -103,6 +103,7 @@ pub async fn entry(req: HttpRequest, body: Bytes, shared: web::Data<Shared>) -> 
         return hostile;
     }
     let answer = endless_next(&shared, req.path(), req.query_string(), answer);
+    let answer = repeated_items(&shared, req.path(), answer);
     let Some(fault) = fault else { return respond(answer, limits, etag) };
     shared.with_stats(|s| s.faults += 1);
     let (answer, delivery, keep) = faults::apply(fault, answer, shared.opts.retry_after_secs);
@@ -155,6 +156,20 @@ fn endless_next(shared: &Shared, path: &str, query: &str, answer: Answer) -> Ans
     let link = format!("<{}{path}?per_page=100&page={}>; rel=\"next\"", shared.base, page + 1);
     let headers: Vec<_> = answer.headers.iter().filter(|(n, _)| !n.eq_ignore_ascii_case("link")).cloned().collect();
     Answer { headers, ..answer }.with_header("link", link)
+}
+
+/// With `repeated-items`, a listing's page names its first item again at its end.
+fn repeated_items(shared: &Shared, path: &str, answer: Answer) -> Answer {
+    let on = shared.opts.hostile.iter().any(|m| *m == Hostility::RepeatedItems && m.targets(path));
+    if !on || answer.status != StatusCode::OK {
+        return answer;
+    }
+    let Ok(serde_json::Value::Array(mut items)) = serde_json::from_slice::<serde_json::Value>(&answer.body) else {
+        return answer;
+    };
+    let Some(first) = items.first().cloned() else { return answer };
+    items.push(first);
+    Answer { body: serde_json::to_vec(&items).unwrap_or(answer.body.clone()), ..answer }
 }
 
 /// The handler's answer (world read-locked only while rendering).
