@@ -184,3 +184,11 @@ async fn a_page_that_lists_a_comment_twice_stores_its_last_entry_on_either_backe
         crate::db::sql::query_scalar("SELECT state FROM reviews WHERE id = 9").fetch_one(&f.db.pool).await.unwrap();
     assert_eq!(state, "APPROVED");
 }
+
+#[test]
+fn last_per_key_keeps_each_keys_last_entry_in_the_order_those_came() {
+    let rows = [(1, "a"), (2, "b"), (1, "c"), (3, "d"), (2, "e")];
+    let kept: Vec<_> = activity::last_per_key(&rows, |r| r.0).into_iter().copied().collect();
+    assert_eq!(kept, [(1, "c"), (3, "d"), (2, "e")]);
+    assert!(activity::last_per_key(&[] as &[(i32, &str)], |r| r.0).is_empty());
+}
