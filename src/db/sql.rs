@@ -44,12 +44,6 @@ impl Statement for AssertSqlSafe<String> {
     }
 }
 
-impl Statement for AssertSqlSafe<&str> {
-    fn portable(self) -> SqlStr {
-        AssertSqlSafe(numbered(self.0)).into_sql_str()
-    }
-}
-
 /// [`sqlx::query()`] for a statement written once for both backends.
 pub fn query<'q>(sql: impl Statement) -> Query<'q, Any, AnyArguments> {
     sqlx::query(sql.portable())

@@ -44,6 +44,11 @@ impl Limits {
     pub(super) fn slot(&mut self, bucket: &str) -> &mut Option<Quota> {
         if bucket == "graphql" { &mut self.graphql } else { &mut self.core }
     }
+
+    /// The last quota seen in `bucket`.
+    pub(super) fn get(&self, bucket: &str) -> Option<Quota> {
+        if bucket == "graphql" { self.graphql } else { self.core }
+    }
 }
 
 /// One credential: how messages name it, its fingerprint, the `Authorization` value (`None`
@@ -127,7 +132,7 @@ impl Keyring {
     /// quota is in its reserve and its window has not reset yet; `prefer` is the fingerprint of
     /// the request's ETag.
     pub(super) fn choose(&self, bucket: &str, prefer: Option<&str>, is_spent: impl Fn(&Quota) -> bool) -> Choice {
-        let quota = |s: &Slot| if bucket == "graphql" { s.limits.graphql } else { s.limits.core };
+        let quota = |s: &Slot| s.limits.get(bucket);
         let live: Vec<(usize, &Slot)> = self.slots.iter().enumerate().filter(|(_, s)| !s.rejected).collect();
         if live.is_empty() {
             return Choice::NoneLeft;
@@ -149,7 +154,7 @@ impl Keyring {
         }
     }
 
-    /// Whether the slot in use is the only live one.
+    /// How many slots GitHub has not rejected.
     pub(super) fn live(&self) -> usize {
         self.slots.iter().filter(|s| !s.rejected).count()
     }
