@@ -117,6 +117,17 @@ pub struct SimArgs {
     /// [default: the current hour, so dashboards' recent windows are full]
     #[arg(long)]
     pub epoch: Option<i64>,
+    /// Repositories in the organisation: more than the 12 standard ones are copies of their
+    /// shapes named `<name>-2`, `<name>-3`, … (for benchmarks of several collectors)
+    #[arg(long, default_value_t = 12)]
+    pub portfolio: usize,
+    /// Milliseconds added to every answer, as the round trip to api.github.com adds them
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Tokens the simulator accepts, comma-separated, each with its own rate-limit budget; when
+    /// given, any other token (and none) gets 401 Bad credentials
+    #[arg(long, value_delimiter = ',')]
+    pub tokens: Vec<String>,
 }
 
 fn hostile_mode(s: &str) -> Result<upkeep_sim::hostile::Hostility, String> {
@@ -236,6 +247,9 @@ pub fn summary_text(s: &CollectSummary) -> String {
         "{} of {} repositories synced in {:.1} s: {} items written, {} requests ({} answered 304 Not Modified).",
         s.synced, s.repos, s.seconds, s.items_written, s.requests, s.not_modified
     );
+    if !s.synced_elsewhere.is_empty() {
+        text.push_str(&format!("\n{} synced by other collectors in this round.", s.synced_elsewhere.len()));
+    }
     let lists = [
         ("failed", &s.failed_repos),
         ("pending", &s.pending),
@@ -296,6 +310,9 @@ async fn sim(args: SimArgs) -> anyhow::Result<ExitCode> {
     opts.rate_window_secs = args.rate_window_secs;
     opts.retry_after_secs = args.retry_after_secs;
     opts.hostile = args.hostile;
+    opts.portfolio = args.portfolio;
+    opts.latency_ms = args.latency_ms;
+    opts.tokens = args.tokens;
     opts.epoch = args.epoch.unwrap_or_else(|| chrono::Utc::now().timestamp() / 3600 * 3600);
     upkeep_sim::run(opts, args.port).await?;
     Ok(ExitCode::SUCCESS)

@@ -20,6 +20,7 @@ pub async fn upsert_account<'e>(ex: impl AnyExecutor<'e>, a: &AccountRow) -> sql
 }
 
 /// [`upsert_account`] for many, in one statement; a row that would change nothing is not written.
+/// Rows are written in id order, so two writers lock shared accounts in the same order.
 /// An account listed twice ends as if written one entry at a time (PostgreSQL refuses to update
 /// one row twice in a statement, so the entries are merged here first).
 pub async fn upsert_accounts<'e>(ex: impl AnyExecutor<'e>, rows: &[AccountRow]) -> sqlx::Result<()> {
@@ -44,7 +45,7 @@ pub async fn upsert_accounts<'e>(ex: impl AnyExecutor<'e>, rows: &[AccountRow]) 
     crate::db::sql::query(
         "INSERT INTO accounts (id, login, kind, name, is_bot)
          SELECT CAST(value->>0 AS BIGINT), value->>1, value->>2, value->>3, CAST(value->>4 AS BIGINT)
-         FROM json_each(?) WHERE true
+         FROM json_each(?) WHERE true ORDER BY CAST(value->>0 AS BIGINT)
          ON CONFLICT (id) DO UPDATE SET login = excluded.login, kind = excluded.kind,
              name = COALESCE(excluded.name, accounts.name), is_bot = excluded.is_bot
          WHERE accounts.login IS DISTINCT FROM excluded.login OR accounts.kind IS DISTINCT FROM excluded.kind

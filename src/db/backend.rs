@@ -227,3 +227,9 @@ pub fn of(pool: &sqlx::AnyPool) -> Backend {
 pub async fn begin_write(pool: &sqlx::AnyPool) -> sqlx::Result<super::WriteTx> {
     pool.begin_with(begin_write_statement(of(pool))).await
 }
+
+/// Whether `e` is PostgreSQL giving up a transaction that ran into another's (a deadlock,
+/// `40P01`, or a serialization failure, `40001`): the work is sound and succeeds when tried again.
+pub fn is_transient(e: &sqlx::Error) -> bool {
+    e.as_database_error().and_then(|d| d.code()).is_some_and(|code| code == "40P01" || code == "40001")
+}

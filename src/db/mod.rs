@@ -32,6 +32,7 @@ pub mod report;
 pub mod repos;
 pub mod responses;
 pub mod rollups;
+pub mod rounds;
 pub mod runs;
 pub mod slices;
 pub mod sql;
@@ -46,7 +47,7 @@ use sqlx::{AnyPool, any::AnyPoolOptions};
 pub use sqlx::AnyPool as Pool;
 
 use backend::Role;
-pub use backend::{Backend, Location, tables_with_column};
+pub use backend::{Backend, Location, is_transient, tables_with_column};
 pub use flag::Flag;
 pub use tx::WriteTx;
 

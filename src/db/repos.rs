@@ -208,7 +208,7 @@ const REPO_TABLES: &[&str] = &[
 ];
 
 /// Deletes everything stored for one repository (`id`, tracked as `full_name`): its items and
-/// their timelines, rollups, funding files, sync state and quarantined items, then the
+/// their timelines, rollups, funding files, sync state, quarantined items and collector claim, then the
 /// repository row itself. Run inside the transaction that marks it untracked.
 pub async fn purge_repository(tx: &mut super::tx::WriteTx, id: i64, full_name: &str) -> sqlx::Result<()> {
     crate::db::sql::query("DELETE FROM issue_timeline WHERE issue_id IN (SELECT id FROM issues WHERE repo_id = ?)")
@@ -224,6 +224,7 @@ pub async fn purge_repository(tx: &mut super::tx::WriteTx, id: i64, full_name: &
         let sql = format!("DELETE FROM {table} WHERE scope = ? COLLATE NOCASE");
         crate::db::sql::query(sqlx::AssertSqlSafe(sql)).bind(full_name).execute(&mut **tx).await?;
     }
+    super::rounds::forget(&mut **tx, full_name).await?;
     crate::db::sql::query("DELETE FROM repositories WHERE id = ?").bind(id).execute(&mut **tx).await?;
     Ok(())
 }

@@ -55,28 +55,73 @@ pub async fn tune_for_sync(pool: &sqlx::AnyPool) -> sqlx::Result<()> {
 }
 
 /// Opens a run. The caller closes runs a killed process left `running` first
-/// ([`close_interrupted_runs`], under the run lease).
+/// ([`close_interrupted_runs`]).
 pub async fn start_run<'e>(ex: impl AnyExecutor<'e>, trigger: &str, now: i64) -> sqlx::Result<i64> {
+    start_run_as(ex, trigger, now, None).await
+}
+
+/// Opens a run, recording which process holds it and its round (`db::rounds`), if any.
+pub async fn start_run_as<'e>(
+    ex: impl AnyExecutor<'e>,
+    trigger: &str,
+    now: i64,
+    held: Option<(&super::lease::LeaseRow, Option<i64>)>,
+) -> sqlx::Result<i64> {
+    let (me, round) = held.map_or((None, None), |(me, round)| (Some(me), round));
     crate::db::sql::query_scalar(
-        "INSERT INTO sync_runs (started_at, status, trigger) VALUES (?, 'running', ?) RETURNING id",
+        "INSERT INTO sync_runs (started_at, status, trigger, round_id, holder, pid, host, heartbeat_at)
+         VALUES (?, 'running', ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(now)
     .bind(trigger)
+    .bind(round)
+    .bind(me.map(|m| m.holder.as_str()))
+    .bind(me.map(|m| m.pid))
+    .bind(me.map(|m| m.host.as_str()))
+    .bind(me.map(|_| now))
     .fetch_one(ex)
     .await
 }
 
-/// Closes runs left `running` by a process that died. Only the holder of the run lease calls
-/// this, so no live run is among them.
-pub async fn close_interrupted_runs<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<()> {
-    crate::db::sql::query(
-        "UPDATE sync_runs SET status = 'interrupted', error = 'the process stopped before the run finished',
-             waiting_until = NULL
-         WHERE status = 'running'",
-    )
-    .execute(ex)
-    .await?;
-    Ok(())
+/// Closes runs left `running` by a process that died: one with no recorded holder or heartbeat
+/// (written before several collectors could share a database), one whose heartbeat is older than
+/// `stale_secs`, and one that `dead` (given its host and pid) says is gone.
+pub async fn close_interrupted_runs(
+    pool: &sqlx::AnyPool,
+    now: i64,
+    stale_secs: i64,
+    dead: impl Fn(&str, i64) -> bool,
+) -> sqlx::Result<u64> {
+    #[derive(FromRow)]
+    struct Running {
+        id: i64,
+        host: Option<String>,
+        pid: Option<i64>,
+        heartbeat_at: Option<i64>,
+    }
+    let running: Vec<Running> =
+        crate::db::sql::query_as("SELECT id, host, pid, heartbeat_at FROM sync_runs WHERE status = 'running'")
+            .fetch_all(pool)
+            .await?;
+    let mut closed = 0;
+    for Running { id, host, pid, heartbeat_at } in running {
+        let gone = match (host, pid, heartbeat_at) {
+            (Some(host), Some(pid), Some(beat)) => beat < now - stale_secs || dead(&host, pid),
+            _ => true,
+        };
+        if gone {
+            closed += crate::db::sql::query(
+                "UPDATE sync_runs SET status = 'interrupted', error = 'the process stopped before the run finished',
+                     waiting_until = NULL
+                 WHERE id = ? AND status = 'running'",
+            )
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected();
+        }
+    }
+    Ok(closed)
 }
 
 pub struct RunTotals<'a> {

@@ -112,8 +112,10 @@ async fn collect_json_prints_exactly_the_documented_summary() {
             "quarantined",
             "repos",
             "requests",
+            "round",
             "seconds",
             "synced",
+            "synced_elsewhere",
             "timed_out"
         ]
     );

@@ -9,6 +9,7 @@ mod browser;
 mod cli;
 mod collector;
 mod collector_faults;
+mod collectors;
 mod commits;
 mod dashboards;
 mod dashboards_site;

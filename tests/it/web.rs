@@ -120,7 +120,7 @@ async fn hostile_text_from_github_is_escaped() {
     let outcome = db::repos::RepoOutcome { condition: "ok", message: None, repo_id: Some(1), at: 0 };
     db::repos::record_repo_outcome(&store.db.pool, &row.full_name, &outcome).await.unwrap();
     db::runs::start_run(&store.db.pool, "test", 0).await.unwrap();
-    db::runs::close_interrupted_runs(&store.db.pool).await.unwrap();
+    db::runs::close_interrupted_runs(&store.db.pool, 0, 90, |_, _| false).await.unwrap();
     upkeep::db::sql::query("UPDATE sync_runs SET finished_at = 1").execute(&store.db.pool).await.unwrap();
     let app = spawn_app(config_for("http://127.0.0.1:9", &store.path()), store.db.clone()).await;
 

@@ -19,8 +19,17 @@ use super::util::{DAY, Ts, mix};
 use super::views::Views;
 use super::world::{Assoc, IdCounters, Repo, World};
 
-/// Generates the world as it is at `epoch`.
+/// Generates the world as it is at `epoch`, with the standard repositories.
+#[cfg(test)]
 pub fn generate(seed: u64, scale: Scale, epoch: Ts) -> World {
+    generate_portfolio(seed, scale, epoch, 0)
+}
+
+/// Generates the world with `portfolio` repositories ([`SimOptions::portfolio`]): the standard
+/// ones, then copies of their shapes named `<name>-2`, `<name>-3`, … up to that number.
+///
+/// [`SimOptions::portfolio`]: super::options::SimOptions::portfolio
+pub fn generate_portfolio(seed: u64, scale: Scale, epoch: Ts, portfolio: usize) -> World {
     let org_created = epoch - 11 * 365 * DAY;
     let (staff, regulars) = match scale {
         Scale::Small => (24, 300),
@@ -28,7 +37,7 @@ pub fn generate(seed: u64, scale: Scale, epoch: Ts) -> World {
         Scale::Large => (30, 6_000),
     };
     let mut people = People::new(seed, staff, regulars, org_created);
-    let mut repos = skeletons(seed, &people, epoch);
+    let mut repos = skeletons(seed, &people, epoch, portfolio);
     for repo in &mut repos {
         let end = epoch - repo.spec.quiet_days * DAY;
         let items = repo.spec.items_at(scale);
@@ -54,8 +63,17 @@ pub fn generate(seed: u64, scale: Scale, epoch: Ts) -> World {
 }
 
 /// Empty repositories with ids (in order of creation), maintainers and flags.
-fn skeletons(seed: u64, people: &People, epoch: Ts) -> Vec<Repo> {
-    let mut repos: Vec<Repo> = REPOS.iter().enumerate().map(|(ix, spec)| skeleton(ix, spec, people, epoch)).collect();
+fn skeletons(seed: u64, people: &People, epoch: Ts, portfolio: usize) -> Vec<Repo> {
+    let mut repos: Vec<Repo> = (0..portfolio.max(REPOS.len()))
+        .map(|ix| {
+            let spec = &REPOS[ix % REPOS.len()];
+            let mut repo = skeleton(ix, spec, people, epoch);
+            if ix >= REPOS.len() {
+                repo.name = format!("{}-{}", spec.name, ix / REPOS.len() + 1);
+            }
+            repo
+        })
+        .collect();
     let mut by_age: Vec<usize> = (0..repos.len()).collect();
     by_age.sort_by_key(|i| (repos[*i].created, *i));
     let mut id = 48_000_000 + mix(seed, 0x4e90) % 1_000_000;

@@ -131,8 +131,9 @@ impl SimServer {
     /// Generates the world, binds 127.0.0.1:`port` (0 = any free port) and serves it from a
     /// spawned task; returns once the socket is listening.
     pub async fn start(opts: SimOptions, port: u16) -> anyhow::Result<SimServer> {
-        let (seed, scale, epoch) = (opts.seed, opts.scale, opts.epoch);
-        let world = tokio::task::spawn_blocking(move || generate::generate(seed, scale, epoch)).await?;
+        let (seed, scale, epoch, portfolio) = (opts.seed, opts.scale, opts.epoch, opts.portfolio);
+        let world =
+            tokio::task::spawn_blocking(move || generate::generate_portfolio(seed, scale, epoch, portfolio)).await?;
         let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared::new(opts, world, format!("http://{addr}")));

@@ -55,6 +55,13 @@ pub struct SimOptions {
     pub sponsor_token: Option<String>,
     /// Hostile modes (`hostile.rs`): misbehaviour a random fault cannot stand in for.
     pub hostile: Vec<Hostility>,
+    /// Repositories in the organisation: the 12 standard ones when smaller; more are copies of
+    /// their shapes named `<name>-2`, `<name>-3`, … (a portfolio for benchmarks of several
+    /// collectors).
+    pub portfolio: usize,
+    /// Added to every answer's time, as the round trip to api.github.com adds it (GitHub answers
+    /// a listing page in 100 to 500 ms): what several collectors or tokens in parallel save.
+    pub latency_ms: u64,
 }
 
 impl SimOptions {
@@ -76,6 +83,8 @@ impl SimOptions {
             app: None,
             sponsor_token: None,
             hostile: Vec::new(),
+            portfolio: 0,
+            latency_ms: 0,
         }
     }
 }

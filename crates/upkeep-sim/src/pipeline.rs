@@ -41,6 +41,9 @@ pub async fn entry(req: HttpRequest, body: Bytes, shared: web::Data<Shared>) -> 
         return control::handle(&shared, req.method(), name, req.query_string());
     }
     let foreign = matches!(parsed.route, Route::OpenCollective | Route::Manifest(_));
+    if shared.opts.latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(shared.opts.latency_ms)).await;
+    }
     shared.with_stats(|s| {
         s.requests += 1;
         s.graphql += u64::from(parsed.route == Route::Graphql);

@@ -103,3 +103,36 @@ async fn a_database_that_sorts_text_by_byte_order_needs_no_warning() {
     let f = super::fresh().await;
     assert_eq!(crate::db::backend::text_order(&f.db.pool).await.unwrap(), None);
 }
+
+/// Two transactions that each hold a row the other wants: PostgreSQL ends one with a deadlock
+/// error, which `is_transient` knows (the collector tries that repository again); other errors
+/// are not transient. On SQLite (one writer) only the second half runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deadlock_is_transient_and_other_errors_are_not() {
+    use crate::db::is_transient;
+    assert!(!is_transient(&sqlx::Error::RowNotFound));
+    let f = super::fresh().await;
+    let bad = crate::db::sql::query("SELECT * FROM no_such_table").execute(&f.db.pool).await.unwrap_err();
+    assert!(!is_transient(&bad), "{bad}");
+    if f.db.backend() != Backend::Postgres {
+        return;
+    }
+    let p = Db::connect(f.db.location(), 2).await.unwrap().pool;
+    for id in [1, 2] {
+        crate::db::sql::query("INSERT INTO sync_rounds (id, started_at) VALUES (?, 0)")
+            .bind(id)
+            .execute(&p)
+            .await
+            .unwrap();
+    }
+    let touch = "UPDATE sync_rounds SET started_at = started_at + 1 WHERE id = ?";
+    let (mut a, mut b) = (p.begin().await.unwrap(), p.begin().await.unwrap());
+    crate::db::sql::query(touch).bind(1).execute(&mut *a).await.unwrap();
+    crate::db::sql::query(touch).bind(2).execute(&mut *b).await.unwrap();
+    let (first, second) = tokio::join!(
+        crate::db::sql::query(touch).bind(2).execute(&mut *a),
+        crate::db::sql::query(touch).bind(1).execute(&mut *b),
+    );
+    let err = first.err().or(second.err()).expect("PostgreSQL ended one of the two");
+    assert!(is_transient(&err), "{err}");
+}

@@ -23,6 +23,7 @@ mod repos;
 mod repos_purge;
 mod rollups;
 mod rollups_incremental;
+mod rounds;
 mod rows;
 mod rules;
 mod runs;

@@ -5,7 +5,7 @@ use super::{fresh, support_ops::step};
 use crate::db::runs::{
     RunResourceRow, RunRow, RunTotals, close_interrupted_runs, count_failed_steps, data_version, finish_run,
     has_finished_run, items_written_in_run, list_recent_runs, list_run_resources, record_run_resource, run_totals,
-    set_waiting, start_run,
+    set_waiting, start_run, start_run_as,
 };
 
 fn totals<'a>(status: &'a str, requests: i64, items: i64, error: Option<&'a str>) -> RunTotals<'a> {
@@ -83,7 +83,7 @@ async fn close_interrupted_runs_closes_only_runs_still_running() {
     let killed = start_run(p, "schedule", 2000).await.unwrap();
     set_waiting(p, killed, Some(5000)).await.unwrap();
 
-    close_interrupted_runs(p).await.unwrap();
+    close_interrupted_runs(p, 3000, 90, |_, _| false).await.unwrap();
     let closed = run(p, killed).await;
     assert_eq!(closed.status, "interrupted");
     assert_eq!(closed.error.as_deref(), Some("the process stopped before the run finished"));
@@ -177,7 +177,7 @@ async fn has_finished_run_waits_for_a_run_that_really_finished() {
     assert!(!has_finished_run(p).await.unwrap());
     start_run(p, "cli", 10).await.unwrap();
     assert!(!has_finished_run(p).await.unwrap());
-    close_interrupted_runs(p).await.unwrap(); // interrupted is not finished
+    close_interrupted_runs(p, 3000, 90, |_, _| false).await.unwrap(); // interrupted is not finished
     assert!(!has_finished_run(p).await.unwrap());
     let id = start_run(p, "cli", 20).await.unwrap();
     finish_run(p, id, &totals("failed", 1, 0, Some("boom")), 30).await.unwrap();
@@ -262,4 +262,33 @@ async fn tune_for_sync_sets_every_connections_cache_and_checkpoint_and_keeps_syn
         assert_eq!((cache, checkpoint), (-SYNC_CACHE_KIB, SYNC_AUTOCHECKPOINT_PAGES));
         assert_eq!(synchronous, 1, "NORMAL, as the pool opened it: a killed sync loses no commit");
     }
+}
+
+#[tokio::test]
+async fn start_run_as_records_the_holding_process_and_round() {
+    let f = fresh().await;
+    let p = &f.db.pool;
+    let me = super::support_ops::process("run-x", 77);
+    let id = start_run_as(p, "schedule", 500, Some((&me, Some(3)))).await.unwrap();
+    let (round, holder, pid): (Option<i64>, Option<String>, Option<i64>) =
+        crate::db::sql::query_as("SELECT round_id, holder, pid FROM sync_runs WHERE id = ?")
+            .bind(id)
+            .fetch_one(p)
+            .await
+            .unwrap();
+    assert_eq!((round, holder.as_deref(), pid), (Some(3), Some("run-x"), Some(77)));
+    let (host, beat): (Option<String>, Option<i64>) =
+        crate::db::sql::query_as("SELECT host, heartbeat_at FROM sync_runs WHERE id = ?")
+            .bind(id)
+            .fetch_one(p)
+            .await
+            .unwrap();
+    assert_eq!((host.as_deref(), beat), (Some("box"), Some(500)));
+    let bare = start_run(p, "cli", 600).await.unwrap();
+    let holder: Option<String> = crate::db::sql::query_scalar("SELECT holder FROM sync_runs WHERE id = ?")
+        .bind(bare)
+        .fetch_one(p)
+        .await
+        .unwrap();
+    assert_eq!(holder, None);
 }

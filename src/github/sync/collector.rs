@@ -127,9 +127,16 @@ impl Collector {
         fresh
     }
 
-    /// Upserts accounts inside a page's transaction.
+    /// Upserts the accounts a page names. On SQLite, inside the page's transaction (one writer).
+    /// On PostgreSQL, where collectors write side by side, in a short transaction of their own,
+    /// committed before the page's rows: accounts are the rows every repository shares, and two
+    /// page transactions that each held some while waiting for the other's deadlocked. An account
+    /// stored without the page that named it (the page's transaction failing) is still true.
     pub(crate) async fn write_accounts(&self, tx: &mut WriteTx, rows: Vec<AccountRow>) -> sqlx::Result<()> {
-        db::accounts::upsert_accounts(&mut **tx, &rows).await
+        match self.db.backend() {
+            db::Backend::Sqlite => db::accounts::upsert_accounts(&mut **tx, &rows).await,
+            db::Backend::Postgres => db::accounts::upsert_accounts(&self.db.pool, &rows).await,
+        }
     }
 
     /// Quarantines one item of step `resource` with the reason: stored raw, counted in the run,

@@ -1,10 +1,13 @@
 //! One collection run from start to end: the run lease, the deadline, the rate-limit wait
-//! observer, the private-data sweep, the repositories in turn, and an honest summary.
+//! observer, the private-data sweep, the repositories one claim at a time, and an honest summary.
 //!
-//! - **One collector per database.** A run takes the lease (`db::lease`) or returns
-//!   [`RunError::Busy`] naming the holder; it renews the lease every [`HEARTBEAT`] and a lease
-//!   silent for [`LEASE_STALE`] belongs to a dead process and is taken over. Only the lease
-//!   holder closes runs left `running` as `interrupted`.
+//! - **Collectors per database.** On SQLite one at a time: a run takes the lease (`db::lease`)
+//!   or returns [`RunError::Busy`] naming the holder. On PostgreSQL any number share a round
+//!   (`db::rounds`): each claims one repository at a time, so none is synced twice in a round,
+//!   and one with nothing left to claim waits while others hold the rest, taking over any whose
+//!   collector died. A run renews its lease and claims every [`HEARTBEAT`]; one silent for
+//!   [`LEASE_STALE`] (or whose process is gone from this host) is dead and is taken over. Only
+//!   dead collectors' runs are closed as `interrupted`.
 //! - **Deadline.** `RunOptions::timeout` bounds the run: repositories not reached are
 //!   `timed_out`, one in progress is cut (its finished steps and pages stay stored; watermarks
 //!   only move after whole resources, so the next run resumes), and the client refuses a
@@ -25,13 +28,22 @@ use super::{progress::Progress, repo};
 use crate::github::GhError;
 
 use super::collector::{Collector, SyncError, now};
-use crate::db::{self, lease, runs};
+use crate::db::{self, lease, rounds, runs};
 use crate::github::client::{RateWait, WaitObserver};
 
 /// How often a run renews its lease.
 pub const HEARTBEAT: Duration = Duration::from_secs(15);
 /// A lease not renewed for this long belongs to a dead process.
 pub const LEASE_STALE: Duration = Duration::from_secs(90);
+/// How often a run with nothing left to claim looks again at the repositories other collectors
+/// hold (to take over one whose collector died).
+pub const WAIT_POLL: Duration = Duration::from_secs(2);
+/// The longest a run without a deadline waits for other collectors' repositories.
+pub const WAIT_FOR_OTHERS_CAP: Duration = Duration::from_secs(2 * 3600);
+/// How many times a run tries repositories again after a write ran into another collector's.
+const MAX_CONFLICT_RETRIES: u32 = 10;
+const WAITED_OUT: &str = "another collector still held this repository when this run stopped waiting for it; \
+                          the next run syncs it if that one did not";
 
 /// What a run is asked to do.
 #[derive(Debug, Clone, Default)]
@@ -76,6 +88,11 @@ pub struct CollectSummary {
     pub failed_steps: Vec<String>,
     /// Items GitHub sent that could not be read or placed, kept on `/status`.
     pub quarantined: u64,
+    /// The round this run belonged to (`db::rounds`; none for a run of one named repository).
+    pub round: Option<i64>,
+    /// Repositories of this run synced in the same round by another collector (PostgreSQL),
+    /// neither synced nor missing here.
+    pub synced_elsewhere: Vec<String>,
     /// What stopped the run, or why repositories failed, in one message.
     pub error: Option<String>,
     /// Set when a fatal error stopped the run (not in the JSON: the exit code says it).
@@ -140,48 +157,79 @@ fn me() -> lease::LeaseRow {
 
 impl Collector {
     /// Runs one collection over every tracked repository (or `opts.only_repo`).
+    ///
+    /// On SQLite the run first takes the database's run lease (one collector at a time). On
+    /// PostgreSQL any number of collectors run at once and share the round's repositories
+    /// (`db::rounds`).
     pub async fn run(&self, opts: &RunOptions) -> Result<CollectSummary, RunError> {
         let pool = &self.db.pool;
         let me = me();
-        let dead = |holder: &lease::LeaseRow| holder.host == me.host && !process_alive(holder.pid);
-        match lease::acquire(pool, &me, now(), LEASE_STALE.as_secs() as i64, dead).await? {
-            lease::Acquired::Held(other) => return Err(RunError::Busy(other)),
-            lease::Acquired::Taken { from_dead: Some(dead) } => {
-                tracing::warn!(pid = dead.pid, host = %dead.host, "took over the run lease of a collector that stopped");
+        let one_at_a_time = self.db.backend() == db::Backend::Sqlite;
+        if one_at_a_time {
+            let dead = |holder: &lease::LeaseRow| holder.host == me.host && !process_alive(holder.pid);
+            match lease::acquire(pool, &me, now(), LEASE_STALE.as_secs() as i64, dead).await? {
+                lease::Acquired::Held(other) => return Err(RunError::Busy(other)),
+                lease::Acquired::Taken { from_dead: Some(dead) } => {
+                    tracing::warn!(pid = dead.pid, host = %dead.host, "took over the run lease of a collector that stopped");
+                }
+                lease::Acquired::Taken { from_dead: None } => {}
             }
-            lease::Acquired::Taken { from_dead: None } => {}
         }
+        let run_id = Arc::new(std::sync::atomic::AtomicI64::new(0));
         let beat = {
-            let (pool, holder) = (pool.clone(), me.holder.clone());
+            let (pool, holder, run_id) = (pool.clone(), me.holder.clone(), run_id.clone());
             tokio::spawn(async move {
                 loop {
                     tokio::time::sleep(HEARTBEAT).await;
-                    match lease::heartbeat(&pool, &holder, now()).await {
-                        Ok(true) => {}
-                        Ok(false) => tracing::error!("another collector took over the run lease"),
-                        Err(e) => tracing::warn!(error = %e, "could not renew the run lease"),
+                    if one_at_a_time {
+                        match lease::heartbeat(&pool, &holder, now()).await {
+                            Ok(true) => {}
+                            Ok(false) => tracing::error!("another collector took over the run lease"),
+                            Err(e) => tracing::warn!(error = %e, "could not renew the run lease"),
+                        }
+                    }
+                    let run = run_id.load(std::sync::atomic::Ordering::Relaxed);
+                    if let Err(e) = rounds::heartbeat(&pool, &holder, run, now()).await {
+                        tracing::warn!(error = %e, "could not renew the run's claims on its repositories");
                     }
                 }
             })
         };
-        let result = self.run_leased(opts).await;
+        let result = self.run_leased(opts, &me, &run_id).await;
         beat.abort();
         self.client.set_wait_observer(None);
         self.client.set_deadline(None);
-        if let Err(e) = lease::release(pool, &me.holder).await {
+        match rounds::release_all(pool, &me.holder).await {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(repos = n, "handed back repositories this run had claimed but not synced"),
+            Err(e) => tracing::warn!(error = %e, "could not hand back this run's repositories; they lapse in 90 s"),
+        }
+        if one_at_a_time && let Err(e) = lease::release(pool, &me.holder).await {
             tracing::warn!(error = %e, "could not release the run lease; it lapses in 90 s");
         }
         result
     }
 
-    async fn run_leased(&self, opts: &RunOptions) -> Result<CollectSummary, RunError> {
+    async fn run_leased(
+        &self,
+        opts: &RunOptions,
+        me: &lease::LeaseRow,
+        run_cell: &std::sync::atomic::AtomicI64,
+    ) -> Result<CollectSummary, RunError> {
         let started = std::time::Instant::now();
         let started_at = now();
         let pool = &self.db.pool;
         let before = self.client.counters();
+        let stale = LEASE_STALE.as_secs() as i64;
+        let dead = |host: &str, pid: i64| host == me.host && !process_alive(pid);
         self.seen_accounts.lock().expect("account cache").clear();
-        runs::close_interrupted_runs(pool).await?;
-        let run_id = runs::start_run(pool, &opts.trigger, started_at).await?;
+        let closed = runs::close_interrupted_runs(pool, started_at, stale, dead).await?;
+        if closed > 0 {
+            tracing::warn!(runs = closed, "closed runs whose collector stopped before they finished");
+        }
+        let in_round = opts.only_repo.is_none();
+        let (run_id, round) = rounds::begin_run(pool, me, &opts.trigger, started_at, stale, in_round).await?;
+        run_cell.store(run_id, std::sync::atomic::Ordering::Relaxed);
         let deadline = opts.timeout.map(|t| tokio::time::Instant::now() + t);
         self.client.set_deadline(deadline);
         self.client.restore_rejected();
@@ -204,9 +252,11 @@ impl Collector {
             Err(SyncError::Db(e)) => return Err(RunError::Db(e)),
             Err(SyncError::GitHub(e)) => (Vec::new(), vec![("sources".to_owned(), SyncError::GitHub(e))]),
         };
+        let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
+        rounds::prepare(pool, &names).await?;
         let progress = Arc::new(Progress::new(targets.len() as u64, opts.show_progress));
         self.client.set_wait_observer(Some(self.wait_observer(run_id, progress.clone())));
-        let mut summary = CollectSummary { repos: targets.len() as u64, ..Default::default() };
+        let mut summary = CollectSummary { repos: targets.len() as u64, round, ..Default::default() };
         let mut stop: Option<(Stopped, String)> = None;
         for (source, e) in &failed_sources {
             summary.failed_repos.push(source.clone());
@@ -215,28 +265,48 @@ impl Collector {
             }
             summary.error.get_or_insert_with(|| e.to_string());
         }
-        for target in &targets {
+        // The repositories this run synced or tried: the rest are another run's, or left.
+        let mut handled: Vec<String> = Vec::new();
+        let wait_limit = deadline.unwrap_or_else(|| tokio::time::Instant::now() + WAIT_FOR_OTHERS_CAP);
+        let mut waited_out = false;
+        let mut conflicts = 0;
+        while stop.is_none() && deadline.is_none_or(|d| tokio::time::Instant::now() < d) {
+            let left: Vec<String> = names.iter().filter(|n| !handled.contains(n)).cloned().collect();
+            if left.is_empty() {
+                break;
+            }
+            let Some(claim) = rounds::claim(pool, me, run_id, round, &left, now(), stale).await? else {
+                // Nothing free: done, or others hold what is left. Wait for them, taking over any
+                // whose collector dies.
+                if rounds::unfinished(pool, round, &me.holder, &left).await?.is_empty() {
+                    break;
+                }
+                if tokio::time::Instant::now() >= wait_limit {
+                    waited_out = true;
+                    break;
+                }
+                progress.waiting("waiting for repositories other collectors hold");
+                rounds::reap(pool, &me.host, |pid| !process_alive(pid)).await?;
+                tokio::time::sleep_until(wait_limit.min(tokio::time::Instant::now() + WAIT_POLL)).await;
+                continue;
+            };
+            let Some(target) = targets.iter().find(|t| t.name.eq_ignore_ascii_case(&claim.repo)) else {
+                rounds::release(pool, &me.holder, &claim.repo, None, now()).await?;
+                continue;
+            };
+            if let (Some(pid), Some(host)) = (claim.pid, &claim.host) {
+                tracing::warn!(repo = %target.name, pid, host = %host, "took over a repository whose collector stopped");
+            }
+            handled.push(target.name.clone());
             progress.start_repo(&target.name);
-            if let Some((kind, reason)) = &stop {
-                let (condition, list) = match kind {
-                    Stopped::GitHub => ("failed", &mut summary.failed_repos),
-                    Stopped::Quota => ("pending", &mut summary.pending),
-                };
-                repo::record_failure(self, &target.name, condition, reason).await?;
-                list.push(target.name.clone());
-                continue;
-            }
-            if deadline.is_some_and(|d| tokio::time::Instant::now() >= d) {
-                let message = "the run's deadline passed before this repository's turn; the next run syncs it";
-                repo::record_failure(self, &target.name, "timed_out", message).await?;
-                summary.timed_out.push(target.name.clone());
-                continue;
-            }
             let work = repo::sync_repository(self, run_id, target, &progress);
             let outcome = match deadline {
                 Some(d) => tokio::time::timeout_at(d, work).await.ok(),
                 None => Some(work.await),
             };
+            // Whether the repository is done in this round (an error that another try would
+            // meet again counts too); a cut or quota-stopped one goes back for another run.
+            let mut done = true;
             match outcome {
                 None => {
                     let message = "the run's deadline passed while this repository synced; what was stored is kept \
@@ -244,8 +314,17 @@ impl Collector {
                     tracing::error!(repo = %target.name, "{message}");
                     repo::record_failure(self, &target.name, "timed_out", message).await?;
                     summary.timed_out.push(target.name.clone());
+                    done = false;
                 }
                 Some(Ok(_)) => {}
+                Some(Err(SyncError::Db(e))) if db::is_transient(&e) && conflicts < MAX_CONFLICT_RETRIES => {
+                    // Another collector's transaction ran into this one's: what committed is
+                    // kept, and the repository is tried again from its watermarks.
+                    conflicts += 1;
+                    tracing::warn!(repo = %target.name, error = %e, "a write ran into another collector's; trying the repository again");
+                    handled.pop();
+                    done = false;
+                }
                 Some(Err(SyncError::Db(e))) => return Err(RunError::Db(e)),
                 Some(Err(SyncError::GitHub(e))) => {
                     tracing::error!(repo = %target.name, error = %e, "repository sync failed");
@@ -259,9 +338,33 @@ impl Collector {
                         summary.failed_repos.push(target.name.clone());
                     }
                     summary.error.get_or_insert_with(|| e.to_string());
+                    done = stop.is_none();
                 }
             }
+            let done = done.then_some((round, run_id));
+            if !rounds::release(pool, &me.holder, &target.name, done, now()).await? {
+                tracing::error!(repo = %target.name, "another collector took this repository over while it synced");
+            }
             progress.finish_repo();
+        }
+        // What this run did not reach: synced by another run of the round, or left for later.
+        let left: Vec<String> = names.iter().filter(|n| !handled.contains(n)).cloned().collect();
+        if let Some(round) = round {
+            summary.synced_elsewhere = rounds::done_elsewhere(pool, round, run_id, &left).await?;
+        }
+        for name in left.iter().filter(|n| !summary.synced_elsewhere.iter().any(|e| e.eq_ignore_ascii_case(n))) {
+            let (condition, reason, list) = match &stop {
+                Some((Stopped::GitHub, reason)) => ("failed", reason.as_str(), &mut summary.failed_repos),
+                Some((Stopped::Quota, reason)) => ("pending", reason.as_str(), &mut summary.pending),
+                None if waited_out => ("timed_out", WAITED_OUT, &mut summary.timed_out),
+                None => (
+                    "timed_out",
+                    "the run's deadline passed before this repository's turn; the next run syncs it",
+                    &mut summary.timed_out,
+                ),
+            };
+            repo::record_failure(self, name, condition, reason).await?;
+            list.push(name.clone());
         }
         progress.finish();
         self.client.set_wait_observer(None);
@@ -284,6 +387,7 @@ impl Collector {
             .filter(|t| {
                 !missing.iter().any(|m| m.eq_ignore_ascii_case(&t.name))
                     && !summary.pending.iter().any(|p| p.eq_ignore_ascii_case(&t.name))
+                    && !summary.synced_elsewhere.iter().any(|e| e.eq_ignore_ascii_case(&t.name))
             })
             .count() as u64;
         if let Some((kind, reason)) = &stop {
@@ -297,7 +401,11 @@ impl Collector {
         summary.quarantined = db::quarantine::count_since(pool, started_at).await? as u64;
         summary.seconds = started.elapsed().as_secs_f64();
         let status = match () {
-            _ if summary.stopped.is_some() || (summary.synced == 0 && summary.repos > 0) => "failed",
+            _ if summary.stopped.is_some()
+                || (summary.synced == 0 && summary.synced_elsewhere.is_empty() && summary.repos > 0) =>
+            {
+                "failed"
+            }
             _ if !summary.timed_out.is_empty() => "timed_out",
             _ if !summary.complete() => "partial",
             _ => "ok",
@@ -314,6 +422,11 @@ impl Collector {
             error: error.as_deref(),
         };
         runs::finish_run(pool, run_id, &totals, now()).await?;
+        if let Some(round) = round {
+            // A collector of the round that died meanwhile must not keep the round open.
+            runs::close_interrupted_runs(pool, now(), stale, dead).await?;
+            rounds::end_run(pool, round, run_id, now()).await?;
+        }
         Ok(summary)
     }
 
