@@ -300,3 +300,30 @@ pub async fn forget<'e>(ex: impl sqlx::AnyExecutor<'e>, repo: &str) -> sqlx::Res
     crate::db::sql::query("DELETE FROM repo_leases WHERE repo = ?").bind(repo).execute(ex).await?;
     Ok(())
 }
+
+/// A run in progress, for `/status`: who runs it and the repository it holds now, if any.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+pub struct LiveRun {
+    pub run_id: i64,
+    pub pid: Option<i64>,
+    pub host: Option<String>,
+    pub started_at: i64,
+    pub heartbeat_at: Option<i64>,
+    pub repo: Option<String>,
+}
+
+/// The runs still `running` whose heartbeat is newer than `stale_secs` (or that record none:
+/// written by an older version), oldest first, each with the repository it holds (the
+/// alphabetically first if several).
+pub async fn live_runs(pool: &AnyPool, now: i64, stale_secs: i64) -> sqlx::Result<Vec<LiveRun>> {
+    crate::db::sql::query_as(
+        "SELECT s.id AS run_id, s.pid, s.host, s.started_at, s.heartbeat_at,
+                (SELECT MIN(l.repo) FROM repo_leases l WHERE l.run_id = s.id AND l.holder = s.holder) AS repo
+         FROM sync_runs s
+         WHERE s.status = 'running' AND (s.heartbeat_at IS NULL OR s.heartbeat_at >= ?)
+         ORDER BY s.id",
+    )
+    .bind(now - stale_secs)
+    .fetch_all(pool)
+    .await
+}

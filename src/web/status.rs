@@ -11,9 +11,9 @@ use super::error::{WebError, json_error};
 use super::format;
 use crate::db::{
     self,
-    lease::LeaseRow,
     quarantine::QuarantinedRow,
     repos::TrackedRepoRow,
+    rounds::LiveRun,
     runs::{RunResourceRow, RunRow},
 };
 use crate::web::query::Params;
@@ -33,8 +33,8 @@ struct StatusData {
     selected: Option<RunRow>,
     resources: Vec<RunResourceRow>,
     next_sync: Option<i64>,
-    /// The collector running now, if any.
-    lease: Option<LeaseRow>,
+    /// The runs in progress now (several collectors on PostgreSQL).
+    live: Vec<LiveRun>,
     quarantined: Vec<QuarantinedRow>,
     quarantined_total: i64,
 }
@@ -60,10 +60,11 @@ async fn load(state: &AppState, run: Option<i64>) -> Result<StatusData, WebError
         None => Vec::new(),
     };
     let next_sync = state.config.collector.schedule().upcoming(Utc).next().map(|t| t.timestamp());
-    let lease = db::lease::current(pool).await?;
+    let stale = crate::github::sync::run::LEASE_STALE.as_secs() as i64;
+    let live = db::rounds::live_runs(pool, Utc::now().timestamp(), stale).await?;
     let quarantined = db::quarantine::list_recent(pool, QUARANTINE_SHOWN).await?;
     let quarantined_total = db::quarantine::count_all(pool).await?;
-    Ok(StatusData { tracked, runs, selected, resources, next_sync, lease, quarantined, quarantined_total })
+    Ok(StatusData { tracked, runs, selected, resources, next_sync, live, quarantined, quarantined_total })
 }
 
 pub struct TrackedView {
@@ -124,8 +125,7 @@ pub async fn page(state: Data<AppState>, query: Params<StatusQuery>) -> Result<S
             row,
         })
         .collect();
-    let running =
-        data.lease.map(|l| format!("pid {} on {}, since {}", l.pid, l.host, format::datetime(Some(l.started_at))));
+    let running = running_text(&data.live);
     let quarantined = data
         .quarantined
         .into_iter()
@@ -157,10 +157,33 @@ pub async fn json(state: Data<AppState>, query: Params<StatusQuery>) -> HttpResp
             "runs": d.runs,
             "selected_run": d.selected.map(|r| r.id),
             "resources": d.resources,
-            "running": d.lease.map(|l| serde_json::json!({ "pid": l.pid, "host": l.host, "started_at": l.started_at, "heartbeat_at": l.heartbeat_at })),
+            // The oldest run in progress (one object, as before several collectors could share
+            // a database), and all of them in `collectors`.
+            "running": d.live.first().map(|l| serde_json::json!({ "pid": l.pid, "host": l.host, "started_at": l.started_at, "heartbeat_at": l.heartbeat_at })),
+            "collectors": d.live,
             "quarantined_total": d.quarantined_total,
             "quarantined": d.quarantined,
         })),
         Err(e) => json_error(&e),
+    }
+}
+
+/// "pid 41 on box, since …, syncing owner/name" for each run in progress, or `None`.
+fn running_text(live: &[LiveRun]) -> Option<String> {
+    let each: Vec<String> = live
+        .iter()
+        .map(|l| {
+            let who = match (l.pid, &l.host) {
+                (Some(pid), Some(host)) => format!("pid {pid} on {host}"),
+                _ => format!("run {}", l.run_id),
+            };
+            let doing = l.repo.as_ref().map(|r| format!(", syncing {r}")).unwrap_or_default();
+            format!("{who}, since {}{doing}", format::datetime(Some(l.started_at)))
+        })
+        .collect();
+    match each.len() {
+        0 => None,
+        1 => each.into_iter().next(),
+        n => Some(format!("{n} collectors: {}", each.join("; "))),
     }
 }

@@ -22,7 +22,9 @@ fn holder() -> lease::LeaseRow {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scheduled_tick_skips_while_another_collector_holds_the_lease() {
     let sim = start_sim(sim_options()).await;
-    let store = Store::new().await;
+    // The run lease is SQLite's rule (one collector at a time); on PostgreSQL collectors share
+    // the repositories instead (`collectors.rs`).
+    let store = Store::sqlite().await;
     let taken = lease::acquire(&store.db.pool, &holder(), chrono::Utc::now().timestamp(), 90, |_| false).await.unwrap();
     assert!(matches!(taken, lease::Acquired::Taken { .. }));
     let collector = store.collector_with(config_for(&sim.url(), &store.path()));
@@ -41,7 +43,7 @@ async fn status_shows_the_running_collector_and_its_rate_limit_wait() {
     let store = Store::new().await;
     let me = holder();
     lease::acquire(&store.db.pool, &me, me.started_at, 90, |_| false).await.unwrap();
-    let run = runs::start_run(&store.db.pool, "cli", me.started_at).await.unwrap();
+    let run = runs::start_run_as(&store.db.pool, "cli", me.started_at, Some((&me, None))).await.unwrap();
     runs::set_waiting(&store.db.pool, run, Some(me.started_at + 1800)).await.unwrap();
     let app = spawn_app(config_for(&sim.url(), &store.path()), store.db.clone()).await;
     let (status, page) = get(&format!("{app}/status")).await;

@@ -8,8 +8,8 @@ use super::{fresh, support_ops::process};
 use crate::db::{
     lease::LeaseRow,
     rounds::{
-        Claim, begin_run, claim, done_elsewhere, end_run, forget, heartbeat, prepare, reap, release, release_all,
-        unfinished,
+        Claim, LiveRun, begin_run, claim, done_elsewhere, end_run, forget, heartbeat, live_runs, prepare, reap,
+        release, release_all, unfinished,
     },
     runs::{RunTotals, close_interrupted_runs, finish_run, list_recent_runs},
 };
@@ -251,4 +251,33 @@ async fn concurrent_runs_sync_every_repository_exactly_once_per_round() {
     assert_eq!(rounds.len(), 1, "every run joined one round");
     assert_eq!(times.len(), 48);
     assert!(times.values().all(|&n| n == 1), "{times:?}");
+}
+
+#[tokio::test]
+async fn live_runs_lists_running_runs_with_a_recent_heartbeat_and_the_repository_each_holds() {
+    let f = fresh().await;
+    let p = &f.db.pool;
+    let (a, b, c) = (process("run-a", 1), process("run-b", 2), process("run-c", 3));
+    let repos = names(&["o/one", "o/two"]);
+    prepare(p, &repos).await.unwrap();
+    let (run_a, round) = begin_run(p, &a, "cli", 1000, STALE, true).await.unwrap();
+    let (run_b, _) = begin_run(p, &b, "cli", 1000, STALE, true).await.unwrap();
+    let (run_c, _) = begin_run(p, &c, "cli", 1000, STALE, true).await.unwrap();
+    claim(p, &b, run_b, round, &repos, 1000, STALE).await.unwrap();
+    heartbeat(p, &a.holder, run_a, 1100).await.unwrap();
+    heartbeat(p, &b.holder, run_b, 1100).await.unwrap();
+    finish(p, run_c, 1100).await;
+    // a and b are live at 1150; c finished.
+    let live = live_runs(p, 1150, STALE).await.unwrap();
+    let expect = |run_id, pid, repo: Option<&str>| LiveRun {
+        run_id,
+        pid: Some(pid),
+        host: Some("box".to_owned()),
+        started_at: 1000,
+        heartbeat_at: Some(1100),
+        repo: repo.map(str::to_owned),
+    };
+    assert_eq!(live, vec![expect(run_a, 1, None), expect(run_b, 2, Some("o/one"))]);
+    // Silent past STALE: none is live.
+    assert!(live_runs(p, 1100 + STALE + 1, STALE).await.unwrap().is_empty());
 }
