@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use crate::helpers::{sim_options, start_sim};
+use crate::helpers::{Store, sim_options, start_sim};
 
 fn upkeep() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_upkeep"));
@@ -80,9 +80,9 @@ fn every_command_has_help() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn collect_json_prints_exactly_the_documented_summary() {
     let sim = start_sim(sim_options()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cli.db");
-    let config = dir.path().join("empty.toml");
+    let store = Store::new().await;
+    let db = store.url();
+    let config = store.dir.path().join("empty.toml");
     std::fs::write(&config, "").unwrap();
     let url = sim.url();
     let out = tokio::task::spawn_blocking(move || {
@@ -90,7 +90,7 @@ async fn collect_json_prints_exactly_the_documented_summary() {
             .args(["--config", config.to_str().unwrap(), "collect", "--json", "--repo", "upkeep-sim/comet"])
             .env("UPKEEP_FUNDING__OPEN_COLLECTIVE_URL", format!("{url}/opencollective/graphql/v2"))
             .env("UPKEEP_GITHUB__API_URL", url)
-            .env("UPKEEP_DATABASE__PATH", db)
+            .env("UPKEEP_DATABASE__URL", db)
             .output()
             .unwrap()
     })
@@ -129,11 +129,11 @@ async fn collect_json_prints_exactly_the_documented_summary() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn db_digest_prints_every_table_with_rows_and_hash_equal_to_the_library_digest() {
     let sim = start_sim(sim_options()).await;
-    let store = crate::helpers::Store::sqlite().await;
+    let store = Store::new().await;
     crate::helpers::collect(&store.collector(&sim)).await;
-    let path = store.path();
+    let url = store.url();
     let out = tokio::task::spawn_blocking(move || {
-        upkeep().args(["db", "digest"]).env("UPKEEP_DATABASE__PATH", path).output().unwrap()
+        upkeep().args(["db", "digest"]).env("UPKEEP_DATABASE__URL", url).output().unwrap()
     })
     .await
     .unwrap();
@@ -149,6 +149,7 @@ async fn db_digest_prints_every_table_with_rows_and_hash_equal_to_the_library_di
         assert!(printed[rollup]["rows"].as_u64().unwrap() > 0, "{rollup} is covered");
     }
 
+    // A SQLite file that is not there is not created (on every backend: it is about a file).
     let missing = tempfile::tempdir().unwrap();
     let out =
         upkeep().args(["db", "digest"]).env("UPKEEP_DATABASE__PATH", missing.path().join("none.db")).output().unwrap();
@@ -158,6 +159,7 @@ async fn db_digest_prints_every_table_with_rows_and_hash_equal_to_the_library_di
 
 #[test]
 fn collect_with_no_sources_says_so_and_exits_non_zero() {
+    // It stops before it opens the database (the file is never created), so on SQLite only.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("empty.toml");
     std::fs::write(&path, format!("[database]\npath = \"{}\"\n", dir.path().join("u.db").display())).unwrap();
@@ -169,14 +171,14 @@ fn collect_with_no_sources_says_so_and_exits_non_zero() {
     assert!(json["error"].as_str().unwrap().contains("nothing to sync"));
 }
 
-#[test]
-fn a_busy_port_names_the_setting_or_flag_of_the_command_used() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_port_names_the_setting_or_flag_of_the_command_used() {
     let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = busy.local_addr().unwrap().port();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("c.toml");
-    let db = dir.path().join("u.db");
-    std::fs::write(&path, format!("[database]\npath = \"{}\"\n[server]\nbind = \"127.0.0.1:{port}\"\n", db.display()))
+    // `serve` opens the database before it binds: the store's, on either backend.
+    let store = Store::new().await;
+    let path = store.dir.path().join("c.toml");
+    std::fs::write(&path, format!("[database]\nurl = \"{}\"\n[server]\nbind = \"127.0.0.1:{port}\"\n", store.url()))
         .unwrap();
     let serve = upkeep().args(["--config", path.to_str().unwrap(), "serve"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&serve.stderr);

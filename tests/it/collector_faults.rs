@@ -54,8 +54,8 @@ async fn a_sync_through_twenty_percent_faults_stores_the_same_data_as_a_clean_on
     assert_eq!(faulty.digests().await, clean.digests().await);
 }
 
-/// Runs `upkeep collect` against `sim_url` into `db_path` as a separate process.
-fn collect_command(sim_url: &str, db_path: &std::path::Path, config: &std::path::Path) -> tokio::process::Command {
+/// Runs `upkeep collect` against `sim_url` into the database at `db_url` as a separate process.
+fn collect_command(sim_url: &str, db_url: &str, config: &std::path::Path) -> tokio::process::Command {
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_upkeep"));
     cmd.args(["--config", config.to_str().unwrap(), "collect", "--json"])
         .env("UPKEEP_GITHUB__API_URL", sim_url)
@@ -63,7 +63,7 @@ fn collect_command(sim_url: &str, db_path: &std::path::Path, config: &std::path:
         .env("UPKEEP_SOURCES__ORGS", "upkeep-sim")
         .env("UPKEEP_SOURCES__REPOS", "")
         .env("UPKEEP_SOURCES__INCLUDE_ARCHIVED", "true")
-        .env("UPKEEP_DATABASE__PATH", db_path)
+        .env("UPKEEP_DATABASE__URL", db_url)
         .env("UPKEEP_COLLECTOR__RESERVE", "0")
         .env_remove("GITHUB_TOKEN")
         .env_remove("GH_TOKEN")
@@ -79,14 +79,14 @@ async fn killing_collect_at_random_points_and_running_it_again_converges_to_the_
     let clean = Store::new().await;
     collect(&clean.collector(&sim)).await;
 
-    let dir = tempfile::tempdir().unwrap();
-    let db_path = dir.path().join("killed.db");
-    let config = dir.path().join("empty.toml");
+    let killed_store = Store::new().await;
+    let db_url = killed_store.url();
+    let config = killed_store.dir.path().join("empty.toml");
     std::fs::write(&config, "").unwrap();
     let mut rng = rand::rngs::StdRng::seed_from_u64(5);
     let mut killed = 0;
     for _ in 0..6 {
-        let mut child = collect_command(&sim.url(), &db_path, &config).spawn().expect("spawn upkeep collect");
+        let mut child = collect_command(&sim.url(), &db_url, &config).spawn().expect("spawn upkeep collect");
         let delay = Duration::from_millis(rng.gen_range(100..1500));
         tokio::select! {
             status = child.wait() => {
@@ -105,16 +105,14 @@ async fn killing_collect_at_random_points_and_running_it_again_converges_to_the_
     // How many runs the random delays catch mid-way depends on the machine's speed (a resumed run
     // of a nearly complete database ends in well under a second); at least one must be.
     assert!(killed >= 1, "a run was killed mid-way ({killed})");
-    let output = collect_command(&sim.url(), &db_path, &config).output().await.expect("final run");
+    let output = collect_command(&sim.url(), &db_url, &config).output().await.expect("final run");
     assert!(output.status.success(), "the final run succeeds");
     let summary: serde_json::Value = serde_json::from_slice(&output.stdout).expect("--json output");
     assert_eq!(summary["failed_repos"], serde_json::json!([]));
 
-    let resumed = upkeep::db::Db::open(&db_path).await.unwrap();
-    let digests = upkeep::db::digest::table_digests(&resumed.pool).await.unwrap();
-    assert_eq!(digests, clean.digests().await);
+    assert_eq!(killed_store.digests().await, clean.digests().await);
     let interrupted: i64 = upkeep::db::sql::query_scalar("SELECT COUNT(*) FROM sync_runs WHERE status = 'interrupted'")
-        .fetch_one(&resumed.pool)
+        .fetch_one(&killed_store.db.pool)
         .await
         .unwrap();
     // A run killed before it opened its record leaves none.

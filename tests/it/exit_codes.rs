@@ -6,14 +6,15 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use upkeep_sim::hostile::Hostility;
 
-use crate::helpers::{Store, collect, config_for, sim_options, start_sim};
+use crate::helpers::{Store, collect, config_for, sim_options, sqlite_url, start_sim, wait_for};
 
-/// `upkeep collect --json` with `env`, against `api_url`, into `db`; (exit code, JSON, stderr).
-async fn run(api_url: &str, db: &std::path::Path, extra: &[&str], env: &[(&str, &str)]) -> (i32, Value, String) {
+/// `upkeep collect --json` with `env`, against `api_url`, into the database at `db_url`; (exit
+/// code, JSON, stderr).
+async fn run(api_url: &str, db_url: &str, extra: &[&str], env: &[(&str, &str)]) -> (i32, Value, String) {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("empty.toml");
     std::fs::write(&config, "").unwrap();
-    let mut cmd = crate::helpers::collect_command(&config, api_url, db, &["--json"]);
+    let mut cmd = crate::helpers::collect_command(&config, api_url, db_url, &["--json"]);
     cmd.args(extra).envs(env.iter().copied());
     let out = tokio::time::timeout(Duration::from_secs(120), cmd.output()).await.expect("ends").expect("runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -27,10 +28,10 @@ async fn an_unreachable_host_ends_the_run_within_seconds_with_exit_4_naming_the_
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new().await;
     let started = Instant::now();
     let (code, json, stderr) =
-        run(&url, &dir.path().join("x.db"), &[], &[("UPKEEP_SOURCES__REPOS", "a/one, a/two, a/three")]).await;
+        run(&url, &store.url(), &[], &[("UPKEEP_SOURCES__REPOS", "a/one, a/two, a/three")]).await;
     assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
     assert_eq!(code, 4, "{stderr}");
     let error = json["error"].as_str().expect("error");
@@ -44,8 +45,8 @@ async fn a_rejected_token_exits_4_and_says_which_variable_it_came_from() {
     let mut opts = sim_options();
     opts.require_token = Some("right".into());
     let sim = start_sim(opts).await;
-    let dir = tempfile::tempdir().unwrap();
-    let (code, json, _) = run(&sim.url(), &dir.path().join("x.db"), &[], &[("GH_TOKEN", "tok-3f9a-secret")]).await;
+    let store = Store::new().await;
+    let (code, json, _) = run(&sim.url(), &store.url(), &[], &[("GH_TOKEN", "tok-3f9a-secret")]).await;
     assert_eq!(code, 4);
     let error = json["error"].as_str().unwrap();
     assert!(error.contains("401") && error.contains("GH_TOKEN"), "{error}");
@@ -54,12 +55,13 @@ async fn a_rejected_token_exits_4_and_says_which_variable_it_came_from() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_that_cannot_be_opened_exits_3_naming_the_file_once_with_json() {
+    // On SQLite on every backend: the failure is a file that cannot be one.
     let sim = start_sim(sim_options()).await;
     let dir = tempfile::tempdir().unwrap();
     // A folder where the database file should be.
     let db = dir.path().join("folder.db");
     std::fs::create_dir(&db).unwrap();
-    let (code, json, stderr) = run(&sim.url(), &db, &[], &[]).await;
+    let (code, json, stderr) = run(&sim.url(), &sqlite_url(&db), &[], &[]).await;
     assert_eq!(code, 3, "{stderr}");
     let error = json["error"].as_str().unwrap();
     assert_eq!(error.matches(&db.display().to_string()).count(), 1, "the file is named once: {error}");
@@ -73,8 +75,8 @@ async fn a_second_collect_while_one_runs_exits_5_naming_the_first_and_leaves_it_
     let mut opts = sim_options();
     opts.hostile = vec![Hostility::Trickle];
     let sim = start_sim(opts).await;
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shared.db");
+    let store = Store::new().await;
+    let db = store.url();
     let url = sim.url();
     let first = {
         let (url, db) = (url.clone(), db.clone());
@@ -82,17 +84,10 @@ async fn a_second_collect_while_one_runs_exits_5_naming_the_first_and_leaves_it_
         tokio::spawn(async move { run(&url, &db, &["--repo", "upkeep-sim/atlas"], &env).await })
     };
     // Wait until the first holds the lease.
-    let started = Instant::now();
-    loop {
-        if db.exists()
-            && let Ok(store) = upkeep::db::Db::open(&db).await
-            && upkeep::db::lease::current(&store.pool).await.unwrap().is_some()
-        {
-            break;
-        }
-        assert!(started.elapsed() < Duration::from_secs(30), "the first run took the lease");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_for("the first run to take the lease", Duration::from_secs(30), async || {
+        upkeep::db::lease::current(&store.db.pool).await.unwrap().map(|_| ())
+    })
+    .await;
     let (code, json, stderr) = run(&url, &db, &["--repo", "upkeep-sim/atlas"], &[]).await;
     assert_eq!(code, 5, "{stderr}");
     let error = json["error"].as_str().unwrap();
@@ -101,13 +96,14 @@ async fn a_second_collect_while_one_runs_exits_5_naming_the_first_and_leaves_it_
 
     let (code, json, _) = first.await.unwrap();
     assert_eq!(code, 1, "the first run finished on its own (its releases failed): {json}");
-    let store = upkeep::db::Db::open(&db).await.unwrap();
-    let statuses: Vec<String> =
-        upkeep::db::sql::query_scalar("SELECT status FROM sync_runs ORDER BY id").fetch_all(&store.pool).await.unwrap();
+    let statuses: Vec<String> = upkeep::db::sql::query_scalar("SELECT status FROM sync_runs ORDER BY id")
+        .fetch_all(&store.db.pool)
+        .await
+        .unwrap();
     // One run (the only repository's releases failed, so it counts as failed), never marked
     // interrupted by the second process.
     assert_eq!(statuses, ["failed"]);
-    assert!(upkeep::db::lease::current(&store.pool).await.unwrap().is_none(), "the lease was given back");
+    assert!(upkeep::db::lease::current(&store.db.pool).await.unwrap().is_none(), "the lease was given back");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -151,9 +147,11 @@ async fn the_run_deadline_cuts_the_run_marks_what_it_cut_and_the_next_run_resume
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_collects_started_at_once_on_a_fresh_database_never_fail_on_its_creation() {
+    // On SQLite on every backend: the race is over creating the file and switching it to WAL (a
+    // PostgreSQL database is created beforehand, and its migrations run under their own lock).
     let sim = start_sim(sim_options()).await;
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("fresh.db");
+    let db = sqlite_url(&dir.path().join("fresh.db"));
     let url = sim.url();
     let (a, b) = tokio::join!(
         run(&url, &db, &["--repo", "upkeep-sim/atlas"], &[]),

@@ -7,7 +7,7 @@ use std::time::Duration;
 use upkeep::{
     app::Application,
     config::Config,
-    db::{Db, digest},
+    db::{Db, Location, digest},
     github::sync::{CollectSummary, Collector, RunOptions},
     scratch::Scratch,
 };
@@ -41,7 +41,6 @@ pub fn config_for(sim_url: &str, db_path: &std::path::Path) -> Config {
     config
 }
 
-/// A fresh database in a temporary folder (kept alive by the returned guard).
 /// A fresh database: SQLite, or PostgreSQL when `UPKEEP_TEST_POSTGRES_URL` names a server
 /// (`upkeep::scratch`).
 pub struct Store {
@@ -56,20 +55,24 @@ impl Store {
         Self::from(Scratch::new().await.expect("database opens"))
     }
 
-    /// A SQLite database whatever the environment says: for tests that hand the file to an
-    /// `upkeep` process or look at the file itself.
-    pub async fn sqlite() -> Store {
-        Self::from(Scratch::sqlite().await.expect("database opens"))
-    }
-
     fn from(scratch: Scratch) -> Store {
         Store { db: scratch.db.clone(), scratch, dir: tempfile::tempdir().expect("temp dir") }
     }
 
     /// The SQLite file; on PostgreSQL a file name that is never created (for `config_for`). A test
-    /// that hands the file to an `upkeep` process asks for [`Store::sqlite`].
+    /// that hands the database to an `upkeep` process gives it [`Store::url`].
     pub fn path(&self) -> std::path::PathBuf {
         self.scratch.sqlite_path().unwrap_or_else(|| self.dir.path().join("not-used-on-postgres.db"))
+    }
+
+    /// The database as `[database] url` and `UPKEEP_DATABASE__URL` take it, on either backend:
+    /// `sqlite://PATH`, or the scratch PostgreSQL database's URL. How a test hands this store to
+    /// an `upkeep` process it spawns.
+    pub fn url(&self) -> String {
+        match self.db.location() {
+            Location::Sqlite(path) => sqlite_url(path),
+            Location::Postgres(url) => url.clone(),
+        }
     }
 
     pub fn collector(&self, sim: &SimServer) -> Collector {
@@ -90,12 +93,18 @@ impl Store {
     }
 }
 
-/// `upkeep --config CONFIG collect ARGS` against the simulator at `api_url`, into the SQLite file
-/// `db`, with no credentials from the developer's environment (tests add their own with `.env`).
+/// A SQLite file as a database URL (`sqlite://PATH`), for tests about SQLite files themselves.
+pub fn sqlite_url(path: &std::path::Path) -> String {
+    format!("sqlite://{}", path.display())
+}
+
+/// `upkeep --config CONFIG collect ARGS` against the simulator at `api_url`, into the database at
+/// `db_url` ([`Store::url`], or [`sqlite_url`] of a file), with no credentials from the
+/// developer's environment (tests add their own with `.env`).
 pub fn collect_command(
     config: &std::path::Path,
     api_url: &str,
-    db: &std::path::Path,
+    db_url: &str,
     args: &[&str],
 ) -> tokio::process::Command {
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_upkeep"));
@@ -105,7 +114,8 @@ pub fn collect_command(
         .env("UPKEEP_FUNDING__OPEN_COLLECTIVE_URL", format!("{api_url}/opencollective/graphql/v2"))
         .env("UPKEEP_SOURCES__ORGS", "upkeep-sim")
         .env("UPKEEP_SOURCES__REPOS", "")
-        .env("UPKEEP_DATABASE__PATH", db)
+        .env("UPKEEP_DATABASE__URL", db_url)
+        .env_remove("UPKEEP_DATABASE__PATH")
         .env("UPKEEP_COLLECTOR__RESERVE", "0")
         .env("UPKEEP_COLLECTOR__BACKOFF_BASE_MS", "1")
         .env("UPKEEP_COLLECTOR__BACKOFF_MAX_SECS", "1")

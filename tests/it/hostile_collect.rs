@@ -10,7 +10,7 @@ use std::{
 
 use upkeep_sim::hostile::Hostility;
 
-use crate::helpers::{sim_options, start_sim};
+use crate::helpers::{Store, sim_options, start_sim};
 
 /// What one hostile run did.
 struct Run {
@@ -25,8 +25,8 @@ async fn collect_against(modes: Vec<Hostility>, repo: &str) -> Run {
     let mut opts = sim_options();
     opts.hostile = modes;
     let sim = start_sim(opts).await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("empty.toml");
+    let store = Store::new().await;
+    let config = store.dir.path().join("empty.toml");
     std::fs::write(&config, "").unwrap();
     let sim_url = sim.url();
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_upkeep"))
@@ -35,7 +35,7 @@ async fn collect_against(modes: Vec<Hostility>, repo: &str) -> Run {
         .env("UPKEEP_GITHUB__TIMEOUT_SECS", "2")
         .env("UPKEEP_FUNDING__OPEN_COLLECTIVE_URL", format!("{sim_url}/opencollective/graphql/v2"))
         .env("UPKEEP_SOURCES__REPOS", "")
-        .env("UPKEEP_DATABASE__PATH", dir.path().join("hostile.db"))
+        .env("UPKEEP_DATABASE__URL", store.url())
         .env("UPKEEP_COLLECTOR__RESERVE", "0")
         .env("UPKEEP_COLLECTOR__MAX_RETRIES", "2")
         .env("UPKEEP_COLLECTOR__BACKOFF_BASE_MS", "1")

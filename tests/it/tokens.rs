@@ -151,10 +151,10 @@ async fn the_log_names_a_rejected_token_by_position_and_never_shows_a_token() {
     let mut opts = sim_with_tokens(100_000, 3_600);
     opts.scale = upkeep_sim::Scale::Small;
     let sim = start_sim(opts).await;
-    let dir = tempfile::tempdir().unwrap();
     let bad = "ghp_revokedYYYYYYYYYY";
     let list = format!(" {}, {bad},,{} ,{}", GOOD[0], GOOD[1], GOOD[0]);
-    let (code, stderr) = run_cli(&sim.url(), &dir.path().join("t.db"), &[("GITHUB_TOKENS", &list)]).await;
+    let (first, second) = (Store::new().await, Store::new().await);
+    let (code, stderr) = run_cli(&sim.url(), &first.url(), &[("GITHUB_TOKENS", &list)]).await;
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("3 tokens from GITHUB_TOKENS"), "trimmed, empties and repeats dropped: {stderr}");
     assert!(stderr.contains("GITHUB_TOKENS entry 2"), "{stderr}");
@@ -163,24 +163,23 @@ async fn the_log_names_a_rejected_token_by_position_and_never_shows_a_token() {
     }
 
     // GITHUB_TOKENS wins over GITHUB_TOKEN, and the log says which variable was used.
-    let (code, stderr) =
-        run_cli(&sim.url(), &dir.path().join("u.db"), &[("GITHUB_TOKENS", GOOD[2]), ("GITHUB_TOKEN", bad)]).await;
+    let (code, stderr) = run_cli(&sim.url(), &second.url(), &[("GITHUB_TOKENS", GOOD[2]), ("GITHUB_TOKEN", bad)]).await;
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("the token in GITHUB_TOKENS"), "{stderr}");
     assert_eq!(sim.stats().by_caller.get(bad), Some(&1), "only the first run's one try of the bad token");
 }
 
-/// `upkeep collect` against `api_url` into `db`, with only `env` for credentials; (exit code,
-/// stderr, the log included).
-async fn run_cli(api_url: &str, db: &std::path::Path, env: &[(&str, &str)]) -> (i32, String) {
-    run_cli_with(api_url, db, "", env).await
+/// `upkeep collect` against `api_url` into the database at `db_url` ([`Store::url`]), with only
+/// `env` for credentials; (exit code, stderr, the log included).
+async fn run_cli(api_url: &str, db_url: &str, env: &[(&str, &str)]) -> (i32, String) {
+    run_cli_with(api_url, db_url, "", env).await
 }
 
-async fn run_cli_with(api_url: &str, db: &std::path::Path, config: &str, env: &[(&str, &str)]) -> (i32, String) {
+async fn run_cli_with(api_url: &str, db_url: &str, config: &str, env: &[(&str, &str)]) -> (i32, String) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("config.toml");
     std::fs::write(&file, config).unwrap();
-    let mut cmd = crate::helpers::collect_command(&file, api_url, db, &[]);
+    let mut cmd = crate::helpers::collect_command(&file, api_url, db_url, &[]);
     cmd.env("RUST_LOG", "upkeep=info").envs(env.iter().copied());
     let out = tokio::time::timeout(Duration::from_secs(120), cmd.output()).await.expect("ends").expect("runs");
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
@@ -285,7 +284,7 @@ async fn an_app_syncs_on_installation_tokens_and_renews_them_before_they_expire_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn upkeep_collect_runs_as_the_app_with_its_key_from_a_file_and_says_the_tokens_are_ignored() {
     let sim = start_sim(app_sim(3_600)).await;
-    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new().await;
     let key_file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/github-app/test-app-key.pem");
     let env = [
         ("UPKEEP_GITHUB__APP_ID", "77"),
@@ -293,7 +292,7 @@ async fn upkeep_collect_runs_as_the_app_with_its_key_from_a_file_and_says_the_to
         ("UPKEEP_GITHUB_APP_KEY_FILE", key_file),
         ("GITHUB_TOKENS", GOOD[0]),
     ];
-    let (code, stderr) = run_cli(&sim.url(), &dir.path().join("a.db"), &env).await;
+    let (code, stderr) = run_cli(&sim.url(), &store.url(), &env).await;
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("it is used, and GITHUB_TOKENS ignored"), "{stderr}");
     assert!(stderr.contains("GitHub App 77 installation 5 (private key from UPKEEP_GITHUB_APP_KEY_FILE)"), "{stderr}");
@@ -329,8 +328,8 @@ async fn a_wrong_key_or_app_id_stops_the_run_with_a_clear_error_and_a_bad_pem_ne
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn app_settings_come_in_pairs_and_keys_only_from_the_environment_exit_2() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
+    let store = Store::new().await;
+    let db = store.url();
     let (code, stderr) = run_cli(BAD_URL, &db, &[("UPKEEP_GITHUB__APP_ID", "77")]).await;
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("UPKEEP_GITHUB__APP_ID: needs github.installation_id as well"), "{stderr}");
@@ -344,7 +343,7 @@ async fn app_settings_come_in_pairs_and_keys_only_from_the_environment_exit_2() 
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("neither UPKEEP_GITHUB_APP_KEY"), "{stderr}");
 
-    let missing = dir.path().join("missing.pem");
+    let missing = store.dir.path().join("missing.pem");
     let env = [ids[0], ids[1], ("UPKEEP_GITHUB_APP_KEY_FILE", missing.to_str().unwrap())];
     let (code, stderr) = run_cli(BAD_URL, &db, &env).await;
     assert_eq!(code, 2, "{stderr}");
