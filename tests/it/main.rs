@@ -41,6 +41,7 @@ mod rollups;
 mod run_lease;
 mod seed;
 mod seed_ids;
+mod servers;
 mod slices;
 mod tokens;
 mod web;
