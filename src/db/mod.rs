@@ -140,8 +140,8 @@ impl Db {
         let shown = location.redacted();
         if location.backend() == Backend::Postgres {
             tracing::warn!(
-                "PostgreSQL support is a preview: the store's own tests pass on it, the end-to-end tests do not run \
-                 on it yet (README, \"Running at scale\")"
+                "PostgreSQL support is a preview: every test that touches the database passes on it, but parts of \
+                 running at scale are not ready yet (README, \"Running at scale\")"
             );
         }
         // Two processes opening a fresh database at once (serve's scheduler and a cron collect)
