@@ -15,12 +15,9 @@ use crate::helpers::{Store, collect, collect_command, config_for, sim_options, s
 
 /// `upkeep collect --json` into `store`'s PostgreSQL database with `token`.
 fn collector_process(sim: &SimServer, store: &Store, config: &std::path::Path, token: &str) -> tokio::process::Child {
-    let Location::Postgres(url) = store.db.location() else { panic!("a PostgreSQL store") };
-    let mut cmd = collect_command(config, &sim.url(), &store.path(), &["--json"]);
-    cmd.env_remove("UPKEEP_DATABASE__PATH")
-        .env("UPKEEP_DATABASE__URL", url)
-        .env("UPKEEP_SOURCES__INCLUDE_ARCHIVED", "true")
-        .env("GITHUB_TOKEN", token);
+    assert!(matches!(store.db.location(), Location::Postgres(_)), "a PostgreSQL store");
+    let mut cmd = collect_command(config, &sim.url(), &store.url(), &["--json"]);
+    cmd.env("UPKEEP_SOURCES__INCLUDE_ARCHIVED", "true").env("GITHUB_TOKEN", token);
     cmd.spawn().expect("upkeep collect starts")
 }
 

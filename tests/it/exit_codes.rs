@@ -75,7 +75,9 @@ async fn a_second_collect_while_one_runs_exits_5_naming_the_first_and_leaves_it_
     let mut opts = sim_options();
     opts.hostile = vec![Hostility::Trickle];
     let sim = start_sim(opts).await;
-    let store = Store::new().await;
+    // One collector at a time is SQLite's rule; on PostgreSQL a second one joins the first's
+    // round instead (`collectors.rs`).
+    let store = Store::sqlite().await;
     let db = store.url();
     let url = sim.url();
     let first = {

@@ -55,6 +55,11 @@ impl Store {
         Self::from(Scratch::new().await.expect("database opens"))
     }
 
+    /// A SQLite database whatever the environment says: for tests of SQLite's own rules.
+    pub async fn sqlite() -> Store {
+        Self::from(Scratch::sqlite().await.expect("database opens"))
+    }
+
     fn from(scratch: Scratch) -> Store {
         Store { db: scratch.db.clone(), scratch, dir: tempfile::tempdir().expect("temp dir") }
     }
