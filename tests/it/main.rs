@@ -10,6 +10,7 @@ mod cli;
 mod collector;
 mod collector_faults;
 mod commits;
+mod copy;
 mod dashboards;
 mod dashboards_site;
 mod demo;
