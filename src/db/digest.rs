@@ -138,7 +138,7 @@ pub async fn full_digest(
     for table in tables {
         let mut by_name: Vec<usize> = (0..table.columns.len()).collect();
         by_name.sort_by(|&a, &b| table.columns[a].name.cmp(&table.columns[b].name));
-        let mut pages = Pages::new(table, engine, FULL_DIGEST_PAGE).map_err(|e| sqlx::Error::Protocol(e))?;
+        let mut pages = Pages::new(table, engine, FULL_DIGEST_PAGE).map_err(sqlx::Error::Protocol)?;
         let (mut rows, mut sum) = (0u64, [0u8; 32]);
         loop {
             let page = pages.next_page(&mut *conn).await?;

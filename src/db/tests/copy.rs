@@ -271,6 +271,10 @@ async fn a_copy_that_fails_part_way_leaves_the_target_empty_and_a_rerun_works() 
     }
 }
 
+/// A row of `copy_odd`: id, part, real, blob, flag, numeric (as text), text.
+type OddRow =
+    (i64, &'static str, Option<f64>, Option<Vec<u8>>, Option<i64>, Option<&'static str>, Option<&'static str>);
+
 /// A table of every kind of value, made beside the schema in both databases of a copy.
 async fn make_odd_table(db: &Db) {
     let sql = match db.backend() {
@@ -290,7 +294,7 @@ async fn make_odd_table(db: &Db) {
 async fn reals_blobs_booleans_numerics_nulls_and_odd_text_survive_a_copy() {
     for source in sources().await {
         make_odd_table(&source.db).await;
-        let rows: Vec<(i64, &str, Option<f64>, Option<Vec<u8>>, Option<i64>, Option<&str>, Option<&str>)> = vec![
+        let rows: Vec<OddRow> = vec![
             (1, "a", Some(0.1), Some(vec![0, 255, 1]), Some(1), Some("1.50"), Some(ODD)),
             (2, "a", Some(1e300), Some(Vec::new()), Some(0), Some("-7"), Some("")),
             (i64::MAX, "B", Some(-2.5), None, None, None, None),
