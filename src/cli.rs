@@ -1,7 +1,9 @@
-//! The command line: `serve` (the default), `collect`, `sim` and `demo`.
+//! The command line: `serve` (the default), `collect`, `db digest`, `db copy`, `sim` and `demo`.
 //!
 //! Parsing lives here, and each command is a short function that wires configuration, the
 //! store, the collector and the web server together; the logic lives in those modules.
+
+mod copy_progress;
 
 use std::{path::PathBuf, process::ExitCode, sync::Arc};
 
@@ -75,6 +77,24 @@ pub enum DbCommand {
     /// Print the data digest as one JSON object: table → {"rows": N, "sha256": "…"}, rollups
     /// included (sync bookkeeping excluded), to check that two databases hold the same data
     Digest,
+    /// Copy every table of one database into another: SQLite or PostgreSQL, either way
+    ///
+    /// The target must hold nothing (it is created and migrated), or exactly the source's data:
+    /// then nothing is done. It is written in one transaction and checked against a digest of
+    /// every table of the source before it is committed, so a copy that stops part-way leaves
+    /// it as it was. Give a PostgreSQL password in PGPASSWORD or ~/.pgpass rather than in the URL.
+    ///
+    /// Exit codes: 0 copied, or the target already held the same data; 1 the copy's digest
+    /// differed from the source's (rolled back); 2 a bad URL; 3 a database cannot be used, is at
+    /// another schema version than this upkeep, or the target holds other data (nothing written).
+    Copy {
+        /// The database to copy: sqlite://PATH or postgres://USER@HOST/DB
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// The database to copy into: sqlite://PATH or postgres://USER@HOST/DB
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
 }
 
 /// `upkeep collect`'s exit codes (documented in `--help` and the README).
@@ -148,6 +168,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         Command::Serve => serve(config).await,
         Command::Collect { repo, json, timeout } => collect(config, repo, json, timeout).await,
         Command::Db(DbCommand::Digest) => digest(config).await,
+        Command::Db(DbCommand::Copy { from, to }) => copy(&from, &to).await,
         Command::Sim(args) => sim(args).await,
         Command::Demo { port, scale, tick_secs } => crate::demo::run(config, port, scale, tick_secs).await,
     }
@@ -300,6 +321,50 @@ async fn digest(config: Config) -> anyhow::Result<ExitCode> {
         .map(|(table, rows, sha256)| (table, serde_json::json!({ "rows": rows, "sha256": sha256 })))
         .collect();
     println!("{}", serde_json::Value::Object(object));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `upkeep db copy` (exit codes in its `--help`). A URL is never echoed: it may hold a password.
+async fn copy(from: &str, to: &str) -> anyhow::Result<ExitCode> {
+    use crate::db::copy::{CopyError, Outcome};
+    let parse = |flag: &str, url: &str| crate::db::Location::parse(url).map_err(|e| format!("--{flag}: {e}"));
+    let (from, to) = match (parse("from", from), parse("to", to)) {
+        (Ok(from), Ok(to)) => (from, to),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("upkeep: {e}");
+            return Ok(ExitCode::from(exit::CONFIG));
+        }
+    };
+    let bar = copy_progress::CopyBar::new(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    let started = std::time::Instant::now();
+    let copied = crate::db::copy::copy(&from, &to, crate::db::copy::PAGE_ROWS, &bar).await;
+    bar.finish();
+    let (from, to) = (from.redacted(), to.redacted());
+    match copied {
+        Ok(Outcome::AlreadyEqual(digest)) => println!(
+            "{to} already holds exactly the data of {from} ({} tables, {} rows, digest {}): nothing to do",
+            digest.tables.len(),
+            digest.rows(),
+            digest.combined
+        ),
+        Ok(Outcome::Copied(c)) => {
+            println!(
+                "copied {} tables, {} rows from {from} into {to} in {:.1} s",
+                c.tables.len(),
+                c.rows,
+                started.elapsed().as_secs_f64()
+            );
+            println!("digest of the source: {} ({} rows)", c.source.combined, c.source.rows());
+            println!("digest of the copy:   {} ({} rows): equal", c.target.combined, c.target.rows());
+        }
+        Err(e) => {
+            eprintln!("upkeep: {e}");
+            return Ok(ExitCode::from(match e {
+                CopyError::Mismatch(_) => exit::INCOMPLETE,
+                CopyError::Unusable(_) | CopyError::Occupied(_) | CopyError::Failed(_) => exit::DATABASE,
+            }));
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

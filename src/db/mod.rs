@@ -13,7 +13,9 @@ mod rules;
 pub mod accounts;
 pub mod activity;
 pub(super) mod backend;
+pub mod catalog;
 pub mod commits;
+pub mod copy;
 mod flag;
 // Its macros (each row's columns) are shared with `slices`.
 #[macro_use]
@@ -46,8 +48,9 @@ use sqlx::{AnyPool, any::AnyPoolOptions};
 
 pub use sqlx::AnyPool as Pool;
 
-use backend::Role;
+pub(crate) use backend::POSTGRES_MIGRATIONS;
 pub use backend::{Backend, Location, is_transient, tables_with_column};
+use backend::{Role, pool_for};
 pub use flag::Flag;
 pub use tx::WriteTx;
 
@@ -60,11 +63,6 @@ pub struct Db {
     /// Where the pool's connections go, so [`Db::reader`] opens the same database.
     location: Location,
 }
-
-/// Each backend's migrations, embedded at compile time: the same versions in both folders, and
-/// the same tables, columns, keys and triggers (`.ci/schema-parity.py` checks).
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
-pub(crate) static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// How long a process waits for another one to finish migrating the same database.
 const MIGRATION_WAIT: Duration = Duration::from_secs(60);
@@ -104,21 +102,6 @@ async fn migration_lock(path: &Path) -> anyhow::Result<std::fs::File> {
 /// Whether the database answers a trivial query (the liveness probe, `/healthz`).
 pub async fn is_reachable(pool: &sqlx::AnyPool) -> bool {
     crate::db::sql::query_scalar::<i64>("SELECT 1").fetch_one(pool).await.is_ok()
-}
-
-/// Opens a pool of `max_connections` on `location` for `role`, each connection set up by
-/// [`backend::set_up`].
-async fn pool_for(location: &Location, role: Role, options: AnyPoolOptions) -> sqlx::Result<AnyPool> {
-    sqlx::any::install_default_drivers();
-    let backend = location.backend();
-    let url = match location {
-        Location::Sqlite(path) => backend::sqlite_url(path, role).map_err(sqlx::Error::Io)?,
-        Location::Postgres(url) => url.clone(),
-    };
-    options
-        .after_connect(move |conn, _| Box::pin(async move { backend::set_up(conn, backend, role).await }))
-        .connect(&url)
-        .await
 }
 
 impl Db {
@@ -161,10 +144,7 @@ impl Db {
             .await
             // One message, naming the database once (sqlx's own error repeats its cause as a source).
             .map_err(|e| anyhow::anyhow!("cannot open the database {shown}: {e}"))?;
-        let migrated = match location.backend() {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await,
-            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await,
-        };
+        let migrated = backend::migrator(location.backend()).run(&pool).await;
         migrated.map_err(|e| anyhow::anyhow!("cannot update the database {shown} to this version: {e}"))?;
         if let Some(collation) = backend::text_order(&pool).await? {
             tracing::warn!(

@@ -11,6 +11,7 @@ mod collector;
 mod collector_faults;
 mod collectors;
 mod commits;
+mod copy;
 mod dashboards;
 mod dashboards_site;
 mod demo;

@@ -6,6 +6,7 @@ mod activity;
 mod backend;
 mod builders;
 mod commits;
+mod copy;
 mod coverage;
 mod dashboard;
 mod digest;
