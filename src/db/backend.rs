@@ -121,18 +121,39 @@ pub(crate) async fn pool_for(
         .await
 }
 
-/// As [`pool_for`], one connection, for bulk reads and writes (`db copy`): sqlx's statement log
-/// is off (with its warning about slow statements), since a statement that writes thousands of rows is slow by design and
-/// the warning would print all of its text.
+/// As [`pool_for`], one connection, for bulk reads and writes (`db copy`). sqlx's statement log
+/// is off (with its warning about slow statements), since a statement that writes thousands of
+/// rows is slow by design and the warning would print all of its text. A SQLite reader does not
+/// map the file: a read of every table would touch all of it, and the mapped pages would count in
+/// the process's memory as if the copy held them.
 pub(crate) async fn bulk_pool_for(location: &Location, role: Role) -> sqlx::Result<sqlx::AnyPool> {
     use sqlx::ConnectOptions;
     let connect = connect_options(location, role)?.disable_statement_logging();
     let backend = location.backend();
     sqlx::any::AnyPoolOptions::new()
         .max_connections(1)
-        .after_connect(move |conn, _| Box::pin(async move { set_up(conn, backend, role).await }))
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                set_up(conn, backend, role).await?;
+                if (backend, role) == (Backend::Sqlite, Role::Reader) {
+                    conn.execute("PRAGMA mmap_size = 0").await?;
+                }
+                Ok(())
+            })
+        })
         .connect_with(connect)
         .await
+}
+
+/// After a bulk write: PostgreSQL's planner needs statistics of the new rows (autovacuum gathers
+/// them only after a while, and until then it may plan a join of a few thousand rows as a scan of
+/// a whole table), so `ANALYZE` them. SQLite's statements do not use statistics (Upkeep never runs
+/// its `ANALYZE`), so nothing is done there.
+pub async fn analyze(conn: &mut sqlx::AnyConnection) -> sqlx::Result<()> {
+    if backend_of(conn) == Backend::Postgres {
+        crate::db::sql::query("ANALYZE").execute(conn).await?;
+    }
+    Ok(())
 }
 
 fn connect_options(location: &Location, role: Role) -> sqlx::Result<sqlx::any::AnyConnectOptions> {

@@ -16,6 +16,7 @@
 //!    (`rollup_dirty`, `newcomer_dirty`), while those marks are tables of their own, copied as
 //!    the source holds them. On PostgreSQL, sequences are then moved past the copied ids.
 //! 4. Before committing, both sides' digests are computed and compared; unequal rolls back.
+//!    After committing, PostgreSQL's statistics of the new rows are gathered ([`backend::analyze`]).
 
 use std::collections::HashMap;
 
@@ -141,6 +142,13 @@ pub async fn copy(
         }
     };
     tx.commit().await.map_err(|e| CopyError::Failed(format!("cannot commit the copy into {}: {e}", to.redacted())))?;
+    progress.stage("analyzing the copy", 0);
+    let mut conn = target.acquire().await.map_err(|e| unusable(to, "open", &e))?;
+    if let Err(e) = backend::analyze(&mut conn).await {
+        // The copy is committed and whole; only the planner's statistics wait for autovacuum.
+        tracing::warn!("copied, but could not ANALYZE {}: {e}", to.redacted());
+    }
+    drop(conn);
     let _ = snapshot.rollback().await;
     target.close().await;
     source.close().await;

@@ -571,6 +571,9 @@ async fn pools_open_without_migrating_and_readers_of_sqlite_cannot_write() {
     let options = sqlx::any::AnyPoolOptions::new().max_connections(1);
     let reader = backend::pool_for(&location, backend::Role::Reader, options).await.unwrap();
     assert!(crate::db::sql::query("DELETE FROM issues").execute(&reader).await.is_err(), "read-only");
+    let bulk = backend::bulk_pool_for(&location, backend::Role::Reader).await.unwrap();
+    let mapped: i64 = crate::db::sql::query_scalar("PRAGMA mmap_size").fetch_one(&bulk).await.unwrap();
+    assert_eq!(mapped, 0, "a bulk reader does not map the file");
     let bulk = backend::bulk_pool_for(&location, backend::Role::Writer).await.unwrap();
     assert_eq!(bulk.options().get_max_connections(), 1);
     crate::db::sql::query("DELETE FROM issues").execute(&bulk).await.unwrap();
@@ -582,4 +585,20 @@ async fn pools_open_without_migrating_and_readers_of_sqlite_cannot_write() {
     let mut conn = bulk.acquire().await.unwrap();
     assert_eq!(backend::applied_migrations(&mut conn).await.unwrap(), None);
     assert!(catalog::tables(&mut conn).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn analyze_gives_postgresql_statistics_of_the_rows() {
+    let f = scene::fresh_scene().await;
+    let mut conn = f.db.pool.acquire().await.unwrap();
+    backend::analyze(&mut conn).await.unwrap();
+    if f.db.backend() == Backend::Postgres {
+        let columns: i64 = crate::db::sql::query_scalar(
+            "SELECT COUNT(*) FROM pg_stats WHERE tablename = 'issues' AND schemaname = current_schema()",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        assert!(columns > 0, "issues has statistics");
+    }
 }
