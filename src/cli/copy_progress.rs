@@ -27,9 +27,9 @@ impl CopyBar {
 
 impl Progress for CopyBar {
     fn stage(&self, what: &str, rows: u64) {
-        self.bar.set_length(rows);
-        self.bar.set_position(0);
         self.bar.set_message(what.to_owned());
+        self.bar.set_position(0);
+        self.bar.set_length(rows);
     }
 
     fn advance(&self, rows: u64) {

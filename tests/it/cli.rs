@@ -69,8 +69,14 @@ fn a_missing_explicit_config_file_is_an_error_naming_it() {
 
 #[test]
 fn every_command_has_help() {
-    for args in [&["--help"][..], &["serve", "--help"], &["collect", "--help"], &["sim", "--help"], &["demo", "--help"]]
-    {
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["collect", "--help"],
+        &["sim", "--help"],
+        &["demo", "--help"],
+        &["db", "copy", "--help"],
+    ] {
         let out = upkeep().args(args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
