@@ -5,6 +5,7 @@ mod accounts;
 mod activity;
 mod backend;
 mod builders;
+mod catalog;
 mod commits;
 mod copy;
 mod coverage;
