@@ -22,10 +22,12 @@
 //! signals), [`inactive`] (Inactive Contributors) and [`release`] (Release Frequency, lifecycle).
 
 pub mod absence;
+pub mod affiliation;
 pub mod backlog;
 pub mod burnout;
 pub mod closing;
 pub mod definition;
+pub mod elephant;
 pub mod inactive;
 pub mod load;
 pub mod newcomers;
@@ -33,6 +35,7 @@ pub mod quantile;
 pub mod release;
 pub mod response;
 pub mod time;
+pub mod unfunded;
 
 pub use definition::{Definition, Explain};
 pub(crate) use definition::{fmt_ts, fmt_window};
