@@ -16,7 +16,7 @@
 //! the factor is `None` and `undetermined` says why. An `independent` person is their own slice
 //! (`independent: login`): independents are not one organisation.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::DateTime;
 use serde::Serialize;
@@ -109,6 +109,9 @@ impl ElephantFactors {
     }
 }
 
+/// Per organisation: its kind, contributions and the people (lowercased) who made them.
+type Slices = HashMap<String, (Kind, u64, HashSet<String>)>;
+
 /// The slice a person's week goes to.
 fn slice(affiliations: &Affiliations, login: &str, week: i64) -> (String, Kind, String) {
     let day = DateTime::from_timestamp(week, 0).map(|t| t.date_naive()).unwrap_or_default();
@@ -125,9 +128,9 @@ fn slice(affiliations: &Affiliations, login: &str, week: i64) -> (String, Kind, 
 /// The Elephant Factor of each contribution type over `weeks`.
 pub fn elephant_factors(weeks: &[ContributionWeek], affiliations: &Affiliations) -> ElephantFactors {
     // (type, org) → (kind, contributions, people); org names compare as written.
-    let mut sums: [HashMap<String, (Kind, u64, std::collections::HashSet<String>)>; 4] = Default::default();
-    let mut people = std::collections::HashSet::new();
-    let mut logins = std::collections::HashSet::new();
+    let mut sums: [Slices; 4] = Default::default();
+    let mut people = HashSet::new();
+    let mut logins = HashSet::new();
     for w in weeks {
         if w.counts.iter().all(|&n| n == 0) {
             continue;
@@ -156,10 +159,7 @@ pub fn elephant_factors(weeks: &[ContributionWeek], affiliations: &Affiliations)
     }
 }
 
-fn factor(
-    contribution: &'static str,
-    sums: HashMap<String, (Kind, u64, std::collections::HashSet<String>)>,
-) -> ElephantFactor {
+fn factor(contribution: &'static str, sums: Slices) -> ElephantFactor {
     let total: u64 = sums.values().map(|v| v.1).sum();
     let mut ranked: Vec<(String, Kind, u64, usize)> =
         sums.into_iter().map(|(org, (kind, n, people))| (org, kind, n, people.len())).collect();

@@ -35,7 +35,8 @@ pub async fn badge(state: Data<AppState>, path: Path<(String, String, String)>) 
     let now = chrono::Utc::now().timestamp();
     let scope = DashboardQuery::default().scope(now, &[])?;
     if file == "elephant-factor.svg" {
-        let people = super::pages::people_for(&state, &[repo.id], &[repo.full_name.clone()], &scope).await?;
+        let people =
+            super::pages::people_for(&state, &[repo.id], std::slice::from_ref(&repo.full_name), &scope).await?;
         return Ok(badges::svg_response(HttpResponse::Ok(), super::people::badge(&people)));
     }
     let d = dashboard_for(&state, &[repo.id], &scope, repo.is_archived).await?;
