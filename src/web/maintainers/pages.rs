@@ -52,6 +52,7 @@ pub struct DashboardPage {
     /// Elephant Factor and unfunded maintainer work ([`people`]), with one share chart per type.
     pub people: PeopleMeasures,
     pub share_charts: Vec<String>,
+    pub unfunded_chart: String,
 }
 
 impl DashboardPage {
@@ -108,7 +109,7 @@ impl DashboardPage {
     }
 
     pub fn day(&self, ts: &i64) -> String {
-        crate::web::format::datetime(Some(*ts))
+        crate::web::format::day(*ts)
     }
 }
 
@@ -262,6 +263,7 @@ fn page(r: Resolved, scope: Scope, d: Dashboard, people: PeopleMeasures) -> Dash
             d.absence.issue_comments.clone(),
         ],
         share_charts: people.elephant_factor.all().map(people::share_chart).to_vec(),
+        unfunded_chart: people::unfunded_chart(&people.unfunded_share),
         people,
         d,
     }

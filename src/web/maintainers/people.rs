@@ -38,7 +38,7 @@ const CHART_SLICES: usize = 8;
 pub struct PeopleMeasures {
     pub elephant_factor: ElephantFactors,
     pub unfunded_share: UnfundedShare,
-    /// Whether an affiliations file was configured at all (when not, everything is unknown).
+    /// Whether any affiliations were configured (when not, everything is unknown).
     pub affiliations_configured: bool,
     pub trust_rule: &'static str,
 }
@@ -70,7 +70,8 @@ pub async fn load(
             GrantCover { funder: g.funder.clone(), people: g.people.clone(), from: period.from, to: period.to }
         })
         .collect();
-    Ok(compute(&rows, &grants, &config.people.affiliation_table, config.people.affiliations.is_some()))
+    let table = &config.people.affiliation_table;
+    Ok(compute(&rows, &grants, table, config.people.affiliations.is_some() || !table.is_empty()))
 }
 
 /// Both measures from person-weeks (bots removed here).
@@ -150,7 +151,7 @@ pub fn table(p: &PeopleMeasures, name: &str) -> Option<Csv> {
             let share = |v: Option<f64>| v.map(|s| format!("{s:.4}")).unwrap_or_default();
             for w in &p.unfunded_share.weeks {
                 csv.row([
-                    crate::web::format::datetime(Some(w.week)),
+                    crate::web::format::day(w.week),
                     w.funded.to_string(),
                     w.unfunded.to_string(),
                     w.unknown.to_string(),
@@ -162,6 +163,21 @@ pub fn table(p: &PeopleMeasures, name: &str) -> Option<Csv> {
         _ => return None,
     }
     Some(csv)
+}
+
+/// Maintainer actions per week, stacked by funding: funded, unfunded, unknown.
+pub fn unfunded_chart(u: &UnfundedShare) -> String {
+    use crate::web::charts::{BarChart, BarLayout, Series, bar_chart};
+    let series = |name: &str, pick: fn(&crate::metrics::unfunded::ShareWeek) -> u64| {
+        Series::new(name, u.weeks.iter().map(|w| (w.week as f64, Some(pick(w) as f64))).collect())
+    };
+    let mut spec = BarChart::new(
+        "Maintainer actions per week by funding",
+        vec![series("funded", |w| w.funded), series("unfunded", |w| w.unfunded), series("unknown", |w| w.unknown)],
+    );
+    spec.layout = BarLayout::Stacked;
+    spec.y_title = "actions".to_owned();
+    bar_chart(&spec)
 }
 
 /// The share of one contribution type by organisation as a horizontal bar chart: the largest
