@@ -189,3 +189,29 @@ fn a_bad_affiliations_file_exits_2_naming_the_key_and_the_entry() {
         assert!(stderr.contains(expected), "{expected}: {stderr}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_impact_report_shows_the_unfunded_share_of_its_period() {
+    let (_store, app) = seeded_app().await;
+    // The report's period is the grant's; it counts maintainer weeks that start inside it.
+    let api = json(&format!("{app}/api/v1/reports/acme/widget")).await;
+    let u = &api["unfunded_share"];
+    let person = |login: &str| u["maintainers"].as_array().unwrap().iter().find(|m| m["login"] == login).cloned();
+    let (alice, bob) = (person("alice").expect("alice"), person("bob").expect("bob"));
+    let (a, b) = (alice["unfunded"].as_u64().unwrap(), bob["funded"].as_u64().unwrap());
+    assert!(a > 0 && b > 0 && alice["funded"] == 0 && bob["unfunded"] == 0, "{u}");
+    let t = &u["total"];
+    let all = t["funded"].as_u64().unwrap() + t["unfunded"].as_u64().unwrap() + t["unknown"].as_u64().unwrap();
+    assert_eq!(t["unfunded"].as_u64().unwrap(), a, "{t}");
+    assert!((t["unfunded_share"].as_f64().unwrap() - a as f64 / all as f64).abs() < 1e-9, "{t}");
+    // The report's own fields are still there.
+    assert_eq!(api["repo"], "acme/widget");
+
+    let (status, body) = get(&format!("{app}/reports/acme/widget")).await;
+    assert_eq!(status, 200);
+    let doc = Html::parse_document(&body);
+    let rows: Vec<String> = select(&doc, "#unfunded-people tr").iter().map(text).collect();
+    assert!(rows.iter().any(|r| r.starts_with("bob") && r.ends_with(HOSTILE_FUNDER)), "{rows:?}");
+    assert!(!body.contains("<Fund>"), "the funder's name is escaped");
+    assert!(select(&doc, "#unfunded-share").len() == 1);
+}

@@ -96,16 +96,16 @@ impl DashboardPage {
     }
 
     pub fn pct(&self, v: &Option<f64>) -> String {
-        people::pct(*v)
+        crate::web::format::percent(*v)
     }
 
     /// The upper bound of the unfunded share: unfunded plus unknown.
     pub fn pct_sum(&self, a: &Option<f64>, b: &Option<f64>) -> String {
-        people::pct(a.zip(*b).map(|(a, b)| a + b))
+        crate::web::format::percent(a.zip(*b).map(|(a, b)| a + b))
     }
 
     pub fn share(&self, v: &f64) -> String {
-        people::pct(Some(*v))
+        crate::web::format::percent(Some(*v))
     }
 
     pub fn day(&self, ts: &i64) -> String {

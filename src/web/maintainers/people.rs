@@ -12,13 +12,13 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::db::dashboard::{PersonWeekRow, scope_json};
-use crate::metrics::elephant::{ContributionWeek, ElephantFactor, ElephantFactors, UNKNOWN, elephant_factors};
-use crate::metrics::unfunded::{GrantCover, UnfundedShare, WorkWeek, unfunded_share};
+use crate::metrics::elephant::{ElephantFactor, ElephantFactors, UNKNOWN, elephant_factors};
+use crate::metrics::unfunded::{GrantCover, UnfundedShare, unfunded_share};
 use crate::metrics::{Window, week_start};
 use crate::web::charts::escape;
 use crate::web::csv::Csv;
 use crate::web::error::WebError;
-use crate::web::inputs::activity;
+use crate::web::inputs::{contribution_weeks, grant_covers, maintainer_work};
 use crate::web::state::AppState;
 
 /// The trust rule for self-declared affiliations, as the page states it.
@@ -43,12 +43,6 @@ pub struct PeopleMeasures {
     pub trust_rule: &'static str,
 }
 
-/// Commits, merged pull requests, reviews and issue comments of a person-week: the four
-/// contribution types of the absence and elephant factors.
-pub fn contributions(w: &PersonWeekRow) -> [u64; 4] {
-    [w.commits, w.prs_merged, w.reviews, w.comments].map(|v| v.max(0) as u64)
-}
-
 /// Loads the window's person-weeks of `repo_ids` and computes both measures; `names` are the
 /// scope's repositories (`owner/name`), which decide the grants that apply.
 pub async fn load(
@@ -60,37 +54,21 @@ pub async fn load(
     let scope = scope_json(repo_ids);
     let rows = crate::db::slices::person_weeks(&state.db.pool, &scope, week_start(window.from), window.to).await?;
     let config = &state.config;
-    let grants: Vec<GrantCover> = config
-        .funding
-        .grants
-        .iter()
-        .filter(|g| !g.people.is_empty() && names.iter().any(|n| g.covers(n)))
-        .map(|g| {
-            let period = g.period();
-            GrantCover { funder: g.funder.clone(), people: g.people.clone(), from: period.from, to: period.to }
-        })
-        .collect();
+    let grants = grant_covers(&config.funding.grants, names);
     let table = &config.people.affiliation_table;
     Ok(compute(&rows, &grants, table, config.people.affiliations.is_some() || !table.is_empty()))
 }
 
-/// Both measures from person-weeks (bots removed here).
+/// Both measures from person-weeks (bots removed by the conversions).
 pub fn compute(
     rows: &[PersonWeekRow],
     grants: &[GrantCover],
     affiliations: &crate::metrics::affiliation::Affiliations,
     configured: bool,
 ) -> PeopleMeasures {
-    let humans = || rows.iter().filter(|w| !w.is_bot);
-    let weeks: Vec<ContributionWeek> =
-        humans().map(|w| ContributionWeek { week: w.week, login: w.login.clone(), counts: contributions(w) }).collect();
-    let work: Vec<WorkWeek> = activity(humans().filter(|w| w.is_maintainer))
-        .into_iter()
-        .map(|a| WorkWeek { week: a.week, work: a.responses + a.reviews + a.merges + a.triage, login: a.login })
-        .collect();
     PeopleMeasures {
-        elephant_factor: elephant_factors(&weeks, affiliations),
-        unfunded_share: unfunded_share(&work, grants, affiliations),
+        elephant_factor: elephant_factors(&contribution_weeks(rows.iter()), affiliations),
+        unfunded_share: unfunded_share(&maintainer_work(rows.iter()), grants, affiliations),
         affiliations_configured: configured,
         trust_rule: TRUST_RULE,
     }
@@ -118,11 +96,6 @@ pub fn badge(p: &PeopleMeasures) -> String {
         None => ("no data".to_owned(), BadgeColor::Grey),
     };
     badge("elephant factor", &message, color)
-}
-
-/// A percentage with no decimals, or "—".
-pub fn pct(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".to_owned(), |s| format!("{:.0}%", s * 100.0))
 }
 
 /// One CSV table of [`TABLES`], or `None` for a table this module does not own.
