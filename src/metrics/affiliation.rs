@@ -561,6 +561,27 @@ kind = "employer"
     }
 
     #[test]
+    fn a_self_declared_file_cannot_claim_someone_else_by_alias() {
+        let configured = Affiliations::parse(FILE, Source::File).unwrap();
+        // Committed by "eve", claiming bo's login as her alias; and by nobody else.
+        let declared = "[[affiliation]]\nlogin = \"eve\"\naliases = [\"bo\"]\norg = \"Eve Inc\"\nkind = \"employer\"\n";
+        let (a, refused) = configured.clone().with_self_declared(declared, &["eve".to_owned()]).unwrap();
+        assert!(refused.is_empty());
+        assert!(!a.same_person("eve", "bo"), "aliases come from the configured file only");
+        assert_eq!(a.at("bo", day("2024-03-01")).kind, Kind::Independent);
+        assert_eq!(a.at("eve", day("2024-03-01")).org.as_deref(), Some("Eve Inc"));
+        // bo's entry written by eve does not apply.
+        let declared = "[[affiliation]]\nlogin = \"bo\"\norg = \"Eve Inc\"\nkind = \"employer\"\n";
+        let (a, refused) = configured.with_self_declared(declared, &["eve".to_owned()]).unwrap();
+        assert_eq!(
+            (refused.as_slice(), a.at("bo", day("2024-03-01")).kind),
+            (["bo".to_owned()].as_slice(), Kind::Independent)
+        );
+        // A bad self-declared file is an error for the caller to report, not a panic.
+        assert!(Affiliations::default().with_self_declared("[[affiliation]]\nkind = 1\n", &[]).is_err());
+    }
+
+    #[test]
     fn a_profile_company_is_only_an_undated_hint() {
         let a = Affiliations::parse(FILE, Source::File)
             .unwrap()
