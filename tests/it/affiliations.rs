@@ -123,8 +123,15 @@ async fn the_repository_json_carries_the_elephant_factor_and_the_unfunded_share(
     let sum = |k: &str| weeks.iter().map(|w| w[k].as_u64().unwrap()).sum::<u64>();
     assert_eq!((sum("funded"), sum("unfunded"), sum("unknown")), (b, a, gina));
 
-    // The page's JSON is the API's, and the dashboard's own fields are still there.
+    // The dashboard's own fields are still there.
     assert!(api["absence"].is_object() && api["load"].is_object());
+
+    // The organisation (acme/widget and acme/gadget) has the same fields; gadget has no merged
+    // pull requests in the window, so the factor over both is the same one.
+    let org = json(&format!("{app}/api/v1/orgs/acme?{}", window())).await;
+    let merged = &org["elephant_factor"]["merged_prs"];
+    assert_eq!((&merged["factor"], &merged["total"]), (&1.into(), &3.into()), "{merged}");
+    assert!(org["unfunded_share"]["weeks"].is_array());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
