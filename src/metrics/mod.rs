@@ -19,7 +19,9 @@
 //! The families: [`response`] (Time to First Response, Issue Response Time), [`closing`] (Time to
 //! Close/Merge, Change Request Closure and Acceptance Ratios), [`backlog`], [`absence`]
 //! (Contributor Absence Factor), [`load`] (maintainer load), [`burnout`] (Project Burnout trace
-//! signals), [`inactive`] (Inactive Contributors) and [`release`] (Release Frequency, lifecycle).
+//! signals), [`inactive`] (Inactive Contributors), [`release`] (Release Frequency, lifecycle),
+//! [`elephant`] (Elephant Factor, over [`affiliation`]'s dated affiliations) and [`unfunded`] (the
+//! unfunded share of maintainer work).
 
 pub mod absence;
 pub mod affiliation;
