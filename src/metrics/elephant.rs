@@ -154,7 +154,7 @@ pub fn elephant_factors(weeks: &[ContributionWeek], affiliations: &Affiliations)
         reviews,
         issue_comments,
         people: people.len(),
-        aliases_merged: logins.len() - people.len(),
+        aliases_merged: logins.len().saturating_sub(people.len()),
         definition: ELEPHANT_FACTOR,
     }
 }
