@@ -4,6 +4,7 @@
 
 use std::{process::ExitCode, sync::Arc, time::Duration};
 
+use crate::metrics::affiliation::Source;
 use crate::{app::Application, config::Config, db::Db, github::sync::Collector, scheduler};
 use upkeep_sim::{Scale, SimOptions, SimServer, hostile::Hostility};
 
@@ -143,7 +144,78 @@ fn demo_config(config: &mut Config, sim_url: &str, db_path: &std::path::Path, po
     if config.funding.grants.is_empty() {
         config.funding.grants = vec![demo_grant(chrono::Utc::now().date_naive())];
     }
+    if config.people.affiliations.is_none() {
+        let text = demo_affiliations(chrono::Utc::now().date_naive());
+        config.people.affiliation_table = crate::metrics::affiliation::Affiliations::parse(&text, Source::File)
+            .map_err(|problems| anyhow::anyhow!("the demo's affiliations: {}", problems.join("; ")))?;
+    }
     Ok(())
+}
+
+/// The demo's affiliations file, dated around `today`: a job change half a year ago (paid by the
+/// first employer, not by the university after), an alias that merges two logins into one person,
+/// paid and unpaid employers, a foundation, an independent, one entry of kind `unknown`, and the
+/// other contributors left without an entry (unknown).
+fn demo_affiliations(today: chrono::NaiveDate) -> String {
+    let change = today.checked_sub_months(chrono::Months::new(6)).unwrap_or(today);
+    let before = change - chrono::Days::new(1);
+    format!(
+        r#"
+[[affiliation]]
+login = "txu"
+org = "Acme Cloud"
+kind = "employer"
+to = "{before}"
+paid_for_oss = true
+
+[[affiliation]]
+login = "txu"
+org = "University of Lund"
+kind = "academic"
+from = "{change}"
+
+[[affiliation]]
+login = "chen_achebe9"
+aliases = ["nmendes"]
+org = "Hooli"
+kind = "employer"
+paid_for_oss = true
+
+[[affiliation]]
+login = "dweber"
+org = "Initech"
+kind = "employer"
+
+[[affiliation]]
+login = "wcastro"
+org = "University of Lund"
+kind = "academic"
+
+[[affiliation]]
+login = "noor-petrov"
+org = "Open Science Foundation"
+kind = "foundation"
+paid_for_oss = true
+
+[[affiliation]]
+login = "ularsen"
+org = "Initech"
+kind = "employer"
+
+[[affiliation]]
+login = "hugo_yilmaz0"
+kind = "independent"
+
+[[affiliation]]
+login = "yara-horvat"
+org = "Ruritania Institute of Technology"
+kind = "academic"
+
+[[affiliation]]
+login = "dara-brandt"
+kind = "unknown"
+"#
+    )
 }
 
 /// A year-long grant to atlas that started six months ago: the funded side of the demo, and the
@@ -158,5 +230,26 @@ fn demo_grant(today: chrono::NaiveDate) -> crate::funding::Grant {
         end,
         repos: vec!["upkeep-sim/atlas".to_owned()],
         purpose: "Maintenance and triage".to_owned(),
+        people: vec!["hugo_yilmaz0".to_owned()],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::affiliation::{Affiliations, Kind};
+
+    #[test]
+    fn the_demo_affiliations_parse_with_a_job_change_an_alias_and_unknowns() {
+        let today: chrono::NaiveDate = "2026-12-06".parse().unwrap();
+        let a = Affiliations::parse(&demo_affiliations(today), Source::File).unwrap();
+        let on = |login: &str, day: &str| a.at(login, day.parse().unwrap());
+        assert_eq!(on("txu", "2026-06-05").org.as_deref(), Some("Acme Cloud"));
+        assert!(on("txu", "2026-06-05").paid_for_oss);
+        assert_eq!(on("txu", "2026-06-06").kind, Kind::Academic);
+        assert_eq!(on("nmendes", "2026-01-01").person, "chen_achebe9");
+        assert_eq!(on("dara-brandt", "2026-01-01").kind, Kind::Unknown);
+        assert_eq!(on("ada33", "2026-01-01").source, None);
+        assert_eq!(demo_grant(today).people, ["hugo_yilmaz0"]);
     }
 }

@@ -23,6 +23,7 @@ use url::Url;
 use super::credentials::{APP_KEY_FILE_VAR, APP_KEY_VAR};
 use super::error::{ConfigError, Origin, Problem, ProblemKind};
 use super::sections::Config;
+use crate::metrics::affiliation::{Affiliations, MAX_FILE_BYTES, Source};
 
 #[cfg(test)]
 mod tests;
@@ -62,17 +63,24 @@ pub fn load(source: &ConfigSource, env: &[(String, String)]) -> Result<Config, C
             return Err(ConfigError::Read { path: path.clone(), source });
         }
     };
-    build(&text, &path.display().to_string(), env)
+    let base = path.parent().unwrap_or(std::path::Path::new(""));
+    build_in(&text, &path.display().to_string(), env, base)
 }
 
 impl Config {
     /// Parses and validates TOML text without environment overrides; `origin` names it in errors.
+    /// A relative `[people] affiliations` path is read from the working directory.
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Config, ConfigError> {
         build(text, origin, &[])
     }
 }
 
 fn build(text: &str, file: &str, env: &[(String, String)]) -> Result<Config, ConfigError> {
+    build_in(text, file, env, std::path::Path::new(""))
+}
+
+/// [`build`], reading a relative affiliations file from `base`.
+fn build_in(text: &str, file: &str, env: &[(String, String)], base: &std::path::Path) -> Result<Config, ConfigError> {
     let mut layers = Layers::parse(text, file)?;
     let (schema, defaults) = (schema(), Table::try_from(Config::default()).expect("serializes"));
     layers.drop_unknown_file_keys(&schema);
@@ -80,6 +88,10 @@ fn build(text: &str, file: &str, env: &[(String, String)]) -> Result<Config, Con
     layers.check_values(&defaults);
     layers.check_pairs();
     layers.check_database();
+    let affiliations_origin = match layers.from_env.get(&("people".to_owned(), "affiliations".to_owned())) {
+        Some(var) => Origin::Env { var: var.clone() },
+        None => layers.file_origin(&["people", "affiliations"]),
+    };
     let Layers { values, mut problems, .. } = layers;
     if !problems.is_empty() {
         problems.sort_by_key(|p| match &p.origin {
@@ -89,7 +101,39 @@ fn build(text: &str, file: &str, env: &[(String, String)]) -> Result<Config, Con
         return Err(ConfigError::Invalid { problems });
     }
     // Each key passed on its own and keys are independent, so this cannot fail.
-    Ok(values.try_into().expect("checked key by key"))
+    let mut config: Config = values.try_into().expect("checked key by key");
+    if let Some(path) = &config.people.affiliations {
+        match read_affiliations(&base.join(path)) {
+            Ok(table) => config.people.affiliation_table = table,
+            Err(why) => {
+                let problems = why
+                    .into_iter()
+                    .map(|why| Problem {
+                        origin: affiliations_origin.clone(),
+                        key: "people.affiliations".to_owned(),
+                        kind: ProblemKind::InvalidValue(why),
+                    })
+                    .collect();
+                return Err(ConfigError::Invalid { problems });
+            }
+        }
+    }
+    Ok(config)
+}
+
+/// Reads and checks the affiliations file, at most [`MAX_FILE_BYTES`] of it.
+fn read_affiliations(path: &std::path::Path) -> Result<Affiliations, Vec<String>> {
+    use std::io::Read as _;
+    let shown = path.display();
+    let file = std::fs::File::open(path).map_err(|e| vec![format!("cannot read {shown}: {e}")])?;
+    let mut text = String::new();
+    let read = file.take(MAX_FILE_BYTES + 1).read_to_string(&mut text);
+    read.map_err(|e| vec![format!("cannot read {shown}: {e}")])?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(vec![format!("{shown} is larger than {MAX_FILE_BYTES} bytes")]);
+    }
+    Affiliations::parse(&text, Source::File)
+        .map_err(|problems| problems.into_iter().map(|p| format!("{shown}: {p}")).collect())
 }
 
 /// Every key with a value of its type: the defaults, plus optional keys filled in.
@@ -100,6 +144,7 @@ fn schema() -> Table {
     full.github.app_id = Some(1);
     full.github.installation_id = Some(1);
     full.database.url = Some("sqlite://upkeep.db".to_owned());
+    full.people.affiliations = Some(PathBuf::from("affiliations.toml"));
     Table::try_from(full).expect("config serializes")
 }
 

@@ -15,7 +15,8 @@ use super::funding_section::FundingConfig;
 use super::newcomers_section::NewcomersConfig;
 use super::repo_name::RepoName;
 use super::values::{
-    cron_schedule, database_url, header_text, http_url, logins, maintainer_map, non_empty_path, positive, socket_addr,
+    cron_schedule, database_url, header_text, http_url, logins, maintainer_map, non_empty_path, optional_path,
+    positive, socket_addr,
 };
 
 /// The whole configuration. `Config::default()` is what an empty file gives.
@@ -220,6 +221,15 @@ pub struct PeopleConfig {
     /// COLLABORATOR).
     #[serde(deserialize_with = "maintainer_map")]
     pub maintainers: BTreeMap<RepoName, Vec<String>>,
+    /// The affiliations file: who worked for which organisation when, and who is paid for their
+    /// open-source time (default unset: every affiliation unknown). Relative to the config file's
+    /// folder; read and checked when the configuration loads (see
+    /// [`crate::metrics::affiliation`]), its problems reported under this key.
+    #[serde(default, deserialize_with = "optional_path", skip_serializing_if = "Option::is_none")]
+    pub affiliations: Option<PathBuf>,
+    /// The affiliations file's checked entries, filled in by loading (never a setting).
+    #[serde(skip)]
+    pub affiliation_table: crate::metrics::affiliation::Affiliations,
 }
 
 impl Default for GithubConfig {
@@ -269,6 +279,8 @@ impl Default for PeopleConfig {
             bots: Vec::new(),
             bot_patterns: ["*[bot]", "*-bot", "*_bot"].map(String::from).to_vec(),
             maintainers: BTreeMap::new(),
+            affiliations: None,
+            affiliation_table: Default::default(),
         }
     }
 }

@@ -159,3 +159,29 @@ fn public_url_must_be_an_http_url() {
     let ok = Config::from_toml_str("[server]\npublic_url = \"https://upkeep.example.org\"\n", "config.toml").unwrap();
     assert_eq!(ok.server.public_url.unwrap().as_str(), "https://upkeep.example.org/");
 }
+
+#[test]
+fn the_affiliations_file_is_read_next_to_the_config_file_and_its_problems_name_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = dir.path().join("config.toml");
+    std::fs::write(&config_path, "[people]\naffiliations = \"people/affiliations.toml\"\n").unwrap();
+    std::fs::create_dir(dir.path().join("people")).unwrap();
+    let file = dir.path().join("people/affiliations.toml");
+    std::fs::write(&file, "[[affiliation]]\nlogin = \"ana\"\norg = \"Acme\"\nkind = \"employer\"\n").unwrap();
+    let source = ConfigSource { path: config_path.clone(), explicit: true };
+    let config = load(&source, &[]).unwrap();
+    assert_eq!(config.people.affiliation_table.entries().len(), 1);
+
+    std::fs::write(&file, "[[affiliation]]\nlogin = \"ana\"\n\n[[affiliation]]\nlogin = \"bo\"\nkind = \"boss\"\n")
+        .unwrap();
+    let err = load(&source, &[]).unwrap_err().to_string();
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].starts_with(&format!("{}:2: people.affiliations: ", config_path.display())), "{err}");
+    assert!(lines[0].ends_with("affiliations.toml: entry 1: kind: missing"), "{err}");
+    assert!(lines[1].contains("entry 2: kind: unknown variant `boss`"), "{err}");
+
+    std::fs::remove_file(&file).unwrap();
+    let err = load(&source, &[]).unwrap_err().to_string();
+    assert!(err.contains("people.affiliations: cannot read"), "{err}");
+}

@@ -41,6 +41,11 @@ pub(super) fn non_empty_path<'de, D: Deserializer<'de>>(deserializer: D) -> Resu
     }
 }
 
+/// An optional path that, when given, is not empty.
+pub(super) fn optional_path<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<PathBuf>, D::Error> {
+    non_empty_path(deserializer).map(Some)
+}
+
 /// A database URL the store can open (`crate::db::Location::parse` says what it accepts).
 pub(super) fn database_url<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
     let text = String::deserialize(deserializer)?;

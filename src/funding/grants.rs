@@ -11,6 +11,7 @@
 //! end = "2026-12-31"        # inclusive
 //! repos = ["acme/widgets"]  # owner/name; empty means the whole project
 //! purpose = "Security hardening and release automation"
+//! people = ["mara-okafor"]  # GitHub logins the grant pays (optional): their maintenance is funded
 //! ```
 //!
 //! Deserializing checks everything [`Grant::validate`] checks, so a bad grant stops start-up
@@ -37,6 +38,8 @@ pub struct Grant {
     /// `owner/name` of the repositories the grant is for; empty means all of them.
     pub repos: Vec<String>,
     pub purpose: String,
+    /// GitHub logins the grant pays for; their maintenance in the period counts as funded.
+    pub people: Vec<String>,
 }
 
 /// The grant as written in the config file: amount and currency as separate keys.
@@ -52,6 +55,8 @@ pub struct GrantWire {
     pub repos: Vec<String>,
     #[serde(default)]
     pub purpose: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<String>,
 }
 
 impl TryFrom<GrantWire> for Grant {
@@ -61,7 +66,15 @@ impl TryFrom<GrantWire> for Grant {
         let currency = Currency::new(&w.currency).map_err(|e| format!("currency: {e}"))?;
         let amount =
             Money::from_units(w.amount, currency).ok_or_else(|| format!("amount: not a number: {}", w.amount))?;
-        let grant = Grant { funder: w.funder, amount, start: w.start, end: w.end, repos: w.repos, purpose: w.purpose };
+        let grant = Grant {
+            funder: w.funder,
+            amount,
+            start: w.start,
+            end: w.end,
+            repos: w.repos,
+            purpose: w.purpose,
+            people: w.people,
+        };
         let problems = grant.validate();
         if problems.is_empty() {
             Ok(grant)
@@ -81,6 +94,7 @@ impl From<Grant> for GrantWire {
             end: g.end,
             repos: g.repos,
             purpose: g.purpose,
+            people: g.people,
         }
     }
 }
@@ -106,6 +120,11 @@ impl Grant {
         for (i, repo) in self.repos.iter().enumerate() {
             if let Err(e) = repo.parse::<RepoName>() {
                 problems.push(format!("repos[{i}]: {e}"));
+            }
+        }
+        for (i, login) in self.people.iter().enumerate() {
+            if login.is_empty() || login.len() > 100 || login.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                problems.push(format!("people[{i}]: {login:?} is not a login"));
             }
         }
         problems
@@ -187,6 +206,15 @@ mod tests {
         let problems = grant.validate();
         assert_eq!(problems.len(), 1);
         assert!(problems[0].starts_with("repos[1]: invalid repository name \"widgets\""), "{}", problems[0]);
+    }
+
+    #[test]
+    fn a_grant_may_name_the_people_it_pays() {
+        assert!(load(GOOD).unwrap().people.is_empty());
+        let grant = load(&format!("{GOOD}people = [\"mara\", \"bo\"]\n")).unwrap();
+        assert_eq!(grant.people, ["mara", "bo"]);
+        let err = load(&format!("{GOOD}people = [\"mara\", \"two words\"]\n")).unwrap_err();
+        assert_eq!(err, "grant from \"STF\": people[1]: \"two words\" is not a login");
     }
 
     #[test]

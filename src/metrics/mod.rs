@@ -19,13 +19,17 @@
 //! The families: [`response`] (Time to First Response, Issue Response Time), [`closing`] (Time to
 //! Close/Merge, Change Request Closure and Acceptance Ratios), [`backlog`], [`absence`]
 //! (Contributor Absence Factor), [`load`] (maintainer load), [`burnout`] (Project Burnout trace
-//! signals), [`inactive`] (Inactive Contributors) and [`release`] (Release Frequency, lifecycle).
+//! signals), [`inactive`] (Inactive Contributors), [`release`] (Release Frequency, lifecycle),
+//! [`elephant`] (Elephant Factor, over [`affiliation`]'s dated affiliations) and [`unfunded`] (the
+//! unfunded share of maintainer work).
 
 pub mod absence;
+pub mod affiliation;
 pub mod backlog;
 pub mod burnout;
 pub mod closing;
 pub mod definition;
+pub mod elephant;
 pub mod inactive;
 pub mod load;
 pub mod newcomers;
@@ -33,6 +37,7 @@ pub mod quantile;
 pub mod release;
 pub mod response;
 pub mod time;
+pub mod unfunded;
 
 pub use definition::{Definition, Explain};
 pub(crate) use definition::{fmt_ts, fmt_window};

@@ -4,8 +4,10 @@
 
 use crate::db::dashboard::{PersonWeekRow, ResponseItemRow};
 use crate::metrics::{
+    elephant::ContributionWeek,
     load::ActivityWeek,
     response::{AuthorClass, ResponderTimes, ResponseItem},
+    unfunded::{GrantCover, WorkWeek},
 };
 
 /// The response clocks of `rows`' items, bots' items left out unless `include_bots`.
@@ -45,4 +47,39 @@ pub fn responder_times(r: &ResponseItemRow) -> ResponderTimes {
         first_community_response_at: r.first_community_response_at,
         first_bot_response_at: r.first_bot_response_at,
     }
+}
+
+/// Commits, merged pull requests, reviews and issue comments of a person-week: the contribution
+/// types of the absence and elephant factors. Negative counts read as zero.
+pub fn contributions(w: &PersonWeekRow) -> [u64; 4] {
+    [w.commits, w.prs_merged, w.reviews, w.comments].map(|v| v.max(0) as u64)
+}
+
+/// Each human person-week's contributions, for the Elephant Factor.
+pub fn contribution_weeks<'a>(weeks: impl Iterator<Item = &'a PersonWeekRow>) -> Vec<ContributionWeek> {
+    weeks
+        .filter(|w| !w.is_bot)
+        .map(|w| ContributionWeek { week: w.week, login: w.login.clone(), counts: contributions(w) })
+        .collect()
+}
+
+/// Each human maintainer's week of maintenance work ([`activity`]'s four kinds together), for
+/// the unfunded share.
+pub fn maintainer_work<'a>(weeks: impl Iterator<Item = &'a PersonWeekRow>) -> Vec<WorkWeek> {
+    activity(weeks.filter(|w| !w.is_bot && w.is_maintainer))
+        .into_iter()
+        .map(|a| WorkWeek { week: a.week, work: a.responses + a.reviews + a.merges + a.triage, login: a.login })
+        .collect()
+}
+
+/// The grants that name people and cover one of `repos` (`owner/name`), as periods that fund them.
+pub fn grant_covers(grants: &[crate::funding::Grant], repos: &[String]) -> Vec<GrantCover> {
+    grants
+        .iter()
+        .filter(|g| !g.people.is_empty() && repos.iter().any(|r| g.covers(r)))
+        .map(|g| {
+            let period = g.period();
+            GrantCover { funder: g.funder.clone(), people: g.people.clone(), from: period.from, to: period.to }
+        })
+        .collect()
 }

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod affiliations;
 mod backends;
 mod browser;
 mod cli;

@@ -109,7 +109,7 @@ async fn the_page_shows_the_hand_computed_outputs_comparisons_money_and_summary(
         compare("active-maintainers"),
         (vec!["3".into(), "2".into()], vec!["alice, bob, gina".into(), "alice, bob".into()])
     );
-    assert_eq!(select(&doc, "details.explain").len(), 10, "5 outputs, 4 comparisons, money");
+    assert_eq!(select(&doc, "details.explain").len(), 11, "5 outputs, 4 comparisons, unfunded work, money");
 
     let money: Vec<Vec<String>> =
         select(&doc, "#money-table tbody tr").iter().map(|r| r.child_elements().map(|c| text(&c)).collect()).collect();

@@ -1,5 +1,5 @@
 //! Shields-style SVG badges for READMEs: `/badges/{owner}/{name}/first-response.svg`,
-//! `…/bus-factor.svg` and `…/backlog.svg`, over the default 90-day window without bots, and
+//! `…/bus-factor.svg`, `…/backlog.svg` and `…/elephant-factor.svg`, over the default 90-day window without bots, and
 //! `…/sponsors.svg` (drawn by [`crate::web::funding::widgets`]).
 
 use actix_web::{
@@ -34,6 +34,11 @@ pub async fn badge(state: Data<AppState>, path: Path<(String, String, String)>) 
     }
     let now = chrono::Utc::now().timestamp();
     let scope = DashboardQuery::default().scope(now, &[])?;
+    if file == "elephant-factor.svg" {
+        let people =
+            super::pages::people_for(&state, &[repo.id], std::slice::from_ref(&repo.full_name), &scope).await?;
+        return Ok(badges::svg_response(HttpResponse::Ok(), super::people::badge(&people)));
+    }
     let d = dashboard_for(&state, &[repo.id], &scope, repo.is_archived).await?;
     let body = match file.as_str() {
         "first-response.svg" => badges::first_response_badge(d.all_items.median.map(Quantile::secs)),
@@ -52,7 +57,7 @@ pub async fn badge(state: Data<AppState>, path: Path<(String, String, String)>) 
         }
         other => {
             return Err(WebError::NotFound(format!(
-                "no badge named {other}; try first-response.svg, bus-factor.svg, backlog.svg or sponsors.svg"
+                "no badge named {other}; try first-response.svg, bus-factor.svg, backlog.svg, elephant-factor.svg or sponsors.svg"
             )));
         }
     };

@@ -75,7 +75,8 @@ pub fn table(d: &Dashboard, name: &str, slug: &str, now: i64) -> Result<HttpResp
             }
         }
         other => {
-            return Err(WebError::BadRequest(format!("unknown table {other:?}; choose one of {}", TABLES.join(", "))));
+            let all: Vec<&str> = TABLES.iter().chain(&super::people::TABLES).copied().collect();
+            return Err(WebError::BadRequest(format!("unknown table {other:?}; choose one of {}", all.join(", "))));
         }
     }
     csv.response(&format!("{slug}-{name}.csv"))

@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod export;
 pub mod overview;
 pub mod pages;
+pub mod people;
 pub mod present;
 pub mod rows;
 pub mod views;

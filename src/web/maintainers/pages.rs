@@ -9,7 +9,9 @@ use askama::Template;
 
 use super::{
     dashboard::{self, Dashboard},
-    export, rows, views,
+    export,
+    people::{self, PeopleMeasures},
+    rows, views,
 };
 use crate::web::offload::off_workers;
 use crate::web::parts::{Card, WindowLink, window_links};
@@ -47,6 +49,10 @@ pub struct DashboardPage {
     pub load_chart: String,
     pub tables: [&'static str; 6],
     pub absence: Vec<crate::metrics::absence::AbsenceFactor>,
+    /// Elephant Factor and unfunded maintainer work ([`people`]), with one share chart per type.
+    pub people: PeopleMeasures,
+    pub share_charts: Vec<String>,
+    pub unfunded_chart: String,
 }
 
 impl DashboardPage {
@@ -87,6 +93,23 @@ impl DashboardPage {
 
     pub fn days_ago(&self, ts: &i64) -> String {
         views::days_ago(*ts, self.d.generated_at)
+    }
+
+    pub fn pct(&self, v: &Option<f64>) -> String {
+        crate::web::format::percent(*v)
+    }
+
+    /// The upper bound of the unfunded share: unfunded plus unknown.
+    pub fn pct_sum(&self, a: &Option<f64>, b: &Option<f64>) -> String {
+        crate::web::format::percent(a.zip(*b).map(|(a, b)| a + b))
+    }
+
+    pub fn share(&self, v: &f64) -> String {
+        crate::web::format::percent(Some(*v))
+    }
+
+    pub fn day(&self, ts: &i64) -> String {
+        crate::web::format::day(*ts)
     }
 }
 
@@ -176,24 +199,42 @@ async fn respond(
 ) -> Result<HttpResponse, WebError> {
     let now = chrono::Utc::now().timestamp();
     let scope = query.scope(now, &QUEUE_SORTS)?;
-    let d = dashboard_for(state, &r.repo_ids, &scope, r.archived).await?;
+    let (d, people) = tokio::try_join!(
+        dashboard_for(state, &r.repo_ids, &scope, r.archived),
+        people_for(state, &r.repo_ids, &r.names, &scope),
+    )?;
     match force.unwrap_or(scope.format) {
-        Format::Json => Ok(HttpResponse::Ok().json(&d)),
+        Format::Json => Ok(HttpResponse::Ok().json(people::WithPeople { dashboard: &d, people: &people })),
         Format::Csv => {
             let slug = r.names.first().filter(|_| r.names.len() == 1).cloned().unwrap_or_else(|| r.heading.clone());
-            export::table(&d, query.table.as_deref().unwrap_or("unanswered"), &slug.replace('/', "-"), now)
+            let table = query.table.as_deref().unwrap_or("unanswered");
+            if let Some(csv) = people::table(&people, table) {
+                return csv.response(&format!("{}-{table}.csv", slug.replace('/', "-")));
+            }
+            export::table(&d, table, &slug.replace('/', "-"), now)
         }
         Format::Html => {
             if let Some(t) = &query.table {
                 return Err(WebError::BadRequest(format!("table={t} only applies with format=csv")));
             }
-            let page = page(r, scope, d);
+            let page = page(r, scope, d, people);
             Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page.render()?))
         }
     }
 }
 
-fn page(r: Resolved, scope: Scope, d: Dashboard) -> DashboardPage {
+/// The Elephant Factor and unfunded share of a scope for the request's window ([`people`]).
+pub async fn people_for(
+    state: &AppState,
+    repo_ids: &[i64],
+    names: &[String],
+    scope: &Scope,
+) -> Result<PeopleMeasures, WebError> {
+    let (repo_ids, names, window) = (repo_ids.to_vec(), names.to_vec(), Window::new(scope.from, scope.to));
+    off_workers(state, move |state| async move { people::load(&state, &repo_ids, &names, window).await }).await
+}
+
+fn page(r: Resolved, scope: Scope, d: Dashboard, people: PeopleMeasures) -> DashboardPage {
     let windows = window_links(scope.preset, |days| format!("{}?{}", r.path, scope.with_window(days)));
     DashboardPage {
         cards: views::cards(&d),
@@ -221,6 +262,9 @@ fn page(r: Resolved, scope: Scope, d: Dashboard) -> DashboardPage {
             d.absence.reviews.clone(),
             d.absence.issue_comments.clone(),
         ],
+        share_charts: people.elephant_factor.all().map(people::share_chart).to_vec(),
+        unfunded_chart: people::unfunded_chart(&people.unfunded_share),
+        people,
         d,
     }
 }

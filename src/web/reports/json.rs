@@ -10,10 +10,14 @@ use super::compute::{Report, Side};
 use super::params::{Basis, ReportScope};
 use super::text::{EXCLUDED, plain, source_key};
 use super::view::day;
+use crate::config::Config;
+use crate::db::dashboard::PersonWeekRow;
 use crate::funding::report::{BeforeAfter, OpenIssues};
 use crate::funding::{Grant, Source, Totals};
+use crate::metrics::unfunded::{UnfundedShare, unfunded_share};
 use crate::metrics::{Quantile, Window};
 use crate::web::funding::entries::Note;
+use crate::web::inputs::{grant_covers, maintainer_work};
 
 #[derive(Debug, Serialize)]
 pub struct ReportJson {
@@ -38,6 +42,22 @@ pub struct ReportJson {
     pub summary: String,
     pub notes: Vec<Note>,
     pub excluded: &'static str,
+}
+
+/// The report with the unfunded share of maintainer work in the period beside its fields.
+#[derive(Debug, Serialize)]
+pub struct WithUnfunded<'a> {
+    #[serde(flatten)]
+    pub report: ReportJson,
+    pub unfunded_share: &'a UnfundedShare,
+}
+
+/// The unfunded share of the maintainers' work in `window` (the period, up to today) of `repo`,
+/// from the report's maintainer weeks, the grants naming people and the affiliations.
+pub fn unfunded(weeks: &[PersonWeekRow], window: Window, config: &Config, repo: &str) -> UnfundedShare {
+    let inside = weeks.iter().filter(|w| window.from <= w.week && w.week < window.to);
+    let grants = grant_covers(&config.funding.grants, &[repo.to_owned()]);
+    unfunded_share(&maintainer_work(inside), &grants, &config.people.affiliation_table)
 }
 
 #[derive(Debug, Serialize)]

@@ -70,6 +70,8 @@ struct Loaded {
     report: compute::Report,
     notes: Vec<entries::Note>,
     grants: Vec<crate::funding::Grant>,
+    /// The unfunded share of maintainer work in the period, up to today.
+    unfunded: crate::metrics::unfunded::UnfundedShare,
 }
 
 /// Load → compute: the repository (404 if untracked), the period (400 if the query is bad), its
@@ -84,6 +86,7 @@ async fn load(state: &AppState, full_name: &str, query: &ReportQuery, now: i64) 
     let received = received_in(&entries::entries(&project), money_window.from, money_window.to);
     let rows = compute::load_rows(pool, project.repo.id, scope.period, now).await?;
     let report = compute::compute(&rows, scope.period, received, now);
+    let unfunded = json::unfunded(&rows.person_weeks, report.numbers.after, &state.config, &project.repo.full_name);
     let mut notes = compute::coverage_notes(&report.numbers, created_at, now);
     notes.extend(entries::notes(&project));
     Ok(Loaded {
@@ -93,6 +96,7 @@ async fn load(state: &AppState, full_name: &str, query: &ReportQuery, now: i64) 
         report,
         notes,
         grants: project.grants,
+        unfunded,
     })
 }
 
@@ -101,7 +105,10 @@ fn answer(l: Loaded, format: Format, base_url: &str) -> Result<HttpResponse, Web
     let (from, to) = (view::day(l.scope.period.from), view::day(l.scope.period.to - 1));
     let file = format!("report-{}-{from}-{to}.{}", l.repo.replace('/', "-"), format.as_str());
     match format {
-        Format::Json => Ok(HttpResponse::Ok().json(json::json(&l.report, &l.scope, &l.repo, &l.grants, &l.notes))),
+        Format::Json => {
+            let report = json::json(&l.report, &l.scope, &l.repo, &l.grants, &l.notes);
+            Ok(HttpResponse::Ok().json(json::WithUnfunded { report, unfunded_share: &l.unfunded }))
+        }
         Format::Csv => export::csv(&l.report, &l.scope).response(&file),
         Format::Markdown => {
             let source = source_url(base_url, &l.repo, &l.scope);
@@ -163,5 +170,6 @@ fn page_for(l: Loaded) -> view::ReportPage {
         generated: format::datetime(Some(r.generated_at)),
         repo: l.repo,
         notes: l.notes,
+        unfunded: l.unfunded,
     }
 }

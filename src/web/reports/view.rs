@@ -77,6 +77,8 @@ pub struct ReportPage {
     pub releases: Vec<ReleaseView>,
     pub notes: Vec<Note>,
     pub generated: String,
+    /// The unfunded share of maintainer work in the period ([`super::json::unfunded`]).
+    pub unfunded: crate::metrics::unfunded::UnfundedShare,
 }
 
 impl ReportPage {

@@ -1,0 +1,224 @@
+//! Affiliations (#15): the Elephant Factor and the unfunded share of maintainer work over the
+//! hand-designed dataset of [`crate::report_seed`], in the repository JSON, the pages, the CSV and
+//! the badge; a hostile organisation name escaped everywhere it appears; and a bad affiliations
+//! file stopping start-up with exit 2 naming `people.affiliations`.
+//!
+//! # Expected numbers (window: the grant period, `from = d120`, `to = d31`)
+//!
+//! Affiliations: carol works for the hostile organisation [`HOSTILE_ORG`]; dave (with the alias
+//! erin: one person) is at "Acme University"; alice is independent, unpaid; bob has no entry but
+//! the grant names him; gina and frank have none.
+//!
+//! - Merged pull requests in the window (author, week of the merge): #20 carol d110, #21 dave
+//!   d95, #22 erin d58 (#23 is a bot's). By organisation: Acme University 2 (dave + erin, one
+//!   person), the hostile organisation 1. Total 3, half 1.5: Acme University's 2 ≥ 1.5, so the
+//!   **Elephant Factor is 1**, with nothing unknown; 2 people from 3 logins (1 alias merged).
+//! - Maintainer work (alice, bob): alice's is all **unfunded** (known, independent, no grant
+//!   names her); bob's is all **funded** by the grant; only gina's (no entry, no grant) is
+//!   unknown. So the unfunded share is alice's actions ÷ (alice's + bob's + gina's), each read from
+//!   the same JSON's per-maintainer rows.
+
+use std::process::Command;
+
+use scraper::Html;
+
+use crate::helpers::{Store, get, json, select, spawn_app, text};
+use crate::report_seed::{self, HOSTILE_FUNDER, d, date};
+
+const HOSTILE_ORG: &str = r#"<script>alert("org")</script> & "Evil" <b>Corp</b>"#;
+
+fn affiliations_file() -> String {
+    format!(
+        r#"
+[[affiliation]]
+login = "carol"
+org = {org}
+kind = "employer"
+
+[[affiliation]]
+login = "dave"
+aliases = ["erin"]
+org = "Acme University"
+kind = "academic"
+
+[[affiliation]]
+login = "alice"
+kind = "independent"
+"#,
+        org = toml::Value::String(HOSTILE_ORG.to_owned())
+    )
+}
+
+/// The seeded store, served with the affiliations above and the grant naming bob.
+async fn seeded_app() -> (Store, String) {
+    let store = Store::new().await;
+    report_seed::seed(&store, 0).await;
+    let mut config = report_seed::config(&store);
+    config.people.affiliations = Some("affiliations.toml".into());
+    config.people.affiliation_table = upkeep::metrics::affiliation::Affiliations::parse(
+        &affiliations_file(),
+        upkeep::metrics::affiliation::Source::File,
+    )
+    .expect("a valid affiliations file");
+    config.funding.grants[0].people = vec!["bob".to_owned()];
+    let app = spawn_app(config, store.db.clone()).await;
+    (store, app)
+}
+
+fn window() -> String {
+    format!("from={}&to={}", date(d(120)), date(d(31)))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_repository_json_carries_the_elephant_factor_and_the_unfunded_share() {
+    let (_store, app) = seeded_app().await;
+    let api = json(&format!("{app}/api/v1/repos/acme/widget?{}", window())).await;
+
+    let ef = &api["elephant_factor"];
+    let merged = &ef["merged_prs"];
+    assert_eq!(merged["factor"], 1, "{merged}");
+    assert_eq!((&merged["total"], &merged["unknown"]), (&3.into(), &0.into()), "{merged}");
+    let slices: Vec<(String, u64, u64)> = merged["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (o["org"].as_str().unwrap().to_owned(), o["contributions"].as_u64().unwrap(), o["people"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(slices, [("Acme University".to_owned(), 2, 1), (HOSTILE_ORG.to_owned(), 1, 1)]);
+    assert_eq!(ef["definition"]["name"], "Elephant Factor");
+    for kind in ["commits", "reviews", "issue_comments"] {
+        let f = &ef[kind];
+        let sum: u64 =
+            f["organisations"].as_array().unwrap().iter().map(|o| o["contributions"].as_u64().unwrap()).sum();
+        assert_eq!(f["total"].as_u64().unwrap(), sum, "{kind}: no slice is dropped: {f}");
+    }
+    assert!(ef["aliases_merged"].as_u64().unwrap() >= 1, "erin is dave: {ef}");
+
+    let u = &api["unfunded_share"];
+    let person = |login: &str| u["maintainers"].as_array().unwrap().iter().find(|m| m["login"] == login).cloned();
+    let alice = person("alice").expect("alice maintained in the window");
+    let bob = person("bob").expect("bob maintained in the window");
+    let (a, b) = (alice["unfunded"].as_u64().unwrap(), bob["funded"].as_u64().unwrap());
+    assert!(a > 0 && b > 0, "{u}");
+    assert_eq!(
+        (&alice["funded"], &alice["unknown"], &bob["unfunded"], &bob["unknown"]),
+        (&0.into(), &0.into(), &0.into(), &0.into())
+    );
+    assert_eq!(bob["funded_by"], serde_json::json!([HOSTILE_FUNDER]));
+    // gina (no entry, no grant) is unknown; her one action at d123 falls in the window only when
+    // d120's week starts three or more days before it, depending on the weekday of today.
+    let gina = person("gina").map_or(0, |g| g["unknown"].as_u64().unwrap());
+    let total = &u["total"];
+    assert_eq!(
+        (total["funded"].as_u64(), total["unfunded"].as_u64(), total["unknown"].as_u64()),
+        (Some(b), Some(a), Some(gina))
+    );
+    let share = total["unfunded_share"].as_f64().unwrap();
+    assert!((share - a as f64 / (a + b + gina) as f64).abs() < 1e-9, "{total}");
+    // The weekly series adds up to the window's totals.
+    let weeks = u["weeks"].as_array().unwrap();
+    assert!(!weeks.is_empty());
+    let sum = |k: &str| weeks.iter().map(|w| w[k].as_u64().unwrap()).sum::<u64>();
+    assert_eq!((sum("funded"), sum("unfunded"), sum("unknown")), (b, a, gina));
+
+    // The dashboard's own fields are still there.
+    assert!(api["absence"].is_object() && api["load"].is_object());
+
+    // The organisation (acme/widget and acme/gadget) has the same fields; gadget has no merged
+    // pull requests in the window, so the factor over both is the same one.
+    let org = json(&format!("{app}/api/v1/orgs/acme?{}", window())).await;
+    let merged = &org["elephant_factor"]["merged_prs"];
+    assert_eq!((&merged["factor"], &merged["total"]), (&1.into(), &3.into()), "{merged}");
+    assert!(org["unfunded_share"]["weeks"].is_array());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_organisation_name_is_escaped_on_every_page_it_appears_on() {
+    let (_store, app) = seeded_app().await;
+    for path in ["/repos/acme/widget", "/orgs/acme"] {
+        let (status, body) = get(&format!("{app}{path}?{}", window())).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(!body.contains(HOSTILE_ORG) && !body.contains("<script>alert"), "{path}: raw organisation name");
+        let doc = Html::parse_document(&body);
+        assert!(select(&doc, "main script").is_empty() && select(&doc, "main b").is_empty(), "{path}");
+        let cells: Vec<String> = select(&doc, "table.org-shares td").iter().map(text).collect();
+        assert!(cells.iter().any(|c| c == HOSTILE_ORG), "{path}: the name reads as text: {cells:?}");
+        // In the SVG chart too: as text, never as markup.
+        let titles: Vec<String> = select(&doc, "svg.chart-share rect title").iter().map(text).collect();
+        assert!(titles.iter().any(|t| t.starts_with(HOSTILE_ORG)), "{path}: {titles:?}");
+        assert!(!select(&doc, "#trust-rule").is_empty(), "{path}: the trust rule is stated");
+        assert!(!select(&doc, "#unfunded-share").is_empty(), "{path}");
+    }
+    let (status, csv) = get(&format!("{app}/repos/acme/widget?{}&format=csv&table=organisations", window())).await;
+    assert_eq!(status, 200);
+    assert!(csv.contains("merged pull requests,1,Acme University,academic,1,2,0.6667"), "{csv}");
+    let (status, csv) = get(&format!("{app}/repos/acme/widget?{}&format=csv&table=unfunded", window())).await;
+    assert_eq!(status, 200);
+    assert!(csv.contains("week,funded,unfunded,unknown,unfunded_share,unknown_share"), "{csv}");
+    let (status, svg) = get(&format!("{app}/badges/acme/widget/elephant-factor.svg")).await;
+    assert_eq!(status, 200);
+    assert!(svg.contains("elephant factor"), "{svg}");
+}
+
+#[test]
+fn a_bad_affiliations_file_exits_2_naming_the_key_and_the_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[people]\naffiliations = \"affiliations.toml\"\n").unwrap();
+    let cases: &[(&str, &str)] = &[
+        ("[[affiliation]]\nlogin = \"a\"\norg = \"X\"\nkind = \"boss\"\n", "entry 1: kind: unknown variant `boss`"),
+        (
+            "[[affiliation]]\nlogin = \"a\"\nkind = \"independent\"\n\n[[affiliation]]\nlogin = \"b\"\naliases = [\"a\"]\nkind = \"independent\"\n",
+            "entry 2: aliases: \"a\" is the login of entry 1",
+        ),
+        (
+            "[[affiliation]]\nlogin = \"a\"\nkind = \"independent\"\nfrom = \"2024-01-01\"\n\n[[affiliation]]\nlogin = \"a\"\nkind = \"independent\"\nfrom = \"2025-01-01\"\n",
+            "entry 2: from/to: overlaps entry 1",
+        ),
+        (
+            "[[affiliation]]\nlogin = \"a\"\nkind = \"independent\"\nto = \"2024-02-30\"\n",
+            "entry 1: to: expected a date",
+        ),
+    ];
+    for (file, expected) in cases {
+        std::fs::write(dir.path().join("affiliations.toml"), file).unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_upkeep"));
+        cmd.args(["--config", config.to_str().unwrap(), "collect"]).env_remove("GITHUB_TOKEN").env_remove("GH_TOKEN");
+        for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("UPKEEP_")) {
+            cmd.env_remove(key);
+        }
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("config.toml:2: people.affiliations: "), "{stderr}");
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_impact_report_shows_the_unfunded_share_of_its_period() {
+    let (_store, app) = seeded_app().await;
+    // The report's period is the grant's; it counts maintainer weeks that start inside it.
+    let api = json(&format!("{app}/api/v1/reports/acme/widget")).await;
+    let u = &api["unfunded_share"];
+    let person = |login: &str| u["maintainers"].as_array().unwrap().iter().find(|m| m["login"] == login).cloned();
+    let (alice, bob) = (person("alice").expect("alice"), person("bob").expect("bob"));
+    let (a, b) = (alice["unfunded"].as_u64().unwrap(), bob["funded"].as_u64().unwrap());
+    assert!(a > 0 && b > 0 && alice["funded"] == 0 && bob["unfunded"] == 0, "{u}");
+    let t = &u["total"];
+    let all = t["funded"].as_u64().unwrap() + t["unfunded"].as_u64().unwrap() + t["unknown"].as_u64().unwrap();
+    assert_eq!(t["unfunded"].as_u64().unwrap(), a, "{t}");
+    assert!((t["unfunded_share"].as_f64().unwrap() - a as f64 / all as f64).abs() < 1e-9, "{t}");
+    // The report's own fields are still there.
+    assert_eq!(api["repo"], "acme/widget");
+
+    let (status, body) = get(&format!("{app}/reports/acme/widget")).await;
+    assert_eq!(status, 200);
+    let doc = Html::parse_document(&body);
+    let rows: Vec<String> = select(&doc, "#unfunded-people tr").iter().map(text).collect();
+    assert!(rows.iter().any(|r| r.starts_with("bob") && r.ends_with(HOSTILE_FUNDER)), "{rows:?}");
+    assert!(!body.contains("<Fund>"), "the funder's name is escaped");
+    assert!(select(&doc, "#unfunded-share").len() == 1);
+}
