@@ -175,18 +175,35 @@ pub async fn dashboard_for(
     scope: &Scope,
     archived: bool,
 ) -> Result<Dashboard, WebError> {
+    Ok(dashboard_and(state, repo_ids, scope, archived, |_, _| ()).await?.0)
+}
+
+/// [`dashboard_for`] and `also` of the same rows (one read of the window), the two computed on
+/// two cores: the pages' people measures ([`people`]).
+async fn dashboard_and<T: Send + 'static>(
+    state: &AppState,
+    repo_ids: &[i64],
+    scope: &Scope,
+    archived: bool,
+    also: impl FnOnce(&AppState, &rows::ScopeRows) -> T + Send + 'static,
+) -> Result<(Dashboard, T), WebError> {
     let (repo_ids, (from, to, bots)) = (repo_ids.to_vec(), (scope.from, scope.to, scope.include_bots));
     off_workers(state, move |state| async move {
         let now = chrono::Utc::now().timestamp();
         let window = Window::new(from, to);
         let pool = &state.db.pool;
         let version = db::runs::data_version(pool).await?;
-        if let Some(present) = state.present.for_page(version, &repo_ids, archived, bots, now) {
-            let rows = rows::load_rows(pool, &repo_ids, (from, to), bots, now, rows::Parts::Window).await?;
-            return Ok(dashboard::assemble(&rows, &present, window, bots, now));
-        }
-        let rows = rows::load_rows(pool, &repo_ids, (from, to), bots, now, rows::Parts::Full).await?;
-        Ok(dashboard::compute(&rows, window, bots, archived, now))
+        let present = state.present.for_page(version, &repo_ids, archived, bots, now);
+        let parts = if present.is_some() { rows::Parts::Window } else { rows::Parts::Full };
+        let rows = rows::load_rows(pool, &repo_ids, (from, to), bots, now, parts).await?;
+        let (extra, d) = dashboard::alongside(
+            || also(&state, &rows),
+            || match &present {
+                Some(present) => dashboard::assemble(&rows, present, window, bots, now),
+                None => dashboard::compute(&rows, window, bots, archived, now),
+            },
+        );
+        Ok((d, extra))
     })
     .await
 }
@@ -199,10 +216,11 @@ async fn respond(
 ) -> Result<HttpResponse, WebError> {
     let now = chrono::Utc::now().timestamp();
     let scope = query.scope(now, &QUEUE_SORTS)?;
-    let (d, people) = tokio::try_join!(
-        dashboard_for(state, &r.repo_ids, &scope, r.archived),
-        people_for(state, &r.repo_ids, &r.names, &scope),
-    )?;
+    let names = r.names.clone();
+    let (d, people) = dashboard_and(state, &r.repo_ids, &scope, r.archived, move |state, rows| {
+        people::of_rows(state, &names, &rows.person_weeks)
+    })
+    .await?;
     match force.unwrap_or(scope.format) {
         Format::Json => Ok(HttpResponse::Ok().json(people::WithPeople { dashboard: &d, people: &people })),
         Format::Csv => {

@@ -3,7 +3,8 @@
 //! (`elephant_factor`, `unfunded_share`), CSV tables (`organisations`, `unfunded`), the share chart
 //! and the `elephant-factor.svg` badge.
 //!
-//! Reads the window's person-weeks through the existing loader (`db::slices::person_weeks`), the
+//! Reads the window's person-weeks (those a dashboard's rows hold, or through
+//! `db::slices::person_weeks` for the badge alone), the
 //! affiliations checked at load (`[people] affiliations`) and the grants that name people, and
 //! computes with [`crate::metrics::elephant`] and [`crate::metrics::unfunded`].
 
@@ -53,10 +54,16 @@ pub async fn load(
 ) -> Result<PeopleMeasures, WebError> {
     let scope = scope_json(repo_ids);
     let rows = crate::db::slices::person_weeks(&state.db.pool, &scope, week_start(window.from), window.to).await?;
+    Ok(of_rows(state, names, &rows))
+}
+
+/// Both measures of the window's person-weeks `rows` (as a dashboard's rows hold them), with the
+/// configured affiliations and the grants of `names`.
+pub fn of_rows(state: &AppState, names: &[String], rows: &[PersonWeekRow]) -> PeopleMeasures {
     let config = &state.config;
     let grants = grant_covers(&config.funding.grants, names);
     let table = &config.people.affiliation_table;
-    Ok(compute(&rows, &grants, table, config.people.affiliations.is_some() || !table.is_empty()))
+    compute(rows, &grants, table, config.people.affiliations.is_some() || !table.is_empty())
 }
 
 /// Both measures from person-weeks (bots removed by the conversions).
