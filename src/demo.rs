@@ -158,5 +158,6 @@ fn demo_grant(today: chrono::NaiveDate) -> crate::funding::Grant {
         end,
         repos: vec!["upkeep-sim/atlas".to_owned()],
         purpose: "Maintenance and triage".to_owned(),
+        plan: Default::default(),
     }
 }

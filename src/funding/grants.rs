@@ -13,11 +13,18 @@
 //! purpose = "Security hardening and release automation"
 //! ```
 //!
+//! A grant may also have an `id` (its page), `[[grants.milestones]]` and `[[grants.budget_spent]]`:
+//! see [`plan`].
+//!
 //! Deserializing checks everything [`Grant::validate`] checks, so a bad grant stops start-up
 //! with the field named. Not here: storing grants or deciding which repositories exist.
 
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
+
+pub mod plan;
+
+pub use plan::{GrantPlan, Milestone, Spend, WorkRef};
 
 use super::ledger::{Entry, EntryKind, Frequency, Source, Timing};
 use super::money::{Currency, Money};
@@ -37,6 +44,8 @@ pub struct Grant {
     /// `owner/name` of the repositories the grant is for; empty means all of them.
     pub repos: Vec<String>,
     pub purpose: String,
+    /// Its page id, milestones and spending ([`plan`]); empty when not configured.
+    pub plan: GrantPlan,
 }
 
 /// The grant as written in the config file: amount and currency as separate keys.
@@ -52,6 +61,12 @@ pub struct GrantWire {
     pub repos: Vec<String>,
     #[serde(default)]
     pub purpose: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub milestones: Vec<plan::MilestoneWire>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub budget_spent: Vec<plan::SpendWire>,
 }
 
 impl TryFrom<GrantWire> for Grant {
@@ -61,8 +76,13 @@ impl TryFrom<GrantWire> for Grant {
         let currency = Currency::new(&w.currency).map_err(|e| format!("currency: {e}"))?;
         let amount =
             Money::from_units(w.amount, currency).ok_or_else(|| format!("amount: not a number: {}", w.amount))?;
-        let grant = Grant { funder: w.funder, amount, start: w.start, end: w.end, repos: w.repos, purpose: w.purpose };
-        let problems = grant.validate();
+        let (plan, mut problems) = match GrantPlan::from_wire(w.id, w.milestones, w.budget_spent, currency) {
+            Ok(plan) => (plan, Vec::new()),
+            Err(problems) => (GrantPlan::default(), problems),
+        };
+        let grant =
+            Grant { funder: w.funder, amount, start: w.start, end: w.end, repos: w.repos, purpose: w.purpose, plan };
+        problems.splice(0..0, grant.validate());
         if problems.is_empty() {
             Ok(grant)
         } else {
@@ -73,6 +93,7 @@ impl TryFrom<GrantWire> for Grant {
 
 impl From<Grant> for GrantWire {
     fn from(g: Grant) -> Self {
+        let (id, milestones, budget_spent) = g.plan.to_wire();
         GrantWire {
             funder: g.funder,
             amount: g.amount.cents as f64 / 100.0,
@@ -81,6 +102,9 @@ impl From<Grant> for GrantWire {
             end: g.end,
             repos: g.repos,
             purpose: g.purpose,
+            id,
+            milestones,
+            budget_spent,
         }
     }
 }
@@ -200,5 +224,46 @@ mod tests {
         assert_eq!(value["amount"], 50000.0);
         assert_eq!(value["currency"], "USD");
         assert_eq!(value["start"], "2026-01-01");
+    }
+
+    const PLANNED: &str = "[[funding.grants]]\nid = \"stf\"\nfunder = \"STF\"\namount = 100\ncurrency = \"USD\"\n\
+                           start = \"2026-01-01\"\nend = \"2026-12-31\"\n\
+                           [[funding.grants.milestones]]\ntitle = \"One\"\ndue = \"2026-03-31\"\nitems = [\"a/b#1\"]\n\
+                           [[funding.grants.milestones]]\ntitle = \"Two\"\ndue = \"2026-06-30\"\namount = 40\n\
+                           github_milestone = \"a/b:v2\"\nlabels = [\"a/b:docs\"]\nitems = [\"a/b#2\", \"a/c#3\", \"a/b#x\"]\n\
+                           [[funding.grants.budget_spent]]\ndate = \"2026-02-01\"\namount = 25\nnote = \"Laptop\"\n";
+
+    #[test]
+    fn milestones_and_spending_load_from_the_config_and_a_bad_reference_names_its_key() {
+        use crate::config::Config;
+        let good = PLANNED.replace(", \"a/b#x\"", "");
+        let config = Config::from_toml_str(&good, "config.toml").unwrap();
+        let plan = &config.funding.grants[0].plan;
+        assert_eq!(plan.id.as_deref(), Some("stf"));
+        assert_eq!(plan.milestones.len(), 2);
+        assert_eq!(plan.milestones[1].amount, Some(Money::new(4000, Currency::USD)));
+        assert_eq!(plan.milestones[1].work.len(), 4);
+        assert_eq!(plan.budget_spent[0].amount, Money::new(2500, Currency::USD));
+        let printed = toml::to_string(&config).unwrap();
+        assert_eq!(Config::from_toml_str(&printed, "printed").unwrap(), config, "{printed}");
+
+        let message = Config::from_toml_str(PLANNED, "config.toml").unwrap_err().to_string();
+        assert!(
+            message
+                .starts_with("config.toml:1: funding.grants[0]: grant from \"STF\": milestones[1].items[2]: \"a/b#x\""),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn two_grants_cannot_share_an_id() {
+        let twice = format!("{}{}", PLANNED.replace(", \"a/b#x\"", ""), PLANNED.replace(", \"a/b#x\"", ""));
+        let message = crate::config::Config::from_toml_str(&twice, "config.toml").unwrap_err().to_string();
+        assert!(message.contains("funding.grants: grant 1: id: \"stf\" is already the id of grant 0"), "{message}");
+    }
+
+    #[test]
+    fn a_grant_without_id_or_milestones_loads_as_before() {
+        assert_eq!(load(GOOD).unwrap().plan, GrantPlan::default());
     }
 }

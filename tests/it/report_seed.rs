@@ -134,6 +134,7 @@ pub fn config(store: &Store) -> Config {
         end: day(d(31)),
         repos: vec!["acme/widget".to_owned()],
         purpose: "Release automation".to_owned(),
+        plan: Default::default(),
     }];
     config.funding.open_collective.insert("acme/widget".parse::<RepoName>().unwrap(), "widget-oc".to_owned());
     config

@@ -114,6 +114,7 @@ mod tests {
             end: end.parse::<NaiveDate>().unwrap(),
             repos: vec![],
             purpose: String::new(),
+            plan: Default::default(),
         }
     }
 

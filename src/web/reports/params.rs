@@ -166,6 +166,7 @@ mod tests {
             end: "2026-12-31".parse().unwrap(),
             repos: vec![],
             purpose: String::new(),
+            plan: Default::default(),
         };
         let s = q(None, None, None).scope(std::slice::from_ref(&grant), NOW).unwrap();
         assert_eq!((s.period, s.basis, s.format), (grant.period(), Basis::Grant(grant), Format::Html));
