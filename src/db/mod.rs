@@ -22,6 +22,7 @@ mod flag;
 pub mod dashboard;
 pub mod digest;
 pub mod funding;
+pub mod grants;
 pub mod issues;
 pub mod lease;
 pub mod ledger;

@@ -13,6 +13,7 @@ mod dashboard;
 mod digest;
 mod funding;
 mod funding_series;
+mod grants;
 mod issues;
 mod lease;
 mod ledger;
