@@ -26,6 +26,7 @@ pub mod grants;
 pub mod issues;
 pub mod lease;
 pub mod ledger;
+pub mod milestones;
 pub mod newcomer_facts;
 pub mod newcomers;
 pub mod quarantine;

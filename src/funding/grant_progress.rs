@@ -234,12 +234,21 @@ pub struct GrantProgress {
     pub summary: String,
 }
 
+/// What the data holds besides the items, for the notes on references that name nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Known {
+    /// The referenced repositories that are tracked (`owner/name`).
+    pub tracked: Vec<String>,
+    /// `(owner/name, title)` of the collected GitHub milestones of those repositories.
+    pub milestones: Vec<(String, String)>,
+}
+
 /// The page's figures. `items` are the issues and pull requests the loader found for the
-/// grant's references (more is harmless); `tracked` the tracked repositories (`owner/name`).
+/// grant's references (more is harmless).
 pub fn grant_progress(
     grant: &Grant,
     items: &[WorkItem],
-    tracked: &[String],
+    known: &Known,
     expenses: &[Expense],
     now: i64,
 ) -> GrantProgress {
@@ -253,7 +262,7 @@ pub fn grant_progress(
     linked.dedup_by(|a, b| a.repo.eq_ignore_ascii_case(&b.repo) && a.number == b.number);
     let milestones: Vec<MilestoneProgress> =
         grant.plan.milestones.iter().map(|m| milestone_progress(grant, m, &linked, today)).collect();
-    let notes = missing_notes(grant, &linked, tracked);
+    let notes = missing_notes(grant, &linked, known);
     let mut people: Vec<String> = Vec::new();
     for login in linked.iter().flat_map(WorkItem::people) {
         if !people.iter().any(|p| p.eq_ignore_ascii_case(&login)) {
@@ -283,18 +292,24 @@ fn milestone_progress(grant: &Grant, m: &Milestone, linked: &[WorkItem], today: 
 }
 
 /// One note per reference that names nothing in the data (each once, in the config's order).
-fn missing_notes(grant: &Grant, linked: &[WorkItem], tracked: &[String]) -> Vec<String> {
+fn missing_notes(grant: &Grant, linked: &[WorkItem], known: &Known) -> Vec<String> {
     let mut seen = BTreeSet::new();
     let refs = grant.plan.milestones.iter().flat_map(|m| &m.work).filter(|r| seen.insert(*r));
     refs.filter(|r| !linked.iter().any(|i| i.matches(r)))
         .map(|r| {
-            let untracked = !tracked.iter().any(|t| t.eq_ignore_ascii_case(r.repo()));
+            let untracked = !known.tracked.iter().any(|t| t.eq_ignore_ascii_case(r.repo()));
+            let on_github = |title: &str| {
+                known.milestones.iter().any(|(repo, t)| repo.eq_ignore_ascii_case(r.repo()) && t == title)
+            };
             match r {
                 _ if untracked => {
                     format!("{r}: the repository {} is not tracked, so its work is not counted.", r.repo())
                 }
+                WorkRef::GithubMilestone { title, .. } if on_github(title) => {
+                    format!("{r}: the GitHub milestone {title:?} holds no issue or pull request.")
+                }
                 WorkRef::GithubMilestone { title, .. } => {
-                    format!("{r}: no issue or pull request is in a GitHub milestone titled {title:?}.")
+                    format!("{r}: no GitHub milestone titled {title:?} was collected, and no item is in one.")
                 }
                 WorkRef::Label { label, .. } => format!("{r}: no issue or pull request carries the label {label:?}."),
                 WorkRef::Item { .. } => format!("{r}: no such issue or pull request was collected."),

@@ -18,6 +18,7 @@ fn grant(atlas: &[upkeep_sim::ItemState]) -> Grant {
         plan::parse_item_ref("upkeep-sim/atlas#99999").unwrap(),
         plan::parse_label_ref("upkeep-sim/atlas:no-such-label").unwrap(),
         plan::parse_milestone_ref("upkeep-sim/nowhere:v1").unwrap(),
+        plan::parse_milestone_ref("upkeep-sim/atlas:No such milestone").unwrap(),
     ];
     grant.plan.milestones.push(Milestone { title: HOSTILE.to_owned(), due: grant.end, amount: None, work });
     grant
@@ -30,6 +31,9 @@ async fn the_demo_grant_page_json_csv_and_markdown_show_milestones_work_and_mone
     let mut config = config_for(&sim.url(), &store.path());
     config.funding.grants = vec![grant(&sim.item_states("atlas"))];
     collect(&store.collector_with(config.clone())).await;
+    let milestones: u64 = sim.totals().iter().map(|t| t.milestones).sum();
+    assert!(milestones > 0);
+    assert_eq!(store.count("milestones").await as u64, milestones, "every GitHub milestone is collected");
     let app = spawn_app(config, store.db.clone()).await;
     let path = format!("/funding/upkeep-sim/atlas/grants/{DEMO_GRANT_ID}");
 
@@ -54,9 +58,10 @@ async fn the_demo_grant_page_json_csv_and_markdown_show_milestones_work_and_mone
     let html = crate::helpers::get(&format!("{app}{path}")).await.1;
     assert!(!html.contains("<script>alert"), "the title is escaped");
     let notes: Vec<String> = select(&doc, "#notes li").iter().map(text).collect();
-    assert_eq!(notes.len(), 3, "{notes:?}");
+    assert_eq!(notes.len(), 4, "{notes:?}");
     assert!(notes[0].starts_with("upkeep-sim/atlas#99999: no such issue"), "{notes:?}");
     assert!(notes[2].contains("upkeep-sim/nowhere is not tracked"), "{notes:?}");
+    assert!(notes[3].contains("no GitHub milestone titled \"No such milestone\" was collected"), "{notes:?}");
     let summary = text(&select(&doc, "#summary p")[0]);
     assert!(summary.starts_with("Demo Foundation granted 60,000.00 USD for Maintenance and triage"), "{summary}");
     assert!(summary.contains("1 of 4 milestones are done, 1 on track, 1 at risk and 1 late"), "{summary}");
@@ -95,7 +100,7 @@ async fn the_demo_grant_page_json_csv_and_markdown_show_milestones_work_and_mone
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].starts_with("section,milestone,due,status,done_items,total_items,reference"), "{}", lines[0]);
     let count = |section: &str| lines.iter().filter(|l| l.starts_with(&format!("{section},"))).count();
-    assert_eq!((count("milestone"), count("item"), count("money"), count("note")), (4, 9, 4, 3));
+    assert_eq!((count("milestone"), count("item"), count("money"), count("note")), (4, 9, 4, 4));
     assert!(lines.iter().any(|l| l.starts_with("money,") && l.ends_with("unspent,USD,47500.00")), "{csv}");
 
     // Markdown for a funder's form: the table, each item, the money; the hostile title defused.

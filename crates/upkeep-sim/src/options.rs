@@ -157,6 +157,8 @@ pub struct RepoTotals {
     pub review_comments: u64,
     pub reviews: u64,
     pub releases: u64,
+    /// Milestones, open and closed (`/milestones?state=all`).
+    pub milestones: u64,
     /// Commits of the default branch (`/commits`).
     pub commits: u64,
     pub archived: bool,

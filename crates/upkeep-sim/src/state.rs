@@ -95,6 +95,7 @@ impl Shared {
             review_comments: r.review_comments.len() as u64,
             reviews: r.reviews.len() as u64,
             releases: r.releases.len() as u64,
+            milestones: r.milestones.len() as u64,
             commits: super::contrib::commits(&world, r).len() as u64,
             archived: r.archived,
         })

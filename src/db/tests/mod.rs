@@ -17,6 +17,7 @@ mod grants;
 mod issues;
 mod lease;
 mod ledger;
+mod milestones;
 mod newcomer_facts;
 mod newcomers;
 mod open;

@@ -108,7 +108,9 @@ fn item(number: i64, pr: bool, state: &str, merged: bool) -> WorkItem {
 /// Milestone "One" (due 01-05) is v1: #1 closed issue, #2 merged PR, #3 PR closed unmerged (not
 /// counted): 2 of 2, done. "Two" (due 01-20, beyond the grant's end is allowed) is the label docs
 /// (#4, open) and #5 (closed): on 2026-01-06, 1/2 done against 5/20 days elapsed, on track. "Three"
-/// (due 01-04) is #6, open: late. #99 and label "none" are not found; acme/other is not tracked.
+/// (due 01-04) is #6, open: late. "Four" (due 01-09) names the GitHub milestones v9 (collected,
+/// empty) and v10 (not collected): no items, 5 of 9 days gone, at risk. #99 and label "none" are
+/// not found; acme/other is not tracked.
 #[test]
 fn the_page_links_items_counts_them_and_notes_what_is_missing() {
     use crate::funding::grants::Milestone;
@@ -124,11 +126,13 @@ fn the_page_links_items_counts_them_and_notes_what_is_missing() {
     let ms =
         |title: &str, due: &str, work: Vec<WorkRef>| Milestone { title: title.into(), due: d(due), amount: None, work };
     let mut g = grant();
-    let v1 = crate::funding::grants::plan::parse_milestone_ref("acme/widgets:v1").unwrap();
+    let milestone_ref = |t: &str| crate::funding::grants::plan::parse_milestone_ref(t).unwrap();
+    let v1 = milestone_ref("acme/widgets:v1");
     g.plan.milestones = vec![
         ms("One", "2026-01-05", vec![v1]),
         ms("Two", "2026-01-20", refs(&["acme/widgets:docs", "acme/widgets#5", "acme/widgets#99", "acme/widgets:none"])),
         ms("Three", "2026-01-04", refs(&["acme/widgets#6", "acme/other#1"])),
+        ms("Four", "2026-01-09", vec![milestone_ref("acme/widgets:v9"), milestone_ref("acme/widgets:v10")]),
     ];
     let items = [
         item(1, false, "closed", false),
@@ -139,10 +143,14 @@ fn the_page_links_items_counts_them_and_notes_what_is_missing() {
         item(6, false, "open", false),
         item(7, false, "closed", false),
     ];
-    let p = grant_progress(&g, &items, &["acme/widgets".to_owned()], &[], midnight("2026-01-06"));
+    let known = Known {
+        tracked: vec!["acme/widgets".to_owned()],
+        milestones: vec![("acme/widgets".to_owned(), "v1".to_owned()), ("acme/widgets".to_owned(), "v9".to_owned())],
+    };
+    let p = grant_progress(&g, &items, &known, &[], midnight("2026-01-06"));
     let figures: Vec<(Status, usize, usize)> =
         p.milestones.iter().map(|m| (m.status, m.done_items, m.total_items)).collect();
-    assert_eq!(figures, [(Status::Done, 2, 2), (Status::OnTrack, 1, 2), (Status::Late, 0, 1)]);
+    assert_eq!(figures, [(Status::Done, 2, 2), (Status::OnTrack, 1, 2), (Status::Late, 0, 1), (Status::AtRisk, 0, 0)]);
     assert_eq!(p.items.iter().map(|i| i.number).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6], "#7 is linked to nothing");
     assert_eq!(p.milestones[0].items, [0, 1, 2], "the unmerged PR is listed");
     assert_eq!(p.people, ["author0", "author1", "rev"]);
@@ -152,12 +160,14 @@ fn the_page_links_items_counts_them_and_notes_what_is_missing() {
             "acme/widgets#99: no such issue or pull request was collected.",
             "acme/widgets:none: no issue or pull request carries the label \"none\".",
             "acme/other#1: the repository acme/other is not tracked, so its work is not counted.",
+            "acme/widgets:v9: the GitHub milestone \"v9\" holds no issue or pull request.",
+            "acme/widgets:v10: no GitHub milestone titled \"v10\" was collected, and no item is in one.",
         ]
     );
     assert_eq!(
         p.summary,
-        "STF granted 1,000.00 USD for Security, from 2026-01-01 to 2026-01-10. As of 2026-01-06, 1 of 3 milestones \
-         are done, 1 on track, 0 at risk and 1 late. Across them, 3 of 5 linked issues and pull requests are done, \
+        "STF granted 1,000.00 USD for Security, from 2026-01-01 to 2026-01-10. As of 2026-01-06, 1 of 4 milestones \
+         are done, 1 on track, 1 at risk and 1 late. Across them, 3 of 5 linked issues and pull requests are done, \
          with 3 people involved as authors, reviewers or mergers. Received to date: 500.00 USD; spent: 20.00 EUR \
          and 100.00 USD; unspent: 900.00 USD."
     );

@@ -15,7 +15,9 @@ use crate::db::{
     grants::{self as store, MAX_GRANT_ITEMS},
     repos::{self, RepositoryRow},
 };
-use crate::funding::grant_progress::{Expense, GrantProgress, MONEY_RULES, STATUS_RULES, WorkItem, grant_progress};
+use crate::funding::grant_progress::{
+    Expense, GrantProgress, Known, MONEY_RULES, STATUS_RULES, WorkItem, grant_progress,
+};
 use crate::funding::{Grant, grants::WorkRef};
 use crate::web::{
     error::{WebError, json_error},
@@ -108,21 +110,22 @@ async fn load(state: &AppState, full_name: &str, id: &str, now: i64) -> Result<L
         .find(|g| g.plan.id.as_deref() == Some(id) && g.covers(&repo.full_name))
         .cloned()
         .ok_or_else(|| WebError::NotFound(format!("{} has no grant with the id {id:?}.", repo.full_name)))?;
-    let (items, tracked, mut notes) = load_items(pool, &grant).await?;
+    let (items, known, mut notes) = load_items(pool, &grant).await?;
     let expenses: Vec<Expense> = Vec::new();
-    let mut progress = grant_progress(&grant, &items, &tracked, &expenses, now);
+    let mut progress = grant_progress(&grant, &items, &known, &expenses, now);
     progress.notes.append(&mut notes);
     Ok(Loaded { repo, grant, progress })
 }
 
-/// Every item the grant's references name, per referenced repository that is tracked; the
-/// tracked repositories' names; and a note for each repository whose listing hit the bound.
-async fn load_items(pool: &sqlx::AnyPool, grant: &Grant) -> sqlx::Result<(Vec<WorkItem>, Vec<String>, Vec<String>)> {
+/// Every item the grant's references name, per referenced repository that is tracked; those
+/// repositories and their GitHub milestones; and a note for each repository whose listing hit
+/// the bound.
+async fn load_items(pool: &sqlx::AnyPool, grant: &Grant) -> sqlx::Result<(Vec<WorkItem>, Known, Vec<String>)> {
     let refs: Vec<&WorkRef> = grant.plan.milestones.iter().flat_map(|m| &m.work).collect();
     let mut names: Vec<&str> = refs.iter().map(|r| r.repo()).collect();
     names.sort_by_key(|n| n.to_lowercase());
     names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-    let (mut items, mut tracked, mut notes) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut items, mut known, mut notes) = (Vec::new(), Known::default(), Vec::new());
     for name in names {
         let Some(repo) = repos::find_tracked_repository(pool, name).await? else { continue };
         let mine: Vec<&&WorkRef> = refs.iter().filter(|r| r.repo().eq_ignore_ascii_case(name)).collect();
@@ -169,9 +172,11 @@ async fn load_items(pool: &sqlx::AnyPool, grant: &Grant) -> sqlx::Result<(Vec<Wo
                 merged_by: row.merged_by,
             });
         }
-        tracked.push(repo.full_name);
+        let milestones = crate::db::milestones::list_milestones(pool, repo.id).await?;
+        known.milestones.extend(milestones.into_iter().map(|m| (repo.full_name.clone(), m.title)));
+        known.tracked.push(repo.full_name);
     }
-    Ok((items, tracked, notes))
+    Ok((items, known, notes))
 }
 
 /// A JSON array, for the statements' `json_each`.
