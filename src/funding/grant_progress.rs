@@ -34,7 +34,8 @@ pub const STATUS_RULES: &str = "An issue is done when closed, a pull request whe
 /// The money rules as stated on the page.
 pub const MONEY_RULES: &str = "Budget is the grant's amount. Received to date is the grant spread evenly over its \
      period, up to today (as the ledger counts it). Spent is the budget_spent entries dated up to today plus the \
-     project's Open Collective expenses paid within the grant's period. Unspent is budget minus spent, in the \
+     project's paid Open Collective expenses dated within the grant's period and up to today (dated by submission: \
+     Open Collective's API gives no payment date). Unspent is budget minus spent, in the \
      budget's currency; spending in another currency is listed but never converted or subtracted.";
 
 /// A milestone's status.
@@ -206,12 +207,17 @@ pub fn grant_money(grant: &Grant, expenses: &[Expense], now: i64) -> GrantMoney 
     for s in grant.plan.budget_spent.iter().filter(|s| s.date <= today) {
         spent.add(s.amount);
     }
-    for e in expenses.iter().filter(|e| period.contains(e.paid_at) && e.paid_at <= now) {
+    for e in expenses.iter().filter(|e| counts_as_spent(grant, e, now)) {
         spent.add(e.amount);
     }
     let unspent =
         budget.iter().map(|b| Money::new(b.cents - spent.get(b.currency).map_or(0, |s| s.cents), b.currency)).collect();
     GrantMoney { budget, received, spent, unspent }
+}
+
+/// Whether an Open Collective expense counts as spent from the grant at `now`.
+pub fn counts_as_spent(grant: &Grant, e: &Expense, now: i64) -> bool {
+    grant.period().contains(e.paid_at) && e.paid_at <= now
 }
 
 /// The UTC date of a unix time.
@@ -227,6 +233,8 @@ pub struct GrantProgress {
     /// Every linked item once, in repository and number order.
     pub items: Vec<WorkItem>,
     pub money: GrantMoney,
+    /// The Open Collective expenses counted as spent, oldest first.
+    pub expenses: Vec<Expense>,
     /// Everyone named on the linked items, sorted case-insensitively.
     pub people: Vec<String>,
     /// References not found in the data, and other data-quality notes.
@@ -272,7 +280,8 @@ pub fn grant_progress(
     people.sort_by_key(|p| p.to_lowercase());
     let money = grant_money(grant, expenses, now);
     let summary = summary(grant, &milestones, &money, people.len(), today);
-    GrantProgress { today, milestones, items: linked, money, people, notes, summary }
+    let expenses = expenses.iter().filter(|e| counts_as_spent(grant, e, now)).cloned().collect();
+    GrantProgress { today, milestones, items: linked, money, expenses, people, notes, summary }
 }
 
 fn milestone_progress(grant: &Grant, m: &Milestone, linked: &[WorkItem], today: NaiveDate) -> MilestoneProgress {

@@ -29,12 +29,23 @@ async fn the_demo_grant_page_json_csv_and_markdown_show_milestones_work_and_mone
     let sim = start_sim(sim_options()).await;
     let store = Store::new().await;
     let mut config = config_for(&sim.url(), &store.path());
-    config.funding.grants = vec![grant(&sim.item_states("atlas"))];
+    let grant = grant(&sim.item_states("atlas"));
+    config.funding.grants = vec![grant.clone()];
     collect(&store.collector_with(config.clone())).await;
     let milestones: u64 = sim.totals().iter().map(|t| t.milestones).sum();
     assert!(milestones > 0);
     assert_eq!(store.count("milestones").await as u64, milestones, "every GitHub milestone is collected");
     let app = spawn_app(config, store.db.clone()).await;
+    // Spent: the demo's 50.00 + 75.00 USD of budget_spent, plus atlas's paid Open Collective
+    // expenses dated within the grant and up to now, read back from the store.
+    let now = chrono::Utc::now().timestamp();
+    let period = grant.period();
+    let stored =
+        upkeep::db::funding::list_open_collective_expenses(&store.db.pool, "upkeep-atlas", period.from, now, 1_000);
+    let oc: i64 = stored.await.unwrap().iter().map(|e| e.amount_cents).sum();
+    assert!(oc > 0, "atlas's collective paid expenses during the grant");
+    let (spent, unspent) = (1_250_000 + oc, 6_000_000 - 1_250_000 - oc);
+    let usd = |cents: i64| upkeep::funding::Money::new(cents, upkeep::funding::Currency::USD).to_string();
     let path = format!("/funding/upkeep-sim/atlas/grants/{DEMO_GRANT_ID}");
 
     // The page: four milestones with their statuses, linked items, money, rules and notes.
@@ -50,8 +61,9 @@ async fn the_demo_grant_page_json_csv_and_markdown_show_milestones_work_and_mone
     assert!(text(&select(&doc, "#status-rules")[0]).contains("At risk: not done, not late"));
     let money: Vec<String> = select(&doc, "#money-table td").iter().map(text).collect();
     assert_eq!(money[0], "60,000.00 USD", "budget");
-    assert_eq!(money[2], "12,500.00 USD", "spent");
-    assert_eq!(money[3], "47,500.00 USD", "unspent");
+    assert_eq!(money[2], usd(spent), "spent");
+    assert_eq!(money[3], usd(unspent), "unspent");
+    assert!(!select(&doc, "#expenses-table tbody tr").is_empty(), "the expenses counted are listed");
     // The hostile title is text, never markup; the three dangling references are notes.
     let titles: Vec<String> = select(&doc, "#milestones-table th[scope=row] a").iter().map(text).collect();
     assert_eq!(titles[3], HOSTILE);
@@ -89,8 +101,11 @@ async fn the_demo_grant_page_json_csv_and_markdown_show_milestones_work_and_mone
     assert_eq!(states, [("issue", "open", false)], "the late milestone's open issue");
     let amount = |k: &str| (api["money"][k][0]["currency"].clone(), api["money"][k][0]["cents"].clone());
     assert_eq!(amount("budget"), ("USD".into(), 6_000_000.into()));
-    assert_eq!(amount("spent"), ("USD".into(), 1_250_000.into()));
-    assert_eq!(amount("unspent"), ("USD".into(), 4_750_000.into()));
+    assert_eq!(amount("spent"), ("USD".into(), spent.into()));
+    assert_eq!(amount("unspent"), ("USD".into(), unspent.into()));
+    let listed: i64 =
+        api["open_collective_expenses"].as_array().unwrap().iter().map(|e| e["cents"].as_i64().unwrap()).sum();
+    assert_eq!(listed, oc);
     assert_eq!(api["money"]["received"][0]["currency"], "USD");
     assert_eq!(api["milestones"][3]["title"], HOSTILE);
 
@@ -101,7 +116,13 @@ async fn the_demo_grant_page_json_csv_and_markdown_show_milestones_work_and_mone
     assert!(lines[0].starts_with("section,milestone,due,status,done_items,total_items,reference"), "{}", lines[0]);
     let count = |section: &str| lines.iter().filter(|l| l.starts_with(&format!("{section},"))).count();
     assert_eq!((count("milestone"), count("item"), count("money"), count("note")), (4, 9, 4, 4));
-    assert!(lines.iter().any(|l| l.starts_with("money,") && l.ends_with("unspent,USD,47500.00")), "{csv}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("money,")
+                && l.ends_with(&format!("unspent,USD,{}.{:02}", unspent / 100, unspent % 100))),
+        "{csv}"
+    );
 
     // Markdown for a funder's form: the table, each item, the money; the hostile title defused.
     let (status, md) = get(&format!("{app}{path}?format=md")).await;
@@ -109,7 +130,7 @@ async fn the_demo_grant_page_json_csv_and_markdown_show_milestones_work_and_mone
     assert!(md.starts_with("# Grant progress: Demo Foundation, upkeep-sim/atlas\n"), "{md}");
     assert!(md.contains("| Triage the issue backlog | "), "{md}");
     assert!(md.contains("| done | 3 of 3 |"), "{md}");
-    assert!(md.contains("| Unspent | 47,500.00 USD |"), "{md}");
+    assert!(md.contains(&format!("| Unspent | {} |", usd(unspent))), "{md}");
     assert!(md.contains(r"\<script\>alert(1)\</script\> \| \*v2\* \[x\](javascript:y)"), "{md}");
     assert!(!md.contains("<script>"), "{md}");
 

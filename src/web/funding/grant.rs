@@ -18,7 +18,7 @@ use crate::db::{
 use crate::funding::grant_progress::{
     Expense, GrantProgress, Known, MONEY_RULES, STATUS_RULES, WorkItem, grant_progress,
 };
-use crate::funding::{Grant, grants::WorkRef};
+use crate::funding::{Currency, Grant, Money, grants::WorkRef};
 use crate::web::{
     error::{WebError, json_error},
     format,
@@ -111,10 +111,49 @@ async fn load(state: &AppState, full_name: &str, id: &str, now: i64) -> Result<L
         .cloned()
         .ok_or_else(|| WebError::NotFound(format!("{} has no grant with the id {id:?}.", repo.full_name)))?;
     let (items, known, mut notes) = load_items(pool, &grant).await?;
-    let expenses: Vec<Expense> = Vec::new();
+    let (expenses, expense_notes) = load_expenses(state, &repo, &grant).await?;
+    notes.extend(expense_notes);
     let mut progress = grant_progress(&grant, &items, &known, &expenses, now);
     progress.notes.append(&mut notes);
     Ok(Loaded { repo, grant, progress })
+}
+
+/// The most Open Collective expenses read for one grant page.
+const MAX_EXPENSES: i64 = 1_000;
+
+/// The paid expenses of the repository's Open Collective within the grant's period, and a note
+/// when the bound cut them short or one has an unknown currency.
+async fn load_expenses(
+    state: &AppState,
+    repo: &RepositoryRow,
+    grant: &Grant,
+) -> sqlx::Result<(Vec<Expense>, Vec<String>)> {
+    let pool = &state.db.pool;
+    let links = crate::db::funding::list_funding_links(pool, repo.id).await?;
+    let Some(slug) = super::load::collective_slug(&state.config, repo, &links) else { return Ok(Default::default()) };
+    let period = grant.period();
+    let rows =
+        crate::db::funding::list_open_collective_expenses(pool, &slug, period.from, period.to, MAX_EXPENSES).await?;
+    let mut notes = Vec::new();
+    if rows.len() as i64 >= MAX_EXPENSES {
+        notes.push(format!(
+            "Only the first {MAX_EXPENSES} Open Collective expenses of {slug} in the grant's period are counted."
+        ));
+    }
+    let mut expenses = Vec::new();
+    for row in rows {
+        match Currency::new(&row.currency) {
+            Ok(currency) => expenses.push(Expense {
+                paid_at: row.paid_at,
+                amount: Money::new(row.amount_cents, currency),
+                description: row.description,
+            }),
+            Err(_) => {
+                notes.push(format!("An Open Collective expense of {slug} has an unknown currency and is not counted."))
+            }
+        }
+    }
+    Ok((expenses, notes))
 }
 
 /// Every item the grant's references name, per referenced repository that is tracked; those
@@ -231,6 +270,8 @@ pub struct GrantPage {
     pub money: Vec<(&'static str, String)>,
     pub money_rules: &'static str,
     pub spending: Vec<(String, String, String)>,
+    /// Open Collective expenses counted as spent: (date, amount, description).
+    pub expenses: Vec<(String, String, String)>,
     pub notes: Vec<String>,
     pub generated: String,
 }
@@ -271,6 +312,11 @@ fn page_for(l: Loaded) -> GrantPage {
             .budget_spent
             .iter()
             .map(|s| (s.date.to_string(), s.amount.to_string(), s.note.clone()))
+            .collect(),
+        expenses: p
+            .expenses
+            .iter()
+            .map(|e| (format::day(e.paid_at), e.amount.to_string(), e.description.clone()))
             .collect(),
         notes: p.notes.clone(),
         generated: format::datetime(Some(chrono::Utc::now().timestamp())),

@@ -101,6 +101,8 @@ pub struct GrantJson {
     pub milestones: Vec<MilestoneJson>,
     pub money: MoneyJson,
     pub budget_spent: Vec<SpendJson>,
+    /// The Open Collective expenses counted as spent (`note` is their description).
+    pub open_collective_expenses: Vec<SpendJson>,
     pub people: Vec<String>,
     pub notes: Vec<String>,
     pub status_rules: &'static str,
@@ -183,6 +185,15 @@ pub fn json(repo: &str, g: &Grant, p: &GrantProgress) -> GrantJson {
             .budget_spent
             .iter()
             .map(|s| SpendJson { date: s.date.to_string(), amount: amount(s.amount), note: s.note.clone() })
+            .collect(),
+        open_collective_expenses: p
+            .expenses
+            .iter()
+            .map(|e| SpendJson {
+                date: crate::web::format::day(e.paid_at),
+                amount: amount(e.amount),
+                note: e.description.clone(),
+            })
             .collect(),
         people: p.people.clone(),
         notes: p.notes.clone(),
