@@ -151,3 +151,40 @@ async fn the_demo_grant_page_json_csv_and_markdown_show_milestones_work_and_mone
     assert!(serde_json::from_str::<serde_json::Value>(&body).is_ok(), "{body}");
     sim.stop().await;
 }
+
+/// A milestone reference that cannot be parsed stops `upkeep` with exit code 2, naming the grant,
+/// the milestone and the reference; an unparseable spending entry likewise.
+#[test]
+fn a_bad_milestone_or_spending_entry_exits_with_2_and_names_the_key() {
+    let grant = "[[funding.grants]]\nid = \"stf\"\nfunder = \"STF\"\namount = 100\ncurrency = \"USD\"\n\
+                 start = \"2026-01-01\"\nend = \"2026-12-31\"\n";
+    let cases = [
+        (
+            "[[funding.grants.milestones]]\ntitle = \"One\"\ndue = \"2026-03-31\"\nitems = [\"a/b#1\", \"a/b#one\"]\n",
+            "milestones[0].items[1]: \"a/b#one\" is not owner/name#number",
+        ),
+        (
+            "[[funding.grants.milestones]]\ntitle = \"One\"\ndue = \"2026-03-31\"\ngithub_milestone = \"v1\"\n",
+            "milestones[0].github_milestone: \"v1\" is not owner/name:Milestone title",
+        ),
+        (
+            "[[funding.grants.budget_spent]]\ndate = \"2026-02-01\"\namount = 5\ncurrency = \"usd\"\n",
+            "budget_spent[0].currency",
+        ),
+    ];
+    for (table, needle) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("grants.toml");
+        std::fs::write(&path, format!("{grant}{table}")).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_upkeep"))
+            .args(["--config", path.to_str().unwrap(), "collect"])
+            .env_remove("GITHUB_TOKEN")
+            .env_remove("GH_TOKEN")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("grants.toml:1: funding.grants[0]: grant from \"STF\""), "{stderr}");
+        assert!(stderr.contains(needle), "{needle:?} missing from {stderr}");
+    }
+}
