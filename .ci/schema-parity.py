@@ -456,6 +456,8 @@ ON CONFLICT (id) DO UPDATE SET author_id = excluded.author_id, updated_at = excl
     ("release published", f"UPDATE releases SET draft = 0, published_at = {T + 4 * WEEK} WHERE id = 4001;"),
     ("release renamed only (no mark)", "UPDATE releases SET name = 'Uno' WHERE id = 4000;"),
     ("contributor week: commits changed", "UPDATE contributor_weeks SET commits = 5 WHERE repo_id = 1 AND account_id = 10;"),
+    ("contributor week: first commit moved",
+     f"UPDATE contributor_weeks SET first_authored = {T + DAY} WHERE repo_id = 1 AND account_id = 10;"),
     ("contributor week: additions only (no mark)", "UPDATE contributor_weeks SET additions = 7 WHERE repo_id = 1 AND account_id = 11;"),
     ("account renamed", "UPDATE accounts SET login = 'alice2' WHERE id = 10;"),
     ("account flagged a bot", "UPDATE accounts SET is_bot = 1 WHERE id = 12;"),

@@ -5,7 +5,8 @@
 
 use sqlx::{Row, TypeInfo, ValueRef, any::AnyRow};
 
-use crate::db::backend::{self, Backend, ValueKind};
+use crate::db::backend::{self, Backend};
+use crate::db::backend_bulk::{self, ValueKind};
 
 /// A table: its columns in the catalog's order, its primary key, and the tables it references.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,8 +46,8 @@ impl Table {
 /// excepted), by name.
 pub async fn tables(conn: &mut sqlx::AnyConnection) -> sqlx::Result<Vec<Table>> {
     let engine = backend::backend_of(conn);
-    let rows = backend::catalog_columns(&mut *conn).await?;
-    let references = backend::catalog_references(&mut *conn).await?;
+    let rows = backend_bulk::catalog_columns(&mut *conn).await?;
+    let references = backend_bulk::catalog_references(&mut *conn).await?;
     let mut tables: Vec<Table> = Vec::new();
     let mut keys: Vec<Vec<(i64, String)>> = Vec::new();
     for (table, column, declared, key_position) in rows {
@@ -58,7 +59,7 @@ pub async fn tables(conn: &mut sqlx::AnyConnection) -> sqlx::Result<Vec<Table>> 
         if key_position > 0 {
             key.push((key_position, column.clone()));
         }
-        last.columns.push(Column { name: column, kind: backend::value_kind(engine, &declared) });
+        last.columns.push(Column { name: column, kind: backend_bulk::value_kind(engine, &declared) });
     }
     for (table, mut key) in tables.iter_mut().zip(keys) {
         key.sort();
@@ -90,14 +91,14 @@ pub fn parents_first(tables: &[Table]) -> Vec<&Table> {
 
 /// The number of rows in `table`.
 pub async fn count_rows(conn: &mut sqlx::AnyConnection, table: &Table) -> sqlx::Result<u64> {
-    let sql = format!("SELECT COUNT(*) FROM {}", backend::quoted(&table.name));
+    let sql = format!("SELECT COUNT(*) FROM {}", backend_bulk::quoted(&table.name));
     let n: i64 = crate::db::sql::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(conn).await?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
 /// Whether `table` has at least one row.
 pub async fn has_rows(conn: &mut sqlx::AnyConnection, table: &Table) -> sqlx::Result<bool> {
-    let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM {} LIMIT 1) AS any_row", backend::quoted(&table.name));
+    let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM {} LIMIT 1) AS any_row", backend_bulk::quoted(&table.name));
     let n: i64 = crate::db::sql::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(conn).await?;
     Ok(n > 0)
 }
@@ -178,9 +179,9 @@ impl<'t> Pages<'t> {
             .collect::<Option<Vec<usize>>>()
             .ok_or_else(|| format!("the table {}'s primary key names a column it does not have", table.name))?;
         let select: Vec<String> =
-            table.columns.iter().map(|c| backend::select_expression(backend, &c.name, &c.kind)).collect();
-        let key: Vec<String> = table.key.iter().map(|k| backend::quoted(k)).collect();
-        let (select, key, name) = (select.join(", "), key.join(", "), backend::quoted(&table.name));
+            table.columns.iter().map(|c| backend_bulk::select_expression(backend, &c.name, &c.kind)).collect();
+        let key: Vec<String> = table.key.iter().map(|k| backend_bulk::quoted(k)).collect();
+        let (select, key, name) = (select.join(", "), key.join(", "), backend_bulk::quoted(&table.name));
         let marks = vec!["?"; key_at.len()].join(", ");
         Ok(Pages {
             table,

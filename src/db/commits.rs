@@ -69,7 +69,8 @@ pub struct Deleted {
 
 /// Brings `contributor_weeks` for the repository in line with its commits, for the weeks from the
 /// one holding `from` on (commits authored earlier did not change): commits per linked account and
-/// week (Sunday 00:00 UTC, as GitHub's statistics count them), by authored time. Only rows that
+/// week (Sunday 00:00 UTC, as GitHub's statistics count them), by authored time, with the week's
+/// first authored time (a person's first contribution, to the second). Only rows that
 /// differ are written, so the rollups see only the weeks that changed.
 pub async fn rebuild_contributor_weeks(tx: &mut super::tx::WriteTx, repo_id: i64, from: i64) -> sqlx::Result<()> {
     // 1970-01-01 was a Thursday: shift by 4 days so weeks start on Sunday.
@@ -83,7 +84,7 @@ pub async fn rebuild_contributor_weeks(tx: &mut super::tx::WriteTx, repo_id: i64
             concat!(
                 "SELECT repo_id, author_id, ",
                 week!("authored_at"),
-                " AS week, COUNT(*) AS n
+                " AS week, COUNT(*) AS n, MIN(authored_at) AS first
                  FROM commits WHERE repo_id = ?1 AND author_id IS NOT NULL AND authored_at >= CASE WHEN ?2 > 0 THEN ?2 ELSE 0 END
                  GROUP BY repo_id, author_id, week"
             )
@@ -103,12 +104,14 @@ pub async fn rebuild_contributor_weeks(tx: &mut super::tx::WriteTx, repo_id: i64
     .execute(&mut **tx)
     .await?;
     crate::db::sql::query(concat!(
-        "INSERT INTO contributor_weeks (repo_id, account_id, week, commits, additions, deletions)
-         SELECT repo_id, author_id, week, n, 0, 0 FROM (",
+        "INSERT INTO contributor_weeks (repo_id, account_id, week, commits, additions, deletions, first_authored)
+         SELECT repo_id, author_id, week, n, 0, 0, first FROM (",
         counts!(),
         ") AS c WHERE true
-         ON CONFLICT (repo_id, account_id, week) DO UPDATE SET commits = excluded.commits
-         WHERE contributor_weeks.commits IS DISTINCT FROM excluded.commits"
+         ON CONFLICT (repo_id, account_id, week) DO UPDATE SET commits = excluded.commits,
+             first_authored = excluded.first_authored
+         WHERE (contributor_weeks.commits, contributor_weeks.first_authored)
+               IS DISTINCT FROM (excluded.commits, excluded.first_authored)"
     ))
     .bind(repo_id)
     .bind(first_week)

@@ -12,7 +12,7 @@
 //!    so a table a later migration adds is copied without a change here, and written parents
 //!    first; each is read in primary-key order a page at a time and written by multi-row
 //!    `INSERT`s, the next page read while the last is written. The target's triggers are off
-//!    meanwhile ([`backend::suspend_triggers`]): they would mark every copied row as changed
+//!    meanwhile ([`backend_bulk::suspend_triggers`]): they would mark every copied row as changed
 //!    (`rollup_dirty`, `newcomer_dirty`), while those marks are tables of their own, copied as
 //!    the source holds them. On PostgreSQL, sequences are then moved past the copied ids.
 //! 4. Before committing, both sides' digests are computed and compared; unequal rolls back.
@@ -23,7 +23,8 @@ use std::collections::HashMap;
 use sqlx::AnyConnection;
 
 use crate::db::{
-    backend::{self, Backend, Location, Role, ValueKind},
+    backend::{self, Backend, Location, Role},
+    backend_bulk::{self, ValueKind},
     catalog::{self, Cell, Pages, Table},
     digest::{FullDigest, full_digest},
 };
@@ -111,7 +112,7 @@ pub async fn copy(
     }
     let source = open_source(from).await?;
     let mut snapshot = source
-        .begin_with(backend::begin_snapshot_statement(from.backend()))
+        .begin_with(backend_bulk::begin_snapshot_statement(from.backend()))
         .await
         .map_err(|e| unusable(from, "read", &e))?;
     let tables = catalog::tables(&mut snapshot).await.map_err(|e| unusable(from, "read", &e))?;
@@ -165,7 +166,7 @@ async fn open_source(from: &Location) -> Result<sqlx::AnyPool, CopyError> {
     }
     let pool = backend::bulk_pool_for(from, Role::Reader).await.map_err(|e| unusable(from, "open", &e))?;
     let mut conn = pool.acquire().await.map_err(|e| unusable(from, "open", &e))?;
-    let applied = backend::applied_migrations(&mut conn).await.map_err(|e| unusable(from, "read", &e))?;
+    let applied = backend_bulk::applied_migrations(&mut conn).await.map_err(|e| unusable(from, "read", &e))?;
     let latest = backend::latest_migration(from.backend());
     let shown = from.redacted();
     match applied {
@@ -202,7 +203,7 @@ async fn inspect_target(
 ) -> Result<Option<FullDigest>, CopyError> {
     let mut conn = target.acquire().await.map_err(|e| unusable(to, "open", &e))?;
     let read = |e: sqlx::Error| unusable(to, "read", &e);
-    let applied = backend::applied_migrations(&mut conn).await.map_err(read)?;
+    let applied = backend_bulk::applied_migrations(&mut conn).await.map_err(read)?;
     let latest = backend::latest_migration(to.backend());
     let shown = to.redacted();
     if let Some((version, failed)) = applied {
@@ -273,8 +274,9 @@ async fn write_all(
             )));
         }
     }
-    let suspended =
-        backend::suspend_triggers(&mut *tx).await.map_err(|e| failed("cannot switch the target's triggers off", e))?;
+    let suspended = backend_bulk::suspend_triggers(&mut *tx)
+        .await
+        .map_err(|e| failed("cannot switch the target's triggers off", e))?;
     let (from_backend, to_backend) = (backend::backend_of(snapshot), backend::backend_of(tx));
     let mut rows = 0;
     for (table, into) in &pairs {
@@ -286,10 +288,11 @@ async fn write_all(
             .await
             .map_err(|e| failed(&format!("copying the table {}", table.name), e))?;
     }
-    backend::restore_triggers(&mut *tx, suspended)
+    backend_bulk::restore_triggers(&mut *tx, suspended)
         .await
         .map_err(|e| failed("cannot switch the target's triggers back on", e))?;
-    let sequences = backend::reset_sequences(&mut *tx).await.map_err(|e| failed("cannot move the sequences", e))?;
+    let sequences =
+        backend_bulk::reset_sequences(&mut *tx).await.map_err(|e| failed("cannot move the sequences", e))?;
 
     let source = digest_with_progress(snapshot, tables, "verifying: the source", rows, progress)
         .await
@@ -338,7 +341,7 @@ fn matching_tables<'a>(ours: &'a [Table], theirs: &'a [Table]) -> Result<Vec<(&'
 
 /// How many rows of `columns` columns one statement carries into a `backend` database.
 pub fn rows_per_statement(backend: Backend, columns: usize, page_rows: usize) -> usize {
-    (backend::placeholders_per_statement(backend) / columns.max(1)).min(page_rows).max(1)
+    (backend_bulk::placeholders_per_statement(backend) / columns.max(1)).min(page_rows).max(1)
 }
 
 /// Copies the rows of `table` into `into`, the next page read while the last is written.
@@ -372,12 +375,12 @@ async fn copy_table(
 
 /// `INSERT INTO t (columns) VALUES (…), (…)` for `rows` rows of `table`'s columns.
 fn insert_statement(into: &Table, table: &Table, kinds: &[ValueKind], to: Backend, rows: usize) -> String {
-    let columns: Vec<String> = table.columns.iter().map(|c| backend::quoted(&c.name)).collect();
-    let marks: Vec<String> = kinds.iter().map(|k| backend::insert_placeholder(to, k)).collect();
+    let columns: Vec<String> = table.columns.iter().map(|c| backend_bulk::quoted(&c.name)).collect();
+    let marks: Vec<String> = kinds.iter().map(|k| backend_bulk::insert_placeholder(to, k)).collect();
     let row = format!("({})", marks.join(", "));
     format!(
         "INSERT INTO {} ({}) VALUES {}",
-        backend::quoted(&into.name),
+        backend_bulk::quoted(&into.name),
         columns.join(", "),
         vec![row; rows].join(", ")
     )

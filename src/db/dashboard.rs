@@ -202,6 +202,46 @@ pub async fn list_repo_weeks<'e>(
     .await
 }
 
+/// A repository's week of backlog flow ([`RepoWeekRow`]), for [`list_repo_weeks_each`].
+#[derive(Debug, Clone, FromRow)]
+pub struct RepoWeekOfRow {
+    pub repo_id: i64,
+    #[sqlx(flatten)]
+    pub week: RepoWeekRow,
+}
+
+/// [`list_repo_weeks`] for each repository of the scope apart, in one statement: each
+/// repository's row summing its weeks before `from_week`, then its weeks, by repository and week.
+pub async fn list_repo_weeks_each<'e>(
+    ex: impl AnyExecutor<'e>,
+    scope: &str,
+    from_week: i64,
+    to: i64,
+) -> sqlx::Result<Vec<RepoWeekOfRow>> {
+    crate::db::sql::query_as(
+        "SELECT repo_id, ?2 - 604800 AS week, CAST(SUM(opened_issues) AS BIGINT) AS opened_issues,
+                CAST(SUM(closed_issues) AS BIGINT) AS closed_issues, CAST(SUM(opened_prs) AS BIGINT) AS opened_prs,
+                CAST(SUM(closed_prs) AS BIGINT) AS closed_prs, CAST(SUM(merged_prs) AS BIGINT) AS merged_prs,
+                CAST(SUM(bot_opened_issues) AS BIGINT) AS bot_opened_issues,
+                CAST(SUM(bot_closed_issues) AS BIGINT) AS bot_closed_issues,
+                CAST(SUM(bot_opened_prs) AS BIGINT) AS bot_opened_prs,
+                CAST(SUM(bot_closed_prs) AS BIGINT) AS bot_closed_prs,
+                CAST(SUM(bot_merged_prs) AS BIGINT) AS bot_merged_prs, CAST(SUM(releases) AS BIGINT) AS releases
+         FROM repo_weeks WHERE repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND week < ?2
+         GROUP BY repo_id
+         UNION ALL
+         SELECT repo_id, week, opened_issues, closed_issues, opened_prs, closed_prs, merged_prs, bot_opened_issues,
+                bot_closed_issues, bot_opened_prs, bot_closed_prs, bot_merged_prs, releases
+         FROM repo_weeks WHERE repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND week >= ?2 AND week < ?3
+         ORDER BY 1, 2",
+    )
+    .bind(scope)
+    .bind(from_week)
+    .bind(to)
+    .fetch_all(ex)
+    .await
+}
+
 /// One person's contributions in one week, summed over the scope.
 #[derive(Debug, Clone, FromRow)]
 pub struct PersonWeekRow {
@@ -307,16 +347,33 @@ async fn person_weeks<'e>(
         .await
 }
 
+/// The scope's human maintainers' rows of `repo_people rp` joined with `accounts a`: one
+/// definition for [`MAINTAINERS`] and [`list_maintainers_each`].
+macro_rules! maintainers_from {
+    () => {
+        " FROM repo_people rp
+     JOIN accounts a ON a.id = rp.account_id
+     WHERE rp.repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND rp.is_maintainer = 1 AND a.is_bot = 0"
+    };
+}
+
 /// [`list_maintainers`], read through the partial index `repo_people_maintainers`, which holds only
 /// maintainers (a plan test in `db/rollups/tests.rs` checks that SQLite still picks it).
-pub(in crate::db) const MAINTAINERS: &str = "SELECT DISTINCT a.login FROM repo_people rp
-     JOIN accounts a ON a.id = rp.account_id
-     WHERE rp.repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND rp.is_maintainer = 1 AND a.is_bot = 0
-     ORDER BY a.login";
+pub(in crate::db) const MAINTAINERS: &str =
+    concat!("SELECT DISTINCT a.login", maintainers_from!(), " ORDER BY a.login");
 
 /// The scope's human maintainers (inferred or configured), for the load roster.
 pub async fn list_maintainers<'e>(ex: impl AnyExecutor<'e>, scope: &str) -> sqlx::Result<Vec<String>> {
     crate::db::sql::query_scalar(MAINTAINERS).bind(scope).fetch_all(ex).await
+}
+
+/// [`list_maintainers`] of each repository of the scope apart, in one statement: `(repository,
+/// login)`, by repository and login.
+pub async fn list_maintainers_each<'e>(ex: impl AnyExecutor<'e>, scope: &str) -> sqlx::Result<Vec<(i64, String)>> {
+    crate::db::sql::query_as(concat!("SELECT DISTINCT rp.repo_id, a.login", maintainers_from!(), " ORDER BY 1, 2"))
+        .bind(scope)
+        .fetch_all(ex)
+        .await
 }
 
 /// A pull request opened or closed in the window (drafts included: opening one is a change request).

@@ -3,7 +3,7 @@
 //!
 //! One file per table or concern; functions are generic over the executor so they run on the
 //! pool or inside a transaction. Nothing outside `db/` writes SQL, and each statement is one text
-//! for both backends ([`sql`]; what differs is in `backend.rs`). Timestamps are unix seconds.
+//! for both backends ([`sql`]; what differs is in `backend.rs`, and for whole-table copies in `backend_bulk.rs`). Timestamps are unix seconds.
 //! On SQLite, writers use `BEGIN IMMEDIATE` transactions (see [`Db::begin_write`]) so concurrent
 //! readers (the web server) never make a writer fail on a lock upgrade.
 
@@ -13,6 +13,7 @@ mod rules;
 pub mod accounts;
 pub mod activity;
 pub(super) mod backend;
+pub(super) mod backend_bulk;
 pub mod catalog;
 pub mod commits;
 pub mod copy;

@@ -160,10 +160,21 @@ async fn incremental_rollups_equal_a_rebuild_after_each_kind_of_change() {
     assert!(dirty.people.is_empty() && dirty.event.contains(&week(now)), "{dirty:?}");
     assert_eq!(update_and_compare(&store, "a new answer by a known person").await, Rebuilt::Dirty);
 
-    // A commit week for bob, then none.
-    exec(&store, &format!("INSERT INTO contributor_weeks VALUES (100, {BOB}, {}, 3, 0, 0)", week(now - 30 * DAY)))
-        .await;
+    // A commit week for bob (its first commit on the Tuesday), a later first commit that week,
+    // then none.
+    let cw = week(now - 30 * DAY);
+    exec(
+        &store,
+        &format!(
+            "INSERT INTO contributor_weeks (repo_id, account_id, week, commits, additions, deletions, first_authored)
+             VALUES (100, {BOB}, {cw}, 3, 0, 0, {})",
+            cw + 2 * DAY
+        ),
+    )
+    .await;
     assert_eq!(update_and_compare(&store, "a commit week").await, Rebuilt::Dirty);
+    exec(&store, &format!("UPDATE contributor_weeks SET first_authored = {} WHERE repo_id = 100", cw + 3 * DAY)).await;
+    assert_eq!(update_and_compare(&store, "a later first commit in the week").await, Rebuilt::Dirty);
     exec(&store, "DELETE FROM contributor_weeks WHERE repo_id = 100").await;
     assert_eq!(update_and_compare(&store, "commit weeks gone").await, Rebuilt::Dirty);
 

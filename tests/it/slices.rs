@@ -85,6 +85,19 @@ async fn dashboards_from_slices_equal_dashboards_from_the_reference_queries() {
                 );
                 each.push(cards);
             }
+            // The overview's usual read: every repository's window in one statement per kind.
+            let windows = rows::load_window_each(pool, &ids, (from, to)).await.unwrap();
+            assert_eq!(windows.len(), ids.len());
+            for (id, w) in ids.iter().zip(&windows) {
+                let alone = rows::load_rows(pool, &[*id], (from, to), bots, now, rows::Parts::Window).await.unwrap();
+                assert_eq!(
+                    dashboard::compute(w, window, bots, false, now),
+                    dashboard::compute(&alone, window, bots, false, now),
+                    "repository {id}'s window read with the others, window {from}..{to}, bots {bots}"
+                );
+                assert_eq!(w.repo_weeks.len(), alone.repo_weeks.len());
+                assert_eq!(w.maintainers, alone.maintainers);
+            }
             let full = rows::load_rows(pool, &ids, (from, to), bots, now, rows::Parts::Full).await.unwrap();
             assert_eq!(
                 dashboard::compute(&rows::ScopeRows::merge(each), window, bots, false, now),

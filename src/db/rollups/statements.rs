@@ -218,7 +218,8 @@ macro_rules! rows_in_weeks {
 /// Every contribution as `who, at, n, maint` (`maint`: made with a maintainer's association, by
 /// `maintainer_association!`, or a merge). The same contributions as `person_weeks` counts (a
 /// review of one's own pull request is none), so a person's total is also the sum of their weeks
-/// there.
+/// there. A week's commits count at its first commit (`first_authored`; the week's start for a
+/// week counted before that column was kept).
 macro_rules! people_rows {
     ($rows:ident) => {
         concat!(
@@ -256,7 +257,7 @@ macro_rules! people_rows {
             $rows!(plain, "issues", "", "merged_by_id", "merged_at"),
             "merged_by_id IS NOT NULL AND merged_at IS NOT NULL
              UNION ALL
-             SELECT account_id, week, commits, 0 FROM ",
+             SELECT account_id, COALESCE(first_authored, week), commits, 0 FROM ",
             $rows!(plain, "contributor_weeks", "", "account_id", "week"),
             "commits > 0"
         )

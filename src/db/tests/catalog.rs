@@ -5,8 +5,8 @@ use super::builders::Person;
 use super::copy::{ODD, digest_of};
 use super::{add_repository, fresh, fresh_sqlite, scene};
 use crate::db::{
-    Backend, Location,
-    backend::{self, ValueKind},
+    Backend, Location, backend,
+    backend_bulk::{self, ValueKind},
     catalog::{self, Cell, Column, Pages, Table},
     copy, runs,
 };
@@ -27,9 +27,9 @@ async fn the_catalog_names_every_table_with_its_key_columns_and_kinds() {
     assert_eq!(find("issues").column("title").map(|c| &c.kind), Some(&ValueKind::Text));
     assert_eq!(find("issues").column("repo_id").map(|c| &c.kind), Some(&ValueKind::Integer));
     assert_eq!(find("issues").column("no_such_column"), None);
-    let columns: Vec<(String, String, String, i64)> = backend::catalog_columns(&mut conn).await.unwrap();
+    let columns: Vec<(String, String, String, i64)> = backend_bulk::catalog_columns(&mut conn).await.unwrap();
     assert_eq!(columns.len(), tables.iter().map(|t| t.columns.len()).sum::<usize>());
-    let references = backend::catalog_references(&mut conn).await.unwrap();
+    let references = backend_bulk::catalog_references(&mut conn).await.unwrap();
     match f.db.backend() {
         // SQLite's schema keeps its (unenforced) REFERENCES; PostgreSQL's has none (PORTING.md).
         Backend::Sqlite => {
@@ -39,7 +39,7 @@ async fn the_catalog_names_every_table_with_its_key_columns_and_kinds() {
         Backend::Postgres => assert!(references.is_empty(), "{references:?}"),
     }
     let latest = backend::latest_migration(f.db.backend());
-    assert_eq!(backend::applied_migrations(&mut conn).await.unwrap(), Some((latest, 0)));
+    assert_eq!(backend_bulk::applied_migrations(&mut conn).await.unwrap(), Some((latest, 0)));
     assert_eq!(latest, backend::migrator(f.db.backend()).iter().map(|m| m.version).max().unwrap());
     assert_eq!(backend::backend_of(&conn), f.db.backend());
 
@@ -122,14 +122,14 @@ async fn triggers_switched_off_write_no_marks_until_switched_back_on() {
     let f = fresh().await;
     add_repository(&f.db, 1, "numfocus/atlas").await;
     let mut tx = f.db.begin_write().await.unwrap();
-    let suspended = backend::suspend_triggers(&mut tx).await.unwrap();
+    let suspended = backend_bulk::suspend_triggers(&mut tx).await.unwrap();
     let insert =
         "INSERT INTO comments (id, repo_id, issue_number, author_id, author_association, created_at, updated_at)
                   VALUES (?, 1, 1, 7, 'NONE', 1709542800, 1709542800)";
     crate::db::sql::query(insert).bind(1).execute(&mut *tx).await.unwrap();
     let count = "SELECT COUNT(*) FROM rollup_dirty";
     assert_eq!(crate::db::sql::query_scalar::<i64>(count).fetch_one(&mut *tx).await.unwrap(), 0);
-    backend::restore_triggers(&mut tx, suspended).await.unwrap();
+    backend_bulk::restore_triggers(&mut tx, suspended).await.unwrap();
     crate::db::sql::query(insert).bind(2).execute(&mut *tx).await.unwrap();
     assert!(crate::db::sql::query_scalar::<i64>(count).fetch_one(&mut *tx).await.unwrap() > 0);
     tx.rollback().await.unwrap();
@@ -143,7 +143,7 @@ async fn sequences_move_past_the_largest_id_on_postgresql_only() {
         .execute(&mut *tx)
         .await
         .unwrap();
-    let moved = backend::reset_sequences(&mut tx).await.unwrap();
+    let moved = backend_bulk::reset_sequences(&mut tx).await.unwrap();
     match f.db.backend() {
         Backend::Postgres => assert!(moved.contains(&("sync_runs".to_owned(), "id".to_owned())), "{moved:?}"),
         Backend::Sqlite => assert!(moved.is_empty()),
@@ -158,10 +158,10 @@ fn kinds_placeholders_and_batch_sizes_follow_each_backend() {
     for (declared, kind) in
         [("INTEGER", Integer), ("BIGINT", Integer), ("TEXT", Text), ("VARCHAR(9)", Text), ("BLOB", Blob), ("", Blob)]
     {
-        assert_eq!(backend::value_kind(Backend::Sqlite, declared), kind, "{declared}");
+        assert_eq!(backend_bulk::value_kind(Backend::Sqlite, declared), kind, "{declared}");
     }
-    assert_eq!(backend::value_kind(Backend::Sqlite, "REAL"), Real);
-    assert_eq!(backend::value_kind(Backend::Sqlite, "NUMERIC"), Other("NUMERIC".into()));
+    assert_eq!(backend_bulk::value_kind(Backend::Sqlite, "REAL"), Real);
+    assert_eq!(backend_bulk::value_kind(Backend::Sqlite, "NUMERIC"), Other("NUMERIC".into()));
     for (declared, kind) in [
         ("bigint", Integer),
         ("integer", Integer),
@@ -172,27 +172,27 @@ fn kinds_placeholders_and_batch_sizes_follow_each_backend() {
         ("boolean", Boolean),
         ("numeric(10,2)", Other("numeric(10,2)".into())),
     ] {
-        assert_eq!(backend::value_kind(Backend::Postgres, declared), kind, "{declared}");
+        assert_eq!(backend_bulk::value_kind(Backend::Postgres, declared), kind, "{declared}");
     }
-    assert_eq!(backend::quoted("key"), "\"key\"");
-    assert_eq!(backend::quoted("a\"b"), "\"a\"\"b\"");
-    assert_eq!(backend::select_expression(Backend::Postgres, "f", &Boolean), "CAST(\"f\" AS INTEGER) AS \"f\"");
+    assert_eq!(backend_bulk::quoted("key"), "\"key\"");
+    assert_eq!(backend_bulk::quoted("a\"b"), "\"a\"\"b\"");
+    assert_eq!(backend_bulk::select_expression(Backend::Postgres, "f", &Boolean), "CAST(\"f\" AS INTEGER) AS \"f\"");
     assert_eq!(
-        backend::select_expression(Backend::Postgres, "n", &Other("numeric".into())),
+        backend_bulk::select_expression(Backend::Postgres, "n", &Other("numeric".into())),
         "CAST(\"n\" AS TEXT) AS \"n\""
     );
-    assert_eq!(backend::select_expression(Backend::Sqlite, "f", &Boolean), "\"f\"");
-    assert_eq!(backend::insert_placeholder(Backend::Postgres, &Boolean), "CAST(CAST(? AS INTEGER) AS BOOLEAN)");
-    assert_eq!(backend::insert_placeholder(Backend::Postgres, &Other("numeric".into())), "CAST(? AS numeric)");
-    assert_eq!(backend::insert_placeholder(Backend::Postgres, &Text), "?");
-    assert_eq!(backend::insert_placeholder(Backend::Sqlite, &Boolean), "?");
-    assert_eq!(backend::placeholders_per_statement(Backend::Postgres), 65_535);
+    assert_eq!(backend_bulk::select_expression(Backend::Sqlite, "f", &Boolean), "\"f\"");
+    assert_eq!(backend_bulk::insert_placeholder(Backend::Postgres, &Boolean), "CAST(CAST(? AS INTEGER) AS BOOLEAN)");
+    assert_eq!(backend_bulk::insert_placeholder(Backend::Postgres, &Other("numeric".into())), "CAST(? AS numeric)");
+    assert_eq!(backend_bulk::insert_placeholder(Backend::Postgres, &Text), "?");
+    assert_eq!(backend_bulk::insert_placeholder(Backend::Sqlite, &Boolean), "?");
+    assert_eq!(backend_bulk::placeholders_per_statement(Backend::Postgres), 65_535);
     assert_eq!(copy::rows_per_statement(Backend::Sqlite, 13, 2_000), 76);
     assert_eq!(copy::rows_per_statement(Backend::Postgres, 27, 2_000), 2_000);
     assert_eq!(copy::rows_per_statement(Backend::Postgres, 100, 2_000), 655);
     assert_eq!(copy::rows_per_statement(Backend::Postgres, 0, 0), 1, "never zero");
-    assert_eq!(backend::begin_snapshot_statement(Backend::Sqlite), "BEGIN");
-    assert!(backend::begin_snapshot_statement(Backend::Postgres).contains("REPEATABLE READ"));
+    assert_eq!(backend_bulk::begin_snapshot_statement(Backend::Sqlite), "BEGIN");
+    assert!(backend_bulk::begin_snapshot_statement(Backend::Postgres).contains("REPEATABLE READ"));
 }
 
 #[test]
@@ -248,7 +248,7 @@ async fn pools_open_without_migrating_and_readers_of_sqlite_cannot_write() {
     let new = Location::Sqlite(dir.path().join("new.db"));
     let bulk = backend::bulk_pool_for(&new, backend::Role::Writer).await.unwrap();
     let mut conn = bulk.acquire().await.unwrap();
-    assert_eq!(backend::applied_migrations(&mut conn).await.unwrap(), None);
+    assert_eq!(backend_bulk::applied_migrations(&mut conn).await.unwrap(), None);
     assert!(catalog::tables(&mut conn).await.unwrap().is_empty());
 }
 

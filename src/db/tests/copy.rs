@@ -7,7 +7,7 @@
 use super::builders::{IssueBuilder, Person};
 use super::{add_repository, at, fresh, fresh_sqlite, scene};
 use crate::db::{
-    Backend, Db, Location, backend,
+    Backend, Db, Location, backend_bulk,
     catalog::{self, Cell, Pages},
     copy::{self, CopyError, Outcome, Quiet},
     digest::full_digest,
@@ -259,7 +259,7 @@ async fn a_copy_that_fails_part_way_leaves_the_target_empty_and_a_rerun_works() 
         let digest = digest_of(&copy).await;
         assert_eq!(digest.rows(), 0, "tables copied before run_lease were rolled back: {digest:?}");
         let mut tx = copy.begin_write().await.unwrap();
-        let suspended = backend::suspend_triggers(&mut tx).await.unwrap();
+        let suspended = backend_bulk::suspend_triggers(&mut tx).await.unwrap();
         assert!(format!("{suspended:?}").contains("issues_dirty_insert"), "the triggers are still there");
         tx.rollback().await.unwrap();
     }

@@ -126,6 +126,33 @@ async fn repo_weeks_sum_the_scopes_repositories_week_by_week() {
     assert!(none.is_empty(), "an empty window after no history");
 }
 
+#[tokio::test]
+async fn repo_weeks_and_maintainers_of_each_repository_are_those_of_its_own_scope() {
+    let f = fresh_scene().await;
+    for (from_week, to) in [(w(), w2() + WEEK), (w2(), w2() + WEEK), (w2() + WEEK, w2() + 2 * WEEK), (w(), w())] {
+        let each = dash::list_repo_weeks_each(&f.db.pool, BOTH, from_week, to).await.unwrap();
+        for repo in [1, 2] {
+            let scope = format!("[{repo}]");
+            let alone = dash::list_repo_weeks(&f.db.pool, &scope, from_week, to).await.unwrap();
+            let got: Vec<&RepoWeekRow> = each.iter().filter(|r| r.repo_id == repo).map(|r| &r.week).collect();
+            assert_eq!(
+                format!("{got:?}"),
+                format!("{:?}", alone.iter().collect::<Vec<_>>()),
+                "{scope} {from_week}..{to}"
+            );
+        }
+        assert!(each.iter().all(|r| [1, 2].contains(&r.repo_id)));
+    }
+    assert!(!dash::list_repo_weeks_each(&f.db.pool, BOTH, w(), w2() + WEEK).await.unwrap().is_empty());
+    let each = dash::list_maintainers_each(&f.db.pool, BOTH).await.unwrap();
+    for repo in [1, 2] {
+        let alone = dash::list_maintainers(&f.db.pool, &format!("[{repo}]")).await.unwrap();
+        let got: Vec<String> = each.iter().filter(|(r, _)| *r == repo).map(|(_, l)| l.clone()).collect();
+        assert_eq!(got, alone, "repository {repo}");
+    }
+    assert!(!each.is_empty(), "the scene has maintainers");
+}
+
 #[test]
 fn repo_week_add_sums_every_count() {
     let mut a = RepoWeekRow { week: 5, opened_issues: 1, bot_merged_prs: 2, releases: 1, ..RepoWeekRow::default() };

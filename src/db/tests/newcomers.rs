@@ -280,14 +280,12 @@ async fn assigned_first_timer_fixes_match_an_assignee_case_insensitively_who_is_
     assert!(nc::list_assigned_first_timer_fixes(&f.db.pool, 1, 0).await.unwrap().is_empty());
 }
 
-/// Known bug, left for the rule's owner (see the report of #13's DB tests): `repo_people.first_at`
-/// counts a commit at the start of its week (`contributor_weeks` has no finer time), so a
-/// first-timer whose commit lands in the week of their pull request seems to have contributed on
-/// the Sunday before it, and the pull request stops being their first contribution. The same
+/// A first-timer whose own commit lands later in the week of their first pull request: the
+/// commit counts at its authored time, not at the Sunday its week starts (which made it seem
+/// earlier than the pull request, so the pull request stopped being a first-timer's). The same
 /// `first_at` decides `by_first_timer` in the closing pull requests and assigned fixes, and the
 /// dashboard's first-time items.
 #[tokio::test]
-#[ignore = "known bug: a commit counts from the Sunday of its week in repo_people.first_at"]
 async fn a_first_timers_own_commit_later_that_week_keeps_their_pull_request_a_first_timer_pr() {
     let f = fresh().await;
     add_repository(&f.db, 1, "numfocus/atlas").await;

@@ -50,6 +50,21 @@ async fn compare_with_reference(pool: &sqlx::AnyPool) {
         let got = people(&slices::maintainer_weeks(pool, scope, week, to).await.unwrap());
         assert_eq!(got, reference, "maintainers' weeks {what}");
         maintainer_weeks += got.len();
+        // Each repository's window apart, all read at once: each one's rows as a scope of its own.
+        let mut each = slices::window_each(pool, scope, from, to).await.unwrap();
+        for repo in serde_json::from_str::<Vec<i64>>(scope).unwrap() {
+            let (one, w) = (format!("[{repo}]"), each.remove(&repo).unwrap_or_default());
+            let what = format!("{what}, repository {repo} alone");
+            let reference = items(dash::list_response_items(pool, &one, from, to).await.unwrap());
+            assert_eq!(items(w.response_items), reference, "items {what}");
+            let reference = closed(dash::list_closed_items(pool, &one, from, to).await.unwrap());
+            assert_eq!(closed(w.closed_items), reference, "closed {what}");
+            let reference = changes(dash::list_change_requests(pool, &one, from, to).await.unwrap());
+            assert_eq!(changes(w.change_requests), reference, "prs {what}");
+            let reference = people(&dash::list_person_weeks(pool, &one, week, to).await.unwrap());
+            assert_eq!(people(&w.person_weeks), reference, "people {what}");
+        }
+        assert!(each.is_empty(), "only the scope's repositories: {what}");
     }
     for (repo, from, to) in
         [(ATLAS, t(), t() + 7 * DAY), (ATLAS, t() + 7 * DAY + 1, t() + 9 * DAY), (GADGET, w(), w2())]

@@ -157,13 +157,18 @@ async fn summaries(
         .map_while(|(ids, archived)| state.present.for_page(version, &ids, archived, bots, now))
         .collect();
     let parts = if ahead.len() == repos.len() + 1 { Parts::Window } else { Parts::Cards };
-    // A few repositories at a time, in order: their reads overlap on the read pool.
     let (pool, period) = (&state.db.pool, (scope.from, scope.to));
-    let loaded: Vec<ScopeRows> = futures_util::stream::iter(ids)
-        .map(|id| async move { rows::load_rows(pool, &[id], period, bots, now, parts).await })
-        .buffered(OVERVIEW_CONCURRENCY)
-        .try_collect()
-        .await?;
+    let loaded: Vec<ScopeRows> = if parts == Parts::Window {
+        // Every repository's window, each kind of row in one statement for all of them.
+        rows::load_window_each(pool, &ids, period).await?
+    } else {
+        // A few repositories at a time, in order: their reads overlap on the read pool.
+        futures_util::stream::iter(ids)
+            .map(|id| async move { rows::load_rows(pool, &[id], period, bots, now, parts).await })
+            .buffered(OVERVIEW_CONCURRENCY)
+            .try_collect()
+            .await?
+    };
     // The rollup's dashboard: all repositories' rows merged, never archived.
     let rollup_of = |rows: &ScopeRows| match parts {
         Parts::Window => dashboard::assemble(rows, &ahead[repos.len()], window, bots, now),

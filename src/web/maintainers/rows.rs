@@ -142,6 +142,48 @@ pub async fn load_rows(
     })
 }
 
+/// [`load_rows`] with [`Parts::Window`] for each of `repo_ids` apart, in order: the overview's
+/// rows. Each kind of row is read for all the repositories in one statement (seven in all,
+/// instead of seven per repository), and split by repository here.
+pub async fn load_window_each(
+    pool: &sqlx::AnyPool,
+    repo_ids: &[i64],
+    (from, to): (i64, i64),
+) -> sqlx::Result<Vec<ScopeRows>> {
+    let scope = q::scope_json(repo_ids);
+    let scope = scope.as_str();
+    let (mut windows, weeks, maintainers) = tokio::try_join!(
+        slices::window_each(pool, scope, from, to),
+        q::list_repo_weeks_each(pool, scope, week_start(from), to),
+        q::list_maintainers_each(pool, scope),
+    )?;
+    let mut rows: std::collections::HashMap<i64, ScopeRows> = repo_ids
+        .iter()
+        .map(|&id| {
+            let w = windows.remove(&id).unwrap_or_default();
+            let rows = ScopeRows {
+                response_items: w.response_items,
+                closed_items: w.closed_items,
+                change_requests: w.change_requests,
+                person_weeks: w.person_weeks,
+                ..ScopeRows::default()
+            };
+            (id, rows)
+        })
+        .collect();
+    for w in weeks {
+        if let Some(r) = rows.get_mut(&w.repo_id) {
+            r.repo_weeks.push(w.week);
+        }
+    }
+    for (repo, login) in maintainers {
+        if let Some(r) = rows.get_mut(&repo) {
+            r.maintainers.push(login);
+        }
+    }
+    Ok(repo_ids.iter().map(|id| rows.remove(id).unwrap_or_default()).collect())
+}
+
 impl ScopeRows {
     /// The rows of several disjoint scopes (different repositories, same window and `now`) as
     /// one scope: what [`load_rows`] reads for all their repositories at once. Weekly rows are
