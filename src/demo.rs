@@ -24,6 +24,9 @@ pub async fn run(mut config: Config, port: u16, scale: Scale, tick_secs: u64) ->
     let removal = RemoveOnDrop(db_path.clone());
     removal.remove();
     demo_config(&mut config, &sim.url(), &db_path, port)?;
+    if config.funding.grants.is_empty() {
+        config.funding.grants = vec![demo_grant(chrono::Utc::now().date_naive(), &sim.item_states("atlas"))];
+    }
     let config = Arc::new(config);
     let db = Db::open(&config.database.path).await?;
     let collector = Arc::new(Collector::from_config(config.clone(), db.clone())?);
@@ -33,6 +36,7 @@ pub async fn run(mut config: Config, port: u16, scale: Scale, tick_secs: u64) ->
 
     println!("Upkeep demo: open http://{}/", app.address());
     println!("  funders: http://{}/funding (atlas has a demo grant; pulsar has no funding)", app.address());
+    println!("  the demo grant's milestones: http://{}/funding/upkeep-sim/atlas/grants/{DEMO_GRANT_ID}", app.address());
     println!(
         "  simulated GitHub at {} (organisation upkeep-sim, scale {scale:?}; it sends rate-limit resets in \
          milliseconds and fails every third GraphQL query, as real servers sometimes do)",
@@ -141,9 +145,6 @@ fn demo_config(config: &mut Config, sim_url: &str, db_path: &std::path::Path, po
     // Each tick is a simulated day: refresh Sponsors and Open Collective every tick, so their
     // series move while the demo runs.
     config.funding.refresh_hours = 0;
-    if config.funding.grants.is_empty() {
-        config.funding.grants = vec![demo_grant(chrono::Utc::now().date_naive())];
-    }
     if config.people.affiliations.is_none() {
         let text = demo_affiliations(chrono::Utc::now().date_naive());
         config.people.affiliation_table = crate::metrics::affiliation::Affiliations::parse(&text, Source::File)
@@ -218,19 +219,50 @@ kind = "unknown"
     )
 }
 
-/// A year-long grant to atlas that started six months ago: the funded side of the demo, and the
-/// default period of its impact report.
-fn demo_grant(today: chrono::NaiveDate) -> crate::funding::Grant {
-    let start = today.checked_sub_months(chrono::Months::new(6)).unwrap_or(today);
+/// The demo grant's page id.
+pub const DEMO_GRANT_ID: &str = "demo-2026";
+
+/// A year-long grant of 60,000 USD to atlas that started six months ago (the funded side of the
+/// demo, and the default period of its impact report), with three milestones built from atlas's
+/// items as they are (`atlas`, from the simulator) so that, whatever today is: "Triage the issue
+/// backlog" (due four months ago, three done items) is done; "Release automation" (due a month
+/// ago, one done and the oldest open issue) is late; "Documentation overhaul" (due at the end,
+/// three done items and the second-oldest open issue: 3/4 done against half the time elapsed) is
+/// on track. Two spending entries and a milestone amount each.
+pub fn demo_grant(today: chrono::NaiveDate, atlas: &[upkeep_sim::ItemState]) -> crate::funding::Grant {
+    use crate::funding::grants::{GrantPlan, Milestone, Spend, WorkRef};
+    use crate::funding::{Currency, Money};
+    let months_ago = |n: u32| today.checked_sub_months(chrono::Months::new(n)).unwrap_or(today);
+    let start = months_ago(6);
     let end = start.checked_add_months(chrono::Months::new(12)).unwrap_or(today) - chrono::Days::new(1);
+    let usd = |units: i64| Money::new(units * 100, Currency::USD);
+    let item =
+        |s: &upkeep_sim::ItemState| WorkRef::Item { repo: "upkeep-sim/atlas".to_owned(), number: s.number as i64 };
+    let done: Vec<WorkRef> = atlas.iter().filter(|s| s.done).take(7).map(item).collect();
+    let open: Vec<WorkRef> = atlas.iter().filter(|s| s.open && !s.is_pull_request).take(2).map(item).collect();
+    let pick = |from: &[WorkRef], range: std::ops::Range<usize>| from.get(range).unwrap_or_default().to_vec();
+    let milestone =
+        |title: &str, due, work| Milestone { title: title.to_owned(), due, amount: Some(usd(20_000)), work };
     crate::funding::Grant {
         funder: "Demo Foundation".to_owned(),
-        amount: crate::funding::Money::new(6_000_000, crate::funding::Currency::USD),
+        amount: usd(60_000),
         start,
         end,
         repos: vec!["upkeep-sim/atlas".to_owned()],
         purpose: "Maintenance and triage".to_owned(),
         people: vec!["hugo_yilmaz0".to_owned()],
+        plan: GrantPlan {
+            id: Some(DEMO_GRANT_ID.to_owned()),
+            milestones: vec![
+                milestone("Triage the issue backlog", months_ago(4), pick(&done, 0..3)),
+                milestone("Release automation", months_ago(1), [pick(&done, 3..4), pick(&open, 0..1)].concat()),
+                milestone("Documentation overhaul", end, [pick(&done, 4..7), pick(&open, 1..2)].concat()),
+            ],
+            budget_spent: vec![
+                Spend { date: months_ago(5), amount: usd(5_000), note: "Contractor, first month".to_owned() },
+                Spend { date: months_ago(2), amount: usd(7_500), note: "Release tooling".to_owned() },
+            ],
+        },
     }
 }
 
@@ -250,6 +282,6 @@ mod tests {
         assert_eq!(on("nmendes", "2026-01-01").person, "chen_achebe9");
         assert_eq!(on("dara-brandt", "2026-01-01").kind, Kind::Unknown);
         assert_eq!(on("ada33", "2026-01-01").source, None);
-        assert_eq!(demo_grant(today).people, ["hugo_yilmaz0"]);
+        assert_eq!(demo_grant(today, &[]).people, ["hugo_yilmaz0"]);
     }
 }

@@ -33,7 +33,10 @@ pub struct FundingConfig {
     pub manifests: BTreeMap<RepoName, Url>,
     /// Grants, as `[[funding.grants]]` tables with `funder`, `amount` (whole units), `currency`,
     /// `start`, `end` (inclusive dates), `repos` and `purpose` (default none); see
-    /// [`crate::funding::grants`]. Not settable from the environment.
+    /// [`crate::funding::grants`]; optionally `id`, `[[funding.grants.milestones]]` and
+    /// `[[funding.grants.budget_spent]]` ([`crate::funding::grants::plan`]). Ids are unique.
+    /// Not settable from the environment.
+    #[serde(deserialize_with = "grants_with_unique_ids")]
     pub grants: Vec<crate::funding::Grant>,
 }
 
@@ -65,6 +68,22 @@ impl FundingConfig {
             (key.eq_ignore_ascii_case(name) || key.eq_ignore_ascii_case(api_name)).then_some(url)
         })
     }
+}
+
+/// Grants, whose `id`s (where given) name one grant each, since each names a page.
+fn grants_with_unique_ids<'de, D>(deserializer: D) -> Result<Vec<crate::funding::Grant>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::de::Error as _;
+    let grants = Vec::<crate::funding::Grant>::deserialize(deserializer)?;
+    for (i, grant) in grants.iter().enumerate() {
+        let Some(id) = grant.plan.id.as_deref() else { continue };
+        if let Some(first) = grants[..i].iter().position(|g| g.plan.id.as_deref() == Some(id)) {
+            return Err(D::Error::custom(format!("grant {i}: id: {id:?} is already the id of grant {first}")));
+        }
+    }
+    Ok(grants)
 }
 
 /// Open Collective slugs: letters, digits, `-` and `_`, lowercased as Open Collective does.

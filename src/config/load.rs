@@ -290,7 +290,16 @@ impl<'a> Layers<'a> {
                     self.file_origin(&path)
                 }
             };
-            self.problem(origin, format!("{section}.{key}"), ProblemKind::InvalidValue(why));
+            // An array of tables (`[[funding.grants]]`) names the table at fault by its index.
+            let tables = self.values[&section]
+                .get(&key)
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.iter().all(Value::is_table));
+            let name = match (&item, tables) {
+                (Some(i), true) => format!("{section}.{key}[{i}]"),
+                _ => format!("{section}.{key}"),
+            };
+            self.problem(origin, name, ProblemKind::InvalidValue(why));
         }
     }
 }

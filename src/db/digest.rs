@@ -25,6 +25,7 @@ pub const DATA_TABLES: &[(&str, &str)] = &[
     ("reviews", "id"),
     ("review_comments", "id"),
     ("releases", "id"),
+    ("milestones", "id"),
     ("commits", "repo_id, sha"),
     ("contributor_weeks", "repo_id, account_id, week"),
     // Rollups and derived facts are data too: an incremental sync must build the same ones.

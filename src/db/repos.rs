@@ -187,6 +187,7 @@ const REPO_TABLES: &[&str] = &[
     "reviews",
     "review_comments",
     "releases",
+    "milestones",
     "contributor_weeks",
     "commits",
     "repo_weeks",

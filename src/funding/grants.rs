@@ -14,11 +14,18 @@
 //! people = ["mara-okafor"]  # GitHub logins the grant pays (optional): their maintenance is funded
 //! ```
 //!
+//! A grant may also have an `id` (its page), `[[grants.milestones]]` and `[[grants.budget_spent]]`:
+//! see [`plan`].
+//!
 //! Deserializing checks everything [`Grant::validate`] checks, so a bad grant stops start-up
 //! with the field named. Not here: storing grants or deciding which repositories exist.
 
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
+
+pub mod plan;
+
+pub use plan::{GrantPlan, Milestone, Spend, WorkRef};
 
 use super::ledger::{Entry, EntryKind, Frequency, Source, Timing};
 use super::money::{Currency, Money};
@@ -40,6 +47,8 @@ pub struct Grant {
     pub purpose: String,
     /// GitHub logins the grant pays for; their maintenance in the period counts as funded.
     pub people: Vec<String>,
+    /// Its page id, milestones and spending ([`plan`]); empty when not configured.
+    pub plan: GrantPlan,
 }
 
 /// The grant as written in the config file: amount and currency as separate keys.
@@ -57,6 +66,12 @@ pub struct GrantWire {
     pub purpose: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub people: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub milestones: Vec<plan::MilestoneWire>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub budget_spent: Vec<plan::SpendWire>,
 }
 
 impl TryFrom<GrantWire> for Grant {
@@ -66,6 +81,10 @@ impl TryFrom<GrantWire> for Grant {
         let currency = Currency::new(&w.currency).map_err(|e| format!("currency: {e}"))?;
         let amount =
             Money::from_units(w.amount, currency).ok_or_else(|| format!("amount: not a number: {}", w.amount))?;
+        let (plan, mut problems) = match GrantPlan::from_wire(w.id, w.milestones, w.budget_spent, currency) {
+            Ok(plan) => (plan, Vec::new()),
+            Err(problems) => (GrantPlan::default(), problems),
+        };
         let grant = Grant {
             funder: w.funder,
             amount,
@@ -74,8 +93,9 @@ impl TryFrom<GrantWire> for Grant {
             repos: w.repos,
             purpose: w.purpose,
             people: w.people,
+            plan,
         };
-        let problems = grant.validate();
+        problems.splice(0..0, grant.validate());
         if problems.is_empty() {
             Ok(grant)
         } else {
@@ -86,6 +106,7 @@ impl TryFrom<GrantWire> for Grant {
 
 impl From<Grant> for GrantWire {
     fn from(g: Grant) -> Self {
+        let (id, milestones, budget_spent) = g.plan.to_wire();
         GrantWire {
             funder: g.funder,
             amount: g.amount.cents as f64 / 100.0,
@@ -95,6 +116,9 @@ impl From<Grant> for GrantWire {
             repos: g.repos,
             purpose: g.purpose,
             people: g.people,
+            id,
+            milestones,
+            budget_spent,
         }
     }
 }
@@ -228,5 +252,46 @@ mod tests {
         assert_eq!(value["amount"], 50000.0);
         assert_eq!(value["currency"], "USD");
         assert_eq!(value["start"], "2026-01-01");
+    }
+
+    const PLANNED: &str = "[[funding.grants]]\nid = \"stf\"\nfunder = \"STF\"\namount = 100\ncurrency = \"USD\"\n\
+                           start = \"2026-01-01\"\nend = \"2026-12-31\"\n\
+                           [[funding.grants.milestones]]\ntitle = \"One\"\ndue = \"2026-03-31\"\nitems = [\"a/b#1\"]\n\
+                           [[funding.grants.milestones]]\ntitle = \"Two\"\ndue = \"2026-06-30\"\namount = 40\n\
+                           github_milestone = \"a/b:v2\"\nlabels = [\"a/b:docs\"]\nitems = [\"a/b#2\", \"a/c#3\", \"a/b#x\"]\n\
+                           [[funding.grants.budget_spent]]\ndate = \"2026-02-01\"\namount = 25\nnote = \"Laptop\"\n";
+
+    #[test]
+    fn milestones_and_spending_load_from_the_config_and_a_bad_reference_names_its_key() {
+        use crate::config::Config;
+        let good = PLANNED.replace(", \"a/b#x\"", "");
+        let config = Config::from_toml_str(&good, "config.toml").unwrap();
+        let plan = &config.funding.grants[0].plan;
+        assert_eq!(plan.id.as_deref(), Some("stf"));
+        assert_eq!(plan.milestones.len(), 2);
+        assert_eq!(plan.milestones[1].amount, Some(Money::new(4000, Currency::USD)));
+        assert_eq!(plan.milestones[1].work.len(), 4);
+        assert_eq!(plan.budget_spent[0].amount, Money::new(2500, Currency::USD));
+        let printed = toml::to_string(&config).unwrap();
+        assert_eq!(Config::from_toml_str(&printed, "printed").unwrap(), config, "{printed}");
+
+        let message = Config::from_toml_str(PLANNED, "config.toml").unwrap_err().to_string();
+        assert!(
+            message
+                .starts_with("config.toml:1: funding.grants[0]: grant from \"STF\": milestones[1].items[2]: \"a/b#x\""),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn two_grants_cannot_share_an_id() {
+        let twice = format!("{}{}", PLANNED.replace(", \"a/b#x\"", ""), PLANNED.replace(", \"a/b#x\"", ""));
+        let message = crate::config::Config::from_toml_str(&twice, "config.toml").unwrap_err().to_string();
+        assert!(message.contains("funding.grants: grant 1: id: \"stf\" is already the id of grant 0"), "{message}");
+    }
+
+    #[test]
+    fn a_grant_without_id_or_milestones_loads_as_before() {
+        assert_eq!(load(GOOD).unwrap().plan, GrantPlan::default());
     }
 }

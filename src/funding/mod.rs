@@ -12,7 +12,8 @@
 //!   money received in a period by source, funding per active maintainer;
 //! - [`carriers`]: maintainers who carry load without visible funding;
 //! - [`goal`]: progress towards a monthly-amount or sponsor-count goal;
-//! - [`grants`]: configured grants ([`Grant`]) and their validation;
+//! - [`grants`]: configured grants ([`Grant`]), their milestones and spending, and their validation;
+//! - [`grant_progress`]: a grant page's milestone statuses, money and summary;
 //! - [`report`]: the impact report's default period, before/after windows and summary paragraph.
 //!
 //! It deliberately does no IO and reads no clock: `github` and the funding collectors fetch, `db`
@@ -22,6 +23,7 @@
 pub mod carriers;
 pub mod funding_yml;
 pub mod goal;
+pub mod grant_progress;
 pub mod grants;
 pub mod ledger;
 pub mod links;

@@ -122,6 +122,20 @@ pub fn release(repo_id: i64, r: &wire::Release) -> ReleaseRow {
     }
 }
 
+pub fn milestone(repo_id: i64, m: &wire::MilestoneListed) -> crate::db::milestones::MilestoneRow {
+    crate::db::milestones::MilestoneRow {
+        id: m.id,
+        repo_id,
+        number: m.number,
+        title: m.title.clone(),
+        state: m.state.clone(),
+        due_on: m.due_on.map(ts),
+        open_issues: m.open_issues,
+        closed_issues: m.closed_issues,
+        updated_at: ts(m.updated_at),
+    }
+}
+
 /// A commit as a row: linked to its GitHub account when GitHub links one, else to a hash of the
 /// author's e-mail (never the address itself). `None` without an author or committer date.
 pub fn commit(repo_id: i64, c: &wire::Commit) -> Option<crate::db::commits::CommitRow> {

@@ -276,6 +276,29 @@ pub struct SponsorshipTier {
 #[derive(Debug, Deserialize)]
 pub struct OpenCollectiveData {
     pub account: Option<OpenCollectiveAccount>,
+    /// The collective's newest 100 paid expenses (absent from answers that predate asking).
+    #[serde(default)]
+    pub expenses: Option<OpenCollectiveExpenses>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenCollectiveExpenses {
+    pub total_count: i64,
+    pub nodes: Vec<OpenCollectiveExpense>,
+}
+
+/// An expense: `amount` is an integer in cents of `currency` (the expense's own).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenCollectiveExpense {
+    pub id: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub amount: i64,
+    #[serde(default)]
+    pub currency: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -184,6 +184,22 @@ pub struct Review {
     pub submitted_at: Option<DateTime<Utc>>,
 }
 
+/// An item of `GET /repos/{o}/{r}/milestones`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MilestoneListed {
+    pub id: i64,
+    pub number: i64,
+    pub title: String,
+    pub state: String,
+    #[serde(default)]
+    pub due_on: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub open_issues: i64,
+    #[serde(default)]
+    pub closed_issues: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
 /// An item of `GET /repos/{o}/{r}/releases`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Release {

@@ -58,6 +58,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/funding/{owner}/{name}/goal.svg", web::get().to(funding::widgets::goal))
         .route("/funding/{owner}/{name}", web::get().to(funding::ledger::page))
         .route("/api/v1/funding/{owner}/{name}", web::get().to(funding::ledger::api))
+        .route("/funding/{owner}/{name}/grants/{id}", web::get().to(funding::grant::page))
+        .route("/api/v1/funding/{owner}/{name}/grants/{id}", web::get().to(funding::grant::api))
         .route("/healthz", web::get().to(home::healthz))
         .route("/static/{file}", web::get().to(home::static_file))
         .route("/status", web::get().to(status::page))

@@ -41,6 +41,7 @@ const PAGES: &[(&str, &str)] = &[
     ("funding", "/funding"),
     ("ledger", "/funding/upkeep-sim/atlas"),
     ("impact report", "/reports/upkeep-sim/atlas"),
+    ("grant", "/funding/upkeep-sim/atlas/grants/demo"),
     ("finder", "/newcomers"),
     ("onboarding", "/newcomers/upkeep-sim/atlas"),
     ("status", "/status"),
@@ -48,8 +49,10 @@ const PAGES: &[(&str, &str)] = &[
 ];
 
 fn grant() -> Grant {
-    let toml = "funder = \"Demo Foundation\"\namount = 60000\ncurrency = \"USD\"\nstart = \"2026-01-01\"\n\
-                end = \"2026-12-31\"\nrepos = [\"upkeep-sim/atlas\"]\npurpose = \"Maintenance\"\n";
+    let toml = "id = \"demo\"\nfunder = \"Demo Foundation\"\namount = 60000\ncurrency = \"USD\"\nstart = \"2026-01-01\"\n\
+                end = \"2026-12-31\"\nrepos = [\"upkeep-sim/atlas\"]\npurpose = \"Maintenance\"\n\
+                [[milestones]]\ntitle = \"Triage\"\ndue = \"2026-06-30\"\nitems = [\"upkeep-sim/atlas#1\", \"upkeep-sim/atlas#2\"]\n\
+                [[budget_spent]]\ndate = \"2026-02-01\"\namount = 1000\nnote = \"Travel\"\n";
     toml::from_str(toml).expect("grant")
 }
 

@@ -88,6 +88,12 @@ async fn the_demo_shows_a_funded_and_an_unfunded_project_whose_sponsor_count_mov
     assert!(pulsar["monthly_estimate"].as_array().unwrap().is_empty());
     assert!(!pulsar["load_carriers"].as_array().unwrap().is_empty(), "someone carries pulsar unfunded");
 
+    // The demo grant's page: one milestone done, one late, one on track (built from atlas's items).
+    let grant = json(&format!("{url}/api/v1/funding/upkeep-sim/atlas/grants/{}", upkeep::demo::DEMO_GRANT_ID)).await;
+    let statuses: Vec<&str> =
+        grant["milestones"].as_array().unwrap().iter().filter_map(|m| m["status"].as_str()).collect();
+    assert_eq!(statuses, ["done", "late", "on_track"], "{grant}");
+
     // Every tick is a simulated day and refreshes Sponsors: the count moves within a few weeks.
     wait_for("a second sponsor-count point", Duration::from_secs(240), async || {
         let v = json(&api).await;

@@ -203,7 +203,7 @@ fn dechunk(body: &str) -> String {
     out
 }
 
-/// The page lower bound of a full sync: every listing's pages at 100 per page (an empty listing
+/// The page lower bound of a full sync: every listing's pages at 100 per page (milestones too) (an empty listing
 /// still costs one request), plus one request each for repo metadata, the commits probe and the
 /// community profile, plus `contents/funding.json` and `contents/.github/FUNDING.yml` (one
 /// request each, a 404 where there is none). The second number is the GraphQL review batches
@@ -216,9 +216,9 @@ pub fn page_lower_bound(sim: &SimServer) -> (u64, u64) {
     let mut reviews = 0;
     for t in &totals {
         bound += 1 + pages(t.issues_and_prs) + pages(t.issue_comments) + pages(t.review_comments) + pages(t.pulls);
-        // Releases, the commits probe and its pages, the community profile and funding.json and
-        // FUNDING.yml.
-        bound += pages(t.releases) + 1 + t.commits.div_ceil(100) + 1 + 2;
+        // Releases, milestones, the commits probe and its pages, the community profile and
+        // funding.json and FUNDING.yml.
+        bound += pages(t.releases) + pages(t.milestones) + 1 + t.commits.div_ceil(100) + 1 + 2;
         reviews += t.pulls.div_ceil(50);
     }
     (bound, reviews)

@@ -22,6 +22,7 @@ mod funding;
 mod funding_files;
 mod funding_hostile;
 mod funding_pages;
+mod grants;
 mod graphql_schema;
 mod hostile;
 mod hostile_answers;

@@ -149,3 +149,30 @@ async fn the_printed_ledger_has_no_site_chrome_and_no_blank_pages() {
         assert!(*f >= 0.5, "ledger page {} of {} is only {:.0}% full:\n{}", n + 1, fill.len(), f * 100.0, pages[n]);
     }
 }
+
+/// A grant page prints like the impact report: no site chrome or export links on paper, the
+/// milestones table, each milestone's work and the money all there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_printed_grant_page_has_its_milestones_and_money_and_no_site_chrome() {
+    let grant: upkeep::funding::Grant = toml::from_str(
+        "id = \"demo\"\nfunder = \"Demo Foundation\"\namount = 60000\ncurrency = \"USD\"\nstart = \"2026-01-01\"\n\
+         end = \"2026-12-31\"\nrepos = [\"upkeep-sim/atlas\"]\npurpose = \"Maintenance\"\n\
+         [[milestones]]\ntitle = \"First milestone\"\ndue = \"2026-03-31\"\nitems = [\"upkeep-sim/atlas#1\", \"upkeep-sim/atlas#2\"]\n\
+         [[milestones]]\ntitle = \"Second milestone\"\ndue = \"2026-12-31\"\nitems = [\"upkeep-sim/atlas#3\"]\n\
+         [[budget_spent]]\ndate = \"2026-02-01\"\namount = 1000\nnote = \"Travel\"\n",
+    )
+    .unwrap();
+    let (app, _sim, _store) = crate::helpers::synced_app(|c| c.funding.grants = vec![grant]).await;
+    let url = format!("{app}/funding/upkeep-sim/atlas/grants/demo");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pdf = print_to_pdf(&url, dir.path()).await;
+    let all = pages(&pdf).join("\n");
+    for expected in
+        ["Grant progress: Demo Foundation", "First milestone", "Second milestone", "upkeep-sim/atlas#3", "Unspent"]
+    {
+        assert!(all.contains(expected), "{expected:?} is not printed:\n{all}");
+    }
+    for chrome in ["Skip to content", "sustainability dashboards from one SQLite file", "Newcomers", "Markdown"] {
+        assert!(!all.contains(chrome), "{chrome:?} is printed:\n{all}");
+    }
+}

@@ -196,7 +196,7 @@ pub async fn collect(store: &Store, config: Config) -> CollectSummary {
 /// Answers for a repository's listings the recording does not cover: empty, as GitHub answers
 /// for a repository without them.
 pub fn empty_listings(replay: &Replay, repo: &str) {
-    for listing in ["issues/comments", "pulls/comments", "pulls", "releases", "commits"] {
+    for listing in ["issues/comments", "pulls/comments", "pulls", "releases", "milestones", "commits"] {
         replay.on("GET", &format!("/repos/{repo}/{listing}"), Exchange::json(200, &json!([])));
     }
     replay.on(

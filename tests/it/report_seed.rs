@@ -135,6 +135,7 @@ pub fn config(store: &Store) -> Config {
         repos: vec!["acme/widget".to_owned()],
         purpose: "Release automation".to_owned(),
         people: vec![],
+        plan: Default::default(),
     }];
     config.funding.open_collective.insert("acme/widget".parse::<RepoName>().unwrap(), "widget-oc".to_owned());
     config

@@ -116,7 +116,7 @@ use std::sync::Arc;
 
 use actix_web::{App, HttpServer, dev::ServerHandle, web};
 
-pub use options::{AdvanceSummary, DEFAULT_EPOCH, RepoTotals, Scale, SimApp, SimOptions, SimStats};
+pub use options::{AdvanceSummary, DEFAULT_EPOCH, ItemState, RepoTotals, Scale, SimApp, SimOptions, SimStats};
 use state::Shared;
 
 /// A running simulator. Dropping it stops the server too (without waiting).
@@ -213,6 +213,12 @@ impl SimServer {
     /// assignee, no linked pull request), by number.
     pub fn newcomer_issues(&self, repo: &str) -> Vec<u64> {
         self.shared.newcomer_issues(repo)
+    }
+
+    /// Every issue and pull request of `repo` (with or without the organisation) by number, with
+    /// whether it is done (an issue closed, a pull request merged) or open; empty for no such repo.
+    pub fn item_states(&self, repo: &str) -> Vec<ItemState> {
+        self.shared.item_states(repo)
     }
 
     /// Revokes every installation token issued so far: requests carrying one get `401` until

@@ -1,5 +1,6 @@
 //! A small Open Collective GraphQL v2 at `POST /opencollective/graphql/v2`, answering the one
-//! query the app sends, `UpkeepOpenCollective($slug)`, for two collectives: `upkeep-atlas`
+//! query the app sends, `UpkeepOpenCollective($slug)` (its `account`, and its top-level
+//! `expenses(account: {slug}, status: PAID, limit: 100)` when asked), for two collectives: `upkeep-atlas`
 //! (USD) and `upkeep-comet` (EUR), the `OPEN_COLLECTIVE` funding links of atlas and comet.
 //!
 //! Contributions are a pure function of the sim clock: contribution `k` arrives about `k`
@@ -8,7 +9,9 @@
 //! (Open Collective's default order) with the full `totalCount`. `stats`: `totalAmountReceived`
 //! sums every contribution so far, `yearlyBudget` the last 365 days, and `balance` what is left
 //! after expenses (paid out of all but the last 60 days' income). Times carry milliseconds, as
-//! Open Collective's do. An unknown slug is `{"data":{"account":null}}` with a `NotFound`
+//! Open Collective's do. Expenses are paid about monthly from the day the collective opened
+//! (again a pure function of the clock): newest first, at most 100, with the full `totalCount`,
+//! each with an id, a description, `amount` in cents and the collective's currency. An unknown slug is `{"data":{"account":null}}` with a `NotFound`
 //! error; an unknown operation or a body that is not JSON is a `400` with `errors`.
 
 use actix_web::http::StatusCode;
@@ -123,8 +126,11 @@ pub fn handle(world: &World, body: &[u8]) -> Answer {
     #[derive(Serialize)]
     struct Data {
         account: Account,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        expenses: Option<Expenses>,
     }
-    Answer::ok(&Body { data: Data { account: account(world, c) } })
+    let expenses = request.query.contains("expenses(").then(|| expenses(world, c));
+    Answer::ok(&Body { data: Data { account: account(world, c), expenses } })
 }
 
 fn bad_request(message: &str) -> Answer {
@@ -203,6 +209,50 @@ fn account(world: &World, c: &Collective) -> Account {
     }
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Expense {
+    id: String,
+    description: &'static str,
+    created_at: String,
+    amount: u64,
+    currency: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Expenses {
+    total_count: usize,
+    nodes: Vec<Expense>,
+}
+
+const EXPENSE_CENTS: [u64; 5] = [4_000, 7_500, 12_000, 20_000, 30_000];
+const EXPENSE_NOTES: [&str; 5] =
+    ["Hosting and CI", "Contributor stipend", "Security audit", "Conference travel", "Domain and e-mail"];
+
+/// Paid expenses up to now, newest first (at most 100): the `k`-th about `30 k` days after the
+/// collective opened.
+fn expenses(world: &World, c: &Collective) -> Expenses {
+    let opened = world.epoch - OPENED_DAYS * DAY;
+    let step = 30 * DAY;
+    let count = if world.now < opened { 0 } else { ((world.now - opened) / step + 1) as u64 };
+    let all: Vec<Expense> = (0..count)
+        .filter_map(|k| {
+            let h = mix(world.seed ^ c.salt ^ 0xe4e4, k);
+            let at = opened + k as Ts * step + (h % (step as u64 / 2)) as Ts;
+            (at <= world.now).then(|| Expense {
+                id: format!("{}-{k}", c.slug),
+                description: EXPENSE_NOTES[((h >> 20) % 5) as usize],
+                created_at: rfc3339(at).replace('Z', ".000Z"),
+                amount: EXPENSE_CENTS[((h >> 28) % 5) as usize],
+                currency: c.currency,
+            })
+        })
+        .collect();
+    let total_count = all.len();
+    Expenses { total_count, nodes: all.into_iter().rev().take(100).collect() }
+}
+
 /// A backer's Open Collective profile: their GitHub login as slug, a name made from it; guests
 /// are `guest-…`/`Guest`.
 fn from_account(world: &World, credit: &Credit) -> From {
@@ -243,5 +293,20 @@ mod tests {
         let a = account(&world, atlas);
         assert_eq!((a.transactions.total_count, a.transactions.nodes.len()), (after.len(), 100));
         assert!(a.stats.balance.value_in_cents < a.stats.total_amount_received.value_in_cents);
+    }
+
+    #[test]
+    fn expenses_are_paid_monthly_newest_first_and_the_past_does_not_change() {
+        let mut world = generate(7, Scale::Small, DEFAULT_EPOCH);
+        let atlas = &COLLECTIVES[0];
+        let before = expenses(&world, atlas);
+        assert!((23..=25).contains(&before.total_count), "two years of months: {}", before.total_count);
+        assert!(before.nodes.windows(2).all(|w| w[0].created_at > w[1].created_at), "newest first");
+        assert!(before.nodes.iter().all(|e| e.currency == "USD" && EXPENSE_CENTS.contains(&e.amount)));
+        world.now += 65 * DAY;
+        let after = expenses(&world, atlas);
+        assert!(after.total_count >= before.total_count + 2);
+        let ids = |e: &Expenses| e.nodes.iter().map(|n| n.id.clone()).collect::<Vec<_>>();
+        assert!(ids(&after).ends_with(&ids(&before)), "earlier expenses stay as they were");
     }
 }

@@ -136,6 +136,17 @@ pub struct SimStats {
     pub by_route: BTreeMap<String, u64>,
 }
 
+/// One issue or pull request's state now: what a grant's milestone can be built from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct ItemState {
+    pub number: u64,
+    pub is_pull_request: bool,
+    /// An issue closed, a pull request merged.
+    pub done: bool,
+    /// Still open.
+    pub open: bool,
+}
+
 /// Current item counts of one repository.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RepoTotals {
@@ -146,6 +157,8 @@ pub struct RepoTotals {
     pub review_comments: u64,
     pub reviews: u64,
     pub releases: u64,
+    /// Milestones, open and closed (`/milestones?state=all`).
+    pub milestones: u64,
     /// Commits of the default branch (`/commits`).
     pub commits: u64,
     pub archived: bool,

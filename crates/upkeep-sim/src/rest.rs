@@ -38,6 +38,7 @@ pub fn repo(req: &Request, key: &RepoKey, part: RepoPart) -> Handled {
         RepoPart::Reviews(n) => reviews(req, repo, n),
         RepoPart::ReviewComments => review_comments(req, repo),
         RepoPart::Releases => rest_repo::releases(req, repo),
+        RepoPart::Milestones => rest_repo::milestones(req, repo),
         RepoPart::StatsContributors => Ok(rest_repo::stats(req, repo)),
         RepoPart::Contributors => rest_repo::contributors(req, repo),
         RepoPart::Commits => rest_repo::commits(req, repo),

@@ -10,8 +10,10 @@ use super::contrib::{self, ContributorJson};
 use super::paging::Direction;
 use super::params;
 use super::ratelimit::Snapshot;
+use super::render::milestone;
 use super::render_repo::{OrgJson, UserFullJson, release, repo_json};
 use super::request::{Handled, Request};
+use super::views::StateFilter;
 use super::world::Repo;
 
 pub fn org(req: &Request, login: &str) -> Handled {
@@ -66,6 +68,23 @@ pub fn releases(req: &Request, repo: &Repo) -> Handled {
     let page = params::page(&req.query, "Release")?;
     let order: Vec<u32> = (0..repo.releases.len() as u32).collect();
     Ok(req.page(&order, None, Direction::Desc, page, |i| release(&req.ctx, repo, &repo.releases[i as usize])))
+}
+
+/// `GET /repos/{o}/{r}/milestones`: `state` open (GitHub's default), closed or all; by due date,
+/// soonest first (GitHub's default sort), which is creation order here.
+pub fn milestones(req: &Request, repo: &Repo) -> Handled {
+    let page = params::page(&req.query, "Milestone")?;
+    let state = params::state(&req.query, "Milestone")?;
+    let wanted = |ix: u32| {
+        let closed = repo.milestones[ix as usize].closed.is_some();
+        match state {
+            StateFilter::Open => !closed,
+            StateFilter::Closed => closed,
+            StateFilter::All => true,
+        }
+    };
+    let order: Vec<u32> = (0..repo.milestones.len() as u32).collect();
+    Ok(req.page(&order, Some(&wanted), Direction::Asc, page, |i| milestone(&req.ctx, repo, i as u8 + 1)))
 }
 
 /// `GET /repos/{o}/{r}/stats/contributors`.

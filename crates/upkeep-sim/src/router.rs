@@ -29,6 +29,8 @@ pub enum RepoPart {
     Reviews(u32),
     ReviewComments,
     Releases,
+    /// `GET /repos/{o}/{r}/milestones`.
+    Milestones,
     StatsContributors,
     Contributors,
     /// `commits`: the default branch's history (`contrib::commits`).
@@ -54,6 +56,7 @@ impl RepoPart {
             ["pulls", n] => RepoPart::Pull(number(n)?),
             ["pulls", n, "reviews"] => RepoPart::Reviews(number(n)?),
             ["releases"] => RepoPart::Releases,
+            ["milestones"] => RepoPart::Milestones,
             ["stats", "contributors"] => RepoPart::StatsContributors,
             ["contributors"] => RepoPart::Contributors,
             ["commits"] => RepoPart::Commits,
@@ -76,6 +79,7 @@ impl RepoPart {
             RepoPart::Reviews(_) => "/pulls/{n}/reviews",
             RepoPart::ReviewComments => "/pulls/comments",
             RepoPart::Releases => "/releases",
+            RepoPart::Milestones => "/milestones",
             RepoPart::StatsContributors => "/stats/contributors",
             RepoPart::Contributors => "/contributors",
             RepoPart::Commits => "/commits",

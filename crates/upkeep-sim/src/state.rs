@@ -9,7 +9,7 @@ use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::app_auth::Installations;
 use super::faults::FaultDice;
-use super::options::{AdvanceSummary, RepoTotals, SimOptions, SimStats};
+use super::options::{AdvanceSummary, ItemState, RepoTotals, SimOptions, SimStats};
 use super::ratelimit::RateBook;
 use super::world::World;
 use super::{advance, onboarding};
@@ -95,6 +95,7 @@ impl Shared {
             review_comments: r.review_comments.len() as u64,
             reviews: r.reviews.len() as u64,
             releases: r.releases.len() as u64,
+            milestones: r.milestones.len() as u64,
             commits: super::contrib::commits(&world, r).len() as u64,
             archived: r.archived,
         })
@@ -115,6 +116,18 @@ impl Shared {
 
     pub fn newcomer_issues(&self, repo: &str) -> Vec<u64> {
         onboarding::newcomer_issues(&self.world(), repo)
+    }
+
+    pub fn item_states(&self, repo: &str) -> Vec<ItemState> {
+        let world = self.world();
+        let Some(r) = world.repo_index(repo.strip_prefix("upkeep-sim/").unwrap_or(repo)) else { return Vec::new() };
+        let state = |i: &super::world::Item| ItemState {
+            number: u64::from(i.number),
+            is_pull_request: i.pull.is_some(),
+            done: i.pull.as_ref().map_or(!i.is_open(), |p| p.merged.is_some()),
+            open: i.is_open(),
+        };
+        world.repos[r].items.iter().map(state).collect()
     }
 
     /// Renames `from` to `to`; the old name keeps answering with a `301` to the id.

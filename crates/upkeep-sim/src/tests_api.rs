@@ -261,3 +261,21 @@ async fn large_pages_answer_quickly() {
     }
     sim.stop().await;
 }
+
+#[tokio::test]
+async fn milestones_are_listed_by_state_with_their_counts_and_due_dates() {
+    let sim = small().await;
+    let url = |state: &str| format!("{}/repos/upkeep-sim/atlas/milestones?state={state}&per_page=100", sim.url());
+    let all = json(&url("all")).await;
+    let all = all.as_array().expect("a list");
+    assert!(!all.is_empty(), "atlas plans its releases in milestones");
+    let open = json(&url("open")).await.as_array().map_or(0, Vec::len);
+    let closed = json(&url("closed")).await.as_array().map_or(0, Vec::len);
+    assert_eq!(open + closed, all.len());
+    let counted: u64 =
+        all.iter().map(|m| m["open_issues"].as_u64().unwrap() + m["closed_issues"].as_u64().unwrap()).sum();
+    assert!(counted > 0, "issues are assigned to milestones");
+    assert!(all.iter().all(|m| m["title"].is_string() && m["due_on"].is_string() && m["number"].is_u64()));
+    assert_eq!(get(&url("sideways")).await.unwrap().status, 422);
+    sim.stop().await;
+}

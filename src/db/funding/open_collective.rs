@@ -127,3 +127,59 @@ pub async fn list_open_collective_transactions<'e>(
         .fetch_all(ex)
         .await
 }
+
+/// One expense paid from a collective (Open Collective GraphQL v2 `expenses`, status `PAID`).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+pub struct OpenCollectiveExpenseRow {
+    pub slug: String,
+    /// Open Collective's expense id.
+    pub id: String,
+    /// When the expense was submitted (`createdAt`): the v2 API gives no payment date.
+    pub paid_at: i64,
+    pub amount_cents: i64,
+    pub currency: String,
+    pub description: String,
+    pub fetched_at: i64,
+}
+
+pub async fn upsert_open_collective_expense<'e>(
+    ex: impl AnyExecutor<'e>,
+    e: &OpenCollectiveExpenseRow,
+) -> sqlx::Result<()> {
+    crate::db::sql::query(
+        "INSERT INTO open_collective_expenses (slug, id, paid_at, amount_cents, currency, description, fetched_at)
+         VALUES (?,?,?,?,?,?,?)
+         ON CONFLICT (slug, id) DO UPDATE SET paid_at = excluded.paid_at, amount_cents = excluded.amount_cents,
+             currency = excluded.currency, description = excluded.description, fetched_at = excluded.fetched_at",
+    )
+    .bind(&e.slug)
+    .bind(&e.id)
+    .bind(e.paid_at)
+    .bind(e.amount_cents)
+    .bind(&e.currency)
+    .bind(&e.description)
+    .bind(e.fetched_at)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// A collective's paid expenses in `[from, to)`, oldest first, at most `limit`.
+pub async fn list_open_collective_expenses<'e>(
+    ex: impl AnyExecutor<'e>,
+    slug: &str,
+    from: i64,
+    to: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<OpenCollectiveExpenseRow>> {
+    crate::db::sql::query_as(
+        "SELECT * FROM open_collective_expenses WHERE slug = ? AND paid_at >= ? AND paid_at < ?
+         ORDER BY paid_at, id LIMIT ?",
+    )
+    .bind(slug)
+    .bind(from)
+    .bind(to)
+    .bind(limit)
+    .fetch_all(ex)
+    .await
+}

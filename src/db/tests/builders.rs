@@ -201,6 +201,12 @@ impl IssueBuilder {
         self
     }
 
+    /// In the GitHub milestone titled `title`.
+    pub fn milestone(mut self, title: &str) -> Self {
+        self.row.milestone = Some(title.to_owned());
+        self
+    }
+
     pub fn assignee(mut self, login: &str) -> Self {
         self.row.assignees = push_json(&self.row.assignees, login);
         self

@@ -198,3 +198,33 @@ async fn a_sponsorship_history_is_replaced_whole_and_listed_oldest_first() {
     history(&f.db, "ann", &[]).await;
     assert!(list_sponsorships(p, "ann").await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn open_collective_expenses_are_upserted_and_listed_by_collective_and_period() {
+    use crate::db::funding::{OpenCollectiveExpenseRow, list_open_collective_expenses, upsert_open_collective_expense};
+    let f = fresh().await;
+    let p = &f.db.pool;
+    let expense = |slug: &str, id: &str, paid_at: i64, cents: i64| OpenCollectiveExpenseRow {
+        slug: slug.to_owned(),
+        id: id.to_owned(),
+        paid_at,
+        amount_cents: cents,
+        currency: "USD".to_owned(),
+        description: format!("Expense {id}"),
+        fetched_at: 900,
+    };
+    for e in [expense("astro", "b", 200, 1_000), expense("astro", "a", 100, 500), expense("astro", "c", 300, 700)] {
+        upsert_open_collective_expense(p, &e).await.unwrap();
+    }
+    upsert_open_collective_expense(p, &expense("other", "z", 150, 9)).await.unwrap();
+    let edited = OpenCollectiveExpenseRow {
+        description: "Hosting".into(),
+        fetched_at: 950,
+        ..expense("astro", "b", 200, 1_200)
+    };
+    upsert_open_collective_expense(p, &edited).await.unwrap();
+    let listed = list_open_collective_expenses(p, "astro", 100, 300, 10).await.unwrap();
+    assert_eq!(listed, [expense("astro", "a", 100, 500), edited]);
+    assert_eq!(list_open_collective_expenses(p, "astro", 0, 1_000, 1).await.unwrap().len(), 1, "bounded");
+    assert!(list_open_collective_expenses(p, "nobody", 0, 1_000, 10).await.unwrap().is_empty());
+}

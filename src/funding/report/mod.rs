@@ -115,6 +115,7 @@ mod tests {
             repos: vec![],
             purpose: String::new(),
             people: vec![],
+            plan: Default::default(),
         }
     }
 

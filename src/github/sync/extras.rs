@@ -1,5 +1,5 @@
-//! Releases and the default branch's commits, each behind its own conditional request, then the
-//! community profile. (The funding steps come after the rollups: see `repo::sync_repository`.)
+//! Releases, milestones and the default branch's commits, each behind its own conditional
+//! request, then the community profile. (The funding steps come after the rollups: see `repo::sync_repository`.)
 
 use super::{context::RepoHandle, context::Target, progress::Progress};
 
@@ -19,12 +19,42 @@ pub async fn sync_extras(
     let scope = target.name.as_str();
     progress.step("releases");
     let mut items = c.step(run_id, scope, "releases", releases(c, scope, repo)).await?.1;
+    progress.step("milestones");
+    let listed = c.step(run_id, scope, MILESTONES, milestones(c, scope, repo)).await;
+    items += super::collector::tolerate(scope, listed)?;
     progress.step("commits");
     items += c.step(run_id, scope, super::commits::RESOURCE, super::commits::sync_commits(c, scope, repo)).await?.1;
     progress.step("community profile");
     let community = c.step(run_id, scope, "community", super::newcomers::community_profile(c, scope, repo)).await;
     items += super::collector::tolerate(scope, community)?;
     Ok(items)
+}
+
+/// The milestones step's resource name.
+pub const MILESTONES: &str = "milestones";
+
+/// Every milestone, open and closed (for grant pages), behind the listing's ETag; a changed
+/// listing replaces the repository's milestones whole. Bounded like every listing
+/// (`[collector] max_pages`); a failure costs this step only (the last good list stays).
+async fn milestones(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {
+    let state = sync_state::get_sync_state(&c.db.pool, scope, MILESTONES).await?;
+    let path = format!("/repos/{}/milestones?state=all&per_page=100", repo.api_name);
+    let mut rows = Vec::new();
+    let mut pages = c.pages::<wire::MilestoneListed>(scope, MILESTONES, &path, state.etag.as_deref());
+    while let Some(page) = pages.next().await? {
+        rows.extend(page.iter().map(|m| convert::milestone(repo.repo_id, m)));
+    }
+    match pages.outcome {
+        Walk::NotModified => Ok((StepStatus::NotModified, 0)),
+        Walk::Pending => Ok((StepStatus::Pending, 0)),
+        Walk::Done { etag } => {
+            let mut tx = c.db.begin_write().await?;
+            db::milestones::replace_milestones(&mut tx, repo.repo_id, &rows).await?;
+            sync_state::save_sync_state(&mut *tx, scope, MILESTONES, None, etag.as_deref(), now()).await?;
+            tx.commit().await?;
+            Ok((StepStatus::Ok, rows.len() as u64))
+        }
+    }
 }
 
 async fn releases(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(StepStatus, u64), SyncError> {

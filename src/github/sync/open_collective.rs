@@ -1,5 +1,6 @@
 //! The `open_collective` step: the repository's collective (configured, else its
-//! `OPEN_COLLECTIVE` funding link), a snapshot of its figures and its newest transactions from
+//! `OPEN_COLLECTIVE` funding link), a snapshot of its figures, its newest transactions and its
+//! newest 100 paid expenses (spent from the grants covering the project) from
 //! Open Collective's GraphQL v2, asked through a foreign client (`foreign.rs`) at most once per
 //! `[funding] refresh_hours`. Part of the funding steps (`funding.rs`).
 
@@ -62,6 +63,10 @@ pub(super) async fn open_collective(
         store::upsert_open_collective_transaction(&mut *tx, row).await?;
         written += 1;
     }
+    for row in &expense_rows(&slug, &account.currency, data.expenses.as_ref(), t).map_err(GhError::Graphql)? {
+        store::upsert_open_collective_expense(&mut *tx, row).await?;
+        written += 1;
+    }
     sync_state::save_sync_state(&mut *tx, scope, "open_collective", None, None, t).await?;
     tx.commit().await?;
     Ok((StepStatus::Ok, written))
@@ -72,6 +77,32 @@ fn money(amount: &graphql::OpenCollectiveAmount, fallback: &str) -> Result<Money
     let code = amount.currency.as_deref().unwrap_or(fallback);
     let currency = Currency::new(code).map_err(|e| format!("Open Collective currency {code:?}: {e}"))?;
     Ok(Money::new(amount.value_in_cents.unwrap_or(0.0).round() as i64, currency))
+}
+
+/// The paid expenses as rows, each in its own currency (the collective's when left out).
+fn expense_rows(
+    slug: &str,
+    fallback: &str,
+    expenses: Option<&graphql::OpenCollectiveExpenses>,
+    at: i64,
+) -> Result<Vec<store::OpenCollectiveExpenseRow>, String> {
+    let nodes = expenses.map_or(&[][..], |e| &e.nodes[..]);
+    nodes
+        .iter()
+        .map(|e| {
+            let code = e.currency.as_deref().unwrap_or(fallback);
+            let currency = Currency::new(code).map_err(|err| format!("Open Collective currency {code:?}: {err}"))?;
+            Ok(store::OpenCollectiveExpenseRow {
+                slug: slug.to_owned(),
+                id: e.id.clone(),
+                paid_at: e.created_at.timestamp(),
+                amount_cents: e.amount,
+                currency: currency.to_string(),
+                description: e.description.clone().unwrap_or_default(),
+                fetched_at: at,
+            })
+        })
+        .collect()
 }
 
 type CollectiveRows = (store::OpenCollectiveSnapshotRow, Vec<store::OpenCollectiveTransactionRow>);

@@ -104,6 +104,29 @@ pub struct Ledger {
     pub entries: Vec<Entry>,
     pub received_by_month: Vec<MonthReceived>,
     pub notes: Vec<Note>,
+    /// The grants covering the repository that have a page (an `id`).
+    pub grant_pages: Vec<GrantLink>,
+}
+
+/// A link to a grant's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GrantLink {
+    pub id: String,
+    pub funder: String,
+    /// `/funding/{owner}/{name}/grants/{id}`.
+    pub path: String,
+}
+
+/// The grant pages of a project, in the configuration's order.
+pub fn grant_links(p: &ProjectFunding) -> Vec<GrantLink> {
+    let with_id = p.grants.iter().filter_map(|g| g.plan.id.as_ref().map(|id| (g, id)));
+    with_id
+        .map(|(g, id)| GrantLink {
+            id: id.clone(),
+            funder: g.funder.clone(),
+            path: format!("/funding/{}/grants/{id}", p.repo.full_name),
+        })
+        .collect()
 }
 
 /// Money received per calendar month and source, over the last [`RECEIVED_MONTHS`] months.
@@ -172,6 +195,7 @@ pub fn build(p: &ProjectFunding, work: &load::Workload, now: i64) -> (Ledger, Ex
         received_by_month,
         notes,
         summary: s,
+        grant_pages: grant_links(p),
     };
     (ledger, explain)
 }

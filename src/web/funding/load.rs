@@ -79,6 +79,15 @@ pub fn sponsor_logins(repo: &RepositoryRow, links: &[FundingLinkRow]) -> Vec<(St
     logins
 }
 
+/// The repository's Open Collective: `[funding] open_collective`, else its `OPEN_COLLECTIVE` link.
+pub fn collective_slug(config: &Config, repo: &RepositoryRow, links: &[FundingLinkRow]) -> Option<String> {
+    config
+        .funding
+        .open_collective_slug(&repo.full_name, &repo.full_name)
+        .map(str::to_owned)
+        .or_else(|| links.iter().find_map(|l| open_collective_slug(&l.url)))
+}
+
 /// Loads one repository's funding rows.
 pub async fn project(pool: &sqlx::AnyPool, config: &Config, repo: RepositoryRow) -> sqlx::Result<ProjectFunding> {
     let links = store::list_funding_links(pool, repo.id).await?;
@@ -94,12 +103,7 @@ pub async fn project(pool: &sqlx::AnyPool, config: &Config, repo: RepositoryRow)
     let funding_yml = store::get_funding_yml(pool, repo.id).await?;
     let funding_yml_issues =
         if funding_yml.is_some() { store::list_funding_yml_issues(pool, repo.id).await? } else { Vec::new() };
-    let slug = config
-        .funding
-        .open_collective_slug(&repo.full_name, &repo.full_name)
-        .map(str::to_owned)
-        .or_else(|| links.iter().find_map(|l| open_collective_slug(&l.url)));
-    let collective = match slug {
+    let collective = match collective_slug(config, &repo, &links) {
         Some(slug) => {
             let snapshots = store::list_open_collective_snapshots(pool, &slug).await?;
             let transactions = store::list_open_collective_transactions(pool, &slug).await?;

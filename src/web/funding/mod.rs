@@ -6,6 +6,8 @@
 //! [`crate::funding`], activity metrics in [`crate::metrics`].
 
 pub mod entries;
+pub mod grant;
+pub mod grant_export;
 pub mod ledger;
 pub mod load;
 pub mod overview;

@@ -167,6 +167,7 @@ mod tests {
             repos: vec![],
             purpose: String::new(),
             people: vec![],
+            plan: Default::default(),
         };
         let s = q(None, None, None).scope(std::slice::from_ref(&grant), NOW).unwrap();
         assert_eq!((s.period, s.basis, s.format), (grant.period(), Basis::Grant(grant), Format::Html));
