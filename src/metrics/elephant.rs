@@ -136,13 +136,27 @@ pub fn elephant_factors(weeks: &[ContributionWeek], affiliations: &Affiliations)
             continue;
         }
         let (org, kind, person) = slice(affiliations, &w.login, w.week);
-        people.insert(person.to_lowercase());
+        // One lowercase copy per row; sets and maps copy a key only when it is new (an
+        // organisation's window holds tens of thousands of person-weeks).
+        let person = person.to_lowercase();
+        if !people.contains(&person) {
+            people.insert(person.clone());
+        }
         logins.insert(w.login.to_lowercase());
         for (t, &n) in w.counts.iter().enumerate() {
-            if n > 0 {
-                let e = sums[t].entry(org.clone()).or_insert((kind, 0, Default::default()));
-                e.1 += n;
-                e.2.insert(person.to_lowercase());
+            if n == 0 {
+                continue;
+            }
+            match sums[t].get_mut(&org) {
+                Some(e) => {
+                    e.1 += n;
+                    if !e.2.contains(&person) {
+                        e.2.insert(person.clone());
+                    }
+                }
+                None => {
+                    sums[t].insert(org.clone(), (kind, n, HashSet::from([person.clone()])));
+                }
             }
         }
     }
