@@ -165,6 +165,21 @@ impl RepoWeekRow {
     }
 }
 
+/// Every count of `repo_weeks` summed, named as [`RepoWeekRow`]'s fields: one definition for
+/// [`list_repo_weeks`] and [`list_repo_weeks_each`].
+macro_rules! repo_week_sums {
+    () => {
+        "CAST(SUM(opened_issues) AS BIGINT) AS opened_issues,
+                CAST(SUM(closed_issues) AS BIGINT) AS closed_issues, CAST(SUM(opened_prs) AS BIGINT) AS opened_prs,
+                CAST(SUM(closed_prs) AS BIGINT) AS closed_prs, CAST(SUM(merged_prs) AS BIGINT) AS merged_prs,
+                CAST(SUM(bot_opened_issues) AS BIGINT) AS bot_opened_issues,
+                CAST(SUM(bot_closed_issues) AS BIGINT) AS bot_closed_issues,
+                CAST(SUM(bot_opened_prs) AS BIGINT) AS bot_opened_prs,
+                CAST(SUM(bot_closed_prs) AS BIGINT) AS bot_closed_prs,
+                CAST(SUM(bot_merged_prs) AS BIGINT) AS bot_merged_prs, CAST(SUM(releases) AS BIGINT) AS releases"
+    };
+}
+
 /// The scope's weeks from `from_week` to before `to`, after one row (dated the week before
 /// `from_week`) that sums every earlier week: all the backlog, a running sum, needs of the
 /// history. So a page reads rows in proportion to its window, not to the scope's age.
@@ -174,16 +189,10 @@ pub async fn list_repo_weeks<'e>(
     from_week: i64,
     to: i64,
 ) -> sqlx::Result<Vec<RepoWeekRow>> {
-    crate::db::sql::query_as(
-        "SELECT ?2 - 604800 AS week, CAST(SUM(opened_issues) AS BIGINT) AS opened_issues,
-                CAST(SUM(closed_issues) AS BIGINT) AS closed_issues, CAST(SUM(opened_prs) AS BIGINT) AS opened_prs,
-                CAST(SUM(closed_prs) AS BIGINT) AS closed_prs, CAST(SUM(merged_prs) AS BIGINT) AS merged_prs,
-                CAST(SUM(bot_opened_issues) AS BIGINT) AS bot_opened_issues,
-                CAST(SUM(bot_closed_issues) AS BIGINT) AS bot_closed_issues,
-                CAST(SUM(bot_opened_prs) AS BIGINT) AS bot_opened_prs,
-                CAST(SUM(bot_closed_prs) AS BIGINT) AS bot_closed_prs,
-                CAST(SUM(bot_merged_prs) AS BIGINT) AS bot_merged_prs, CAST(SUM(releases) AS BIGINT) AS releases
-         FROM repo_weeks WHERE repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND week < ?2
+    crate::db::sql::query_as(concat!(
+        "SELECT ?2 - 604800 AS week, ",
+        repo_week_sums!(),
+        " FROM repo_weeks WHERE repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND week < ?2
          HAVING COUNT(*) > 0
          UNION ALL
          SELECT week, CAST(SUM(opened_issues) AS BIGINT), CAST(SUM(closed_issues) AS BIGINT),
@@ -194,7 +203,7 @@ pub async fn list_repo_weeks<'e>(
          FROM repo_weeks WHERE repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND week >= ?2 AND week < ?3
          GROUP BY week
          ORDER BY week",
-    )
+    ))
     .bind(scope)
     .bind(from_week)
     .bind(to)
@@ -218,23 +227,17 @@ pub async fn list_repo_weeks_each<'e>(
     from_week: i64,
     to: i64,
 ) -> sqlx::Result<Vec<RepoWeekOfRow>> {
-    crate::db::sql::query_as(
-        "SELECT repo_id, ?2 - 604800 AS week, CAST(SUM(opened_issues) AS BIGINT) AS opened_issues,
-                CAST(SUM(closed_issues) AS BIGINT) AS closed_issues, CAST(SUM(opened_prs) AS BIGINT) AS opened_prs,
-                CAST(SUM(closed_prs) AS BIGINT) AS closed_prs, CAST(SUM(merged_prs) AS BIGINT) AS merged_prs,
-                CAST(SUM(bot_opened_issues) AS BIGINT) AS bot_opened_issues,
-                CAST(SUM(bot_closed_issues) AS BIGINT) AS bot_closed_issues,
-                CAST(SUM(bot_opened_prs) AS BIGINT) AS bot_opened_prs,
-                CAST(SUM(bot_closed_prs) AS BIGINT) AS bot_closed_prs,
-                CAST(SUM(bot_merged_prs) AS BIGINT) AS bot_merged_prs, CAST(SUM(releases) AS BIGINT) AS releases
-         FROM repo_weeks WHERE repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND week < ?2
+    crate::db::sql::query_as(concat!(
+        "SELECT repo_id, ?2 - 604800 AS week, ",
+        repo_week_sums!(),
+        " FROM repo_weeks WHERE repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND week < ?2
          GROUP BY repo_id
          UNION ALL
          SELECT repo_id, week, opened_issues, closed_issues, opened_prs, closed_prs, merged_prs, bot_opened_issues,
                 bot_closed_issues, bot_opened_prs, bot_closed_prs, bot_merged_prs, releases
          FROM repo_weeks WHERE repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND week >= ?2 AND week < ?3
          ORDER BY 1, 2",
-    )
+    ))
     .bind(scope)
     .bind(from_week)
     .bind(to)
