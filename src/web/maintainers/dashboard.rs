@@ -242,8 +242,8 @@ fn contributions_by_type<'a>(weeks: impl Iterator<Item = &'a PersonWeekRow>) -> 
     let mut sums: std::collections::HashMap<&str, [u64; 4]> = Default::default();
     for w in weeks {
         let e = sums.entry(w.login.as_str()).or_default();
-        for (slot, v) in e.iter_mut().zip([w.commits, w.prs_merged, w.reviews, w.comments]) {
-            *slot += v.max(0) as u64;
+        for (slot, v) in e.iter_mut().zip(crate::web::inputs::contributions(w)) {
+            *slot += v;
         }
     }
     let column =
