@@ -11,7 +11,7 @@
 //! contribution type (commits, merged pull requests, reviews, issue comments), because a project
 //! can have many committers and a single reviewer.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use serde::Serialize;
 

@@ -14,7 +14,9 @@
 //! the same rows for its concentration signal.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap, hash_map::Entry};
+use std::collections::{BTreeMap, BTreeSet, hash_map::Entry};
+
+use foldhash::{HashMap, HashMapExt};
 
 use serde::Serialize;
 
@@ -115,23 +117,33 @@ impl MaintainerLoad {
 }
 
 pub fn maintainer_load(rows: &[ActivityWeek], maintainers: &[String], window: Window) -> MaintainerLoad {
-    let roster: BTreeSet<String> = maintainers.iter().map(|m| m.to_ascii_lowercase()).collect();
+    let rows: Vec<ActivityRef<'_>> = rows.iter().map(|r| (r.week, r.login.as_str(), r.kinds())).collect();
+    maintainer_load_of(&rows, maintainers, window)
+}
+
+/// One person's activity in one week, borrowed: `(week, login, kinds)`, the four kinds in
+/// [`ActivityWeek`]'s order.
+pub type ActivityRef<'a> = (i64, &'a str, [u64; 4]);
+
+/// [`maintainer_load`] of borrowed rows (no login is copied).
+pub fn maintainer_load_of(rows: &[ActivityRef<'_>], maintainers: &[String], window: Window) -> MaintainerLoad {
+    let roster = roster(maintainers);
     // One entry per (week, lowercase login), in that order; the first spelling seen is kept for
     // display. Hashed then sorted once: a window of an organisation holds tens of thousands of
     // person-weeks, and a lowercase copy is made only of a login that has capitals.
     let mut index: HashMap<(i64, Cow<'_, str>), usize> = HashMap::with_capacity(rows.len());
     let mut per_person: Vec<(i64, Cow<'_, str>, &str, [u64; 4])> = Vec::with_capacity(rows.len());
-    for r in rows.iter().filter(|r| window.contains(week_start(r.week))) {
-        let key = (week_start(r.week), lowercase(&r.login));
+    for &(week, login, kinds) in rows.iter().filter(|r| window.contains(week_start(r.0))) {
+        let key = (week_start(week), lowercase(login));
         match index.entry(key) {
             Entry::Occupied(e) => {
-                let kinds = &mut per_person[*e.get()].3;
-                kinds.iter_mut().zip(r.kinds()).for_each(|(a, b)| *a += b);
+                let sums = &mut per_person[*e.get()].3;
+                sums.iter_mut().zip(kinds).for_each(|(a, b)| *a += b);
             }
             Entry::Vacant(e) => {
                 let (week, key) = e.key().clone();
                 e.insert(per_person.len());
-                per_person.push((week, key, &r.login, r.kinds()));
+                per_person.push((week, key, login, kinds));
             }
         }
     }
@@ -146,13 +158,11 @@ pub fn maintainer_load(rows: &[ActivityWeek], maintainers: &[String], window: Wi
         window_responses.entry(key.as_ref()).or_insert((login, 0)).1 += kinds[0];
     }
 
-    let mut active = BTreeSet::new();
     let mut weeks = Vec::new();
     for (week, key, login, kinds) in &per_person {
         if !roster.contains(key.as_ref()) || kinds.iter().all(|&k| k == 0) {
             continue;
         }
-        active.insert((*login).to_owned());
         let t = week_totals[week];
         weeks.push(MaintainerWeek {
             week: *week,
@@ -177,7 +187,8 @@ pub fn maintainer_load(rows: &[ActivityWeek], maintainers: &[String], window: Wi
         total,
         share: responses as f64 / total as f64,
     });
-    let active_maintainers: Vec<String> = active.into_iter().collect();
+    let active_maintainers: Vec<String> =
+        active_maintainers(rows.iter().copied(), &roster, window).into_iter().collect();
     MaintainerLoad {
         window,
         maintainers: roster.len(),
@@ -186,6 +197,38 @@ pub fn maintainer_load(rows: &[ActivityWeek], maintainers: &[String], window: Wi
         weeks,
         top_responder,
     }
+}
+
+/// The logins of [`MaintainerLoad::active_maintainers`] alone, from `(week, login, kinds)` rows
+/// (the four kinds in [`ActivityWeek`]'s order) and the roster in lowercase: what a page that
+/// shows only their number computes, without the weekly shares (only the roster's rows are
+/// looked at). A person counts under the spelling of their first row of a week in which their
+/// rows of that week add up to any activity.
+pub fn active_maintainers<'a>(
+    rows: impl Iterator<Item = ActivityRef<'a>>,
+    roster: &BTreeSet<String>,
+    window: Window,
+) -> BTreeSet<String> {
+    // Per (week, lowercase login) on the roster: its first spelling, and whether any row was active.
+    let mut seen: HashMap<(i64, Cow<'a, str>), (&'a str, bool)> = HashMap::new();
+    for (week, login, kinds) in rows {
+        let week = week_start(week);
+        if !window.contains(week) {
+            continue;
+        }
+        let key = lowercase(login);
+        if !roster.contains(key.as_ref()) {
+            continue;
+        }
+        let entry = seen.entry((week, key)).or_insert((login, false));
+        entry.1 |= kinds.iter().any(|&k| k > 0);
+    }
+    seen.into_values().filter(|(_, active)| *active).map(|(login, _)| login.to_owned()).collect()
+}
+
+/// The roster of [`maintainer_load`] and [`active_maintainers`]: the logins in lowercase.
+pub fn roster(maintainers: &[String]) -> BTreeSet<String> {
+    maintainers.iter().map(|m| m.to_ascii_lowercase()).collect()
 }
 
 /// `login` in lowercase, copied only when it has capitals.
@@ -261,5 +304,32 @@ mod tests {
         let load = maintainer_load(&[], &roster(&["ann"]), W);
         assert_eq!((load.active_maintainer_count, load.weeks.len(), &load.top_responder), (0, 0, &None));
         assert!(load.explain().inputs.contains(&("top-1 share of human responses", "none".to_owned())));
+    }
+
+    #[test]
+    fn the_active_maintainers_alone_are_those_of_the_whole_load() {
+        // Spellings differ by case, a person's first row of a week has no activity but a later
+        // one does, rows fall outside the window, and a visitor is not on the roster.
+        let rows = [
+            act(0, "Ann", 0, 0, 0, 0),
+            act(0, "ann", 2, 0, 0, 0),
+            act(1, "ANN", 0, 1, 0, 0),
+            act(1, "ben", 0, 0, 0, 0),
+            act(2, "Cat", 0, 0, 0, 0),
+            act(-1, "dan", 5, 0, 0, 0),
+            act(4, "eve", 1, 0, 0, 0),
+            act(3, "visitor", 9, 9, 9, 9),
+        ];
+        let maintainers = roster(&["ann", "Ben", "cat", "dan", "eve"]);
+        let load = maintainer_load(&rows, &maintainers, W);
+        let alone = active_maintainers(
+            rows.iter().map(|r| (r.week, r.login.as_str(), r.kinds())),
+            &super::roster(&maintainers),
+            W,
+        );
+        // Ann counts once per spelling of a week she was active in: "Ann" (week 0), "ANN" (week 1).
+        assert_eq!(alone.iter().map(String::as_str).collect::<Vec<_>>(), ["ANN", "Ann"]);
+        assert_eq!(alone.into_iter().collect::<Vec<_>>(), load.active_maintainers);
+        assert_eq!(load.active_maintainer_count, 2);
     }
 }

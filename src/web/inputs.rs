@@ -5,7 +5,7 @@
 use crate::db::dashboard::{PersonWeekRow, ResponseItemRow};
 use crate::metrics::{
     elephant::ContributionWeek,
-    load::ActivityWeek,
+    load::{ActivityRef, ActivityWeek},
     response::{AuthorClass, ResponderTimes, ResponseItem},
     unfunded::{GrantCover, WorkWeek},
 };
@@ -26,17 +26,23 @@ pub fn author_class(r: &ResponseItemRow) -> AuthorClass {
 /// Each person-week's maintenance activity (responses, reviews, merges, triage), for the load
 /// and burnout metrics. Negative counts (never stored) read as zero.
 pub fn activity<'a>(weeks: impl Iterator<Item = &'a PersonWeekRow>) -> Vec<ActivityWeek> {
-    let u = |v: i64| v.max(0) as u64;
     weeks
-        .map(|w| ActivityWeek {
-            week: w.week,
-            login: w.login.clone(),
-            responses: u(w.responses),
-            reviews: u(w.reviews),
-            merges: u(w.merges),
-            triage: u(w.triage),
+        .map(|w| {
+            let [responses, reviews, merges, triage] = activity_kinds(w);
+            ActivityWeek { week: w.week, login: w.login.clone(), responses, reviews, merges, triage }
         })
         .collect()
+}
+
+/// A person-week's [`activity`], borrowed (no login is copied).
+pub fn activity_ref(w: &PersonWeekRow) -> ActivityRef<'_> {
+    (w.week, w.login.as_str(), activity_kinds(w))
+}
+
+/// A person-week's four kinds of maintainer activity, in [`ActivityWeek`]'s order (responses,
+/// reviews, merges, triage), negative counts as 0.
+fn activity_kinds(w: &PersonWeekRow) -> [u64; 4] {
+    [w.responses, w.reviews, w.merges, w.triage].map(|v| v.max(0) as u64)
 }
 
 /// The response clocks of one item.

@@ -232,18 +232,28 @@ pub async fn window_each(
     fn of(by: &std::collections::HashMap<i64, Vec<String>>, repo: i64) -> &[String] {
         by.get(&repo).map_or(&[], Vec::as_slice)
     }
+    // The people's weeks (most of the text) are decoded on a second core while this one decodes
+    // the items.
+    let (people, items) = std::thread::scope(|s| {
+        let people = s.spawn(|| repos.iter().map(|&repo| person_weeks_in(of(&people, repo))).collect::<Vec<_>>());
+        let items: Vec<_> = repos
+            .iter()
+            .map(|&repo| -> sqlx::Result<_> {
+                Ok((
+                    response_items_in(of(&items, repo), from, to)?,
+                    closed_items_in(of(&closed, repo), from, to)?,
+                    change_requests_in(of(&prs, repo), of(&prs_closed, repo), from, to)?,
+                ))
+            })
+            .collect();
+        (people.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), items)
+    });
     repos
         .into_iter()
-        .map(|repo| {
-            Ok((
-                repo,
-                RepoWindow {
-                    response_items: response_items_in(of(&items, repo), from, to)?,
-                    closed_items: closed_items_in(of(&closed, repo), from, to)?,
-                    change_requests: change_requests_in(of(&prs, repo), of(&prs_closed, repo), from, to)?,
-                    person_weeks: person_weeks_in(of(&people, repo))?,
-                },
-            ))
+        .zip(people.into_iter().zip(items))
+        .map(|(repo, (people, items))| {
+            let (response_items, closed_items, change_requests) = items?;
+            Ok((repo, RepoWindow { response_items, closed_items, change_requests, person_weeks: people? }))
         })
         .collect()
 }
@@ -252,7 +262,8 @@ pub async fn window_each(
 /// maintainer in any of them is one), ordered by week, then login.
 pub fn merge_person_weeks(mut rows: Vec<PersonWeekRow>) -> Vec<PersonWeekRow> {
     // One person's rows of a week share their login, so after this sort they are adjacent.
-    rows.sort_unstable_by(|a, b| (a.week, &a.login, a.account_id).cmp(&(b.week, &b.login, b.account_id)));
+    // Stable: rows of several repositories arrive as runs already in this order, which it merges.
+    rows.sort_by(|a, b| (a.week, &a.login, a.account_id).cmp(&(b.week, &b.login, b.account_id)));
     rows.dedup_by(|next, kept| {
         let same = (next.week, next.account_id) == (kept.week, kept.account_id);
         if same {

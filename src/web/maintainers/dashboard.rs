@@ -17,7 +17,7 @@ use crate::metrics::{
         change_request_closure_ratio, time_to_close, time_to_merge,
     },
     inactive::InactiveContributors,
-    load::{MaintainerLoad, maintainer_load},
+    load::{ActivityRef, MaintainerLoad, active_maintainers, maintainer_load_of, roster},
     release::{Lifecycle, ReleaseFrequency},
     response::{
         AuthorClass, AuthorClassSplit, ResponderSplit, ResponderTimes, ResponseItem, ResponseSummary,
@@ -25,7 +25,7 @@ use crate::metrics::{
     },
     week_start,
 };
-use crate::web::inputs::{activity, author_class, responder_times, response_times};
+use crate::web::inputs::{activity_ref, author_class, responder_times, response_times};
 
 /// Response times of one kind of item (issues, or pull requests).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -102,7 +102,8 @@ pub fn assemble(rows: &ScopeRows, present: &Present, window: Window, include_bot
     let ((absence, load), responses) = alongside(
         || {
             let weeks = || rows.person_weeks.iter().filter(humans);
-            (absence_factors(&contributions_by_type(weeks())), maintainer_load(&activity(weeks()), maintainers, window))
+            let activity: Vec<ActivityRef<'_>> = weeks().map(activity_ref).collect();
+            (absence_factors(&contributions_by_type(weeks())), maintainer_load_of(&activity, maintainers, window))
         },
         || {
             (
@@ -173,8 +174,15 @@ impl RowMeasures {
         RowMeasures {
             backlog: backlog(rows, window, include_bots),
             all_items: time_to_first_response(&items, now),
-            merged_prs_absence: contributor_absence_factor(&contributions_by_type(weeks()).merged_prs).factor,
-            active_maintainers: maintainer_load(&activity(weeks()), &rows.maintainers, window).active_maintainer_count,
+            merged_prs_absence: {
+                // The merged-PR column of `contributions_by_type` unsummed (the factor sums per login).
+                let merged = weeks().map(|w| (w, crate::web::inputs::contributions(w)[1])).filter(|(_, n)| *n > 0);
+                let counts: Vec<(String, u64)> = merged.map(|(w, n)| (w.login.clone(), n)).collect();
+                contributor_absence_factor(&counts).factor
+            },
+            active_maintainers: {
+                active_maintainers(weeks().map(activity_ref), &roster(&rows.maintainers), window).len()
+            },
         }
     }
 }
@@ -239,7 +247,7 @@ fn backlog(rows: &ScopeRows, window: Window, include_bots: bool) -> BacklogSerie
 
 fn contributions_by_type<'a>(weeks: impl Iterator<Item = &'a PersonWeekRow>) -> ContributionsByType {
     // Hashed: each column's order does not matter (the absence factor ranks them).
-    let mut sums: std::collections::HashMap<&str, [u64; 4]> = Default::default();
+    let mut sums: foldhash::HashMap<&str, [u64; 4]> = Default::default();
     for w in weeks {
         let e = sums.entry(w.login.as_str()).or_default();
         for (slot, v) in e.iter_mut().zip(crate::web::inputs::contributions(w)) {

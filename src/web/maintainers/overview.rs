@@ -182,11 +182,10 @@ async fn summaries(
             _ => RepoSummary::of(repo, &present::compute(rows, repo.is_archived, bots, now), &measures),
         }
     };
-    // The rollup on a second core while this one computes each repository's row.
-    let (rollup, summaries) = dashboard::alongside(
-        || rollup.then(|| views::cards(&rollup_of(&ScopeRows::merge(loaded.clone())))),
-        || repos.iter().zip(&loaded).enumerate().map(|(i, (repo, rows))| row_of(repo, rows, i)).collect(),
-    );
+    // Each repository's row first (a few measures each), then the rollup from their rows, moved
+    // rather than copied into one scope (its dashboard splits its own work over two cores).
+    let summaries = repos.iter().zip(&loaded).enumerate().map(|(i, (repo, rows))| row_of(repo, rows, i)).collect();
+    let rollup = rollup.then(|| views::cards(&rollup_of(&ScopeRows::merge(loaded))));
     Ok((summaries, rollup))
 }
 
