@@ -104,6 +104,8 @@ mod tests_api;
 #[cfg(test)]
 mod tests_funding;
 #[cfg(test)]
+mod tests_grant_data;
+#[cfg(test)]
 mod tests_http;
 #[cfg(test)]
 mod tests_newcomers;

@@ -412,4 +412,22 @@ mod tests {
         let (id, ms, ss) = plan.to_wire();
         assert_eq!(GrantPlan::from_wire(id, ms, ss, Currency::USD).unwrap(), plan);
     }
+
+    #[test]
+    fn repo_refs_split_one_repositorys_references_by_kind_each_once() {
+        let refs = [
+            parse_item_ref("acme/widgets#3").unwrap(),
+            parse_milestone_ref("Acme/Widgets:v1").unwrap(),
+            parse_label_ref("acme/widgets:docs").unwrap(),
+            parse_item_ref("acme/other#4").unwrap(),
+            parse_item_ref("acme/widgets#3").unwrap(),
+            parse_label_ref("acme/widgets:bug").unwrap(),
+        ];
+        let mine = RepoRefs::of(&refs, "acme/WIDGETS");
+        assert_eq!(mine.numbers, [3]);
+        assert_eq!(mine.titles, ["v1"]);
+        assert_eq!(mine.labels, ["docs", "bug"]);
+        assert_eq!(mine.json(), ("[3]".to_owned(), r#"["v1"]"#.to_owned(), r#"["docs","bug"]"#.to_owned()));
+        assert!(RepoRefs::of(&refs, "acme/none").is_empty());
+    }
 }
