@@ -307,6 +307,10 @@ async fn closers_are_asked_for_grant_issues_only_revalidated_with_304s_and_forgo
     // Unchanged: every request a 304; only the closers GitHub did not name are asked again.
     sim.reset_stats();
     let again = collect(&collector).await;
+    eprintln!(
+        "closers re-sync: {} requests, {} answered 304, {unknown} closer(s) GitHub left null",
+        again.requests, again.not_modified
+    );
     assert_eq!(again.requests, again.not_modified, "an unchanged re-sync is answered by 304s only");
     assert_eq!(sim.stats().by_route.get(ISSUE_ROUTE).copied().unwrap_or(0), unknown as u64);
     assert_eq!(closers(&json(&grant_page("/api/v1").await).await), first, "the closers stay");
