@@ -113,8 +113,10 @@ pub struct CloserToAsk {
 
 /// The closed issues (not pull requests) of `repo_id` that the references name (as in
 /// [`list_grant_items`]) whose closer must be asked: never asked or changed since the last
-/// answer first, then unchanged ones whose closer was null; each group by number; at most
-/// `limit`. A closed issue whose stored closer was read at its current `updated_at` is not listed.
+/// answer first, then unchanged ones whose closer was null and whose answer has an ETag (asked
+/// again with it: a free `304`); each group by number; at most `limit`. Not listed: a closed issue
+/// whose closer was read at its current `updated_at`, or that answered 404 then (no ETag, so a
+/// request would cost quota; it is asked again when it changes).
 pub async fn list_closers_to_ask<'e>(
     ex: impl AnyExecutor<'e>,
     repo_id: i64,
@@ -129,7 +131,8 @@ pub async fn list_closers_to_ask<'e>(
                     AS changed
          FROM issues i
          WHERE i.state = 'closed' AND i.is_pull_request = 0
-           AND (i.closed_by_checked IS NULL OR i.closed_by_checked <> i.updated_at OR i.closed_by_id IS NULL)
+           AND (i.closed_by_checked IS NULL OR i.closed_by_checked <> i.updated_at
+                OR (i.closed_by_id IS NULL AND i.closed_by_etag IS NOT NULL))
            AND ",
         grant_item_match!(),
         " ORDER BY CASE WHEN i.closed_by_checked IS NULL OR i.closed_by_checked <> i.updated_at THEN 0 ELSE 1 END,

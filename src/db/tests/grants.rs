@@ -104,6 +104,11 @@ async fn closers_are_asked_for_referenced_closed_issues_only_stored_and_never_sh
     grants::mark_closer_checked(pool, repo, 1, t + 900).await.unwrap();
     assert_eq!(refs(pool).await.unwrap().iter().map(|a| a.number).collect::<Vec<_>>(), [3]);
 
+    // An issue that answered 404 (deleted or moved) has no ETag: not asked again until it changes.
+    let gone = CloserAnswer { closed_by_id: None, closed_at: None, etag: None };
+    grants::save_closer(pool, repo, 3, &gone, t + 180).await.unwrap();
+    assert!(refs(pool).await.unwrap().is_empty());
+
     // Reopened (open now): never shown, and forgotten by the collector.
     IssueBuilder::issue(repo, 1).opened(t).by("ada").closed(t + 60).reopened().updated(t + 1000).store(&f.db).await;
     let items = grants::list_grant_items(pool, repo, "[1]", "[]", "[]", 10).await.unwrap();

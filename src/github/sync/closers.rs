@@ -6,7 +6,8 @@
 //! `labels`), and only when needed ([`db::grants::list_closers_to_ask`]): an issue whose closer
 //! was read at its current `updated_at` is not asked at all; one that changed since is asked with
 //! the stored ETag; one whose closer GitHub said was null is asked again with its ETag (a `304`
-//! costs no quota). So an unchanged re-sync sends `304`s only, and none for known closers.
+//! costs no quota; one that answered 404 has none and waits until it changes). So an unchanged
+//! re-sync sends `304`s only, and none for known closers.
 //! Bounded: at most [`MAX_CLOSERS_PER_RUN`] requests per repository and run; past it the step
 //! ends `pending` with a warning, and the rest (not yet asked, so first in line) come next run.
 //! A reopened issue's stored closer is forgotten here, and never shown by the readers.
