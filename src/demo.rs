@@ -25,7 +25,8 @@ pub async fn run(mut config: Config, port: u16, scale: Scale, tick_secs: u64) ->
     removal.remove();
     demo_config(&mut config, &sim.url(), &db_path, port)?;
     if config.funding.grants.is_empty() {
-        config.funding.grants = vec![demo_grant(chrono::Utc::now().date_naive(), &sim.item_states("atlas"))];
+        let (items, milestones) = (sim.item_states("atlas"), sim.milestone_states("atlas"));
+        config.funding.grants = vec![demo_grant(chrono::Utc::now().date_naive(), &items, &milestones)];
     }
     let config = Arc::new(config);
     let db = Db::open(&config.database.path).await?;
@@ -228,8 +229,15 @@ pub const DEMO_GRANT_ID: &str = "demo-2026";
 /// backlog" (due four months ago, three done items) is done; "Release automation" (due a month
 /// ago, one done and the oldest open issue) is late; "Documentation overhaul" (due at the end,
 /// three done items and the second-oldest open issue: 3/4 done against half the time elapsed) is
-/// on track. Two spending entries and a milestone amount each.
-pub fn demo_grant(today: chrono::NaiveDate, atlas: &[upkeep_sim::ItemState]) -> crate::funding::Grant {
+/// on track. Two spending entries and a milestone amount each. "Release automation" also names
+/// atlas's latest closed GitHub milestone (`milestones`, from the simulator), with its items: the
+/// page shows that milestone's own state, due date and counts, and notes the mismatch (closed on
+/// GitHub while the grant milestone's oldest open issue is not done).
+pub fn demo_grant(
+    today: chrono::NaiveDate,
+    atlas: &[upkeep_sim::ItemState],
+    milestones: &[upkeep_sim::MilestoneState],
+) -> crate::funding::Grant {
     use crate::funding::grants::{GrantPlan, Milestone, Spend, WorkRef};
     use crate::funding::{Currency, Money};
     let months_ago = |n: u32| today.checked_sub_months(chrono::Months::new(n)).unwrap_or(today);
@@ -243,6 +251,12 @@ pub fn demo_grant(today: chrono::NaiveDate, atlas: &[upkeep_sim::ItemState]) -> 
     let pick = |from: &[WorkRef], range: std::ops::Range<usize>| from.get(range).unwrap_or_default().to_vec();
     let milestone =
         |title: &str, due, work| Milestone { title: title.to_owned(), due, amount: Some(usd(20_000)), work };
+    let closed = milestones.iter().filter(|m| m.closed);
+    let latest = closed.max_by_key(|m| (m.due_on.is_some(), m.due_on));
+    let on_github: Vec<WorkRef> = latest
+        .map(|m| WorkRef::GithubMilestone { repo: "upkeep-sim/atlas".to_owned(), title: m.title.clone() })
+        .into_iter()
+        .collect();
     crate::funding::Grant {
         funder: "Demo Foundation".to_owned(),
         amount: usd(60_000),
@@ -255,7 +269,11 @@ pub fn demo_grant(today: chrono::NaiveDate, atlas: &[upkeep_sim::ItemState]) -> 
             id: Some(DEMO_GRANT_ID.to_owned()),
             milestones: vec![
                 milestone("Triage the issue backlog", months_ago(4), pick(&done, 0..3)),
-                milestone("Release automation", months_ago(1), [pick(&done, 3..4), pick(&open, 0..1)].concat()),
+                milestone(
+                    "Release automation",
+                    months_ago(1),
+                    [on_github, pick(&done, 3..4), pick(&open, 0..1)].concat(),
+                ),
                 milestone("Documentation overhaul", end, [pick(&done, 4..7), pick(&open, 1..2)].concat()),
             ],
             budget_spent: vec![
@@ -282,6 +300,6 @@ mod tests {
         assert_eq!(on("nmendes", "2026-01-01").person, "chen_achebe9");
         assert_eq!(on("dara-brandt", "2026-01-01").kind, Kind::Unknown);
         assert_eq!(on("ada33", "2026-01-01").source, None);
-        assert_eq!(demo_grant(today, &[]).people, ["hugo_yilmaz0"]);
+        assert_eq!(demo_grant(today, &[], &[]).people, ["hugo_yilmaz0"]);
     }
 }

@@ -12,6 +12,9 @@
 //!   milestone's time elapsed, from the grant's start to the end of its due date (no items at all
 //!   is a share of 0);
 //! - **on track**: otherwise.
+//!
+//! A grant milestone tied to a `github_milestone` also shows that GitHub milestone's own state,
+//! due date and counts, and a data-quality note when the two disagree ([`MILESTONE_CHECKS`]).
 
 use std::collections::BTreeSet;
 
@@ -37,6 +40,10 @@ pub const MONEY_RULES: &str = "Budget is the grant's amount. Received to date is
      project's paid Open Collective expenses dated within the grant's period and up to today (dated by submission: \
      Open Collective's API gives no payment date). Unspent is budget minus spent, in the \
      budget's currency; spending in another currency is listed but never converted or subtracted.";
+
+/// The checks of a grant milestone against its GitHub milestones, as stated on the page.
+pub const MILESTONE_CHECKS: &str = "A grant milestone tied to a GitHub milestone is noted when the GitHub milestone \
+     is due later than the grant milestone, or is closed on GitHub while items of the grant milestone are not done.";
 
 /// A milestone's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -107,8 +114,11 @@ pub struct WorkItem {
     pub author: Option<String>,
     /// Who submitted a review, without duplicates, in order of first review.
     pub reviewers: Vec<String>,
-    /// Who merged it (pull requests); GitHub's issue listing does not say who closed an issue.
+    /// Who merged it (pull requests).
     pub merged_by: Option<String>,
+    /// Who closed it (issues, from GitHub's single-issue answer): `None` while open, when not
+    /// collected yet, or when GitHub says null (shown as "unknown").
+    pub closed_by: Option<String>,
 }
 
 impl WorkItem {
@@ -140,10 +150,23 @@ impl WorkItem {
         self.merged_at.or(self.closed_at.filter(|_| self.state == "closed"))
     }
 
-    /// Everyone named on it: author, reviewers, merger; without duplicates.
+    /// Who finished it: the merger of a merged pull request, the closer of a closed issue;
+    /// `Some("unknown")` when finished by someone not known; `None` while not finished (or for a
+    /// pull request closed unmerged).
+    pub fn finisher(&self) -> Option<&str> {
+        let who = match (self.is_pull_request, self.merged_at.is_some(), self.state.as_str()) {
+            (true, true, _) => &self.merged_by,
+            (false, _, "closed") => &self.closed_by,
+            _ => return None,
+        };
+        Some(who.as_deref().unwrap_or("unknown"))
+    }
+
+    /// Everyone named on it: author, reviewers, merger, closer; without duplicates.
     pub fn people(&self) -> Vec<String> {
         let mut people: Vec<String> = Vec::new();
-        for login in self.author.iter().chain(&self.reviewers).chain(&self.merged_by) {
+        let closer = self.closed_by.as_ref().filter(|_| !self.is_pull_request && self.state == "closed");
+        for login in self.author.iter().chain(&self.reviewers).chain(&self.merged_by).chain(closer) {
             if !people.iter().any(|p| p.eq_ignore_ascii_case(login)) {
                 people.push(login.clone());
             }
@@ -183,6 +206,22 @@ pub struct MilestoneProgress {
     pub items: Vec<usize>,
     /// The references as written, for the page.
     pub work: Vec<String>,
+    /// The collected GitHub milestones its `github_milestone` references name, in their order.
+    pub github_milestones: Vec<GithubMilestone>,
+}
+
+/// A GitHub milestone as collected: its own state, due date and counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GithubMilestone {
+    /// `owner/name` as tracked.
+    pub repo: String,
+    pub title: String,
+    /// `open` or `closed`.
+    pub state: String,
+    /// Its due date (UTC), if it has one.
+    pub due_on: Option<NaiveDate>,
+    pub open_issues: i64,
+    pub closed_issues: i64,
 }
 
 /// The grant's money, each a list of amounts per currency.
@@ -247,8 +286,8 @@ pub struct GrantProgress {
 pub struct Known {
     /// The referenced repositories that are tracked (`owner/name`).
     pub tracked: Vec<String>,
-    /// `(owner/name, title)` of the collected GitHub milestones of those repositories.
-    pub milestones: Vec<(String, String)>,
+    /// The collected GitHub milestones of those repositories.
+    pub milestones: Vec<GithubMilestone>,
 }
 
 /// The page's figures. `items` are the issues and pull requests the loader found for the
@@ -269,8 +308,9 @@ pub fn grant_progress(
     linked.sort_by_key(|i| (i.repo.to_lowercase(), i.number));
     linked.dedup_by(|a, b| a.repo.eq_ignore_ascii_case(&b.repo) && a.number == b.number);
     let milestones: Vec<MilestoneProgress> =
-        grant.plan.milestones.iter().map(|m| milestone_progress(grant, m, &linked, today)).collect();
-    let notes = missing_notes(grant, &linked, known);
+        grant.plan.milestones.iter().map(|m| milestone_progress(grant, m, &linked, known, today)).collect();
+    let mut notes = missing_notes(grant, &linked, known);
+    notes.extend(milestones.iter().flat_map(mismatch_notes));
     let mut people: Vec<String> = Vec::new();
     for login in linked.iter().flat_map(WorkItem::people) {
         if !people.iter().any(|p| p.eq_ignore_ascii_case(&login)) {
@@ -284,7 +324,13 @@ pub fn grant_progress(
     GrantProgress { today, milestones, items: linked, money, expenses, people, notes, summary }
 }
 
-fn milestone_progress(grant: &Grant, m: &Milestone, linked: &[WorkItem], today: NaiveDate) -> MilestoneProgress {
+fn milestone_progress(
+    grant: &Grant,
+    m: &Milestone,
+    linked: &[WorkItem],
+    known: &Known,
+    today: NaiveDate,
+) -> MilestoneProgress {
     let items: Vec<usize> = (0..linked.len()).filter(|&i| m.work.iter().any(|r| linked[i].matches(r))).collect();
     let counted: Vec<&WorkItem> = items.iter().map(|&i| &linked[i]).filter(|i| i.counts()).collect();
     let done = counted.iter().filter(|i| i.is_done()).count();
@@ -297,7 +343,42 @@ fn milestone_progress(grant: &Grant, m: &Milestone, linked: &[WorkItem], today: 
         total_items: counted.len(),
         items,
         work: m.work.iter().map(WorkRef::to_string).collect(),
+        github_milestones: m
+            .work
+            .iter()
+            .filter_map(|r| match r {
+                WorkRef::GithubMilestone { repo, title } => {
+                    known.milestones.iter().find(|g| g.repo.eq_ignore_ascii_case(repo) && &g.title == title)
+                }
+                _ => None,
+            })
+            .cloned()
+            .collect(),
     }
+}
+
+/// The data-quality notes of a grant milestone against its GitHub milestones, by
+/// [`MILESTONE_CHECKS`]: due later on GitHub, or closed there while its items are not all done.
+pub fn mismatch_notes(m: &MilestoneProgress) -> Vec<String> {
+    let mut notes = Vec::new();
+    for g in &m.github_milestones {
+        let name = format!("{}:{}", g.repo, g.title);
+        if let Some(due_on) = g.due_on.filter(|d| *d > m.due) {
+            notes.push(format!(
+                "{:?}: the GitHub milestone {name} is due {due_on}, after the grant milestone's due date {}.",
+                m.title, m.due
+            ));
+        }
+        if g.state == "closed" && m.done_items < m.total_items {
+            notes.push(format!(
+                "{:?}: the GitHub milestone {name} is closed, but the grant milestone has only {} of {} done.",
+                m.title,
+                m.done_items,
+                count(m.total_items, "item", "items")
+            ));
+        }
+    }
+    notes
 }
 
 /// One note per reference that names nothing in the data (each once, in the config's order).
@@ -308,7 +389,7 @@ fn missing_notes(grant: &Grant, linked: &[WorkItem], known: &Known) -> Vec<Strin
         .map(|r| {
             let untracked = !known.tracked.iter().any(|t| t.eq_ignore_ascii_case(r.repo()));
             let on_github = |title: &str| {
-                known.milestones.iter().any(|(repo, t)| repo.eq_ignore_ascii_case(r.repo()) && t == title)
+                known.milestones.iter().any(|g| g.repo.eq_ignore_ascii_case(r.repo()) && g.title == title)
             };
             match r {
                 _ if untracked => {
@@ -353,7 +434,7 @@ fn summary(grant: &Grant, ms: &[MilestoneProgress], money: &GrantMoney, people: 
         );
         let (done, total) = ms.iter().fold((0, 0), |(d, t), m| (d + m.done_items, t + m.total_items));
         out += &format!(
-            " Across them, {done} of {} are done, with {} involved as authors, reviewers or mergers.",
+            " Across them, {done} of {} are done, with {} involved as authors, reviewers, mergers or closers.",
             count(total, "linked issue or pull request", "linked issues and pull requests"),
             count(people, "person", "people")
         );

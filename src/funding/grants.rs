@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod plan;
 
-pub use plan::{GrantPlan, Milestone, Spend, WorkRef};
+pub use plan::{GrantPlan, Milestone, RepoRefs, Spend, WorkRef};
 
 use super::ledger::{Entry, EntryKind, Frequency, Source, Timing};
 use super::money::{Currency, Money};

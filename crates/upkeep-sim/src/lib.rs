@@ -61,6 +61,7 @@ mod funding;
 mod funding_json;
 mod funding_yml;
 mod generate;
+mod grant_data;
 mod graphql;
 mod graphql_envelope;
 mod graphql_funding;
@@ -103,6 +104,8 @@ mod tests_api;
 #[cfg(test)]
 mod tests_funding;
 #[cfg(test)]
+mod tests_grant_data;
+#[cfg(test)]
 mod tests_http;
 #[cfg(test)]
 mod tests_newcomers;
@@ -116,6 +119,7 @@ use std::sync::Arc;
 
 use actix_web::{App, HttpServer, dev::ServerHandle, web};
 
+pub use grant_data::MilestoneState;
 pub use options::{AdvanceSummary, DEFAULT_EPOCH, ItemState, RepoTotals, Scale, SimApp, SimOptions, SimStats};
 use state::Shared;
 
@@ -219,6 +223,16 @@ impl SimServer {
     /// whether it is done (an issue closed, a pull request merged) or open; empty for no such repo.
     pub fn item_states(&self, repo: &str) -> Vec<ItemState> {
         self.shared.item_states(repo)
+    }
+
+    /// Reopens closed issue `number` of `repo` now (its closer goes); false if there is none.
+    pub fn reopen_issue(&self, repo: &str, number: u64) -> bool {
+        self.shared.reopen_issue(repo, number)
+    }
+
+    /// The milestones of `repo` with their state, due date and items, by number.
+    pub fn milestone_states(&self, repo: &str) -> Vec<MilestoneState> {
+        grant_data::milestone_states(&self.shared.world(), repo)
     }
 
     /// Revokes every installation token issued so far: requests carrying one get `401` until

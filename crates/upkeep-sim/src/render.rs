@@ -146,7 +146,7 @@ pub struct MilestoneJson<'a> {
     created_at: Time,
     updated_at: Time,
     closed_at: Option<Time>,
-    due_on: Time,
+    due_on: Option<Time>,
 }
 
 pub fn milestone<'a>(ctx: &Ctx<'a>, repo: &'a Repo, number: u8) -> MilestoneJson<'a> {
@@ -170,7 +170,7 @@ pub fn milestone<'a>(ctx: &Ctx<'a>, repo: &'a Repo, number: u8) -> MilestoneJson
         created_at: Time(m.created),
         updated_at: Time(closed_at.unwrap_or(m.created)),
         closed_at: time(closed_at),
-        due_on: Time(m.due),
+        due_on: time(super::grant_data::due_on(m)),
     }
 }
 
@@ -267,7 +267,7 @@ pub fn issue<'a>(ctx: &Ctx<'a>, repo: &'a Repo, item: &'a Item) -> IssueJson<'a>
         closed_at: time(item.closed),
         created_at: Time(item.created),
         updated_at: Time(item.updated),
-        closed_by: item.closed_by.map(|u| ctx.user(u)),
+        closed_by: super::grant_data::closer(item).map(|u| ctx.user(u)),
         author_association: item.assoc.as_str(),
         state_reason: item.reason.map(|r| r.as_str()),
     }

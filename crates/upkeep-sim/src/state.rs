@@ -110,6 +110,10 @@ impl Shared {
         onboarding::claim_issue(&mut self.world_mut(), repo, number, login)
     }
 
+    pub fn reopen_issue(&self, repo: &str, number: u64) -> bool {
+        super::grant_data::reopen_issue(&mut self.world_mut(), repo, number)
+    }
+
     pub fn close_linked_pull(&self, repo: &str, issue: u64) -> Option<u64> {
         onboarding::close_linked_pull(&mut self.world_mut(), repo, issue)
     }

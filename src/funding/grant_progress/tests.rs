@@ -103,6 +103,19 @@ fn item(number: i64, pr: bool, state: &str, merged: bool) -> WorkItem {
         author: Some(format!("author{}", number % 2)),
         reviewers: if pr { vec!["rev".into(), "Author1".into()] } else { Vec::new() },
         merged_by: merged.then(|| "rev".to_owned()),
+        // #5's closer is a person already named (another case); #1's is unknown.
+        closed_by: (number == 5).then(|| "Rev".to_owned()),
+    }
+}
+
+fn github(title: &str, state: &str, due_on: Option<&str>) -> GithubMilestone {
+    GithubMilestone {
+        repo: "acme/widgets".into(),
+        title: title.into(),
+        state: state.into(),
+        due_on: due_on.map(d),
+        open_issues: 1,
+        closed_issues: 2,
     }
 }
 
@@ -146,7 +159,7 @@ fn the_page_links_items_counts_them_and_notes_what_is_missing() {
     ];
     let known = Known {
         tracked: vec!["acme/widgets".to_owned()],
-        milestones: vec![("acme/widgets".to_owned(), "v1".to_owned()), ("acme/widgets".to_owned(), "v9".to_owned())],
+        milestones: vec![github("v1", "open", Some("2026-01-10")), github("v9", "closed", None)],
     };
     let p = grant_progress(&g, &items, &known, &[], midnight("2026-01-06"));
     let figures: Vec<(Status, usize, usize)> =
@@ -163,15 +176,60 @@ fn the_page_links_items_counts_them_and_notes_what_is_missing() {
             "acme/other#1: the repository acme/other is not tracked, so its work is not counted.",
             "acme/widgets:v9: the GitHub milestone \"v9\" holds no issue or pull request.",
             "acme/widgets:v10: no GitHub milestone titled \"v10\" was collected, and no item is in one.",
+            "\"One\": the GitHub milestone acme/widgets:v1 is due 2026-01-10, after the grant milestone's due date \
+             2026-01-05.",
         ]
     );
     assert_eq!(
         p.summary,
         "STF granted 1,000.00 USD for Security, from 2026-01-01 to 2026-01-10. As of 2026-01-06, 1 of 4 milestones \
          are done, 1 on track, 1 at risk and 1 late. Across them, 3 of 5 linked issues and pull requests are done, \
-         with 3 people involved as authors, reviewers or mergers. Received to date: 500.00 USD; spent: 20.00 EUR \
+         with 3 people involved as authors, reviewers, mergers or closers. Received to date: 500.00 USD; spent: 20.00 EUR \
          and 100.00 USD; unspent: 900.00 USD."
     );
     assert_eq!(items[2].state_label(), "closed unmerged");
     assert_eq!(items[1].people(), ["author0", "rev", "Author1"]);
+    assert_eq!(p.milestones[0].github_milestones, [github("v1", "open", Some("2026-01-10"))]);
+    assert_eq!(p.milestones[3].github_milestones, [github("v9", "closed", None)], "v10 was not collected");
+    // Who finished each: a merger, a closer, "unknown" for a closer GitHub did not name, nobody
+    // for an open item or a pull request closed unmerged.
+    let finishers: Vec<Option<&str>> = items[..6].iter().map(WorkItem::finisher).collect();
+    assert_eq!(finishers, [Some("unknown"), Some("rev"), None, None, Some("Rev"), None]);
+    assert_eq!(items[4].people(), ["author1", "Rev"], "a closer is one of the people");
+}
+
+/// A GitHub milestone due after the grant milestone, or closed while the grant milestone has
+/// items not done, is a note; one due earlier, open, or closed with everything done is not.
+#[test]
+fn a_github_milestone_that_disagrees_with_its_grant_milestone_is_noted() {
+    let progress = |done, total, github: Vec<GithubMilestone>| MilestoneProgress {
+        title: "Audit".into(),
+        due: d("2026-03-31"),
+        amount: None,
+        status: Status::OnTrack,
+        done_items: done,
+        total_items: total,
+        items: Vec::new(),
+        work: Vec::new(),
+        github_milestones: github,
+    };
+    let fine = progress(3, 3, vec![github("v1", "closed", Some("2026-03-31")), github("v2", "open", None)]);
+    assert!(mismatch_notes(&fine).is_empty());
+    let late = progress(1, 3, vec![github("v1", "closed", Some("2026-04-01"))]);
+    assert_eq!(
+        mismatch_notes(&late),
+        [
+            "\"Audit\": the GitHub milestone acme/widgets:v1 is due 2026-04-01, after the grant milestone's due date \
+         2026-03-31.",
+            "\"Audit\": the GitHub milestone acme/widgets:v1 is closed, but the grant milestone has only 1 of 3 items \
+         done.",
+        ]
+    );
+    let one = progress(0, 1, vec![github("v1", "closed", None)]);
+    assert_eq!(
+        mismatch_notes(&one),
+        [
+            "\"Audit\": the GitHub milestone acme/widgets:v1 is closed, but the grant milestone has only 0 of 1 item done."
+        ]
+    );
 }

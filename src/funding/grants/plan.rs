@@ -76,6 +76,45 @@ impl WorkRef {
     }
 }
 
+/// What some references name in one repository, split by kind: the statement arguments of
+/// `db::grants` (the grant page's reads and the collector's closers step share this one home).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RepoRefs {
+    pub numbers: Vec<i64>,
+    pub titles: Vec<String>,
+    pub labels: Vec<String>,
+}
+
+impl RepoRefs {
+    /// The references among `refs` into `repo` (`owner/name`, case-insensitive), each once.
+    pub fn of<'a>(refs: impl IntoIterator<Item = &'a WorkRef>, repo: &str) -> RepoRefs {
+        let mut out = RepoRefs::default();
+        for r in refs.into_iter().filter(|r| r.repo().eq_ignore_ascii_case(repo)) {
+            match r {
+                WorkRef::Item { number, .. } if !out.numbers.contains(number) => out.numbers.push(*number),
+                WorkRef::GithubMilestone { title, .. } if !out.titles.contains(title) => out.titles.push(title.clone()),
+                WorkRef::Label { label, .. } if !out.labels.contains(label) => out.labels.push(label.clone()),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.numbers.is_empty() && self.titles.is_empty() && self.labels.is_empty()
+    }
+
+    /// `(numbers, titles, labels)` as JSON arrays, for the statements' `json_each`.
+    pub fn json(&self) -> (String, String, String) {
+        let list = |v: serde_json::Result<String>| v.unwrap_or_else(|_| "[]".to_owned());
+        (
+            list(serde_json::to_string(&self.numbers)),
+            list(serde_json::to_string(&self.titles)),
+            list(serde_json::to_string(&self.labels)),
+        )
+    }
+}
+
 impl fmt::Display for WorkRef {
     /// As written in the config.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -372,5 +411,23 @@ mod tests {
         assert_eq!(plan.budget_spent[1].amount, Money::new(1000, Currency::new("EUR").unwrap()));
         let (id, ms, ss) = plan.to_wire();
         assert_eq!(GrantPlan::from_wire(id, ms, ss, Currency::USD).unwrap(), plan);
+    }
+
+    #[test]
+    fn repo_refs_split_one_repositorys_references_by_kind_each_once() {
+        let refs = [
+            parse_item_ref("acme/widgets#3").unwrap(),
+            parse_milestone_ref("Acme/Widgets:v1").unwrap(),
+            parse_label_ref("acme/widgets:docs").unwrap(),
+            parse_item_ref("acme/other#4").unwrap(),
+            parse_item_ref("acme/widgets#3").unwrap(),
+            parse_label_ref("acme/widgets:bug").unwrap(),
+        ];
+        let mine = RepoRefs::of(&refs, "acme/WIDGETS");
+        assert_eq!(mine.numbers, [3]);
+        assert_eq!(mine.titles, ["v1"]);
+        assert_eq!(mine.labels, ["docs", "bug"]);
+        assert_eq!(mine.json(), ("[3]".to_owned(), r#"["v1"]"#.to_owned(), r#"["docs","bug"]"#.to_owned()));
+        assert!(RepoRefs::of(&refs, "acme/none").is_empty());
     }
 }

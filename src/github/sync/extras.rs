@@ -1,5 +1,5 @@
-//! Releases, milestones and the default branch's commits, each behind its own conditional
-//! request, then the community profile. (The funding steps come after the rollups: see `repo::sync_repository`.)
+//! Releases, milestones, the closers of grant issues ([`super::closers`]) and the default
+//! branch's commits, each behind its own conditional request, then the community profile. (The funding steps come after the rollups: see `repo::sync_repository`.)
 
 use super::{context::RepoHandle, context::Target, progress::Progress};
 
@@ -22,6 +22,8 @@ pub async fn sync_extras(
     progress.step("milestones");
     let listed = c.step(run_id, scope, MILESTONES, milestones(c, scope, repo)).await;
     items += super::collector::tolerate(scope, listed)?;
+    progress.step("closers");
+    items += super::closers::sync_closers(c, run_id, target, repo).await?;
     progress.step("commits");
     items += c.step(run_id, scope, super::commits::RESOURCE, super::commits::sync_commits(c, scope, repo)).await?.1;
     progress.step("community profile");

@@ -11,7 +11,8 @@
 //!    is written go in one transaction);
 //! 4. `reviews`: GraphQL batches for pull requests changed since the last pass ([`reviews`]);
 //! 5. `derived`: first-response facts for changed items;
-//! 6. `releases` and `commits` (the default branch's history, [`commits`]), each conditional on its
+//! 6. `releases`, `milestones`, `closers` (who closed the issues a grant references, [`closers`])
+//!    and `commits` (the default branch's history, [`commits`]), each conditional on its
 //!    own ETag ([`extras`]), then `community` (auxiliary: a failure fails only that step);
 //! 7. `rollups`: weekly and per-person rollups, brought up to date for the weeks and people the
 //!    written rows touched ([`repo`], `db::rollups`);
@@ -22,6 +23,7 @@
 //! Failure policy: a repository that fails is recorded and the run goes on with the next one;
 //! a 401 stops the run (every repository would fail the same way).
 
+pub mod closers;
 pub mod collector;
 pub mod commits;
 pub mod context;

@@ -10,15 +10,19 @@ use actix_web::{
 use askama::Template;
 use serde::Deserialize;
 
-use super::grant_export::{self, ItemView, item_view};
+use super::grant_export::{self, GithubView, ItemView, github_view, item_view};
 use crate::db::{
     grants::{self as store, MAX_GRANT_ITEMS},
     repos::{self, RepositoryRow},
 };
 use crate::funding::grant_progress::{
-    Expense, GrantProgress, Known, MONEY_RULES, STATUS_RULES, WorkItem, grant_progress,
+    Expense, GithubMilestone, GrantProgress, Known, MILESTONE_CHECKS, MONEY_RULES, STATUS_RULES, WorkItem, day_of,
+    grant_progress,
 };
-use crate::funding::{Currency, Grant, Money, grants::WorkRef};
+use crate::funding::{
+    Currency, Grant, Money,
+    grants::{RepoRefs, WorkRef},
+};
 use crate::web::{
     error::{WebError, json_error},
     format,
@@ -167,24 +171,8 @@ async fn load_items(pool: &sqlx::AnyPool, grant: &Grant) -> sqlx::Result<(Vec<Wo
     let (mut items, mut known, mut notes) = (Vec::new(), Known::default(), Vec::new());
     for name in names {
         let Some(repo) = repos::find_tracked_repository(pool, name).await? else { continue };
-        let mine: Vec<&&WorkRef> = refs.iter().filter(|r| r.repo().eq_ignore_ascii_case(name)).collect();
-        let (mut numbers, mut titles, mut labels) = (Vec::new(), Vec::new(), Vec::new());
-        for r in mine {
-            match r {
-                WorkRef::Item { number, .. } => numbers.push(*number),
-                WorkRef::GithubMilestone { title, .. } => titles.push(title.as_str()),
-                WorkRef::Label { label, .. } => labels.push(label.as_str()),
-            }
-        }
-        let rows = store::list_grant_items(
-            pool,
-            repo.id,
-            &json_list(&numbers),
-            &json_list(&titles),
-            &json_list(&labels),
-            MAX_GRANT_ITEMS,
-        )
-        .await?;
+        let (numbers, titles, labels) = RepoRefs::of(refs.iter().copied(), name).json();
+        let rows = store::list_grant_items(pool, repo.id, &numbers, &titles, &labels, MAX_GRANT_ITEMS).await?;
         if rows.len() as i64 >= MAX_GRANT_ITEMS {
             notes.push(format!(
                 "Only the first {MAX_GRANT_ITEMS} referenced issues and pull requests of {} are read; the rest are not counted.",
@@ -209,10 +197,18 @@ async fn load_items(pool: &sqlx::AnyPool, grant: &Grant) -> sqlx::Result<(Vec<Wo
                 author: row.author,
                 reviewers: reviewers.iter().filter(|(n, _)| *n == row.number).map(|(_, l)| l.clone()).collect(),
                 merged_by: row.merged_by,
+                closed_by: row.closed_by,
             });
         }
         let milestones = crate::db::milestones::list_milestones(pool, repo.id).await?;
-        known.milestones.extend(milestones.into_iter().map(|m| (repo.full_name.clone(), m.title)));
+        known.milestones.extend(milestones.into_iter().map(|m| GithubMilestone {
+            repo: repo.full_name.clone(),
+            title: m.title,
+            state: m.state,
+            due_on: m.due_on.map(day_of),
+            open_issues: m.open_issues,
+            closed_issues: m.closed_issues,
+        }));
         known.tracked.push(repo.full_name);
     }
     Ok((items, known, notes))
@@ -253,6 +249,8 @@ pub struct MilestoneView {
     pub total_items: usize,
     pub work: String,
     pub items: Vec<ItemView>,
+    /// The GitHub milestones it names, as collected: shown next to its due date.
+    pub github: Vec<GithubView>,
 }
 
 #[derive(Template)]
@@ -267,6 +265,7 @@ pub struct GrantPage {
     pub summary: String,
     pub milestones: Vec<MilestoneView>,
     pub status_rules: &'static str,
+    pub milestone_checks: &'static str,
     pub money: Vec<(&'static str, String)>,
     pub money_rules: &'static str,
     pub spending: Vec<(String, String, String)>,
@@ -291,6 +290,7 @@ fn page_for(l: Loaded) -> GrantPage {
             total_items: m.total_items,
             work: m.work.join(", "),
             items: m.items.iter().map(|&i| item_view(&p.items[i])).collect(),
+            github: m.github_milestones.iter().map(github_view).collect(),
         })
         .collect();
     let money = grant_export::money_rows(&p.money);
@@ -304,6 +304,7 @@ fn page_for(l: Loaded) -> GrantPage {
         summary: p.summary.clone(),
         milestones,
         status_rules: STATUS_RULES,
+        milestone_checks: MILESTONE_CHECKS,
         money,
         money_rules: MONEY_RULES,
         spending: l

@@ -3,19 +3,27 @@
 //!
 //! - **JSON** (`?format=json`, `/api/v1/funding/{owner}/{name}/grants/{id}`): [`GrantJson`]. Names
 //!   scripts rely on: `milestones[]` with `title`, `due`, `status` (`done`, `on_track`, `at_risk`,
-//!   `late`), `done_items`, `total_items` and `items[]`; `money` with `budget`, `received`, `spent`
-//!   and `unspent`, each a list of `{currency, cents, amount}` (one per currency, never summed).
+//!   `late`), `done_items`, `total_items` and `items[]` (each with `closed_by`, the closer of a
+//!   closed issue, null when unknown, and `merged_by` for a merged pull request), and
+//!   `github_milestones[]` (`repo`, `title`, `state`, `due_on`, `open_issues`, `closed_issues`:
+//!   the GitHub milestones its `github_milestone` names, as collected); `money` with `budget`,
+//!   `received`, `spent` and `unspent`, each a list of `{currency, cents, amount}` (one per
+//!   currency, never summed).
 //! - **CSV** (`?format=csv`): header `section,milestone,due,status,done_items,total_items,
-//!   reference,kind,title,state,finished,people,measure,currency,amount`. One `milestone` row per
-//!   milestone, one `item` row per linked item of each milestone (with its milestone's columns),
-//!   one `money` row per measure and currency (`measure` = budget, received, spent or unspent;
-//!   `amount` a plain decimal), one `note` row per data-quality note (in `title`).
+//!   reference,kind,title,state,finished,people,measure,currency,amount,closed_by`. One `milestone`
+//!   row per milestone, one `item` row per linked item of each milestone (with its milestone's
+//!   columns; `closed_by` is who closed the issue or merged the pull request, `unknown` when not
+//!   known, empty while open), one `money` row per measure and currency (`measure` = budget,
+//!   received, spent or unspent; `amount` a plain decimal), one `note` row per data-quality note
+//!   (in `title`).
 //! - **Markdown** (`?format=md`): what a maintainer pastes into a funder's progress form.
 
 use serde::Serialize;
 
 use crate::funding::Grant;
-use crate::funding::grant_progress::{GrantMoney, GrantProgress, MONEY_RULES, STATUS_RULES, WorkItem};
+use crate::funding::grant_progress::{
+    GithubMilestone, GrantMoney, GrantProgress, MILESTONE_CHECKS, MONEY_RULES, STATUS_RULES, WorkItem,
+};
 use crate::funding::money::{Money, Totals};
 use crate::web::csv::Csv;
 use crate::web::reports::export::md;
@@ -64,6 +72,21 @@ pub struct ItemJson {
     pub author: Option<String>,
     pub reviewers: Vec<String>,
     pub merged_by: Option<String>,
+    /// Who closed a closed issue; null while open, for pull requests, or when not known.
+    pub closed_by: Option<String>,
+}
+
+/// A GitHub milestone a grant milestone names, as collected.
+#[derive(Debug, Serialize)]
+pub struct GithubMilestoneJson {
+    pub repo: String,
+    pub title: String,
+    /// `open` or `closed`.
+    pub state: String,
+    /// `YYYY-MM-DD`, or null when it has no due date.
+    pub due_on: Option<String>,
+    pub open_issues: i64,
+    pub closed_issues: i64,
 }
 
 #[derive(Debug, Serialize)]
@@ -77,6 +100,7 @@ pub struct MilestoneJson {
     /// The references as configured.
     pub work: Vec<String>,
     pub items: Vec<ItemJson>,
+    pub github_milestones: Vec<GithubMilestoneJson>,
 }
 
 #[derive(Debug, Serialize)]
@@ -106,6 +130,8 @@ pub struct GrantJson {
     pub people: Vec<String>,
     pub notes: Vec<String>,
     pub status_rules: &'static str,
+    /// How a grant milestone is checked against its GitHub milestones (the notes it gives).
+    pub milestone_checks: &'static str,
     pub money_rules: &'static str,
 }
 
@@ -117,7 +143,31 @@ pub struct ItemView {
     pub title: String,
     pub state: &'static str,
     pub finished: String,
+    /// Who closed (issue) or merged (pull request) it, `unknown` when not known; empty while
+    /// not finished.
+    pub closer: String,
     pub people: String,
+}
+
+/// One GitHub milestone as the page and the Markdown show it, next to the grant's due date.
+pub struct GithubView {
+    /// `owner/name:Title`.
+    pub name: String,
+    pub state: String,
+    /// `due 2026-05-01` or `no due date`.
+    pub due: String,
+    /// `3 open, 5 closed`.
+    pub counts: String,
+}
+
+/// The view of a collected GitHub milestone.
+pub fn github_view(g: &GithubMilestone) -> GithubView {
+    GithubView {
+        name: format!("{}:{}", g.repo, g.title),
+        state: g.state.clone(),
+        due: g.due_on.map_or_else(|| "no due date".to_owned(), |d| format!("due {d}")),
+        counts: format!("{} open, {} closed", g.open_issues, g.closed_issues),
+    }
 }
 
 /// The page's view of one item.
@@ -129,6 +179,7 @@ pub fn item_view(i: &WorkItem) -> ItemView {
         title: i.title.clone(),
         state: i.state_label(),
         finished: i.finished_at().map(crate::web::format::day).unwrap_or_default(),
+        closer: i.finisher().unwrap_or_default().to_owned(),
         people: i.people().join(", "),
     }
 }
@@ -147,6 +198,7 @@ fn item_json(i: &WorkItem) -> ItemJson {
         author: i.author.clone(),
         reviewers: i.reviewers.clone(),
         merged_by: i.merged_by.clone(),
+        closed_by: i.closed_by.clone().filter(|_| !i.is_pull_request && i.state == "closed"),
     }
 }
 
@@ -172,6 +224,18 @@ pub fn json(repo: &str, g: &Grant, p: &GrantProgress) -> GrantJson {
                 total_items: m.total_items,
                 work: m.work.clone(),
                 items: m.items.iter().map(|&i| item_json(&p.items[i])).collect(),
+                github_milestones: m
+                    .github_milestones
+                    .iter()
+                    .map(|g| GithubMilestoneJson {
+                        repo: g.repo.clone(),
+                        title: g.title.clone(),
+                        state: g.state.clone(),
+                        due_on: g.due_on.map(|d| d.to_string()),
+                        open_issues: g.open_issues,
+                        closed_issues: g.closed_issues,
+                    })
+                    .collect(),
             })
             .collect(),
         money: MoneyJson {
@@ -198,6 +262,7 @@ pub fn json(repo: &str, g: &Grant, p: &GrantProgress) -> GrantJson {
         people: p.people.clone(),
         notes: p.notes.clone(),
         status_rules: STATUS_RULES,
+        milestone_checks: MILESTONE_CHECKS,
         money_rules: MONEY_RULES,
     }
 }
@@ -232,6 +297,7 @@ pub fn csv(p: &GrantProgress) -> Csv {
         "measure",
         "currency",
         "amount",
+        "closed_by",
     ]);
     for m in &p.milestones {
         let (due, done, total) = (m.due.to_string(), m.done_items.to_string(), m.total_items.to_string());
@@ -240,12 +306,16 @@ pub fn csv(p: &GrantProgress) -> Csv {
         let (currency, cents) =
             m.amount.map_or((String::new(), String::new()), |a| (a.currency.to_string(), plain(a.cents)));
         csv.row(
-            ["milestone"].into_iter().chain(head).chain(empty.into_iter().take(6)).chain(["amount", &currency, &cents]),
+            ["milestone"]
+                .into_iter()
+                .chain(head)
+                .chain(empty.into_iter().take(6))
+                .chain(["amount", &currency, &cents, ""]),
         );
         for &i in &m.items {
             let v = item_view(&p.items[i]);
             let item = [v.reference.as_str(), v.kind, &v.title, v.state, &v.finished, &v.people];
-            csv.row(["item"].into_iter().chain(head).chain(item).chain(["", "", ""]));
+            csv.row(["item"].into_iter().chain(head).chain(item).chain(["", "", "", &v.closer]));
         }
     }
     let measures = [
@@ -257,11 +327,11 @@ pub fn csv(p: &GrantProgress) -> Csv {
     for (measure, totals) in measures {
         for m in totals.iter() {
             let (currency, value) = (m.currency.to_string(), plain(m.cents));
-            csv.row(["money", "", "", "", "", "", "", "", "", "", "", "", measure, &currency, &value]);
+            csv.row(["money", "", "", "", "", "", "", "", "", "", "", "", measure, &currency, &value, ""]);
         }
     }
     for note in &p.notes {
-        csv.row(["note", "", "", "", "", "", "", "", note, "", "", "", "", "", ""]);
+        csv.row(["note", "", "", "", "", "", "", "", note, "", "", "", "", "", "", ""]);
     }
     csv
 }
@@ -286,14 +356,19 @@ pub fn markdown(repo: &str, g: &Grant, p: &GrantProgress, source_url: &str) -> S
     }
     for m in &p.milestones {
         out += &format!("\n### {}\n\n", md(&m.title));
+        for g in m.github_milestones.iter().map(github_view) {
+            out += &format!("GitHub milestone {}: {}, {}; {}.\n\n", md(&g.name), g.state, g.due, g.counts);
+        }
         if m.items.is_empty() {
             out += "No linked issue or pull request was found.\n";
         }
         for &i in &m.items {
             let v = item_view(&p.items[i]);
             let finished = if v.finished.is_empty() { String::new() } else { format!(" {}", v.finished) };
+            let by = if v.closer.is_empty() { String::new() } else { format!(" by {}", md(&v.closer)) };
             let people = if v.people.is_empty() { String::new() } else { format!("; {}", md(&v.people)) };
-            out += &format!("- {} {}: {} ({}{finished}{people})\n", v.kind, md(&v.reference), md(&v.title), v.state);
+            out +=
+                &format!("- {} {}: {} ({}{finished}{by}{people})\n", v.kind, md(&v.reference), md(&v.title), v.state);
         }
     }
     out += "\n## Money\n\n| | Amount |\n|---|---|\n";
@@ -306,7 +381,7 @@ pub fn markdown(repo: &str, g: &Grant, p: &GrantProgress, source_url: &str) -> S
             out += &format!("- {}\n", md(note));
         }
     }
-    out += &format!("\n## How statuses and money are computed\n\n{STATUS_RULES}\n\n{MONEY_RULES}\n");
+    out += &format!("\n## How statuses and money are computed\n\n{STATUS_RULES} {MILESTONE_CHECKS}\n\n{MONEY_RULES}\n");
     out += &format!("\n---\n\nSource: Upkeep grant page, {source_url}, from GitHub data and the configured grant.\n");
     out
 }
