@@ -290,6 +290,14 @@ impl Affiliations {
         Resolved { person, org: None, kind: Kind::Unknown, paid_for_oss: false, source: None }
     }
 
+    /// [`Affiliations::at`] when it is the same on every day: the person has no dated entry (their
+    /// affiliation is the profile's hint or unknown). `None` when it may depend on the day.
+    pub fn undated(&self, login: &str) -> Option<Resolved> {
+        let person = self.person(login);
+        let dated = self.entries.iter().any(|e| e.login.eq_ignore_ascii_case(&person));
+        (!dated).then(|| self.at(login, NaiveDate::MIN))
+    }
+
     /// Adds a repository's self-declared file, under the trust rule: an entry applies only when
     /// one of the logins that committed that file is the entry's `login` (or one of its aliases
     /// in the configured file); the logins of the others are returned, not applied. Aliases in a

@@ -16,12 +16,12 @@
 //! the factor is `None` and `undetermined` says why. An `independent` person is their own slice
 //! (`independent: login`): independents are not one organisation.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use chrono::DateTime;
 use serde::Serialize;
 
-use super::affiliation::{Affiliations, Kind, kind_name};
+use super::affiliation::{Affiliations, Kind, Resolved, kind_name};
 use super::definition::{Definition, Explain};
 
 pub const ELEPHANT_FACTOR: Definition = Definition {
@@ -112,54 +112,84 @@ impl ElephantFactors {
 /// Per organisation: its kind, contributions and the people (lowercased) who made them.
 type Slices = HashMap<String, (Kind, u64, HashSet<String>)>;
 
-/// The slice a person's week goes to.
-fn slice(affiliations: &Affiliations, login: &str, week: i64) -> (String, Kind, String) {
-    let day = DateTime::from_timestamp(week, 0).map(|t| t.date_naive()).unwrap_or_default();
-    let r = affiliations.at(login, day);
+/// The slice (organisation and kind) of an affiliation.
+fn slice_of(r: Resolved) -> (String, Kind) {
     let org = match (r.kind, r.org) {
         (Kind::Independent, _) => format!("independent: {}", r.person),
         (Kind::Unknown, _) | (_, None) => UNKNOWN.to_owned(),
         (_, Some(org)) => org,
     };
     let kind = if org == UNKNOWN { Kind::Unknown } else { r.kind };
-    (org, kind, r.person)
+    (org, kind)
+}
+
+/// The slice a person's week goes to.
+fn slice(affiliations: &Affiliations, login: &str, week: i64) -> (String, Kind) {
+    let day = DateTime::from_timestamp(week, 0).map(|t| t.date_naive()).unwrap_or_default();
+    slice_of(affiliations.at(login, day))
+}
+
+/// Adds `counts` (per type) of `person` (lowercase) to organisation `org`'s slices.
+fn add(sums: &mut [Slices; 4], org: &str, kind: Kind, person: &str, counts: &[u64; 4]) {
+    for (t, &n) in counts.iter().enumerate() {
+        if n == 0 {
+            continue;
+        }
+        match sums[t].get_mut(org) {
+            Some(e) => {
+                e.1 += n;
+                if !e.2.contains(person) {
+                    e.2.insert(person.to_owned());
+                }
+            }
+            None => {
+                sums[t].insert(org.to_owned(), (kind, n, HashSet::from_iter([person.to_owned()])));
+            }
+        }
+    }
+}
+
+/// One login (as written) of [`elephant_factors`]: the person (lowercase), the slice when it is
+/// the same every week, and the contributions of those weeks.
+struct Login {
+    person: String,
+    fixed: Option<(String, Kind)>,
+    counts: [u64; 4],
 }
 
 /// The Elephant Factor of each contribution type over `weeks`.
 pub fn elephant_factors(weeks: &[ContributionWeek], affiliations: &Affiliations) -> ElephantFactors {
     // (type, org) → (kind, contributions, people); org names compare as written.
     let mut sums: [Slices; 4] = Default::default();
-    let mut people = HashSet::new();
-    let mut logins = HashSet::new();
+    // Each login is resolved once (an organisation's window holds tens of thousands of
+    // person-weeks, and most people have no dated affiliation): a login whose slice is the same
+    // every week has its weeks added up first, and only a dated one is resolved week by week.
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut logins: Vec<Login> = Vec::new();
     for w in weeks {
         if w.counts.iter().all(|&n| n == 0) {
             continue;
         }
-        let (org, kind, person) = slice(affiliations, &w.login, w.week);
-        // One lowercase copy per row; sets and maps copy a key only when it is new (an
-        // organisation's window holds tens of thousands of person-weeks).
-        let person = person.to_lowercase();
-        if !people.contains(&person) {
-            people.insert(person.clone());
-        }
-        logins.insert(w.login.to_lowercase());
-        for (t, &n) in w.counts.iter().enumerate() {
-            if n == 0 {
-                continue;
-            }
-            match sums[t].get_mut(&org) {
-                Some(e) => {
-                    e.1 += n;
-                    if !e.2.contains(&person) {
-                        e.2.insert(person.clone());
-                    }
-                }
-                None => {
-                    sums[t].insert(org.clone(), (kind, n, HashSet::from([person.clone()])));
-                }
-            }
+        let i = *index.entry(w.login.as_str()).or_insert_with(|| {
+            let person = affiliations.person(&w.login).to_lowercase();
+            logins.push(Login { person, fixed: affiliations.undated(&w.login).map(slice_of), counts: [0; 4] });
+            logins.len() - 1
+        });
+        let login = &mut logins[i];
+        if login.fixed.is_some() {
+            login.counts.iter_mut().zip(w.counts).for_each(|(a, b)| *a += b);
+        } else {
+            let (org, kind) = slice(affiliations, &w.login, w.week);
+            add(&mut sums, &org, kind, &login.person, &w.counts);
         }
     }
+    for login in &logins {
+        if let Some((org, kind)) = &login.fixed {
+            add(&mut sums, org, *kind, &login.person, &login.counts);
+        }
+    }
+    let people = logins.iter().map(|l| l.person.as_str()).collect::<HashSet<_>>().len();
+    let spellings = index.keys().map(|l| l.to_lowercase()).collect::<HashSet<_>>().len();
     let [commits, merged_prs, reviews, issue_comments] =
         std::array::from_fn(|t| factor(TYPES[t], std::mem::take(&mut sums[t])));
     ElephantFactors {
@@ -167,8 +197,8 @@ pub fn elephant_factors(weeks: &[ContributionWeek], affiliations: &Affiliations)
         merged_prs,
         reviews,
         issue_comments,
-        people: people.len(),
-        aliases_merged: logins.len().saturating_sub(people.len()),
+        people,
+        aliases_merged: spellings.saturating_sub(people),
         definition: ELEPHANT_FACTOR,
     }
 }

@@ -44,8 +44,33 @@ async fn read<'e>(
     Ok(read_each(ex, scope, kind, from_week, to).await?.into_iter().map(|(_, text)| text).collect())
 }
 
-/// Every row of `texts`, decoded as `T` (a tuple of the kind's columns).
-fn decode<T: DeserializeOwned>(texts: &[String]) -> sqlx::Result<Vec<T>> {
+/// Texts of at least this many bytes in all are decoded on two cores.
+const TWO_CORES_FROM: usize = 128 * 1024;
+
+/// Every row of `texts`, decoded as `T` (a tuple of the kind's columns), in order. A large window
+/// (a big repository or organisation holds megabytes of slices) is decoded in two halves at once.
+fn decode<T: DeserializeOwned + Send>(texts: &[String]) -> sqlx::Result<Vec<T>> {
+    let total: usize = texts.iter().map(String::len).sum();
+    if total < TWO_CORES_FROM || texts.len() < 2 {
+        return decode_all(texts);
+    }
+    let mut bytes = 0;
+    let half = texts.iter().position(|t| {
+        bytes += t.len();
+        2 * bytes >= total
+    });
+    let (first, second) = texts.split_at(half.map_or(1, |i| i + 1).clamp(1, texts.len() - 1));
+    let (first, second) = std::thread::scope(|s| {
+        let second = s.spawn(|| decode_all(second));
+        (decode_all(first), second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    let mut out = first?;
+    out.extend(second?);
+    Ok(out)
+}
+
+/// [`decode`] on this thread.
+fn decode_all<T: DeserializeOwned>(texts: &[String]) -> sqlx::Result<Vec<T>> {
     let mut out = Vec::new();
     for text in texts {
         let rows: Vec<T> = serde_json::from_str(text).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
