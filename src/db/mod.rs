@@ -39,6 +39,7 @@ pub mod responses;
 pub mod rollups;
 pub mod rounds;
 pub mod runs;
+pub mod self_declared;
 pub mod slices;
 pub mod sql;
 pub mod sync_state;

@@ -44,6 +44,7 @@ mod rollups;
 mod run_lease;
 mod seed;
 mod seed_ids;
+mod self_declared;
 mod servers;
 mod slices;
 mod tokens;

@@ -89,6 +89,7 @@ mod rest;
 mod rest_repo;
 mod review;
 mod router;
+mod self_declared;
 mod spec;
 mod state;
 mod text;

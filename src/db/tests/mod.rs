@@ -32,6 +32,7 @@ mod rows;
 mod rules;
 mod runs;
 mod scene;
+mod self_declared;
 mod slices;
 mod sql;
 mod support_ops;

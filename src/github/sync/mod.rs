@@ -12,7 +12,8 @@
 //! 4. `reviews`: GraphQL batches for pull requests changed since the last pass ([`reviews`]);
 //! 5. `derived`: first-response facts for changed items;
 //! 6. `releases` and `commits` (the default branch's history, [`commits`]), each conditional on its
-//!    own ETag ([`extras`]), then `community` (auxiliary: a failure fails only that step);
+//!    own ETag ([`extras`]), then `community` and `self_declared` ([`self_declared`]; auxiliary: a
+//!    failure fails only that step);
 //! 7. `rollups`: weekly and per-person rollups, brought up to date for the weeks and people the
 //!    written rows touched ([`repo`], `db::rollups`);
 //! 8. `funding`, `sponsorable`, `manifest`, `funding_yml`, `open_collective` ([`funding`],
@@ -38,6 +39,7 @@ pub mod repo;
 pub mod repo_file;
 pub mod reviews;
 pub mod run;
+pub mod self_declared;
 pub mod write_behind;
 
 pub use collector::{Collector, OVERLAP_SECS, StepStatus, SyncError, item_key, now};
