@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::DateTime;
 use serde::Serialize;
 
-use super::affiliation::{Affiliations, Kind, kind_name};
+use super::affiliation::{Affiliations, Kind, Source, kind_name};
 use super::definition::{Definition, Explain};
 
 pub const ELEPHANT_FACTOR: Definition = Definition {
@@ -59,6 +59,9 @@ pub struct OrgShare {
     pub share: f64,
     /// People (after merging aliases) with contributions in this slice.
     pub people: usize,
+    /// Where the slice's affiliations came from (`file`, `self-declared`, `profile (undated)`),
+    /// in that order; empty for unknown.
+    pub sources: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -109,11 +112,19 @@ impl ElephantFactors {
     }
 }
 
-/// Per organisation: its kind, contributions and the people (lowercased) who made them.
-type Slices = HashMap<String, (Kind, u64, HashSet<String>)>;
+/// Per organisation: its kind, contributions, the people (lowercased) who made them and its
+/// sources (bits of [`SOURCES`]).
+type Slices = HashMap<String, (Kind, u64, HashSet<String>, u8)>;
 
-/// The slice a person's week goes to.
-fn slice(affiliations: &Affiliations, login: &str, week: i64) -> (String, Kind, String) {
+/// The sources a slice may have, in the order they are listed.
+const SOURCES: [Source; 3] = [Source::File, Source::SelfDeclared, Source::Profile];
+
+fn source_bit(source: Option<Source>) -> u8 {
+    SOURCES.iter().position(|s| Some(*s) == source).map_or(0, |i| 1 << i)
+}
+
+/// The slice a person's week goes to, and its source's bit.
+fn slice(affiliations: &Affiliations, login: &str, week: i64) -> (String, Kind, String, u8) {
     let day = DateTime::from_timestamp(week, 0).map(|t| t.date_naive()).unwrap_or_default();
     let r = affiliations.at(login, day);
     let org = match (r.kind, r.org) {
@@ -122,7 +133,8 @@ fn slice(affiliations: &Affiliations, login: &str, week: i64) -> (String, Kind, 
         (_, Some(org)) => org,
     };
     let kind = if org == UNKNOWN { Kind::Unknown } else { r.kind };
-    (org, kind, r.person)
+    let source = if org == UNKNOWN { 0 } else { source_bit(r.source) };
+    (org, kind, r.person, source)
 }
 
 /// The Elephant Factor of each contribution type over `weeks`.
@@ -135,7 +147,7 @@ pub fn elephant_factors(weeks: &[ContributionWeek], affiliations: &Affiliations)
         if w.counts.iter().all(|&n| n == 0) {
             continue;
         }
-        let (org, kind, person) = slice(affiliations, &w.login, w.week);
+        let (org, kind, person, source) = slice(affiliations, &w.login, w.week);
         // One lowercase copy per row; sets and maps copy a key only when it is new (an
         // organisation's window holds tens of thousands of person-weeks).
         let person = person.to_lowercase();
@@ -150,12 +162,13 @@ pub fn elephant_factors(weeks: &[ContributionWeek], affiliations: &Affiliations)
             match sums[t].get_mut(&org) {
                 Some(e) => {
                     e.1 += n;
+                    e.3 |= source;
                     if !e.2.contains(&person) {
                         e.2.insert(person.clone());
                     }
                 }
                 None => {
-                    sums[t].insert(org.clone(), (kind, n, HashSet::from([person.clone()])));
+                    sums[t].insert(org.clone(), (kind, n, HashSet::from([person.clone()]), source));
                 }
             }
         }
@@ -175,8 +188,8 @@ pub fn elephant_factors(weeks: &[ContributionWeek], affiliations: &Affiliations)
 
 fn factor(contribution: &'static str, sums: Slices) -> ElephantFactor {
     let total: u64 = sums.values().map(|v| v.1).sum();
-    let mut ranked: Vec<(String, Kind, u64, usize)> =
-        sums.into_iter().map(|(org, (kind, n, people))| (org, kind, n, people.len())).collect();
+    let mut ranked: Vec<(String, Kind, u64, usize, u8)> =
+        sums.into_iter().map(|(org, (kind, n, people, sources))| (org, kind, n, people.len(), sources)).collect();
     ranked.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
     let unknown = ranked.iter().filter(|o| o.0 == UNKNOWN).map(|o| o.2).sum();
     let mut prefix = 0;
@@ -191,12 +204,16 @@ fn factor(contribution: &'static str, sums: Slices) -> ElephantFactor {
     };
     let organisations = ranked
         .into_iter()
-        .map(|(org, kind, n, people)| OrgShare {
+        .map(|(org, kind, n, people, sources)| OrgShare {
             org,
             kind: kind_name(kind),
             contributions: n,
             share: n as f64 / total as f64,
             people,
+            sources: (SOURCES.iter().enumerate())
+                .filter(|(i, _)| sources & (1 << i) != 0)
+                .map(|(_, s)| s.label())
+                .collect(),
         })
         .collect();
     ElephantFactor { contribution, factor, total, unknown, undetermined, organisations }
