@@ -14,7 +14,10 @@
 //! they stay in the total and are listed, but are not an organisation, so they are never one of
 //! the `k`. When the known organisations together cannot reach half because too much is unknown,
 //! the factor is `None` and `undetermined` says why. An `independent` person is their own slice
-//! (`independent: login`): independents are not one organisation.
+//! (`independent: login`): independents are not one organisation. A GitHub profile's company
+//! (an undated hint, used only where no dated entry covers the week) is its organisation's slice
+//! too, of kind unknown (a profile does not say what kind), and each slice lists its sources
+//! (`file`, `self-declared`, `profile (undated)`) so a reader sees what rests on a hint.
 
 use std::collections::{HashMap, HashSet};
 
@@ -127,8 +130,10 @@ fn source_bit(source: Option<Source>) -> u8 {
 fn slice(affiliations: &Affiliations, login: &str, week: i64) -> (String, Kind, String, u8) {
     let day = DateTime::from_timestamp(week, 0).map(|t| t.date_naive()).unwrap_or_default();
     let r = affiliations.at(login, day);
+    let hint = r.source == Some(Source::Profile);
     let org = match (r.kind, r.org) {
         (Kind::Independent, _) => format!("independent: {}", r.person),
+        (Kind::Unknown, Some(org)) if hint => org,
         (Kind::Unknown, _) | (_, None) => UNKNOWN.to_owned(),
         (_, Some(org)) => org,
     };

@@ -315,3 +315,49 @@ async fn a_self_declared_file_that_does_not_parse_is_a_note_naming_the_repositor
     let notes: Vec<String> = select(&doc, "#affiliation-notes li").iter().map(text).collect();
     assert!(notes.len() == 1 && notes[0].starts_with("acme/widget:"), "{notes:?}");
 }
+
+/// A company with markup, as a profile may name one.
+const HOSTILE_COMPANY: &str = r#"<img src=x onerror=alert(1)> "Bob's" & <i>Co</i>"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_profile_company_is_an_undated_hint_for_people_without_an_entry_and_is_escaped() {
+    // Before: the same data without companies (pages are cached until the next collection run).
+    let (_plain, plain_app) = seeded_app().await;
+    let before = json(&format!("{plain_app}/api/v1/repos/acme/widget?{}", window())).await;
+    let (store, app) = seeded_app().await;
+    // bob has no entry in the file; carol has one, which wins over her profile.
+    let companies =
+        [("bob".to_owned(), Some(HOSTILE_COMPANY.to_owned())), ("carol".to_owned(), Some("Other".to_owned()))];
+    upkeep::db::profiles::record_companies(&store.db.pool, &companies, 1).await.unwrap();
+    let after = json(&format!("{app}/api/v1/repos/acme/widget?{}", window())).await;
+    let mut moved = 0;
+    for kind in ["commits", "merged_prs", "reviews", "issue_comments"] {
+        let (b, a) = (&before["elephant_factor"][kind], &after["elephant_factor"][kind]);
+        let slice = a["organisations"].as_array().unwrap().iter().find(|o| o["org"] == HOSTILE_COMPANY);
+        let hinted = slice.map_or(0, |o| {
+            assert_eq!((&o["kind"], &o["sources"]), (&"unknown".into(), &serde_json::json!(["profile (undated)"])));
+            o["contributions"].as_u64().unwrap()
+        });
+        // bob's contributions leave the unknown slice for his profile's company, nothing else moves.
+        assert_eq!(b["unknown"].as_u64().unwrap() - a["unknown"].as_u64().unwrap(), hinted, "{kind}: {a}");
+        assert_eq!(a["total"], b["total"], "{kind}");
+        assert!(!a["organisations"].as_array().unwrap().iter().any(|o| o["org"] == "Other"), "carol's entry wins");
+        moved += hinted;
+    }
+    assert!(moved > 0, "bob contributed in the window: {after}");
+    // A hint says nothing of pay: bob's maintainer work stays funded by the grant, not by a hint.
+    assert_eq!(after["unfunded_share"]["total"], before["unfunded_share"]["total"]);
+
+    for path in ["/repos/acme/widget", "/orgs/acme"] {
+        let (status, body) = get(&format!("{app}{path}?{}", window())).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(!body.contains(HOSTILE_COMPANY) && !body.contains("<img src=x"), "{path}: raw company");
+        let doc = Html::parse_document(&body);
+        assert!(select(&doc, "main img").is_empty() && select(&doc, "main i").is_empty(), "{path}");
+        let rows: Vec<String> = select(&doc, "table.org-shares tr").iter().map(text).collect();
+        assert!(
+            rows.iter().any(|r| r.starts_with(HOSTILE_COMPANY) && r.ends_with("profile (undated)")),
+            "{path}: {rows:?}"
+        );
+    }
+}

@@ -34,6 +34,7 @@ mod newcomers_project;
 mod present;
 mod print;
 mod private_data;
+mod profiles;
 mod render_cache;
 mod replay;
 mod replay_bounds;

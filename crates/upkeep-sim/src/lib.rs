@@ -77,6 +77,9 @@ mod paging;
 mod params;
 mod people;
 mod pipeline;
+mod profiles;
+/// orbit's lead maintainer's profile company: markup every page must escape.
+pub use profiles::HOSTILE_COMPANY;
 mod ratelimit;
 mod reindex;
 mod releases;

@@ -21,6 +21,7 @@ mod milestones;
 mod newcomer_facts;
 mod newcomers;
 mod open;
+mod profiles;
 mod quarantine;
 mod report;
 mod repos;

@@ -16,7 +16,9 @@
 //!    failure fails only that step);
 //! 7. `rollups`: weekly and per-person rollups, brought up to date for the weeks and people the
 //!    written rows touched ([`repo`], `db::rollups`);
-//! 8. `funding`, `sponsorable`, `manifest`, `funding_yml`, `open_collective` ([`funding`],
+//! 8. `profiles`: GitHub profile `company` of the people the pages class, by GraphQL, once per
+//!    `[people] profile_refresh_days` ([`profiles`]; auxiliary);
+//! 9. `funding`, `sponsorable`, `manifest`, `funding_yml`, `open_collective` ([`funding`],
 //!    [`funding_yml`]), after the rollups because `sponsorable` asks for the maintainers they
 //!    infer; their failures do not fail the repository.
 //!
@@ -34,6 +36,7 @@ pub mod funding_yml;
 pub mod newcomers;
 pub mod open_collective;
 pub mod pages;
+pub mod profiles;
 pub mod progress;
 pub mod repo;
 pub mod repo_file;

@@ -7,7 +7,7 @@
 //! `db::slices::person_weeks` for the badge alone), the
 //! affiliations checked at load (`[people] affiliations`), the scope's self-declared files
 //! (`.github/upkeep-affiliations.toml`, stored by the collector with the logins that committed
-//! them: [`declared`]) and the grants that name people, and computes with
+//! them: [`declared`]), the profiles' companies (undated hints) and the grants that name people, and computes with
 //! [`crate::metrics::elephant`] and [`crate::metrics::unfunded`]. A self-declared file applies to
 //! its committers only ([`Affiliations::with_self_declared`]); one that does not parse, is too
 //! large, or names people who did not commit it is a data-quality note, never an error.
@@ -62,20 +62,25 @@ pub struct AffiliationNote {
     pub message: String,
 }
 
-/// The scope's stored self-declared files, to apply on top of the configured affiliations.
+/// What the collector stored for the scope's people, to apply on top of the configured
+/// affiliations: the self-declared files, and the profiles' companies.
 #[derive(Debug, Clone, Default)]
 pub struct Declared {
     pub files: Vec<crate::db::self_declared::SelfDeclaredFile>,
+    /// `(login, company)`.
+    pub companies: Vec<(String, String)>,
 }
 
-/// The self-declared files stored for `repo_ids`.
+/// The self-declared files and profile companies stored for `repo_ids`.
 pub async fn declared(state: &AppState, repo_ids: &[i64]) -> Result<Declared, WebError> {
-    let files = crate::db::self_declared::list_self_declared(&state.db.pool, &scope_json(repo_ids)).await?;
-    Ok(Declared { files })
+    let scope = scope_json(repo_ids);
+    let files = crate::db::self_declared::list_self_declared(&state.db.pool, &scope).await?;
+    let companies = crate::db::profiles::list_companies(&state.db.pool, &scope).await?;
+    Ok(Declared { files, companies })
 }
 
-/// The configured affiliations with each self-declared file applied to its committers, and the
-/// notes on the files (see the module doc).
+/// The configured affiliations with each self-declared file applied to its committers and each
+/// profile company as an undated hint, and the notes on the files (see the module doc).
 pub fn affiliations(configured: &Affiliations, declared: &Declared) -> (Affiliations, Vec<AffiliationNote>) {
     let mut notes = Vec::new();
     let mut note = |repo: &str, message: String| notes.push(AffiliationNote { repo: repo.to_owned(), message });
@@ -105,6 +110,9 @@ pub fn affiliations(configured: &Affiliations, declared: &Declared) -> (Affiliat
                 ),
             );
         }
+    }
+    for (login, company) in &declared.companies {
+        table = table.with_profile_hint(login, company);
     }
     (table, notes)
 }
@@ -375,6 +383,7 @@ mod tests {
         cut.file.committers_truncated = true;
         let declared = Declared {
             files: vec![file("o/a", own, &["ana2"]), file("o/bad", "[[affiliation]\n", &["ana"]), big, cut],
+            companies: vec![("ana".to_owned(), "Gamma".to_owned()), ("cy".to_owned(), "@delta ".to_owned())],
         };
         let (table, notes) = affiliations(&configured, &declared);
         let day = chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
@@ -382,6 +391,9 @@ mod tests {
         let ana = table.at("ana", day);
         assert_eq!((ana.org.as_deref(), ana.source), (Some("Beta"), Some(Source::SelfDeclared)));
         assert_eq!(table.at("bo", day).source, None);
+        // A profile's company is a hint where nothing dated covers the day.
+        let cy = table.at("cy", day);
+        assert_eq!((cy.org.as_deref(), cy.source), (Some("delta"), Some(Source::Profile)));
         let notes: Vec<(&str, &str)> = notes.iter().map(|n| (n.repo.as_str(), n.message.as_str())).collect();
         assert_eq!(notes.len(), 4, "{notes:?}");
         assert!(notes[0].0 == "o/a" && notes[0].1.contains("entries for bo were refused"), "{notes:?}");
@@ -391,8 +403,10 @@ mod tests {
         // The configured table is untouched when nothing is declared.
         assert_eq!(affiliations(&configured, &Declared::default()), (configured.clone(), vec![]));
         // The source column: the slice names where its affiliation came from.
-        let rows = [row("ana", 1_717_286_400, true, 3, 0)];
+        let rows = [row("ana", 1_717_286_400, true, 3, 0), row("cy", 1_717_286_400, false, 1, 0)];
         let p = compute(&rows, &[], &table, true);
-        assert_eq!(p.elephant_factor.commits.organisations[0].sources, ["self-declared"]);
+        let sources: Vec<(&str, &[&str])> =
+            p.elephant_factor.commits.organisations.iter().map(|o| (o.org.as_str(), o.sources.as_slice())).collect();
+        assert_eq!(sources, [("Beta", &["self-declared"][..]), ("delta", &["profile (undated)"][..])]);
     }
 }
