@@ -68,3 +68,12 @@ async fn due_profiles_are_maintainers_and_recent_contributors_not_commenters_and
     profiles::record_companies(pool, &[("TALKER".to_owned(), None)], NOW).await.unwrap();
     assert!(profiles::list_companies(pool, &format!("[{other}]")).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_data_digest_leaves_out_when_profiles_were_asked() {
+    let f = fresh().await;
+    add_account(&f.db, 10, "ana", "User", false).await;
+    let before = crate::db::digest::table_digests(&f.db.pool).await.unwrap();
+    profiles::record_companies(&f.db.pool, &[("ana".to_owned(), Some("Acme".to_owned()))], NOW).await.unwrap();
+    assert_eq!(crate::db::digest::table_digests(&f.db.pool).await.unwrap(), before);
+}
