@@ -60,3 +60,24 @@ async fn a_run_asks_at_most_profile_max_logins_and_the_rest_wait_for_the_next() 
     assert_eq!(asked(&store).await, 4, "the next run asks the next two");
     sim.stop().await;
 }
+
+#[test]
+fn a_bad_profile_setting_exits_2_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    for (line, key) in [
+        ("profile_refresh_days = -1", "people.profile_refresh_days: "),
+        ("profile_max_logins = \"many\"", "people.profile_max_logins: "),
+    ] {
+        std::fs::write(&config, format!("[people]\n{line}\n")).unwrap();
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_upkeep"));
+        cmd.args(["--config", config.to_str().unwrap(), "collect"]).env_remove("GITHUB_TOKEN").env_remove("GH_TOKEN");
+        for (name, _) in std::env::vars().filter(|(k, _)| k.starts_with("UPKEEP_")) {
+            cmd.env_remove(name);
+        }
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(&format!("config.toml:2: {key}")), "{stderr}");
+    }
+}
