@@ -80,8 +80,15 @@ pub async fn declared(state: &AppState, repo_ids: &[i64]) -> Result<Declared, We
 }
 
 /// The configured affiliations with each self-declared file applied to its committers and each
-/// profile company as an undated hint, and the notes on the files (see the module doc).
-pub fn affiliations(configured: &Affiliations, declared: &Declared) -> (Affiliations, Vec<AffiliationNote>) {
+/// profile company as an undated hint, and the notes on the files (see the module doc). The
+/// configured table is copied only when something was stored.
+pub fn affiliations<'a>(
+    configured: &'a Affiliations,
+    declared: &Declared,
+) -> (std::borrow::Cow<'a, Affiliations>, Vec<AffiliationNote>) {
+    if declared.files.is_empty() && declared.companies.is_empty() {
+        return (std::borrow::Cow::Borrowed(configured), Vec::new());
+    }
     let mut notes = Vec::new();
     let mut note = |repo: &str, message: String| notes.push(AffiliationNote { repo: repo.to_owned(), message });
     let mut table = configured.clone();
@@ -114,7 +121,7 @@ pub fn affiliations(configured: &Affiliations, declared: &Declared) -> (Affiliat
     for (login, company) in &declared.companies {
         table = table.with_profile_hint(login, company);
     }
-    (table, notes)
+    (std::borrow::Cow::Owned(table), notes)
 }
 
 /// The self-declared file, as the notes name it.
@@ -401,7 +408,8 @@ mod tests {
         assert!(notes[2].0 == "o/big" && notes[2].1.contains("larger than"), "{notes:?}");
         assert!(notes[3].0 == "o/cut" && notes[3].1.contains("more commits than were read"), "{notes:?}");
         // The configured table is untouched when nothing is declared.
-        assert_eq!(affiliations(&configured, &Declared::default()), (configured.clone(), vec![]));
+        let (same, notes) = affiliations(&configured, &Declared::default());
+        assert!(matches!(same, std::borrow::Cow::Borrowed(_)) && *same == configured && notes.is_empty());
         // The source column: the slice names where its affiliation came from.
         let rows = [row("ana", 1_717_286_400, true, 3, 0), row("cy", 1_717_286_400, false, 1, 0)];
         let p = compute(&rows, &[], &table, true);
