@@ -230,6 +230,13 @@ pub struct PeopleConfig {
     /// The affiliations file's checked entries, filled in by loading (never a setting).
     #[serde(skip)]
     pub affiliation_table: crate::metrics::affiliation::Affiliations,
+    /// Days a collected GitHub profile `company` (an undated hint of a person's organisation) is
+    /// kept before it is asked again (default 30; 0: every run).
+    pub profile_refresh_days: u32,
+    /// Most profiles asked per repository per run, 50 per GraphQL request, maintainers and
+    /// never-asked people first; the rest wait for the next run, and a run that hits it says so
+    /// in its log (default 200; 0: profiles are not collected).
+    pub profile_max_logins: u32,
 }
 
 impl Default for GithubConfig {
@@ -281,6 +288,8 @@ impl Default for PeopleConfig {
             maintainers: BTreeMap::new(),
             affiliations: None,
             affiliation_table: Default::default(),
+            profile_refresh_days: 30,
+            profile_max_logins: 200,
         }
     }
 }

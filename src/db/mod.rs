@@ -30,6 +30,7 @@ pub mod ledger;
 pub mod milestones;
 pub mod newcomer_facts;
 pub mod newcomers;
+pub mod profiles;
 pub mod quarantine;
 // Its macro (an issue span's columns) is shared with `slices`.
 #[macro_use]
@@ -39,6 +40,7 @@ pub mod responses;
 pub mod rollups;
 pub mod rounds;
 pub mod runs;
+pub mod self_declared;
 pub mod slices;
 pub mod sql;
 pub mod sync_state;

@@ -199,6 +199,7 @@ const REPO_TABLES: &[&str] = &[
     "funding_manifest_issues",
     "funding_yml_files",
     "funding_yml_issues",
+    "self_declared_affiliations",
     "week_slices",
     "newcomer_issues",
     "newcomer_claims",

@@ -22,6 +22,7 @@ pub const ALL_QUERIES: &[(&str, &str)] = &[
     ("UpkeepNewcomerIssues", NEWCOMER_ISSUES_QUERY),
     ("UpkeepFunding", FUNDING_QUERY),
     ("UpkeepSponsorable", SPONSORABLE_QUERY),
+    ("UpkeepProfiles", PROFILES_QUERY),
 ];
 
 #[derive(Debug, Deserialize)]
@@ -345,4 +346,35 @@ pub struct OpenCollectiveTransaction {
 pub struct OpenCollectiveAccountRef {
     pub slug: Option<String>,
     pub name: Option<String>,
+}
+
+/// How many logins one `UpkeepProfiles` request asks for: its `$l0`…`$l49` (a shorter batch
+/// repeats its last login in the unused ones).
+pub const PROFILE_BATCH: usize = 50;
+
+/// Profiles' `company` of up to [`PROFILE_BATCH`] logins, as aliases `u0`…`u49` of
+/// `user(login:)`; a login that is no user (gone, or an organisation) is `null` with a
+/// `NOT_FOUND` error, as GitHub answers.
+pub const PROFILES_QUERY: &str = include_str!("queries/profiles.graphql");
+
+/// `data` of `UpkeepProfiles`: the aliases `u0`… (and `rateLimit`, ignored).
+#[derive(Debug, Deserialize)]
+pub struct ProfilesData {
+    #[serde(flatten)]
+    pub users: std::collections::HashMap<String, serde_json::Value>,
+}
+
+/// A user's profile fields.
+#[derive(Debug, Deserialize)]
+pub struct ProfileNode {
+    pub login: String,
+    #[serde(default)]
+    pub company: Option<String>,
+}
+
+impl ProfilesData {
+    /// The profile answered for alias `u{i}`, if a user resolved.
+    pub fn user(&self, i: usize) -> Option<ProfileNode> {
+        self.users.get(&format!("u{i}")).and_then(|v| serde_json::from_value(v.clone()).ok())
+    }
 }

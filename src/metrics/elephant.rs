@@ -14,14 +14,17 @@
 //! they stay in the total and are listed, but are not an organisation, so they are never one of
 //! the `k`. When the known organisations together cannot reach half because too much is unknown,
 //! the factor is `None` and `undetermined` says why. An `independent` person is their own slice
-//! (`independent: login`): independents are not one organisation.
+//! (`independent: login`): independents are not one organisation. A GitHub profile's company
+//! (an undated hint, used only where no dated entry covers the week) is its organisation's slice
+//! too, of kind unknown (a profile does not say what kind), and each slice lists its sources
+//! (`file`, `self-declared`, `profile (undated)`) so a reader sees what rests on a hint.
 
 use foldhash::{HashMap, HashMapExt, HashSet};
 
 use chrono::DateTime;
 use serde::Serialize;
 
-use super::affiliation::{Affiliations, Kind, Resolved, kind_name};
+use super::affiliation::{Affiliations, Kind, Resolved, Source, kind_name};
 use super::definition::{Definition, Explain};
 
 pub const ELEPHANT_FACTOR: Definition = Definition {
@@ -59,6 +62,9 @@ pub struct OrgShare {
     pub share: f64,
     /// People (after merging aliases) with contributions in this slice.
     pub people: usize,
+    /// Where the slice's affiliations came from (`file`, `self-declared`, `profile (undated)`),
+    /// in that order; empty for unknown.
+    pub sources: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -109,41 +115,53 @@ impl ElephantFactors {
     }
 }
 
-/// Per organisation: its kind, contributions and the people (lowercased) who made them.
-type Slices = HashMap<String, (Kind, u64, HashSet<String>)>;
+/// Per organisation: its kind, contributions, the people (lowercased) who made them and its
+/// sources (bits of [`SOURCES`]).
+type Slices = HashMap<String, (Kind, u64, HashSet<String>, u8)>;
 
-/// The slice (organisation and kind) of an affiliation.
-fn slice_of(r: Resolved) -> (String, Kind) {
+/// The sources a slice may have, in the order they are listed.
+const SOURCES: [Source; 3] = [Source::File, Source::SelfDeclared, Source::Profile];
+
+fn source_bit(source: Option<Source>) -> u8 {
+    SOURCES.iter().position(|s| Some(*s) == source).map_or(0, |i| 1 << i)
+}
+
+/// The slice of an affiliation: organisation, kind and its source's bit.
+fn slice_of(r: Resolved) -> (String, Kind, u8) {
+    let hint = r.source == Some(Source::Profile);
     let org = match (r.kind, r.org) {
         (Kind::Independent, _) => format!("independent: {}", r.person),
+        (Kind::Unknown, Some(org)) if hint => org,
         (Kind::Unknown, _) | (_, None) => UNKNOWN.to_owned(),
         (_, Some(org)) => org,
     };
     let kind = if org == UNKNOWN { Kind::Unknown } else { r.kind };
-    (org, kind)
+    let source = if org == UNKNOWN { 0 } else { source_bit(r.source) };
+    (org, kind, source)
 }
 
 /// The slice a person's week goes to.
-fn slice(affiliations: &Affiliations, login: &str, week: i64) -> (String, Kind) {
+fn slice(affiliations: &Affiliations, login: &str, week: i64) -> (String, Kind, u8) {
     let day = DateTime::from_timestamp(week, 0).map(|t| t.date_naive()).unwrap_or_default();
     slice_of(affiliations.at(login, day))
 }
 
-/// Adds `counts` (per type) of `person` (lowercase) to organisation `org`'s slices.
-fn add(sums: &mut [Slices; 4], org: &str, kind: Kind, person: &str, counts: &[u64; 4]) {
+/// Adds `counts` (per type) of `person` (lowercase) to the slice `(org, kind, source)`.
+fn add(sums: &mut [Slices; 4], (org, kind, source): &(String, Kind, u8), person: &str, counts: &[u64; 4]) {
     for (t, &n) in counts.iter().enumerate() {
         if n == 0 {
             continue;
         }
-        match sums[t].get_mut(org) {
+        match sums[t].get_mut(org.as_str()) {
             Some(e) => {
                 e.1 += n;
+                e.3 |= source;
                 if !e.2.contains(person) {
                     e.2.insert(person.to_owned());
                 }
             }
             None => {
-                sums[t].insert(org.to_owned(), (kind, n, HashSet::from_iter([person.to_owned()])));
+                sums[t].insert(org.clone(), (*kind, n, HashSet::from_iter([person.to_owned()]), *source));
             }
         }
     }
@@ -153,13 +171,13 @@ fn add(sums: &mut [Slices; 4], org: &str, kind: Kind, person: &str, counts: &[u6
 /// the same every week, and the contributions of those weeks.
 struct Login {
     person: String,
-    fixed: Option<(String, Kind)>,
+    fixed: Option<(String, Kind, u8)>,
     counts: [u64; 4],
 }
 
 /// The Elephant Factor of each contribution type over `weeks`.
 pub fn elephant_factors(weeks: &[ContributionWeek], affiliations: &Affiliations) -> ElephantFactors {
-    // (type, org) → (kind, contributions, people); org names compare as written.
+    // (type, org) → (kind, contributions, people, sources); org names compare as written.
     let mut sums: [Slices; 4] = Default::default();
     // Each login is resolved once (an organisation's window holds tens of thousands of
     // person-weeks, and most people have no dated affiliation): a login whose slice is the same
@@ -179,13 +197,12 @@ pub fn elephant_factors(weeks: &[ContributionWeek], affiliations: &Affiliations)
         if login.fixed.is_some() {
             login.counts.iter_mut().zip(w.counts).for_each(|(a, b)| *a += b);
         } else {
-            let (org, kind) = slice(affiliations, &w.login, w.week);
-            add(&mut sums, &org, kind, &login.person, &w.counts);
+            add(&mut sums, &slice(affiliations, &w.login, w.week), &login.person, &w.counts);
         }
     }
     for login in &logins {
-        if let Some((org, kind)) = &login.fixed {
-            add(&mut sums, org, *kind, &login.person, &login.counts);
+        if let Some(fixed) = &login.fixed {
+            add(&mut sums, fixed, &login.person, &login.counts);
         }
     }
     let people = logins.iter().map(|l| l.person.as_str()).collect::<HashSet<_>>().len();
@@ -205,8 +222,8 @@ pub fn elephant_factors(weeks: &[ContributionWeek], affiliations: &Affiliations)
 
 fn factor(contribution: &'static str, sums: Slices) -> ElephantFactor {
     let total: u64 = sums.values().map(|v| v.1).sum();
-    let mut ranked: Vec<(String, Kind, u64, usize)> =
-        sums.into_iter().map(|(org, (kind, n, people))| (org, kind, n, people.len())).collect();
+    let mut ranked: Vec<(String, Kind, u64, usize, u8)> =
+        sums.into_iter().map(|(org, (kind, n, people, sources))| (org, kind, n, people.len(), sources)).collect();
     ranked.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
     let unknown = ranked.iter().filter(|o| o.0 == UNKNOWN).map(|o| o.2).sum();
     let mut prefix = 0;
@@ -221,12 +238,16 @@ fn factor(contribution: &'static str, sums: Slices) -> ElephantFactor {
     };
     let organisations = ranked
         .into_iter()
-        .map(|(org, kind, n, people)| OrgShare {
+        .map(|(org, kind, n, people, sources)| OrgShare {
             org,
             kind: kind_name(kind),
             contributions: n,
             share: n as f64 / total as f64,
             people,
+            sources: (SOURCES.iter().enumerate())
+                .filter(|(i, _)| sources & (1 << i) != 0)
+                .map(|(_, s)| s.label())
+                .collect(),
         })
         .collect();
     ElephantFactor { contribution, factor, total, unknown, undetermined, organisations }

@@ -1,7 +1,8 @@
 //! Affiliations (#15): the Elephant Factor and the unfunded share of maintainer work over the
 //! hand-designed dataset of [`crate::report_seed`], in the repository JSON, the pages, the CSV and
-//! the badge; a hostile organisation name escaped everywhere it appears; and a bad affiliations
-//! file stopping start-up with exit 2 naming `people.affiliations`.
+//! the badge; a hostile organisation name escaped everywhere it appears; a bad affiliations
+//! file stopping start-up with exit 2 naming `people.affiliations`; and a stored self-declared
+//! file (`.github/upkeep-affiliations.toml`) applied to its committers only, at page time.
 //!
 //! # Expected numbers (window: the grant period, `from = d120`, `to = d31`)
 //!
@@ -221,4 +222,142 @@ async fn the_impact_report_shows_the_unfunded_share_of_its_period() {
     assert!(rows.iter().any(|r| r.starts_with("bob") && r.ends_with(HOSTILE_FUNDER)), "{rows:?}");
     assert!(!body.contains("<Fund>"), "the funder's name is escaped");
     assert!(select(&doc, "#unfunded-share").len() == 1);
+}
+
+/// carol's own file in acme/widget, committed by carol: she moves herself to another
+/// organisation (as of before the window) and, without having the right, dave too.
+const CAROL_FILE: &str = r#"
+[[affiliation]]
+login = "carol"
+org = "Carol & Daughters <Ltd>"
+kind = "employer"
+from = "2020-01-01"
+
+[[affiliation]]
+login = "dave"
+org = "Carol & Daughters <Ltd>"
+kind = "employer"
+"#;
+
+async fn store_declared(store: &Store, raw: &str, committers: &str) {
+    let row = upkeep::db::self_declared::SelfDeclaredRow {
+        repo_id: report_seed::WIDGET,
+        path: "https://github.com/acme/widget/blob/main/.github/upkeep-affiliations.toml".to_owned(),
+        raw: raw.to_owned(),
+        too_large: false,
+        committers: committers.to_owned(),
+        committers_truncated: false,
+        fetched_at: 1,
+    };
+    upkeep::db::self_declared::upsert_self_declared(&store.db.pool, &row).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_self_declared_file_changes_the_organisations_of_its_committers_only_and_is_named_as_the_source() {
+    let (store, app) = seeded_app().await;
+    store_declared(&store, CAROL_FILE, r#"["carol"]"#).await;
+    let api = json(&format!("{app}/api/v1/repos/acme/widget?{}", window())).await;
+    let merged = &api["elephant_factor"]["merged_prs"];
+    let slices: Vec<(String, u64, Vec<String>)> = merged["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            let sources = o["sources"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_owned()).collect();
+            (o["org"].as_str().unwrap().to_owned(), o["contributions"].as_u64().unwrap(), sources)
+        })
+        .collect();
+    // carol's merged pull request (#20) moves from the configured hostile organisation to hers;
+    // dave's entry is refused (he did not commit the file), so dave + erin stay at Acme University.
+    assert_eq!(
+        slices,
+        [
+            ("Acme University".to_owned(), 2, vec!["file".to_owned()]),
+            ("Carol & Daughters <Ltd>".to_owned(), 1, vec!["self-declared".to_owned()]),
+        ]
+    );
+    let notes = api["affiliation_notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0]["repo"], "acme/widget");
+    let message = notes[0]["message"].as_str().unwrap();
+    assert!(message.contains("dave") && message.contains("refused") && !message.contains("carol"), "{message}");
+
+    // The page: the source column, the note, and the declared name as text.
+    let (status, body) = get(&format!("{app}/repos/acme/widget?{}", window())).await;
+    assert_eq!(status, 200);
+    assert!(!body.contains("<Ltd>"), "the declared organisation is escaped");
+    let doc = Html::parse_document(&body);
+    let rows: Vec<String> = select(&doc, "table.org-shares tr").iter().map(text).collect();
+    assert!(rows.iter().any(|r| r.starts_with("Carol & Daughters <Ltd>") && r.ends_with("self-declared")), "{rows:?}");
+    assert!(rows.iter().any(|r| r.starts_with("Acme University") && r.ends_with("file")), "{rows:?}");
+    let notes: Vec<String> = select(&doc, "#affiliation-notes li").iter().map(text).collect();
+    assert!(notes.len() == 1 && notes[0].starts_with("acme/widget:") && notes[0].contains("dave"), "{notes:?}");
+    let rule = select(&doc, "#trust-rule").iter().map(text).collect::<String>();
+    assert!(rule.contains("committed it") && rule.contains("refused"), "{rule}");
+    let (_, csv) = get(&format!("{app}/repos/acme/widget?{}&format=csv&table=organisations", window())).await;
+    assert!(csv.contains("merged pull requests,1,Carol & Daughters <Ltd>,employer,1,1,0.3333,self-declared"), "{csv}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_self_declared_file_that_does_not_parse_is_a_note_naming_the_repository_not_an_error() {
+    let (store, app) = seeded_app().await;
+    store_declared(&store, "[[affiliation]]\nlogin = \"carol\nkind = \"employer\"\n", r#"["carol"]"#).await;
+    let api = json(&format!("{app}/api/v1/repos/acme/widget?{}", window())).await;
+    let notes = api["affiliation_notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0]["repo"], "acme/widget");
+    assert!(notes[0]["message"].as_str().unwrap().contains("does not parse"), "{notes:?}");
+    // Nothing of it applies: the configured organisations stand.
+    assert_eq!(api["elephant_factor"]["merged_prs"]["factor"], 1);
+    let (status, body) = get(&format!("{app}/orgs/acme?{}", window())).await;
+    assert_eq!(status, 200);
+    let doc = Html::parse_document(&body);
+    let notes: Vec<String> = select(&doc, "#affiliation-notes li").iter().map(text).collect();
+    assert!(notes.len() == 1 && notes[0].starts_with("acme/widget:"), "{notes:?}");
+}
+
+/// A company with markup, as a profile may name one.
+const HOSTILE_COMPANY: &str = r#"<img src=x onerror=alert(1)> "Bob's" & <i>Co</i>"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_profile_company_is_an_undated_hint_for_people_without_an_entry_and_is_escaped() {
+    // Before: the same data without companies (pages are cached until the next collection run).
+    let (_plain, plain_app) = seeded_app().await;
+    let before = json(&format!("{plain_app}/api/v1/repos/acme/widget?{}", window())).await;
+    let (store, app) = seeded_app().await;
+    // bob has no entry in the file; carol has one, which wins over her profile.
+    let companies =
+        [("bob".to_owned(), Some(HOSTILE_COMPANY.to_owned())), ("carol".to_owned(), Some("Other".to_owned()))];
+    upkeep::db::profiles::record_companies(&store.db.pool, &companies, 1).await.unwrap();
+    let after = json(&format!("{app}/api/v1/repos/acme/widget?{}", window())).await;
+    let mut moved = 0;
+    for kind in ["commits", "merged_prs", "reviews", "issue_comments"] {
+        let (b, a) = (&before["elephant_factor"][kind], &after["elephant_factor"][kind]);
+        let slice = a["organisations"].as_array().unwrap().iter().find(|o| o["org"] == HOSTILE_COMPANY);
+        let hinted = slice.map_or(0, |o| {
+            assert_eq!((&o["kind"], &o["sources"]), (&"unknown".into(), &serde_json::json!(["profile (undated)"])));
+            o["contributions"].as_u64().unwrap()
+        });
+        // bob's contributions leave the unknown slice for his profile's company, nothing else moves.
+        assert_eq!(b["unknown"].as_u64().unwrap() - a["unknown"].as_u64().unwrap(), hinted, "{kind}: {a}");
+        assert_eq!(a["total"], b["total"], "{kind}");
+        assert!(!a["organisations"].as_array().unwrap().iter().any(|o| o["org"] == "Other"), "carol's entry wins");
+        moved += hinted;
+    }
+    assert!(moved > 0, "bob contributed in the window: {after}");
+    // A hint says nothing of pay: bob's maintainer work stays funded by the grant, not by a hint.
+    assert_eq!(after["unfunded_share"]["total"], before["unfunded_share"]["total"]);
+
+    for path in ["/repos/acme/widget", "/orgs/acme"] {
+        let (status, body) = get(&format!("{app}{path}?{}", window())).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(!body.contains(HOSTILE_COMPANY) && !body.contains("<img src=x"), "{path}: raw company");
+        let doc = Html::parse_document(&body);
+        assert!(select(&doc, "main img").is_empty() && select(&doc, "main i").is_empty(), "{path}");
+        let rows: Vec<String> = select(&doc, "table.org-shares tr").iter().map(text).collect();
+        assert!(
+            rows.iter().any(|r| r.starts_with(HOSTILE_COMPANY) && r.ends_with("profile (undated)")),
+            "{path}: {rows:?}"
+        );
+    }
 }

@@ -133,10 +133,10 @@ async fn a_configured_manifest_url_replaces_the_root_file_and_never_gets_the_tok
     let stats = sim.stats();
     assert_eq!(stats.foreign_tokens, 0, "the GitHub token is never sent to another host");
     assert_eq!(stats.by_route["GET /manifests/{name}/funding.json"], 2);
-    // The contents API is asked for .github/FUNDING.yml alone (once per repository), never for
-    // the root funding.json.
+    // The contents API is asked for .github/FUNDING.yml and .github/upkeep-affiliations.toml
+    // alone (once each per repository), never for the root funding.json.
     let contents = stats.by_route.get("GET /repos/{o}/{r}/contents/{path}").copied();
-    assert_eq!(contents, Some(2), "the root funding.json is not asked for");
+    assert_eq!(contents, Some(4), "the root funding.json is not asked for");
 
     collect_one(&collector, "pulsar").await;
     assert_eq!(latest_step(&store, "pulsar", "manifest").await, ("not_modified".to_owned(), None));

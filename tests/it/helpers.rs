@@ -205,8 +205,9 @@ fn dechunk(body: &str) -> String {
 
 /// The page lower bound of a full sync: every listing's pages at 100 per page (milestones too) (an empty listing
 /// still costs one request), plus one request each for repo metadata, the commits probe and the
-/// community profile, plus `contents/funding.json` and `contents/.github/FUNDING.yml` (one
-/// request each, a 404 where there is none). The second number is the GraphQL review batches
+/// community profile, plus `contents/funding.json`, `contents/.github/FUNDING.yml` and
+/// `contents/.github/upkeep-affiliations.toml` (one request each, a 404 where there is none), and
+/// one page of `commits?path=` for each self-declared affiliations file sent. The second number is the GraphQL review batches
 /// (50 PRs each); the funding GraphQL requests (`UpkeepFunding`, `UpkeepSponsorable`) are in the
 /// simulator's GraphQL count, not here.
 pub fn page_lower_bound(sim: &SimServer) -> (u64, u64) {
@@ -219,6 +220,8 @@ pub fn page_lower_bound(sim: &SimServer) -> (u64, u64) {
         // Releases, milestones, the commits probe and its pages, the community profile and
         // funding.json and FUNDING.yml.
         bound += pages(t.releases) + pages(t.milestones) + 1 + t.commits.div_ceil(100) + 1 + 2;
+        // The self-declared affiliations file, and its commits where it was sent.
+        bound += 1 + u64::from(t.self_declared_file);
         reviews += t.pulls.div_ceil(50);
     }
     (bound, reviews)

@@ -1,5 +1,6 @@
 //! `GET /repos/{o}/{r}/contents/{path}` for the files the simulator serves (`funding.json` in
-//! `funding_json.rs`, `.github/FUNDING.yml` in `funding_yml.rs`): one file in the shape of
+//! `funding_json.rs`, `.github/FUNDING.yml` in `funding_yml.rs`, `.github/upkeep-affiliations.toml`
+//! in `self_declared.rs`): one file in the shape of
 //! GitHub's contents API, base64 `content` wrapped at 60 characters, `encoding: "base64"`,
 //! `sha`, `size` and its URLs. The pipeline adds the ETag (and its `304`); a file a repository
 //! does not have is the caller's `404`.
@@ -39,21 +40,37 @@ struct Links {
 
 /// The contents answer for the file at `path` (from the repository root) holding `text`.
 pub fn file(ctx: &Ctx, repo: &Repo, path: &str, text: &str) -> Answer {
-    let sha = sha_of(text.as_bytes());
-    let api = ctx.repo_api(repo);
-    let url = format!("{api}/contents/{path}");
-    let git_url = format!("{api}/git/blobs/{sha}");
-    let html_url = format!("{WEB}/{ORG}/{}/blob/main/{path}", repo.name);
     let encoded = base64(text.as_bytes());
     let mut content = String::with_capacity(encoded.len() + encoded.len() / 60 + 1);
     for line in encoded.as_bytes().chunks(60) {
         content.push_str(std::str::from_utf8(line).unwrap_or_default());
         content.push('\n');
     }
+    answer(ctx, repo, path, (text.len(), sha_of(text.as_bytes())), "base64", content)
+}
+
+/// The contents answer for a file of `size` bytes above the 1 MB GitHub sends through this API:
+/// `encoding: "none"` and an empty `content` (its bytes come only from the blob or raw URLs).
+pub fn too_large(ctx: &Ctx, repo: &Repo, path: &str, size: usize) -> Answer {
+    answer(ctx, repo, path, (size, sha_of(format!("{path}:{size}").as_bytes())), "none", String::new())
+}
+
+fn answer(
+    ctx: &Ctx,
+    repo: &Repo,
+    path: &str,
+    (size, sha): (usize, String),
+    encoding: &'static str,
+    content: String,
+) -> Answer {
+    let api = ctx.repo_api(repo);
+    let url = format!("{api}/contents/{path}");
+    let git_url = format!("{api}/git/blobs/{sha}");
+    let html_url = format!("{WEB}/{ORG}/{}/blob/main/{path}", repo.name);
     Answer::ok(&ContentJson {
         kind: "file",
-        encoding: "base64",
-        size: text.len(),
+        encoding,
+        size,
         name: path.rsplit('/').next().unwrap_or(path),
         path,
         content,

@@ -28,6 +28,7 @@ const OPERATIONS: &[(&str, Operation)] = &[
     ("UpkeepNewcomerIssues", graphql_newcomers::newcomer_issues),
     ("UpkeepFunding", graphql_funding::funding),
     ("UpkeepSponsorable", graphql_funding::sponsorable),
+    ("UpkeepProfiles", super::profiles::profiles),
 ];
 
 #[derive(Deserialize)]

@@ -78,6 +78,9 @@ mod paging;
 mod params;
 mod people;
 mod pipeline;
+mod profiles;
+/// orbit's lead maintainer's profile company: markup every page must escape.
+pub use profiles::HOSTILE_COMPANY;
 mod ratelimit;
 mod reindex;
 mod releases;
@@ -90,6 +93,7 @@ mod rest;
 mod rest_repo;
 mod review;
 mod router;
+mod self_declared;
 mod spec;
 mod state;
 mod text;

@@ -161,6 +161,9 @@ pub struct RepoTotals {
     pub milestones: u64,
     /// Commits of the default branch (`/commits`).
     pub commits: u64,
+    /// Whether the contents API sends it a `.github/upkeep-affiliations.toml` (whose commits the
+    /// collector then lists, one page).
+    pub self_declared_file: bool,
     pub archived: bool,
 }
 

@@ -267,15 +267,16 @@ impl Serialize for UserFullJson<'_> {
         let user = self.0.user;
         // Bots and organisations have no personal profile.
         let person = user.kind == UserKind::User;
-        let (name, company, location, bio) = match person.then(|| text::profile(&user.login, user.id)) {
-            Some((name, company, location, bio)) => (Some(name), Some(company), Some(location), Some(bio)),
-            None => (None, None, None, None),
+        let (name, location, bio) = match person.then(|| text::profile(&user.login, user.id)) {
+            Some((name, _, location, bio)) => (Some(name), Some(location), Some(bio)),
+            None => (None, None, None),
         };
+        let company = super::profiles::company(self.0.ctx.world, user);
         let h = if person { mix(user.id, 0xf0110) } else { 0 };
         let mut m = s.serialize_map(None)?;
         self.0.entries(&mut m)?;
         m.serialize_entry("name", &name)?;
-        m.serialize_entry("company", &company.filter(|c| !c.is_empty()))?;
+        m.serialize_entry("company", &company)?;
         m.serialize_entry("blog", "")?;
         m.serialize_entry("location", &location)?;
         m.serialize_entry("email", &None::<()>)?;

@@ -45,6 +45,7 @@ pub fn repo(req: &Request, key: &RepoKey, part: RepoPart) -> Handled {
         RepoPart::CommunityProfile => Ok(Answer::ok(&community::profile(&req.ctx, repo))),
         RepoPart::FundingJson => funding_json::contents(&req.ctx, repo).ok_or_else(Answer::not_found),
         RepoPart::FundingYml => funding_yml::contents(&req.ctx, repo).ok_or_else(Answer::not_found),
+        RepoPart::SelfDeclared => super::self_declared::contents(&req.ctx, repo).ok_or_else(Answer::not_found),
     }
 }
 

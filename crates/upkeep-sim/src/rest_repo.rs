@@ -104,9 +104,13 @@ pub fn contributors(req: &Request, repo: &Repo) -> Handled {
 }
 
 /// `GET /repos/{o}/{r}/commits`: the default branch, newest first; `since`/`until` keep commits
-/// committed in `[since, until]`. `sha` may name only the default branch.
+/// committed in `[since, until]`. `sha` may name only the default branch. With `path`, the commits
+/// that touched that file (`self_declared.rs`).
 pub fn commits(req: &Request, repo: &Repo) -> Handled {
     let q = &req.query;
+    if let Some(path) = q.get("path").filter(|p| !p.is_empty()) {
+        return super::self_declared::commits_of_path(req, repo, path);
+    }
     let page = params::page(q, "Commit")?;
     let since = params::since(q, "Commit")?;
     let until = match q.get("until") {

@@ -38,8 +38,10 @@ pub enum RepoPart {
     CommunityProfile,
     /// `contents/funding.json` (`funding_json.rs`).
     FundingJson,
-    /// `contents/.github/FUNDING.yml` (`funding_yml.rs`); no other file is served.
+    /// `contents/.github/FUNDING.yml` (`funding_yml.rs`).
     FundingYml,
+    /// `contents/.github/upkeep-affiliations.toml` (`self_declared.rs`).
+    SelfDeclared,
 }
 
 impl RepoPart {
@@ -63,6 +65,7 @@ impl RepoPart {
             ["community", "profile"] => RepoPart::CommunityProfile,
             ["contents", "funding.json"] => RepoPart::FundingJson,
             ["contents", ".github", "FUNDING.yml"] => RepoPart::FundingYml,
+            ["contents", ".github", "upkeep-affiliations.toml"] => RepoPart::SelfDeclared,
             _ => return None,
         })
     }
@@ -84,7 +87,7 @@ impl RepoPart {
             RepoPart::Contributors => "/contributors",
             RepoPart::Commits => "/commits",
             RepoPart::CommunityProfile => "/community/profile",
-            RepoPart::FundingJson | RepoPart::FundingYml => "/contents/{path}",
+            RepoPart::FundingJson | RepoPart::FundingYml | RepoPart::SelfDeclared => "/contents/{path}",
         }
     }
 }

@@ -97,6 +97,7 @@ impl Shared {
             releases: r.releases.len() as u64,
             milestones: r.milestones.len() as u64,
             commits: super::contrib::commits(&world, r).len() as u64,
+            self_declared_file: super::self_declared::sends_file(&world, r),
             archived: r.archived,
         })
         .collect()

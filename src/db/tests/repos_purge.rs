@@ -82,6 +82,16 @@ async fn fill(db: &Db, id: i64, name: &str) {
         col: Some(1),
     };
     replace_funding_yml(&mut tx, &yml, &[yml_problem]).await.unwrap();
+    let declared = crate::db::self_declared::SelfDeclaredRow {
+        repo_id: id,
+        path: ".github/upkeep-affiliations.toml".to_owned(),
+        raw: "x".to_owned(),
+        too_large: false,
+        committers: "[\"maint\"]".to_owned(),
+        committers_truncated: false,
+        fetched_at: day,
+    };
+    crate::db::self_declared::upsert_self_declared(&mut *tx, &declared).await.unwrap();
     let step = TimelineRow {
         issue_id: issue,
         seq: 0,
@@ -134,6 +144,7 @@ async fn purge_deletes_everything_of_one_repository_and_nothing_of_another() {
         "funding_manifest_issues",
         "funding_yml_files",
         "funding_yml_issues",
+        "self_declared_affiliations",
         "rollup_dirty",
     ] {
         assert!(rows_of(db, table, 1).await > 0, "no rows of repository 1 in {table}");

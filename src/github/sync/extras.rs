@@ -1,5 +1,7 @@
 //! Releases, milestones, the closers of grant issues ([`super::closers`]) and the default
-//! branch's commits, each behind its own conditional request, then the community profile. (The funding steps come after the rollups: see `repo::sync_repository`.)
+//! branch's commits, each behind its own conditional request, then the community profile and the
+//! self-declared affiliations file ([`super::self_declared`]). (The funding steps come after the
+//! rollups: see `repo::sync_repository`.)
 
 use super::{context::RepoHandle, context::Target, progress::Progress};
 
@@ -29,6 +31,10 @@ pub async fn sync_extras(
     progress.step("community profile");
     let community = c.step(run_id, scope, "community", super::newcomers::community_profile(c, scope, repo)).await;
     items += super::collector::tolerate(scope, community)?;
+    progress.step("self-declared affiliations");
+    let declared =
+        c.step(run_id, scope, super::self_declared::RESOURCE, super::self_declared::self_declared(c, scope, repo));
+    items += super::collector::tolerate(scope, declared.await)?;
     Ok(items)
 }
 

@@ -13,10 +13,13 @@
 //! 5. `derived`: first-response facts for changed items;
 //! 6. `releases`, `milestones`, `closers` (who closed the issues a grant references, [`closers`])
 //!    and `commits` (the default branch's history, [`commits`]), each conditional on its
-//!    own ETag ([`extras`]), then `community` (auxiliary: a failure fails only that step);
+//!    own ETag ([`extras`]), then `community` and `self_declared` ([`self_declared`]; auxiliary: a
+//!    failure fails only that step);
 //! 7. `rollups`: weekly and per-person rollups, brought up to date for the weeks and people the
 //!    written rows touched ([`repo`], `db::rollups`);
-//! 8. `funding`, `sponsorable`, `manifest`, `funding_yml`, `open_collective` ([`funding`],
+//! 8. `profiles`: GitHub profile `company` of the people the pages class, by GraphQL, once per
+//!    `[people] profile_refresh_days` ([`profiles`]; auxiliary);
+//! 9. `funding`, `sponsorable`, `manifest`, `funding_yml`, `open_collective` ([`funding`],
 //!    [`funding_yml`]), after the rollups because `sponsorable` asks for the maintainers they
 //!    infer; their failures do not fail the repository.
 //!
@@ -35,11 +38,13 @@ pub mod funding_yml;
 pub mod newcomers;
 pub mod open_collective;
 pub mod pages;
+pub mod profiles;
 pub mod progress;
 pub mod repo;
 pub mod repo_file;
 pub mod reviews;
 pub mod run;
+pub mod self_declared;
 pub mod write_behind;
 
 pub use collector::{Collector, OVERLAP_SECS, StepStatus, SyncError, item_key, now};

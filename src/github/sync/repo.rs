@@ -177,6 +177,11 @@ pub async fn sync_repository(
     // After the rollups too: the facts read the maintainers from `repo_people`.
     progress.step("newcomer facts");
     c.step(run_id, &target.name, "newcomer_facts", newcomer_facts(c, &handle)).await?;
+    // After the rollups too: the people whose profiles it asks come from `repo_people`.
+    progress.step("profiles");
+    let step =
+        c.step(run_id, &target.name, super::profiles::RESOURCE, super::profiles::profiles(c, &target.name, &handle));
+    items += super::collector::tolerate(&target.name, step.await)?;
     // After the rollups: the maintainers whose Sponsors data it fetches come from `repo_people`.
     items += funding::sync_funding(c, run_id, target, &handle, progress).await?;
     let outcome = db::repos::record_repo_outcome(&c.db.pool, &target.name, &outcome_for(target, &handle)).await;

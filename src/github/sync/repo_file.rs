@@ -1,4 +1,5 @@
-//! Files of a repository read through the contents API (`funding.json`, `.github/FUNDING.yml`),
+//! Files of a repository read through the contents API (`funding.json`, `.github/FUNDING.yml`,
+//! `.github/upkeep-affiliations.toml`),
 //! and the funding steps' refresh interval: data that changes rarely is asked for again only
 //! after `[funding] refresh_hours`, or with its ETag while a copy is stored.
 
@@ -41,24 +42,54 @@ pub async fn ask_repo_file(
     file: &str,
     has_copy: bool,
 ) -> Result<Option<RepoFile>, SyncError> {
-    if !has_copy && fresh(c, scope, resource).await? {
-        return Ok(None);
-    }
-    let state = sync_state::get_sync_state(&c.db.pool, scope, resource).await?;
-    let etag = state.etag.as_deref().filter(|_| has_copy);
-    let path = format!("/repos/{}/contents/{file}", repo.api_name);
-    let (value, etag) = match c.client.get_capped::<wire::ContentFile>(&path, etag, MAX_REPO_FILE_BYTES).await {
-        Err(GhError::NotFound { .. }) => return Ok(Some(RepoFile::Missing)),
-        Err(e) => return Err(e.into()),
-        Ok(Fetched::NotModified) => return Ok(Some(RepoFile::Unchanged(StepStatus::NotModified))),
-        Ok(Fetched::Pending) => return Ok(Some(RepoFile::Unchanged(StepStatus::Pending))),
-        Ok(Fetched::Fresh { value, etag, .. }) => (value, etag),
+    let (value, path, etag) = match ask_content(c, scope, resource, repo, file, has_copy).await? {
+        None => return Ok(None),
+        Some(Content::Missing) => return Ok(Some(RepoFile::Missing)),
+        Some(Content::Unchanged(status)) => return Ok(Some(RepoFile::Unchanged(status))),
+        Some(Content::Fresh { value, path, etag }) => (value, path, etag),
     };
     let Some(bytes) = value.decoded() else {
         return Err(GhError::Status { url: path, status: 200, message: format!("{file} is not base64") }.into());
     };
     let text = String::from_utf8_lossy(&bytes).into_owned();
     Ok(Some(RepoFile::Fresh { text, url: value.html_url.unwrap_or(path), etag }))
+}
+
+/// The contents API's answer for a file, before decoding ([`ask_repo_file`]'s request, for a
+/// step that tells a file too large to be sent, `encoding: "none"`, from a corrupt one).
+pub enum Content {
+    Missing,
+    Unchanged(StepStatus),
+    /// The answer, the API path asked and the ETag.
+    Fresh {
+        value: wire::ContentFile,
+        path: String,
+        etag: Option<String>,
+    },
+}
+
+/// The request of [`ask_repo_file`], answered undecoded.
+pub async fn ask_content(
+    c: &Collector,
+    scope: &str,
+    resource: &str,
+    repo: &RepoHandle,
+    file: &str,
+    has_copy: bool,
+) -> Result<Option<Content>, SyncError> {
+    if !has_copy && fresh(c, scope, resource).await? {
+        return Ok(None);
+    }
+    let state = sync_state::get_sync_state(&c.db.pool, scope, resource).await?;
+    let etag = state.etag.as_deref().filter(|_| has_copy);
+    let path = format!("/repos/{}/contents/{file}", repo.api_name);
+    Ok(Some(match c.client.get_capped::<wire::ContentFile>(&path, etag, MAX_REPO_FILE_BYTES).await {
+        Err(GhError::NotFound { .. }) => Content::Missing,
+        Err(e) => return Err(e.into()),
+        Ok(Fetched::NotModified) => Content::Unchanged(StepStatus::NotModified),
+        Ok(Fetched::Pending) => Content::Unchanged(StepStatus::Pending),
+        Ok(Fetched::Fresh { value, etag, .. }) => Content::Fresh { value, path, etag },
+    }))
 }
 
 /// The largest contents-API answer read for a funding file: base64 of a 1 MiB file in JSON.

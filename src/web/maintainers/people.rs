@@ -5,14 +5,19 @@
 //!
 //! Reads the window's person-weeks (those a dashboard's rows hold, or through
 //! `db::slices::person_weeks` for the badge alone), the
-//! affiliations checked at load (`[people] affiliations`) and the grants that name people, and
-//! computes with [`crate::metrics::elephant`] and [`crate::metrics::unfunded`].
+//! affiliations checked at load (`[people] affiliations`), the scope's self-declared files
+//! (`.github/upkeep-affiliations.toml`, stored by the collector with the logins that committed
+//! them: [`declared`]), the profiles' companies (undated hints) and the grants that name people, and computes with
+//! [`crate::metrics::elephant`] and [`crate::metrics::unfunded`]. A self-declared file applies to
+//! its committers only ([`Affiliations::with_self_declared`]); one that does not parse, is too
+//! large, or names people who did not commit it is a data-quality note, never an error.
 
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
 use crate::db::dashboard::{PersonWeekRow, scope_json};
+use crate::metrics::affiliation::{Affiliations, Source};
 use crate::metrics::elephant::{ElephantFactor, ElephantFactors, UNKNOWN, elephant_factors};
 use crate::metrics::unfunded::{GrantCover, UnfundedShare, unfunded_share};
 use crate::metrics::{Window, week_start};
@@ -24,9 +29,11 @@ use crate::web::state::AppState;
 
 /// The trust rule for self-declared affiliations, as the page states it.
 pub const TRUST_RULE: &str = "Affiliations come from the project's affiliations file. A person may correct their \
-     own: a .github/upkeep-affiliations.toml in a tracked repository applies only to the logins that committed \
-     that file, replaces the configured entries for them, and cannot add aliases. A GitHub profile's company is \
-     only a hint, marked \u{201c}profile (undated)\u{201d}. Anything else is unknown, shown as its own slice.";
+     own: the collector reads .github/upkeep-affiliations.toml from each tracked repository, with the GitHub \
+     accounts that committed it (a commit's author, else its committer; commits linked to no account count for \
+     nobody). Its entries apply only to those accounts, replace the configured entries for them, and cannot add \
+     aliases; entries for anyone else are refused and listed below. A GitHub profile's company is only a hint, \
+     marked \u{201c}profile (undated)\u{201d}. Anything else is unknown, shown as its own slice.";
 
 /// CSV tables this module answers, besides the dashboard's own.
 pub const TABLES: [&str; 2] = ["organisations", "unfunded"];
@@ -39,10 +46,86 @@ const CHART_SLICES: usize = 8;
 pub struct PeopleMeasures {
     pub elephant_factor: ElephantFactors,
     pub unfunded_share: UnfundedShare,
-    /// Whether any affiliations were configured (when not, everything is unknown).
+    /// Whether any affiliations were configured or declared (when not, everything is unknown).
     pub affiliations_configured: bool,
     pub trust_rule: &'static str,
+    /// Data-quality notes on the self-declared files: one that does not parse or is too large,
+    /// entries refused by the trust rule, a commits listing cut short.
+    pub affiliation_notes: Vec<AffiliationNote>,
 }
+
+/// A data-quality note on a repository's self-declared affiliations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AffiliationNote {
+    /// `owner/name`.
+    pub repo: String,
+    pub message: String,
+}
+
+/// What the collector stored for the scope's people, to apply on top of the configured
+/// affiliations: the self-declared files, and the profiles' companies.
+#[derive(Debug, Clone, Default)]
+pub struct Declared {
+    pub files: Vec<crate::db::self_declared::SelfDeclaredFile>,
+    /// `(login, company)`.
+    pub companies: Vec<(String, String)>,
+}
+
+/// The self-declared files and profile companies stored for `repo_ids`.
+pub async fn declared(state: &AppState, repo_ids: &[i64]) -> Result<Declared, WebError> {
+    let scope = scope_json(repo_ids);
+    let files = crate::db::self_declared::list_self_declared(&state.db.pool, &scope).await?;
+    let companies = crate::db::profiles::list_companies(&state.db.pool, &scope).await?;
+    Ok(Declared { files, companies })
+}
+
+/// The configured affiliations with each self-declared file applied to its committers and each
+/// profile company as an undated hint, and the notes on the files (see the module doc). The
+/// configured table is copied only when something was stored.
+pub fn affiliations<'a>(
+    configured: &'a Affiliations,
+    declared: &Declared,
+) -> (std::borrow::Cow<'a, Affiliations>, Vec<AffiliationNote>) {
+    if declared.files.is_empty() && declared.companies.is_empty() {
+        return (std::borrow::Cow::Borrowed(configured), Vec::new());
+    }
+    let mut notes = Vec::new();
+    let mut note = |repo: &str, message: String| notes.push(AffiliationNote { repo: repo.to_owned(), message });
+    let mut table = configured.clone();
+    for f in &declared.files {
+        let (repo, file) = (f.full_name.as_str(), &f.file);
+        if file.too_large {
+            note(repo, format!("{SELF_DECLARED} is larger than GitHub serves (1 MB) and was not read."));
+            continue;
+        }
+        if let Err(problems) = Affiliations::parse(&file.raw, Source::SelfDeclared) {
+            note(repo, format!("{SELF_DECLARED} does not parse and was not applied: {}", problems.join("; ")));
+            continue;
+        }
+        let committers = file.committer_logins();
+        if file.committers_truncated {
+            note(repo, format!("{SELF_DECLARED} has more commits than were read: only their newest committers count."));
+        }
+        let Ok((next, refused)) = table.clone().with_self_declared(&file.raw, &committers) else { continue };
+        table = next;
+        if !refused.is_empty() {
+            note(
+                repo,
+                format!(
+                    "{SELF_DECLARED}: the entries for {} were refused: they did not commit the file.",
+                    refused.join(", ")
+                ),
+            );
+        }
+    }
+    for (login, company) in &declared.companies {
+        table = table.with_profile_hint(login, company);
+    }
+    (std::borrow::Cow::Owned(table), notes)
+}
+
+/// The self-declared file, as the notes name it.
+const SELF_DECLARED: &str = ".github/upkeep-affiliations.toml";
 
 /// Loads the window's person-weeks of `repo_ids` and computes both measures; `names` are the
 /// scope's repositories (`owner/name`), which decide the grants that apply.
@@ -54,23 +137,25 @@ pub async fn load(
 ) -> Result<PeopleMeasures, WebError> {
     let scope = scope_json(repo_ids);
     let rows = crate::db::slices::person_weeks(&state.db.pool, &scope, week_start(window.from), window.to).await?;
-    Ok(of_rows(state, names, &rows))
+    let declared = declared(state, repo_ids).await?;
+    Ok(of_rows(state, names, &rows, &declared))
 }
 
 /// Both measures of the window's person-weeks `rows` (as a dashboard's rows hold them), with the
-/// configured affiliations and the grants of `names`.
-pub fn of_rows(state: &AppState, names: &[String], rows: &[PersonWeekRow]) -> PeopleMeasures {
+/// configured affiliations, the scope's `declared` files and the grants of `names`.
+pub fn of_rows(state: &AppState, names: &[String], rows: &[PersonWeekRow], declared: &Declared) -> PeopleMeasures {
     let config = &state.config;
     let grants = grant_covers(&config.funding.grants, names);
-    let table = &config.people.affiliation_table;
-    compute(rows, &grants, table, config.people.affiliations.is_some() || !table.is_empty())
+    let (table, notes) = affiliations(&config.people.affiliation_table, declared);
+    let configured = config.people.affiliations.is_some() || !table.is_empty();
+    PeopleMeasures { affiliation_notes: notes, ..compute(rows, &grants, &table, configured) }
 }
 
 /// Both measures from person-weeks (bots removed by the conversions).
 pub fn compute(
     rows: &[PersonWeekRow],
     grants: &[GrantCover],
-    affiliations: &crate::metrics::affiliation::Affiliations,
+    affiliations: &Affiliations,
     configured: bool,
 ) -> PeopleMeasures {
     PeopleMeasures {
@@ -78,6 +163,7 @@ pub fn compute(
         unfunded_share: unfunded_share(&maintainer_work(rows.iter()), grants, affiliations),
         affiliations_configured: configured,
         trust_rule: TRUST_RULE,
+        affiliation_notes: Vec::new(),
     }
 }
 
@@ -110,7 +196,16 @@ pub fn table(p: &PeopleMeasures, name: &str) -> Option<Csv> {
     let mut csv = Csv::default();
     match name {
         "organisations" => {
-            csv.row(["contribution", "elephant_factor", "organisation", "kind", "people", "contributions", "share"]);
+            csv.row([
+                "contribution",
+                "elephant_factor",
+                "organisation",
+                "kind",
+                "people",
+                "contributions",
+                "share",
+                "sources",
+            ]);
             for f in p.elephant_factor.all() {
                 let factor = f.factor.map(|v| v.to_string()).unwrap_or_default();
                 for o in &f.organisations {
@@ -122,6 +217,7 @@ pub fn table(p: &PeopleMeasures, name: &str) -> Option<Csv> {
                         o.people.to_string(),
                         o.contributions.to_string(),
                         format!("{:.4}", o.share),
+                        o.sources.join("; "),
                     ]);
                 }
             }
@@ -219,7 +315,6 @@ pub fn share_chart(f: &ElephantFactor) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::affiliation::{Affiliations, Source};
 
     fn row(login: &str, week: i64, maintainer: bool, commits: i64, responses: i64) -> PersonWeekRow {
         PersonWeekRow {
@@ -264,5 +359,62 @@ mod tests {
         let csv = String::from_utf8(table(&p, "organisations").unwrap().into_bytes().unwrap()).unwrap();
         assert!(csv.contains("commits,1,<Acme & Co>,employer,1,3,0.7500"), "{csv}");
         assert!(table(&p, "load").is_none());
+    }
+
+    fn file(repo: &str, raw: &str, committers: &[&str]) -> crate::db::self_declared::SelfDeclaredFile {
+        crate::db::self_declared::SelfDeclaredFile {
+            full_name: repo.to_owned(),
+            file: crate::db::self_declared::SelfDeclaredRow {
+                repo_id: 1,
+                path: String::new(),
+                raw: raw.to_owned(),
+                too_large: false,
+                committers: serde_json::to_string(committers).unwrap(),
+                committers_truncated: false,
+                fetched_at: 0,
+            },
+        }
+    }
+
+    #[test]
+    fn each_file_applies_to_its_committers_and_everything_else_is_a_note() {
+        let configured = Affiliations::parse(
+            "[[affiliation]]\nlogin = \"ana\"\naliases = [\"ana2\"]\norg = \"Acme\"\nkind = \"employer\"\n",
+            Source::File,
+        )
+        .unwrap();
+        let own = "[[affiliation]]\nlogin = \"ana\"\norg = \"Beta\"\nkind = \"academic\"\n\n[[affiliation]]\nlogin = \"bo\"\nkind = \"independent\"\n";
+        let mut big = file("o/big", "", &["ana"]);
+        big.file.too_large = true;
+        let mut cut = file("o/cut", "", &["zed"]);
+        cut.file.committers_truncated = true;
+        let declared = Declared {
+            files: vec![file("o/a", own, &["ana2"]), file("o/bad", "[[affiliation]\n", &["ana"]), big, cut],
+            companies: vec![("ana".to_owned(), "Gamma".to_owned()), ("cy".to_owned(), "@delta ".to_owned())],
+        };
+        let (table, notes) = affiliations(&configured, &declared);
+        let day = chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+        // ana2 committed it and is ana: ana's own entry replaces the configured one; bo's is refused.
+        let ana = table.at("ana", day);
+        assert_eq!((ana.org.as_deref(), ana.source), (Some("Beta"), Some(Source::SelfDeclared)));
+        assert_eq!(table.at("bo", day).source, None);
+        // A profile's company is a hint where nothing dated covers the day.
+        let cy = table.at("cy", day);
+        assert_eq!((cy.org.as_deref(), cy.source), (Some("delta"), Some(Source::Profile)));
+        let notes: Vec<(&str, &str)> = notes.iter().map(|n| (n.repo.as_str(), n.message.as_str())).collect();
+        assert_eq!(notes.len(), 4, "{notes:?}");
+        assert!(notes[0].0 == "o/a" && notes[0].1.contains("entries for bo were refused"), "{notes:?}");
+        assert!(notes[1].0 == "o/bad" && notes[1].1.contains("does not parse"), "{notes:?}");
+        assert!(notes[2].0 == "o/big" && notes[2].1.contains("larger than"), "{notes:?}");
+        assert!(notes[3].0 == "o/cut" && notes[3].1.contains("more commits than were read"), "{notes:?}");
+        // The configured table is untouched when nothing is declared.
+        let (same, notes) = affiliations(&configured, &Declared::default());
+        assert!(matches!(same, std::borrow::Cow::Borrowed(_)) && *same == configured && notes.is_empty());
+        // The source column: the slice names where its affiliation came from.
+        let rows = [row("ana", 1_717_286_400, true, 3, 0), row("cy", 1_717_286_400, false, 1, 0)];
+        let p = compute(&rows, &[], &table, true);
+        let sources: Vec<(&str, &[&str])> =
+            p.elephant_factor.commits.organisations.iter().map(|o| (o.org.as_str(), o.sources.as_slice())).collect();
+        assert_eq!(sources, [("Beta", &["self-declared"][..]), ("delta", &["profile (undated)"][..])]);
     }
 }

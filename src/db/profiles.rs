@@ -1,0 +1,75 @@
+//! GitHub profile `company` on `accounts` (`company`, `company_fetched_at`): which people's
+//! profiles the collector's `profiles` step asks for, what it stores, and the companies the pages
+//! use as undated hints (`metrics::affiliation::Affiliations::with_profile_hint`).
+
+use sqlx::AnyExecutor;
+
+/// The people of repository `repo_id` whose profile is due: non-bot user accounts that are its
+/// maintainers or made commits, merged pull requests or reviews in a week starting at or after
+/// `active_since`, never asked or last asked before `stale_before`; never-asked first, then
+/// maintainers, then most contributions; at most `limit`.
+pub async fn list_due_profiles<'e>(
+    ex: impl AnyExecutor<'e>,
+    repo_id: i64,
+    active_since: i64,
+    stale_before: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<String>> {
+    crate::db::sql::query_scalar(
+        "SELECT a.login FROM repo_people rp JOIN accounts a ON a.id = rp.account_id
+         WHERE rp.repo_id = ?1 AND a.is_bot = 0 AND a.kind = 'User'
+           AND (a.company_fetched_at IS NULL OR a.company_fetched_at < ?3)
+           AND (rp.is_maintainer = 1 OR EXISTS (
+               SELECT 1 FROM person_weeks pw
+               WHERE pw.repo_id = rp.repo_id AND pw.account_id = rp.account_id AND pw.week >= ?2
+                 AND (pw.commits > 0 OR pw.prs_merged > 0 OR pw.reviews > 0)))
+         ORDER BY CASE WHEN a.company_fetched_at IS NULL THEN 0 ELSE 1 END, rp.is_maintainer DESC,
+                  rp.contributions DESC, a.login
+         LIMIT ?4",
+    )
+    .bind(repo_id)
+    .bind(active_since)
+    .bind(stale_before)
+    .bind(limit)
+    .fetch_all(ex)
+    .await
+}
+
+/// Records the profiles asked at `at`: each login's company (`None`: the profile names none, or
+/// GitHub resolved no user of that login). Accounts compare by login, ignoring case.
+pub async fn record_companies<'e>(
+    ex: impl AnyExecutor<'e>,
+    companies: &[(String, Option<String>)],
+    at: i64,
+) -> sqlx::Result<()> {
+    if companies.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<(&str, Option<&str>)> = companies.iter().map(|(l, c)| (l.as_str(), c.as_deref())).collect();
+    crate::db::sql::query(
+        "UPDATE accounts SET company = (SELECT j.value->>1 FROM json_each(?1) j
+                                        WHERE lower(j.value->>0) = lower(accounts.login) LIMIT 1),
+                             company_fetched_at = ?2
+         WHERE lower(login) IN (SELECT lower(j.value->>0) FROM json_each(?1) j)",
+    )
+    .bind(crate::db::dashboard::json_list(&rows))
+    .bind(at)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// `(login, company)` of the people of the repositories `repo_ids` (a JSON array) whose profile
+/// names a company, by login.
+pub async fn list_companies<'e>(ex: impl AnyExecutor<'e>, repo_ids: &str) -> sqlx::Result<Vec<(String, String)>> {
+    crate::db::sql::query_as(
+        "SELECT a.login, a.company FROM accounts a
+         WHERE a.company IS NOT NULL AND a.company <> '' AND a.id IN (
+             SELECT rp.account_id FROM repo_people rp
+             WHERE rp.repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?)))
+         ORDER BY a.login",
+    )
+    .bind(repo_ids)
+    .fetch_all(ex)
+    .await
+}
