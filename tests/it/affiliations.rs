@@ -54,7 +54,14 @@ kind = "independent"
 async fn seeded_app() -> (Store, String) {
     let store = Store::new().await;
     report_seed::seed(&store, 0).await;
-    let mut config = report_seed::config(&store);
+    let config = report_seed_config_with_affiliations(&store);
+    let app = spawn_app(config, store.db.clone()).await;
+    (store, app)
+}
+
+/// The seed's config with the affiliations above and the grant naming bob.
+fn report_seed_config_with_affiliations(store: &Store) -> upkeep::config::Config {
+    let mut config = report_seed::config(store);
     config.people.affiliations = Some("affiliations.toml".into());
     config.people.affiliation_table = upkeep::metrics::affiliation::Affiliations::parse(
         &affiliations_file(),
@@ -62,8 +69,7 @@ async fn seeded_app() -> (Store, String) {
     )
     .expect("a valid affiliations file");
     config.funding.grants[0].people = vec!["bob".to_owned()];
-    let app = spawn_app(config, store.db.clone()).await;
-    (store, app)
+    config
 }
 
 fn window() -> String {
@@ -222,6 +228,37 @@ async fn the_impact_report_shows_the_unfunded_share_of_its_period() {
     assert!(rows.iter().any(|r| r.starts_with("bob") && r.ends_with(HOSTILE_FUNDER)), "{rows:?}");
     assert!(!body.contains("<Fund>"), "the funder's name is escaped");
     assert!(select(&doc, "#unfunded-share").len() == 1);
+}
+
+/// alice's own file, committed by her: an employer that pays for her open-source time since
+/// before any seeded week, so all of her maintainer work becomes funded.
+const ALICE_PAID_FILE: &str = r#"
+[[affiliation]]
+login = "alice"
+org = "Paying Co"
+kind = "employer"
+from = "2000-01-01"
+paid_for_oss = true
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_self_declared_paid_employer_funds_that_maintainer_in_the_report_and_on_the_page() {
+    let (store, app) = seeded_app().await;
+    let alice_of = |u: &serde_json::Value| {
+        u["maintainers"].as_array().unwrap().iter().find(|m| m["login"] == "alice").cloned().expect("alice")
+    };
+    let before = alice_of(&json(&format!("{app}/api/v1/reports/acme/widget")).await["unfunded_share"]);
+    let actions = before["unfunded"].as_u64().unwrap();
+    assert!(actions > 0 && before["funded"] == 0, "{before}");
+    store_declared(&store, ALICE_PAID_FILE, r#"["alice"]"#).await;
+    // The render cache holds the pages until the data changes: a new server reads them afresh.
+    let app = spawn_app(report_seed_config_with_affiliations(&store), store.db.clone()).await;
+    let report = json(&format!("{app}/api/v1/reports/acme/widget")).await;
+    let after = alice_of(&report["unfunded_share"]);
+    assert_eq!((after["funded"].as_u64(), after["unfunded"].as_u64()), (Some(actions), Some(0)), "{after}");
+    let repo = json(&format!("{app}/api/v1/repos/acme/widget?{}", window())).await;
+    let on_page = alice_of(&repo["unfunded_share"]);
+    assert_eq!((on_page["funded"].as_u64().unwrap() > 0, on_page["unfunded"].as_u64()), (true, Some(0)), "{on_page}");
 }
 
 /// carol's own file in acme/widget, committed by carol: she moves herself to another

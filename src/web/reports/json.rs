@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::db::dashboard::PersonWeekRow;
 use crate::funding::report::{BeforeAfter, OpenIssues};
 use crate::funding::{Grant, Source, Totals};
+use crate::metrics::affiliation::Affiliations;
 use crate::metrics::unfunded::{UnfundedShare, unfunded_share};
 use crate::metrics::{Quantile, Window};
 use crate::web::funding::entries::Note;
@@ -53,11 +54,18 @@ pub struct WithUnfunded<'a> {
 }
 
 /// The unfunded share of the maintainers' work in `window` (the period, up to today) of `repo`,
-/// from the report's maintainer weeks, the grants naming people and the affiliations.
-pub fn unfunded(weeks: &[PersonWeekRow], window: Window, config: &Config, repo: &str) -> UnfundedShare {
+/// from the report's maintainer weeks, the grants naming people and `affiliations` (the
+/// configured ones with what the collector stored applied: `maintainers::people::affiliations`).
+pub fn unfunded(
+    weeks: &[PersonWeekRow],
+    window: Window,
+    config: &Config,
+    affiliations: &Affiliations,
+    repo: &str,
+) -> UnfundedShare {
     let inside = weeks.iter().filter(|w| window.from <= w.week && w.week < window.to);
     let grants = grant_covers(&config.funding.grants, &[repo.to_owned()]);
-    unfunded_share(&maintainer_work(inside), &grants, &config.people.affiliation_table)
+    unfunded_share(&maintainer_work(inside), &grants, affiliations)
 }
 
 #[derive(Debug, Serialize)]

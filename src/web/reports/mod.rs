@@ -26,6 +26,7 @@ use crate::funding::received_in;
 use crate::web::error::{WebError, json_error};
 use crate::web::format;
 use crate::web::funding::{entries, load};
+use crate::web::maintainers::people;
 use crate::web::offload::off_workers;
 use crate::web::query::Params;
 use crate::web::state::AppState;
@@ -86,9 +87,18 @@ async fn load(state: &AppState, full_name: &str, query: &ReportQuery, now: i64) 
     let received = received_in(&entries::entries(&project), money_window.from, money_window.to);
     let rows = compute::load_rows(pool, project.repo.id, scope.period, now).await?;
     let report = compute::compute(&rows, scope.period, received, now);
-    let unfunded = json::unfunded(&rows.person_weeks, report.numbers.after, &state.config, &project.repo.full_name);
+    // The affiliations as the repository's pages apply them: its self-declared file and profile hints.
+    let declared = people::declared(state, &[project.repo.id]).await?;
+    let (affiliations, affiliation_notes) = people::affiliations(&state.config.people.affiliation_table, &declared);
+    let unfunded =
+        json::unfunded(&rows.person_weeks, report.numbers.after, &state.config, &affiliations, &project.repo.full_name);
     let mut notes = compute::coverage_notes(&report.numbers, created_at, now);
     notes.extend(entries::notes(&project));
+    let affiliation_note = |n: people::AffiliationNote| entries::Note {
+        level: entries::NoteLevel::Warning,
+        text: format!("{}: {}", n.repo, n.message),
+    };
+    notes.extend(affiliation_notes.into_iter().map(affiliation_note));
     Ok(Loaded {
         repo: project.repo.full_name.clone(),
         html_url: project.repo.html_url.clone(),
