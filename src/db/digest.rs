@@ -47,12 +47,16 @@ pub const DATA_TABLES: &[(&str, &str)] = &[
     ("funding_manifest_issues", "repo_id, seq"),
     ("funding_yml_files", "repo_id"),
     ("funding_yml_issues", "repo_id, seq"),
+    // A repository's self-declared affiliations file and its committers: current state too.
+    ("self_declared_affiliations", "repo_id"),
 ];
 
 /// Columns of the data tables left out of their digest: a profile's `company` on `accounts` and
 /// when it was asked depend on when `[people] profile_refresh_days` and
-/// `[people] profile_max_logins` let a run ask, not only on GitHub's state.
-const FETCH_DEPENDENT: &[(&str, &str)] = &[("accounts", "company"), ("accounts", "company_fetched_at")];
+/// `[people] profile_max_logins` let a run ask, not only on GitHub's state; so does when a
+/// self-declared file was read.
+const FETCH_DEPENDENT: &[(&str, &str)] =
+    &[("accounts", "company"), ("accounts", "company_fetched_at"), ("self_declared_affiliations", "fetched_at")];
 
 /// One hex digest per data table, plus its row count.
 pub async fn table_digests(pool: &sqlx::AnyPool) -> sqlx::Result<Vec<(String, u64, String)>> {
