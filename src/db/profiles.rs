@@ -63,10 +63,12 @@ pub async fn record_companies<'e>(
 /// names a company, by login.
 pub async fn list_companies<'e>(ex: impl AnyExecutor<'e>, repo_ids: &str) -> sqlx::Result<Vec<(String, String)>> {
     crate::db::sql::query_as(
+        // From the few accounts with a company (the partial index `accounts_with_company`), each
+        // checked against the scope's people by key.
         "SELECT a.login, a.company FROM accounts a
-         WHERE a.company IS NOT NULL AND a.company <> '' AND a.id IN (
-             SELECT rp.account_id FROM repo_people rp
-             WHERE rp.repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?)))
+         WHERE a.company IS NOT NULL AND a.company <> '' AND EXISTS (
+             SELECT 1 FROM repo_people rp
+             WHERE rp.account_id = a.id AND rp.repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?)))
          ORDER BY a.login",
     )
     .bind(repo_ids)
