@@ -3,6 +3,7 @@
 //! Handlers load rows through `db`, compute through pure functions, fill a template struct and
 //! render. They never call GitHub. All text from GitHub reaches HTML through askama's escaping.
 
+pub mod affiliations;
 pub mod badges;
 pub mod cache;
 pub mod charts;

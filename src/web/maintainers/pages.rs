@@ -217,7 +217,7 @@ async fn respond(
     let now = chrono::Utc::now().timestamp();
     let scope = query.scope(now, &QUEUE_SORTS)?;
     let names = r.names.clone();
-    let declared = people::declared(state, &r.repo_ids).await?;
+    let declared = crate::web::affiliations::declared(state, &r.repo_ids).await?;
     let (d, people) = dashboard_and(state, &r.repo_ids, &scope, r.archived, move |state, rows| {
         people::of_rows(state, &names, &rows.person_weeks, &declared)
     })

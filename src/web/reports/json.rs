@@ -55,7 +55,7 @@ pub struct WithUnfunded<'a> {
 
 /// The unfunded share of the maintainers' work in `window` (the period, up to today) of `repo`,
 /// from the report's maintainer weeks, the grants naming people and `affiliations` (the
-/// configured ones with what the collector stored applied: `maintainers::people::affiliations`).
+/// configured ones with what the collector stored applied: `web::affiliations::affiliations`).
 pub fn unfunded(
     weeks: &[PersonWeekRow],
     window: Window,

@@ -23,10 +23,10 @@ use askama::Template;
 
 use self::params::{Basis, Format, ReportQuery, ReportScope};
 use crate::funding::received_in;
+use crate::web::affiliations;
 use crate::web::error::{WebError, json_error};
 use crate::web::format;
 use crate::web::funding::{entries, load};
-use crate::web::maintainers::people;
 use crate::web::offload::off_workers;
 use crate::web::query::Params;
 use crate::web::state::AppState;
@@ -88,13 +88,14 @@ async fn load(state: &AppState, full_name: &str, query: &ReportQuery, now: i64) 
     let rows = compute::load_rows(pool, project.repo.id, scope.period, now).await?;
     let report = compute::compute(&rows, scope.period, received, now);
     // The affiliations as the repository's pages apply them: its self-declared file and profile hints.
-    let declared = people::declared(state, &[project.repo.id]).await?;
-    let (affiliations, affiliation_notes) = people::affiliations(&state.config.people.affiliation_table, &declared);
+    let declared = affiliations::declared(state, &[project.repo.id]).await?;
+    let (affiliations, affiliation_notes) =
+        affiliations::affiliations(&state.config.people.affiliation_table, &declared);
     let unfunded =
         json::unfunded(&rows.person_weeks, report.numbers.after, &state.config, &affiliations, &project.repo.full_name);
     let mut notes = compute::coverage_notes(&report.numbers, created_at, now);
     notes.extend(entries::notes(&project));
-    let affiliation_note = |n: people::AffiliationNote| entries::Note {
+    let affiliation_note = |n: affiliations::AffiliationNote| entries::Note {
         level: entries::NoteLevel::Warning,
         text: format!("{}: {}", n.repo, n.message),
     };
