@@ -23,15 +23,17 @@
 //! same SQL text, through its macros), so a window read from slices and filtered to the exact
 //! timestamps holds the rows those queries return; the tests check that whole dashboards agree.
 
+mod cache;
 mod read;
 
 use std::collections::BTreeSet;
 
+pub use cache::{BUDGET as CACHE_BUDGET, Stats as CacheStats, stats as cache_stats};
 pub use read::*;
 
 /// The slices' layout: a repository whose `format` row holds another number (or none) gets its
 /// slices rebuilt when the database is opened. Raise it whenever a kind or its columns change.
-const FORMAT: &str = "[2]";
+const FORMAT: &str = "[3]";
 
 /// `WEEK(x)`: the Sunday 00:00 UTC that starts the week of unix time `x`.
 macro_rules! slice_week {
@@ -43,18 +45,18 @@ macro_rules! slice_week {
 /// `INSERT` of one kind's slices from a `SELECT` whose columns are `$cols`, keyed by the week of
 /// `$week`, restricted to the weeks being rebuilt: `$raw` in `[?2, ?4)` (an index range around
 /// them, `rollups::Weeks::runs`) inside, and the week in `?3` (a JSON array, or NULL for every
-/// week) outside. `json_array` of each kind's column types is defined for PostgreSQL in
+/// week) outside; `?5` is the rows' stamp ([`stamp`]). `json_array` of each kind's column types is defined for PostgreSQL in
 /// migration `20261206000018_json_array`: a kind with other columns needs an overload there.
 macro_rules! insert_slices {
     ($kind:literal, $week:literal, $raw:literal, $cols:literal, $select:expr) => {
         concat!(
-            "INSERT INTO week_slices (repo_id, kind, week, rows) SELECT ?1, '",
+            "INSERT INTO week_slices (repo_id, kind, week, rows, built) SELECT ?1, '",
             $kind,
             "', ",
             slice_week!($week),
             " AS wk, json_group_array(json_array(",
             $cols,
-            ")) FROM (",
+            ")), ?5 FROM (",
             $select,
             " AND ",
             $raw,
@@ -67,15 +69,16 @@ macro_rules! insert_slices {
     };
 }
 
-/// `INSERT` of one whole-repository kind (week 0) from a `SELECT` whose columns are `$cols`.
+/// `INSERT` of one whole-repository kind (week 0) from a `SELECT` whose columns are `$cols`, with
+/// the stamp `?2`.
 macro_rules! insert_whole {
     ($kind:literal, $cols:literal, $select:literal) => {
         concat!(
-            "INSERT INTO week_slices (repo_id, kind, week, rows) SELECT ?1, '",
+            "INSERT INTO week_slices (repo_id, kind, week, rows, built) SELECT ?1, '",
             $kind,
             "', 0, json_group_array(json_array(",
             $cols,
-            ")) FROM (",
+            ")), ?2 FROM (",
             $select,
             ") AS slice"
         )
@@ -162,12 +165,12 @@ pub(in crate::db) const WHOLE: [(&str, &str); 2] = [
 ];
 
 /// `spans`, keyed by the week of the last close, open issues under `?4` ([`OPEN_WEEK`]); `?3`
-/// as in [`insert_slices`] (`?2` is bound but unused: nothing bounds an open issue's row).
+/// and `?5` as in [`insert_slices`] (`?2` is bound but unused: nothing bounds an open issue's row).
 pub(in crate::db) const SPANS: &str = concat!(
-    "INSERT INTO week_slices (repo_id, kind, week, rows)
+    "INSERT INTO week_slices (repo_id, kind, week, rows, built)
      SELECT ?1, 'spans', COALESCE(",
     slice_week!("closed_at"),
-    ", ?4) AS wk, json_group_array(json_array(created_at, closed_at)) FROM (",
+    ", ?4) AS wk, json_group_array(json_array(created_at, closed_at)), ?5 FROM (",
     issue_span_select!(),
     "i.repo_id = ?1) AS slice WHERE ?3 IS NULL OR COALESCE(",
     slice_week!("closed_at"),
@@ -186,23 +189,26 @@ pub struct SliceWeeks {
 /// Rebuilds every slice of one repository (inside the rollups' transaction).
 pub async fn rebuild(tx: &mut sqlx::AnyConnection, repo_id: i64) -> sqlx::Result<()> {
     crate::db::sql::query("DELETE FROM week_slices WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
+    let built = stamp();
     for (_, sql) in WEEKLY {
         crate::db::sql::query(sql)
             .bind(repo_id)
             .bind(i64::MIN)
             .bind(None::<String>)
             .bind(i64::MAX)
+            .bind(built)
             .execute(&mut *tx)
             .await?;
     }
     for (_, sql) in WHOLE {
-        crate::db::sql::query(sql).bind(repo_id).execute(&mut *tx).await?;
+        crate::db::sql::query(sql).bind(repo_id).bind(built).execute(&mut *tx).await?;
     }
     crate::db::sql::query(SPANS)
         .bind(repo_id)
         .bind(i64::MIN)
         .bind(None::<String>)
         .bind(OPEN_WEEK)
+        .bind(built)
         .execute(&mut *tx)
         .await?;
     crate::db::sql::query("INSERT INTO week_slices (repo_id, kind, week, rows) VALUES (?1, 'format', 0, ?2)")
@@ -218,6 +224,7 @@ pub async fn rebuild(tx: &mut sqlx::AnyConnection, repo_id: i64) -> sqlx::Result
 pub async fn rebuild_weeks(tx: &mut sqlx::AnyConnection, repo_id: i64, weeks: &SliceWeeks) -> sqlx::Result<()> {
     let mut spans = weeks.closed.clone();
     spans.insert(OPEN_WEEK);
+    let built = stamp();
     let kinds = WEEKLY.iter().map(|&(kind, sql)| {
         let set = match kind {
             "items" => &weeks.items,
@@ -239,7 +246,14 @@ pub async fn rebuild_weeks(tx: &mut sqlx::AnyConnection, repo_id: i64, weeks: &S
         .execute(&mut *tx)
         .await?;
         if kind == "spans" {
-            crate::db::sql::query(sql).bind(repo_id).bind(first).bind(&list).bind(OPEN_WEEK).execute(&mut *tx).await?;
+            crate::db::sql::query(sql)
+                .bind(repo_id)
+                .bind(first)
+                .bind(&list)
+                .bind(OPEN_WEEK)
+                .bind(built)
+                .execute(&mut *tx)
+                .await?;
             continue;
         }
         // One index range per run of nearby weeks, not every row from the first week on.
@@ -249,6 +263,7 @@ pub async fn rebuild_weeks(tx: &mut sqlx::AnyConnection, repo_id: i64, weeks: &S
                 .bind(run.from)
                 .bind(run.weeks)
                 .bind(run.to)
+                .bind(built)
                 .execute(&mut *tx)
                 .await?;
         }
@@ -259,9 +274,16 @@ pub async fn rebuild_weeks(tx: &mut sqlx::AnyConnection, repo_id: i64, weeks: &S
             .bind(kind)
             .execute(&mut *tx)
             .await?;
-        crate::db::sql::query(sql).bind(repo_id).execute(&mut *tx).await?;
+        crate::db::sql::query(sql).bind(repo_id).bind(built).execute(&mut *tx).await?;
     }
     Ok(())
+}
+
+/// A new stamp for rebuilt slices: random, positive (0 is a row without one). The cache keys a
+/// decoded slice by its repository, kind, week and stamp, so two rebuilds must not share one: the
+/// chance that they do is 2^-62.
+fn stamp() -> i64 {
+    (rand::random::<u64>() >> 2) as i64 + 1
 }
 
 /// Builds the slices of repositories that have rollups but no slices of the current [`FORMAT`]

@@ -87,6 +87,8 @@ pub struct Snapshot {
     pub failed_steps: u64,
     /// (repository, Unix seconds of its last successful sync, 0 for never).
     pub last_success: Vec<(String, i64)>,
+    /// The decoded week slices held in memory ([`db::slices::cache_stats`]).
+    pub slices: db::slices::CacheStats,
 }
 
 /// `GET /metrics`.
@@ -118,6 +120,7 @@ pub async fn prometheus(
             .into_iter()
             .map(|t| (t.full_name, t.last_success_at.unwrap_or(0)))
             .collect(),
+        slices: db::slices::cache_stats(),
     };
     let body = encode(&snapshot, &http)
         .map_err(|e| WebError::Internal(anyhow::Error::new(e).context("writing the Prometheus text")))?;
@@ -165,6 +168,13 @@ pub fn encode(s: &Snapshot, http: &HttpMetrics) -> Result<String, std::fmt::Erro
     }
     let help = "Last successful sync per tracked repository";
     r.register("upkeep_repo_last_success_timestamp_seconds", help, last);
+    let slices = &s.slices;
+    let reads = [("hit", slices.hits), ("miss", slices.misses), ("evicted", slices.evicted)];
+    let help = "Week slices a page needed, by whether memory held them (and those dropped past the budget)";
+    r.register("upkeep_slice_cache", help, counters("outcome", &reads));
+    let bytes = Gauge::<i64>::default();
+    bytes.set(i64::try_from(slices.bytes).unwrap_or(i64::MAX));
+    r.register("upkeep_slice_cache_bytes", "Bytes of decoded week slices held in memory (estimated)", bytes);
     let help = "Time to answer HTTP requests, by route and status";
     r.register("upkeep_http_request_duration_seconds", help, http.latency.clone());
     let mut out = String::new();

@@ -271,6 +271,61 @@ async fn rebuild_weeks_redoes_only_the_named_weeks_and_always_the_whole_kinds() 
     assert_eq!(rollup_state(&f.db.pool).await, incremental);
 }
 
+/// Every slice's `(repository, kind, week, stamp)`.
+async fn stamps(pool: &sqlx::AnyPool) -> Vec<(i64, String, i64, i64)> {
+    crate::db::sql::query_as(
+        "SELECT repo_id, kind, week, built FROM week_slices WHERE kind <> 'format' ORDER BY repo_id, kind, week",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_week_rebuilt_after_a_read_has_a_new_stamp_and_reads_anew_while_the_others_come_from_memory() {
+    let f = fresh_scene().await;
+    let pool = &f.db.pool;
+    // The scene's weeks read ahead, then every window read: from memory, as the reference says.
+    slices::warm(pool, "[1,2]", w() - 7 * DAY, w2() + 14 * DAY).await.unwrap();
+    assert!(slices::cache_stats().slices > 0);
+    compare_with_reference(pool).await;
+    let before = stamps(pool).await;
+    assert!(before.iter().all(|s| s.3 > 0), "every slice has a stamp: {before:?}");
+    // The bot's pull request #3 (opened in W) is closed in W; atlas's weeks W are rebuilt.
+    let t = t();
+    IssueBuilder::pull(ATLAS, 3)
+        .opened(t + 2 * DAY)
+        .by("dependabot[bot]")
+        .closed(t + 2 * DAY + HOUR)
+        .store(&f.db)
+        .await;
+    let mut tx = f.db.begin_write().await.unwrap();
+    let weeks = SliceWeeks { closed: BTreeSet::from([w()]), prs: BTreeSet::from([w()]), ..SliceWeeks::default() };
+    slices::rebuild_weeks(&mut tx, ATLAS, &weeks).await.unwrap();
+    tx.commit().await.unwrap();
+    let after = stamps(pool).await;
+    let renewed: BTreeSet<(i64, String, i64)> = after
+        .iter()
+        .filter(|s| !before.contains(s))
+        .map(|(repo, kind, week, _)| (*repo, kind.clone(), *week))
+        .collect();
+    let expected: BTreeSet<(i64, String, i64)> = [("closed", w()), ("prs", w()), ("prs_closed", w()), ("spans", w())]
+        .into_iter()
+        .chain([("spans", slices::OPEN_WEEK), ("open", 0), ("last_seen", 0)])
+        .map(|(kind, week)| (ATLAS, kind.to_owned(), week))
+        .filter(|key| after.iter().any(|s| (s.0, &s.1, s.2) == (key.0, &key.1, key.2)))
+        .collect();
+    assert_eq!(renewed, expected, "only the rebuilt weeks have new stamps");
+    // Read again: the rebuilt weeks from the database, the others from memory, all as the
+    // reference queries say now.
+    compare_with_reference(pool).await;
+    assert_eq!(
+        closed(slices::closed_items(pool, "[1]", w(), w2()).await.unwrap()),
+        [(true, t + 2 * DAY, t + 2 * DAY + HOUR, None, true)]
+    );
+    assert!(slices::cache_stats().hits > 0);
+}
+
 #[tokio::test]
 async fn build_missing_builds_repositories_with_rollups_but_no_current_slices() {
     let f = fresh_scene().await;

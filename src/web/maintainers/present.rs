@@ -10,7 +10,9 @@
 //! ([`super::rows::Parts::Window`]) and takes the rest from here. Anything else computes its
 //! present state on the spot, from the same rows by the same [`compute`]: a scope not listed
 //! above, bots included, a data version the cache has not caught up with, or a present state
-//! too old.
+//! too old. Each computation first reads the last [`WARM_WEEKS`] of every repository into the
+//! slices' memory ([`crate::db::slices::warm`]), so that a main page's first visitor after it
+//! decodes nothing.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -132,6 +134,34 @@ pub struct PresentCache {
     snapshot: RwLock<Option<Arc<Snapshot>>>,
 }
 
+/// Weeks back from the current one that [`PresentCache::rebuild`] reads into the slices' memory
+/// ([`crate::db::slices::warm`]): the default 90-day window, and the impact report's period
+/// before it, so that their first visitors decode nothing.
+pub const WARM_WEEKS: i64 = 27;
+
+/// Repositories warmed by one read.
+const WARM_CHUNK: usize = 16;
+
+/// Reads the last [`WARM_WEEKS`] of every tracked repository into the slices' memory, a few
+/// repositories at a time, while it is less than half full (so that a large portfolio does not
+/// push out what its pages read; the first repositories' weeks are read, the rest on demand).
+async fn warm(pool: &sqlx::AnyPool, repos: &[crate::db::repos::RepositoryRow], now: i64) -> sqlx::Result<()> {
+    let from_week = crate::metrics::week_start(now) - WARM_WEEKS * crate::metrics::WEEK;
+    for (i, chunk) in repos.chunks(WARM_CHUNK).enumerate() {
+        if crate::db::slices::cache_stats().bytes >= crate::db::slices::CACHE_BUDGET / 2 {
+            tracing::info!(
+                warmed = i * WARM_CHUNK,
+                repositories = repos.len(),
+                "the recent weeks of the first repositories are held in memory; the others are read on demand"
+            );
+            break;
+        }
+        let ids: Vec<i64> = chunk.iter().map(|r| r.id).collect();
+        crate::db::slices::warm(pool, &crate::db::dashboard::scope_json(&ids), from_week, now + 1).await?;
+    }
+    Ok(())
+}
+
 impl PresentCache {
     /// The present state of the scope at data `version`, if computed ahead at that version and
     /// at most [`MAX_AGE`] before `now`.
@@ -190,6 +220,7 @@ impl PresentCache {
             );
             scopes.truncate(MAX_SCOPES);
         }
+        warm(pool, &repos, now).await?;
         let mut computed = HashMap::with_capacity(scopes.len());
         for scope in scopes {
             // The window's reads of an empty window cost next to nothing.

@@ -23,6 +23,7 @@ fn a_scrape_names_every_metric_as_before_with_its_values() {
         items_written: 900,
         failed_steps: 2,
         last_success: vec![("acme/widget".to_owned(), 1_767_323_045), ("acme/never".to_owned(), 0)],
+        slices: crate::db::slices::CacheStats { slices: 3, bytes: 4096, hits: 9, misses: 3, evicted: 1 },
     };
     let text = encode(&snapshot, &http).expect("the text");
     let route = r#"route="/repos/{owner}/{name}",status="200""#;
@@ -51,6 +52,14 @@ fn a_scrape_names_every_metric_as_before_with_its_values() {
         "# TYPE upkeep_repo_last_success_timestamp_seconds gauge".to_owned(),
         r#"upkeep_repo_last_success_timestamp_seconds{repo="acme/widget"} 1767323045"#.to_owned(),
         r#"upkeep_repo_last_success_timestamp_seconds{repo="acme/never"} 0"#.to_owned(),
+        "# HELP upkeep_slice_cache_total Week slices a page needed, by whether memory held them (and those dropped past the budget).".to_owned(),
+        "# TYPE upkeep_slice_cache_total counter".to_owned(),
+        r#"upkeep_slice_cache_total{outcome="hit"} 9"#.to_owned(),
+        r#"upkeep_slice_cache_total{outcome="miss"} 3"#.to_owned(),
+        r#"upkeep_slice_cache_total{outcome="evicted"} 1"#.to_owned(),
+        "# HELP upkeep_slice_cache_bytes Bytes of decoded week slices held in memory (estimated).".to_owned(),
+        "# TYPE upkeep_slice_cache_bytes gauge".to_owned(),
+        "upkeep_slice_cache_bytes 4096".to_owned(),
         "# HELP upkeep_http_request_duration_seconds Time to answer HTTP requests, by route and status.".to_owned(),
         "# TYPE upkeep_http_request_duration_seconds histogram".to_owned(),
     ];
