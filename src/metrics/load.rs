@@ -102,18 +102,22 @@ pub struct MaintainerLoad {
 
 impl MaintainerLoad {
     pub fn explain(&self) -> Explain {
-        MAINTAINER_LOAD.explain(vec![
-            ("window", fmt_window(self.window)),
-            ("maintainers on the roster", self.maintainers.to_string()),
-            ("active maintainers", self.active_maintainer_count.to_string()),
-            (
-                "top-1 share of human responses",
-                fmt_opt(self.top_responder.as_ref(), |t| {
-                    format!("{} with {} of {} ({:.0}%)", t.login, t.responses, t.total, t.share * 100.0)
-                }),
-            ),
-        ])
+        load_explain(self.window, self.maintainers, self.active_maintainer_count, self.top_responder.as_ref())
     }
+}
+
+/// [`MaintainerLoad::explain`] of its window, roster size, active maintainers and top share (a
+/// page that shows only those computes them alone).
+pub fn load_explain(window: Window, maintainers: usize, active: usize, top: Option<&TopShare>) -> Explain {
+    MAINTAINER_LOAD.explain(vec![
+        ("window", fmt_window(window)),
+        ("maintainers on the roster", maintainers.to_string()),
+        ("active maintainers", active.to_string()),
+        (
+            "top-1 share of human responses",
+            fmt_opt(top, |t| format!("{} with {} of {} ({:.0}%)", t.login, t.responses, t.total, t.share * 100.0)),
+        ),
+    ])
 }
 
 pub fn maintainer_load(rows: &[ActivityWeek], maintainers: &[String], window: Window) -> MaintainerLoad {
@@ -128,14 +132,22 @@ pub type ActivityRef<'a> = (i64, &'a str, [u64; 4]);
 /// [`maintainer_load`] of borrowed rows (no login is copied).
 pub fn maintainer_load_of(rows: &[ActivityRef<'_>], maintainers: &[String], window: Window) -> MaintainerLoad {
     let roster = roster(maintainers);
-    // One entry per (week, lowercase login), in that order; the first spelling seen is kept for
-    // display. Hashed then sorted once: a window of an organisation holds tens of thousands of
-    // person-weeks, and a lowercase copy is made only of a login that has capitals.
-    let mut index: HashMap<(i64, Cow<'_, str>), usize> = HashMap::with_capacity(rows.len());
-    let mut per_person: Vec<(i64, Cow<'_, str>, &str, [u64; 4])> = Vec::with_capacity(rows.len());
+    // One pass over the rows (a window of an organisation holds tens of thousands of
+    // person-weeks): each week's totals, and for the roster's members alone, one entry per
+    // (week, lowercase login) with the first spelling seen. A lowercase copy is made only of a
+    // login that has capitals.
+    let mut week_totals: BTreeMap<i64, [u64; 4]> = BTreeMap::new();
+    let mut index: HashMap<(i64, Cow<'_, str>), usize> = HashMap::new();
+    let mut per_person: Vec<(i64, Cow<'_, str>, &str, [u64; 4])> = Vec::new();
     for &(week, login, kinds) in rows.iter().filter(|r| window.contains(week_start(r.0))) {
-        let key = (week_start(week), lowercase(login));
-        match index.entry(key) {
+        let week = week_start(week);
+        let t = week_totals.entry(week).or_default();
+        t.iter_mut().zip(kinds).for_each(|(a, b)| *a += b);
+        let key = lowercase(login);
+        if !roster.contains(key.as_ref()) {
+            continue;
+        }
+        match index.entry((week, key)) {
             Entry::Occupied(e) => {
                 let sums = &mut per_person[*e.get()].3;
                 sums.iter_mut().zip(kinds).for_each(|(a, b)| *a += b);
@@ -149,18 +161,10 @@ pub fn maintainer_load_of(rows: &[ActivityRef<'_>], maintainers: &[String], wind
     }
     drop(index);
     per_person.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    let mut week_totals: BTreeMap<i64, [u64; 4]> = BTreeMap::new();
-    // Per lowercase login: the spelling of its earliest week, and its responses.
-    let mut window_responses: HashMap<&str, (&str, u64)> = HashMap::new();
-    for (week, key, login, kinds) in &per_person {
-        let t = week_totals.entry(*week).or_default();
-        t.iter_mut().zip(kinds).for_each(|(a, b)| *a += b);
-        window_responses.entry(key.as_ref()).or_insert((login, 0)).1 += kinds[0];
-    }
 
     let mut weeks = Vec::new();
-    for (week, key, login, kinds) in &per_person {
-        if !roster.contains(key.as_ref()) || kinds.iter().all(|&k| k == 0) {
+    for (week, _, login, kinds) in &per_person {
+        if kinds.iter().all(|&k| k == 0) {
             continue;
         }
         let t = week_totals[week];
@@ -174,19 +178,7 @@ pub fn maintainer_load_of(rows: &[ActivityRef<'_>], maintainers: &[String], wind
         });
     }
 
-    let total: u64 = window_responses.values().map(|(_, n)| n).sum();
-    // The most responses; a tie goes to the alphabetically first (lowercase) login.
-    let top_responder = window_responses
-        .iter()
-        .filter(|(_, (_, n))| *n > 0)
-        .min_by(|(ka, (_, na)), (kb, (_, nb))| nb.cmp(na).then_with(|| ka.cmp(kb)))
-        .map(|(_, &(login, n))| (login, n));
-    let top_responder = top_responder.map(|(login, responses)| TopShare {
-        login: login.to_owned(),
-        responses,
-        total,
-        share: responses as f64 / total as f64,
-    });
+    let top_responder = top_responder(rows.iter().copied(), window);
     let active_maintainers: Vec<String> =
         active_maintainers(rows.iter().copied(), &roster, window).into_iter().collect();
     MaintainerLoad {
@@ -197,6 +189,39 @@ pub fn maintainer_load_of(rows: &[ActivityRef<'_>], maintainers: &[String], wind
         weeks,
         top_responder,
     }
+}
+
+/// [`MaintainerLoad::top_responder`] alone, from `(week, login, kinds)` rows in any order: the
+/// person (logins compared in lowercase) with the most human responses in the window, named by
+/// the spelling that sorts first among their rows of their earliest week; a tie goes to the
+/// alphabetically first lowercase login. `None` without responses.
+pub fn top_responder<'a>(rows: impl Iterator<Item = ActivityRef<'a>>, window: Window) -> Option<TopShare> {
+    // Per lowercase login: the earliest week and its first-sorting spelling, and the responses.
+    let mut people: HashMap<Cow<'a, str>, (i64, &'a str, u64)> = HashMap::new();
+    for (week, login, kinds) in rows {
+        let week = week_start(week);
+        if !window.contains(week) {
+            continue;
+        }
+        let key = lowercase(login);
+        match people.get_mut(key.as_ref()) {
+            Some(seen) => {
+                if (week, login) < (seen.0, seen.1) {
+                    (seen.0, seen.1) = (week, login);
+                }
+                seen.2 += kinds[0];
+            }
+            None => {
+                people.insert(key, (week, login, kinds[0]));
+            }
+        }
+    }
+    let total: u64 = people.values().map(|(_, _, n)| n).sum();
+    let (_, &(_, login, responses)) = people
+        .iter()
+        .filter(|(_, (_, _, n))| *n > 0)
+        .min_by(|(ka, (_, _, na)), (kb, (_, _, nb))| nb.cmp(na).then_with(|| ka.cmp(kb)))?;
+    Some(TopShare { login: login.to_owned(), responses, total, share: responses as f64 / total as f64 })
 }
 
 /// The logins of [`MaintainerLoad::active_maintainers`] alone, from `(week, login, kinds)` rows
@@ -232,7 +257,7 @@ pub fn roster(maintainers: &[String]) -> BTreeSet<String> {
 }
 
 /// `login` in lowercase, copied only when it has capitals.
-fn lowercase(login: &str) -> Cow<'_, str> {
+pub fn lowercase(login: &str) -> Cow<'_, str> {
     if login.bytes().any(|b| b.is_ascii_uppercase()) {
         Cow::Owned(login.to_ascii_lowercase())
     } else {
@@ -304,6 +329,117 @@ mod tests {
         let load = maintainer_load(&[], &roster(&["ann"]), W);
         assert_eq!((load.active_maintainer_count, load.weeks.len(), &load.top_responder), (0, 0, &None));
         assert!(load.explain().inputs.contains(&("top-1 share of human responses", "none".to_owned())));
+    }
+
+    /// The load as computed before the one-pass version (per (week, login) for everyone, then
+    /// sorted): the reference the test below compares with.
+    fn one_pass_before(rows: &[ActivityRef<'_>], maintainers: &[String], window: Window) -> MaintainerLoad {
+        let roster = super::roster(maintainers);
+        // One entry per (week, lowercase login), in that order; the first spelling seen is kept for
+        // display. Hashed then sorted once: a window of an organisation holds tens of thousands of
+        // person-weeks, and a lowercase copy is made only of a login that has capitals.
+        let mut index: HashMap<(i64, Cow<'_, str>), usize> = HashMap::with_capacity(rows.len());
+        let mut per_person: Vec<(i64, Cow<'_, str>, &str, [u64; 4])> = Vec::with_capacity(rows.len());
+        for &(week, login, kinds) in rows.iter().filter(|r| window.contains(week_start(r.0))) {
+            let key = (week_start(week), lowercase(login));
+            match index.entry(key) {
+                Entry::Occupied(e) => {
+                    let sums = &mut per_person[*e.get()].3;
+                    sums.iter_mut().zip(kinds).for_each(|(a, b)| *a += b);
+                }
+                Entry::Vacant(e) => {
+                    let (week, key) = e.key().clone();
+                    e.insert(per_person.len());
+                    per_person.push((week, key, login, kinds));
+                }
+            }
+        }
+        drop(index);
+        per_person.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        let mut week_totals: BTreeMap<i64, [u64; 4]> = BTreeMap::new();
+        // Per lowercase login: the spelling of its earliest week, and its responses.
+        let mut window_responses: HashMap<&str, (&str, u64)> = HashMap::new();
+        for (week, key, login, kinds) in &per_person {
+            let t = week_totals.entry(*week).or_default();
+            t.iter_mut().zip(kinds).for_each(|(a, b)| *a += b);
+            window_responses.entry(key.as_ref()).or_insert((login, 0)).1 += kinds[0];
+        }
+
+        let mut weeks = Vec::new();
+        for (week, key, login, kinds) in &per_person {
+            if !roster.contains(key.as_ref()) || kinds.iter().all(|&k| k == 0) {
+                continue;
+            }
+            let t = week_totals[week];
+            weeks.push(MaintainerWeek {
+                week: *week,
+                login: (*login).to_owned(),
+                responses: KindShare::new(kinds[0], t[0]),
+                reviews: KindShare::new(kinds[1], t[1]),
+                merges: KindShare::new(kinds[2], t[2]),
+                triage: KindShare::new(kinds[3], t[3]),
+            });
+        }
+
+        let total: u64 = window_responses.values().map(|(_, n)| n).sum();
+        // The most responses; a tie goes to the alphabetically first (lowercase) login.
+        let top_responder = window_responses
+            .iter()
+            .filter(|(_, (_, n))| *n > 0)
+            .min_by(|(ka, (_, na)), (kb, (_, nb))| nb.cmp(na).then_with(|| ka.cmp(kb)))
+            .map(|(_, &(login, n))| (login, n));
+        let top_responder = top_responder.map(|(login, responses)| TopShare {
+            login: login.to_owned(),
+            responses,
+            total,
+            share: responses as f64 / total as f64,
+        });
+        let active_maintainers: Vec<String> =
+            active_maintainers(rows.iter().copied(), &roster, window).into_iter().collect();
+        MaintainerLoad {
+            window,
+            maintainers: roster.len(),
+            active_maintainer_count: active_maintainers.len(),
+            active_maintainers,
+            weeks,
+            top_responder,
+        }
+    }
+
+    #[test]
+    fn the_one_pass_load_equals_the_per_person_week_computation() {
+        // Several spellings of one person within and across weeks, weeks outside the window,
+        // people with no responses, ties for the top share; in the callers' order (merged
+        // person-weeks: by week, then login).
+        let names = ["ann", "Ann", "ANN", "ben", "Ben", "cat", "dan", "Eve", "eve", "zed", "amy"];
+        let mut rows = Vec::new();
+        let mut x: u64 = 7;
+        for i in 0..400 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let pick = |shift: u32, n: u64| ((x >> shift) % n) as i64;
+            let week = pick(8, 7) - 1;
+            let kinds = [pick(16, 4), pick(20, 3), pick(24, 2), pick(28, 3)].map(|k| k as u64);
+            rows.push(act(
+                if i % 5 == 0 { 5 - week } else { week },
+                names[pick(32, 11) as usize],
+                kinds[0],
+                kinds[1],
+                kinds[2],
+                kinds[3],
+            ));
+        }
+        rows.sort_by(|a, b| (a.week, &a.login).cmp(&(b.week, &b.login)));
+        for roster in [roster(&["ann", "Ben", "cat", "dan"]), roster(&[]), roster(&["EVE", "zed", "amy", "ghost"])] {
+            let refs: Vec<ActivityRef<'_>> = rows.iter().map(|r| (r.week, r.login.as_str(), r.kinds())).collect();
+            let (now, before) = (maintainer_load_of(&refs, &roster, W), one_pass_before(&refs, &roster, W));
+            assert_eq!(now.weeks, before.weeks);
+            assert_eq!(now.top_responder, before.top_responder);
+            assert_eq!(now.active_maintainers, before.active_maintainers);
+            assert!(!now.weeks.is_empty() || roster.is_empty());
+            // The top share alone, from the rows in any order.
+            let reversed = refs.iter().rev().copied();
+            assert_eq!(top_responder(reversed, W), before.top_responder);
+        }
     }
 
     #[test]

@@ -146,14 +146,19 @@ pub struct ResponderSplit {
     pub bots: ResponseSummary,
 }
 
+/// [`ResponderSplit::overall`] alone: time to the first human response by anyone but the author.
+pub fn first_response_overall(items: &[ResponderTimes], now: i64) -> ResponseSummary {
+    let overall: Vec<ResponseItem> = items.iter().map(ResponderTimes::overall).collect();
+    summarize(&TIME_TO_FIRST_RESPONSE, "all items, human responses by someone other than the author", &overall, now)
+}
+
 pub fn response_by_responder(items: &[ResponderTimes], now: i64) -> ResponderSplit {
     let only = |pick: fn(&ResponderTimes) -> Option<i64>| -> Vec<ResponseItem> {
         items.iter().map(|i| ResponseItem { clock_start: i.clock_start, first_response_at: pick(i) }).collect()
     };
-    let overall: Vec<ResponseItem> = items.iter().map(ResponderTimes::overall).collect();
     let def = &TIME_TO_FIRST_RESPONSE;
     ResponderSplit {
-        overall: summarize(def, "all items, human responses by someone other than the author", &overall, now),
+        overall: first_response_overall(items, now),
         maintainers: summarize(def, "maintainer responses only", &only(|i| i.first_maintainer_response_at), now),
         community: summarize(
             def,

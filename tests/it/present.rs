@@ -2,13 +2,14 @@
 //! simulated organisation, a dashboard assembled from a scope's window rows and its present
 //! state computed ahead equals the dashboard computed from all its rows at the same time, for
 //! every repository, the organisation and all of them (and so do an overview row's measures,
-//! computed alone); and a present state is used only at its
+//! computed alone, and the overview rollup's cards); and a present state is used only at its
 //! data version, while it is young enough, and for the scopes it was computed for.
 
 use upkeep::db::{repos, runs};
 use upkeep::metrics::{DAY, Window, week_start};
 use upkeep::web::maintainers::dashboard::RowMeasures;
 use upkeep::web::maintainers::present::{MAX_AGE, PresentCache, RENEW_AFTER};
+use upkeep::web::maintainers::rollup::CardMeasures;
 use upkeep::web::maintainers::{dashboard, rows};
 
 use crate::helpers::synced_app;
@@ -58,6 +59,14 @@ async fn dashboards_assembled_from_present_states_computed_ahead_equal_whole_das
             );
             // An overview row's measures, computed alone, are its dashboard's.
             assert_eq!(RowMeasures::compute(&part, window, false, now), RowMeasures::of(&whole));
+            // So are the overview rollup's cards, from each repository's rows as read.
+            if scope.len() > 1 {
+                let each = rows::load_window_each(pool, scope, (from, to)).await.unwrap();
+                let rollup = dashboard::compute(&all, window, false, false, now);
+                let present = cache.get(version, scope, false, now).expect("the rollup's, computed ahead");
+                assert_eq!(CardMeasures::compute(&each, &present, window, false, now), CardMeasures::of(&rollup));
+                assert_eq!(CardMeasures::of(&rollup).issues, rollup.issues.by_responder.overall);
+            }
         }
     }
     assert!(nonempty >= 10, "the present states hold data: {nonempty}");

@@ -245,7 +245,7 @@ fn backlog(rows: &ScopeRows, window: Window, include_bots: bool) -> BacklogSerie
     backlog_series(&in_window, open_issues.max(0) as u64, open_prs.max(0) as u64)
 }
 
-fn contributions_by_type<'a>(weeks: impl Iterator<Item = &'a PersonWeekRow>) -> ContributionsByType {
+pub(super) fn contributions_by_type<'a>(weeks: impl Iterator<Item = &'a PersonWeekRow>) -> ContributionsByType {
     // Hashed: each column's order does not matter (the absence factor ranks them).
     let mut sums: foldhash::HashMap<&str, [u64; 4]> = Default::default();
     for w in weeks {

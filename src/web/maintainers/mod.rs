@@ -12,5 +12,6 @@ pub mod overview;
 pub mod pages;
 pub mod people;
 pub mod present;
+pub mod rollup;
 pub mod rows;
 pub mod views;

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::{
     dashboard::{self, RowMeasures},
     present::{self, Present},
+    rollup::CardMeasures,
     rows::{self, Parts, ScopeRows},
     views,
 };
@@ -169,10 +170,11 @@ async fn summaries(
             .try_collect()
             .await?
     };
-    // The rollup's dashboard: all repositories' rows merged, never archived.
-    let rollup_of = |rows: &ScopeRows| match parts {
-        Parts::Window => dashboard::assemble(rows, &ahead[repos.len()], window, bots, now),
-        _ => dashboard::compute(rows, window, bots, false, now),
+    // The rollup's cards: all repositories' rows together, never archived; with their present
+    // state ahead, only the cards' measures, from the rows as read.
+    let rollup_of = |loaded: Vec<ScopeRows>| match parts {
+        Parts::Window => CardMeasures::compute(&loaded, &ahead[repos.len()], window, bots, now),
+        _ => CardMeasures::of(&dashboard::compute(&ScopeRows::merge(loaded), window, bots, false, now)),
     };
     // A row needs a few of its dashboard's measures: those alone are computed.
     let row_of = |repo: &db::repos::RepositoryRow, rows: &ScopeRows, i: usize| {
@@ -182,10 +184,9 @@ async fn summaries(
             _ => RepoSummary::of(repo, &present::compute(rows, repo.is_archived, bots, now), &measures),
         }
     };
-    // Each repository's row first (a few measures each), then the rollup from their rows, moved
-    // rather than copied into one scope (its dashboard splits its own work over two cores).
+    // Each repository's row first (a few measures each), then the rollup from their rows.
     let summaries = repos.iter().zip(&loaded).enumerate().map(|(i, (repo, rows))| row_of(repo, rows, i)).collect();
-    let rollup = rollup.then(|| views::cards(&rollup_of(&ScopeRows::merge(loaded))));
+    let rollup = rollup.then(|| views::cards(&rollup_of(loaded)));
     Ok((summaries, rollup))
 }
 

@@ -11,6 +11,7 @@ use super::{
     dashboard::{self, Dashboard},
     export,
     people::{self, PeopleMeasures},
+    rollup::CardMeasures,
     rows, views,
 };
 use crate::web::offload::off_workers;
@@ -256,7 +257,7 @@ pub async fn people_for(
 fn page(r: Resolved, scope: Scope, d: Dashboard, people: PeopleMeasures) -> DashboardPage {
     let windows = window_links(scope.preset, |days| format!("{}?{}", r.path, scope.with_window(days)));
     DashboardPage {
-        cards: views::cards(&d),
+        cards: views::cards(&CardMeasures::of(&d)),
         responses: views::response_rows(&d),
         load: views::load_rows(&d),
         unanswered: {

@@ -2,6 +2,7 @@
 //! charts a template prints. Formatting lives here so templates stay simple.
 
 use super::dashboard::{Dashboard, Responsiveness};
+use super::rollup::CardMeasures;
 use crate::metrics::{DAY, Explain, response::ResponseSummary};
 use crate::web::format::{self, percent, quantile, ratio, seconds};
 use crate::web::{
@@ -40,7 +41,7 @@ pub struct UnansweredView {
     pub url: Option<String>,
 }
 
-pub fn cards(d: &Dashboard) -> Vec<Card> {
+pub fn cards(d: &CardMeasures) -> Vec<Card> {
     let ttfr = |id, label, s: &ResponseSummary| Card {
         id,
         label,
@@ -49,8 +50,8 @@ pub fn cards(d: &Dashboard) -> Vec<Card> {
         explain: s.explain(),
     };
     vec![
-        ttfr("ttfr-issues", "First response to issues (median)", &d.issues.by_responder.overall),
-        ttfr("ttfr-prs", "First response to PRs (median)", &d.pulls.by_responder.overall),
+        ttfr("ttfr-issues", "First response to issues (median)", &d.issues),
+        ttfr("ttfr-prs", "First response to PRs (median)", &d.pulls),
         Card {
             id: "time-to-close",
             label: "Time to close issues (median)",
@@ -94,23 +95,18 @@ pub fn cards(d: &Dashboard) -> Vec<Card> {
         Card {
             id: "active-maintainers",
             label: "Active maintainers",
-            value: d.load.active_maintainer_count.to_string(),
-            detail: d.load.top_responder.as_ref().map_or_else(
+            value: d.active_maintainers.to_string(),
+            detail: d.top_responder.as_ref().map_or_else(
                 || "no human responses in the window".to_owned(),
                 |t| format!("top responder {} gave {:.0}%", t.login, t.share * 100.0),
             ),
-            explain: d.load.explain(),
+            explain: d.load_explain(),
         },
         Card {
             id: "backlog",
             label: "Open backlog",
             value: (d.open_issues + d.open_prs).to_string(),
-            detail: format!(
-                "{} issues · {} PRs · {} stale",
-                d.open_issues,
-                d.open_prs,
-                d.issue_ageing.stale + d.pr_ageing.stale
-            ),
+            detail: format!("{} issues · {} PRs · {} stale", d.open_issues, d.open_prs, d.stale),
             explain: d.issue_ageing.explain(),
         },
         Card {
@@ -118,7 +114,7 @@ pub fn cards(d: &Dashboard) -> Vec<Card> {
             label: "Unanswered items",
             value: d.unanswered_count.to_string(),
             detail: "open, no human response from anyone but the author".to_owned(),
-            explain: d.issues.by_responder.overall.explain(),
+            explain: d.issues.explain(),
         },
     ]
 }
