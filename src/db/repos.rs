@@ -151,6 +151,8 @@ pub struct RepoOutcome<'a> {
     pub at: i64,
 }
 
+/// Records a sync attempt's outcome for `full_name`: the last write of a repository's sync, so it
+/// also moves the data version ([`super::runs::data_version`], a trigger of migration 29).
 pub async fn record_repo_outcome<'e>(
     ex: impl AnyExecutor<'e>,
     full_name: &str,
@@ -250,7 +252,7 @@ pub async fn list_private<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<Vec<(i64
 }
 
 /// Keeps a repository whose data was deleted on `/status` with why: source `removed`, no
-/// repository row, never a sync target.
+/// repository row, never a sync target. Moves the data version, as an outcome does.
 pub async fn mark_removed<'e>(ex: impl AnyExecutor<'e>, full_name: &str, message: &str, at: i64) -> sqlx::Result<()> {
     crate::db::sql::query(
         "INSERT INTO tracked_repos (full_name, repo_id, source, condition, message, last_attempt_at)
