@@ -30,6 +30,7 @@ pub mod ledger;
 pub mod milestones;
 pub mod newcomer_facts;
 pub mod newcomers;
+mod order;
 pub mod profiles;
 pub mod quarantine;
 // Its macro (an issue span's columns) is shared with `slices`.

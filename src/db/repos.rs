@@ -86,16 +86,22 @@ pub async fn find_tracked_repository<'e>(
     .await
 }
 
+/// Every stored repository, by name ([`super::order`]).
 pub async fn list_repositories<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<Vec<RepositoryRow>> {
-    crate::db::sql::query_as("SELECT * FROM repositories ORDER BY full_name COLLATE NOCASE").fetch_all(ex).await
+    let mut rows: Vec<RepositoryRow> = crate::db::sql::query_as("SELECT * FROM repositories").fetch_all(ex).await?;
+    super::order::sort_by_name(&mut rows, |r| &r.full_name);
+    Ok(rows)
 }
 
-/// The repositories an org listing produced last time (used when that listing answers 304).
+/// The repositories an org listing produced last time (used when that listing answers 304), by
+/// name ([`super::order`]).
 pub async fn list_repositories_of_source<'e>(ex: impl AnyExecutor<'e>, source: &str) -> sqlx::Result<Vec<String>> {
-    crate::db::sql::query_scalar("SELECT full_name FROM tracked_repos WHERE source = ? ORDER BY full_name")
+    let mut names: Vec<String> = crate::db::sql::query_scalar("SELECT full_name FROM tracked_repos WHERE source = ?")
         .bind(source)
         .fetch_all(ex)
-        .await
+        .await?;
+    super::order::sort_by_name(&mut names, String::as_str);
+    Ok(names)
 }
 
 /// A row of `tracked_repos`: a repository the configuration asks for, and how its syncs go.
@@ -145,6 +151,8 @@ pub struct RepoOutcome<'a> {
     pub at: i64,
 }
 
+/// Records a sync attempt's outcome for `full_name`: the last write of a repository's sync, so it
+/// also moves the data version ([`super::runs::data_version`], a trigger of migration 29).
 pub async fn record_repo_outcome<'e>(
     ex: impl AnyExecutor<'e>,
     full_name: &str,
@@ -167,18 +175,23 @@ pub async fn record_repo_outcome<'e>(
     Ok(())
 }
 
+/// Every tracked repository, by name ([`super::order`]).
 pub async fn list_tracked<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<Vec<TrackedRepoRow>> {
-    crate::db::sql::query_as("SELECT * FROM tracked_repos ORDER BY full_name COLLATE NOCASE").fetch_all(ex).await
+    let mut rows: Vec<TrackedRepoRow> = crate::db::sql::query_as("SELECT * FROM tracked_repos").fetch_all(ex).await?;
+    super::order::sort_by_name(&mut rows, |t| &t.full_name);
+    Ok(rows)
 }
 
-/// The tracked repositories that exist in the store (what the overview lists).
+/// The tracked repositories that exist in the store (what the overview lists), by name
+/// ([`super::order`]).
 pub async fn list_tracked_repositories<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<Vec<RepositoryRow>> {
-    crate::db::sql::query_as(
-        "SELECT r.* FROM repositories r JOIN tracked_repos t ON t.repo_id = r.id
-         GROUP BY r.id ORDER BY r.full_name COLLATE NOCASE",
+    let mut rows: Vec<RepositoryRow> = crate::db::sql::query_as(
+        "SELECT r.* FROM repositories r JOIN tracked_repos t ON t.repo_id = r.id GROUP BY r.id",
     )
     .fetch_all(ex)
-    .await
+    .await?;
+    super::order::sort_by_name(&mut rows, |r| &r.full_name);
+    Ok(rows)
 }
 
 /// Tables that hold a repository's data by `repo_id`, emptied by [`purge_repository`].
@@ -239,7 +252,7 @@ pub async fn list_private<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<Vec<(i64
 }
 
 /// Keeps a repository whose data was deleted on `/status` with why: source `removed`, no
-/// repository row, never a sync target.
+/// repository row, never a sync target. Moves the data version, as an outcome does.
 pub async fn mark_removed<'e>(ex: impl AnyExecutor<'e>, full_name: &str, message: &str, at: i64) -> sqlx::Result<()> {
     crate::db::sql::query(
         "INSERT INTO tracked_repos (full_name, repo_id, source, condition, message, last_attempt_at)

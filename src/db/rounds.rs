@@ -16,7 +16,7 @@
 
 use sqlx::{AnyPool, FromRow};
 
-use super::{backend, lease::LeaseRow, runs};
+use super::{backend, lease::LeaseRow, order, runs};
 
 /// The key of the round lock (`backend::exclusive`).
 const ROUND_LOCK: i64 = 0x7570_6b65_6572; // "upkeer"
@@ -241,36 +241,40 @@ pub async fn release_all(pool: &AnyPool, holder: &str) -> sqlx::Result<u64> {
     .rows_affected())
 }
 
-/// The repositories of `repos` not done in `round`, with their holders (none when free). With no
-/// round, those held by another holder than `me`.
+/// The repositories of `repos` not done in `round`, with their holders (none when free), by name
+/// ([`super::order`]). With no round, those held by another holder than `me`.
 pub async fn unfinished(pool: &AnyPool, round: Option<i64>, me: &str, repos: &[String]) -> sqlx::Result<Vec<Claim>> {
     let list = serde_json::to_string(repos).expect("names serialise");
-    crate::db::sql::query_as(
+    let mut claims: Vec<Claim> = crate::db::sql::query_as(
         "SELECT repo, holder, pid, host, heartbeat_at FROM repo_leases WHERE repo IN (SELECT value FROM json_each(?))
              AND CASE WHEN CAST(? AS BIGINT) IS NULL THEN holder IS NOT NULL AND holder <> ?
-                      ELSE done_round IS NULL OR done_round < ? END
-         ORDER BY repo",
+                      ELSE done_round IS NULL OR done_round < ? END",
     )
     .bind(list)
     .bind(round)
     .bind(me)
     .bind(round)
     .fetch_all(pool)
-    .await
+    .await?;
+    order::sort_by_name(&mut claims, |c| &c.repo);
+    Ok(claims)
 }
 
-/// The repositories of `repos` done in `round` by another run than `run`.
+/// The repositories of `repos` done in `round` by another run than `run`, by name
+/// ([`super::order`]).
 pub async fn done_elsewhere(pool: &AnyPool, round: i64, run: i64, repos: &[String]) -> sqlx::Result<Vec<String>> {
     let list = serde_json::to_string(repos).expect("names serialise");
-    crate::db::sql::query_scalar(
+    let mut names: Vec<String> = crate::db::sql::query_scalar(
         "SELECT repo FROM repo_leases WHERE repo IN (SELECT value FROM json_each(?))
-             AND done_round = ? AND done_run <> ? ORDER BY repo",
+             AND done_round = ? AND done_run <> ?",
     )
     .bind(list)
     .bind(round)
     .bind(run)
     .fetch_all(pool)
-    .await
+    .await?;
+    order::sort_by_name(&mut names, String::as_str);
+    Ok(names)
 }
 
 /// Makes the claims held on `host` by processes that `dead` says are gone stale at once, so the
@@ -316,14 +320,28 @@ pub struct LiveRun {
 /// written by an older version), oldest first, each with the repository it holds (the
 /// alphabetically first if several).
 pub async fn live_runs(pool: &AnyPool, now: i64, stale_secs: i64) -> sqlx::Result<Vec<LiveRun>> {
-    crate::db::sql::query_as(
-        "SELECT s.id AS run_id, s.pid, s.host, s.started_at, s.heartbeat_at,
-                (SELECT MIN(l.repo) FROM repo_leases l WHERE l.run_id = s.id AND l.holder = s.holder) AS repo
-         FROM sync_runs s
+    // One row per run and repository it holds; the first name ([`super::order`]) is kept below.
+    let rows: Vec<LiveRun> = crate::db::sql::query_as(
+        "SELECT s.id AS run_id, s.pid, s.host, s.started_at, s.heartbeat_at, l.repo
+         FROM sync_runs s LEFT JOIN repo_leases l ON l.run_id = s.id AND l.holder = s.holder
          WHERE s.status = 'running' AND (s.heartbeat_at IS NULL OR s.heartbeat_at >= ?)
          ORDER BY s.id",
     )
     .bind(now - stale_secs)
     .fetch_all(pool)
-    .await
+    .await?;
+    let mut runs: Vec<LiveRun> = Vec::new();
+    for row in rows {
+        match runs.last_mut() {
+            Some(run) if run.run_id == row.run_id => {
+                if let Some(repo) = row.repo
+                    && run.repo.as_deref().is_none_or(|held| order::by_name(&repo, held).is_lt())
+                {
+                    run.repo = Some(repo);
+                }
+            }
+            _ => runs.push(row),
+        }
+    }
+    Ok(runs)
 }

@@ -253,7 +253,10 @@ pub async fn count_failed_steps<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<i6
     crate::db::sql::query_scalar("SELECT COUNT(*) FROM sync_run_resources WHERE status = 'failed'").fetch_one(ex).await
 }
 
-/// Changes whenever a sync run starts or finishes: pages cached under an older value are stale.
+/// Changes whenever a sync run starts or finishes and whenever a repository's sync records its
+/// outcome (its last write, even in a run that never finishes): pages cached under an older value
+/// are stale. One row read by key: the counter the triggers of migration 29 move in the same
+/// transaction as those writes (0 before the first).
 pub async fn data_version<'e>(ex: impl AnyExecutor<'e>) -> sqlx::Result<i64> {
-    crate::db::sql::query_scalar("SELECT COUNT(*) + COUNT(finished_at) FROM sync_runs").fetch_one(ex).await
+    crate::db::sql::query_scalar("SELECT COALESCE((SELECT n FROM data_generation WHERE id = 1), 0)").fetch_one(ex).await
 }

@@ -62,10 +62,19 @@ async fn copy_and_check(from: &Db, to: &Location) -> String {
     assert_eq!(digest::table_digests(&target.pool).await.unwrap(), expected, "db digest of the copy");
     let last: i64 = upkeep::db::sql::query_scalar("SELECT MAX(id) FROM sync_runs").fetch_one(&from.pool).await.unwrap();
     assert!(last >= 1);
+    let version = runs::data_version(&target.pool).await.unwrap();
+    assert_eq!(version, runs::data_version(&from.pool).await.unwrap(), "the data version is copied");
     let next = runs::start_run(&target.pool, "test", 1_900_000_000).await.unwrap();
     assert_eq!(next, last + 1, "ids continue after the copied ones");
-    // Leave the copy equal to the source again, for the next copy from it.
+    assert_eq!(runs::data_version(&target.pool).await.unwrap(), version + 1, "the copy's triggers are back on");
+    // Leave the copy equal to the source again (the run and the version it moved), for the next
+    // copy from it.
     upkeep::db::sql::query("DELETE FROM sync_runs WHERE id = ?").bind(next).execute(&target.pool).await.unwrap();
+    upkeep::db::sql::query("UPDATE data_generation SET n = ? WHERE id = 1")
+        .bind(version)
+        .execute(&target.pool)
+        .await
+        .unwrap();
     target.pool.close().await;
     source
 }

@@ -21,6 +21,7 @@ mod milestones;
 mod newcomer_facts;
 mod newcomers;
 mod open;
+mod order;
 mod profiles;
 mod quarantine;
 mod report;

@@ -242,6 +242,71 @@ async fn data_version_moves_when_a_run_starts_or_finishes_and_only_then() {
     assert_eq!(data_version(p).await.unwrap(), 3);
 }
 
+/// A repository's sync that records its outcome (its last write) moves the version while its
+/// run is still open: a collector killed later, or a long run, does not hide it from the servers
+/// until the run ends. Writes that change nothing shown do not move it.
+#[tokio::test]
+async fn data_version_moves_when_a_repository_records_its_outcome_without_the_run_finishing() {
+    use crate::db::repos::{RepoOutcome, mark_removed, record_repo_outcome, track_repository};
+    let f = fresh().await;
+    let p = &f.db.pool;
+    let run = start_run(p, "cli", 10).await.unwrap();
+    track_repository(p, "o/a", "config").await.unwrap();
+    track_repository(p, "o/b", "config").await.unwrap();
+    record_run_resource(p, &step(run, "o/a", "issues", "ok", 11)).await.unwrap();
+    let started = data_version(p).await.unwrap();
+    assert_eq!(started, 1);
+
+    let ok = RepoOutcome { condition: "ok", message: None, repo_id: Some(1), at: 12 };
+    record_repo_outcome(p, "o/a", &ok).await.unwrap();
+    assert_eq!(data_version(p).await.unwrap(), started + 1);
+    let failed = RepoOutcome { condition: "failed", message: Some("boom"), repo_id: None, at: 13 };
+    record_repo_outcome(p, "o/b", &failed).await.unwrap();
+    assert_eq!(data_version(p).await.unwrap(), started + 2);
+    // Removed: as an update of a tracked name, and as a name tracked only now.
+    mark_removed(p, "o/a", "made private", 14).await.unwrap();
+    mark_removed(p, "o/never", "deleted", 14).await.unwrap();
+    assert_eq!(data_version(p).await.unwrap(), started + 4);
+
+    // Tracking again, a step's record, waiting: nothing the pages show changed.
+    track_repository(p, "o/b", "org:o").await.unwrap();
+    track_repository(p, "o/c", "org:o").await.unwrap();
+    record_run_resource(p, &step(run, "o/b", "issues", "ok", 15)).await.unwrap();
+    set_waiting(p, run, Some(99)).await.unwrap();
+    assert_eq!(data_version(p).await.unwrap(), started + 4);
+    assert_eq!(run_totals(p).await.unwrap().iter().map(|t| t.status.as_str()).collect::<Vec<_>>(), ["running"]);
+}
+
+/// Several collectors move the version at once, each through its own connection (on
+/// PostgreSQL, in transactions side by side): every start, outcome and finish counts once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn data_version_counts_every_move_of_concurrent_collectors() {
+    use crate::db::repos::{RepoOutcome, record_repo_outcome, track_repository};
+    let f = fresh().await;
+    let p = crate::db::Db::connect(f.db.location(), 8).await.unwrap().pool;
+    let before = data_version(&p).await.unwrap();
+    let mut tasks = Vec::new();
+    for n in 0..8 {
+        let p = p.clone();
+        tasks.push(tokio::spawn(async move {
+            let run = start_run(&p, "cli", 10).await.unwrap();
+            for r in 0..6 {
+                let name = format!("o/repo-{n}-{r}");
+                track_repository(&p, &name, "config").await.unwrap();
+                let ok = RepoOutcome { condition: "ok", message: None, repo_id: None, at: 11 };
+                record_repo_outcome(&p, &name, &ok).await.unwrap();
+                tokio::task::yield_now().await;
+            }
+            finish_run(&p, run, &totals("ok", 1, 1, None), 20).await.unwrap();
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    // 8 starts, 48 outcomes, 8 finishes.
+    assert_eq!(data_version(&p).await.unwrap(), before + 64);
+}
+
 #[tokio::test]
 async fn tune_for_sync_sets_every_connections_cache_and_checkpoint_and_keeps_synchronous() {
     use crate::db::runs::{SYNC_AUTOCHECKPOINT_PAGES, SYNC_CACHE_KIB, tune_for_sync};
