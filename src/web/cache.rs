@@ -1,8 +1,8 @@
 //! An in-memory cache of rendered responses, stale-while-revalidate, one render per key at a time.
 //!
 //! Pages change only when the collector writes, so a rendered page is *fresh* while the data
-//! version ([`db::runs::data_version`]: it moves when a sync run starts or finishes) is the one it
-//! was rendered at and it is younger than [`TTL`] (relative ages, "waiting 3 d", and day-aligned
+//! version ([`db::runs::data_version`]: it moves when a sync run starts or finishes and when each
+//! repository's sync ends) is the one it was rendered at and it is younger than [`TTL`] (relative ages, "waiting 3 d", and day-aligned
 //! windows move with the clock). A page that is no longer fresh but younger than [`MAX_STALE`] is
 //! *stale*: the visitor gets it at once, marked with its age ("updated 3 min ago" in the footer),
 //! and its key goes to [`refresh`], which renders the new page in the background (a request of
