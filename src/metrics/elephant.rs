@@ -44,9 +44,9 @@ pub const TYPES: [&str; 4] = ["commits", "merged pull requests", "reviews", "iss
 
 /// One person's contributions in one week, bots already removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContributionWeek {
+pub struct ContributionWeek<'a> {
     pub week: i64,
-    pub login: String,
+    pub login: &'a str,
     /// Commits, merged pull requests, reviews, issue comments ([`TYPES`]).
     pub counts: [u64; 4],
 }
@@ -117,7 +117,7 @@ impl ElephantFactors {
 
 /// Per organisation: its kind, contributions, the people (lowercased) who made them and its
 /// sources (bits of [`SOURCES`]).
-type Slices = HashMap<String, (Kind, u64, HashSet<String>, u8)>;
+type Slices<'p> = HashMap<String, (Kind, u64, HashSet<&'p str>, u8)>;
 
 /// The sources a slice may have, in the order they are listed.
 const SOURCES: [Source; 3] = [Source::File, Source::SelfDeclared, Source::Profile];
@@ -147,7 +147,7 @@ fn slice(affiliations: &Affiliations, login: &str, week: i64) -> (String, Kind, 
 }
 
 /// Adds `counts` (per type) of `person` (lowercase) to the slice `(org, kind, source)`.
-fn add(sums: &mut [Slices; 4], (org, kind, source): &(String, Kind, u8), person: &str, counts: &[u64; 4]) {
+fn add<'p>(sums: &mut [Slices<'p>; 4], (org, kind, source): &(String, Kind, u8), person: &'p str, counts: &[u64; 4]) {
     for (t, &n) in counts.iter().enumerate() {
         if n == 0 {
             continue;
@@ -156,12 +156,10 @@ fn add(sums: &mut [Slices; 4], (org, kind, source): &(String, Kind, u8), person:
             Some(e) => {
                 e.1 += n;
                 e.3 |= source;
-                if !e.2.contains(person) {
-                    e.2.insert(person.to_owned());
-                }
+                e.2.insert(person);
             }
             None => {
-                sums[t].insert(org.clone(), (*kind, n, HashSet::from_iter([person.to_owned()]), *source));
+                sums[t].insert(org.clone(), (*kind, n, HashSet::from_iter([person]), *source));
             }
         }
     }
@@ -176,29 +174,34 @@ struct Login {
 }
 
 /// The Elephant Factor of each contribution type over `weeks`.
-pub fn elephant_factors(weeks: &[ContributionWeek], affiliations: &Affiliations) -> ElephantFactors {
-    // (type, org) → (kind, contributions, people, sources); org names compare as written.
-    let mut sums: [Slices; 4] = Default::default();
+pub fn elephant_factors(weeks: &[ContributionWeek<'_>], affiliations: &Affiliations) -> ElephantFactors {
     // Each login is resolved once (an organisation's window holds tens of thousands of
     // person-weeks, and most people have no dated affiliation): a login whose slice is the same
     // every week has its weeks added up first, and only a dated one is resolved week by week.
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut logins: Vec<Login> = Vec::new();
+    // The weeks of logins with a dated affiliation: (login's index, week).
+    let mut dated: Vec<(usize, &ContributionWeek<'_>)> = Vec::new();
     for w in weeks {
         if w.counts.iter().all(|&n| n == 0) {
             continue;
         }
-        let i = *index.entry(w.login.as_str()).or_insert_with(|| {
-            let person = affiliations.person(&w.login).to_lowercase();
-            logins.push(Login { person, fixed: affiliations.undated(&w.login).map(slice_of), counts: [0; 4] });
+        let i = *index.entry(w.login).or_insert_with(|| {
+            let person = affiliations.person(w.login).to_lowercase();
+            logins.push(Login { person, fixed: affiliations.undated(w.login).map(slice_of), counts: [0; 4] });
             logins.len() - 1
         });
         let login = &mut logins[i];
         if login.fixed.is_some() {
             login.counts.iter_mut().zip(w.counts).for_each(|(a, b)| *a += b);
         } else {
-            add(&mut sums, &slice(affiliations, &w.login, w.week), &login.person, &w.counts);
+            dated.push((i, w));
         }
+    }
+    // (type, org) → (kind, contributions, people, sources); org names compare as written.
+    let mut sums: [Slices<'_>; 4] = Default::default();
+    for (i, w) in dated {
+        add(&mut sums, &slice(affiliations, w.login, w.week), &logins[i].person, &w.counts);
     }
     for login in &logins {
         if let Some(fixed) = &login.fixed {
@@ -262,8 +265,8 @@ mod tests {
     const JUNE_2: i64 = 1_717_286_400;
     const WEEK: i64 = crate::metrics::WEEK;
 
-    fn week(login: &str, week: i64, counts: [u64; 4]) -> ContributionWeek {
-        ContributionWeek { week, login: login.to_owned(), counts }
+    fn week(login: &str, week: i64, counts: [u64; 4]) -> ContributionWeek<'_> {
+        ContributionWeek { week, login, counts }
     }
 
     const PEOPLE: &str = r#"

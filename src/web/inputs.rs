@@ -62,10 +62,10 @@ pub fn contributions(w: &PersonWeekRow) -> [u64; 4] {
 }
 
 /// Each human person-week's contributions, for the Elephant Factor.
-pub fn contribution_weeks<'a>(weeks: impl Iterator<Item = &'a PersonWeekRow>) -> Vec<ContributionWeek> {
+pub fn contribution_weeks<'a>(weeks: impl Iterator<Item = &'a PersonWeekRow>) -> Vec<ContributionWeek<'a>> {
     weeks
         .filter(|w| !w.is_bot)
-        .map(|w| ContributionWeek { week: w.week, login: w.login.clone(), counts: contributions(w) })
+        .map(|w| ContributionWeek { week: w.week, login: &w.login, counts: contributions(w) })
         .collect()
 }
 
