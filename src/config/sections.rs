@@ -235,7 +235,7 @@ pub struct PeopleConfig {
     pub profile_refresh_days: u32,
     /// Most profiles asked per repository per run, 50 per GraphQL request, maintainers and
     /// never-asked people first; the rest wait for the next run, and a run that hits it says so
-    /// in its log (default 2,000, at most 40 requests: a large repository's active people fit in
+    /// in its log (default 5,000, at most 100 requests: a large repository's active people fit in
     /// one run, so later runs inside the interval ask nothing; 0: profiles are not collected).
     pub profile_max_logins: u32,
 }
@@ -290,7 +290,7 @@ impl Default for PeopleConfig {
             affiliations: None,
             affiliation_table: Default::default(),
             profile_refresh_days: 30,
-            profile_max_logins: 2000,
+            profile_max_logins: 5000,
         }
     }
 }
