@@ -1,9 +1,9 @@
-//! Decoded week slices kept in memory between renders. Each is keyed by its repository, kind, week
-//! and stamp (`week_slices.built`, a random number written with the rows and new at every rebuild
-//! of them), so a page reads the stamps of its window's weeks (an index, not the rows), takes the
-//! weeks it finds here, and reads and decodes only the others: after a sync, the weeks it rebuilt.
-//! A stamp names one content, so the cache is shared by every database of the process (tests open
-//! many) without mixing them up.
+//! Decoded week slices kept in memory between renders. Each is held under its repository, kind and
+//! week with its stamp (`week_slices.built`, a random number written with the rows and new at every
+//! rebuild of them), so a page reads the stamps of its window's weeks (an index, not the rows),
+//! takes the weeks held here under the same stamp, and reads and decodes only the others: after a
+//! sync, the weeks it rebuilt, which replace their old rows here. A stamp names one content, so the
+//! cache is shared by every database of the process (tests open many) without mixing them up.
 //!
 //! Bounded: at most [`BUDGET`] bytes (the slices' JSON plus their decoded rows, estimated). Past it
 //! the least recently used slices are dropped down to three quarters of it; [`stats`] counts them
@@ -20,9 +20,10 @@ pub const BUDGET: usize = 128 * 1024 * 1024;
 /// `(repository, kind, week, stamp)`.
 type Key = (i64, &'static str, i64, i64);
 
-/// One decoded slice: its rows (a `Vec` of the kind's tuple type), their estimated size, and when
-/// it was last used.
+/// One decoded slice: its stamp, its rows (a `Vec` of the kind's tuple type), their estimated
+/// size, and when it was last used.
 struct Entry {
+    built: i64,
     rows: Arc<dyn Any + Send + Sync>,
     bytes: usize,
     used: u64,
@@ -30,7 +31,8 @@ struct Entry {
 
 #[derive(Default)]
 struct Inner {
-    map: HashMap<Key, Entry, foldhash::fast::RandomState>,
+    /// By `(repository, kind, week)`.
+    map: HashMap<(i64, &'static str, i64), Entry, foldhash::fast::RandomState>,
     bytes: usize,
     tick: u64,
     stats: Stats,
@@ -57,12 +59,12 @@ fn lock() -> std::sync::MutexGuard<'static, Inner> {
     cache().lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// The decoded rows of the slice `key`, if held (and of type `T`).
-pub(super) fn get<T: Send + Sync + 'static>(key: Key) -> Option<Arc<Vec<T>>> {
+/// The decoded rows of the slice `key`, if held under its stamp (and of type `T`).
+pub(super) fn get<T: Send + Sync + 'static>((repo, kind, week, built): Key) -> Option<Arc<Vec<T>>> {
     let mut inner = lock();
     inner.tick += 1;
     let tick = inner.tick;
-    let found = inner.map.get_mut(&key).and_then(|e| {
+    let found = inner.map.get_mut(&(repo, kind, week)).filter(|e| e.built == built).and_then(|e| {
         e.used = tick;
         Arc::clone(&e.rows).downcast::<Vec<T>>().ok()
     });
@@ -74,13 +76,14 @@ pub(super) fn get<T: Send + Sync + 'static>(key: Key) -> Option<Arc<Vec<T>>> {
     found
 }
 
-/// Keeps the decoded rows of the slice `key`, read from `text_bytes` bytes of JSON.
-pub(super) fn put<T: Send + Sync + 'static>(key: Key, rows: Arc<Vec<T>>, text_bytes: usize) {
+/// Keeps the decoded rows of the slice `key`, read from `text_bytes` bytes of JSON, in place of
+/// the week's rows held under another stamp.
+pub(super) fn put<T: Send + Sync + 'static>((repo, kind, week, built): Key, rows: Arc<Vec<T>>, text_bytes: usize) {
     let bytes = text_bytes + rows.len() * std::mem::size_of::<T>() + std::mem::size_of::<Entry>();
     let mut inner = lock();
     inner.tick += 1;
     let used = inner.tick;
-    if let Some(old) = inner.map.insert(key, Entry { rows, bytes, used }) {
+    if let Some(old) = inner.map.insert((repo, kind, week), Entry { built, rows, bytes, used }) {
         inner.bytes -= old.bytes;
     }
     inner.bytes += bytes;
@@ -91,7 +94,7 @@ pub(super) fn put<T: Send + Sync + 'static>(key: Key, rows: Arc<Vec<T>>, text_by
 
 /// Drops the least recently used slices until three quarters of [`BUDGET`] are used.
 fn evict(inner: &mut Inner) {
-    let mut by_use: Vec<(u64, Key)> = inner.map.iter().map(|(k, e)| (e.used, *k)).collect();
+    let mut by_use: Vec<(u64, (i64, &'static str, i64))> = inner.map.iter().map(|(k, e)| (e.used, *k)).collect();
     by_use.sort_unstable_by_key(|&(used, _)| used);
     let first = inner.stats.evicted == 0;
     let mut dropped = 0;
@@ -125,12 +128,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_slice_is_found_under_its_own_stamp_and_type_only() {
+    fn a_slice_is_found_under_its_own_stamp_and_type_only_and_a_rebuild_replaces_it() {
         // Keys of a repository no database has (negative ids), so other tests never meet them.
         put((-7, "items", 1, 11), Arc::new(vec![1_i64, 2]), 10);
         assert_eq!(get::<i64>((-7, "items", 1, 11)).as_deref(), Some(&vec![1, 2]));
         assert_eq!(get::<i64>((-7, "items", 1, 12)), None, "another stamp is another content");
         assert_eq!(get::<u8>((-7, "items", 1, 11)), None, "another type is not this kind's rows");
+        // The week rebuilt: its new rows take the old ones' place.
+        put((-7, "items", 1, 12), Arc::new(vec![3_i64]), 5);
+        assert_eq!(get::<i64>((-7, "items", 1, 12)).as_deref(), Some(&vec![3]));
+        assert_eq!(get::<i64>((-7, "items", 1, 11)), None);
+        assert_eq!(lock().map.keys().filter(|k| k.0 == -7).count(), 1);
     }
 
     #[test]
@@ -138,7 +146,8 @@ mod tests {
         let mut inner = Inner::default();
         let size = BUDGET / 4;
         for (week, used) in [(1, 5), (2, 1), (3, 9), (4, 3), (5, 7)] {
-            inner.map.insert((-8, "people", week, 1), Entry { rows: Arc::new(Vec::<i64>::new()), bytes: size, used });
+            let rows = Arc::new(Vec::<i64>::new());
+            inner.map.insert((-8, "people", week), Entry { built: 1, rows, bytes: size, used });
             inner.bytes += size;
         }
         evict(&mut inner);
