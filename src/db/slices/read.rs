@@ -83,8 +83,8 @@ impl Row for PersonTuple {
     }
 }
 
-/// The rows of the `missing` `(repository, week)` slices of one kind, each with its stamp: when
-/// `most` are missing, the whole window's (`scope`, `[from_week, to)`) in one range; else those
+/// The rows of the `missing` `(repository, week)` slices of one kind, each with its stamp, read
+/// as the whole window's range (`scope`, `[from_week, to)`) when `most` are missing, else as those
 /// weeks of those repositories.
 async fn read_missing(
     pool: &sqlx::AnyPool,
@@ -93,8 +93,8 @@ async fn read_missing(
     (scope, from_week, to): (&str, i64, i64),
     most: bool,
 ) -> sqlx::Result<Vec<(i64, i64, i64, String)>> {
-    if most {
-        return crate::db::sql::query_as(
+    let mut rows: Vec<(i64, i64, i64, String)> = if most {
+        crate::db::sql::query_as(
             "SELECT repo_id, week, built, rows FROM week_slices
              WHERE repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND kind = ?2 AND week >= ?3 AND week < ?4",
         )
@@ -103,21 +103,23 @@ async fn read_missing(
         .bind(from_week)
         .bind(to)
         .fetch_all(pool)
-        .await;
-    }
-    let repos: BTreeSet<i64> = missing.iter().map(|m| m.0).collect();
-    let weeks: BTreeSet<i64> = missing.iter().map(|m| m.1).collect();
-    let mut rows: Vec<(i64, i64, i64, String)> = crate::db::sql::query_as(
-        "SELECT repo_id, week, built, rows FROM week_slices
-         WHERE repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND kind = ?2
-           AND week IN (SELECT CAST(value AS BIGINT) FROM json_each(?3))",
-    )
-    .bind(crate::db::dashboard::json_list(&repos))
-    .bind(kind)
-    .bind(crate::db::dashboard::json_list(&weeks))
-    .fetch_all(pool)
-    .await?;
-    // Those weeks of other missing repositories' may be held already.
+        .await?
+    } else {
+        let repos: BTreeSet<i64> = missing.iter().map(|m| m.0).collect();
+        let weeks: BTreeSet<i64> = missing.iter().map(|m| m.1).collect();
+        crate::db::sql::query_as(
+            "SELECT repo_id, week, built, rows FROM week_slices
+             WHERE repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND kind = ?2
+               AND week IN (SELECT CAST(value AS BIGINT) FROM json_each(?3))",
+        )
+        .bind(crate::db::dashboard::json_list(&repos))
+        .bind(kind)
+        .bind(crate::db::dashboard::json_list(&weeks))
+        .fetch_all(pool)
+        .await?
+    };
+    // The range, and those weeks of the other missing repositories, hold weeks held already:
+    // only the missing ones are decoded.
     let wanted: BTreeSet<(i64, i64)> = missing.iter().copied().collect();
     rows.retain(|r| wanted.contains(&(r.0, r.1)));
     Ok(rows)
