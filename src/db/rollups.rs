@@ -134,6 +134,7 @@ pub async fn update_rollups(
         added = dirty.added.len(),
         "rollups: rebuilding dirty weeks and people"
     );
+    let mut laps = Laps::start();
     // Flow counts change with openings, merges and releases (event) and with closings.
     let flow = Weeks::Some(dirty.event.union(&dirty.closed).copied().collect());
     let events = Weeks::Some(dirty.event.clone());
@@ -142,8 +143,10 @@ pub async fn update_rollups(
     rebuild_weeks(&mut *tx, REPO_WEEKS, repo_id, &flow).await?;
     rebuild_weeks(&mut *tx, PERSON_WEEKS, repo_id, &events).await?;
     rebuild_weeks(&mut *tx, WEEK_CONTRIBUTIONS, repo_id, &flow).await?;
+    laps.lap("weeks");
     let changed =
         people::update_people(&mut *tx, repo_id, maintainers, &dirty.people, &dirty.added, &dirty.event).await?;
+    laps.lap("people");
     // A person whose first contribution or maintainer status changed shows differently in every
     // item they opened and every week they contributed in.
     let mut items = dirty.created.clone();
@@ -167,10 +170,41 @@ pub async fn update_rollups(
             .await?,
         );
     }
+    laps.lap("changed people");
     let weeks = super::slices::SliceWeeks { items, prs: dirty.created, closed: dirty.closed, people };
     super::slices::rebuild_weeks(&mut *tx, repo_id, &weeks).await?;
     crate::db::sql::query("DELETE FROM rollup_dirty WHERE repo_id = ?").bind(repo_id).execute(&mut *tx).await?;
+    laps.lap("slices");
+    tracing::debug!(repo_id, laps = %laps, "rollups: milliseconds by part");
     Ok(Rebuilt::Dirty)
+}
+
+/// Where an incremental rollup's time goes: each part's milliseconds, logged at debug level.
+pub(super) struct Laps {
+    at: std::time::Instant,
+    laps: Vec<(&'static str, f64)>,
+}
+
+impl Laps {
+    pub(super) fn start() -> Laps {
+        Laps { at: std::time::Instant::now(), laps: Vec::new() }
+    }
+
+    /// Ends the part called `name` now.
+    pub(super) fn lap(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((name, (now - self.at).as_secs_f64() * 1e3));
+        self.at = now;
+    }
+}
+
+impl std::fmt::Display for Laps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (name, ms)) in self.laps.iter().enumerate() {
+            write!(f, "{}{name} {ms:.1}", if i == 0 { "" } else { ", " })?;
+        }
+        Ok(())
+    }
 }
 
 /// Whether the repository has rows written since its last rollup.

@@ -222,6 +222,7 @@ pub async fn rebuild(tx: &mut sqlx::AnyConnection, repo_id: i64) -> sqlx::Result
 /// Rebuilds the named weeks of each kind, `spans` for the `closed` weeks and the open issues,
 /// and the whole-repository kinds (inside the rollups' transaction).
 pub async fn rebuild_weeks(tx: &mut sqlx::AnyConnection, repo_id: i64, weeks: &SliceWeeks) -> sqlx::Result<()> {
+    let mut laps = super::rollups::Laps::start();
     let mut spans = weeks.closed.clone();
     spans.insert(OPEN_WEEK);
     let built = stamp();
@@ -254,6 +255,7 @@ pub async fn rebuild_weeks(tx: &mut sqlx::AnyConnection, repo_id: i64, weeks: &S
                 .bind(built)
                 .execute(&mut *tx)
                 .await?;
+            laps.lap(kind);
             continue;
         }
         // One index range per run of nearby weeks, not every row from the first week on.
@@ -267,6 +269,7 @@ pub async fn rebuild_weeks(tx: &mut sqlx::AnyConnection, repo_id: i64, weeks: &S
                 .execute(&mut *tx)
                 .await?;
         }
+        laps.lap(kind);
     }
     for (kind, sql) in WHOLE {
         crate::db::sql::query("DELETE FROM week_slices WHERE repo_id = ?1 AND kind = ?2 AND week = 0")
@@ -275,7 +278,9 @@ pub async fn rebuild_weeks(tx: &mut sqlx::AnyConnection, repo_id: i64, weeks: &S
             .execute(&mut *tx)
             .await?;
         crate::db::sql::query(sql).bind(repo_id).bind(built).execute(&mut *tx).await?;
+        laps.lap(kind);
     }
+    tracing::debug!(repo_id, laps = %laps, "slices: milliseconds by kind");
     Ok(())
 }
 
