@@ -18,6 +18,7 @@ pub mod catalog;
 pub mod commits;
 pub mod copy;
 mod flag;
+mod laps;
 // Its macros (each row's columns) are shared with `slices`.
 #[macro_use]
 pub mod dashboard;

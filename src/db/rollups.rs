@@ -134,7 +134,7 @@ pub async fn update_rollups(
         added = dirty.added.len(),
         "rollups: rebuilding dirty weeks and people"
     );
-    let mut laps = Laps::start();
+    let mut laps = super::laps::Laps::start();
     // Flow counts change with openings, merges and releases (event) and with closings.
     let flow = Weeks::Some(dirty.event.union(&dirty.closed).copied().collect());
     let events = Weeks::Some(dirty.event.clone());
@@ -177,34 +177,6 @@ pub async fn update_rollups(
     laps.lap("slices");
     tracing::debug!(repo_id, laps = %laps, "rollups: milliseconds by part");
     Ok(Rebuilt::Dirty)
-}
-
-/// Where an incremental rollup's time goes: each part's milliseconds, logged at debug level.
-pub(super) struct Laps {
-    at: std::time::Instant,
-    laps: Vec<(&'static str, f64)>,
-}
-
-impl Laps {
-    pub(super) fn start() -> Laps {
-        Laps { at: std::time::Instant::now(), laps: Vec::new() }
-    }
-
-    /// Ends the part called `name` now.
-    pub(super) fn lap(&mut self, name: &'static str) {
-        let now = std::time::Instant::now();
-        self.laps.push((name, (now - self.at).as_secs_f64() * 1e3));
-        self.at = now;
-    }
-}
-
-impl std::fmt::Display for Laps {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, (name, ms)) in self.laps.iter().enumerate() {
-            write!(f, "{}{name} {ms:.1}", if i == 0 { "" } else { ", " })?;
-        }
-        Ok(())
-    }
 }
 
 /// Whether the repository has rows written since its last rollup.

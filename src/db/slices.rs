@@ -222,7 +222,7 @@ pub async fn rebuild(tx: &mut sqlx::AnyConnection, repo_id: i64) -> sqlx::Result
 /// Rebuilds the named weeks of each kind, `spans` for the `closed` weeks and the open issues,
 /// and the whole-repository kinds (inside the rollups' transaction).
 pub async fn rebuild_weeks(tx: &mut sqlx::AnyConnection, repo_id: i64, weeks: &SliceWeeks) -> sqlx::Result<()> {
-    let mut laps = super::rollups::Laps::start();
+    let mut laps = super::laps::Laps::start();
     let mut spans = weeks.closed.clone();
     spans.insert(OPEN_WEEK);
     let built = stamp();

@@ -336,3 +336,17 @@ async fn update_rollups_after_a_bot_flag_change_rebuilds_the_whole_repository() 
     // W lost carol's pull request from the human contributions: 5 - 1.
     assert_eq!(repo_weeks(&f.db.pool, ATLAS).await[0].8, 4);
 }
+
+#[test]
+fn laps_name_each_part_with_its_milliseconds_in_order() {
+    let mut laps = crate::db::laps::Laps::start();
+    laps.lap("weeks");
+    laps.lap("people");
+    let text = laps.to_string();
+    let parts: Vec<&str> = text.split(", ").collect();
+    assert_eq!(parts.len(), 2, "{text}");
+    for (part, name) in parts.iter().zip(["weeks", "people"]) {
+        let ms = part.strip_prefix(name).and_then(|r| r.strip_prefix(' ')).expect("the part's name first");
+        assert!(ms.parse::<f64>().is_ok_and(|v| v >= 0.0), "{text}");
+    }
+}
