@@ -98,11 +98,12 @@ pub async fn record_sponsors_snapshot(tx: &mut AnyConnection, row: &SponsorsSnap
             .await?;
         return Ok(false);
     }
-    crate::db::sql::query(
+    let inserted = crate::db::sql::query(
         "INSERT INTO sponsors_snapshots (login, fetched_at, last_seen_at, source, has_listing, listing_name,
              goal_kind, goal_target, goal_percent, goal_title, tiers, sponsor_count, sponsor_logins,
              active_sponsorships, recurring_monthly_cents, currency, amounts_visible)
-         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+         ON CONFLICT (login, fetched_at) DO NOTHING",
     )
     .bind(&row.login)
     .bind(row.fetched_at)
@@ -123,7 +124,9 @@ pub async fn record_sponsors_snapshot(tx: &mut AnyConnection, row: &SponsorsSnap
     .bind(i64::from(row.amounts_visible))
     .execute(&mut *tx)
     .await?;
-    Ok(true)
+    // Another collector (on PostgreSQL, several sync at once and share maintainers) may have
+    // recorded this login in the same second: its point stands, and this fetch adds nothing.
+    Ok(inserted.rows_affected() > 0)
 }
 
 /// A login's Sponsors series, oldest first.
