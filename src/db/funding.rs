@@ -266,12 +266,16 @@ pub struct SponsorshipRow {
 }
 
 /// Replaces `login`'s sponsorship history (GitHub gives no stable id to upsert by).
+///
+/// Another collector replacing the same login's history at once (on PostgreSQL) may have written
+/// the same rows first: those are kept, not a key conflict.
 pub async fn replace_sponsorships(tx: &mut AnyConnection, login: &str, rows: &[SponsorshipRow]) -> sqlx::Result<()> {
     crate::db::sql::query("DELETE FROM sponsorships WHERE login = ?").bind(login).execute(&mut *tx).await?;
     for r in rows {
         crate::db::sql::query(
             "INSERT INTO sponsorships (login, created_at, seq, is_active, one_time, monthly_cents, fetched_at)
-             VALUES (?,?,?,?,?,?,?)",
+             VALUES (?,?,?,?,?,?,?)
+             ON CONFLICT (login, created_at, seq) DO NOTHING",
         )
         .bind(&r.login)
         .bind(r.created_at)
