@@ -20,6 +20,9 @@ pub const BUDGET: usize = 128 * 1024 * 1024;
 /// `(repository, kind, week, stamp)`.
 type Key = (i64, &'static str, i64, i64);
 
+/// `(repository, kind, week)`: where a slice is held, whatever its stamp.
+type Place = (i64, &'static str, i64);
+
 /// One decoded slice: its stamp, its rows (a `Vec` of the kind's tuple type), their estimated
 /// size, and when it was last used.
 struct Entry {
@@ -31,8 +34,7 @@ struct Entry {
 
 #[derive(Default)]
 struct Inner {
-    /// By `(repository, kind, week)`.
-    map: HashMap<(i64, &'static str, i64), Entry, foldhash::fast::RandomState>,
+    map: HashMap<Place, Entry, foldhash::fast::RandomState>,
     bytes: usize,
     tick: u64,
     stats: Stats,
@@ -94,7 +96,7 @@ pub(super) fn put<T: Send + Sync + 'static>((repo, kind, week, built): Key, rows
 
 /// Drops the least recently used slices until three quarters of [`BUDGET`] are used.
 fn evict(inner: &mut Inner) {
-    let mut by_use: Vec<(u64, (i64, &'static str, i64))> = inner.map.iter().map(|(k, e)| (e.used, *k)).collect();
+    let mut by_use: Vec<(u64, Place)> = inner.map.iter().map(|(k, e)| (e.used, *k)).collect();
     by_use.sort_unstable_by_key(|&(used, _)| used);
     let first = inner.stats.evicted == 0;
     let mut dropped = 0;
