@@ -50,9 +50,9 @@ pub async fn record_companies<'e>(
     let rows: Vec<(&str, Option<&str>)> = companies.iter().map(|(l, c)| (l.as_str(), c.as_deref())).collect();
     crate::db::sql::query(
         "UPDATE accounts SET company = (SELECT j.value->>1 FROM json_each(?1) j
-                                        WHERE lower(j.value->>0) = lower(accounts.login) LIMIT 1),
+                                        WHERE j.value->>0 = accounts.login COLLATE NOCASE LIMIT 1),
                              company_fetched_at = ?2
-         WHERE lower(login) IN (SELECT lower(j.value->>0) FROM json_each(?1) j)",
+         WHERE login COLLATE NOCASE IN (SELECT j.value->>0 FROM json_each(?1) j)",
     )
     .bind(crate::db::dashboard::json_list(&rows))
     .bind(at)
