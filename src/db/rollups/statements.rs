@@ -319,7 +319,9 @@ pub(in crate::db) const PEOPLE_TOTALS: &str =
      GROUP BY account_id";
 
 /// `repo_people.second_at`: a person's second engagement (an item they opened, or a comment or
-/// review on someone else's item), so replies in their own first thread don't count.
+/// submitted review on someone else's item), so replies in their own first thread don't count.
+/// Every engagement is also a contribution ([`people_rows`]), which lets an update tell from a
+/// person's contributions in the dirty weeks whether their second engagement can move.
 macro_rules! engagements_sql {
     ($people:ident) => {
         concat!(
@@ -346,7 +348,7 @@ macro_rules! engagements_sql {
             " JOIN issues i ON i.repo_id = r.repo_id AND i.number = r.pr_number
                   WHERE ",
             $people!(repo, "r.repo_id"),
-            " AND r.author_id IS NOT NULL AND r.submitted_at IS NOT NULL
+            " AND r.author_id IS NOT NULL AND r.submitted_at IS NOT NULL AND r.state <> 'PENDING'
                     AND r.author_id IS DISTINCT FROM i.author_id",
             $people!(who, "r.author_id"),
             "

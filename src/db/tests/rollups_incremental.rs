@@ -143,3 +143,34 @@ async fn a_later_member_comment_makes_a_known_person_a_maintainer_incrementally(
             .unwrap();
     assert!(maint.0);
 }
+
+#[tokio::test]
+async fn an_old_dirty_week_keeps_the_second_engagement_of_people_whose_own_new_rows_are_later() {
+    let f = fresh_scene().await;
+    let t = t();
+    // In one sync: bob opens an issue in W (before ada's second engagement, T+3d), and ada one in
+    // W3. The dirty weeks start at W, but ada's rows there are all later than her second.
+    IssueBuilder::issue(ATLAS, 7).opened(t + DAY + HOUR).by("bob").association("MEMBER").store(&f.db).await;
+    IssueBuilder::issue(ATLAS, 8).opened(t + 14 * DAY).by("ada").store(&f.db).await;
+    update_equals_rebuild(&f.db, None, "old week and later rows").await;
+    assert_eq!(second_at(&f.db, "ada").await, Some(t + 3 * DAY));
+}
+
+#[tokio::test]
+async fn a_pending_review_is_no_engagement_even_with_a_submitted_time() {
+    let f = fresh_scene().await;
+    let t = t();
+    // carol's second engagement is T+8d. A PENDING review of hers on bob's pull request with a
+    // submitted time (GitHub sends none, but a row may carry one) neither counts as a
+    // contribution nor moves her second engagement, incrementally or rebuilt.
+    IssueBuilder::pull(ATLAS, 9)
+        .opened(t + DAY)
+        .by("bob")
+        .association("MEMBER")
+        .review_by("carol", t + DAY + 2 * HOUR, "PENDING", "CONTRIBUTOR")
+        .comment_by("carol", t + 14 * DAY, "CONTRIBUTOR")
+        .store(&f.db)
+        .await;
+    update_equals_rebuild(&f.db, None, "pending review").await;
+    assert_eq!(second_at(&f.db, "carol").await, Some(t + 8 * DAY));
+}
