@@ -7,7 +7,7 @@
 //! transaction; a resource's watermark moves only after its last page is stored.
 
 use super::pages::RawItems;
-use super::{context::RepoHandle, context::Target, progress::Progress, reviews, write_behind};
+use super::{context::RepoHandle, context::Target, progress::RepoProgress, reviews, write_behind};
 
 use super::collector::{Collector, OVERLAP_SECS, StepStatus, SyncError, now};
 use crate::db::{self, accounts::AccountRow, sync_state};
@@ -21,7 +21,7 @@ pub async fn sync_conversation(
     run_id: i64,
     target: &Target,
     repo: &RepoHandle,
-    progress: &Progress,
+    progress: &RepoProgress<'_>,
 ) -> Result<u64, SyncError> {
     let scope = target.name.as_str();
     let probe = sync_state::get_sync_state(&c.db.pool, scope, "probe").await?;

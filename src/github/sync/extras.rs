@@ -3,7 +3,7 @@
 //! self-declared affiliations file ([`super::self_declared`]). (The funding steps come after the
 //! rollups: see `repo::sync_repository`.)
 
-use super::{context::RepoHandle, context::Target, progress::Progress};
+use super::{context::RepoHandle, context::Target, progress::RepoProgress};
 
 use super::pages::Walk;
 
@@ -16,7 +16,7 @@ pub async fn sync_extras(
     run_id: i64,
     target: &Target,
     repo: &RepoHandle,
-    progress: &Progress,
+    progress: &RepoProgress<'_>,
 ) -> Result<u64, SyncError> {
     let scope = target.name.as_str();
     progress.step("releases");

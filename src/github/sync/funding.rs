@@ -39,7 +39,7 @@ use super::context::{RepoHandle, Target};
 use super::foreign::foreign_client;
 use super::open_collective::{collective_slug, open_collective};
 use super::repo_file::{RepoFile, ask_repo_file, fresh, within_refresh};
-use super::{funding_yml, progress::Progress};
+use super::{funding_yml, progress::RepoProgress};
 use crate::db::{self, funding as store, sync_state};
 use crate::funding::{self, Currency, Platform, Severity};
 use crate::github::{Fetched, GhError, graphql};
@@ -50,7 +50,7 @@ pub async fn sync_funding(
     run_id: i64,
     target: &Target,
     repo: &RepoHandle,
-    progress: &Progress,
+    progress: &RepoProgress<'_>,
 ) -> Result<u64, SyncError> {
     let scope = target.name.as_str();
     progress.step("funding");

@@ -8,7 +8,7 @@
 use super::collector::{Collector, StepStatus, SyncError, now};
 use super::context::{RepoHandle, Target};
 use super::pages::Walk;
-use super::{conversation, extras, funding, progress::Progress};
+use super::{conversation, extras, funding, progress::RepoProgress};
 use crate::db::{self, repos::RepoOutcome, sync_state};
 use crate::github::{Fetched, GhError, convert, wire};
 
@@ -155,7 +155,7 @@ pub async fn sync_repository(
     c: &Collector,
     run_id: i64,
     target: &Target,
-    progress: &Progress,
+    progress: &RepoProgress<'_>,
 ) -> Result<u64, SyncError> {
     progress.step("metadata");
     let Some(handle) = metadata(c, run_id, target).await? else { return Ok(0) };
