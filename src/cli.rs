@@ -11,7 +11,11 @@ use clap::{Parser, Subcommand};
 
 use crate::config::{Config, RepoName};
 use crate::github::sync::{CollectSummary, Collector, RunError, RunOptions, run::Stopped};
-use crate::{app::Application, db::Db, scheduler};
+use crate::{
+    app::Application,
+    db::{Db, collector_connections},
+    scheduler,
+};
 use upkeep_sim::{Scale, SimOptions};
 
 #[derive(Debug, Parser)]
@@ -176,7 +180,8 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
 
 async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     let config = Arc::new(config);
-    let db = Db::connect(&config.database.location().map_err(anyhow::Error::msg)?, 2).await?;
+    let location = config.database.location().map_err(anyhow::Error::msg)?;
+    let db = Db::connect(&location, collector_connections(location.backend())).await?;
     let collector = Arc::new(Collector::from_config(config.clone(), db.clone())?);
     let app = Application::build(config.clone(), db, config.server.bind)
         .await
@@ -207,7 +212,7 @@ async fn collect(config: Config, repo: Option<RepoName>, json: bool, timeout: Op
         Ok(location) => location,
         Err(e) => return fail(exit::CONFIG, e),
     };
-    let db = match Db::connect(&location, 2).await {
+    let db = match Db::connect(&location, collector_connections(location.backend())).await {
         Ok(db) => db,
         Err(e) => return fail(exit::DATABASE, format!("{e}. {DATABASE_HINT}")),
     };

@@ -111,15 +111,27 @@ pub async fn is_reachable(pool: &sqlx::AnyPool) -> bool {
     crate::db::sql::query_scalar::<i64>("SELECT 1").fetch_one(pool).await.is_ok()
 }
 
+/// The collector's pool on `backend`.
+/// - SQLite: one connection. SQLite has one writer anyway, and a connection's page cache is
+///   dropped whenever another connection commits, so alternating connections re-read the file
+///   for transaction after transaction. The run's heartbeat queues for the one connection (sqlx
+///   gives up after 30 s and the next beat tries again, well within the lease's 90 s).
+/// - PostgreSQL: two, so the heartbeat never waits for a long transaction.
+pub fn collector_connections(backend: Backend) -> u32 {
+    match backend {
+        Backend::Sqlite => 1,
+        Backend::Postgres => 2,
+    }
+}
+
 impl Db {
     /// Opens (creating if needed) the database file and runs pending migrations, with the
     /// collector's pool (the web server opens its own with [`Db::reader`]).
     pub async fn open(path: &Path) -> anyhow::Result<Db> {
-        Self::open_with(path, 2).await
+        Self::open_with(path, collector_connections(Backend::Sqlite)).await
     }
 
-    /// As [`Db::open`] with `max_connections` connections. The collector uses 2: it reads and
-    /// writes serially, and every extra connection costs a page cache and a worker thread.
+    /// As [`Db::open`] with `max_connections` connections.
     pub async fn open_with(path: &Path, max_connections: u32) -> anyhow::Result<Db> {
         Self::connect(&Location::Sqlite(path.to_owned()), max_connections).await
     }

@@ -51,11 +51,13 @@ async fn opening_again_keeps_the_data_and_applies_nothing_twice() {
 }
 
 #[tokio::test]
-async fn open_uses_two_connections_and_open_with_the_number_asked() {
+async fn open_uses_the_collectors_one_sqlite_connection_and_open_with_the_number_asked() {
+    use crate::db::{Backend, collector_connections};
+    assert_eq!((collector_connections(Backend::Sqlite), collector_connections(Backend::Postgres)), (1, 2));
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("upkeep.db");
-    let two = Db::open(&path).await.unwrap();
-    assert_eq!(two.pool.options().get_max_connections(), 2);
+    let one = Db::open(&path).await.unwrap();
+    assert_eq!(one.pool.options().get_max_connections(), 1);
     let five = Db::open_with(&path, 5).await.unwrap();
     assert_eq!(five.pool.options().get_max_connections(), 5);
 }

@@ -311,9 +311,11 @@ async fn data_version_counts_every_move_of_concurrent_collectors() {
 async fn tune_for_sync_sets_every_connections_cache_and_checkpoint_and_keeps_synchronous() {
     use crate::db::runs::{SYNC_AUTOCHECKPOINT_PAGES, SYNC_CACHE_KIB, tune_for_sync};
     let f = super::fresh_sqlite().await;
-    let p = &f.db.pool;
+    // A pool of two, as `Db::open_with` can make: every connection is tuned.
+    let db = crate::db::Db::open_with(f.db.location().sqlite_path().unwrap(), 2).await.unwrap();
+    let p = &db.pool;
     tune_for_sync(p).await.unwrap();
-    // Both of the collector's connections, held at once so that each is asked.
+    // Both connections, held at once so that each is asked.
     let mut held = Vec::new();
     for _ in 0..p.options().get_max_connections() {
         held.push(p.acquire().await.unwrap());
