@@ -93,7 +93,8 @@ impl Scratch {
             }
         }
         admin.close().await?;
-        let db = Db::connect(&Location::Postgres(with_database(admin_url, &name)?), 2).await?;
+        let connections = crate::db::collector_connections(crate::db::Backend::Postgres);
+        let db = Db::connect(&Location::Postgres(with_database(admin_url, &name)?), connections).await?;
         Ok(Scratch { db, place: Place::Postgres { admin_url: admin_url.to_owned(), name } })
     }
 }

@@ -111,16 +111,31 @@ pub async fn is_reachable(pool: &sqlx::AnyPool) -> bool {
     crate::db::sql::query_scalar::<i64>("SELECT 1").fetch_one(pool).await.is_ok()
 }
 
+/// How many repositories a collector's run syncs at once on `backend` (its workers, side by
+/// side in one task; the client still sends one request at a time).
+/// - SQLite: one. Its one writer and the collector's one connection (below) leave another
+///   repository nothing to do meanwhile but wait: two at once measured no faster.
+/// - PostgreSQL: two, whose transactions proceed side by side.
+pub fn collector_workers(backend: Backend) -> u32 {
+    match backend {
+        Backend::Sqlite => 1,
+        Backend::Postgres => 2,
+    }
+}
+
 /// The collector's pool on `backend`.
 /// - SQLite: one connection. SQLite has one writer anyway, and a connection's page cache is
 ///   dropped whenever another connection commits, so alternating connections re-read the file
 ///   for transaction after transaction. The run's heartbeat queues for the one connection (sqlx
 ///   gives up after 30 s and the next beat tries again, well within the lease's 90 s).
-/// - PostgreSQL: two, so the heartbeat never waits for a long transaction.
+/// - PostgreSQL: two per worker ([`collector_workers`]: a page's transaction, and the accounts
+///   it names, written beside it in a short transaction of their own), plus one, so the
+///   heartbeat never waits for a long transaction. With fewer, two workers' transactions could
+///   each wait for the connection the other holds.
 pub fn collector_connections(backend: Backend) -> u32 {
     match backend {
         Backend::Sqlite => 1,
-        Backend::Postgres => 2,
+        Backend::Postgres => 2 * collector_workers(backend) + 1,
     }
 }
 

@@ -45,7 +45,11 @@
 //! The parts import `types`, `keys` and `transport`, never this file, and this file imports only
 //! those, `page` and `auth`'s key check, so no import runs back.
 //!
-//! Requests are strictly serial: one client is used by one sync at a time, as GitHub asks.
+//! Requests are serial, as GitHub asks: one exchange at a time per client, even while several
+//! repositories sync at once over it (their database work overlaps; their requests take turns).
+//! Each request is counted in the tally of the step that sent it ([`tally`]), its answer's limits
+//! are recorded under the credential it went out with, and a credential's requests in flight
+//! count against its reserve.
 //! Tokens live in sensitive `Authorization` header values and are never logged; messages name a
 //! token by its variable and position.
 
@@ -63,6 +67,7 @@ mod keys;
 mod page;
 mod quota;
 mod response;
+mod tally;
 mod transport;
 mod types;
 
@@ -71,6 +76,7 @@ use crate::config::Credentials;
 use auth::app_key;
 use keys::{Keyring, Pass, Slot, tag_etag};
 pub use page::{Page, identity};
+pub use tally::Tally;
 pub use transport::next_link;
 use transport::*;
 use types::*;
@@ -129,6 +135,8 @@ impl GitHubClient {
             token_var,
             deadline: Mutex::default(),
             problems: Mutex::default(),
+            renewing: tokio::sync::Mutex::default(),
+            one_at_a_time: tokio::sync::Mutex::default(),
         })
     }
 
@@ -161,11 +169,6 @@ impl GitHubClient {
     /// [`GhError::QuotaExhausted`] instead of sleeping.
     pub fn set_deadline(&self, deadline: Option<tokio::time::Instant>) {
         *self.deadline.lock().expect("deadline lock") = deadline;
-    }
-
-    /// Permanent GraphQL errors that came back with data since the last call (the data was kept).
-    pub fn take_problems(&self) -> Vec<String> {
-        std::mem::take(&mut *self.problems.lock().expect("problems lock"))
     }
 
     pub fn counters(&self) -> CounterSnapshot {
@@ -229,7 +232,7 @@ impl GitHubClient {
     ) -> Result<Fetched<T>, GhError> {
         self.with_retries(path, "core", etag, |pass| async move {
             let response = get_with(&self.rest, path, &pass).await;
-            let attempt = self.classify_response(path, response, cap, parse).await?;
+            let attempt = self.classify_response(path, pass.slot, response, cap, parse).await?;
             Ok(match attempt {
                 Attempt::Done(Fetched::Fresh { value, etag, next }) => {
                     let etag = etag.map(|e| tag_etag(pass.fingerprint.as_deref(), e));
@@ -286,8 +289,9 @@ impl GitHubClient {
         let malformed_tries = if bucket == "graphql" { GRAPHQL_MALFORMED_TRIES } else { self.settings.max_retries + 1 };
         let mut renewed = false;
         loop {
-            let pass = self.ready(bucket, etag).await?;
-            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            let turn = self.one_at_a_time.lock().await;
+            let (pass, sending) = self.ready(bucket, etag).await?;
+            self.count(CounterSnapshot { requests: 1, not_modified: 0 });
             let outcome = match tokio::time::timeout(self.settings.timeout, attempt(pass.clone())).await {
                 Ok(Err(GhError::Unauthorized { message, hint })) => {
                     self.rejected(&pass, message, hint, &mut renewed)?;
@@ -303,6 +307,7 @@ impl GitHubClient {
                     kind: RetryKind::Timeout,
                 },
             };
+            drop((sending, turn));
             let (reason, wait, kind) = match outcome {
                 Attempt::Done(value) => return Ok(value),
                 Attempt::Retry { reason, wait, kind } => (reason, wait, kind),

@@ -52,8 +52,9 @@ async fn opening_again_keeps_the_data_and_applies_nothing_twice() {
 
 #[tokio::test]
 async fn open_uses_the_collectors_one_sqlite_connection_and_open_with_the_number_asked() {
-    use crate::db::{Backend, collector_connections};
-    assert_eq!((collector_connections(Backend::Sqlite), collector_connections(Backend::Postgres)), (1, 2));
+    use crate::db::{Backend, collector_connections, collector_workers};
+    assert_eq!((collector_connections(Backend::Sqlite), collector_connections(Backend::Postgres)), (1, 5));
+    assert_eq!((collector_workers(Backend::Sqlite), collector_workers(Backend::Postgres)), (1, 2));
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("upkeep.db");
     let one = Db::open(&path).await.unwrap();

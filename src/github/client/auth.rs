@@ -41,17 +41,21 @@ struct AccessToken {
 }
 
 impl GitHubClient {
-    /// Renews the App's installation token in `slot` when it is missing or nearly expired.
+    /// Renews the App's installation token in `slot` when it is missing or nearly expired; one
+    /// renewal at a time, so requests that find it due together ask GitHub once.
     pub(super) async fn renew_if_due(&self, slot: usize) -> Result<(), GhError> {
-        if self.app.is_none() {
+        if self.app.is_none() || !self.token_due(slot) {
             return Ok(());
         }
-        let due = {
-            let keys = self.keys.lock().expect("keys lock");
-            let s = &keys.slots[slot];
-            s.header.is_none() || s.expires_at.is_none_or(|at| at - chrono::Utc::now().timestamp() <= RENEW_BEFORE_SECS)
-        };
-        if due { self.renew_installation_token(slot).await } else { Ok(()) }
+        let _one = self.renewing.lock().await;
+        if self.token_due(slot) { self.renew_installation_token(slot).await } else { Ok(()) }
+    }
+
+    /// Whether `slot`'s installation token is missing or has at most [`RENEW_BEFORE_SECS`] left.
+    fn token_due(&self, slot: usize) -> bool {
+        let keys = self.keys.lock().expect("keys lock");
+        let s = &keys.slots[slot];
+        s.header.is_none() || s.expires_at.is_none_or(|at| at - chrono::Utc::now().timestamp() <= RENEW_BEFORE_SECS)
     }
 
     /// Asks GitHub for a new installation token, retrying transport failures and 5xx a bounded
@@ -67,7 +71,7 @@ impl GitHubClient {
             let jwt = octocrab::auth::create_jwt(octocrab::models::AppId(app.app_id), &app.key)
                 .map_err(|e| GhError::Config(format!("{}: cannot sign a token ({e})", app.key_var)))?;
             let auth = bearer(&jwt, app.key_var)?;
-            self.counters.requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.count(CounterSnapshot { requests: 1, not_modified: 0 });
             let exchange = async {
                 let response = post_with(&self.rest, &path, Some(&auth), None::<&()>).await;
                 let response = match response {

@@ -17,7 +17,7 @@ impl GitHubClient {
         let (path, payload) = (self.graphql_path.as_str(), &payload);
         self.with_retries(path, "graphql", None, |pass| async move {
             let response = post_with(&self.graphql, path, pass.auth.as_ref(), Some(payload)).await;
-            self.classify_graphql(path, response).await
+            self.classify_graphql(path, pass.slot, response).await
         })
         .await
     }
@@ -58,6 +58,7 @@ impl GitHubClient {
     pub(super) async fn classify_graphql<T: DeserializeOwned>(
         &self,
         url: &str,
+        slot: usize,
         response: octocrab::Result<RawResponse>,
     ) -> Result<Attempt<T>, GhError> {
         let response = match response {
@@ -65,14 +66,14 @@ impl GitHubClient {
             Err(e) => return Ok(transport_retry(&e)),
         };
         let status = response.status();
-        self.record_limits(response.headers());
+        self.record_limits(slot, response.headers());
         let headers = response.headers().clone();
         let body = match self.read_body(url, response, self.settings.max_response_bytes).await? {
             Ok(body) => body,
             Err(retry) => return Ok(retry),
         };
         if !status.is_success() {
-            return self.classify_failure(url, status, &headers, &body);
+            return self.classify_failure(url, slot, status, &headers, &body);
         }
         let envelope: GraphqlResponse = match serde_json::from_str(&body) {
             Ok(v) => v,
@@ -86,7 +87,7 @@ impl GitHubClient {
             let wait = if e.kind.as_deref() == Some("RATE_LIMITED") {
                 // GitHub reports GraphQL rate limits as HTTP 200 (stack.md §2.5): the next
                 // attempt waits for the reset the headers gave.
-                self.mark_spent("graphql");
+                self.mark_spent(slot, "graphql");
                 None
             } else {
                 None
@@ -110,7 +111,7 @@ impl GitHubClient {
             Ok(value) => {
                 if !permanent.is_empty() {
                     tracing::warn!(url, errors = %permanent.join("; "), "GraphQL answered with errors; the data that came is kept");
-                    self.problems.lock().expect("problems lock").extend(permanent);
+                    self.keep_problems(permanent);
                 }
                 Ok(Attempt::Done(value))
             }

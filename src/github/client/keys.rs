@@ -4,8 +4,9 @@
 //!
 //! How a request's token is chosen ([`Keyring::choose`]):
 //! - only slots GitHub has not rejected (a 401 takes a token out of rotation for the client's
-//!   life) and that are not in their reserve (the last `x-ratelimit-remaining` is above the
-//!   reserve, or its window has reset, or nothing is known yet) are candidates;
+//!   life) and that are not in their reserve (the last `x-ratelimit-remaining`, less the slot's
+//!   requests still in flight, is above the reserve, or its window has reset, or nothing is known
+//!   yet) are candidates;
 //! - among them, the one that fetched the request's ETag, so an unchanged resource stays a free
 //!   `304`; otherwise the one with the most remaining (unknown counts as most), the first on a tie;
 //! - when every live slot is in its reserve, the client waits for the earliest reset among them.
@@ -33,11 +34,14 @@ pub(super) struct Quota {
     pub(super) reset: i64,
 }
 
-/// The last rate-limit headers seen, per bucket (`core`, `graphql`).
+/// The last rate-limit headers seen, per bucket (`core`, `graphql`), and the requests sent in
+/// each whose answer has not come yet.
 #[derive(Debug, Default, Clone)]
 pub(super) struct Limits {
     pub(super) core: Option<Quota>,
     pub(super) graphql: Option<Quota>,
+    /// Requests in flight per bucket ([`Limits::sending`]).
+    in_flight: [u64; 2],
 }
 
 impl Limits {
@@ -45,9 +49,18 @@ impl Limits {
         if bucket == "graphql" { &mut self.graphql } else { &mut self.core }
     }
 
-    /// The last quota seen in `bucket`.
+    /// The quota `bucket` has for the next request: the last seen, less the requests in flight
+    /// (each will spend one, and the last answer's `remaining` does not know them yet).
     pub(super) fn get(&self, bucket: &str) -> Option<Quota> {
-        if bucket == "graphql" { self.graphql } else { self.core }
+        let quota = if bucket == "graphql" { self.graphql } else { self.core };
+        let sending = self.in_flight[usize::from(bucket == "graphql")];
+        quota.map(|q| Quota { remaining: q.remaining.saturating_sub(sending), ..q })
+    }
+
+    /// The count of requests in flight in `bucket`, to add one as a request goes out and take it
+    /// back when its answer (or its failure) is in.
+    pub(super) fn sending(&mut self, bucket: &str) -> &mut u64 {
+        &mut self.in_flight[usize::from(bucket == "graphql")]
     }
 }
 
@@ -114,18 +127,17 @@ pub(super) enum Choice {
     NoneLeft,
 }
 
-/// The client's credentials; the slot of the request being classified is `in_use` (requests are
-/// serial, so the answer being read belongs to the last slot chosen).
+/// The client's credentials. Several requests may be in flight at once, so an answer is recorded
+/// under the slot its request went out with (its [`Pass`]), never "the last one chosen".
 #[derive(Debug)]
 pub(super) struct Keyring {
     pub(super) slots: Vec<Slot>,
-    pub(super) in_use: usize,
 }
 
 impl Keyring {
     pub(super) fn new(slots: Vec<Slot>) -> Keyring {
         assert!(!slots.is_empty(), "a keyring has at least the anonymous slot");
-        Keyring { slots, in_use: 0 }
+        Keyring { slots }
     }
 
     /// The slot for the next request in `bucket`: see the module doc. `is_spent` says whether a
@@ -157,10 +169,6 @@ impl Keyring {
     /// How many slots GitHub has not rejected.
     pub(super) fn live(&self) -> usize {
         self.slots.iter().filter(|s| !s.rejected).count()
-    }
-
-    pub(super) fn current(&mut self) -> &mut Slot {
-        &mut self.slots[self.in_use]
     }
 
     /// The `If-None-Match` to send with slot `slot` for a stored (tagged) ETag: the ETag when
@@ -257,6 +265,26 @@ mod tests {
         assert_eq!(keys.choose("core", None, spent), Choice::Wait(2, quota(5, 250).unwrap()));
         keys.slots.iter_mut().for_each(|s| s.rejected = true);
         assert_eq!(keys.choose("core", None, spent), Choice::NoneLeft);
+    }
+
+    #[test]
+    fn requests_in_flight_count_against_the_reserve_until_their_answers_are_in() {
+        let mut keys = keyring(2);
+        keys.slots[0].limits.core = quota(SPENT_AT + 1, 100);
+        keys.slots[1].limits.core = quota(SPENT_AT + 1, 100);
+        assert_eq!(keys.choose("core", None, spent), Choice::Use(0));
+        *keys.slots[0].limits.sending("core") += 1;
+        assert_eq!(keys.slots[0].limits.get("core").map(|q| q.remaining), Some(SPENT_AT));
+        assert_eq!(
+            keys.choose("core", None, spent),
+            Choice::Use(1),
+            "the first is at its reserve once its request lands"
+        );
+        *keys.slots[1].limits.sending("core") += 1;
+        assert!(matches!(keys.choose("core", None, spent), Choice::Wait(..)), "both in their reserve: wait");
+        assert_eq!(keys.choose("graphql", None, spent), Choice::Use(0), "other buckets are not touched");
+        *keys.slots[1].limits.sending("core") -= 1;
+        assert_eq!(keys.choose("core", None, spent), Choice::Use(1), "an answer in frees its place");
     }
 
     #[test]

@@ -25,8 +25,8 @@ pub(super) enum Reset {
 }
 
 impl GitHubClient {
-    /// Records a response's `x-ratelimit-*` headers under the credential it was sent with.
-    pub(super) fn record_limits(&self, headers: &HeaderMap) {
+    /// Records a response's `x-ratelimit-*` headers under the credential it was sent with (`slot`).
+    pub(super) fn record_limits(&self, slot: usize, headers: &HeaderMap) {
         let number = |name| header_str(headers, name).and_then(|v| v.trim().parse::<i64>().ok());
         let (Some(remaining), Some(reset)) = (number("x-ratelimit-remaining"), number("x-ratelimit-reset")) else {
             return;
@@ -34,14 +34,14 @@ impl GitHubClient {
         let limit = number("x-ratelimit-limit").and_then(|l| u64::try_from(l).ok());
         let bucket = header_str(headers, "x-ratelimit-resource").unwrap_or_else(|| "core".to_owned());
         let quota = Quota { remaining: u64::try_from(remaining).unwrap_or(0), limit, reset };
-        *self.keys.lock().expect("keys lock").current().limits.slot(&bucket) = Some(quota);
+        *self.keys.lock().expect("keys lock").slots[slot].limits.slot(&bucket) = Some(quota);
     }
 
-    /// Marks a bucket of the credential in use as spent (a GraphQL `RATE_LIMITED`), keeping the
+    /// Marks a bucket of credential `slot` as spent (a GraphQL `RATE_LIMITED`), keeping the
     /// reset already known.
-    pub(super) fn mark_spent(&self, bucket: &str) {
+    pub(super) fn mark_spent(&self, slot: usize, bucket: &str) {
         let mut keys = self.keys.lock().expect("keys lock");
-        let slot = keys.current().limits.slot(bucket);
+        let slot = keys.slots[slot].limits.slot(bucket);
         let reset = slot.map_or(chrono::Utc::now().timestamp() + WINDOW_SECS, |q| q.reset);
         *slot = Some(Quota { remaining: 0, limit: slot.and_then(|q| q.limit), reset });
     }
@@ -49,8 +49,9 @@ impl GitHubClient {
     /// The credential the next request in `bucket` goes out with (see `keys.rs`): waits for the
     /// earliest reset while every live credential is in its reserve, renews an App's installation
     /// token when it is due, and fills in `If-None-Match` for the stored `etag` when the chosen
-    /// credential fetched it.
-    pub(super) async fn ready(&self, bucket: &str, etag: Option<&str>) -> Result<Pass, GhError> {
+    /// credential fetched it. The request counts as in flight on its credential until the
+    /// returned [`Sending`] is dropped.
+    pub(super) async fn ready(&self, bucket: &str, etag: Option<&str>) -> Result<(Pass, Sending<'_>), GhError> {
         let prefer = etag.and_then(|e| split_etag(e).0);
         loop {
             let now = chrono::Utc::now().timestamp();
@@ -63,16 +64,18 @@ impl GitHubClient {
                 Choice::Use(slot) => {
                     self.renew_if_due(slot).await?;
                     let mut keys = self.keys.lock().expect("keys lock");
-                    keys.in_use = slot;
                     let if_none_match = keys.etag_for(slot, etag).map(str::to_owned);
-                    let chosen = keys.current();
+                    let chosen = &mut keys.slots[slot];
                     chosen.requests += 1;
-                    return Ok(Pass {
+                    *chosen.limits.sending(bucket) += 1;
+                    let pass = Pass {
                         slot,
                         auth: chosen.header.clone(),
                         fingerprint: chosen.fingerprint.clone(),
                         if_none_match,
-                    });
+                    };
+                    let graphql = bucket == "graphql";
+                    return Ok((pass, Sending { client: self, slot, graphql }));
                 }
                 Choice::Wait(slot, quota) => self.wait_for_reset(bucket, slot, quota).await?,
                 Choice::NoneLeft => {
@@ -146,6 +149,22 @@ impl GitHubClient {
         let base = self.settings.backoff_base.as_secs_f64() * 2f64.powi(attempt.min(20) as i32);
         let capped = base.min(self.settings.backoff_max.as_secs_f64());
         Duration::from_secs_f64(capped * rand::thread_rng().gen_range(0.5..=1.0))
+    }
+}
+
+/// A request in flight on a credential: counted against its reserve until dropped (its answer
+/// is in, it failed, or it was cancelled).
+pub(super) struct Sending<'a> {
+    client: &'a GitHubClient,
+    slot: usize,
+    graphql: bool,
+}
+
+impl Drop for Sending<'_> {
+    fn drop(&mut self) {
+        let Ok(mut keys) = self.client.keys.lock() else { return };
+        let count = keys.slots[self.slot].limits.sending(if self.graphql { "graphql" } else { "core" });
+        *count = count.saturating_sub(1);
     }
 }
 

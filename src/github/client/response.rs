@@ -2,8 +2,6 @@
 //! retry, or a clear error with GitHub's message and a token hint), and a body read frame by
 //! frame under the exchange's deadline and size cap.
 
-use std::sync::atomic::Ordering;
-
 use http::{HeaderMap, StatusCode, header};
 use http_body_util::BodyExt;
 
@@ -16,6 +14,7 @@ impl GitHubClient {
     pub(super) async fn classify_response<T>(
         &self,
         url: &str,
+        slot: usize,
         response: octocrab::Result<RawResponse>,
         cap: u64,
         parse: impl FnOnce(&str) -> Result<T, serde_json::Error>,
@@ -25,9 +24,9 @@ impl GitHubClient {
             Err(e) => return Ok(transport_retry(&e)),
         };
         let status = response.status();
-        self.record_limits(response.headers());
+        self.record_limits(slot, response.headers());
         if status == StatusCode::NOT_MODIFIED {
-            self.counters.not_modified.fetch_add(1, Ordering::Relaxed);
+            self.count(CounterSnapshot { requests: 0, not_modified: 1 });
             return Ok(Attempt::Done(Fetched::NotModified));
         }
         if status == StatusCode::ACCEPTED {
@@ -52,7 +51,7 @@ impl GitHubClient {
                 Err(e) => Ok(Attempt::Retry { reason: e.to_string(), wait: None, kind: RetryKind::Malformed }),
             };
         }
-        self.classify_failure(url, status, &headers, &body)
+        self.classify_failure(url, slot, status, &headers, &body)
     }
 
     /// Reads a body frame by frame, stopping at `cap` bytes: `Err(TooLarge)` past it, a retry when
@@ -97,6 +96,7 @@ impl GitHubClient {
     pub(super) fn classify_failure<T>(
         &self,
         url: &str,
+        slot: usize,
         status: StatusCode,
         headers: &HeaderMap,
         body: &str,
@@ -108,7 +108,7 @@ impl GitHubClient {
         match status.as_u16() {
             401 => Err(GhError::Unauthorized {
                 message: or_status(message, "Bad credentials"),
-                hint: self.token_hint(headers),
+                hint: self.token_hint(slot, headers),
             }),
             403 if header_str(headers, "x-github-sso").is_some() => Err(GhError::SsoRequired {
                 url: self.full_url(url, "core"),
@@ -132,8 +132,9 @@ impl GitHubClient {
     }
 
     /// What to do about a 401: which variable the token came from, or that there is none; with
-    /// `X-GitHub-OTP`, that a password was sent where a token is needed.
-    pub(super) fn token_hint(&self, headers: &HeaderMap) -> String {
+    /// `X-GitHub-OTP`, that a password was sent where a token is needed. `slot` is the credential
+    /// the request went out with.
+    pub(super) fn token_hint(&self, slot: usize, headers: &HeaderMap) -> String {
         if header_str(headers, "x-github-otp").is_some() {
             return format!(
                 "the account uses two-factor authentication, so GitHub needs a personal access token, not a password:                  create one at https://github.com/settings/tokens and put it in {}",
@@ -148,7 +149,7 @@ impl GitHubClient {
             );
         }
         if self.authenticated {
-            let label = self.keys.lock().expect("keys lock").current().label.clone();
+            let label = self.keys.lock().expect("keys lock").slots[slot].label.clone();
             format!(
                 "the token in {label} is wrong, expired or revoked: create a new one at https://github.com/settings/tokens"
             )

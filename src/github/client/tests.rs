@@ -75,31 +75,31 @@ async fn failures_are_classified_for_the_retry_policy() {
     let c = client();
     let none = HeaderMap::new();
     let body = r#"{"message":"Bad credentials"}"#;
-    match c.classify_failure::<()>("/u", StatusCode::UNAUTHORIZED, &none, body) {
+    match c.classify_failure::<()>("/u", 0, StatusCode::UNAUTHORIZED, &none, body) {
         Err(GhError::Unauthorized { message, hint }) => {
             assert_eq!(message, "Bad credentials");
             assert!(hint.contains("no token was sent"), "{hint}");
         }
         _ => panic!("401 is Unauthorized"),
     }
-    match c.classify_failure::<()>("/u", StatusCode::NOT_FOUND, &none, "") {
+    match c.classify_failure::<()>("/u", 0, StatusCode::NOT_FOUND, &none, "") {
         Err(GhError::NotFound { url, .. }) => assert_eq!(url, "http://127.0.0.1:9/u"),
         _ => panic!("404 is NotFound"),
     }
     assert!(matches!(
-        c.classify_failure::<()>("/u", StatusCode::BAD_GATEWAY, &none, "<html>"),
+        c.classify_failure::<()>("/u", 0, StatusCode::BAD_GATEWAY, &none, "<html>"),
         Ok(Attempt::Retry { kind: RetryKind::Timeout, .. })
     ));
     assert!(matches!(
-        c.classify_failure::<()>("/u", StatusCode::INTERNAL_SERVER_ERROR, &none, "{}"),
+        c.classify_failure::<()>("/u", 0, StatusCode::INTERNAL_SERVER_ERROR, &none, "{}"),
         Ok(Attempt::Retry { kind: RetryKind::Transient, .. })
     ));
-    match c.classify_failure::<()>("/u", StatusCode::FORBIDDEN, &headers(&[("retry-after", "3")]), "{}") {
+    match c.classify_failure::<()>("/u", 0, StatusCode::FORBIDDEN, &headers(&[("retry-after", "3")]), "{}") {
         Ok(Attempt::Retry { wait, .. }) => assert_eq!(wait, Some(Duration::from_secs(3))),
         _ => panic!("a 403 with retry-after is a secondary limit"),
     }
     assert!(matches!(
-        c.classify_failure::<()>("/u", StatusCode::FORBIDDEN, &none, r#"{"message":"Resource not accessible"}"#),
+        c.classify_failure::<()>("/u", 0, StatusCode::FORBIDDEN, &none, r#"{"message":"Resource not accessible"}"#),
         Err(GhError::Forbidden { .. })
     ));
 }
@@ -111,6 +111,7 @@ async fn a_two_factor_401_asks_for_a_token_and_an_sso_403_gives_the_authorisatio
     let otp = headers(&[("x-github-otp", "required; sms")]);
     match c.classify_failure::<()>(
         "/user",
+        0,
         StatusCode::UNAUTHORIZED,
         &otp,
         r#"{"message":"Must specify two-factor authentication OTP code."}"#,
@@ -127,6 +128,7 @@ async fn a_two_factor_401_asks_for_a_token_and_an_sso_403_gives_the_authorisatio
     let sso = headers(&[("x-github-sso", "required; url=https://github.com/orgs/acme/sso?authorization_request=XYZ")]);
     match c.classify_failure::<()>(
         "/repos/acme/x",
+        0,
         StatusCode::FORBIDDEN,
         &sso,
         r#"{"message":"Resource protected by organization SAML enforcement."}"#,

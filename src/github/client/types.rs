@@ -129,6 +129,12 @@ pub struct GitHubClient {
     pub(super) authenticated: bool,
     pub(super) token_var: &'static str,
     pub(super) deadline: Mutex<Option<tokio::time::Instant>>,
-    /// Permanent GraphQL errors that came with data (kept); drained by the step that asked.
+    /// Permanent GraphQL errors that came with data outside any tally (`tally.rs`); drained by
+    /// [`GitHubClient::take_problems`].
     pub(super) problems: Mutex<Vec<String>>,
+    /// Held while an App's installation token is renewed (`auth.rs`).
+    pub(super) renewing: tokio::sync::Mutex<()>,
+    /// Held for each exchange: requests stay serial, as GitHub asks, even while several
+    /// repositories sync at once (their database work overlaps, their requests take turns).
+    pub(super) one_at_a_time: tokio::sync::Mutex<()>,
 }

@@ -1,13 +1,18 @@
 //! The collector ([`Collector`]: a GitHub client, the store and the configuration) and what
 //! every step shares: how a step ended ([`StepStatus`]), recording it, [`SyncError`], the
-//! watermark overlap, accounts written once per run, quarantine, and the wall clock. A leaf
+//! watermark overlap, accounts written once per worker ([`with_account_cache`]), quarantine, and
+//! the wall clock. A leaf
 //! under the steps, `repo.rs` and `run.rs`, which import it instead of `sync/mod.rs`.
 
-use std::{collections::HashMap, sync::Mutex};
+use std::{
+    cell::RefCell,
+    collections::{HashMap, HashSet},
+    sync::Mutex,
+};
 
 use crate::config::Config;
 use crate::db::{self, Db, WriteTx, accounts::AccountRow, runs};
-use crate::github::{GhError, GitHubClient, client::CounterSnapshot};
+use crate::github::{GhError, GitHubClient};
 
 /// Re-fetch this much before a watermark: GitHub's `since` is inclusive, and a small overlap
 /// guards against items committed late on GitHub's side. Upserts make the overlap harmless.
@@ -33,8 +38,29 @@ pub struct Collector {
     pub(crate) client: GitHubClient,
     pub(crate) db: Db,
     pub(crate) config: std::sync::Arc<Config>,
-    /// Accounts already written during this run, to skip redundant upserts.
-    pub(super) seen_accounts: Mutex<HashMap<i64, AccountRow>>,
+    /// The logins asked for Sponsors data in this run, lower-cased: a maintainer of two
+    /// repositories synced at once is asked by the first only.
+    pub(super) sponsors_asked: Mutex<HashSet<String>>,
+}
+
+tokio::task_local! {
+    /// The accounts one worker of a run has written ([`with_account_cache`]).
+    static WRITTEN: RefCell<HashMap<i64, AccountRow>>;
+}
+
+/// Runs one worker of a run (`work`) with its own record of the accounts it wrote, so each
+/// account is upserted once per worker rather than once per page naming it. Per worker, not per
+/// run: an account counts as written once the transaction writing it is under way, and another
+/// worker must not rely on a transaction it cannot see commit. A worker whose repository failed
+/// or was cut forgets them ([`forget_written_accounts`]), since its last transaction may have
+/// rolled back.
+pub(super) async fn with_account_cache<F: Future>(work: F) -> F::Output {
+    WRITTEN.scope(RefCell::default(), work).await
+}
+
+/// Forgets the accounts this worker wrote (its last transaction may not have committed).
+pub(super) fn forget_written_accounts() {
+    let _ = WRITTEN.try_with(|written| written.borrow_mut().clear());
 }
 
 /// How one step ended, for the run record.
@@ -59,7 +85,7 @@ impl StepStatus {
 
 impl Collector {
     pub fn new(config: std::sync::Arc<Config>, db: Db, client: GitHubClient) -> Self {
-        Collector { client, db, config, seen_accounts: Mutex::default() }
+        Collector { client, db, config, sponsors_asked: Mutex::default() }
     }
 
     pub fn db(&self) -> &Db {
@@ -109,22 +135,28 @@ impl Collector {
         serde_json::to_string(logins).ok()
     }
 
-    /// The accounts among `users` not yet written during this run (a plain function, so no
-    /// iterator with borrowed closures is held across an await: that trips tokio's `Send`).
+    /// The accounts among `users` this worker has not written yet in this run, all of them
+    /// outside a worker ([`with_account_cache`]). A plain function, so no iterator with borrowed
+    /// closures is held across an await: that trips tokio's `Send`.
     pub(crate) fn fresh_accounts<'a>(
         &self,
         users: impl IntoIterator<Item = &'a crate::github::wire::User>,
     ) -> Vec<AccountRow> {
-        let mut seen = self.seen_accounts.lock().expect("account cache");
-        let mut fresh = Vec::new();
-        for user in users {
-            let row = crate::github::convert::account(user, &self.config.people);
-            if seen.get(&row.id) != Some(&row) {
-                seen.insert(row.id, row.clone());
-                fresh.push(row);
-            }
-        }
-        fresh
+        let rows: Vec<AccountRow> =
+            users.into_iter().map(|user| crate::github::convert::account(user, &self.config.people)).collect();
+        let mut rows = Some(rows);
+        let _ = WRITTEN.try_with(|written| {
+            let mut written = written.borrow_mut();
+            let all = rows.take().unwrap_or_default();
+            rows =
+                Some(all.into_iter().filter(|row| written.insert(row.id, row.clone()).as_ref() != Some(row)).collect());
+        });
+        rows.unwrap_or_default()
+    }
+
+    /// Whether this run has not asked for `login`'s Sponsors data yet; marks it asked.
+    pub(crate) fn first_to_ask_sponsors(&self, login: &str) -> bool {
+        self.sponsors_asked.lock().expect("sponsors lock").insert(login.to_lowercase())
     }
 
     /// Upserts the accounts a page names. On SQLite, inside the page's transaction (one writer).
@@ -163,14 +195,14 @@ impl Collector {
     ) -> Result<(StepStatus, u64), SyncError> {
         let started_at = now();
         let clock = std::time::Instant::now();
-        let before = self.client.counters();
-        let result = work.await;
-        let used: CounterSnapshot = self.client.counters() - before;
+        // The step's own requests: other repositories syncing meanwhile count in theirs.
+        let (result, tally) = self.client.tallied(work).await;
+        let used = tally.counts();
         // The run record keeps whole seconds; the log has the step's time to the millisecond.
         let ms = clock.elapsed().as_secs_f64() * 1000.0;
         tracing::debug!(scope, resource, ms, requests = used.requests, "step finished");
         // Permanent GraphQL errors that came with data: the data is kept, the errors recorded.
-        let said = self.client.take_problems();
+        let said = tally.take_problems();
         let (status, items, error) = match &result {
             Ok((status, items)) if said.is_empty() => (status.as_str(), *items, None),
             Ok((status, items)) => {
@@ -304,3 +336,6 @@ pub(super) fn hashed_key(value: &serde_json::Value) -> String {
     let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
     format!("sha256:{hex}")
 }
+
+#[cfg(test)]
+mod tests;

@@ -25,7 +25,8 @@
 //! Sponsorable accounts are the repository owner (`funding`, with the links) and, in
 //! `sponsorable`, the repository's maintainers (the [`MAINTAINER_CAP`] with most contributions;
 //! `repo_people`, so the rollups must have been built) and every login of a `GITHUB` funding
-//! link. A login whose Sponsors snapshot was confirmed within the refresh interval is not asked
+//! link. A login whose Sponsors snapshot was confirmed within the refresh interval, or that
+//! another repository of the same run asked for (repositories sync side by side), is not asked
 //! again, so a maintainer of several repositories costs one request per interval; a login GitHub
 //! does not resolve as a user (gone, or an organisation) is skipped. Each fetch stores a snapshot
 //! and replaces the login's sponsorship history (the newest 100 public sponsorships, ended ones
@@ -112,6 +113,10 @@ async fn sponsorables(c: &Collector, scope: &str, repo: &RepoHandle) -> Result<(
     let (mut asked, mut written) = (0, 0);
     for login in &sponsorable_logins(c, repo).await? {
         if within_refresh(c, store::get_sponsors_last_seen(&c.db.pool, login).await?) {
+            continue;
+        }
+        if !c.first_to_ask_sponsors(login) {
+            // Another repository of this run asked (or is asking) for it.
             continue;
         }
         asked += 1;

@@ -28,7 +28,7 @@ pub use summary::{CollectSummary, RunError, Stopped};
 
 use crate::github::GhError;
 
-use super::collector::{Collector, SyncError, now};
+use super::collector::{Collector, SyncError, forget_written_accounts, now, with_account_cache};
 use crate::db::{self, lease, rounds, runs};
 use crate::github::client::{RateWait, WaitObserver};
 
@@ -41,14 +41,6 @@ pub const LEASE_STALE: Duration = Duration::from_secs(90);
 pub const WAIT_POLL: Duration = Duration::from_secs(2);
 /// The longest a run without a deadline waits for other collectors' repositories.
 pub const WAIT_FOR_OTHERS_CAP: Duration = Duration::from_secs(2 * 3600);
-/// How many repositories one run syncs at once ([`Collector::worker`]s). One: with two, one's
-/// rollups overlapped the next one's requests (a 1%-changed re-sync at `large` took 2.6–3.0 s
-/// instead of 3.3–3.4 s), but three things assume one repository at a time and must change
-/// first: a step's request counts are the client's counters before and after it (another
-/// repository's requests would land in them), the rate-limit reserve is checked against the last
-/// response's remaining count (two requests in flight spend past it), and maintainers shared by
-/// two repositories are asked for once per refresh interval by what is stored (both would ask).
-const REPOS_AT_ONCE: usize = 1;
 /// How many times a run tries repositories again after a write ran into another collector's.
 const MAX_CONFLICT_RETRIES: u32 = 10;
 const WAITED_OUT: &str = "another collector still held this repository when this run stopped waiting for it; \
@@ -175,7 +167,7 @@ impl Collector {
         let before = self.client.counters();
         let stale = LEASE_STALE.as_secs() as i64;
         let dead = |host: &str, pid: i64| host == me.host && !process_alive(pid);
-        self.seen_accounts.lock().expect("account cache").clear();
+        self.sponsors_asked.lock().expect("sponsors lock").clear();
         let closed = runs::close_interrupted_runs(pool, started_at, stale, dead).await?;
         if closed > 0 {
             tracing::warn!(runs = closed, "closed runs whose collector stopped before they finished");
@@ -223,9 +215,15 @@ impl Collector {
             Turn { me, run_id, round, names: &names, targets: &targets, deadline, wait_limit, progress: &progress };
         let shared =
             std::sync::Mutex::new(Shared { handled: Vec::new(), stop, summary, conflicts: 0, waited_out: false });
-        // REPOS_AT_ONCE workers, each claiming and syncing one repository at a time, polled
-        // together (so one waiting for the connection never stalls the one that holds it).
-        futures_util::future::try_join_all((0..REPOS_AT_ONCE).map(|_| self.worker(&turn, &shared))).await?;
+        // The backend's workers (`db::collector_workers`), each claiming and syncing one
+        // repository at a time, polled together (so one waiting for the connection never stalls
+        // the one that holds it). What that asks of the rest: each step counts its own requests
+        // (`client::Tally`), a credential's requests in flight count against its reserve, each
+        // worker keeps its own record of the accounts it wrote, and a maintainer of two
+        // repositories is asked for Sponsors data once per run (`Collector::sponsors_asked`).
+        let workers =
+            (0..db::collector_workers(self.db.backend())).map(|_| with_account_cache(self.worker(&turn, &shared)));
+        futures_util::future::try_join_all(workers).await?;
         let Shared { handled, stop, mut summary, waited_out, .. } = shared.into_inner().expect("run state");
         // What this run did not reach: synced by another run of the round, or left for later.
         let left: Vec<String> = names.iter().filter(|n| !handled.contains(n)).cloned().collect();
@@ -357,6 +355,10 @@ impl Collector {
                 Some(d) => tokio::time::timeout_at(d, work).await.ok(),
                 None => Some(work.await),
             };
+            if !matches!(outcome, Some(Ok(_))) {
+                // Its last transaction may have rolled back with the accounts it wrote.
+                forget_written_accounts();
+            }
             let done = self.settle(target, outcome, shared).await?;
             let done = done.then_some((turn.round, turn.run_id));
             if !rounds::release(pool, &turn.me.holder, &target.name, done, now()).await? {
