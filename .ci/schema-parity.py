@@ -121,6 +121,7 @@ def norm_predicate(text):
     """A partial index's WHERE, without the parentheses and spacing each database adds."""
     if text is None:
         return None
+    text = re.sub(r"::text\b", "", text)  # PostgreSQL's 'closed'::text
     return re.sub(r"[\s()]+", " ", text).strip().lower()
 
 

@@ -98,12 +98,14 @@ pub struct IssueSpanRow {
 }
 
 /// The columns of an [`IssueSpanRow`] and which issues have one (human-authored, not pull
-/// requests), over `issues i`: one definition for [`list_issue_spans`] and the week slices.
+/// requests), over `issues i`: one definition for [`list_issue_spans`] and the week slices. The
+/// unary `+` keeps SQLite's planner off `issues_repo_created` (repository and kind), so it takes
+/// the index each caller's own condition names (`issues_span_open`, `issues_repo_closed`).
 macro_rules! issue_span_select {
     () => {
         "SELECT i.created_at, CASE WHEN i.state = 'closed' THEN i.closed_at END AS closed_at
          FROM issues i LEFT JOIN accounts a ON a.id = i.author_id
-         WHERE i.is_pull_request = 0 AND COALESCE(a.is_bot, 0) = 0 AND "
+         WHERE +i.is_pull_request = 0 AND COALESCE(a.is_bot, 0) = 0 AND "
     };
 }
 

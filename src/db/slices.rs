@@ -69,14 +69,14 @@ macro_rules! insert_slices {
     };
 }
 
-/// `INSERT` of one whole-repository kind (week 0) from a `SELECT` whose columns are `$cols`, with
-/// the stamp `?2`.
+/// `INSERT` of one whole-repository kind from a `SELECT` whose columns are `$cols`, with the stamp
+/// `?2`, at week `?3` (0).
 macro_rules! insert_whole {
     ($kind:literal, $cols:literal, $select:literal) => {
         concat!(
             "INSERT INTO week_slices (repo_id, kind, week, rows, built) SELECT ?1, '",
             $kind,
-            "', 0, json_group_array(json_array(",
+            "', ?3, json_group_array(json_array(",
             $cols,
             ")), ?2 FROM (",
             $select,
@@ -85,8 +85,9 @@ macro_rules! insert_whole {
     };
 }
 
-/// The kinds keyed by a week, each with its statement.
-pub(in crate::db) const WEEKLY: [(&str, &str); 5] = [
+/// The kinds keyed by a week, each with its statement (`spans` holds the closed issues here; its
+/// open row is [`SPANS_OPEN`]'s).
+pub(in crate::db) const WEEKLY: [(&str, &str); 6] = [
     (
         "items",
         insert_slices!(
@@ -140,6 +141,16 @@ pub(in crate::db) const WEEKLY: [(&str, &str); 5] = [
             concat!(person_week_select!(), "WHERE pw.repo_id = ?1")
         ),
     ),
+    (
+        "spans",
+        insert_slices!(
+            "spans",
+            "closed_at",
+            "i.closed_at",
+            "created_at, closed_at",
+            concat!(issue_span_select!(), "i.repo_id = ?1 AND i.state = 'closed' AND i.closed_at IS NOT NULL")
+        ),
+    ),
 ];
 
 /// The whole-repository kinds, rebuilt whenever anything in the repository changed.
@@ -164,18 +175,21 @@ pub(in crate::db) const WHOLE: [(&str, &str); 2] = [
     ),
 ];
 
-/// `spans`, keyed by the week of the last close, open issues under `?4` ([`OPEN_WEEK`]); `?3`
-/// and `?5` as in [`insert_slices`] (`?2` is bound but unused: nothing bounds an open issue's row).
-pub(in crate::db) const SPANS: &str = concat!(
+/// The `spans` row of the issues open (or closed without a time) under week `?3` ([`OPEN_WEEK`]),
+/// with the stamp `?2`; no row when there are none. Read through the partial index
+/// `issues_span_open`, so rebuilding it on each change costs the open issues, not the history.
+pub(in crate::db) const SPANS_OPEN: &str = concat!(
     "INSERT INTO week_slices (repo_id, kind, week, rows, built)
-     SELECT ?1, 'spans', COALESCE(",
-    slice_week!("closed_at"),
-    ", ?4) AS wk, json_group_array(json_array(created_at, closed_at)), ?5 FROM (",
+     SELECT ?1, 'spans', ?3, json_group_array(json_array(created_at, closed_at)), ?2 FROM (",
     issue_span_select!(),
-    "i.repo_id = ?1) AS slice WHERE ?3 IS NULL OR COALESCE(",
-    slice_week!("closed_at"),
-    ", ?4) IN (SELECT CAST(value AS BIGINT) FROM json_each(?3)) GROUP BY wk"
+    "i.repo_id = ?1 AND (i.state <> 'closed' OR i.closed_at IS NULL)) AS slice HAVING COUNT(*) > 0"
 );
+
+/// The rows rebuilt whole on every change, each kind with its statement and week: the
+/// whole-repository kinds at week 0, and the open issues' spans at [`OPEN_WEEK`].
+fn whole_rows() -> impl Iterator<Item = (&'static str, &'static str, i64)> {
+    WHOLE.iter().map(|&(kind, sql)| (kind, sql, 0)).chain([("spans", SPANS_OPEN, OPEN_WEEK)])
+}
 
 /// The weeks of each kind to rebuild (`spans` follows `closed`; the whole kinds are rebuilt).
 #[derive(Debug, Default)]
@@ -200,17 +214,9 @@ pub async fn rebuild(tx: &mut sqlx::AnyConnection, repo_id: i64) -> sqlx::Result
             .execute(&mut *tx)
             .await?;
     }
-    for (_, sql) in WHOLE {
-        crate::db::sql::query(sql).bind(repo_id).bind(built).execute(&mut *tx).await?;
+    for (_, sql, week) in whole_rows() {
+        crate::db::sql::query(sql).bind(repo_id).bind(built).bind(week).execute(&mut *tx).await?;
     }
-    crate::db::sql::query(SPANS)
-        .bind(repo_id)
-        .bind(i64::MIN)
-        .bind(None::<String>)
-        .bind(OPEN_WEEK)
-        .bind(built)
-        .execute(&mut *tx)
-        .await?;
     crate::db::sql::query("INSERT INTO week_slices (repo_id, kind, week, rows) VALUES (?1, 'format', 0, ?2)")
         .bind(repo_id)
         .bind(FORMAT)
@@ -219,12 +225,10 @@ pub async fn rebuild(tx: &mut sqlx::AnyConnection, repo_id: i64) -> sqlx::Result
     Ok(())
 }
 
-/// Rebuilds the named weeks of each kind, `spans` for the `closed` weeks and the open issues,
+/// Rebuilds the named weeks of each kind (`spans` for the `closed` weeks), the open issues' spans
 /// and the whole-repository kinds (inside the rollups' transaction).
 pub async fn rebuild_weeks(tx: &mut sqlx::AnyConnection, repo_id: i64, weeks: &SliceWeeks) -> sqlx::Result<()> {
     let mut laps = super::laps::Laps::start();
-    let mut spans = weeks.closed.clone();
-    spans.insert(OPEN_WEEK);
     let built = stamp();
     let kinds = WEEKLY.iter().map(|&(kind, sql)| {
         let set = match kind {
@@ -235,8 +239,10 @@ pub async fn rebuild_weeks(tx: &mut sqlx::AnyConnection, repo_id: i64, weeks: &S
         };
         (kind, sql, set)
     });
-    for (kind, sql, set) in kinds.chain([("spans", SPANS, &spans)]) {
-        let Some(&first) = set.first() else { continue };
+    for (kind, sql, set) in kinds {
+        if set.is_empty() {
+            continue;
+        }
         let list = super::dashboard::json_list(set);
         crate::db::sql::query(
             "DELETE FROM week_slices WHERE repo_id = ?1 AND kind = ?2 AND week IN (SELECT CAST(value AS BIGINT) FROM json_each(?3))",
@@ -246,18 +252,6 @@ pub async fn rebuild_weeks(tx: &mut sqlx::AnyConnection, repo_id: i64, weeks: &S
         .bind(&list)
         .execute(&mut *tx)
         .await?;
-        if kind == "spans" {
-            crate::db::sql::query(sql)
-                .bind(repo_id)
-                .bind(first)
-                .bind(&list)
-                .bind(OPEN_WEEK)
-                .bind(built)
-                .execute(&mut *tx)
-                .await?;
-            laps.lap(kind);
-            continue;
-        }
         // One index range per run of nearby weeks, not every row from the first week on.
         for run in super::rollups::weeks::Weeks::Some(set.clone()).runs() {
             crate::db::sql::query(sql)
@@ -271,13 +265,14 @@ pub async fn rebuild_weeks(tx: &mut sqlx::AnyConnection, repo_id: i64, weeks: &S
         }
         laps.lap(kind);
     }
-    for (kind, sql) in WHOLE {
-        crate::db::sql::query("DELETE FROM week_slices WHERE repo_id = ?1 AND kind = ?2 AND week = 0")
+    for (kind, sql, week) in whole_rows() {
+        crate::db::sql::query("DELETE FROM week_slices WHERE repo_id = ?1 AND kind = ?2 AND week = ?3")
             .bind(repo_id)
             .bind(kind)
+            .bind(week)
             .execute(&mut *tx)
             .await?;
-        crate::db::sql::query(sql).bind(repo_id).bind(built).execute(&mut *tx).await?;
+        crate::db::sql::query(sql).bind(repo_id).bind(built).bind(week).execute(&mut *tx).await?;
         laps.lap(kind);
     }
     tracing::debug!(repo_id, laps = %laps, "slices: milliseconds by kind");

@@ -254,7 +254,7 @@ macro_rules! people_rows {
             "author_id IS NOT NULL
              UNION ALL
              SELECT merged_by_id, merged_at, 1, 1 FROM ",
-            $rows!(plain, "issues", "", "merged_by_id", "merged_at"),
+            $rows!(indexed, "issues", "issues_merged_by", "merged_by_id", "merged_at"),
             "merged_by_id IS NOT NULL AND merged_at IS NOT NULL
              UNION ALL
              SELECT account_id, COALESCE(first_authored, week), commits, 0 FROM ",

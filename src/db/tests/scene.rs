@@ -112,7 +112,7 @@ fn ported_statements() -> Vec<(String, &'static str)> {
         ("dashboard::SCOPE_PERSON_WEEKS".into(), crate::db::dashboard::SCOPE_PERSON_WEEKS),
         ("dashboard::MAINTAINERS".into(), crate::db::dashboard::MAINTAINERS),
         ("report::FIRST_TIMERS".into(), crate::db::report::FIRST_TIMERS),
-        ("slices::SPANS".into(), crate::db::slices::SPANS),
+        ("slices::SPANS_OPEN".into(), crate::db::slices::SPANS_OPEN),
     ];
     for (i, sql) in crate::db::responses::STATEMENTS.into_iter().enumerate() {
         all.push((format!("responses::STATEMENTS[{i}]"), sql));
