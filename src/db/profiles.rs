@@ -66,11 +66,14 @@ pub async fn record_companies<'e>(
 pub async fn list_companies<'e>(ex: impl AnyExecutor<'e>, repo_ids: &str) -> sqlx::Result<Vec<(String, String)>> {
     crate::db::sql::query_as(
         // From the few accounts with a company (the partial index `accounts_with_company`), each
-        // checked against the scope's people by key.
-        "SELECT a.login, a.company FROM accounts a
+        // checked against the scope's people by key: one primary-key probe of `repo_people` per
+        // repository of the scope, read once (MATERIALIZED). With the list inline, SQLite 3.51
+        // built an automatic index on `repo_people (account_id)` over every person of the scope at
+        // each read instead (35-42 ms of a page at `large`, against 4-5 ms).
+        "WITH scope (id) AS MATERIALIZED (SELECT CAST(value AS BIGINT) FROM json_each(?))
+         SELECT a.login, a.company FROM accounts a
          WHERE a.company IS NOT NULL AND a.company <> '' AND EXISTS (
-             SELECT 1 FROM repo_people rp
-             WHERE rp.account_id = a.id AND rp.repo_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?)))
+             SELECT 1 FROM scope s JOIN repo_people rp ON rp.repo_id = s.id AND rp.account_id = a.id)
          ORDER BY a.login",
     )
     .bind(repo_ids)

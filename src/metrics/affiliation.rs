@@ -260,7 +260,7 @@ impl Affiliations {
 
     /// The canonical login of `login` (itself when it is nobody's alias).
     pub fn person(&self, login: &str) -> String {
-        self.canonical.get(&login.to_lowercase()).cloned().unwrap_or_else(|| login.to_owned())
+        self.canonical.get(lowercase(login).as_ref()).cloned().unwrap_or_else(|| login.to_owned())
     }
 
     /// Whether two logins are the same person.
@@ -271,7 +271,11 @@ impl Affiliations {
     /// A person's affiliation on `day`: a self-declared entry covering it, else a file entry,
     /// else the profile's company (undated, a hint), else unknown.
     pub fn at(&self, login: &str, day: NaiveDate) -> Resolved {
-        let person = self.person(login);
+        self.at_person(self.person(login), day)
+    }
+
+    /// [`Affiliations::at`] of the canonical login `person` ([`Affiliations::person`]).
+    fn at_person(&self, person: String, day: NaiveDate) -> Resolved {
         let covering = |source: Source| {
             self.entries.iter().find(|e| e.source == source && e.login.eq_ignore_ascii_case(&person) && e.covers(day))
         };
@@ -283,7 +287,7 @@ impl Affiliations {
             let org = (!e.org.is_empty()).then(|| e.org.clone());
             return Resolved { person, org, kind: e.kind, paid_for_oss: e.paid_for_oss, source: Some(e.source) };
         }
-        if let Some(company) = self.profile.get(&person.to_lowercase()) {
+        if let Some(company) = self.profile.get(lowercase(&person).as_ref()) {
             let org = Some(company.clone());
             return Resolved { person, org, kind: Kind::Unknown, paid_for_oss: false, source: Some(Source::Profile) };
         }
@@ -295,7 +299,7 @@ impl Affiliations {
     pub fn undated(&self, login: &str) -> Option<Resolved> {
         let person = self.person(login);
         let dated = self.entries.iter().any(|e| e.login.eq_ignore_ascii_case(&person));
-        (!dated).then(|| self.at(login, NaiveDate::MIN))
+        (!dated).then(|| self.at_person(person, NaiveDate::MIN))
     }
 
     /// Adds a repository's self-declared file, under the trust rule: an entry applies only when
@@ -339,6 +343,16 @@ impl Affiliations {
         }
         people.values_mut().for_each(|a| a.sort());
         people
+    }
+}
+
+/// `text.to_lowercase()`, copied only when it is not lowercase ASCII already (a login usually is;
+/// an organisation's window looks up thousands).
+fn lowercase(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.to_lowercase())
     }
 }
 

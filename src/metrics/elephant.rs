@@ -187,8 +187,13 @@ pub fn elephant_factors(weeks: &[ContributionWeek<'_>], affiliations: &Affiliati
             continue;
         }
         let i = *index.entry(w.login).or_insert_with(|| {
-            let person = affiliations.person(w.login).to_lowercase();
-            logins.push(Login { person, fixed: affiliations.undated(w.login).map(slice_of), counts: [0; 4] });
+            // An undated affiliation names the person already (one resolution, not two).
+            let undated = affiliations.undated(w.login);
+            let person = match &undated {
+                Some(r) => r.person.to_lowercase(),
+                None => affiliations.person(w.login).to_lowercase(),
+            };
+            logins.push(Login { person, fixed: undated.map(slice_of), counts: [0; 4] });
             logins.len() - 1
         });
         let login = &mut logins[i];

@@ -136,14 +136,17 @@ pub fn maintainer_load_of(rows: &[ActivityRef<'_>], maintainers: &[String], wind
     // person-weeks): each week's totals, and for the roster's members alone, one entry per
     // (week, lowercase login) with the first spelling seen. A lowercase copy is made only of a
     // login that has capitals.
+    // The same pass gathers every person's responses for the top share.
     let mut week_totals: BTreeMap<i64, [u64; 4]> = BTreeMap::new();
     let mut index: HashMap<(i64, Cow<'_, str>), usize> = HashMap::new();
     let mut per_person: Vec<(i64, Cow<'_, str>, &str, [u64; 4])> = Vec::new();
+    let mut responders = Responders::default();
     for &(week, login, kinds) in rows.iter().filter(|r| window.contains(week_start(r.0))) {
         let week = week_start(week);
         let t = week_totals.entry(week).or_default();
         t.iter_mut().zip(kinds).for_each(|(a, b)| *a += b);
         let key = lowercase(login);
+        responders.add(week, login, key.clone(), kinds[0]);
         if !roster.contains(key.as_ref()) {
             continue;
         }
@@ -178,16 +181,49 @@ pub fn maintainer_load_of(rows: &[ActivityRef<'_>], maintainers: &[String], wind
         });
     }
 
-    let top_responder = top_responder(rows.iter().copied(), window);
-    let active_maintainers: Vec<String> =
-        active_maintainers(rows.iter().copied(), &roster, window).into_iter().collect();
+    // [`active_maintainers`] of the same entries: a (week, person) of the roster whose rows add
+    // up to any activity, under its first spelling.
+    let active: BTreeSet<&str> =
+        per_person.iter().filter(|p| p.3.iter().any(|&k| k > 0)).map(|&(_, _, login, _)| login).collect();
+    let active_maintainers: Vec<String> = active.into_iter().map(str::to_owned).collect();
     MaintainerLoad {
         window,
         maintainers: roster.len(),
         active_maintainer_count: active_maintainers.len(),
         active_maintainers,
         weeks,
-        top_responder,
+        top_responder: responders.top(),
+    }
+}
+
+/// Per lowercase login: the earliest week and its first-sorting spelling, and the responses (the
+/// top share's tally, row by row).
+#[derive(Default)]
+struct Responders<'a>(HashMap<Cow<'a, str>, (i64, &'a str, u64)>);
+
+impl<'a> Responders<'a> {
+    /// Adds a row in the window: its week start, login as written, lowercase `key` and responses.
+    fn add(&mut self, week: i64, login: &'a str, key: Cow<'a, str>, responses: u64) {
+        match self.0.get_mut(key.as_ref()) {
+            Some(seen) => {
+                if (week, login) < (seen.0, seen.1) {
+                    (seen.0, seen.1) = (week, login);
+                }
+                seen.2 += responses;
+            }
+            None => {
+                self.0.insert(key, (week, login, responses));
+            }
+        }
+    }
+
+    /// The person with the most responses; a tie goes to the alphabetically first lowercase login.
+    fn top(self) -> Option<TopShare> {
+        let total: u64 = self.0.values().map(|(_, _, n)| n).sum();
+        let (_, &(_, login, responses)) = (self.0.iter())
+            .filter(|(_, (_, _, n))| *n > 0)
+            .min_by(|(ka, (_, _, na)), (kb, (_, _, nb))| nb.cmp(na).then_with(|| ka.cmp(kb)))?;
+        Some(TopShare { login: login.to_owned(), responses, total, share: responses as f64 / total as f64 })
     }
 }
 
@@ -196,32 +232,14 @@ pub fn maintainer_load_of(rows: &[ActivityRef<'_>], maintainers: &[String], wind
 /// the spelling that sorts first among their rows of their earliest week; a tie goes to the
 /// alphabetically first lowercase login. `None` without responses.
 pub fn top_responder<'a>(rows: impl Iterator<Item = ActivityRef<'a>>, window: Window) -> Option<TopShare> {
-    // Per lowercase login: the earliest week and its first-sorting spelling, and the responses.
-    let mut people: HashMap<Cow<'a, str>, (i64, &'a str, u64)> = HashMap::new();
+    let mut responders = Responders::default();
     for (week, login, kinds) in rows {
         let week = week_start(week);
-        if !window.contains(week) {
-            continue;
-        }
-        let key = lowercase(login);
-        match people.get_mut(key.as_ref()) {
-            Some(seen) => {
-                if (week, login) < (seen.0, seen.1) {
-                    (seen.0, seen.1) = (week, login);
-                }
-                seen.2 += kinds[0];
-            }
-            None => {
-                people.insert(key, (week, login, kinds[0]));
-            }
+        if window.contains(week) {
+            responders.add(week, login, lowercase(login), kinds[0]);
         }
     }
-    let total: u64 = people.values().map(|(_, _, n)| n).sum();
-    let (_, &(_, login, responses)) = people
-        .iter()
-        .filter(|(_, (_, _, n))| *n > 0)
-        .min_by(|(ka, (_, _, na)), (kb, (_, _, nb))| nb.cmp(na).then_with(|| ka.cmp(kb)))?;
-    Some(TopShare { login: login.to_owned(), responses, total, share: responses as f64 / total as f64 })
+    responders.top()
 }
 
 /// The logins of [`MaintainerLoad::active_maintainers`] alone, from `(week, login, kinds)` rows

@@ -32,8 +32,10 @@ pub struct Declared {
 /// The self-declared files and profile companies stored for `repo_ids`.
 pub async fn declared(state: &AppState, repo_ids: &[i64]) -> Result<Declared, WebError> {
     let scope = scope_json(repo_ids);
-    let files = crate::db::self_declared::list_self_declared(&state.db.pool, &scope).await?;
-    let companies = crate::db::profiles::list_companies(&state.db.pool, &scope).await?;
+    let (files, companies) = tokio::try_join!(
+        crate::db::self_declared::list_self_declared(&state.db.pool, &scope),
+        crate::db::profiles::list_companies(&state.db.pool, &scope),
+    )?;
     Ok(Declared { files, companies })
 }
 

@@ -194,3 +194,22 @@ fn a_profile_company_is_only_an_undated_hint() {
     assert_eq!(a.at("zoe", day("2023-01-01")).source, None);
     assert_eq!(Source::Profile.label(), "profile (undated)");
 }
+
+#[test]
+fn lowercase_is_to_lowercase_and_copies_only_what_is_not_lowercase_ascii() {
+    for text in ["mara", "MOkafor", "mara-work_2", "", "Zoë", "ÀBC", "ǅungla", "straße", "ΣΑΣ"] {
+        assert_eq!(lowercase(text), text.to_lowercase(), "{text}");
+    }
+    assert!(matches!(lowercase("mara-work_2"), std::borrow::Cow::Borrowed(_)));
+    assert!(matches!(lowercase("zoë"), std::borrow::Cow::Owned(_)));
+}
+
+#[test]
+fn a_login_with_capitals_resolves_as_the_same_person_with_the_same_hint() {
+    let a = Affiliations::parse(FILE, Source::File).unwrap().with_profile_hint("Zoe", "Beta");
+    assert_eq!(a.person("MOKAFOR"), a.person("mokafor"));
+    // Nobody's alias: the person is the login as written, the hint found in any case.
+    let zoe = a.undated("ZOE").unwrap();
+    assert_eq!((zoe.person.as_str(), zoe.org.as_deref(), zoe.source), ("ZOE", Some("Beta"), Some(Source::Profile)));
+    assert_eq!(a.at("MARA-WORK", day("2024-03-01")), a.at("mara", day("2024-03-01")));
+}

@@ -176,17 +176,19 @@ pub async fn dashboard_for(
     scope: &Scope,
     archived: bool,
 ) -> Result<Dashboard, WebError> {
-    Ok(dashboard_and(state, repo_ids, scope, archived, |_, _| ()).await?.0)
+    Ok(dashboard_and(state, repo_ids, scope, archived, async { Ok(()) }, |_, _, ()| ()).await?.0)
 }
 
 /// [`dashboard_for`] and `also` of the same rows (one read of the window), the two computed on
-/// two cores: the pages' people measures ([`people`]).
-async fn dashboard_and<T: Send + 'static>(
+/// two cores: the pages' people measures ([`people`]). `read` (what `also` needs besides the
+/// rows) runs while the rows are read, not before.
+async fn dashboard_and<R: Send + 'static, T: Send + 'static>(
     state: &AppState,
     repo_ids: &[i64],
     scope: &Scope,
     archived: bool,
-    also: impl FnOnce(&AppState, &rows::ScopeRows) -> T + Send + 'static,
+    read: impl Future<Output = Result<R, WebError>> + Send + 'static,
+    also: impl FnOnce(&AppState, &rows::ScopeRows, R) -> T + Send + 'static,
 ) -> Result<(Dashboard, T), WebError> {
     let (repo_ids, (from, to, bots)) = (repo_ids.to_vec(), (scope.from, scope.to, scope.include_bots));
     off_workers(state, move |state| async move {
@@ -196,9 +198,10 @@ async fn dashboard_and<T: Send + 'static>(
         let version = db::runs::data_version(pool).await?;
         let present = state.present.for_page(version, &repo_ids, archived, bots, now);
         let parts = if present.is_some() { rows::Parts::Window } else { rows::Parts::Full };
-        let rows = rows::load_rows(pool, &repo_ids, (from, to), bots, now, parts).await?;
+        let rows = async { Ok::<_, WebError>(rows::load_rows(pool, &repo_ids, (from, to), bots, now, parts).await?) };
+        let (rows, read) = tokio::try_join!(rows, read)?;
         let (extra, d) = dashboard::alongside(
-            || also(&state, &rows),
+            || also(&state, &rows, read),
             || match &present {
                 Some(present) => dashboard::assemble(&rows, present, window, bots, now),
                 None => dashboard::compute(&rows, window, bots, archived, now),
@@ -218,8 +221,11 @@ async fn respond(
     let now = chrono::Utc::now().timestamp();
     let scope = query.scope(now, &QUEUE_SORTS)?;
     let names = r.names.clone();
-    let declared = crate::web::affiliations::declared(state, &r.repo_ids).await?;
-    let (d, people) = dashboard_and(state, &r.repo_ids, &scope, r.archived, move |state, rows| {
+    let declared = {
+        let (state, repo_ids) = (state.clone(), r.repo_ids.clone());
+        async move { crate::web::affiliations::declared(&state, &repo_ids).await }
+    };
+    let (d, people) = dashboard_and(state, &r.repo_ids, &scope, r.archived, declared, move |state, rows, declared| {
         people::of_rows(state, &names, &rows.person_weeks, &declared)
     })
     .await?;

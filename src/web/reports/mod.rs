@@ -85,10 +85,14 @@ async fn load(state: &AppState, full_name: &str, query: &ReportQuery, now: i64) 
     let scope = query.scope(&project.grants, now)?;
     let money_window = compute::money_window(scope.period, now);
     let received = received_in(&entries::entries(&project), money_window.from, money_window.to);
-    let rows = compute::load_rows(pool, project.repo.id, scope.period, now).await?;
+    // The rows, and the affiliations as the repository's pages apply them (its self-declared file
+    // and profile hints), read at once.
+    let repo_ids = [project.repo.id];
+    let (rows, declared) = tokio::try_join!(
+        async { Ok::<_, WebError>(compute::load_rows(pool, project.repo.id, scope.period, now).await?) },
+        affiliations::declared(state, &repo_ids),
+    )?;
     let report = compute::compute(&rows, scope.period, received, now);
-    // The affiliations as the repository's pages apply them: its self-declared file and profile hints.
-    let declared = affiliations::declared(state, &[project.repo.id]).await?;
     let (affiliations, affiliation_notes) =
         affiliations::affiliations(&state.config.people.affiliation_table, &declared);
     let unfunded =
