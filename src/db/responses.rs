@@ -51,12 +51,20 @@ macro_rules! firsts {
 /// a comment or review is added, so `since` finds every item to revisit. Items someone answered
 /// get their values, the rest NULL; an item whose values stay the same is not written, so the
 /// rollups do not see it as changed. Returns how many items changed.
+///
+/// A first pass (`since` is `i64::MIN`) follows a repository's first pages, written faster than
+/// PostgreSQL's autovacuum gathers their statistics: planned on the old ones, this statement
+/// ran for minutes on a repository of the `large` simulation, so those tables are analyzed
+/// first ([`super::backend::analyze_tables`]; nothing on SQLite).
 pub async fn recompute_responses(
     tx: &mut AnyConnection,
     repo_id: i64,
     since: i64,
     maintainers: Option<&str>,
 ) -> sqlx::Result<u64> {
+    if since == i64::MIN {
+        super::backend::analyze_tables(&mut *tx, &["issues", "comments", "reviews", "review_comments"]).await?;
+    }
     let mut changed = 0;
     for sql in STATEMENTS {
         changed += crate::db::sql::query(sql)

@@ -102,6 +102,8 @@ pub async fn rebuild_rollups(
     let people = crate::db::sql::query(REPO_PEOPLE_ALL).bind(repo_id).bind(None::<String>).bind(maintainers);
     people.execute(&mut *tx).await?;
     crate::db::sql::query(ENGAGEMENTS_ALL).bind(repo_id).execute(&mut *tx).await?;
+    // The statements below join the rows just written: on PostgreSQL, plan them for those rows.
+    super::backend::analyze_tables(&mut *tx, &["person_weeks", "repo_people"]).await?;
     rebuild_weeks(&mut *tx, WEEK_CONTRIBUTIONS, repo_id, &all).await?;
     // Last: the slices read `repo_people` (first contribution, maintainer) and `person_weeks`.
     super::slices::rebuild(&mut *tx, repo_id).await?;

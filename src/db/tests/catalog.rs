@@ -268,3 +268,22 @@ async fn analyze_gives_postgresql_statistics_of_the_rows() {
         assert!(columns > 0, "issues has statistics");
     }
 }
+
+#[tokio::test]
+async fn analyze_tables_plans_a_transaction_for_its_own_new_rows_on_postgresql() {
+    let f = scene::fresh_scene().await;
+    let mut tx = f.db.begin_write().await.unwrap();
+    backend::analyze_tables(&mut tx, &["person_weeks", "repo_people"]).await.unwrap();
+    backend::analyze_tables(&mut tx, &[]).await.unwrap();
+    if f.db.backend() == Backend::Postgres {
+        let analyzed: i64 = crate::db::sql::query_scalar(
+            "SELECT COUNT(DISTINCT tablename) FROM pg_stats
+             WHERE tablename IN ('person_weeks', 'repo_people') AND schemaname = current_schema()",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        assert_eq!(analyzed, 2, "both tables have statistics inside the transaction");
+    }
+    tx.commit().await.unwrap();
+}

@@ -7,7 +7,7 @@ use super::{add_repository, fresh, fresh_sqlite};
 use crate::db::{Db, Location, is_reachable, repos};
 
 /// The migrations in `migrations/sqlite/` (one file each).
-const MIGRATIONS: i64 = 29;
+const MIGRATIONS: i64 = 30;
 
 async fn applied_migrations(db: &Db) -> i64 {
     crate::db::sql::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = 1")
