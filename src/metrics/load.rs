@@ -181,10 +181,9 @@ pub fn maintainer_load_of(rows: &[ActivityRef<'_>], maintainers: &[String], wind
         });
     }
 
-    // [`active_maintainers`] of the same entries: a (week, person) of the roster whose rows add
-    // up to any activity, under its first spelling.
-    let active: BTreeSet<&str> =
-        per_person.iter().filter(|p| p.3.iter().any(|&k| k > 0)).map(|&(_, _, login, _)| login).collect();
+    // [`active_maintainers`] of the same entries: the first spellings of the weeks above (a
+    // (week, person) of the roster with any activity), each once.
+    let active: BTreeSet<&str> = weeks.iter().map(|w| w.login.as_str()).collect();
     let active_maintainers: Vec<String> = active.into_iter().map(str::to_owned).collect();
     MaintainerLoad {
         window,

@@ -144,14 +144,11 @@ impl Collector {
     ) -> Vec<AccountRow> {
         let rows: Vec<AccountRow> =
             users.into_iter().map(|user| crate::github::convert::account(user, &self.config.people)).collect();
-        let mut rows = Some(rows);
-        let _ = WRITTEN.try_with(|written| {
+        let fresh = WRITTEN.try_with(|written| {
             let mut written = written.borrow_mut();
-            let all = rows.take().unwrap_or_default();
-            rows =
-                Some(all.into_iter().filter(|row| written.insert(row.id, row.clone()).as_ref() != Some(row)).collect());
+            rows.iter().filter(|row| written.insert(row.id, (*row).clone()).as_ref() != Some(*row)).cloned().collect()
         });
-        rows.unwrap_or_default()
+        fresh.unwrap_or(rows)
     }
 
     /// Whether this run has not asked for `login`'s Sponsors data yet; marks it asked.
